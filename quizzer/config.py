@@ -1,0 +1,142 @@
+"""Settings from `config.toml`, validated, with per-deck overrides by glob.
+
+```toml
+desired_retention = 0.9
+new_per_day = 20
+
+[decks."asr/*"]
+desired_retention = 0.92
+```
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from quizzer import paths
+
+DEFAULT_PARAMETERS: tuple[float, ...] = (
+    0.212, 1.2931, 2.3065, 8.2956, 6.4133, 0.8334, 3.0194, 0.001, 1.8722, 0.1666, 0.796,
+    1.4835, 0.0614, 0.2629, 1.6483, 0.6014, 1.8729, 0.5425, 0.0912, 0.0658, 0.1542,
+)
+"""FSRS-6 default parameters (those of the `fsrs` package)."""
+
+
+class ConfigError(ValueError):
+    """config.toml could not be read or has a bad value."""
+
+
+class Scheduling(BaseModel):
+    """Settings that may differ per deck."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
+
+    desired_retention: float = Field(0.9, ge=0.7, le=0.99)
+    """Probability of recall FSRS aims for when a card falls due (0.70 to 0.99). Higher means
+    more reviews."""
+    learning_steps: tuple[float, ...] = (1.0, 10.0)
+    """Minutes between the first reviews of a new card before it graduates."""
+    relearning_steps: tuple[float, ...] = (10.0,)
+    """Minutes between reviews of a forgotten card before it returns to review."""
+    maximum_interval: int = Field(36500, ge=1)
+    """The longest interval, in days."""
+    fuzz: bool = True
+    """Spread intervals of 3 days and more by a few days, so cards learned together do not stay
+    together. Deterministic per review, so a replay gives the same dates."""
+    new_per_day: int = Field(20, ge=0)
+    """New cards introduced per study day."""
+    reviews_per_day: int = Field(200, ge=0)
+    """Review cards shown per study day (learning cards are not capped)."""
+    leech_threshold: int = Field(8, ge=1)
+    """Lapses after which a card is a leech."""
+    leech_action: Literal["tag", "suspend"] = "tag"
+    """What happens to a leech: `tag` marks it, `suspend` also takes it out of reviews."""
+    bury_siblings: bool = True
+    """After answering a card, hide its siblings (other cloze numbers, the reverse side) until
+    the next study day."""
+
+    @field_validator("learning_steps", "relearning_steps")
+    @classmethod
+    def _positive(cls, steps: tuple[float, ...]) -> tuple[float, ...]:
+        if any(s <= 0 for s in steps):
+            raise ValueError("steps must be positive numbers of minutes")
+        return steps
+
+    def steps(self, which: Literal["learning", "relearning"]) -> tuple[timedelta, ...]:
+        """Learning or relearning steps as timedeltas."""
+        minutes = self.learning_steps if which == "learning" else self.relearning_steps
+        return tuple(timedelta(minutes=m) for m in minutes)
+
+
+class Settings(Scheduling):
+    """Everything in config.toml."""
+
+    day_starts_at: int = Field(4, ge=0, le=23)
+    """Hour (local time, 0-23) at which a new study day begins."""
+    timezone: str | None = None
+    """IANA time zone for the study day (e.g. `Europe/Paris`); the system's when unset."""
+    parameters: list[float] = Field(default_factory=lambda: list(DEFAULT_PARAMETERS))
+    """The 21 FSRS-6 parameters; `quizzer optimize` fits them to your reviews."""
+    decks: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    """Per-deck overrides: a table per glob of deck ids, e.g. `[decks."asr/*"]`."""
+
+    @field_validator("parameters")
+    @classmethod
+    def _twenty_one(cls, params: list[float]) -> list[float]:
+        if len(params) != 21:
+            raise ValueError(f"FSRS-6 needs 21 parameters, got {len(params)}")
+        return params
+
+    @field_validator("decks")
+    @classmethod
+    def _overrides(cls, decks: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        for pattern, values in decks.items():
+            Scheduling.model_validate(values)  # reported under decks.<pattern>
+            del pattern
+        return decks
+
+    def for_deck(self, deck_id: str) -> Scheduling:
+        """The scheduling settings of one deck: the globals, then every matching override."""
+        values = {k: getattr(self, k) for k in Scheduling.model_fields}
+        for pattern, override in self.decks.items():
+            if fnmatch.fnmatchcase(deck_id, pattern):
+                values.update(override)
+        return Scheduling.model_validate(values)
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read config.toml (defaults when it does not exist); raise ConfigError naming the bad key."""
+    path = path or paths.config_path()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Settings()
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        key = ".".join(str(p) for p in err["loc"])
+        raise ConfigError(f"{path}: {key}: {err['msg']} (got {err.get('input')!r})") from None
+
+
+def save_parameters(parameters: list[float], path: Path | None = None) -> None:
+    """Write fitted FSRS parameters into config.toml, keeping the rest of the file."""
+    path = path or paths.config_path()
+    line = "parameters = [" + ", ".join(f"{p:.4f}" for p in parameters) + "]\n"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    kept = [ln for ln in text.splitlines(keepends=True) if not ln.startswith("parameters")]
+    # top-level keys must come before the first table
+    first_table = next((i for i, ln in enumerate(kept) if ln.lstrip().startswith("[")), len(kept))
+    kept.insert(first_table, line)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(kept), encoding="utf-8")

@@ -1,0 +1,437 @@
+"""Load and validate deck files, reporting every problem as `path:line:column: message`.
+
+YAML is composed into nodes (safe: no tag builds a Python object), turned into plain data by hand so
+that duplicate keys, aliases and foreign tags are caught, then validated by the pydantic models. Each
+validation error is traced back to the node it concerns, which gives its line and column.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import TypeAdapter, ValidationError
+
+from quizzer.decks.cards import Card, expand
+from quizzer.decks.models import QUESTION_TYPES, Choice, Deck, QuestionBase
+
+try:  # the C parser is several times faster; fall back to pure Python where it is missing
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+DECK_SUFFIX = ".yaml"
+_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+}
+_constructor = yaml.constructor.SafeConstructor()
+_deck_adapter = TypeAdapter(Deck)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Problem:
+    """One thing wrong with a deck file, with its place in the file (1-based)."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+
+
+@dataclass(slots=True)
+class LoadedDeck:
+    """A validated deck with its id, file and cards."""
+
+    id: str
+    path: Path
+    deck: Deck
+    lines: dict[str, int]
+    """The line on which each question starts, by question id (for opening an editor there)."""
+    cards: list[Card] = field(default_factory=list)
+
+    @property
+    def domain(self) -> str:
+        """The folder part of the deck id (`asr` for `asr/ctc`); empty at the top level."""
+        return self.id.rpartition("/")[0]
+
+    @property
+    def questions(self) -> tuple[QuestionBase, ...]:
+        """The deck's questions in file order."""
+        return tuple(self.deck.questions)
+
+
+@dataclass(slots=True)
+class DeckTree:
+    """Every deck found under a root, and the problems of those that failed to load."""
+
+    root: Path
+    decks: dict[str, LoadedDeck] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    failed: dict[str, Path] = field(default_factory=dict)
+    """Decks that exist but did not load, by id."""
+
+    def cards(self) -> Iterator[Card]:
+        """Every card of every loaded deck, deck by deck in id order."""
+        for deck_id in sorted(self.decks):
+            yield from self.decks[deck_id].cards
+
+    def card_index(self) -> dict[str, Card]:
+        """Cards by id."""
+        return {card.id: card for card in self.cards()}
+
+
+class _Located(Exception):
+    def __init__(self, mark: Any, message: str) -> None:
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
+def deck_id_for(path: Path, root: Path) -> str:
+    """The deck id of a file: its path under the root, without `.yaml`, with `/` separators."""
+    return path.relative_to(root).with_suffix("").as_posix()
+
+
+def find_deck_files(root: Path) -> list[Path]:
+    """Deck files under `root`, sorted, skipping hidden folders and files starting with `_`."""
+    found = []
+    for path in root.rglob(f"*{DECK_SUFFIX}"):
+        parts = path.relative_to(root).parts
+        if any(p.startswith((".", "_")) for p in parts):
+            continue
+        found.append(path)
+    return sorted(found)
+
+
+def load_tree(root: Path, *, display_root: Path | None = None) -> DeckTree:
+    """Load every deck under `root`. Decks with problems are reported and skipped."""
+    from quizzer.decks.cache import DeckCache
+
+    tree = DeckTree(root)
+    cache = DeckCache.open()
+    for path in find_deck_files(root):
+        deck_id = deck_id_for(path, root)
+        shown = _display(path, display_root)
+        result = cache.load(path, deck_id, shown) if cache else load_file(path, deck_id, shown)
+        if isinstance(result, LoadedDeck):
+            tree.decks[deck_id] = result
+        else:
+            tree.problems.extend(result)
+            tree.failed[deck_id] = path
+    if cache:
+        cache.save()
+    return tree
+
+
+def _display(path: Path, display_root: Path | None) -> str:
+    if display_root is not None:
+        try:
+            return path.relative_to(display_root).as_posix()
+        except ValueError:
+            pass
+    return str(path)
+
+
+def load_file(path: Path, deck_id: str, shown: str | None = None) -> LoadedDeck | list[Problem]:
+    """Read one deck file; return the deck or every problem found in it."""
+    shown = shown or str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return [Problem(shown, 1, 1, f"cannot read file: {exc.strerror or exc}")]
+    return load_bytes(data, deck_id, shown, path)
+
+
+def load_bytes(
+    data: bytes, deck_id: str, shown: str, path: Path | None = None
+) -> LoadedDeck | list[Problem]:
+    """Parse and validate the bytes of a deck file."""
+    problems: list[Problem] = []
+    for part in deck_id.split("/"):
+        if not _NAME.match(part):
+            problems.append(
+                Problem(
+                    shown, 1, 1,
+                    f"deck file or folder name {part!r} must use lowercase letters, digits, "
+                    "'-' or '_' (it becomes the deck id)",
+                )
+            )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        return [Problem(shown, line, column, "file is not UTF-8 text; save it as UTF-8")]
+    text = text.removeprefix("\ufeff")
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        return [*problems, _yaml_problem(shown, text, exc)]
+    except yaml.YAMLError as exc:  # pragma: no cover - errors without a mark are rare
+        return [*problems, Problem(shown, 1, 1, f"YAML error: {exc}")]
+    if root is None:
+        return [*problems, Problem(shown, 1, 1, "file is empty; a deck needs a title and questions")]
+    if not isinstance(root, yaml.MappingNode):
+        return [
+            *problems,
+            _at(shown, root.start_mark, "top level must be a mapping with title and questions"),
+        ]
+    try:
+        raw = _to_data(root, set(), text)
+    except _Located as exc:
+        return [*problems, _at(shown, exc.mark, exc.message)]
+    except _DuplicateKeys as exc:
+        return [*problems, *(_at(shown, m, msg) for m, msg in exc.found)]
+    try:
+        deck = _deck_adapter.validate_python(raw)
+    except ValidationError as exc:
+        problems.extend(_validation_problems(shown, root, exc))
+        return sorted(set(problems))
+    problems.extend(_duplicate_ids(shown, root, deck))
+    if problems:
+        return sorted(set(problems))
+    lines = _question_lines(root)
+    loaded = LoadedDeck(deck_id, path or Path(shown), deck, lines)
+    loaded.cards = expand(deck_id, deck.questions)
+    return loaded
+
+
+def _at(shown: str, mark: Any, message: str) -> Problem:
+    return Problem(shown, mark.line + 1, mark.column + 1, message)
+
+
+def _yaml_problem(shown: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line if mark else 0
+    column = mark.column if mark else 0
+    problem = (exc.problem or exc.context or "invalid YAML").strip()
+    lines = text.splitlines()
+    here = lines[line] if line < len(lines) else ""
+    if "\t" in problem or "'\\t'" in problem or (here[: column + 1].strip(" ") == "\t"):
+        message = "tab character in indentation; YAML indents with spaces only"
+        column = here.find("\t") if "\t" in here else column
+    else:
+        message = f"YAML syntax error: {problem}"
+        if exc.context and exc.context != exc.problem:
+            message += f" ({exc.context.strip()})"
+    return Problem(shown, line + 1, column + 1, message)
+
+
+class _DuplicateKeys(Exception):
+    def __init__(self, found: list[tuple[Any, str]]) -> None:
+        super().__init__("duplicate keys")
+        self.found = found
+
+
+def _to_data(node: yaml.Node, seen: set[int], text: str) -> Any:
+    """Plain data from a node: refuses aliases, non-standard tags and duplicate keys."""
+    if id(node) in seen:
+        raise _Located(_alias_mark(text) or node.start_mark,
+                       "YAML anchors and aliases are not allowed in decks; write the text out")
+    seen.add(id(node))
+    if node.tag not in _STANDARD_TAGS:
+        raise _Located(node.start_mark, f"YAML tag {node.tag!r} is not allowed in decks")
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            return node.value
+        return _constructor.construct_object(node)
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_data(item, seen, text) for item in node.value]
+    result: dict[Any, Any] = {}
+    first_mark: dict[Any, Any] = {}
+    duplicates: list[tuple[Any, str]] = []
+    for key_node, value_node in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge" or key_node.value == "<<":
+            raise _Located(key_node.start_mark, "YAML merge keys (<<) are not allowed in decks")
+        key = _to_data(key_node, seen, text)
+        if not isinstance(key, str):
+            raise _Located(key_node.start_mark, f"key {key!r} must be text")
+        if key in result:
+            first = first_mark[key]
+            duplicates.append(
+                (key_node.start_mark, f"duplicate key {key!r} (first defined on line {first.line + 1})")
+            )
+            continue
+        first_mark[key] = key_node.start_mark
+        result[key] = _to_data(value_node, seen, text)
+    if duplicates:
+        raise _DuplicateKeys(duplicates)
+    return result
+
+
+def _alias_mark(text: str) -> Any:
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            return event.start_mark
+    return None
+
+
+def _mapping_get(node: yaml.Node, key: str) -> tuple[yaml.Node, yaml.Node] | None:
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if k.value == key:
+                return k, v
+    return None
+
+
+def _locate(root: yaml.Node, loc: tuple[Any, ...]) -> tuple[yaml.Node, yaml.Node | None, list[Any]]:
+    """Follow a pydantic error location through the nodes.
+
+    Returns the deepest node reached, the key node of the last mapping step (if any), and the
+    location with pydantic's union-tag steps removed."""
+    node = root
+    key_node: yaml.Node | None = None
+    clean: list[Any] = []
+    for step in loc:
+        if isinstance(step, int) and isinstance(node, yaml.SequenceNode):
+            if step >= len(node.value):
+                break
+            node, key_node = node.value[step], None
+            clean.append(step)
+        elif isinstance(step, str):
+            pair = _mapping_get(node, step)
+            if pair is None:
+                type_pair = _mapping_get(node, "type")
+                if type_pair is not None and type_pair[1].value == step:
+                    continue  # the discriminator step pydantic adds for tagged unions
+                clean.append(step)
+                break
+            key_node, node = pair
+            clean.append(step)
+        else:
+            break
+    return node, key_node, clean
+
+
+def _model_at(clean: list[Any], root: yaml.Node) -> type | None:
+    """Which model describes the mapping at `clean` (used to suggest keys)."""
+    if not clean or clean == []:
+        return Deck
+    if clean[0] == "questions" and len(clean) >= 2:
+        if "choices" in clean[2:]:
+            return Choice
+        question_node = root
+        for step in clean[:2]:
+            question_node = (
+                question_node.value[step]
+                if isinstance(step, int)
+                else _mapping_get(question_node, step)[1]  # type: ignore[index]
+            )
+        pair = _mapping_get(question_node, "type")
+        if pair is not None:
+            return QUESTION_TYPES.get(str(pair[1].value))
+        return QuestionBase
+    return Deck
+
+
+def _validation_problems(shown: str, root: yaml.Node, exc: ValidationError) -> list[Problem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        node, key_node, clean = _locate(root, loc)
+        kind = err["type"]
+        field_name = next((s for s in reversed(clean) if isinstance(s, str)), None)
+        mark = node.start_mark
+        if kind == "extra_forbidden":
+            unknown = str(loc[-1])
+            model = _model_at(clean[:-1], root)
+            known = list(getattr(model, "model_fields", {})) if model else []
+            hint = difflib.get_close_matches(unknown, known, n=1, cutoff=0.6)
+            message = f"unknown key {unknown!r}"
+            message += f", did you mean {hint[0]!r}?" if hint else f"; allowed keys: {', '.join(known)}"
+            mark = key_node.start_mark if key_node is not None else mark
+        elif kind == "missing":
+            message = f"missing required key {str(loc[-1])!r}"
+            if clean and clean[-1] == loc[-1]:
+                clean = clean[:-1]
+        elif kind == "union_tag_invalid":
+            pair = _mapping_get(node, "type")
+            found = pair[1].value if pair else "?"
+            mark = pair[1].start_mark if pair else mark
+            allowed = ", ".join(QUESTION_TYPES)
+            message = f"unknown question type {found!r}; expected one of {allowed}"
+            hint = difflib.get_close_matches(str(found), list(QUESTION_TYPES), n=1, cutoff=0.5)
+            if hint:
+                message += f" (did you mean {hint[0]!r}?)"
+        elif kind == "union_tag_not_found":
+            message = f"question has no 'type' key; expected one of {', '.join(QUESTION_TYPES)}"
+        elif kind == "too_short":
+            minimum = (err.get("ctx") or {}).get("min_length", 1)
+            what = {"questions": "question", "choices": "choice", "items": "item",
+                    "answers": "answer"}.get(str(field_name), "entry")
+            message = f"{field_name!r} needs at least {minimum} {what}{'s' if minimum > 1 else ''}"
+        elif kind in {"string_type", "str_type"}:
+            message = f"{field_name!r} must be text, not {_kind_of(node)}"
+        elif kind == "list_type":
+            message = f"{field_name!r} must be a list, not {_kind_of(node)}"
+        elif kind in {"bool_type", "bool_parsing"}:
+            message = f"{field_name!r} must be true or false"
+        elif kind in {"model_type", "model_attributes_type", "dict_type"}:
+            message = f"expected a mapping (key: value lines), not {_kind_of(node)}"
+        elif kind in {"float_type", "float_parsing", "int_type", "int_parsing"}:
+            message = f"{field_name!r} must be a number"
+        else:
+            message = str(err["msg"]).removeprefix("Value error, ")
+            if field_name and kind not in {"bad_id"}:
+                message = f"{field_name}: {message}"
+        problems.append(_at(shown, mark, message))
+    return problems
+
+
+def _kind_of(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node.tag.endswith(":null"):
+        return "empty (null)"
+    return f"{node.tag.rsplit(':', 1)[-1]} {node.value!r}"
+
+
+def _question_nodes(root: yaml.Node) -> list[yaml.Node]:
+    pair = _mapping_get(root, "questions")
+    if pair is None or not isinstance(pair[1], yaml.SequenceNode):
+        return []
+    return list(pair[1].value)
+
+
+def _question_lines(root: yaml.Node) -> dict[str, int]:
+    lines = {}
+    for qnode in _question_nodes(root):
+        pair = _mapping_get(qnode, "id")
+        if pair is not None:
+            lines[str(pair[1].value)] = qnode.start_mark.line + 1
+    return lines
+
+
+def _duplicate_ids(shown: str, root: yaml.Node, deck: Deck) -> Iterable[Problem]:
+    first: dict[str, int] = {}
+    nodes = _question_nodes(root)
+    for qnode, question in zip(nodes, deck.questions, strict=False):
+        pair = _mapping_get(qnode, "id")
+        line = qnode.start_mark.line + 1
+        if question.id in first:
+            mark = pair[1].start_mark if pair else qnode.start_mark
+            yield _at(
+                shown, mark,
+                f"duplicate question id {question.id!r} (first used on line {first[question.id]})",
+            )
+        else:
+            first[question.id] = line

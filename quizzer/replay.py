@@ -1,0 +1,105 @@
+"""Replaying the review log: the card-state cache is a fold of it.
+
+`derive` applies one event to a state; `replay` folds a whole log, skipping undone events. The live
+session, `quizzer rebuild`, sync and `optimize --reschedule` all go through `derive`, so they agree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from quizzer.config import Scheduling, Settings
+from quizzer.decks.cards import split_card_id
+from quizzer.scheduling import interval_days, review, state_retrievability
+from quizzer.state import CardPhase, CardState, Event, EventKind
+from quizzer.store.db import Derived, Store
+
+
+class DeckSettings:
+    """Per-deck scheduling settings, computed once per deck."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.parameters = tuple(settings.parameters)
+        self._by_deck: dict[str, Scheduling] = {}
+
+    def for_card(self, card_id: str) -> Scheduling:
+        """The settings of the deck a card belongs to."""
+        deck_id = split_card_id(card_id)[0]
+        found = self._by_deck.get(deck_id)
+        if found is None:
+            found = self._by_deck[deck_id] = self.settings.for_deck(deck_id)
+        return found
+
+
+def derive(state: CardState, event: Event, settings: DeckSettings) -> Derived:
+    """Apply one event (not an undo) to a card's state."""
+    kind = event.kind
+    if kind == EventKind.REVIEW:
+        if event.rating is None:
+            raise ValueError(f"review {event.uid} has no rating")
+        after = review(state, event.rating, event.at, settings.for_card(event.card_id),
+                       settings.parameters, event.uid)
+        reviewed = state.state != CardPhase.NEW
+        return Derived(
+            state, after, int(state.state), interval_days(state) if reviewed else None,
+            state_retrievability(state, event.at, settings.parameters) if reviewed else None,
+        )
+    if kind == EventKind.CRAM:
+        return Derived(state, state, int(state.state))
+    if kind == EventKind.BURY:
+        return Derived(state, state.but(buried_until=event.until))
+    if kind == EventKind.SUSPEND:
+        return Derived(state, state.but(suspended=True))
+    if kind == EventKind.UNSUSPEND:
+        return Derived(state, state.but(suspended=False))
+    raise ValueError(f"cannot apply a {kind} event")
+
+
+def replay(
+    events: Iterable[Event], settings: DeckSettings
+) -> tuple[dict[str, CardState], list[tuple[str, Derived]]]:
+    """Fold events (in time order) into card states. Returns the final states and the derived
+    columns of every applied event, by uid."""
+    ordered = sorted(events, key=lambda e: (e.at, e.uid))
+    undone = {e.target for e in ordered if e.kind == EventKind.UNDO}
+    states: dict[str, CardState] = {}
+    derived: list[tuple[str, Derived]] = []
+    for event in ordered:
+        if event.kind == EventKind.UNDO or event.uid in undone:
+            continue
+        state = states.get(event.card_id) or CardState(event.card_id)
+        result = derive(state, event, settings)
+        states[event.card_id] = result.after
+        derived.append((event.uid, result))
+    return states, derived
+
+
+def replay_cards(
+    events: Iterable[Event], settings: DeckSettings
+) -> dict[str, CardState]:
+    """Final states of the cards that appear in `events` (cards with only undone events come
+    back as new)."""
+    by_card: dict[str, list[Event]] = defaultdict(list)
+    for event in events:
+        by_card[event.card_id].append(event)
+    states, _ = replay(events=[e for evs in by_card.values() for e in evs], settings=settings)
+    for card_id in by_card:
+        states.setdefault(card_id, CardState(card_id))
+    return states
+
+
+def rebuild(store: Store, settings: Settings) -> tuple[int, int]:
+    """Replace the card-state cache (and each event's derived columns) with a replay of the log.
+    Returns (cards whose state changed, cards in the log)."""
+    events = store.events()
+    states, derived = replay(events, DeckSettings(settings))
+    for event in events:
+        states.setdefault(event.card_id, CardState(event.card_id))
+    old = store.states()
+    changed = sum(1 for cid, s in states.items() if old.get(cid, CardState(cid)) != s)
+    changed += sum(1 for cid in old if cid not in states)
+    store.replace_states(states.values(), clear=True)
+    store.rewrite_derived(derived)
+    return changed, len(states)

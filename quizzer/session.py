@@ -1,0 +1,284 @@
+"""A study session: the one object the TUI and the command line both drive.
+
+It joins the decks (what cards exist), the store (what the learner remembers) and the settings, and
+offers: the next card, a preview of each rating's interval, answering, undo, bury, suspend and cram.
+Every method takes the time as an argument.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import tzinfo
+
+from quizzer.clock import day_bounds, from_ms, to_ms
+from quizzer.config import Settings
+from quizzer.decks.cards import Card
+from quizzer.decks.grading import Graded, grade_text
+from quizzer.decks.loader import DeckTree
+from quizzer.decks.models import MultipleChoice, Order
+from quizzer.queue import Counts, Day, Plan, Today, card_tags, next_card, plan
+from quizzer.replay import DeckSettings, derive, replay_cards
+from quizzer.scheduling import preview
+from quizzer.state import CardPhase, CardState, Event, EventKind, Rating
+from quizzer.store.db import Derived, Store
+
+
+class SessionError(ValueError):
+    """A request the session cannot carry out (unknown card, bad response...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Which cards a session covers: decks or folders (empty: all), and optionally a tag."""
+
+    decks: tuple[str, ...] = ()
+    tag: str | None = None
+
+    def matches(self, card: Card, deck_tags: Iterable[str]) -> bool:
+        """True when the card is in one of the decks or folders and carries the tag."""
+        if self.decks and not any(
+            card.deck_id == d or card.deck_id.startswith(d.rstrip("/") + "/") for d in self.decks
+        ):
+            return False
+        return self.tag is None or self.tag in card_tags(card, deck_tags)
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """What answering a card did."""
+
+    card: Card
+    event: Event
+    before: CardState
+    after: CardState
+    graded: Graded | None = None
+
+
+@dataclass(slots=True)
+class Tally:
+    """Running figures of this session, for its summary."""
+
+    answered: int = 0
+    correct: int = 0
+    """Answers rated Hard, Good or Easy."""
+    new_learned: int = 0
+    time_ms: int = 0
+    ratings: Counter[int] = field(default_factory=Counter)
+
+
+class Session:
+    """Study over one deck tree and one store."""
+
+    def __init__(
+        self,
+        store: Store,
+        tree: DeckTree,
+        settings: Settings,
+        zone: tzinfo,
+        selection: Selection = Selection(),
+        *,
+        cram: bool = False,
+    ) -> None:
+        self.store = store
+        self.tree = tree
+        self.settings = settings
+        self.deck_settings = DeckSettings(settings)
+        self.zone = zone
+        self.selection = selection
+        self.cram = cram
+        self.tally = Tally()
+        self.crammed: set[str] = set()
+        self.index = tree.card_index()
+        self.cards = [
+            c for c in tree.cards()
+            if selection.matches(c, tree.decks[c.deck_id].deck.tags)
+        ]
+
+    # ------------------------------------------------------------ time
+
+    def day(self, now_ms: int) -> Day:
+        """The study day around `now_ms`."""
+        start, end = day_bounds(from_ms(now_ms), self.zone, self.settings.day_starts_at)
+        return Day(now_ms, to_ms(start), to_ms(end))
+
+    def today(self, day: Day) -> Today:
+        """What the log says was done today (undone events excluded)."""
+        today = Today()
+        rows = self.store.db.execute(
+            "SELECT card_id, state_before FROM log WHERE at >= ? AND at < ? AND kind = 'review' "
+            "AND uid NOT IN (SELECT target FROM log WHERE target IS NOT NULL)",
+            (day.start, day.end),
+        )
+        for card_id, state_before in rows:
+            deck_id = card_id.rpartition(":")[0]
+            today.touched_cards.add(card_id)
+            today.touched_questions.add(card_id.partition("#")[0])
+            if state_before == CardPhase.NEW:
+                today.introduced[deck_id] += 1
+            elif state_before == CardPhase.REVIEW:
+                today.reviewed[deck_id] += 1
+        return today
+
+    # ------------------------------------------------------------ queue
+
+    def plan(self, now_ms: int) -> Plan:
+        """Today's queue for this session's selection."""
+        day = self.day(now_ms)
+        return plan(self.cards, self.store.states(), self.deck_settings, day, self.today(day))
+
+    def counts(self, now_ms: int) -> Counts:
+        """New, learning and review cards left today."""
+        return self.plan(now_ms).counts
+
+    def next(self, now_ms: int) -> Card | None:
+        """The card to show now, or None when nothing is due (see `next_due`)."""
+        if self.cram:
+            return self._next_cram(now_ms)
+        return next_card(self.plan(now_ms))
+
+    def _next_cram(self, now_ms: int) -> Card | None:
+        states = self.store.states()
+        left = [c for c in self.cards if c.id not in self.crammed
+                and not states.get(c.id, CardState(c.id)).suspended]
+        if not left:
+            return None
+        # weakest first: never-seen cards, then lowest stability
+        return min(left, key=lambda c: (states[c.id].stability or 0.0) if c.id in states else -1.0)
+
+    def next_due(self, now_ms: int) -> int | None:
+        """When the next card of this selection falls due after now (UTC ms), if ever."""
+        states = self.store.states()
+        ids = {c.id for c in self.cards}
+        upcoming = [
+            s.due for s in states.values()
+            if s.card_id in ids and s.due is not None and s.due > now_ms and not s.suspended
+        ]
+        day = self.day(now_ms)
+        if any(c.id not in states for c in self.cards):
+            upcoming.append(day.end)  # new cards wait for tomorrow's limit
+        return min(upcoming) if upcoming else None
+
+    def card(self, card_id: str) -> Card:
+        """A card of the deck tree by id."""
+        try:
+            return self.index[card_id]
+        except KeyError:
+            raise SessionError(f"unknown card id {card_id!r}") from None
+
+    def state(self, card_id: str) -> CardState:
+        """The stored memory state of a card."""
+        return self.store.state(card_id)
+
+    def preview(self, card: Card, now_ms: int) -> dict[Rating, int]:
+        """For each rating, how long (ms) until the card would be due again."""
+        state = self.store.state(card.id)
+        dues = preview(state, now_ms, self.deck_settings.for_card(card.id),
+                       self.deck_settings.parameters, "preview")
+        return {r: due - now_ms for r, due in dues.items()}
+
+    def shown_order(self, card: Card) -> list[int]:
+        """The order in which a choice or order question's entries are shown: a shuffle that is
+        the same for the command line and the TUI until the card is answered again."""
+        question = card.question
+        if isinstance(question, MultipleChoice):
+            n = len(question.choices)
+        elif isinstance(question, Order):
+            n = len(question.items)
+        else:
+            return []
+        state = self.store.state(card.id)
+        rng = random.Random(f"{card.id}/{state.reps}")
+        order = list(range(n))
+        rng.shuffle(order)
+        if isinstance(question, Order) and order == sorted(order):
+            order = order[1:] + order[:1]  # never show an order question already solved
+        return order
+
+    # ------------------------------------------------------------ writes
+
+    def grade(self, card: Card, response: str) -> Graded:
+        """Grade a text response (numbers of shown options for choice and order questions)."""
+        from quizzer.decks.grading import ResponseError
+
+        try:
+            return grade_text(card.question, response, self.shown_order(card))
+        except ResponseError as exc:
+            raise SessionError(str(exc)) from None
+
+    def answer(
+        self,
+        card_id: str,
+        rating: Rating,
+        now_ms: int,
+        *,
+        graded: Graded | None = None,
+        response: str | None = None,
+        duration_ms: int | None = None,
+    ) -> Answered:
+        """Record an answer; it is committed to disk before this returns."""
+        card = self.card(card_id)
+        kind = EventKind.CRAM if self.cram else EventKind.REVIEW
+
+        def make(state: CardState) -> tuple[Event, Derived]:
+            event = Event(
+                uid=self.store.new_uid(), device=self.store.device, at=now_ms, card_id=card_id,
+                kind=kind, rating=Rating(rating), graded="auto" if graded else "self",
+                response=response, verdict=str(graded.verdict) if graded else None,
+                duration_ms=duration_ms,
+            )
+            return event, derive(state, event, self.deck_settings)
+
+        event, derived = self.store.apply(card_id, make)
+        self._count(derived.before, rating, duration_ms)
+        if self.cram:
+            self.crammed.add(card_id)
+        return Answered(card, event, derived.before, derived.after, graded)
+
+    def _count(self, before: CardState, rating: Rating, duration_ms: int | None) -> None:
+        self.tally.answered += 1
+        self.tally.correct += rating > Rating.AGAIN
+        self.tally.new_learned += before.state == CardPhase.NEW
+        self.tally.time_ms += duration_ms or 0
+        self.tally.ratings[int(rating)] += 1
+
+    def _event(self, card_id: str, kind: EventKind, now_ms: int, **extra: object) -> Event:
+        return Event(uid=self.store.new_uid(), device=self.store.device, at=now_ms,
+                     card_id=card_id, kind=kind, **extra)  # type: ignore[arg-type]
+
+    def _simple(self, card_id: str, kind: EventKind, now_ms: int, **extra: object) -> CardState:
+        self.card(card_id)
+        event = self._event(card_id, kind, now_ms, **extra)
+        _, derived = self.store.apply(card_id, lambda s: (event, derive(s, event,
+                                                                        self.deck_settings)))
+        return derived.after
+
+    def bury(self, card_id: str, now_ms: int) -> CardState:
+        """Hide a card until the next study day."""
+        return self._simple(card_id, EventKind.BURY, now_ms, until=self.day(now_ms).end)
+
+    def suspend(self, card_id: str, now_ms: int) -> CardState:
+        """Take a card out of all queues until unsuspended."""
+        return self._simple(card_id, EventKind.SUSPEND, now_ms)
+
+    def unsuspend(self, card_id: str, now_ms: int) -> CardState:
+        """Bring a suspended card back."""
+        return self._simple(card_id, EventKind.UNSUSPEND, now_ms)
+
+    def undo(self, now_ms: int) -> tuple[Event, CardState] | None:
+        """Cancel the last answer, bury or suspension; returns it and the card's restored state."""
+        result = self.store.undo(
+            lambda target: self._event(target.card_id, EventKind.UNDO, now_ms, target=target.uid),
+            lambda events: replay_cards(events, self.deck_settings)[events[0].card_id],
+        )
+        if result is not None:
+            target, _ = result
+            if target.kind in (EventKind.REVIEW, EventKind.CRAM) and self.tally.answered:
+                self.tally.answered -= 1
+                self.tally.correct -= (target.rating or 1) > Rating.AGAIN
+                self.tally.ratings[int(target.rating or 1)] -= 1
+                self.tally.time_ms -= target.duration_ms or 0
+            self.crammed.discard(target.card_id)
+        return result

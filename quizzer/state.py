@@ -1,0 +1,144 @@
+"""A card's memory state and the events of the review log, as plain values."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields, replace
+from enum import IntEnum, StrEnum
+from typing import Any
+
+
+class CardPhase(IntEnum):
+    """Where a card is in its life (stored as the integer)."""
+
+    NEW = 0
+    LEARNING = 1
+    REVIEW = 2
+    RELEARNING = 3
+
+
+class Rating(IntEnum):
+    """The four answer buttons."""
+
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+    @classmethod
+    def parse(cls, text: str) -> Rating:
+        """Read `again`, `hard`, `good`, `easy` or 1 to 4; raise ValueError otherwise."""
+        word = text.strip().lower()
+        if word.isdigit() and 1 <= int(word) <= 4:
+            return cls(int(word))
+        try:
+            return cls[word.upper()]
+        except KeyError:
+            raise ValueError(
+                f"unknown rating {text!r}: use again, hard, good, easy or 1 to 4"
+            ) from None
+
+
+class EventKind(StrEnum):
+    """What a log row records."""
+
+    REVIEW = "review"
+    CRAM = "cram"
+    UNDO = "undo"
+    BURY = "bury"
+    SUSPEND = "suspend"
+    UNSUSPEND = "unsuspend"
+
+
+@dataclass(frozen=True, slots=True)
+class CardState:
+    """The cached memory state of one card. A card never reviewed has the defaults."""
+
+    card_id: str
+    state: CardPhase = CardPhase.NEW
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: int | None = None
+    """UTC ms when the card is next due; None for a new card."""
+    last_review: int | None = None
+    reps: int = 0
+    lapses: int = 0
+    suspended: bool = False
+    buried_until: int | None = None
+    introduced: int | None = None
+    """UTC ms of the card's first review (for the daily new-card limit)."""
+    leech: bool = False
+
+    def to_json(self) -> str:
+        """Compact JSON, as stored in the log's before/after columns."""
+        data = asdict(self)
+        del data["card_id"]
+        return json.dumps(data, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, card_id: str, text: str) -> CardState:
+        """The state stored by `to_json`."""
+        data = json.loads(text)
+        data["state"] = CardPhase(data["state"])
+        return cls(card_id=card_id, **data)
+
+    @classmethod
+    def from_row(cls, row: Any) -> CardState:
+        """From a row of the `cards` table (columns in field order)."""
+        values = list(row)
+        values[1] = CardPhase(values[1])
+        values[9] = bool(values[9])
+        values[12] = bool(values[12])
+        return cls(*values)
+
+    def as_row(self) -> tuple[Any, ...]:
+        """The `cards` table row, in field order."""
+        return tuple(int(v) if isinstance(v, bool) else v for v in
+                     (getattr(self, f.name) for f in fields(self)))
+
+    def but(self, **changes: Any) -> CardState:
+        """A copy with some fields changed."""
+        return replace(self, **changes)
+
+
+CARD_COLUMNS = tuple(f.name for f in fields(CardState))
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One row of the review log, as it travels between devices (no derived columns)."""
+
+    uid: str
+    device: str
+    at: int
+    card_id: str
+    kind: EventKind
+    rating: Rating | None = None
+    graded: str | None = None
+    response: str | None = None
+    verdict: str | None = None
+    duration_ms: int | None = None
+    target: str | None = None
+    until: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The event as JSON-ready data, without empty fields."""
+        return {k: (int(v) if isinstance(v, IntEnum) else str(v) if isinstance(v, StrEnum) else v)
+                for k, v in asdict(self).items() if v is not None}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Event:
+        """Inverse of `to_dict`; raises KeyError/ValueError/TypeError on bad data."""
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["kind"] = EventKind(values["kind"])
+        if values.get("rating") is not None:
+            values["rating"] = Rating(int(values["rating"]))
+        event = cls(**values)
+        if not isinstance(event.at, int) or not event.uid or not event.card_id:
+            raise ValueError("event needs uid, card_id and an integer time")
+        return event
+
+
+EVENT_COLUMNS = tuple(f.name for f in fields(Event))

@@ -1,0 +1,306 @@
+"""The SQLite store: the append-only review log and the card-state cache beside it.
+
+Every write is one `BEGIN IMMEDIATE` transaction that reads the card's state, appends the event and
+updates the cache, committed with `synchronous=FULL` before the caller is told it happened. Two
+processes serialise on the write lock (with a generous busy timeout) instead of failing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from quizzer.state import CARD_COLUMNS, EVENT_COLUMNS, CardState, Event
+from quizzer.store.migrations import LATEST, MIGRATIONS
+
+DB_NAME = "quizzer.sqlite3"
+BUSY_TIMEOUT_MS = 30_000
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used; the message says why and what to do."""
+
+
+def default_path() -> Path:
+    """The database file in the data directory."""
+    from quizzer.paths import data_dir
+
+    return data_dir() / DB_NAME
+
+
+class Derived:
+    """Columns computed when an event is applied (not synced: any device recomputes them)."""
+
+    __slots__ = ("after", "before", "ivl_before", "r_before", "state_before")
+
+    def __init__(
+        self,
+        before: CardState,
+        after: CardState,
+        state_before: int | None = None,
+        ivl_before: float | None = None,
+        r_before: float | None = None,
+    ) -> None:
+        self.before = before
+        self.after = after
+        self.state_before = state_before
+        self.ivl_before = ivl_before
+        self.r_before = r_before
+
+
+class Store:
+    """One open database."""
+
+    def __init__(self, path: Path | None = None, *, create: bool = True) -> None:
+        self.path = path or default_path()
+        exists = self.path.exists()
+        if not exists and not create:
+            raise StoreError(f"{self.path}: no database here")
+        if not exists:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                check_same_thread=False,
+            )
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._check_readable()
+            mode = self.db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":  # pragma: no cover - e.g. a read-only medium
+                raise StoreError(f"{self.path}: cannot switch the database to WAL mode")
+            self.db.execute("PRAGMA synchronous = FULL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(_explain(self.path, exc)) from None
+        self.device = self._device_id()
+
+    # ------------------------------------------------------------ set-up
+
+    def _check_readable(self) -> None:
+        try:
+            self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise StoreError(_explain(self.path, exc)) from None
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > LATEST:
+            self.db.close()
+            raise StoreError(
+                f"{self.path}: written by a newer quizzer (schema {version}; this one knows "
+                f"up to {LATEST}). Upgrade quizzer; the file was left untouched."
+            )
+        if version == LATEST:
+            return
+        with self.transaction():
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            self.db.execute(
+                "CREATE TABLE IF NOT EXISTS migrations "
+                "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+                migration(self.db)
+                self.db.execute(
+                    "INSERT INTO migrations VALUES (?, ?, ?)",
+                    (number, migration.__name__, datetime.now(UTC).isoformat(timespec="seconds")),
+                )
+                self.db.execute(f"PRAGMA user_version = {number}")
+
+    def _device_id(self) -> str:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'device'").fetchone()
+        if row:
+            return str(row[0])
+        device = uuid.uuid4().hex[:12]
+        with self.transaction():
+            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('device', ?)", (device,))
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'device'").fetchone()
+        return str(row[0])
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction that takes the lock up front (no upgrade deadlocks)."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(_explain(self.path, exc)) from None
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            self.db.execute("ROLLBACK")
+            raise StoreError(_explain(self.path, exc)) from None
+
+    # ------------------------------------------------------------ reads
+
+    def state(self, card_id: str) -> CardState:
+        """The cached state of one card (a new card's defaults if never reviewed)."""
+        row = self.db.execute(
+            f"SELECT {', '.join(CARD_COLUMNS)} FROM cards WHERE card_id = ?", (card_id,)
+        ).fetchone()
+        return CardState.from_row(row) if row else CardState(card_id)
+
+    def states(self) -> dict[str, CardState]:
+        """The cached state of every card that has one."""
+        rows = self.db.execute(f"SELECT {', '.join(CARD_COLUMNS)} FROM cards")
+        return {row[0]: CardState.from_row(row) for row in rows}
+
+    def new_uid(self) -> str:
+        """A globally unique event id."""
+        return uuid.uuid4().hex
+
+    def undone(self) -> set[str]:
+        """Uids of events that an undo cancelled."""
+        return {r[0] for r in self.db.execute("SELECT target FROM log WHERE kind = 'undo'")}
+
+    def events(self, card_ids: Iterable[str] | None = None) -> list[Event]:
+        """Log events (all, or of some cards) in replay order: time, then uid."""
+        cols = ", ".join(EVENT_COLUMNS)
+        if card_ids is None:
+            rows = self.db.execute(f"SELECT {cols} FROM log ORDER BY at, uid").fetchall()
+        else:
+            ids = list(card_ids)
+            rows = []
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                rows += self.db.execute(
+                    f"SELECT {cols} FROM log WHERE card_id IN ({marks})", chunk
+                ).fetchall()
+            rows.sort(key=lambda r: (r[2], r[0]))
+        return [Event.from_dict(dict(zip(EVENT_COLUMNS, r, strict=True))) for r in rows]
+
+    def last_undoable(self) -> tuple[Event, CardState] | None:
+        """The newest event of this collection that is not undone, with its before-state."""
+        row = self.db.execute(
+            f"SELECT {', '.join(EVENT_COLUMNS)}, before FROM log "
+            "WHERE kind != 'undo' AND uid NOT IN (SELECT target FROM log WHERE kind = 'undo') "
+            "ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return None
+        event = Event.from_dict(dict(zip(EVENT_COLUMNS, row[:-1], strict=True)))
+        return event, CardState.from_json(event.card_id, row[-1])
+
+    def count(self, sql: str, params: tuple[Any, ...] = ()) -> int:
+        """Run a `SELECT count(...)` and return the number."""
+        return int(self.db.execute(sql, params).fetchone()[0])
+
+    # ------------------------------------------------------------ writes
+
+    def apply(
+        self,
+        card_id: str,
+        make: Callable[[CardState], tuple[Event, Derived]],
+    ) -> tuple[Event, Derived]:
+        """Atomically: read the card's state, let `make` build the event from it, append the
+        event and store the new state. Returns what `make` returned, once committed."""
+        with self.transaction():
+            event, derived = make(self.state(card_id))
+            self._insert(event, derived)
+            self._put_state(derived.after)
+        return event, derived
+
+    def undo(
+        self,
+        make: Callable[[Event], Event],
+        recompute: Callable[[list[Event]], CardState],
+    ) -> tuple[Event, CardState] | None:
+        """Cancel the newest event not yet undone: append an undo event for it and set the card's
+        state to the replay of its remaining events. Returns the undone event and that state."""
+        with self.transaction():
+            found = self.last_undoable()
+            if found is None:
+                return None
+            target, _ = found
+            undo_event = make(target)
+            current = self.state(target.card_id)
+            restored = recompute([*self.events([target.card_id]), undo_event])
+            self._insert(undo_event, Derived(current, restored))
+            self._put_state(restored)
+        return target, restored
+
+    def insert_events(self, rows: Iterable[tuple[Event, Derived]]) -> None:
+        """Append many events in one transaction (used by sync); states are set by the caller."""
+        with self.transaction():
+            for event, derived in rows:
+                self._insert(event, derived)
+
+    def replace_states(self, states: Iterable[CardState], *, clear: bool = False) -> None:
+        """Write card states into the cache (all of it when `clear`)."""
+        with self.transaction():
+            if clear:
+                self.db.execute("DELETE FROM cards")
+            for state in states:
+                self._put_state(state)
+
+    def _insert(self, event: Event, derived: Derived) -> None:
+        data = event.to_dict()
+        self.db.execute(
+            "INSERT INTO log (uid, device, at, card_id, kind, rating, graded, response, verdict, "
+            "duration_ms, target, until, state_before, ivl_before, r_before, before, after) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                event.uid, event.device, event.at, event.card_id, str(event.kind),
+                data.get("rating"), event.graded, event.response, event.verdict,
+                event.duration_ms, event.target, event.until, derived.state_before,
+                derived.ivl_before, derived.r_before, derived.before.to_json(),
+                derived.after.to_json(),
+            ),
+        )
+
+    def _put_state(self, state: CardState) -> None:
+        marks = ", ".join("?" * len(CARD_COLUMNS))
+        self.db.execute(f"INSERT OR REPLACE INTO cards VALUES ({marks})", state.as_row())
+
+    def rewrite_derived(self, rows: Iterable[tuple[str, Derived]]) -> None:
+        """Update the derived columns of existing events (after a replay with new settings)."""
+        with self.transaction():
+            self.db.executemany(
+                "UPDATE log SET state_before = ?, ivl_before = ?, r_before = ?, before = ?, "
+                "after = ? WHERE uid = ?",
+                (
+                    (d.state_before, d.ivl_before, d.r_before, d.before.to_json(),
+                     d.after.to_json(), uid)
+                    for uid, d in rows
+                ),
+            )
+
+    def integrity(self) -> str:
+        """`PRAGMA integrity_check`: 'ok' when the file is sound."""
+        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+def _explain(path: Path, exc: sqlite3.DatabaseError) -> str:
+    text = str(exc)
+    if "not a database" in text or "malformed" in text or "disk image" in text:
+        return (f"{path}: not a quizzer database, or damaged ({text}); it was left untouched. "
+                "Move it aside or point --data-dir elsewhere.")
+    if "locked" in text or "busy" in text:
+        return f"{path}: the database stayed locked by another quizzer for too long ({text})"
+    if "full" in text:
+        return f"{path}: the disk is full; nothing was written ({text})"
+    if "readonly" in text or "read-only" in text:
+        return f"{path}: the database is read-only ({text})"
+    return f"{path}: database error: {text}"
+

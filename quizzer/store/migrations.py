@@ -1,0 +1,81 @@
+"""Numbered schema migrations, each a named function, recorded in the `migrations` table."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    """Run statements one by one: `executescript` would commit the caller's transaction."""
+    for statement in script.split(";"):
+        lines = [ln for ln in statement.splitlines() if not ln.strip().startswith("--")]
+        if "".join(lines).strip():
+            db.execute("\n".join(lines))
+
+
+def m001_initial(db: sqlite3.Connection) -> None:
+    """The review log, the card-state cache and the device id."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+        -- Append-only: the source of truth. One row per event (review, cram, undo, bury,
+        -- suspend, unsuspend). `before` and `after` hold the card state around the event.
+        CREATE TABLE log (
+            seq          INTEGER PRIMARY KEY,
+            uid          TEXT NOT NULL UNIQUE,
+            device       TEXT NOT NULL,
+            at           INTEGER NOT NULL,      -- UTC milliseconds
+            card_id      TEXT NOT NULL,
+            kind         TEXT NOT NULL,
+            rating       INTEGER,               -- 1 Again, 2 Hard, 3 Good, 4 Easy
+            graded       TEXT,                  -- self | auto
+            response     TEXT,                  -- what the learner typed or chose
+            verdict      TEXT,                  -- correct | close | incorrect
+            duration_ms  INTEGER,
+            target       TEXT,                  -- undo: the uid it cancels
+            until        INTEGER,               -- bury: UTC ms
+            state_before INTEGER,               -- 0 new, 1 learning, 2 review, 3 relearning
+            ivl_before   REAL,                  -- scheduled interval in days before the review
+            r_before     REAL,                  -- predicted recall at the moment of review
+            before       TEXT,
+            after        TEXT
+        );
+        CREATE INDEX log_card ON log (card_id, at);
+        CREATE INDEX log_at ON log (at);
+        CREATE INDEX log_target ON log (target) WHERE target IS NOT NULL;
+
+        -- A cache of the log: rebuilt exactly by replaying it.
+        CREATE TABLE cards (
+            card_id      TEXT PRIMARY KEY,
+            state        INTEGER NOT NULL,
+            step         INTEGER,
+            stability    REAL,
+            difficulty   REAL,
+            due          INTEGER,
+            last_review  INTEGER,
+            reps         INTEGER NOT NULL DEFAULT 0,
+            lapses       INTEGER NOT NULL DEFAULT 0,
+            suspended    INTEGER NOT NULL DEFAULT 0,
+            buried_until INTEGER,
+            introduced   INTEGER,
+            leech        INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
+        CREATE INDEX cards_due ON cards (due);
+        """
+    )
+
+
+def m002_sync_marks(db: sqlite3.Connection) -> None:
+    """Where each other device's sync file was read up to, so a sync reads only what is new."""
+    db.execute(
+        "CREATE TABLE sync_marks (file TEXT PRIMARY KEY, offset INTEGER NOT NULL) WITHOUT ROWID"
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_sync_marks]
+"""In order; the N-th function brings the schema to version N."""
+
+LATEST = len(MIGRATIONS)

@@ -40,8 +40,8 @@ def parse_cloze(text: str) -> ParsedCloze:
     if bad:
         raise PydanticCustomError(
             "cloze_syntax",
-            "malformed cloze deletion {found!r}: write {{{{c1::text}}}} or {{{{c1::text::hint}}}}",
-            {"found": text[bad.start() : bad.start() + 12]},
+            f"malformed cloze deletion {text[bad.start() : bad.start() + 12]!r}: "
+            "write {{c1::text}} or {{c1::text::hint}}",
         )
     deletions: list[Deletion] = []
     pos = 0
@@ -50,26 +50,23 @@ def parse_cloze(text: str) -> ParsedCloze:
         if close < 0:
             raise PydanticCustomError(
                 "cloze_unclosed",
-                "cloze deletion {{{{c{n}:: is never closed with }}}}",
-                {"n": match.group(1)},
+                f"cloze deletion {match.group(0)} is never closed with }}}}",
             )
         body = text[match.end() : close]
         if _OPEN.search(body):
             raise PydanticCustomError(
-                "cloze_nested", "cloze deletions cannot be nested; close c{n} first",
-                {"n": match.group(1)},
+                "cloze_nested", f"cloze deletions cannot be nested; close c{match.group(1)} first"
             )
         answer, _, hint = body.partition("::")
         if not answer.strip():
             raise PydanticCustomError(
-                "cloze_empty", "cloze deletion c{n} is empty", {"n": match.group(1)}
+                "cloze_empty", f"cloze deletion c{match.group(1)} is empty"
             )
         if answer.count("{") != answer.count("}"):
             raise PydanticCustomError(
                 "cloze_braces",
-                "unbalanced braces in cloze deletion c{n} ({answer!r}); "
-                "a deletion ends at the first }}}}",
-                {"n": match.group(1), "answer": answer},
+                f"unbalanced braces in cloze deletion c{match.group(1)} ({answer!r}); "
+                "a deletion ends at the first }}",
             )
         number = int(match.group(1))
         if number < 1:
@@ -78,7 +75,7 @@ def parse_cloze(text: str) -> ParsedCloze:
         pos = close + 2
     if not deletions:
         raise PydanticCustomError(
-            "cloze_none", "cloze has no deletion; mark one like {{{{c1::text}}}}"
+            "cloze_none", "cloze has no deletion; mark one like {{c1::text}}"
         )
     return ParsedCloze(text, tuple(deletions))
 

@@ -184,8 +184,15 @@ def load_bytes(
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         return [*problems, _yaml_problem(shown, text, exc)]
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line = before.count("\n") + 1
+        column = exc.position - (before.rfind("\n") + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        return [*problems, Problem(shown, line, column,
+                                   f"control character U+{code:04X} is not allowed in YAML")]
     except yaml.YAMLError as exc:  # pragma: no cover - errors without a mark are rare
-        return [*problems, Problem(shown, 1, 1, f"YAML error: {exc}")]
+        return [*problems, Problem(shown, 1, 1, f"YAML error: {' '.join(str(exc).split())}")]
     if root is None:
         return [*problems, Problem(shown, 1, 1, "file is empty; a deck needs a title and questions")]
     if not isinstance(root, yaml.MappingNode):

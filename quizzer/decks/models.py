@@ -28,8 +28,8 @@ def _text(value: Any) -> Any:
     if isinstance(value, bool):
         raise PydanticCustomError(
             "yaml_bool",
-            "this value was read as the boolean {value}; put it in quotes to keep it as text",
-            {"value": str(value).lower()},
+            f"this value was read as the boolean {str(value).lower()}; put it in quotes to keep "
+            "it as text",
         )
     if isinstance(value, int | float):
         return str(value)
@@ -44,8 +44,8 @@ def _question_id(value: Any) -> Any:
     if isinstance(value, str) and not ID_PATTERN.match(value):
         raise PydanticCustomError(
             "bad_id",
-            "invalid id {value!r}: use lowercase letters, digits and hyphens, e.g. {suggestion!r}",
-            {"value": value, "suggestion": slugify(value)},
+            f"invalid id {value!r}: use lowercase letters, digits and hyphens, "
+            f"e.g. {slugify(value)!r}",
         )
     return value
 
@@ -156,7 +156,7 @@ class MultipleChoice(QuestionBase):
         for c in value:
             key = c.text.strip().casefold()
             if key in seen:
-                raise PydanticCustomError("repeated", "choice {text!r} is repeated", {"text": c.text})
+                raise PydanticCustomError("repeated", f"choice {c.text!r} is repeated")
             seen.add(key)
         return value
 
@@ -186,8 +186,7 @@ def _tolerance(value: Any) -> Any:
         except ValueError:
             raise PydanticCustomError(
                 "bad_tolerance",
-                "tolerance {value!r} is not a number or a percentage like '5%'",
-                {"value": value},
+                f"tolerance {value!r} is not a number or a percentage like '5%'",
             ) from None
         if amount < 0:
             raise PydanticCustomError("negative", "tolerance must not be negative")
@@ -216,7 +215,7 @@ class Numeric(QuestionBase):
     def _number(cls, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise PydanticCustomError(
-                "not_number", "answer {value!r} is not a number", {"value": value}
+                "not_number", f"answer {value!r} is not a number"
             )
         return value
 
@@ -247,7 +246,7 @@ class Order(QuestionBase):
         seen: set[str] = set()
         for item in value:
             if item.casefold() in seen:
-                raise PydanticCustomError("repeated", "item {item!r} is repeated", {"item": item})
+                raise PydanticCustomError("repeated", f"item {item!r} is repeated")
             seen.add(item.casefold())
         return value
 

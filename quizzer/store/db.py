@@ -135,7 +135,11 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction that takes the lock up front (no upgrade deadlocks)."""
+        """A write transaction that takes the lock up front (no upgrade deadlocks). Inside another
+        one it joins it: the outer transaction commits or rolls back everything."""
+        if self.db.in_transaction:
+            yield self.db
+            return
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:

@@ -1,0 +1,140 @@
+"""Deck Markdown to the HTML that Anki shows.
+
+CommonMark with tables, raw HTML escaped. `$...$` and `$$...$$` become MathJax `\\(...\\)` and
+`\\[...\\]`; the math is set aside before Markdown runs, so `_` and `*` inside it survive. Images
+(`![alt](path)`, relative to the deck file) are collected as media and renamed for Anki's flat media
+folder; a path that leaves the decks folder is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from quizzer.decks.cloze import parse_cloze
+
+# Private-use characters frame placeholders: Markdown leaves them alone and deck text never has them.
+_PH_OPEN, _PH_CLOSE = "\ue000", "\ue001"
+_PLACEHOLDER = re.compile(f"{_PH_OPEN}(\\d+){_PH_CLOSE}")
+_MATH = re.compile(
+    r"(?P<code>`+).+?(?<!`)(?P=code)(?!`)"  # a code span: left as it is
+    r"|\\\$"  # an escaped dollar
+    r"|\$\$(?P<display>.+?)\$\$"
+    r"|\$(?P<inline>[^\s$](?:[^$\n]*?[^\s$\\])?)\$(?!\d)",  # pandoc's rule: no `$5 and $6` math
+    re.DOTALL,
+)
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//")
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class MediaError(ValueError):
+    """An image a deck refers to cannot be packed; the message names the deck file and path."""
+
+
+class Renderer:
+    """Renders the text fields of one deck; images go into the shared `media` map."""
+
+    def __init__(self, deck_file: Path, root: Path, media: dict[str, Path]) -> None:
+        self.deck_file = deck_file
+        self.root = root.resolve()
+        self.media = media
+        """Anki media file name -> file on disk, shared by every deck of an export."""
+        self._md = _markdown()
+
+    def html(self, text: str | None, *, inline: bool = False) -> str:
+        """HTML for a Markdown text ("" for None). `inline` drops the paragraph around a
+        single-paragraph text, for list items and short labels."""
+        if not text:
+            return ""
+        saved: list[str] = []
+        return self._render(_protect_math(text, saved), saved, inline=inline)
+
+    def cloze_html(self, text: str) -> str:
+        """HTML for a cloze text, its `{{cN::answer::hint}}` markers kept for Anki."""
+        saved: list[str] = []
+        parts: list[str] = []
+        pos = 0
+        for d in parse_cloze(text).deletions:
+            parts.append(text[pos : d.start])
+            parts.append(_hold(saved, "{{c%d::" % d.number) + d.answer)
+            if d.hint:
+                parts.append(_hold(saved, "::") + d.hint)
+            parts.append(_hold(saved, "}}"))
+            pos = d.end
+        parts.append(text[pos:])
+        return self._render(_protect_math("".join(parts), saved), saved, inline=False)
+
+    def _render(self, text: str, saved: list[str], *, inline: bool) -> str:
+        env: dict[str, object] = {}
+        tokens = self._md.parse(text, env)
+        for token in tokens:
+            for child in token.children or ():
+                if child.type == "image":
+                    self._pack_image(child)
+        if inline and _single_paragraph(tokens):
+            rendered = self._md.renderer.renderInline(tokens[1].children or [], self._md.options, env)
+        else:
+            rendered = self._md.renderer.render(tokens, self._md.options, env).strip()
+        while _PH_OPEN in rendered:  # held math may itself hold cloze markers
+            rendered = _PLACEHOLDER.sub(lambda m: saved[int(m.group(1))], rendered)
+        return rendered
+
+    def _pack_image(self, token: Token) -> None:
+        src = str(token.attrGet("src") or "")
+        if not src or _SCHEME.match(src):
+            return  # a web image: Anki loads it itself
+        relative = unquote(src)
+        target = (self.deck_file.parent / relative).resolve()
+        if not target.is_relative_to(self.root):
+            raise MediaError(
+                f"{self.deck_file}: image path {relative!r} leaves the decks folder {self.root}"
+            )
+        try:
+            data = target.read_bytes()
+        except OSError:
+            raise MediaError(f"{self.deck_file}: image {relative!r} not found at {target}") from None
+        digest = hashlib.sha1(data).hexdigest()[:12]  # noqa: S324 - a name, not security
+        stem = _UNSAFE_NAME.sub("-", target.name).strip("-.") or "image"
+        name = f"quizzer-{digest}-{stem}"
+        self.media[name] = target
+        token.attrSet("src", name)
+
+
+def _markdown() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+
+
+def _hold(saved: list[str], html_text: str) -> str:
+    saved.append(html_text)
+    return f"{_PH_OPEN}{len(saved) - 1}{_PH_CLOSE}"
+
+
+def _protect_math(text: str, saved: list[str]) -> str:
+    def swap(match: re.Match[str]) -> str:
+        if match.group("display") is not None:
+            return _hold(saved, f"\\[{html.escape(match.group('display'), quote=False)}\\]")
+        if match.group("inline") is not None:
+            return _hold(saved, f"\\({html.escape(match.group('inline'), quote=False)}\\)")
+        return match.group(0)
+
+    return _MATH.sub(swap, text)
+
+
+def _single_paragraph(tokens: list[Token]) -> bool:
+    return (
+        len(tokens) == 3
+        and tokens[0].type == "paragraph_open"
+        and tokens[1].type == "inline"
+        and tokens[2].type == "paragraph_close"
+    )
+
+
+def plain(text: str) -> str:
+    """Text escaped for HTML, without Markdown (for Anki's `{{type:...}}` answers)."""
+    return html.escape(text.strip(), quote=False)

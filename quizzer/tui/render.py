@@ -1,0 +1,179 @@
+"""Turning cards into what the review screen shows: Markdown for the card, Content for verdicts.
+
+Math written `$...$` or `$$...$$` has no renderer in a terminal, so it is shown as code, which keeps
+it readable and sets it apart from the prose around it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from textual.content import Content
+
+from quizzer.decks.cards import Card
+from quizzer.decks.cloze import Deletion, render_cloze
+from quizzer.decks.grading import Graded, Verdict, diff, format_number, parse_number
+from quizzer.decks.models import Basic, Cloze, MultipleChoice, Numeric, Order, Typed
+
+_FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
+_CODE_SPAN = re.compile(r"(`+).+?\1", re.DOTALL)
+_DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
+_INLINE_MATH = re.compile(r"(?<![\\$\w])\$(?=\S)([^$\n]+?)(?<=\S)\$(?![\w$])")
+_INLINE = re.compile(r"(`+)(.+?)\1|\*\*(.+?)\*\*|(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])")
+
+
+def _code(text: str) -> str:
+    """`text` as an inline code span, with a fence longer than any backtick run inside it."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def math_as_code(markdown: str) -> str:
+    """Replace `$...$` and `$$...$$` math by code, leaving code spans and fenced blocks alone."""
+    out: list[str] = []
+    pos = 0
+    protected = sorted(
+        [m.span() for m in _FENCE.finditer(markdown)]
+        + [m.span() for m in _CODE_SPAN.finditer(markdown)]
+    )
+    for start, end in protected:
+        if start < pos:
+            continue
+        out.append(_convert_math(markdown[pos:start]))
+        out.append(markdown[start:end])
+        pos = end
+    out.append(_convert_math(markdown[pos:]))
+    return "".join(out)
+
+
+def _convert_math(text: str) -> str:
+    text = _DISPLAY_MATH.sub(lambda m: "\n\n```\n" + m.group(1).strip() + "\n```\n\n", text)
+    return _INLINE_MATH.sub(lambda m: _code(m.group(1)), text)
+
+
+def inline(markdown: str, code_style: str = "$text-warning on $warning 10%") -> Content:
+    """One line of Markdown (an option, an item) as Content: code, math, bold and italics."""
+    text = math_as_code(markdown).replace("\n", " ")
+    parts: list[tuple[str, str] | str] = []
+    pos = 0
+    for m in _INLINE.finditer(text):
+        parts.append(text[pos : m.start()])
+        if m.group(2) is not None:
+            parts.append((m.group(2).strip(" ") or m.group(2), code_style))
+        elif m.group(3) is not None:
+            parts.append((m.group(3), "bold"))
+        else:
+            parts.append((m.group(4), "italic"))
+        pos = m.end()
+    parts.append(text[pos:])
+    return Content.assemble(*parts)
+
+
+def _escape(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]<>])", r"\\\1", text)
+
+
+def _hidden(deletion: Deletion) -> str:
+    return f"**\\[{_escape(deletion.hint) if deletion.hint else '…'}\\]**"
+
+
+def _shown(deletion: Deletion) -> str:
+    return f"**{deletion.answer}**"
+
+
+@dataclass(frozen=True, slots=True)
+class Faces:
+    """What a card shows before and after answering, as Markdown."""
+
+    front: str
+    back: str | None
+    """The answer to reveal (basic and cloze); auto-graded cards show their verdict instead."""
+
+
+def faces(card: Card) -> Faces:
+    """The front and back of a card, math made readable."""
+    q = card.question
+    if isinstance(q, Basic):
+        front, back = (q.answer, q.prompt) if card.variant == "reverse" else (q.prompt, q.answer)
+        return Faces(math_as_code(front), math_as_code(back))
+    if isinstance(q, Cloze):
+        n = card.cloze_number or 1
+        front = render_cloze(q.text, n, reveal=False, hidden=_hidden)
+        back = render_cloze(q.text, n, reveal=True, shown=_shown)
+        return Faces(math_as_code(front), math_as_code(back))
+    if isinstance(q, MultipleChoice | Typed | Numeric | Order):
+        return Faces(math_as_code(q.prompt), None)
+    raise TypeError(f"unknown question type {q.kind!r}")
+
+
+def after_notes(card: Card) -> str:
+    """The explanation shown after answering, as Markdown (empty when there is none)."""
+    explanation = card.question.explanation
+    return math_as_code(explanation) if explanation else ""
+
+
+_VERDICT = {
+    Verdict.CORRECT: ("✓ Correct", "bold $text-success"),
+    Verdict.CLOSE: ("≈ Close", "bold $text-warning"),
+    Verdict.INCORRECT: ("✗ Wrong", "bold $text-error"),
+}
+
+
+def verdict_line(graded: Graded) -> Content:
+    """`✓ Correct`, `≈ Close` or `✗ Wrong`, then the grader's sentence."""
+    label, style = _VERDICT[graded.verdict]
+    message = "" if graded.message == "Correct." else graded.message
+    return Content.assemble((label, style), ("  " + message) if message else "")
+
+
+def diff_content(response: str, expected: str) -> Content:
+    """The response against the expected answer: wrong characters struck through, missing ones
+    underlined (readable without colour too)."""
+    parts: list[tuple[str, str] | str] = []
+    for kind, text in diff(response, expected):
+        if kind == "equal":
+            parts.append(text)
+        elif kind == "wrong":
+            parts.append((text, "strike $text-error"))
+        else:
+            parts.append((text, "underline $text-success"))
+    return Content.assemble(*parts)
+
+
+def typed_feedback(card: Card, response: str, graded: Graded) -> Content:
+    """The verdict of a typed or numeric answer, with the diff of the response when it was not
+    exactly right."""
+    lines = [verdict_line(graded)]
+    if graded.verdict != Verdict.CORRECT or response.strip() != graded.expected:
+        shown = response.strip()
+        if isinstance(card.question, Numeric) and shown:
+            unit = card.question.unit
+            try:
+                shown = format_number(parse_number(shown, unit)) + (f" {unit}" if unit else "")
+            except ValueError:
+                pass
+        if shown and shown != graded.expected:
+            lines.append(Content.assemble(("  yours    ", "dim"), diff_content(shown, graded.expected)))
+        lines.append(Content.assemble(("  answer   ", "dim"), (graded.expected, "bold")))
+    return Content("\n").join(lines)
+
+
+def not_answered(card: Card) -> Graded:
+    """The verdict of a typed or numeric card left blank: wrong, with the answer shown."""
+    q = card.question
+    if isinstance(q, Typed):
+        expected = q.answers[0]
+    elif isinstance(q, Numeric):
+        expected = format_number(q.answer) + (f" {q.unit}" if q.unit else "")
+    else:
+        raise TypeError(f"{q.kind} questions are not typed")
+    return Graded(Verdict.INCORRECT, expected, "Not answered.")
+
+
+def deck_path(card: Card, title: str) -> str:
+    """`speech › CTC`: the folders of the card's deck, then the deck's title."""
+    folders = card.deck_id.split("/")[:-1]
+    return " › ".join([*folders, title])

@@ -1,0 +1,1 @@
+"""Widgets of the quizzer terminal UI."""

@@ -1,0 +1,43 @@
+"""The core never imports Textual, and `quizzer due` stays light."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+CORE = [
+    "quizzer", "quizzer.cli", "quizzer.config", "quizzer.clock", "quizzer.paths",
+    "quizzer.decks.models", "quizzer.decks.loader", "quizzer.decks.cards",
+    "quizzer.decks.grading", "quizzer.decks.schema", "quizzer.decks.cache",
+    "quizzer.store.db", "quizzer.store.migrations", "quizzer.scheduling", "quizzer.replay",
+    "quizzer.queue", "quizzer.session", "quizzer.collection",
+]
+OPTIONAL_CORE = ["quizzer.stats", "quizzer.optimize", "quizzer.sync", "quizzer.export.anki",
+                 "quizzer.export.reviews"]
+
+
+def imported_after(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport sys\nprint('\\n'.join(sys.modules))"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    return set(out.split())
+
+
+def test_core_never_imports_textual() -> None:
+    import importlib.util
+
+    modules = CORE + [m for m in OPTIONAL_CORE if importlib.util.find_spec(m) is not None]
+    loaded = imported_after("\n".join(f"import {m}" for m in modules))
+    assert not {m for m in loaded if m == "textual" or m.startswith("textual.")}
+
+
+def test_due_command_imports_neither_textual_nor_genanki(tmp_path, monkeypatch) -> None:
+    code = (
+        "import contextlib, io\nfrom quizzer.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n    main(['due', '--json'])"
+    )
+    loaded = imported_after(code)
+    assert "textual" not in loaded
+    assert "genanki" not in loaded
+    assert "quizzer.tui" not in loaded

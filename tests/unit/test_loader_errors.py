@@ -1,0 +1,235 @@
+"""Every mistake an author can make is one located line, and nothing else breaks."""
+
+from __future__ import annotations
+
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from quizzer.decks.loader import LoadedDeck, Problem, load_bytes, load_tree
+
+HEADER = "title: T\nquestions:\n"
+
+
+def problems(text: str, *, dedent: bool = True) -> list[Problem]:
+    data = (textwrap.dedent(text) if dedent else text).encode("utf-8")
+    result = load_bytes(data, "d/deck", "d/deck.yaml")
+    assert not isinstance(result, LoadedDeck), "expected problems"
+    return result
+
+
+def one(text: str) -> Problem:
+    found = problems(text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_valid_deck_loads(sample_tree: Path) -> None:
+    tree = load_tree(sample_tree.parent.parent)
+    assert tree.problems == []
+    deck = tree.decks["demo/sample"]
+    assert [q.type for q in deck.deck.questions] == [
+        "basic", "cloze", "choice", "typed", "numeric", "order"
+    ]
+    assert deck.lines["cloze-q"] == 12
+
+
+def test_yaml_syntax_error_is_located() -> None:
+    p = one("title: T\nquestions:\n  - id: a\n    prompt: [unclosed\n")
+    assert (p.line, p.message.startswith("YAML syntax error")) == (5, True)
+    assert str(p).startswith("d/deck.yaml:5:")
+
+
+def test_tab_indentation() -> None:
+    p = one("title: T\nquestions:\n\t- id: a\n")
+    assert (p.line, p.column) == (3, 1)
+    assert "tab character" in p.message
+
+
+def test_duplicate_keys_are_reported_not_kept() -> None:
+    found = problems(
+        """\
+        title: T
+        questions:
+          - id: a
+            type: basic
+            prompt: P
+            prompt: Q
+            answer: A
+        """
+    )
+    assert [(p.line, p.column, p.message) for p in found] == [
+        (6, 5, "duplicate key 'prompt' (first defined on line 5)")
+    ]
+
+
+def test_wrong_type() -> None:
+    p = one(HEADER + "  - id: a\n    type: basic\n    prompt: [x, y]\n    answer: A\n")
+    assert (p.line, p.column) == (5, 13)
+    assert p.message == "'prompt' must be text, not a list"
+
+
+def test_missing_key() -> None:
+    p = one(HEADER + "  - id: a\n    type: basic\n    prompt: P\n")
+    assert (p.line, p.column) == (3, 5)
+    assert p.message == "missing required key 'answer'"
+
+
+def test_unknown_key_suggests_nearest() -> None:
+    p = one(HEADER + "  - id: a\n    type: basic\n    promt: P\n    prompt: P\n    answer: A\n")
+    assert (p.line, p.column) == (5, 5)
+    assert p.message == "unknown key 'promt', did you mean 'prompt'?"
+
+
+def test_unknown_top_level_key() -> None:
+    p = one("title: T\ntittle: X\nquestions:\n  - {id: a, type: basic, prompt: P, answer: A}\n")
+    assert (p.line, p.message) == (2, "unknown key 'tittle', did you mean 'title'?")
+
+
+def test_unknown_question_type() -> None:
+    p = one(HEADER + "  - id: a\n    type: mcq\n    prompt: P\n")
+    assert (p.line, p.column) == (4, 11)
+    assert p.message.startswith("unknown question type 'mcq'; expected one of basic, cloze")
+
+
+def test_missing_question_type() -> None:
+    p = one(HEADER + "  - id: a\n    prompt: P\n")
+    assert p.line == 3 and "no 'type' key" in p.message
+
+
+def test_duplicate_ids() -> None:
+    p = one(HEADER + "  - {id: a, type: basic, prompt: P, answer: A}\n"
+            "  - {id: a, type: basic, prompt: Q, answer: B}\n")
+    assert (p.line, p.column) == (4, 10)
+    assert p.message == "duplicate question id 'a' (first used on line 3)"
+
+
+def test_malformed_id_suggests_slug() -> None:
+    p = one(HEADER + "  - {id: Blank Role, type: basic, prompt: P, answer: A}\n")
+    assert (p.line, p.column) == (3, 10)
+    assert "use lowercase letters, digits and hyphens, e.g. 'blank-role'" in p.message
+
+
+def test_empty_string() -> None:
+    p = one(HEADER + "  - {id: a, type: basic, prompt: '  ', answer: A}\n")
+    assert (p.line, p.message) == (3, "prompt: must not be empty")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("no deletion here", "cloze has no deletion"),
+        ("open {{c1::never closed", "is never closed"),
+        ("bad {{c1:single colon}}", "malformed cloze deletion"),
+        ("braces {{c1::$x^{2$}}", "unbalanced braces in cloze deletion c1"),
+        ("empty {{c1::}}", "cloze deletion c1 is empty"),
+    ],
+)
+def test_cloze_problems(text: str, expected: str) -> None:
+    p = one(HEADER + f"  - id: a\n    type: cloze\n    text: '{text}'\n")
+    assert (p.line, p.column) == (5, 11)
+    assert expected in p.message
+
+
+def test_choice_without_correct_option() -> None:
+    p = one(HEADER + "  - id: a\n    type: choice\n    prompt: P\n    choices:\n"
+            "      - {text: x}\n      - {text: y}\n")
+    assert (p.line, p.column) == (7, 7)
+    assert p.message == "choices: no choice is marked `correct: true`"
+
+
+def test_repeated_choices() -> None:
+    p = one(HEADER + "  - id: a\n    type: choice\n    prompt: P\n    choices:\n"
+            "      - {text: x, correct: true}\n      - {text: X}\n")
+    assert "choice 'X' is repeated" in p.message
+
+
+def test_numeric_answer_not_a_number() -> None:
+    p = one(HEADER + "  - id: a\n    type: numeric\n    prompt: P\n    answer: lots\n")
+    assert (p.line, p.column) == (6, 13)
+    assert "answer 'lots' is not a number" in p.message
+
+
+def test_negative_tolerance() -> None:
+    p = one(HEADER + "  - {id: a, type: numeric, prompt: P, answer: 3, tolerance: -1}\n")
+    assert "tolerance must not be negative" in p.message
+    p = one(HEADER + "  - {id: a, type: numeric, prompt: P, answer: 3, tolerance: '-5%'}\n")
+    assert "tolerance must not be negative" in p.message
+
+
+def test_order_needs_two_items() -> None:
+    p = one(HEADER + "  - {id: a, type: order, prompt: P, items: [only]}\n")
+    assert p.message == "'items' needs at least 2 items"
+
+
+def test_typed_needs_answers() -> None:
+    p = one(HEADER + "  - {id: a, type: typed, prompt: P, answers: []}\n")
+    assert p.message == "'answers' needs at least 1 answer"
+
+
+def test_empty_file() -> None:
+    p = one("# only a comment\n")
+    assert (p.line, p.column, p.message) == (
+        1, 1, "file is empty; a deck needs a title and questions")
+
+
+def test_top_level_not_mapping() -> None:
+    p = one("- just\n- a list\n")
+    assert p.message == "top level must be a mapping with title and questions"
+
+
+def test_not_utf8() -> None:
+    result = load_bytes(b"title: caf\xe9\nquestions: []\n", "d/deck", "d/deck.yaml")
+    assert isinstance(result, list)
+    assert (result[0].line, result[0].column) == (1, 11)
+    assert "not UTF-8" in result[0].message
+
+
+def test_python_tags_are_refused() -> None:
+    p = one("title: !!python/object/apply:os.system ['echo hi']\nquestions: []\n")
+    assert p.line == 1 and "YAML tag 'tag:yaml.org,2002:python/object/apply:os.system'" in p.message
+
+
+def test_billion_laughs_ends_fast_with_an_error() -> None:
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 10):
+        ref = f"*a{i - 1}"
+        lines.append(f"a{i}: &a{i} [{', '.join([ref] * 9)}]")
+    text = "\n".join(lines) + "\ntitle: T\nquestions: []\n"
+    start = time.perf_counter()
+    p = one(text)
+    assert time.perf_counter() - start < 5  # generous: expansion would take hours and GBs
+    assert "anchors and aliases are not allowed" in p.message
+    assert p.line == 2
+
+
+def test_yaml_boolean_where_text_expected() -> None:
+    p = one(HEADER + "  - {id: a, type: basic, prompt: Is it?, answer: yes}\n")
+    assert "read as the boolean true; put it in quotes" in p.message
+
+
+def test_all_problems_reported_at_once() -> None:
+    found = problems(
+        HEADER
+        + "  - {id: a, type: basic, prompt: P}\n"
+        + "  - {id: b, type: order, prompt: P, items: [x]}\n"
+        + "  - {id: c, type: typo}\n"
+    )
+    assert [p.line for p in found] == [3, 4, 5]
+
+
+def test_deck_with_errors_is_skipped_others_load(write_deck, decks_dir: Path) -> None:
+    write_deck("ok", HEADER + "  - {id: a, type: basic, prompt: P, answer: A}\n")
+    write_deck("broken", HEADER + "  - {id: a, type: basic, prompt: P}\n")
+    tree = load_tree(decks_dir)
+    assert list(tree.decks) == ["ok"]
+    assert list(tree.failed) == ["broken"]
+    assert len(tree.problems) == 1
+
+
+def test_bad_file_name(write_deck, decks_dir: Path) -> None:
+    write_deck("My Deck", HEADER + "  - {id: a, type: basic, prompt: P, answer: A}\n")
+    tree = load_tree(decks_dir)
+    assert "must use lowercase letters" in tree.problems[0].message

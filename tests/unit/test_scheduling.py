@@ -1,0 +1,295 @@
+"""The engine: FSRS through the session, the daily queue, undo, rebuild, orphans, the store."""
+
+from __future__ import annotations
+
+import os
+import random
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import fsrs
+import pytest
+
+from quizzer.clock import day_bounds, from_ms, study_day, to_ms
+from quizzer.collection import Collection, open_collection
+from quizzer.config import ConfigError, load_settings
+from quizzer.replay import rebuild
+from quizzer.scheduling import fsrs_card_id
+from quizzer.state import CardPhase, EventKind, Rating
+from quizzer.store.db import Store, StoreError
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def many_cards(n: int) -> str:
+    lines = ["title: Many", "questions:"]
+    lines += [f"  - {{id: q{i:03d}, type: basic, prompt: P{i}, answer: A{i}}}" for i in range(n)]
+    return "\n".join(lines) + "\n"
+
+
+def configure(home: Path, text: str) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(text)
+
+
+def ms(moment: datetime) -> int:
+    return to_ms(moment)
+
+
+def study(col: Collection, days: int, rng: random.Random) -> dict[str, list[tuple[int, Rating]]]:
+    """Study every day at 09:00 UTC until nothing is left; returns each card's answers."""
+    history: dict[str, list[tuple[int, Rating]]] = {}
+    session = col.session()
+    for day in range(days):
+        now = START + timedelta(days=day)
+        while (card := session.next(ms(now))) is not None:
+            rating = rng.choices(list(Rating), weights=[15, 10, 60, 15])[0]
+            at = ms(now)
+            session.answer(card.id, rating, at, duration_ms=4000)
+            history.setdefault(card.id, []).append((at, rating))
+            now += timedelta(seconds=40)
+    return history
+
+
+def test_sixty_days_equal_a_direct_fsrs_replay(write_deck, isolated: Path) -> None:
+    write_deck("sim/deck", many_cards(40))
+    configure(isolated / "home", "fuzz = false\nnew_per_day = 8\n")
+    col = open_collection()
+    history = study(col, 60, random.Random(7))
+    scheduler = fsrs.Scheduler(enable_fuzzing=False)
+    states = col.store.states()
+    assert len(history) == 40
+    for card_id, answers in history.items():
+        card = fsrs.Card(card_id=fsrs_card_id(card_id))
+        for at, rating in answers:
+            card, _ = scheduler.review_card(card, fsrs.Rating(int(rating)), from_ms(at))
+        mine = states[card_id]
+        assert mine.state == CardPhase(int(card.state))
+        assert mine.step == card.step
+        assert mine.stability == pytest.approx(card.stability, rel=1e-12)
+        assert mine.difficulty == pytest.approx(card.difficulty, rel=1e-12)
+        assert mine.due == to_ms(card.due)
+        assert mine.reps == len(answers)
+
+
+def test_daily_new_limit_and_reviews_cap(write_deck, isolated: Path) -> None:
+    write_deck("sim/deck", many_cards(30))
+    configure(isolated / "home", "new_per_day = 5\nreviews_per_day = 3\n")
+    col = open_collection()
+    history = study(col, 6, random.Random(1))
+    introduced: dict[str, int] = {}
+    for answers in history.values():
+        day = study_day(from_ms(answers[0][0]), UTC, 4)
+        introduced[str(day)] = introduced.get(str(day), 0) + 1
+    assert list(introduced.values()) == [5] * 6
+    reviews_per_day: dict[str, int] = {}
+    for row in col.store.db.execute("SELECT at FROM log WHERE state_before = 2"):
+        day = str(study_day(from_ms(row[0]), UTC, 4))
+        reviews_per_day[day] = reviews_per_day.get(day, 0) + 1
+    assert reviews_per_day and max(reviews_per_day.values()) <= 3
+
+
+def test_due_counts_follow_the_queue(write_deck) -> None:
+    write_deck("a/one", many_cards(30))
+    col = open_collection()
+    session = col.session()
+    now = ms(START)
+    counts = session.counts(now)
+    assert (counts.new, counts.learning, counts.review) == (20, 0, 0)  # default new_per_day
+    card = session.next(now)
+    assert card is not None and card.id == "a/one:q000"  # deck order
+    session.answer(card.id, Rating.AGAIN, now)
+    assert session.counts(now).new == 19
+    assert session.counts(now).learning == 0  # due in one minute
+    assert session.counts(now + 61_000).learning == 1
+    assert session.next(now + 61_000).id == card.id  # type: ignore[union-attr]
+
+
+def test_learning_cards_come_before_reviews_and_new(write_deck) -> None:
+    write_deck("a/one", many_cards(5))
+    session = open_collection().session()
+    now = ms(START)
+    first = session.next(now)
+    assert first is not None
+    session.answer(first.id, Rating.GOOD, now)  # learning, due in 10 minutes
+    later = now + 11 * 60_000
+    assert session.next(later).id == first.id  # type: ignore[union-attr]
+
+
+def test_day_boundary_at_four_across_dst() -> None:
+    from zoneinfo import ZoneInfo
+
+    ny = ZoneInfo("America/New_York")
+    # US clocks jump from 02:00 EST to 03:00 EDT on 2026-03-08.
+    start, end = day_bounds(datetime(2026, 3, 7, 12, tzinfo=UTC), ny, 4)
+    assert start == datetime(2026, 3, 7, 9, tzinfo=UTC)  # 04:00 EST = 09:00Z
+    assert end == datetime(2026, 3, 8, 8, tzinfo=UTC)  # 04:00 EDT = 08:00Z: a 23-hour day
+    # 07:30Z on the 8th is 03:30 EDT: still the 7th's study day
+    assert str(study_day(datetime(2026, 3, 8, 7, 30, tzinfo=UTC), ny, 4)) == "2026-03-07"
+    assert str(study_day(datetime(2026, 3, 8, 8, 0, tzinfo=UTC), ny, 4)) == "2026-03-08"
+    # autumn: 2026-11-01 02:00 EDT falls back to 01:00 EST: a 25-hour day
+    start, end = day_bounds(datetime(2026, 10, 31, 12, tzinfo=UTC), ny, 4)
+    assert end - start == timedelta(hours=25)
+
+
+def test_queue_day_uses_local_day_start(write_deck, isolated: Path, monkeypatch) -> None:
+    write_deck("a/one", many_cards(3))
+    configure(isolated / "home", 'timezone = "America/New_York"\nnew_per_day = 1\n')
+    session = open_collection().session()
+    before_boundary = ms(datetime(2026, 3, 8, 7, 30, tzinfo=UTC))  # 03:30 EDT, day of 7th
+    card = session.next(before_boundary)
+    assert card is not None
+    session.answer(card.id, Rating.EASY, before_boundary)
+    assert session.counts(before_boundary + 60_000).new == 0  # limit used for the 7th
+    after_boundary = ms(datetime(2026, 3, 8, 8, 1, tzinfo=UTC))  # 04:01 EDT: a new day
+    assert session.counts(after_boundary).new == 1
+
+
+def test_undo_restores_the_exact_earlier_state(sample_tree) -> None:
+    col = open_collection()
+    session = col.session()
+    now = ms(START)
+    snapshots = []
+    for step in range(6):
+        card = session.next(now)
+        assert card is not None
+        snapshots.append((card.id, col.store.state(card.id)))
+        session.answer(card.id, Rating(1 + step % 4), now)
+        now += 30_000
+    session.bury("demo/sample:order-q", now)
+    session.suspend("demo/sample:typed-q", now)
+    assert session.undo(now)[0].kind == EventKind.SUSPEND  # type: ignore[index]
+    assert session.undo(now)[0].kind == EventKind.BURY  # type: ignore[index]
+    for card_id, before in reversed(snapshots):
+        undone, restored = session.undo(now)  # type: ignore[misc]
+        assert undone.card_id == card_id
+        assert restored == before
+        assert col.store.state(card_id) == before
+    assert session.undo(now) is None
+    assert col.store.count("SELECT count(*) FROM log WHERE kind = 'undo'") == 8
+
+
+def test_rebuild_reproduces_the_cache_exactly(write_deck, isolated: Path) -> None:
+    write_deck("sim/deck", many_cards(25))
+    col = open_collection()  # fuzz on: the seeded fuzz must replay identically
+    study(col, 30, random.Random(3))
+    session = col.session()
+    session.suspend("sim/deck:q001", ms(START + timedelta(days=30)))
+    session.undo(ms(START + timedelta(days=30)))
+    session.bury("sim/deck:q002", ms(START + timedelta(days=30)))
+    before = col.store.states()
+    col.store.db.execute("DELETE FROM cards")
+    assert col.store.states() == {}
+    changed, total = rebuild(col.store, col.settings)
+    assert col.store.states() == before
+    assert total == len(before)
+    assert changed == total  # every card had to be recreated
+
+
+def test_orphans_keep_their_history(write_deck) -> None:
+    path = write_deck("a/one", many_cards(3))
+    col = open_collection()
+    session = col.session()
+    session.answer("a/one:q001", Rating.GOOD, ms(START))
+    kept = col.store.state("a/one:q001")
+    path.write_text(path.read_text().replace("  - {id: q001, type: basic, prompt: P1, answer: A1}\n",
+                                             ""))
+    col = open_collection()
+    assert col.orphans() == ["a/one:q001"]
+    assert "a/one:q001" not in {c.id for c in col.tree.cards()}
+    path.write_text(path.read_text() + "  - {id: q001, type: basic, prompt: New text, answer: A}\n")
+    col = open_collection()
+    assert col.orphans() == []
+    assert col.session().state("a/one:q001") == kept
+
+
+def test_leech_is_tagged_or_suspended(write_deck, isolated: Path) -> None:
+    write_deck("a/one", many_cards(1))
+    configure(isolated / "home", 'leech_threshold = 2\nleech_action = "suspend"\n')
+    col = open_collection()
+    session = col.session()
+    now = START
+    card_id = "a/one:q000"
+    session.answer(card_id, Rating.EASY, ms(now))
+    for _ in range(2):
+        now = from_ms(col.store.state(card_id).due) + timedelta(hours=1)  # type: ignore[arg-type]
+        session.answer(card_id, Rating.AGAIN, ms(now))
+        now += timedelta(minutes=11)
+        session.answer(card_id, Rating.GOOD, ms(now))
+    state = col.store.state(card_id)
+    assert state.lapses == 2 and state.leech and state.suspended
+
+
+def test_cram_leaves_fsrs_state_untouched(sample_tree) -> None:
+    col = open_collection()
+    cram = col.session(cram=True)
+    card = cram.next(ms(START))
+    assert card is not None
+    cram.answer(card.id, Rating.AGAIN, ms(START))
+    assert col.store.state(card.id).state == CardPhase.NEW
+    assert col.store.count("SELECT count(*) FROM log WHERE kind = 'cram'") == 1
+    assert cram.next(ms(START)).id != card.id  # type: ignore[union-attr]
+
+
+def test_sibling_burying(sample_tree) -> None:
+    col = open_collection()
+    session = col.session()
+    now = ms(START)
+    session.answer("demo/sample:cloze-q#c1", Rating.EASY, now)
+    new_ids = [c.id for c in session.plan(now).new]
+    assert "demo/sample:cloze-q#c2" not in new_ids
+    assert "demo/sample:basic-q" in new_ids
+    assert "demo/sample:cloze-q#c2" in [c.id for c in session.plan(now + 86_400_000).new]
+
+
+def test_newer_schema_is_refused(isolated: Path) -> None:
+    store = Store()
+    path = store.path
+    store.db.execute("PRAGMA user_version = 99")
+    store.close()
+    with pytest.raises(StoreError, match="written by a newer quizzer"):
+        Store(path)
+
+
+def test_corrupt_database_is_reported_and_left_untouched(isolated: Path) -> None:
+    home = isolated / "home"
+    home.mkdir()
+    bad = home / "quizzer.sqlite3"
+    garbage = b"this is not sqlite at all" * 100
+    bad.write_bytes(garbage)
+    with pytest.raises(StoreError, match="not a quizzer database, or damaged"):
+        Store(bad)
+    assert bad.read_bytes() == garbage
+
+
+def test_migrations_are_recorded(isolated: Path) -> None:
+    store = Store()
+    rows = store.db.execute("SELECT version, name FROM migrations ORDER BY version").fetchall()
+    assert rows[0] == (1, "m001_initial")
+    assert [v for v, _ in rows] == list(range(1, len(rows) + 1))
+
+
+def test_bad_config_value_names_its_key(isolated: Path) -> None:
+    configure(isolated / "home", "desired_retention = 1.5\n")
+    with pytest.raises(ConfigError, match=r"desired_retention: .*less than or equal to 0.99"):
+        load_settings()
+    configure(isolated / "home", '[decks."asr/*"]\nnew_per_day = -1\n')
+    with pytest.raises(ConfigError, match="new_per_day"):
+        load_settings()
+
+
+def test_per_deck_overrides(isolated: Path) -> None:
+    configure(isolated / "home", 'desired_retention = 0.9\n[decks."asr/*"]\n'
+              "desired_retention = 0.95\n")
+    settings = load_settings()
+    assert settings.for_deck("asr/ctc").desired_retention == 0.95
+    assert settings.for_deck("tts/vits").desired_retention == 0.9
+
+
+def test_store_is_wal_with_foreign_keys(isolated: Path) -> None:
+    store = Store()
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert os.path.exists(store.path)
+    assert isinstance(store.db, sqlite3.Connection)

@@ -254,7 +254,8 @@ def _to_data(node: yaml.Node, seen: set[int], text: str) -> Any:
                        "YAML anchors and aliases are not allowed in decks; write the text out")
     seen.add(id(node))
     if node.tag not in _STANDARD_TAGS:
-        raise _Located(node.start_mark, f"YAML tag {node.tag!r} is not allowed in decks")
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        raise _Located(node.start_mark, f"YAML tag {tag!r} is not allowed in decks")
     if isinstance(node, yaml.ScalarNode):
         if node.tag == "tag:yaml.org,2002:timestamp":
             return node.value
@@ -396,7 +397,7 @@ def _validation_problems(shown: str, root: yaml.Node, exc: ValidationError) -> l
             message = f"{field_name!r} must be a number"
         else:
             message = str(err["msg"]).removeprefix("Value error, ")
-            if field_name and kind not in {"bad_id"}:
+            if field_name and kind != "bad_id" and not message.startswith(field_name):
                 message = f"{field_name}: {message}"
         problems.append(_at(shown, mark, message))
     return problems

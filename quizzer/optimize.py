@@ -1,0 +1,561 @@
+"""Personal FSRS parameters fitted to the review log, and advice on the desired retention.
+
+`quizzer optimize` turns the log into the items fsrs-rs trains on (one per review made a day or more
+after the card's previous one, carrying the card's whole history up to it), fits the 21 FSRS-6
+parameters, and keeps them only when they predict the learner's recalls better than the current
+ones. `quizzer retention` runs fsrs-rs's simulator at desired retentions from 0.70 to 0.97 and
+recommends the one that costs the least time per card remembered.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import sys
+import threading
+import time
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from statistics import median
+from typing import IO, Any
+
+import fsrs_rs_python as rs
+
+from quizzer import paths
+from quizzer.clock import from_ms, study_day
+from quizzer.collection import Collection
+from quizzer.config import DEFAULT_PARAMETERS, Settings, save_parameters
+from quizzer.scheduling import DAY_MS, fsrs_card_id, retrievability
+from quizzer.state import CardPhase, Event, EventKind, Rating
+from quizzer.store.db import Store
+
+MIN_REVIEWS = 400
+"""Fitting needs this many usable reviews (made a day or more after the card's previous review).
+fsrs-rs returns the defaults below 8 and fits only the initial stabilities below 64; a few hundred
+is where fitted parameters stop being mostly noise."""
+SPLITS_MIN_REVIEWS = 1_000
+"""Time-series splits train on the first sixth of the items: below this, that is too little."""
+N_SPLITS = 5
+"""As fsrs-rs's `evaluate_with_time_series_splits`: six segments, the last five are predicted."""
+DECIMALS = 4
+"""config.toml stores parameters with this many decimals; the fit is judged as it will be saved."""
+RETENTIONS = tuple(r / 100 for r in range(70, 98))
+"""Desired retentions `quizzer retention` simulates."""
+NEAR_BEST = 0.05
+"""`quizzer retention` also names the highest retention within this share of the best cost."""
+SIMULATION_SEED = 42
+
+
+# ---------------------------------------------------------------- the training set
+
+
+@dataclass(slots=True)
+class TrainingSet:
+    """The log as fsrs-rs items, in the time order of the review each one predicts."""
+
+    items: list[rs.FSRSItem] = field(default_factory=list)
+    card_ids: list[int] = field(default_factory=list)
+    """fsrs's integer id of the card of each item."""
+    reviews: int = 0
+    """Review events used (undone, cram and other events left out)."""
+    cards: int = 0
+
+
+def review_histories(events: Iterable[Event]) -> dict[str, list[tuple[int, int]]]:
+    """Each card's reviews as (UTC ms, rating), in replay order: only `review` events that were
+    not undone (cram, bury, suspend and undo events say nothing about memory)."""
+    ordered = sorted(events, key=lambda e: (e.at, e.uid))
+    undone = {e.target for e in ordered if e.kind == EventKind.UNDO}
+    histories: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for event in ordered:
+        if event.kind == EventKind.REVIEW and event.uid not in undone and event.rating:
+            histories[event.card_id].append((event.at, int(event.rating)))
+    return dict(histories)
+
+
+def load_histories(store: Store) -> dict[str, list[tuple[int, int]]]:
+    """`review_histories` of the whole log, read straight from SQL (fast on large logs)."""
+    rows = store.db.execute(
+        "SELECT card_id, at, rating FROM log WHERE kind = 'review' AND rating IS NOT NULL "
+        "AND uid NOT IN (SELECT target FROM log WHERE kind = 'undo' AND target IS NOT NULL) "
+        "ORDER BY card_id, at, uid"
+    )
+    histories: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for card_id, at, rating in rows:
+        histories[card_id].append((at, rating))
+    return dict(histories)
+
+
+def training_set(
+    histories: dict[str, list[tuple[int, int]]], zone: tzinfo, day_starts_at: int
+) -> TrainingSet:
+    """fsrs-rs items from review histories. delta_t is the number of study days (local, starting
+    at `day_starts_at`) since the card's previous review, 0 for the first. As Anki does, a review
+    becomes an item only when it is a day or more after the previous one: same-day reviews stay
+    in the histories but are not predicted."""
+    dated: list[tuple[int, int, rs.FSRSItem]] = []
+    reviews = 0
+    for card_id, history in histories.items():
+        reviews += len(history)
+        number = fsrs_card_id(card_id)
+        so_far: list[rs.FSRSReview] = []
+        previous_day: int | None = None
+        for at, rating in history:
+            day = study_day(from_ms(at), zone, day_starts_at).toordinal()
+            delta = 0 if previous_day is None else day - previous_day
+            so_far.append(rs.FSRSReview(rating, delta))
+            if previous_day is not None and delta > 0:
+                dated.append((at, number, rs.FSRSItem(list(so_far))))
+            previous_day = day
+    dated.sort(key=lambda d: (d[0], d[1]))
+    return TrainingSet(
+        items=[d[2] for d in dated], card_ids=[d[1] for d in dated], reviews=reviews,
+        cards=len(histories),
+    )
+
+
+# ---------------------------------------------------------------- fitting and judging
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """How well a parameter set predicts recalls: lower is better for both."""
+
+    log_loss: float
+    rmse_bins: float
+    """RMSE between predicted and actual recall rates over bins of similar predictions."""
+
+
+@dataclass(slots=True)
+class FitReport:
+    """What `fit` found."""
+
+    current: list[float]
+    fitted: list[float]
+    current_all: Evaluation
+    """The current parameters on the whole history."""
+    fitted_all: Evaluation
+    """The fitted parameters on the whole history they were fitted to."""
+    current_split: Evaluation | None = None
+    """The current parameters on the reviews the time-series splits predict."""
+    fitted_split: Evaluation | None = None
+    """Parameters fitted on each split's past, predicting its future (fsrs-rs)."""
+
+    @property
+    def better(self) -> bool:
+        """Anki's rule (lower log loss on the whole history), and, when the time-series splits
+        ran, no worse than the current parameters on reviews the fit had not seen."""
+        if self.fitted == self.current or self.fitted_all.log_loss >= self.current_all.log_loss:
+            return False
+        if self.fitted_split is not None and self.current_split is not None:
+            return self.fitted_split.log_loss <= self.current_split.log_loss
+        return True
+
+
+def evaluate(parameters: Sequence[float], items: list[rs.FSRSItem]) -> Evaluation:
+    """Log loss and RMSE (bins) of `parameters` on `items`."""
+    result = rs.FSRS(list(parameters)).evaluate(items)
+    return Evaluation(float(result.log_loss), float(result.rmse_bins))
+
+
+def fit_parameters(
+    data: TrainingSet, num_relearning_steps: int = 1, start: Sequence[float] = DEFAULT_PARAMETERS
+) -> list[float]:
+    """The 21 parameters fsrs-rs fits to `data`, rounded as config.toml stores them and kept
+    inside the bounds the `fsrs` scheduler accepts."""
+    from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+
+    raw = rs.FSRS(list(start)).compute_parameters(
+        data.items, card_ids=data.card_ids, enable_short_term=True,
+        num_relearning_steps=num_relearning_steps,
+    )
+    return [
+        min(max(round(float(p), DECIMALS), lo), hi)
+        for p, lo, hi in zip(raw, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True)
+    ]
+
+
+def fit(
+    data: TrainingSet,
+    current: Sequence[float],
+    num_relearning_steps: int = 1,
+    progress: Progress | None = None,
+) -> FitReport:
+    """Fit parameters to `data` and evaluate them and `current`, on the whole history and, with
+    enough reviews, with fsrs-rs's time-series splits."""
+    stage = progress.stage if progress else (lambda text: None)
+    current = [float(p) for p in current]
+    stage(f"fitting parameters to {len(data.items):,} reviews")
+    fitted = fit_parameters(data, num_relearning_steps, current)
+    stage("evaluating both parameter sets")
+    report = FitReport(current, fitted, evaluate(current, data.items),
+                       evaluate(fitted, data.items))
+    if len(data.items) >= SPLITS_MIN_REVIEWS:
+        stage(f"time-series splits ({N_SPLITS} more fits)")
+        split = rs.evaluate_with_time_series_splits(
+            data.items, card_ids=data.card_ids, enable_short_term=True,
+            num_relearning_steps=num_relearning_steps,
+        )
+        report.fitted_split = Evaluation(float(split.log_loss), float(split.rmse_bins))
+        held_out = data.items[len(data.items) // (N_SPLITS + 1):]
+        report.current_split = evaluate(current, held_out)
+    return report
+
+
+# ---------------------------------------------------------------- progress
+
+
+class Progress:
+    """A one-line progress indicator on stderr: a spinner with the elapsed time on a terminal,
+    one line per stage otherwise.
+
+    fsrs-rs-python offers no progress callback and keeps the GIL while it trains, so the spinner
+    pauses during a fit; the stage text still says what is running."""
+
+    FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+
+    def __init__(self, stream: IO[str] | None = None, *, live: bool | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.live = self.stream.isatty() if live is None else live
+        self.text = ""
+        self._start = time.monotonic()
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> Progress:
+        if self.live:
+            self._thread = threading.Thread(target=self._spin, daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        if self._thread is not None:
+            self._thread.join()
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+    def stage(self, text: str) -> None:
+        """Say what is running now."""
+        with self._lock:
+            self.text = text
+        if not self.live:
+            print(f"quizzer: {text}...", file=self.stream, flush=True)
+
+    def _spin(self) -> None:
+        frame = 0
+        while not self._done.wait(0.1):
+            with self._lock:
+                text = self.text
+            elapsed = time.monotonic() - self._start
+            self.stream.write(f"\r{self.FRAMES[frame % len(self.FRAMES)]} {text} ({elapsed:.0f}s)"
+                              "\x1b[K")
+            self.stream.flush()
+            frame += 1
+
+
+# ---------------------------------------------------------------- quizzer optimize
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.2f}%"
+
+
+def format_report(report: FitReport) -> list[str]:
+    """The comparison table of a fit, as lines."""
+    lines = [f"{'':<44}{'log loss':>10}{'RMSE (bins)':>13}"]
+
+    def row(label: str, ev: Evaluation) -> None:
+        lines.append(f"{label:<44}{ev.log_loss:>10.4f}{_pct(ev.rmse_bins):>13}")
+
+    row("current parameters, whole history", report.current_all)
+    row("fitted parameters, whole history", report.fitted_all)
+    if report.current_split and report.fitted_split:
+        row(f"current parameters, last {N_SPLITS}/{N_SPLITS + 1} of history", report.current_split)
+        row("fitted on the past, predicting the future", report.fitted_split)
+    return lines
+
+
+def run_optimize(args: argparse.Namespace, col: Collection) -> int:
+    """`quizzer optimize [--reschedule]`: fit FSRS parameters to the review log, save them when
+    they predict better, and with --reschedule replay the log with them."""
+    settings = col.settings
+    with Progress() as progress:
+        progress.stage("reading the review log")
+        data = training_set(load_histories(col.store), col.zone, settings.day_starts_at)
+        if len(data.items) < MIN_REVIEWS:
+            progress.stage("done")
+            report = None
+        else:
+            report = fit(data, settings.parameters, len(settings.relearning_steps), progress)
+    print(f"{data.reviews:,} reviews of {data.cards:,} cards; {len(data.items):,} made a day or "
+          "more after the card's previous review can be predicted")
+    if report is None:
+        missing = MIN_REVIEWS - len(data.items)
+        print(f"optimize needs at least {MIN_REVIEWS} of those: review {missing} more and try "
+              "again. Nothing was changed.")
+        return 0
+    for line in format_report(report):
+        print(line)
+    if report.fitted_split is None:
+        print(f"(time-series splits run from {SPLITS_MIN_REVIEWS:,} predictable reviews)")
+    if not report.better:
+        print("the fitted parameters do not predict your reviews better than the current ones; "
+              "config.toml was not changed")
+        if args.reschedule:
+            print("nothing to reschedule")
+        return 0
+    save_parameters(report.fitted)
+    print(f"saved the fitted parameters to {paths.config_path()}:")
+    print("  " + ", ".join(f"{p:.{DECIMALS}f}" for p in report.fitted))
+    if args.reschedule:
+        from quizzer.replay import rebuild
+
+        new = settings.model_copy(update={"parameters": report.fitted})
+        changed, total = rebuild(col.store, new)
+        print(f"rescheduled: replayed the log with them, {changed} of {total} cards changed")
+    else:
+        print("cards keep their due dates until answered; 'quizzer optimize --reschedule' or "
+              "'quizzer rebuild' replays the log with the new parameters now")
+    return 0
+
+
+# ---------------------------------------------------------------- quizzer retention
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionRow:
+    """One desired retention, simulated."""
+
+    retention: float
+    reviews_per_day: float
+    minutes_per_day: float
+    remembered: float
+    """Expected number of cards recalled on the horizon's last day (the sum of their recall
+    probabilities)."""
+    minutes_per_card: float
+    """All the time spent over the horizon per card remembered at its end: the workload per unit
+    of knowledge."""
+
+
+def _rating_habits(store: Store) -> tuple[list[float] | None, list[float] | None,
+                                            dict[tuple[int, int], float]]:
+    """The learner's first-rating and successful-review rating shares, and median seconds per
+    (phase row, rating), from the log (None or absent where there is too little data)."""
+    rows = store.db.execute(
+        "SELECT state_before, rating, duration_ms FROM log WHERE kind = 'review' "
+        "AND rating IS NOT NULL "
+        "AND uid NOT IN (SELECT target FROM log WHERE kind = 'undo' AND target IS NOT NULL)"
+    ).fetchall()
+    first: Counter[int] = Counter()
+    recalled: Counter[int] = Counter()
+    times: dict[tuple[int, int], list[float]] = defaultdict(list)
+    for state, rating, duration in rows:
+        if state == CardPhase.NEW:
+            first[rating] += 1
+        elif state == CardPhase.REVIEW and rating > Rating.AGAIN:
+            recalled[rating] += 1
+        # the simulator's cost rows: learning (a new card's first answers), review, relearning
+        row = {CardPhase.NEW: 0, CardPhase.LEARNING: 0, CardPhase.REVIEW: 1}.get(state, 2)
+        if duration and duration > 0:
+            times[(row, rating)].append(duration / 1000)
+    first_prob = ([first[r] / sum(first.values()) for r in range(1, 5)]
+                  if sum(first.values()) >= 100 else None)
+    review_prob = ([recalled[r] / sum(recalled.values()) for r in range(2, 5)]
+                   if sum(recalled.values()) >= 100 else None)
+    costs = {key: float(median(values)) for key, values in times.items() if len(values) >= 20}
+    return first_prob, review_prob, costs
+
+
+def simulator_config(col: Collection, days: int) -> rs.SimulatorConfig:
+    """fsrs-rs's simulator set up like this collection: its cards, its daily limits and steps,
+    and the learner's own rating habits and answer times where the log has enough of them."""
+    settings = col.settings
+    config = rs.default_simulator_config()
+    config.deck_size = max(1, sum(1 for _ in col.tree.cards()) or len(col.store.states()))
+    config.learn_span = days
+    config.learn_limit = settings.new_per_day
+    config.review_limit = settings.reviews_per_day
+    config.max_ivl = float(settings.maximum_interval)
+    config.max_cost_perday = 1e9  # quizzer caps reviews per day, not minutes
+    config.learning_step_count = len(settings.learning_steps)
+    config.relearning_step_count = len(settings.relearning_steps)
+    first_prob, review_prob, costs = _rating_habits(col.store)
+    if first_prob and min(first_prob) > 0:
+        config.first_rating_prob = first_prob
+    if review_prob and min(review_prob) > 0:
+        config.review_rating_prob = review_prob
+    if costs:
+        table = [list(r) for r in config.state_rating_costs]
+        for (row, rating), seconds in costs.items():
+            table[row][rating - 1] = seconds
+        config.state_rating_costs = table
+    return config
+
+
+def simulate_retentions(
+    parameters: Sequence[float],
+    config: rs.SimulatorConfig,
+    retentions: Sequence[float] = RETENTIONS,
+    progress: Progress | None = None,
+) -> list[RetentionRow]:
+    """Simulate each desired retention with the same seed (so rows differ by the retention, not
+    by luck) and report the daily workload and the knowledge at the horizon."""
+    rows = []
+    days = config.learn_span
+    for i, retention in enumerate(retentions, start=1):
+        if progress:
+            progress.stage(f"simulating {days} days at retention {retention:.2f} "
+                           f"({i}/{len(retentions)})")
+        result = rs.simulate(list(parameters), retention, config, SIMULATION_SEED)
+        minutes = sum(result.cost_per_day) / 60
+        remembered = float(result.memorized_cnt_per_day[-1])
+        rows.append(RetentionRow(
+            retention=retention,
+            reviews_per_day=sum(result.review_cnt_per_day) / days,
+            minutes_per_day=minutes / days,
+            remembered=remembered,
+            minutes_per_card=minutes / remembered if remembered > 0 else math.inf,
+        ))
+    return rows
+
+
+def recommend(rows: Sequence[RetentionRow]) -> tuple[RetentionRow, RetentionRow]:
+    """The row with the least time per card remembered, and the highest retention whose time per
+    card remembered is within NEAR_BEST of it."""
+    best = min(rows, key=lambda r: (r.minutes_per_card, r.retention))
+    near = max((r for r in rows if r.minutes_per_card <= best.minutes_per_card * (1 + NEAR_BEST)),
+               key=lambda r: r.retention)
+    return best, near
+
+
+def run_retention(args: argparse.Namespace, col: Collection) -> int:
+    """`quizzer retention [--days N]`: simulate workload and knowledge at desired retentions
+    from 0.70 to 0.97 and recommend one."""
+    from quizzer.cli import CommandError
+
+    days = int(args.days)
+    if not 1 <= days <= 36_500:
+        raise CommandError(f"--days must be between 1 and 36500, got {days}")
+    settings = col.settings
+    config = simulator_config(col, days)
+    with Progress() as progress:
+        rows = simulate_retentions(settings.parameters, config, progress=progress)
+    best, near = recommend(rows)
+    print(f"simulated learning {config.deck_size:,} cards from scratch over {days} days: "
+          f"{settings.new_per_day} new and at most {settings.reviews_per_day} reviews a day, "
+          "with your parameters")
+    print(f"{'retention':>9} {'reviews/day':>12} {'minutes/day':>12} {'remembered':>11} "
+          f"{'minutes per card remembered':>28}")
+    current = round(settings.desired_retention, 2)
+    for row in rows:
+        mark = "  <- best" if row is best else ""
+        if math.isclose(row.retention, current):
+            mark += "  (current)"
+        print(f"{row.retention:>9.2f} {row.reviews_per_day:>12.1f} {row.minutes_per_day:>12.1f} "
+              f"{row.remembered:>11.0f} {row.minutes_per_card:>28.2f}{mark}")
+    print(f"recommended desired_retention: {best.retention:.2f} (the least time per card you "
+          "will remember)")
+    if near.retention > best.retention:
+        print(f"up to {near.retention:.2f} costs at most {NEAR_BEST:.0%} more per card remembered "
+              f"and leaves {near.remembered - best.remembered:.0f} more cards remembered")
+    print("set it in config.toml: desired_retention = " + f"{best.retention:.2f}")
+    return 0
+
+
+# ---------------------------------------------------------------- a synthetic learner
+
+
+FIRST_RATINGS = (0.2, 0.1, 0.55, 0.15)
+"""Shares of Again, Hard, Good, Easy at a synthetic learner's first sight of a card."""
+RECALL_RATINGS = (0.15, 0.75, 0.10)
+"""Shares of Hard, Good, Easy when a synthetic learner recalls a card."""
+
+
+def simulate_learner(
+    parameters: Sequence[float],
+    *,
+    cards: int,
+    days: int,
+    seed: int = 0,
+    new_per_day: int = 20,
+    schedule_with: Sequence[float] = DEFAULT_PARAMETERS,
+    desired_retention: float = 0.9,
+    start_ms: int = 1_735_689_600_000,
+    deck: str = "synthetic/learner",
+    device: str = "synthetic",
+) -> list[Event]:
+    """The review log of a learner whose memory follows FSRS-6 with `parameters`, studying on a
+    schedule computed with `schedule_with` (the defaults, as before any optimisation).
+
+    Each day from `start_ms` (UTC midnight) `new_per_day` cards are introduced; a card answered
+    Again is seen again ten minutes later; every later review happens when the schedule says
+    (give or take 10%), and the learner recalls it with the probability the true model predicts.
+    Seeded: the same arguments give the same events, uids included."""
+    rng = random.Random(seed)
+    truth = rs.FSRS(list(parameters))
+    schedule = rs.FSRS(list(schedule_with))
+    true_params = tuple(parameters)
+    events: list[Event] = []
+
+    def pick(states: Any, rating: int) -> Any:
+        return (states.again, states.hard, states.good, states.easy)[rating - 1]
+
+    def add(card_id: str, at: int, rating: int) -> None:
+        events.append(Event(
+            uid=uuid.UUID(int=rng.getrandbits(128), version=4).hex, device=device, at=at,
+            card_id=card_id, kind=EventKind.REVIEW, rating=Rating(rating), graded="self",
+            duration_ms=rng.randint(2_000, 15_000),
+        ))
+
+    for n in range(cards):
+        day = n // max(1, new_per_day)
+        if day >= days:
+            break
+        card_id = f"{deck}:q{n:05d}"
+        at = start_ms + day * DAY_MS + 8 * 3_600_000 + rng.randrange(12 * 3_600_000)
+        rating = rng.choices((1, 2, 3, 4), FIRST_RATINGS)[0]
+        add(card_id, at, rating)
+        memory = pick(truth.next_states(None, desired_retention, 0), rating).memory
+        planned = pick(schedule.next_states(None, desired_retention, 0), rating)
+        elapsed = 0
+        while True:
+            if rating == Rating.AGAIN:  # a learning or relearning step, the same day
+                at += 10 * 60_000
+                add(card_id, at, Rating.GOOD)
+                memory = truth.next_states(memory, desired_retention, 0).good.memory
+                planned = schedule.next_states(planned.memory, desired_retention, 0).good
+            interval = max(1, round(planned.interval * rng.uniform(0.9, 1.1)))
+            day += interval
+            if day >= days:
+                break
+            elapsed = interval
+            at = start_ms + day * DAY_MS + 8 * 3_600_000 + rng.randrange(12 * 3_600_000)
+            recall = retrievability(memory.stability, elapsed, true_params)
+            if rng.random() < recall:
+                rating = rng.choices((2, 3, 4), RECALL_RATINGS)[0]
+            else:
+                rating = Rating.AGAIN
+            add(card_id, at, rating)
+            memory = pick(truth.next_states(memory, desired_retention, elapsed), rating).memory
+            planned = pick(schedule.next_states(planned.memory, desired_retention, elapsed),
+                           rating)
+    events.sort(key=lambda e: (e.at, e.uid))
+    return events
+
+
+def store_events(store: Store, events: Sequence[Event], settings: Settings | None = None) -> None:
+    """Write events into a store with their derived columns and the card states they lead to
+    (what answering them one by one would have written, much faster)."""
+    from quizzer.replay import DeckSettings
+    from quizzer.sync import replay_rows
+
+    states, derived = replay_rows(events, DeckSettings(settings or Settings()))
+    with store.transaction():
+        store.insert_events((e, derived[e.uid]) for e in events)
+        store.replace_states(states.values())

@@ -1,0 +1,191 @@
+"""The command line that scripts and editors depend on."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from quizzer.cli import build_parser, main
+
+ROOT = Path(__file__).resolve().parents[2]
+BROKEN = ROOT / "tests" / "fixtures" / "broken"
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    import os
+
+    return subprocess.run([sys.executable, "-m", "quizzer", *args], capture_output=True,
+                          text=True, env={**os.environ, **(env or {})}, timeout=120)
+
+
+def out_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
+    assert main([*args]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_lint_reports_every_broken_deck_on_one_located_line() -> None:
+    result = run("lint", str(BROKEN))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    files = sorted(p.name for p in BROKEN.glob("*.yaml"))
+    assert len(files) >= 30
+    assert sorted({line.split(":")[0].rsplit("/", 1)[-1] for line in lines}) == files
+    for line in lines:
+        path, line_no, column, message = line.split(":", 3)
+        assert path.endswith(".yaml") and int(line_no) >= 1 and int(column) >= 1
+        assert message.strip()
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_lint_clean_decks_exit_zero(sample_tree: Path, decks_dir: Path) -> None:
+    result = run("lint", str(decks_dir))
+    assert result.returncode == 0, result.stdout
+    assert result.stdout == ""
+    assert "1 deck, 6 questions: no problems" in result.stderr
+    assert run("lint", str(sample_tree)).returncode == 0
+
+
+def test_lint_unreadable_input_exits_two(tmp_path: Path) -> None:
+    result = run("lint", str(tmp_path / "missing"))
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "no such file" in result.stderr
+
+
+def test_bad_usage_exits_two() -> None:
+    assert run("frobnicate").returncode == 2
+    assert run("answer").returncode == 2
+
+
+def test_schema_is_json_schema_with_field_docs(capsys: pytest.CaptureFixture[str]) -> None:
+    schema = out_json(capsys, "schema")
+    assert schema["$schema"].startswith("https://json-schema.org/")
+    basic = schema["$defs"]["Basic"]
+    assert "reverse" in basic["properties"]
+    assert "second card" in basic["properties"]["reverse"]["description"]
+    assert basic["additionalProperties"] is False
+
+
+def test_new_creates_a_lint_clean_deck_and_refuses_to_overwrite(decks_dir: Path,
+                                                                capsys) -> None:
+    assert main(["new", "asr/my-topic"]) == 0
+    path = decks_dir / "asr" / "my-topic.yaml"
+    text = path.read_text()
+    assert "title: My Topic" in text and "# cloze" in text
+    assert main(["lint", str(path)]) == 0
+    assert main(["new", "asr/my-topic"]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert main(["new", "Bad Name"]) == 2
+
+
+def test_decks_json_counts(sample_tree: Path, capsys) -> None:
+    data = out_json(capsys, "decks", "--json")
+    assert data["decks"] == [{
+        "id": "demo/sample", "title": "Sample", "folder": "demo", "questions": 6, "cards": 9,
+        "types": {"basic": 1, "choice": 1, "cloze": 1, "numeric": 1, "order": 1, "typed": 1},
+    }]
+    assert data["folders"] == {"demo": {"decks": 1, "questions": 6, "cards": 9}}
+    assert data["total"] == {"decks": 1, "questions": 6, "cards": 9}
+
+
+def test_due_next_answer_undo_for_scripts(sample_tree: Path, capsys) -> None:
+    due = out_json(capsys, "due", "--json")
+    assert due["total"] == {"new": 9, "learning": 0, "review": 0, "total": 9}
+    card = out_json(capsys, "next", "--json")
+    assert card["card_id"] == "demo/sample:basic-q"
+    assert card["intervals"]["again"] == "1m"
+    done = out_json(capsys, "answer", card["card_id"], "good", "--json")
+    assert done["state"] == "learning" and done["interval"] == "10m"
+    assert done["due"] == "2026-03-02T09:10:00Z"
+    undone = out_json(capsys, "undo", "--json")
+    assert undone["undone"]["card_id"] == card["card_id"]
+    assert undone["state"] == "new"
+
+
+def test_answer_with_response_is_graded(sample_tree: Path, capsys) -> None:
+    shown = out_json(capsys, "next", "--deck", "demo/sample", "--json")
+    assert shown["type"] == "basic"
+    result = out_json(capsys, "answer", "demo/sample:numeric-q", "--response", "680k hours",
+                      "--json")
+    assert (result["verdict"], result["rating"]) == ("correct", "good")
+    result = out_json(capsys, "answer", "demo/sample:typed-q", "--response", "RNN-T", "--json")
+    assert (result["verdict"], result["rating"], result["expected"]) == (
+        "incorrect", "again", "CTC")
+
+
+def test_choice_response_uses_the_numbers_shown_by_next(sample_tree: Path, capsys,
+                                                        monkeypatch) -> None:
+    from quizzer.collection import open_collection
+
+    session = open_collection().session()
+    card = session.card("demo/sample:choice-q")
+    order = session.shown_order(card)
+    right = [str(i + 1) for i, j in enumerate(order) if j in (0, 2)]  # "2" and "4" are even
+    result = out_json(capsys, "answer", card.id, "--response", ",".join(right), "--json")
+    assert result["verdict"] == "correct"
+
+
+def test_errors_are_one_line_and_exit_two(sample_tree: Path, capsys) -> None:
+    assert main(["answer", "demo/sample:nope", "good"]) == 2
+    assert capsys.readouterr().err == "quizzer: error: unknown card id 'demo/sample:nope'\n"
+    assert main(["answer", "demo/sample:basic-q", "great"]) == 2
+    assert "unknown rating 'great'" in capsys.readouterr().err
+    assert main(["answer", "demo/sample:choice-q", "--response", "9"]) == 2
+    assert "between 1 and 3" in capsys.readouterr().err
+    assert main(["answer", "demo/sample:basic-q", "--response", "Paris"]) == 2
+    assert main(["undo"]) == 2
+    assert "nothing to undo" in capsys.readouterr().err
+
+
+def test_quizzer_now_moves_time(sample_tree: Path, capsys, monkeypatch) -> None:
+    out_json(capsys, "answer", "demo/sample:basic-q", "easy", "--json")
+    monkeypatch.setenv("QUIZZER_NOW", "2026-03-02T09:00:01Z")
+    assert out_json(capsys, "due", "--json")["total"]["review"] == 0
+    monkeypatch.setenv("QUIZZER_NOW", "2026-06-30T09:00:00Z")
+    assert out_json(capsys, "due", "--json")["total"]["review"] == 1
+    monkeypatch.setenv("QUIZZER_NOW", "not a time")
+    assert main(["due"]) == 2
+
+
+def test_nothing_due_says_when_next(write_deck, capsys, monkeypatch) -> None:
+    write_deck("d", "title: T\nquestions:\n  - {id: a, type: basic, prompt: P, answer: A}\n")
+    out_json(capsys, "answer", "d:a", "easy", "--json")
+    data = out_json(capsys, "next", "--json")
+    assert data["card_id"] is None
+    assert data["message"].startswith("nothing is due")
+    assert data["next_due"].startswith("2026-03")
+
+
+def test_suspend_unsuspend_and_orphans(sample_tree: Path, capsys) -> None:
+    assert main(["suspend", "demo/sample:typed-q"]) == 0
+    assert capsys.readouterr().out == "suspended demo/sample:typed-q\n"
+    assert out_json(capsys, "due", "--json")["total"]["new"] == 8
+    assert main(["unsuspend", "demo/sample:typed-q"]) == 0
+    capsys.readouterr()
+    assert out_json(capsys, "due", "--json")["total"]["new"] == 9
+    assert out_json(capsys, "orphans", "--json") == {"orphans": []}
+    assert main(["rebuild"]) == 0
+
+
+def test_data_dir_and_decks_options(sample_tree: Path, tmp_path: Path, capsys,
+                                    monkeypatch) -> None:
+    decks = tmp_path / "decks"
+    monkeypatch.delenv("QUIZZER_DECKS")
+    monkeypatch.delenv("QUIZZER_HOME")
+    data = out_json(capsys, "due", "--json", "--decks", str(decks), "--data-dir",
+                    str(tmp_path / "elsewhere"))
+    assert data["total"]["new"] == 9
+    assert (tmp_path / "elsewhere" / "quizzer.sqlite3").exists()
+
+
+def test_every_command_has_help_and_is_documented() -> None:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    docs = (ROOT / "README.md").read_text() + "".join(
+        p.read_text() for p in (ROOT / "docs").glob("*.md"))
+    for name, command in sub.choices.items():  # type: ignore[union-attr]
+        assert command.description, name
+        assert f"quizzer {name}" in docs, f"'quizzer {name}' is not documented"

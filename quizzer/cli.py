@@ -106,11 +106,16 @@ def cmd_lint(args: argparse.Namespace) -> int:
     for problem in problems:
         print(problem)
     if problems:
-        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found; "
-              f"{decks} deck{'s' if decks != 1 else ''} clean", file=sys.stderr)
+        print(
+            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found; "
+            f"{decks} deck{'s' if decks != 1 else ''} clean",
+            file=sys.stderr,
+        )
         return EXIT_PROBLEMS
-    print(f"{decks} deck{'s' if decks != 1 else ''}, {questions} questions: no problems",
-          file=sys.stderr)
+    print(
+        f"{decks} deck{'s' if decks != 1 else ''}, {questions} questions: no problems",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
@@ -157,8 +162,11 @@ def deck_summary(tree: Any) -> dict[str, Any]:
         loaded = tree.decks[deck_id]
         by_type = Counter(q.type for q in loaded.deck.questions)
         entry = {
-            "id": deck_id, "title": loaded.deck.title, "folder": loaded.domain,
-            "questions": len(loaded.deck.questions), "cards": len(loaded.cards),
+            "id": deck_id,
+            "title": loaded.deck.title,
+            "folder": loaded.domain,
+            "questions": len(loaded.deck.questions),
+            "cards": len(loaded.cards),
             "types": dict(sorted(by_type.items())),
         }
         decks.append(entry)
@@ -168,7 +176,10 @@ def deck_summary(tree: Any) -> dict[str, Any]:
         folder["cards"] += entry["cards"]
         total.update(decks=1, questions=entry["questions"], cards=entry["cards"])
     return {
-        "root": str(tree.root), "decks": decks, "folders": folders, "total": dict(total),
+        "root": str(tree.root),
+        "decks": decks,
+        "folders": folders,
+        "total": dict(total),
         "problems": [str(p) for p in tree.problems],
     }
 
@@ -186,14 +197,20 @@ def cmd_decks(args: argparse.Namespace) -> int:
         if deck["folder"] != current:
             current = deck["folder"]
             f = summary["folders"][current]
-            print(f"{current or '(top)'}/  {f['decks']} decks, {f['questions']} questions, "
-                  f"{f['cards']} cards")
+            print(
+                f"{current or '(top)'}/  {f['decks']} decks, {f['questions']} questions, "
+                f"{f['cards']} cards"
+            )
         types = ", ".join(f"{n} {t}" for t, n in deck["types"].items())
-        print(f"  {deck['id']:<40} {deck['title'][:28]:<28} {deck['questions']:>4} q "
-              f"{deck['cards']:>4} cards  ({types})")
+        print(
+            f"  {deck['id']:<40} {deck['title'][:28]:<28} {deck['questions']:>4} q "
+            f"{deck['cards']:>4} cards  ({types})"
+        )
     t = summary["total"]
-    print(f"total: {t.get('decks', 0)} decks, {t.get('questions', 0)} questions, "
-          f"{t.get('cards', 0)} cards")
+    print(
+        f"total: {t.get('decks', 0)} decks, {t.get('questions', 0)} questions, "
+        f"{t.get('cards', 0)} cards"
+    )
     for problem in summary["problems"]:
         print(f"error: {problem}", file=sys.stderr)
     return EXIT_OK
@@ -228,8 +245,12 @@ def card_payload(session: Session, card: Card, now_ms: int) -> dict[str, Any]:
     deck = session.tree.decks[card.deck_id]
     state = session.state(card.id)
     data: dict[str, Any] = {
-        "card_id": card.id, "deck": card.deck_id, "deck_title": deck.deck.title,
-        "type": q.kind, "state": state.state.name.lower(), "hint": q.hint,
+        "card_id": card.id,
+        "deck": card.deck_id,
+        "deck_title": deck.deck.title,
+        "type": q.kind,
+        "state": state.state.name.lower(),
+        "hint": q.hint,
     }
     order = session.shown_order(card)
     if isinstance(q, Basic):
@@ -242,8 +263,9 @@ def card_payload(session: Session, card: Card, now_ms: int) -> dict[str, Any]:
     elif isinstance(q, MultipleChoice):
         data["prompt"] = q.prompt
         data["multi"] = q.multi
-        data["choices"] = [{"number": i + 1, "text": q.choices[j].text}
-                           for i, j in enumerate(order)]
+        data["choices"] = [
+            {"number": i + 1, "text": q.choices[j].text} for i, j in enumerate(order)
+        ]
     elif isinstance(q, Order):
         data["prompt"] = q.prompt
         data["items"] = [{"number": i + 1, "text": q.items[j]} for i, j in enumerate(order)]
@@ -311,17 +333,25 @@ def cmd_answer(args: argparse.Namespace) -> int:
         if card.question.auto_graded and args.rating is not None:
             pass  # a self-rating of an auto-graded card is allowed (the learner overrides)
     try:
-        done = session.answer(card.id, rating, now_ms, graded=graded, response=args.response,
-                              duration_ms=args.duration_ms)
+        done = session.answer(
+            card.id,
+            rating,
+            now_ms,
+            graded=graded,
+            response=args.response,
+            duration_ms=args.duration_ms,
+        )
     except SessionError as exc:
         raise CommandError(str(exc)) from None
     due = done.after.due
     result = {
-        "card_id": card.id, "rating": rating.name.lower(),
+        "card_id": card.id,
+        "rating": rating.name.lower(),
         "verdict": str(graded.verdict) if graded else None,
         "expected": graded.expected if graded else None,
         "message": graded.message if graded else None,
-        "due": _iso(due), "interval": describe_interval((due or now_ms) - now_ms),
+        "due": _iso(due),
+        "interval": describe_interval((due or now_ms) - now_ms),
         "state": done.after.state.name.lower(),
     }
     if args.json:
@@ -329,8 +359,10 @@ def cmd_answer(args: argparse.Namespace) -> int:
     else:
         if graded:
             print(f"{graded.verdict}: {graded.message}")
-        print(f"{rating.name.lower()}: next due {_local(due or now_ms, col)} "
-              f"(in {result['interval']})")
+        print(
+            f"{rating.name.lower()}: next due {_local(due or now_ms, col)} "
+            f"(in {result['interval']})"
+        )
     return EXIT_OK
 
 
@@ -342,8 +374,9 @@ def cmd_undo(args: argparse.Namespace) -> int:
         raise CommandError("nothing to undo")
     event, state = result
     if args.json:
-        _print_json({"undone": event.to_dict(), "state": state.state.name.lower(),
-                     "due": _iso(state.due)})
+        _print_json(
+            {"undone": event.to_dict(), "state": state.state.name.lower(), "due": _iso(state.due)}
+        )
     else:
         print(f"undid {event.kind} of {event.card_id}")
     return EXIT_OK
@@ -371,8 +404,11 @@ def cmd_orphans(args: argparse.Namespace) -> int:
     else:
         for card_id in orphans:
             print(card_id)
-        print(f"{len(orphans)} orphan card{'s' if len(orphans) != 1 else ''}; their history "
-              "returns when the question does", file=sys.stderr)
+        print(
+            f"{len(orphans)} orphan card{'s' if len(orphans) != 1 else ''}; their history "
+            "returns when the question does",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
@@ -390,8 +426,12 @@ def cmd_review(args: argparse.Namespace) -> int:
     """Open the terminal UI (home, or straight into a session)."""
     from quizzer.tui.app import make_app
 
-    app = make_app(decks=args.decks_filter or (), tag=args.tag, cram=args.cram,
-                   start_session=args.command == "review")
+    app = make_app(
+        decks=args.decks_filter or (),
+        tag=args.tag,
+        cram=args.cram,
+        start_session=args.command == "review",
+    )
     app.run()
     return EXIT_OK
 
@@ -441,12 +481,17 @@ def cmd_sync(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--decks", metavar="DIR",
-                        help="decks tree to use instead of the bundled one (or QUIZZER_DECKS)")
-    common.add_argument("--data-dir", metavar="DIR",
-                        help="folder of the database and config.toml (or QUIZZER_HOME)")
+    common.add_argument(
+        "--decks",
+        metavar="DIR",
+        help="decks tree to use instead of the bundled one (or QUIZZER_DECKS)",
+    )
+    common.add_argument(
+        "--data-dir", metavar="DIR", help="folder of the database and config.toml (or QUIZZER_HOME)"
+    )
     parser = argparse.ArgumentParser(
-        prog="quizzer", parents=[common],
+        prog="quizzer",
+        parents=[common],
         description="Spaced-repetition quizzes and flashcards for the terminal. "
         "Without a command, opens the review screen's home.",
     )
@@ -471,11 +516,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("answer", cmd_answer, "record an answer to a card")
     p.add_argument("card_id", metavar="CARD_ID")
     p.add_argument("rating", nargs="?", metavar="RATING", help="again, hard, good, easy or 1-4")
-    p.add_argument("--response", metavar="TEXT",
-                   help="your answer, graded by quizzer (option numbers for choice/order)")
-    p.add_argument("--rating", dest="rating_override", type=int, choices=range(1, 5),
-                   metavar="N", help="with --response: the rating to record instead of the "
-                   "suggested one")
+    p.add_argument(
+        "--response",
+        metavar="TEXT",
+        help="your answer, graded by quizzer (option numbers for choice/order)",
+    )
+    p.add_argument(
+        "--rating",
+        dest="rating_override",
+        type=int,
+        choices=range(1, 5),
+        metavar="N",
+        help="with --response: the rating to record instead of the suggested one",
+    )
     p.add_argument("--duration-ms", type=int, metavar="MS", help="time spent answering")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -507,13 +560,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("what", choices=["anki", "reviews"], help="anki: an .apkg; reviews: the log")
     p.add_argument("export_decks", nargs="*", metavar="DECK", help="anki: decks or folders")
     p.add_argument("-o", "--output", metavar="FILE", help="output file")
-    p.add_argument("--with-progress", action="store_true",
-                   help="anki: include your scheduling and review history")
+    p.add_argument(
+        "--with-progress",
+        action="store_true",
+        help="anki: include your scheduling and review history",
+    )
     p.add_argument("--format", choices=["csv", "jsonl"], default="csv", help="reviews: format")
 
     p = add("optimize", cmd_optimize, "fit FSRS parameters to your review history")
-    p.add_argument("--reschedule", action="store_true",
-                   help="replay the log with the new parameters")
+    p.add_argument(
+        "--reschedule", action="store_true", help="replay the log with the new parameters"
+    )
     p = add("retention", cmd_retention, "simulate workload for several desired retentions")
     p.add_argument("--days", type=int, default=365, metavar="N", help="horizon in days (365)")
     p = add("sync", cmd_sync, "exchange reviews with other devices through a folder")

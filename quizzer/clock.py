@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -32,7 +31,9 @@ def parse_instant(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise ClockError(f"QUIZZER_NOW={text!r} is not an ISO timestamp like 2026-01-31T08:00") from None
+        raise ClockError(
+            f"QUIZZER_NOW={text!r} is not an ISO timestamp like 2026-01-31T08:00"
+        ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
@@ -68,7 +69,9 @@ def day_start(day: date, zone: tzinfo, day_starts_at: int) -> datetime:
 def day_bounds(moment: datetime, zone: tzinfo, day_starts_at: int) -> tuple[datetime, datetime]:
     """The UTC start and end of the study day containing `moment`."""
     day = study_day(moment, zone, day_starts_at)
-    return day_start(day, zone, day_starts_at), day_start(day + timedelta(days=1), zone, day_starts_at)
+    return day_start(day, zone, day_starts_at), day_start(
+        day + timedelta(days=1), zone, day_starts_at
+    )
 
 
 def to_ms(moment: datetime) -> int:

@@ -23,9 +23,11 @@ class Collection:
     settings: Settings
     zone: tzinfo
 
-    def session(self, selection: Selection = Selection(), *, cram: bool = False) -> Session:
-        """A study session over part or all of the collection."""
-        return Session(self.store, self.tree, self.settings, self.zone, selection, cram=cram)
+    def session(self, selection: Selection | None = None, *, cram: bool = False) -> Session:
+        """A study session over part or all of the collection (all of it by default)."""
+        return Session(
+            self.store, self.tree, self.settings, self.zone, selection or Selection(), cram=cram
+        )
 
     def orphans(self) -> list[str]:
         """Ids of cards with history whose question is no longer in the decks."""

@@ -43,8 +43,12 @@ class Counts:
 
     def as_dict(self) -> dict[str, int]:
         """For JSON output."""
-        return {"new": self.new, "learning": self.learning, "review": self.review,
-                "total": self.total}
+        return {
+            "new": self.new,
+            "learning": self.learning,
+            "review": self.review,
+            "total": self.total,
+        }
 
 
 @dataclass(slots=True)
@@ -111,7 +115,9 @@ def plan(
                 learning.append((state.due, card))
             elif state.due <= day.now + LEARN_AHEAD_MS:
                 ahead.append((state.due, card))
-        elif state.due < day.end and not _sibling_buried(card, today, global_settings.bury_siblings):
+        elif state.due < day.end and not _sibling_buried(
+            card, today, global_settings.bury_siblings
+        ):
             elapsed = (day.now - (state.last_review or day.now)) / 86_400_000
             review.append((retrievability(state.stability, elapsed, params), card))
     learning.sort(key=lambda x: x[0])

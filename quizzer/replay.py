@@ -39,11 +39,20 @@ def derive(state: CardState, event: Event, settings: DeckSettings) -> Derived:
     if kind == EventKind.REVIEW:
         if event.rating is None:
             raise ValueError(f"review {event.uid} has no rating")
-        after = review(state, event.rating, event.at, settings.for_card(event.card_id),
-                       settings.parameters, event.uid)
+        after = review(
+            state,
+            event.rating,
+            event.at,
+            settings.for_card(event.card_id),
+            settings.parameters,
+            event.uid,
+        )
         reviewed = state.state != CardPhase.NEW
         return Derived(
-            state, after, int(state.state), interval_days(state) if reviewed else None,
+            state,
+            after,
+            int(state.state),
+            interval_days(state) if reviewed else None,
             state_retrievability(state, event.at, settings.parameters) if reviewed else None,
         )
     if kind == EventKind.CRAM:
@@ -76,9 +85,7 @@ def replay(
     return states, derived
 
 
-def replay_cards(
-    events: Iterable[Event], settings: DeckSettings
-) -> dict[str, CardState]:
+def replay_cards(events: Iterable[Event], settings: DeckSettings) -> dict[str, CardState]:
     """Final states of the cards that appear in `events` (cards with only undone events come
     back as new)."""
     by_card: dict[str, list[Event]] = defaultdict(list)

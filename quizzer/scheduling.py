@@ -46,8 +46,12 @@ def scheduler(settings: Scheduling, parameters: tuple[float, ...]) -> fsrs.Sched
 def to_fsrs(state: CardState, at_ms: int) -> fsrs.Card:
     """The fsrs Card of a state; a new card starts learning at step 0."""
     if state.state == CardPhase.NEW:
-        return fsrs.Card(card_id=fsrs_card_id(state.card_id), state=fsrs.State.Learning, step=0,
-                         due=from_ms(at_ms))
+        return fsrs.Card(
+            card_id=fsrs_card_id(state.card_id),
+            state=fsrs.State.Learning,
+            step=0,
+            due=from_ms(at_ms),
+        )
     return fsrs.Card(
         card_id=fsrs_card_id(state.card_id),
         state=fsrs.State(int(state.state)),
@@ -74,7 +78,9 @@ def review(
         saved = random.getstate()
         random.seed(seed)
         try:
-            after, _ = sched.review_card(card, fsrs.Rating(int(rating)), review_datetime=from_ms(at_ms))
+            after, _ = sched.review_card(
+                card, fsrs.Rating(int(rating)), review_datetime=from_ms(at_ms)
+            )
         finally:
             random.setstate(saved)
     lapsed = rating == Rating.AGAIN and state.state == CardPhase.REVIEW
@@ -164,5 +170,3 @@ def describe_interval(ms: int) -> str:
     if days < 365:
         return f"{days / 30:.1f}mo".replace(".0mo", "mo")
     return f"{days / 365:.1f}y".replace(".0y", "y")
-
-

@@ -93,8 +93,7 @@ class Session:
         self.crammed: set[str] = set()
         self.index = tree.card_index()
         self.cards = [
-            c for c in tree.cards()
-            if selection.matches(c, tree.decks[c.deck_id].deck.tags)
+            c for c in tree.cards() if selection.matches(c, tree.decks[c.deck_id].deck.tags)
         ]
 
     # ------------------------------------------------------------ time
@@ -141,8 +140,11 @@ class Session:
 
     def _next_cram(self, now_ms: int) -> Card | None:
         states = self.store.states()
-        left = [c for c in self.cards if c.id not in self.crammed
-                and not states.get(c.id, CardState(c.id)).suspended]
+        left = [
+            c
+            for c in self.cards
+            if c.id not in self.crammed and not states.get(c.id, CardState(c.id)).suspended
+        ]
         if not left:
             return None
         # weakest first: never-seen cards, then lowest stability
@@ -153,7 +155,8 @@ class Session:
         states = self.store.states()
         ids = {c.id for c in self.cards}
         upcoming = [
-            s.due for s in states.values()
+            s.due
+            for s in states.values()
             if s.card_id in ids and s.due is not None and s.due > now_ms and not s.suspended
         ]
         day = self.day(now_ms)
@@ -175,8 +178,13 @@ class Session:
     def preview(self, card: Card, now_ms: int) -> dict[Rating, int]:
         """For each rating, how long (ms) until the card would be due again."""
         state = self.store.state(card.id)
-        dues = preview(state, now_ms, self.deck_settings.for_card(card.id),
-                       self.deck_settings.parameters, "preview")
+        dues = preview(
+            state,
+            now_ms,
+            self.deck_settings.for_card(card.id),
+            self.deck_settings.parameters,
+            "preview",
+        )
         return {r: due - now_ms for r, due in dues.items()}
 
     def shown_order(self, card: Card) -> list[int]:
@@ -224,9 +232,15 @@ class Session:
 
         def make(state: CardState) -> tuple[Event, Derived]:
             event = Event(
-                uid=self.store.new_uid(), device=self.store.device, at=now_ms, card_id=card_id,
-                kind=kind, rating=Rating(rating), graded="auto" if graded else "self",
-                response=response, verdict=str(graded.verdict) if graded else None,
+                uid=self.store.new_uid(),
+                device=self.store.device,
+                at=now_ms,
+                card_id=card_id,
+                kind=kind,
+                rating=Rating(rating),
+                graded="auto" if graded else "self",
+                response=response,
+                verdict=str(graded.verdict) if graded else None,
                 duration_ms=duration_ms,
             )
             return event, derive(state, event, self.deck_settings)
@@ -244,15 +258,33 @@ class Session:
         self.tally.time_ms += duration_ms or 0
         self.tally.ratings[int(rating)] += 1
 
-    def _event(self, card_id: str, kind: EventKind, now_ms: int, **extra: object) -> Event:
-        return Event(uid=self.store.new_uid(), device=self.store.device, at=now_ms,
-                     card_id=card_id, kind=kind, **extra)  # type: ignore[arg-type]
+    def _event(
+        self,
+        card_id: str,
+        kind: EventKind,
+        now_ms: int,
+        *,
+        target: str | None = None,
+        until: int | None = None,
+    ) -> Event:
+        return Event(
+            uid=self.store.new_uid(),
+            device=self.store.device,
+            at=now_ms,
+            card_id=card_id,
+            kind=kind,
+            target=target,
+            until=until,
+        )
 
-    def _simple(self, card_id: str, kind: EventKind, now_ms: int, **extra: object) -> CardState:
+    def _simple(
+        self, card_id: str, kind: EventKind, now_ms: int, until: int | None = None
+    ) -> CardState:
         self.card(card_id)
-        event = self._event(card_id, kind, now_ms, **extra)
-        _, derived = self.store.apply(card_id, lambda s: (event, derive(s, event,
-                                                                        self.deck_settings)))
+        event = self._event(card_id, kind, now_ms, until=until)
+        _, derived = self.store.apply(
+            card_id, lambda state: (event, derive(state, event, self.deck_settings))
+        )
         return derived.after
 
     def bury(self, card_id: str, now_ms: int) -> CardState:

@@ -94,8 +94,10 @@ class CardState:
 
     def as_row(self) -> tuple[Any, ...]:
         """The `cards` table row, in field order."""
-        return tuple(int(v) if isinstance(v, bool) else v for v in
-                     (getattr(self, f.name) for f in fields(self)))
+        return tuple(
+            int(v) if isinstance(v, bool) else v
+            for v in (getattr(self, f.name) for f in fields(self))
+        )
 
     def but(self, **changes: Any) -> CardState:
         """A copy with some fields changed."""
@@ -124,8 +126,11 @@ class Event:
 
     def to_dict(self) -> dict[str, Any]:
         """The event as JSON-ready data, without empty fields."""
-        return {k: (int(v) if isinstance(v, IntEnum) else str(v) if isinstance(v, StrEnum) else v)
-                for k, v in asdict(self).items() if v is not None}
+        return {
+            k: (int(v) if isinstance(v, IntEnum) else str(v) if isinstance(v, StrEnum) else v)
+            for k, v in asdict(self).items()
+            if v is not None
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Event:

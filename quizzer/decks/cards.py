@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from quizzer.decks.models import Basic, Cloze, QuestionBase
@@ -44,7 +45,7 @@ def card_ids(deck_id: str, question: QuestionBase) -> list[tuple[str, str]]:
     return [(base, "")]
 
 
-def expand(deck_id: str, questions: list[QuestionBase] | tuple[QuestionBase, ...]) -> list[Card]:
+def expand(deck_id: str, questions: Sequence[QuestionBase]) -> list[Card]:
     """All cards of a deck's questions, in deck order."""
     cards: list[Card] = []
     for question in questions:

@@ -1,6 +1,7 @@
 """Cloze deletions in Anki syntax: `{{c1::hidden}}` and `{{c1::hidden::hint}}`.
 
-As in Anki, a deletion ends at the first `}}` after its opening, so a deletion must not contain `}}`.
+As in Anki, a deletion ends at the first `}}` after its opening, so a deletion must not contain
+`}}`.
 """
 
 from __future__ import annotations
@@ -59,9 +60,7 @@ def parse_cloze(text: str) -> ParsedCloze:
             )
         answer, _, hint = body.partition("::")
         if not answer.strip():
-            raise PydanticCustomError(
-                "cloze_empty", f"cloze deletion c{match.group(1)} is empty"
-            )
+            raise PydanticCustomError("cloze_empty", f"cloze deletion c{match.group(1)} is empty")
         if answer.count("{") != answer.count("}"):
             raise PydanticCustomError(
                 "cloze_braces",
@@ -74,9 +73,7 @@ def parse_cloze(text: str) -> ParsedCloze:
         deletions.append(Deletion(number, answer, hint or None, match.start(), close + 2))
         pos = close + 2
     if not deletions:
-        raise PydanticCustomError(
-            "cloze_none", "cloze has no deletion; mark one like {{c1::text}}"
-        )
+        raise PydanticCustomError("cloze_none", "cloze has no deletion; mark one like {{c1::text}}")
     return ParsedCloze(text, tuple(deletions))
 
 

@@ -1,7 +1,8 @@
 """Grading of auto-graded questions: pure functions from a question and a response to a verdict.
 
 Each returns a `Graded`: correct, close or incorrect, the expected answer as it should be shown, and
-a sentence for the learner. Ratings follow from verdicts (incorrect: Again, close: Hard, correct: Good).
+a sentence for the learner. Ratings follow from verdicts (incorrect: Again, close: Hard,
+correct: Good).
 """
 
 from __future__ import annotations
@@ -157,8 +158,16 @@ def diff(response: str, expected: str) -> list[tuple[str, str]]:
 
 # ---------------------------------------------------------------- numeric
 
-_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9,
-          "billion": 1e9}
+_SCALE = {
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "mn": 1e6,
+    "million": 1e6,
+    "b": 1e9,
+    "bn": 1e9,
+    "billion": 1e9,
+}
 _NUMBER = re.compile(
     r"^\s*(?P<num>[-+−]?(?:\d[\d,  _]*)?(?:[.]\d+)?(?:e[-+]?\d+)?)\s*"
     r"(?P<scale>k|thousand|mn|million|m|bn|billion|b)?(?![a-z])\s*(?P<rest>.*?)\s*$",
@@ -179,7 +188,9 @@ def parse_number(text: str, unit: str | None = None) -> float:
     if scale_word and unit and rest == "" and _same_unit(scale_word, unit):
         scale_word, rest = "", scale_word  # "5 m" with unit "m" means metres, not millions
     if rest and not (unit and _same_unit(rest, unit)):
-        raise ResponseError(f"could not read {text!r} as a number" + (f" of {unit}" if unit else ""))
+        raise ResponseError(
+            f"could not read {text!r} as a number" + (f" of {unit}" if unit else "")
+        )
     if "," in number:
         groups = number.lstrip("+-").split(".")[0].split(",")
         if all(len(g) == 3 for g in groups[1:]) and 1 <= len(groups[0]) <= 3:

@@ -1,8 +1,9 @@
 """Load and validate deck files, reporting every problem as `path:line:column: message`.
 
-YAML is composed into nodes (safe: no tag builds a Python object), turned into plain data by hand so
-that duplicate keys, aliases and foreign tags are caught, then validated by the pydantic models. Each
-validation error is traced back to the node it concerns, which gives its line and column.
+YAML is composed into nodes (safe: no tag builds a Python object) and turned into plain data by
+hand, so that duplicate keys, aliases and foreign tags are caught; then the pydantic models
+validate it. Each validation error is traced back to the node it concerns, which gives its line and
+column.
 """
 
 from __future__ import annotations
@@ -167,7 +168,9 @@ def load_bytes(
         if not _NAME.match(part):
             problems.append(
                 Problem(
-                    shown, 1, 1,
+                    shown,
+                    1,
+                    1,
                     f"deck file or folder name {part!r} must use lowercase letters, digits, "
                     "'-' or '_' (it becomes the deck id)",
                 )
@@ -185,16 +188,21 @@ def load_bytes(
     except yaml.MarkedYAMLError as exc:
         return [*problems, _yaml_problem(shown, text, exc)]
     except yaml.reader.ReaderError as exc:
-        before = text[: exc.position]
-        line = before.count("\n") + 1
-        column = exc.position - (before.rfind("\n") + 1) + 1
+        head = text[: exc.position]
+        line = head.count("\n") + 1
+        column = exc.position - (head.rfind("\n") + 1) + 1
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        return [*problems, Problem(shown, line, column,
-                                   f"control character U+{code:04X} is not allowed in YAML")]
+        return [
+            *problems,
+            Problem(shown, line, column, f"control character U+{code:04X} is not allowed in YAML"),
+        ]
     except yaml.YAMLError as exc:  # pragma: no cover - errors without a mark are rare
         return [*problems, Problem(shown, 1, 1, f"YAML error: {' '.join(str(exc).split())}")]
     if root is None:
-        return [*problems, Problem(shown, 1, 1, "file is empty; a deck needs a title and questions")]
+        return [
+            *problems,
+            Problem(shown, 1, 1, "file is empty; a deck needs a title and questions"),
+        ]
     if not isinstance(root, yaml.MappingNode):
         return [
             *problems,
@@ -250,8 +258,10 @@ class _DuplicateKeys(Exception):
 def _to_data(node: yaml.Node, seen: set[int], text: str) -> Any:
     """Plain data from a node: refuses aliases, non-standard tags and duplicate keys."""
     if id(node) in seen:
-        raise _Located(_alias_mark(text) or node.start_mark,
-                       "YAML anchors and aliases are not allowed in decks; write the text out")
+        raise _Located(
+            _alias_mark(text) or node.start_mark,
+            "YAML anchors and aliases are not allowed in decks; write the text out",
+        )
     seen.add(id(node))
     if node.tag not in _STANDARD_TAGS:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
@@ -274,7 +284,10 @@ def _to_data(node: yaml.Node, seen: set[int], text: str) -> Any:
         if key in result:
             first = first_mark[key]
             duplicates.append(
-                (key_node.start_mark, f"duplicate key {key!r} (first defined on line {first.line + 1})")
+                (
+                    key_node.start_mark,
+                    f"duplicate key {key!r} (first defined on line {first.line + 1})",
+                )
             )
             continue
         first_mark[key] = key_node.start_mark
@@ -363,7 +376,9 @@ def _validation_problems(shown: str, root: yaml.Node, exc: ValidationError) -> l
             known = list(getattr(model, "model_fields", {})) if model else []
             hint = difflib.get_close_matches(unknown, known, n=1, cutoff=0.6)
             message = f"unknown key {unknown!r}"
-            message += f", did you mean {hint[0]!r}?" if hint else f"; allowed keys: {', '.join(known)}"
+            message += (
+                f", did you mean {hint[0]!r}?" if hint else f"; allowed keys: {', '.join(known)}"
+            )
             mark = key_node.start_mark if key_node is not None else mark
         elif kind == "missing":
             message = f"missing required key {str(loc[-1])!r}"
@@ -382,8 +397,12 @@ def _validation_problems(shown: str, root: yaml.Node, exc: ValidationError) -> l
             message = f"question has no 'type' key; expected one of {', '.join(QUESTION_TYPES)}"
         elif kind == "too_short":
             minimum = (err.get("ctx") or {}).get("min_length", 1)
-            what = {"questions": "question", "choices": "choice", "items": "item",
-                    "answers": "answer"}.get(str(field_name), "entry")
+            what = {
+                "questions": "question",
+                "choices": "choice",
+                "items": "item",
+                "answers": "answer",
+            }.get(str(field_name), "entry")
             message = f"{field_name!r} needs at least {minimum} {what}{'s' if minimum > 1 else ''}"
         elif kind in {"string_type", "str_type"}:
             message = f"{field_name!r} must be text, not {_kind_of(node)}"
@@ -438,7 +457,8 @@ def _duplicate_ids(shown: str, root: yaml.Node, deck: Deck) -> Iterable[Problem]
         if question.id in first:
             mark = pair[1].start_mark if pair else qnode.start_mark
             yield _at(
-                shown, mark,
+                shown,
+                mark,
                 f"duplicate question id {question.id!r} (first used on line {first[question.id]})",
             )
         else:

@@ -214,9 +214,7 @@ class Numeric(QuestionBase):
     @classmethod
     def _number(cls, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise PydanticCustomError(
-                "not_number", f"answer {value!r} is not a number"
-            )
+            raise PydanticCustomError("not_number", f"answer {value!r} is not a number")
         return value
 
     @property

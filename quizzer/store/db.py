@@ -65,7 +65,9 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                self.path,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
                 check_same_thread=False,
             )
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -265,10 +267,22 @@ class Store:
             "duration_ms, target, until, state_before, ivl_before, r_before, before, after) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                event.uid, event.device, event.at, event.card_id, str(event.kind),
-                data.get("rating"), event.graded, event.response, event.verdict,
-                event.duration_ms, event.target, event.until, derived.state_before,
-                derived.ivl_before, derived.r_before, derived.before.to_json(),
+                event.uid,
+                event.device,
+                event.at,
+                event.card_id,
+                str(event.kind),
+                data.get("rating"),
+                event.graded,
+                event.response,
+                event.verdict,
+                event.duration_ms,
+                event.target,
+                event.until,
+                derived.state_before,
+                derived.ivl_before,
+                derived.r_before,
+                derived.before.to_json(),
                 derived.after.to_json(),
             ),
         )
@@ -284,8 +298,14 @@ class Store:
                 "UPDATE log SET state_before = ?, ivl_before = ?, r_before = ?, before = ?, "
                 "after = ? WHERE uid = ?",
                 (
-                    (d.state_before, d.ivl_before, d.r_before, d.before.to_json(),
-                     d.after.to_json(), uid)
+                    (
+                        d.state_before,
+                        d.ivl_before,
+                        d.r_before,
+                        d.before.to_json(),
+                        d.after.to_json(),
+                        uid,
+                    )
                     for uid, d in rows
                 ),
             )
@@ -298,8 +318,10 @@ class Store:
 def _explain(path: Path, exc: sqlite3.DatabaseError) -> str:
     text = str(exc)
     if "not a database" in text or "malformed" in text or "disk image" in text:
-        return (f"{path}: not a quizzer database, or damaged ({text}); it was left untouched. "
-                "Move it aside or point --data-dir elsewhere.")
+        return (
+            f"{path}: not a quizzer database, or damaged ({text}); it was left untouched. "
+            "Move it aside or point --data-dir elsewhere."
+        )
     if "locked" in text or "busy" in text:
         return f"{path}: the database stayed locked by another quizzer for too long ({text})"
     if "full" in text:
@@ -307,4 +329,3 @@ def _explain(path: Path, exc: sqlite3.DatabaseError) -> str:
     if "readonly" in text or "read-only" in text:
         return f"{path}: the database is read-only ({text})"
     return f"{path}: database error: {text}"
-

@@ -64,7 +64,7 @@ def m001_initial(db: sqlite3.Connection) -> None:
             leech        INTEGER NOT NULL DEFAULT 0
         ) WITHOUT ROWID;
         CREATE INDEX cards_due ON cards (due);
-        """
+        """,
     )
 
 

@@ -18,8 +18,13 @@ BROKEN = ROOT / "tests" / "fixtures" / "broken"
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     import os
 
-    return subprocess.run([sys.executable, "-m", "quizzer", *args], capture_output=True,
-                          text=True, env={**os.environ, **(env or {})}, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "quizzer", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
 
 
 def out_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
@@ -69,8 +74,7 @@ def test_schema_is_json_schema_with_field_docs(capsys: pytest.CaptureFixture[str
     assert basic["additionalProperties"] is False
 
 
-def test_new_creates_a_lint_clean_deck_and_refuses_to_overwrite(decks_dir: Path,
-                                                                capsys) -> None:
+def test_new_creates_a_lint_clean_deck_and_refuses_to_overwrite(decks_dir: Path, capsys) -> None:
     assert main(["new", "asr/my-topic"]) == 0
     path = decks_dir / "asr" / "my-topic.yaml"
     text = path.read_text()
@@ -83,10 +87,16 @@ def test_new_creates_a_lint_clean_deck_and_refuses_to_overwrite(decks_dir: Path,
 
 def test_decks_json_counts(sample_tree: Path, capsys) -> None:
     data = out_json(capsys, "decks", "--json")
-    assert data["decks"] == [{
-        "id": "demo/sample", "title": "Sample", "folder": "demo", "questions": 6, "cards": 9,
-        "types": {"basic": 1, "choice": 1, "cloze": 1, "numeric": 1, "order": 1, "typed": 1},
-    }]
+    assert data["decks"] == [
+        {
+            "id": "demo/sample",
+            "title": "Sample",
+            "folder": "demo",
+            "questions": 6,
+            "cards": 9,
+            "types": {"basic": 1, "choice": 1, "cloze": 1, "numeric": 1, "order": 1, "typed": 1},
+        }
+    ]
     assert data["folders"] == {"demo": {"decks": 1, "questions": 6, "cards": 9}}
     assert data["total"] == {"decks": 1, "questions": 6, "cards": 9}
 
@@ -108,16 +118,21 @@ def test_due_next_answer_undo_for_scripts(sample_tree: Path, capsys) -> None:
 def test_answer_with_response_is_graded(sample_tree: Path, capsys) -> None:
     shown = out_json(capsys, "next", "--deck", "demo/sample", "--json")
     assert shown["type"] == "basic"
-    result = out_json(capsys, "answer", "demo/sample:numeric-q", "--response", "680k hours",
-                      "--json")
+    result = out_json(
+        capsys, "answer", "demo/sample:numeric-q", "--response", "680k hours", "--json"
+    )
     assert (result["verdict"], result["rating"]) == ("correct", "good")
     result = out_json(capsys, "answer", "demo/sample:typed-q", "--response", "RNN-T", "--json")
     assert (result["verdict"], result["rating"], result["expected"]) == (
-        "incorrect", "again", "CTC")
+        "incorrect",
+        "again",
+        "CTC",
+    )
 
 
-def test_choice_response_uses_the_numbers_shown_by_next(sample_tree: Path, capsys,
-                                                        monkeypatch) -> None:
+def test_choice_response_uses_the_numbers_shown_by_next(
+    sample_tree: Path, capsys, monkeypatch
+) -> None:
     from quizzer.collection import open_collection
 
     session = open_collection().session()
@@ -170,13 +185,13 @@ def test_suspend_unsuspend_and_orphans(sample_tree: Path, capsys) -> None:
     assert main(["rebuild"]) == 0
 
 
-def test_data_dir_and_decks_options(sample_tree: Path, tmp_path: Path, capsys,
-                                    monkeypatch) -> None:
+def test_data_dir_and_decks_options(sample_tree: Path, tmp_path: Path, capsys, monkeypatch) -> None:
     decks = tmp_path / "decks"
     monkeypatch.delenv("QUIZZER_DECKS")
     monkeypatch.delenv("QUIZZER_HOME")
-    data = out_json(capsys, "due", "--json", "--decks", str(decks), "--data-dir",
-                    str(tmp_path / "elsewhere"))
+    data = out_json(
+        capsys, "due", "--json", "--decks", str(decks), "--data-dir", str(tmp_path / "elsewhere")
+    )
     assert data["total"]["new"] == 9
     assert (tmp_path / "elsewhere" / "quizzer.sqlite3").exists()
 
@@ -185,7 +200,8 @@ def test_every_command_has_help_and_is_documented() -> None:
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
     docs = (ROOT / "README.md").read_text() + "".join(
-        p.read_text() for p in (ROOT / "docs").glob("*.md"))
+        p.read_text() for p in (ROOT / "docs").glob("*.md")
+    )
     for name, command in sub.choices.items():  # type: ignore[union-attr]
         assert command.description, name
         assert f"quizzer {name}" in docs, f"'quizzer {name}' is not documented"

@@ -40,7 +40,10 @@ def spawn(tmp: Path, offset: int, count: int) -> subprocess.Popen[str]:
     script.write_text(CHILD)
     return subprocess.Popen(
         [sys.executable, str(script), str(offset), str(count)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
     )
 
 

@@ -44,8 +44,11 @@ def test_ids_do_not_change_when_text_changes(sample_tree: Path, decks_dir: Path)
 
 
 def test_same_cloze_number_twice_is_one_card(write_deck, decks_dir: Path) -> None:
-    write_deck("d", "title: T\nquestions:\n  - id: q\n    type: cloze\n"
-               "    text: '{{c1::a}} and {{c1::b}} then {{c2::c}}'\n")
+    write_deck(
+        "d",
+        "title: T\nquestions:\n  - id: q\n    type: cloze\n"
+        "    text: '{{c1::a}} and {{c1::b}} then {{c2::c}}'\n",
+    )
     assert card_ids(decks_dir) == ["d:q#c1", "d:q#c2"]
 
 

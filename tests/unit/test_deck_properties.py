@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from quizzer.decks.loader import LoadedDeck, Problem, load_bytes
 
 text = st.text(
-    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="{}"), min_size=1,
+    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="{}"),
+    min_size=1,
     max_size=30,
 ).filter(lambda s: s.strip() != "")
 ids = st.from_regex(r"[a-z0-9][a-z0-9-]{0,12}", fullmatch=True)
@@ -34,19 +35,25 @@ def question(draw: st.DrawFn, qid: str) -> dict:
     elif kind == "typed":
         q.update(prompt=draw(text), answers=draw(st.lists(text, min_size=1, max_size=3)))
     elif kind == "numeric":
-        q.update(prompt=draw(text), answer=draw(st.floats(-1e9, 1e9)),
-                 tolerance=draw(st.floats(0, 100)))
+        q.update(
+            prompt=draw(text), answer=draw(st.floats(-1e9, 1e9)), tolerance=draw(st.floats(0, 100))
+        )
     else:
-        q.update(prompt=draw(text),
-                 items=draw(st.lists(text, min_size=2, max_size=6, unique_by=str.casefold)))
+        q.update(
+            prompt=draw(text),
+            items=draw(st.lists(text, min_size=2, max_size=6, unique_by=str.casefold)),
+        )
     return q
 
 
 @st.composite
 def deck(draw: st.DrawFn) -> dict:
     qids = draw(st.lists(ids, min_size=1, max_size=8, unique=True))
-    return {"title": draw(text), "tags": draw(st.lists(text, max_size=3)),
-            "questions": [draw(question(q)) for q in qids]}
+    return {
+        "title": draw(text),
+        "tags": draw(st.lists(text, max_size=3)),
+        "questions": [draw(question(q)) for q in qids],
+    }
 
 
 @given(deck())
@@ -66,7 +73,7 @@ def test_mangled_yaml_only_gives_clean_errors(data: dict, edits: st.DataObject) 
     for _ in range(edits.draw(st.integers(1, 6))):
         pos = edits.draw(st.integers(0, len(chars)))
         op = edits.draw(st.sampled_from(["insert", "delete", "replace"]))
-        junk = edits.draw(st.sampled_from(list(":-[]{}&*!#|>'\"\t\n %@`,?") + ["\x00", "é"]))
+        junk = edits.draw(st.sampled_from([*list(":-[]{}&*!#|>'\"\t\n %@`,?"), "\x00", "é"]))
         if op == "insert" or not chars:
             chars.insert(pos, junk)
         elif op == "delete":

@@ -18,13 +18,21 @@ from quizzer.decks.grading import (
 from quizzer.decks.models import MultipleChoice, Numeric, Order, Typed
 
 SINGLE = MultipleChoice(
-    id="s", type="choice", prompt="P",
+    id="s",
+    type="choice",
+    prompt="P",
     choices=[{"text": "a", "correct": True}, {"text": "b"}, {"text": "c"}],
 )
 MULTI = MultipleChoice(
-    id="m", type="choice", prompt="P",
-    choices=[{"text": "a", "correct": True}, {"text": "b", "correct": True}, {"text": "c"},
-             {"text": "d", "correct": True}],
+    id="m",
+    type="choice",
+    prompt="P",
+    choices=[
+        {"text": "a", "correct": True},
+        {"text": "b", "correct": True},
+        {"text": "c"},
+        {"text": "d", "correct": True},
+    ],
 )
 
 
@@ -33,11 +41,13 @@ def typed(*answers: str) -> Typed:
 
 
 def numeric(answer: float, tolerance: float | str = 0, unit: str | None = None) -> Numeric:
-    return Numeric(id="n", type="numeric", prompt="P", answer=answer, tolerance=tolerance,
-                   unit=unit)
+    return Numeric(
+        id="n", type="numeric", prompt="P", answer=answer, tolerance=tolerance, unit=unit
+    )
 
 
 # ------------------------------------------------------------------ choice
+
 
 def test_choice_single_right_and_wrong() -> None:
     assert grade_choice(SINGLE, [0]).verdict == Verdict.CORRECT
@@ -65,6 +75,7 @@ def test_choice_out_of_range() -> None:
 
 
 # ------------------------------------------------------------------ typed
+
 
 @pytest.mark.parametrize(
     "response",
@@ -98,25 +109,40 @@ def test_typed_far_miss_is_incorrect() -> None:
 
 
 def test_typed_alias_counts() -> None:
-    result = grade_typed(typed("CTC", "connectionist temporal classification"),
-                         "Connectionist Temporal Classification")
+    result = grade_typed(
+        typed("CTC", "connectionist temporal classification"),
+        "Connectionist Temporal Classification",
+    )
     assert result.verdict == Verdict.CORRECT
 
 
 def test_diff_marks_wrong_and_missing() -> None:
     assert diff("spectogram", "spectrogram") == [
-        ("equal", "spect"), ("missing", "r"), ("equal", "ogram")
+        ("equal", "spect"),
+        ("missing", "r"),
+        ("equal", "ogram"),
     ]
-    assert diff("cat", "cut") == [("equal", "c"), ("wrong", "a"), ("missing", "u"),
-                                  ("equal", "t")]
+    assert diff("cat", "cut") == [("equal", "c"), ("wrong", "a"), ("missing", "u"), ("equal", "t")]
 
 
 # ------------------------------------------------------------------ numeric
 
+
 @pytest.mark.parametrize(
     "text",
-    ["680000", "680,000", "680k", "680K", "6.8e5", "680 000", "680000 hours", "680,000 hours",
-     "680k hours", "0.68 million", "680 thousand"],
+    [
+        "680000",
+        "680,000",
+        "680k",
+        "680K",
+        "6.8e5",
+        "680 000",
+        "680000 hours",
+        "680,000 hours",
+        "680k hours",
+        "0.68 million",
+        "680 thousand",
+    ],
 )
 def test_numeric_accepts_common_writings(text: str) -> None:
     assert grade_numeric(numeric(680000, unit="hours"), text).verdict == Verdict.CORRECT
@@ -176,6 +202,7 @@ def test_order_needs_every_item_once() -> None:
 
 
 # ------------------------------------------------------------------ text responses (CLI)
+
 
 def test_text_response_uses_shown_order() -> None:
     shown = [2, 0, 1]  # option 1 on screen is choice index 2 ("c"), option 2 is "a"

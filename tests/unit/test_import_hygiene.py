@@ -6,20 +6,40 @@ import subprocess
 import sys
 
 CORE = [
-    "quizzer", "quizzer.cli", "quizzer.config", "quizzer.clock", "quizzer.paths",
-    "quizzer.decks.models", "quizzer.decks.loader", "quizzer.decks.cards",
-    "quizzer.decks.grading", "quizzer.decks.schema", "quizzer.decks.cache",
-    "quizzer.store.db", "quizzer.store.migrations", "quizzer.scheduling", "quizzer.replay",
-    "quizzer.queue", "quizzer.session", "quizzer.collection",
+    "quizzer",
+    "quizzer.cli",
+    "quizzer.config",
+    "quizzer.clock",
+    "quizzer.paths",
+    "quizzer.decks.models",
+    "quizzer.decks.loader",
+    "quizzer.decks.cards",
+    "quizzer.decks.grading",
+    "quizzer.decks.schema",
+    "quizzer.decks.cache",
+    "quizzer.store.db",
+    "quizzer.store.migrations",
+    "quizzer.scheduling",
+    "quizzer.replay",
+    "quizzer.queue",
+    "quizzer.session",
+    "quizzer.collection",
 ]
-OPTIONAL_CORE = ["quizzer.stats", "quizzer.optimize", "quizzer.sync", "quizzer.export.anki",
-                 "quizzer.export.reviews"]
+OPTIONAL_CORE = [
+    "quizzer.stats",
+    "quizzer.optimize",
+    "quizzer.sync",
+    "quizzer.export.anki",
+    "quizzer.export.reviews",
+]
 
 
 def imported_after(code: str) -> set[str]:
     out = subprocess.run(
         [sys.executable, "-c", f"{code}\nimport sys\nprint('\\n'.join(sys.modules))"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return set(out.split())
 

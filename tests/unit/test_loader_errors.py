@@ -31,7 +31,12 @@ def test_valid_deck_loads(sample_tree: Path) -> None:
     assert tree.problems == []
     deck = tree.decks["demo/sample"]
     assert [q.type for q in deck.deck.questions] == [
-        "basic", "cloze", "choice", "typed", "numeric", "order"
+        "basic",
+        "cloze",
+        "choice",
+        "typed",
+        "numeric",
+        "order",
     ]
     assert deck.lines["cloze-q"] == 12
 
@@ -100,8 +105,10 @@ def test_missing_question_type() -> None:
 
 
 def test_duplicate_ids() -> None:
-    p = one(HEADER + "  - {id: a, type: basic, prompt: P, answer: A}\n"
-            "  - {id: a, type: basic, prompt: Q, answer: B}\n")
+    p = one(
+        HEADER + "  - {id: a, type: basic, prompt: P, answer: A}\n"
+        "  - {id: a, type: basic, prompt: Q, answer: B}\n"
+    )
     assert (p.line, p.column) == (4, 10)
     assert p.message == "duplicate question id 'a' (first used on line 3)"
 
@@ -134,15 +141,19 @@ def test_cloze_problems(text: str, expected: str) -> None:
 
 
 def test_choice_without_correct_option() -> None:
-    p = one(HEADER + "  - id: a\n    type: choice\n    prompt: P\n    choices:\n"
-            "      - {text: x}\n      - {text: y}\n")
+    p = one(
+        HEADER + "  - id: a\n    type: choice\n    prompt: P\n    choices:\n"
+        "      - {text: x}\n      - {text: y}\n"
+    )
     assert (p.line, p.column) == (7, 7)
     assert p.message == "choices: no choice is marked `correct: true`"
 
 
 def test_repeated_choices() -> None:
-    p = one(HEADER + "  - id: a\n    type: choice\n    prompt: P\n    choices:\n"
-            "      - {text: x, correct: true}\n      - {text: X}\n")
+    p = one(
+        HEADER + "  - id: a\n    type: choice\n    prompt: P\n    choices:\n"
+        "      - {text: x, correct: true}\n      - {text: X}\n"
+    )
     assert "choice 'X' is repeated" in p.message
 
 
@@ -172,7 +183,10 @@ def test_typed_needs_answers() -> None:
 def test_empty_file() -> None:
     p = one("# only a comment\n")
     assert (p.line, p.column, p.message) == (
-        1, 1, "file is empty; a deck needs a title and questions")
+        1,
+        1,
+        "file is empty; a deck needs a title and questions",
+    )
 
 
 def test_top_level_not_mapping() -> None:

@@ -193,8 +193,9 @@ def test_orphans_keep_their_history(write_deck) -> None:
     session = col.session()
     session.answer("a/one:q001", Rating.GOOD, ms(START))
     kept = col.store.state("a/one:q001")
-    path.write_text(path.read_text().replace("  - {id: q001, type: basic, prompt: P1, answer: A1}\n",
-                                             ""))
+    path.write_text(
+        path.read_text().replace("  - {id: q001, type: basic, prompt: P1, answer: A1}\n", "")
+    )
     col = open_collection()
     assert col.orphans() == ["a/one:q001"]
     assert "a/one:q001" not in {c.id for c in col.tree.cards()}
@@ -280,8 +281,9 @@ def test_bad_config_value_names_its_key(isolated: Path) -> None:
 
 
 def test_per_deck_overrides(isolated: Path) -> None:
-    configure(isolated / "home", 'desired_retention = 0.9\n[decks."asr/*"]\n'
-              "desired_retention = 0.95\n")
+    configure(
+        isolated / "home", 'desired_retention = 0.9\n[decks."asr/*"]\ndesired_retention = 0.95\n'
+    )
     settings = load_settings()
     assert settings.for_deck("asr/ctc").desired_retention == 0.95
     assert settings.for_deck("tts/vits").desired_retention == 0.9

@@ -129,15 +129,17 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_new(args: argparse.Namespace) -> int:
     """Create a deck file from the commented template."""
-    from quizzer import paths
-    from quizzer.decks.loader import _NAME
+    from quizzer.decks.loader import DECK_NAME
 
     deck_id = args.deck_id.removesuffix(".yaml").strip("/")
-    if not deck_id or not all(_NAME.match(p) for p in deck_id.split("/")):
+    if not deck_id or not all(DECK_NAME.match(p) for p in deck_id.split("/")):
         raise CommandError(
             f"invalid deck id {args.deck_id!r}: use lowercase folder/name parts like asr/my-topic"
         )
-    target = paths.decks_dir() / f"{deck_id}.yaml"
+    # Never write into the installed package: without --decks, decks go in ./decks.
+    chosen = os.environ.get("QUIZZER_DECKS")
+    root = Path(chosen) if chosen else Path.cwd() / "decks"
+    target = root / f"{deck_id}.yaml"
     if target.exists():
         raise CommandError(f"{target} already exists; not overwriting it")
     template = (Path(__file__).parent / "decks" / "template.yaml").read_text(encoding="utf-8")
@@ -147,7 +149,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
-    print(f"created {target}; edit it, then run 'quizzer lint {target}'")
+    print(f"created {target}; edit it, check it with 'quizzer lint {target}', "
+          f"and review it with 'quizzer --decks {root} review {deck_id}'")
     return EXIT_OK
 
 

@@ -27,7 +27,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 DECK_SUFFIX = ".yaml"
-_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
+DECK_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -165,7 +165,7 @@ def load_bytes(
     """Parse and validate the bytes of a deck file."""
     problems: list[Problem] = []
     for part in deck_id.split("/"):
-        if not _NAME.match(part):
+        if not DECK_NAME.match(part):
             problems.append(
                 Problem(
                     shown,

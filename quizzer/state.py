@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 from enum import IntEnum, StrEnum
 from typing import Any
 
@@ -72,8 +72,7 @@ class CardState:
 
     def to_json(self) -> str:
         """Compact JSON, as stored in the log's before/after columns."""
-        data = asdict(self)
-        del data["card_id"]
+        data = {name: getattr(self, name) for name in _STATE_FIELDS}
         return json.dumps(data, separators=(",", ":"))
 
     @classmethod
@@ -105,6 +104,7 @@ class CardState:
 
 
 CARD_COLUMNS = tuple(f.name for f in fields(CardState))
+_STATE_FIELDS = CARD_COLUMNS[1:]
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +128,7 @@ class Event:
         """The event as JSON-ready data, without empty fields."""
         return {
             k: (int(v) if isinstance(v, IntEnum) else str(v) if isinstance(v, StrEnum) else v)
-            for k, v in asdict(self).items()
+            for k, v in ((name, getattr(self, name)) for name in EVENT_COLUMNS)
             if v is not None
         }
 

@@ -224,8 +224,11 @@ def cmd_decks(args: argparse.Namespace) -> int:
 
 def cmd_due(args: argparse.Namespace) -> int:
     """Cards left today per deck and in total."""
-    col = _open(args)
-    queue = col.session().plan(_now_ms())
+    from quizzer.collection import due_plan
+
+    # from the card index when it is current (no YAML, pydantic or fsrs imported), else by
+    # opening the collection in full, which prints the same warnings and refreshes the index
+    queue = due_plan(_now_ms(), lambda: _open(args))
     rows = {d: c.as_dict() for d, c in sorted(queue.per_deck.items())}
     if args.json:
         _print_json({"total": queue.counts.as_dict(), "decks": rows})

@@ -19,7 +19,7 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import tzinfo
+from datetime import timedelta, tzinfo
 from statistics import median
 from typing import IO, Any
 
@@ -79,15 +79,52 @@ def review_histories(events: Iterable[Event]) -> dict[str, list[tuple[int, int]]
 
 def load_histories(store: Store) -> dict[str, list[tuple[int, int]]]:
     """`review_histories` of the whole log, read straight from SQL (fast on large logs)."""
-    rows = store.db.execute(
-        "SELECT card_id, at, rating FROM log WHERE kind = 'review' AND rating IS NOT NULL "
-        "AND uid NOT IN (SELECT target FROM log WHERE kind = 'undo' AND target IS NOT NULL) "
-        "ORDER BY card_id, at, uid"
+    undone = {r[0] for r in store.db.execute("SELECT target FROM log WHERE kind = 'undo'")}
+    rows = store.db.execute(  # in the order of the log_card index: no sort needed
+        "SELECT card_id, at, uid, rating FROM log WHERE kind = 'review' AND rating IS NOT NULL "
+        "ORDER BY card_id, at"
     )
-    histories: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for card_id, at, rating in rows:
-        histories[card_id].append((at, rating))
-    return dict(histories)
+    found: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
+    tied: set[str] = set()
+    previous = ("", -1)
+    for card_id, at, uid, rating in rows:
+        if uid not in undone:
+            found[card_id].append((at, uid, rating))
+            if (card_id, at) == previous:
+                tied.add(card_id)
+            previous = (card_id, at)
+    for card_id in tied:  # replay order breaks ties in time by uid
+        found[card_id].sort()
+    return {card_id: [(at, rating) for at, _, rating in h] for card_id, h in found.items()}
+
+
+class StudyDays:
+    """`study_day(...).toordinal()` for UTC milliseconds, fast: the zone's offset is looked up
+    once per UTC day, and per event only on days when it changes (daylight saving)."""
+
+    _EPOCH_ORDINAL = 719_163  # date(1970, 1, 1).toordinal()
+
+    def __init__(self, zone: tzinfo, day_starts_at: int) -> None:
+        self.zone = zone
+        self.day_starts_at = day_starts_at
+        self._shift = day_starts_at * 3_600_000
+        self._offsets: dict[int, int | None] = {}
+
+    def _offset_ms(self, at: int) -> int:
+        offset = from_ms(at).astimezone(self.zone).utcoffset()
+        return 0 if offset is None else offset // timedelta(milliseconds=1)
+
+    def __call__(self, at: int) -> int:
+        """The ordinal of the study day of the moment `at` (UTC ms)."""
+        utc_day = at // DAY_MS
+        if utc_day not in self._offsets:
+            first = self._offset_ms(utc_day * DAY_MS)
+            last = self._offset_ms((utc_day + 1) * DAY_MS - 1)
+            self._offsets[utc_day] = first if first == last else None
+        offset = self._offsets[utc_day]
+        if offset is None:
+            return study_day(from_ms(at), self.zone, self.day_starts_at).toordinal()
+        return (at + offset - self._shift) // DAY_MS + self._EPOCH_ORDINAL
 
 
 def training_set(
@@ -97,6 +134,7 @@ def training_set(
     at `day_starts_at`) since the card's previous review, 0 for the first. As Anki does, a review
     becomes an item only when it is a day or more after the previous one: same-day reviews stay
     in the histories but are not predicted."""
+    days = StudyDays(zone, day_starts_at)
     dated: list[tuple[int, int, rs.FSRSItem]] = []
     reviews = 0
     for card_id, history in histories.items():
@@ -105,7 +143,7 @@ def training_set(
         so_far: list[rs.FSRSReview] = []
         previous_day: int | None = None
         for at, rating in history:
-            day = study_day(from_ms(at), zone, day_starts_at).toordinal()
+            day = days(at)
             delta = 0 if previous_day is None else day - previous_day
             so_far.append(rs.FSRSReview(rating, delta))
             if previous_day is not None and delta > 0:
@@ -113,7 +151,9 @@ def training_set(
             previous_day = day
     dated.sort(key=lambda d: (d[0], d[1]))
     return TrainingSet(
-        items=[d[2] for d in dated], card_ids=[d[1] for d in dated], reviews=reviews,
+        items=[d[2] for d in dated],
+        card_ids=[d[1] for d in dated],
+        reviews=reviews,
         cards=len(histories),
     )
 
@@ -170,7 +210,9 @@ def fit_parameters(
     from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
     raw = rs.FSRS(list(start)).compute_parameters(
-        data.items, card_ids=data.card_ids, enable_short_term=True,
+        data.items,
+        card_ids=data.card_ids,
+        enable_short_term=True,
         num_relearning_steps=num_relearning_steps,
     )
     return [
@@ -192,16 +234,17 @@ def fit(
     stage(f"fitting parameters to {len(data.items):,} reviews")
     fitted = fit_parameters(data, num_relearning_steps, current)
     stage("evaluating both parameter sets")
-    report = FitReport(current, fitted, evaluate(current, data.items),
-                       evaluate(fitted, data.items))
+    report = FitReport(current, fitted, evaluate(current, data.items), evaluate(fitted, data.items))
     if len(data.items) >= SPLITS_MIN_REVIEWS:
         stage(f"time-series splits ({N_SPLITS} more fits)")
         split = rs.evaluate_with_time_series_splits(
-            data.items, card_ids=data.card_ids, enable_short_term=True,
+            data.items,
+            card_ids=data.card_ids,
+            enable_short_term=True,
             num_relearning_steps=num_relearning_steps,
         )
         report.fitted_split = Evaluation(float(split.log_loss), float(split.rmse_bins))
-        held_out = data.items[len(data.items) // (N_SPLITS + 1):]
+        held_out = data.items[len(data.items) // (N_SPLITS + 1) :]
         report.current_split = evaluate(current, held_out)
     return report
 
@@ -247,14 +290,20 @@ class Progress:
         if not self.live:
             print(f"quizzer: {text}...", file=self.stream, flush=True)
 
+    def step(self, text: str) -> None:
+        """A finer step of the current stage: shown by the spinner only."""
+        with self._lock:
+            self.text = text
+
     def _spin(self) -> None:
         frame = 0
         while not self._done.wait(0.1):
             with self._lock:
                 text = self.text
             elapsed = time.monotonic() - self._start
-            self.stream.write(f"\r{self.FRAMES[frame % len(self.FRAMES)]} {text} ({elapsed:.0f}s)"
-                              "\x1b[K")
+            self.stream.write(
+                f"\r{self.FRAMES[frame % len(self.FRAMES)]} {text} ({elapsed:.0f}s)\x1b[K"
+            )
             self.stream.flush()
             frame += 1
 
@@ -289,39 +338,57 @@ def run_optimize(args: argparse.Namespace, col: Collection) -> int:
         progress.stage("reading the review log")
         data = training_set(load_histories(col.store), col.zone, settings.day_starts_at)
         if len(data.items) < MIN_REVIEWS:
-            progress.stage("done")
             report = None
         else:
-            report = fit(data, settings.parameters, len(settings.relearning_steps), progress)
-    print(f"{data.reviews:,} reviews of {data.cards:,} cards; {len(data.items):,} made a day or "
-          "more after the card's previous review can be predicted")
+            try:
+                report = fit(data, settings.parameters, len(settings.relearning_steps), progress)
+            except (ValueError, RuntimeError, OverflowError) as exc:  # raised by fsrs-rs
+                from quizzer.cli import CommandError
+
+                raise CommandError(f"fsrs-rs could not fit your reviews: {exc}") from None
+    print(
+        f"{data.reviews:,} reviews of {data.cards:,} cards; {len(data.items):,} made a day or "
+        "more after the card's previous review can be predicted"
+    )
     if report is None:
         missing = MIN_REVIEWS - len(data.items)
-        print(f"optimize needs at least {MIN_REVIEWS} of those: review {missing} more and try "
-              "again. Nothing was changed.")
+        print(
+            f"optimize needs at least {MIN_REVIEWS} of those: review {missing} more and try "
+            "again. Nothing was changed."
+        )
         return 0
     for line in format_report(report):
         print(line)
     if report.fitted_split is None:
         print(f"(time-series splits run from {SPLITS_MIN_REVIEWS:,} predictable reviews)")
-    if not report.better:
-        print("the fitted parameters do not predict your reviews better than the current ones; "
-              "config.toml was not changed")
-        if args.reschedule:
-            print("nothing to reschedule")
-        return 0
-    save_parameters(report.fitted)
-    print(f"saved the fitted parameters to {paths.config_path()}:")
-    print("  " + ", ".join(f"{p:.{DECIMALS}f}" for p in report.fitted))
+    parameters = settings.parameters
+    if report.better:
+        save_parameters(report.fitted)
+        parameters = report.fitted
+        print(f"saved the fitted parameters to {paths.config_path()}:")
+        print("  " + ", ".join(f"{p:.{DECIMALS}f}" for p in report.fitted))
+    else:
+        print(
+            "the fitted parameters do not predict your reviews better than the current ones; "
+            "config.toml was not changed"
+        )
     if args.reschedule:
         from quizzer.replay import rebuild
 
-        new = settings.model_copy(update={"parameters": report.fitted})
-        changed, total = rebuild(col.store, new)
-        print(f"rescheduled: replayed the log with them, {changed} of {total} cards changed")
-    else:
-        print("cards keep their due dates until answered; 'quizzer optimize --reschedule' or "
-              "'quizzer rebuild' replays the log with the new parameters now")
+        which = "new" if report.better else "current"
+        with Progress() as progress:
+            progress.stage(f"replaying the log with the {which} parameters")
+            new = settings.model_copy(update={"parameters": parameters})
+            changed, total = rebuild(col.store, new)
+        print(
+            f"rescheduled: replayed the log with the {which} parameters; {changed} of {total} "
+            "cards changed"
+        )
+    elif report.better:
+        print(
+            "cards keep their due dates until answered; 'quizzer rebuild' replays the log with "
+            "the new parameters now"
+        )
     return 0
 
 
@@ -343,8 +410,9 @@ class RetentionRow:
     of knowledge."""
 
 
-def _rating_habits(store: Store) -> tuple[list[float] | None, list[float] | None,
-                                            dict[tuple[int, int], float]]:
+def _rating_habits(
+    store: Store,
+) -> tuple[list[float] | None, list[float] | None, dict[tuple[int, int], float]]:
     """The learner's first-rating and successful-review rating shares, and median seconds per
     (phase row, rating), from the log (None or absent where there is too little data)."""
     rows = store.db.execute(
@@ -364,17 +432,24 @@ def _rating_habits(store: Store) -> tuple[list[float] | None, list[float] | None
         row = {CardPhase.NEW: 0, CardPhase.LEARNING: 0, CardPhase.REVIEW: 1}.get(state, 2)
         if duration and duration > 0:
             times[(row, rating)].append(duration / 1000)
-    first_prob = ([first[r] / sum(first.values()) for r in range(1, 5)]
-                  if sum(first.values()) >= 100 else None)
-    review_prob = ([recalled[r] / sum(recalled.values()) for r in range(2, 5)]
-                   if sum(recalled.values()) >= 100 else None)
+    first_prob = (
+        [first[r] / sum(first.values()) for r in range(1, 5)]
+        if sum(first.values()) >= 100
+        else None
+    )
+    review_prob = (
+        [recalled[r] / sum(recalled.values()) for r in range(2, 5)]
+        if sum(recalled.values()) >= 100
+        else None
+    )
     costs = {key: float(median(values)) for key, values in times.items() if len(values) >= 20}
     return first_prob, review_prob, costs
 
 
-def simulator_config(col: Collection, days: int) -> rs.SimulatorConfig:
+def simulator_config(col: Collection, days: int) -> tuple[rs.SimulatorConfig, list[str]]:
     """fsrs-rs's simulator set up like this collection: its cards, its daily limits and steps,
-    and the learner's own rating habits and answer times where the log has enough of them."""
+    and the learner's own rating habits and answer times where the log has enough of them
+    (listed in the second value)."""
     settings = col.settings
     config = rs.default_simulator_config()
     config.deck_size = max(1, sum(1 for _ in col.tree.cards()) or len(col.store.states()))
@@ -386,16 +461,20 @@ def simulator_config(col: Collection, days: int) -> rs.SimulatorConfig:
     config.learning_step_count = len(settings.learning_steps)
     config.relearning_step_count = len(settings.relearning_steps)
     first_prob, review_prob, costs = _rating_habits(col.store)
+    yours = []
     if first_prob and min(first_prob) > 0:
         config.first_rating_prob = first_prob
+        yours.append("first ratings")
     if review_prob and min(review_prob) > 0:
         config.review_rating_prob = review_prob
+        yours.append("ratings when recalling")
     if costs:
         table = [list(r) for r in config.state_rating_costs]
         for (row, rating), seconds in costs.items():
             table[row][rating - 1] = seconds
         config.state_rating_costs = table
-    return config
+        yours.append("answer times")
+    return config, yours
 
 
 def simulate_retentions(
@@ -408,20 +487,25 @@ def simulate_retentions(
     by luck) and report the daily workload and the knowledge at the horizon."""
     rows = []
     days = config.learn_span
+    if progress:
+        progress.stage(f"simulating {len(retentions)} desired retentions over {days} days")
     for i, retention in enumerate(retentions, start=1):
         if progress:
-            progress.stage(f"simulating {days} days at retention {retention:.2f} "
-                           f"({i}/{len(retentions)})")
+            progress.step(
+                f"simulating {days} days at retention {retention:.2f} ({i}/{len(retentions)})"
+            )
         result = rs.simulate(list(parameters), retention, config, SIMULATION_SEED)
         minutes = sum(result.cost_per_day) / 60
         remembered = float(result.memorized_cnt_per_day[-1])
-        rows.append(RetentionRow(
-            retention=retention,
-            reviews_per_day=sum(result.review_cnt_per_day) / days,
-            minutes_per_day=minutes / days,
-            remembered=remembered,
-            minutes_per_card=minutes / remembered if remembered > 0 else math.inf,
-        ))
+        rows.append(
+            RetentionRow(
+                retention=retention,
+                reviews_per_day=sum(result.review_cnt_per_day) / days,
+                minutes_per_day=minutes / days,
+                remembered=remembered,
+                minutes_per_card=minutes / remembered if remembered > 0 else math.inf,
+            )
+        )
     return rows
 
 
@@ -429,8 +513,10 @@ def recommend(rows: Sequence[RetentionRow]) -> tuple[RetentionRow, RetentionRow]
     """The row with the least time per card remembered, and the highest retention whose time per
     card remembered is within NEAR_BEST of it."""
     best = min(rows, key=lambda r: (r.minutes_per_card, r.retention))
-    near = max((r for r in rows if r.minutes_per_card <= best.minutes_per_card * (1 + NEAR_BEST)),
-               key=lambda r: r.retention)
+    near = max(
+        (r for r in rows if r.minutes_per_card <= best.minutes_per_card * (1 + NEAR_BEST)),
+        key=lambda r: r.retention,
+    )
     return best, near
 
 
@@ -443,27 +529,44 @@ def run_retention(args: argparse.Namespace, col: Collection) -> int:
     if not 1 <= days <= 36_500:
         raise CommandError(f"--days must be between 1 and 36500, got {days}")
     settings = col.settings
-    config = simulator_config(col, days)
+    if settings.new_per_day == 0:
+        raise CommandError("the simulation learns your cards from scratch, and new_per_day is 0")
+    config, yours = simulator_config(col, days)
     with Progress() as progress:
         rows = simulate_retentions(settings.parameters, config, progress=progress)
     best, near = recommend(rows)
-    print(f"simulated learning {config.deck_size:,} cards from scratch over {days} days: "
-          f"{settings.new_per_day} new and at most {settings.reviews_per_day} reviews a day, "
-          "with your parameters")
-    print(f"{'retention':>9} {'reviews/day':>12} {'minutes/day':>12} {'remembered':>11} "
-          f"{'minutes per card remembered':>28}")
+    print(
+        f"simulated learning {config.deck_size:,} cards from scratch over {days} days: "
+        f"{settings.new_per_day} new and at most {settings.reviews_per_day} reviews a day"
+    )
+    default = list(settings.parameters) == list(DEFAULT_PARAMETERS)
+    print(
+        f"with the {'default' if default else 'fitted'} FSRS parameters, and "
+        + (f"your {', '.join(yours)} from the log" if yours else "typical rating habits")
+        + (" (fsrs-rs's typical values for the rest)" if yours and len(yours) < 3 else "")
+    )
+    print(
+        f"{'retention':>9} {'reviews/day':>12} {'minutes/day':>12} {'remembered':>11} "
+        f"{'minutes per card remembered':>28}"
+    )
     current = round(settings.desired_retention, 2)
     for row in rows:
         mark = "  <- best" if row is best else ""
         if math.isclose(row.retention, current):
             mark += "  (current)"
-        print(f"{row.retention:>9.2f} {row.reviews_per_day:>12.1f} {row.minutes_per_day:>12.1f} "
-              f"{row.remembered:>11.0f} {row.minutes_per_card:>28.2f}{mark}")
-    print(f"recommended desired_retention: {best.retention:.2f} (the least time per card you "
-          "will remember)")
+        print(
+            f"{row.retention:>9.2f} {row.reviews_per_day:>12.1f} {row.minutes_per_day:>12.1f} "
+            f"{row.remembered:>11.0f} {row.minutes_per_card:>28.2f}{mark}"
+        )
+    print(
+        f"recommended desired_retention: {best.retention:.2f} (the least time per card you "
+        "will remember)"
+    )
     if near.retention > best.retention:
-        print(f"up to {near.retention:.2f} costs at most {NEAR_BEST:.0%} more per card remembered "
-              f"and leaves {near.remembered - best.remembered:.0f} more cards remembered")
+        print(
+            f"up to {near.retention:.2f} costs at most {NEAR_BEST:.0%} more per card remembered "
+            f"and leaves {near.remembered - best.remembered:.0f} more cards remembered"
+        )
     print("set it in config.toml: desired_retention = " + f"{best.retention:.2f}")
     return 0
 
@@ -507,11 +610,18 @@ def simulate_learner(
         return (states.again, states.hard, states.good, states.easy)[rating - 1]
 
     def add(card_id: str, at: int, rating: int) -> None:
-        events.append(Event(
-            uid=uuid.UUID(int=rng.getrandbits(128), version=4).hex, device=device, at=at,
-            card_id=card_id, kind=EventKind.REVIEW, rating=Rating(rating), graded="self",
-            duration_ms=rng.randint(2_000, 15_000),
-        ))
+        events.append(
+            Event(
+                uid=uuid.UUID(int=rng.getrandbits(128), version=4).hex,
+                device=device,
+                at=at,
+                card_id=card_id,
+                kind=EventKind.REVIEW,
+                rating=Rating(rating),
+                graded="self",
+                duration_ms=rng.randint(2_000, 15_000),
+            )
+        )
 
     for n in range(cards):
         day = n // max(1, new_per_day)
@@ -543,8 +653,7 @@ def simulate_learner(
                 rating = Rating.AGAIN
             add(card_id, at, rating)
             memory = pick(truth.next_states(memory, desired_retention, elapsed), rating).memory
-            planned = pick(schedule.next_states(planned.memory, desired_retention, elapsed),
-                           rating)
+            planned = pick(schedule.next_states(planned.memory, desired_retention, elapsed), rating)
     events.sort(key=lambda e: (e.at, e.uid))
     return events
 
@@ -555,7 +664,7 @@ def store_events(store: Store, events: Sequence[Event], settings: Settings | Non
     from quizzer.replay import DeckSettings
     from quizzer.sync import replay_rows
 
-    states, derived = replay_rows(events, DeckSettings(settings or Settings()))
+    states, derived = replay_rows(events, DeckSettings(settings or Settings.model_validate({})))
     with store.transaction():
         store.insert_events((e, derived[e.uid]) for e in events)
         store.replace_states(states.values())

@@ -8,15 +8,64 @@ else is left, learning cards due within the next 20 minutes (Anki's learn-ahead)
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import tzinfo
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from quizzer.decks.cards import Card
-from quizzer.replay import DeckSettings
-from quizzer.scheduling import retrievability
+from quizzer.clock import day_bounds, from_ms, to_ms
 from quizzer.state import CardPhase, CardState
 
+if TYPE_CHECKING:  # the queue imports neither pydantic nor fsrs: `quizzer due` stays light
+    import sqlite3
+
+    from quizzer.decks.cards import Card
+
 LEARN_AHEAD_MS = 20 * 60_000
+
+
+class QueueCard(Protocol):
+    """What the queue needs of a card: a `Card`, or the card index's lighter `CardRef`."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def deck_id(self) -> str: ...
+    @property
+    def question_id(self) -> str: ...
+
+
+class StateRow(NamedTuple):
+    """The columns of a card's state that the queue reads, straight from the `cards` table
+    (what `quizzer due` uses instead of building a full `CardState` per card)."""
+
+    state: int
+    due: int | None
+    suspended: int
+    buried_until: int | None
+    stability: float | None
+    last_review: int | None
+
+
+STATE_ROW_SQL = (
+    "SELECT card_id, state, due, suspended, buried_until, stability, last_review FROM cards"
+)
+
+
+def state_rows(db: sqlite3.Connection) -> dict[str, StateRow]:
+    """Every stored card state, as `StateRow`s by card id."""
+    make = StateRow._make
+    return {row[0]: make(row[1:]) for row in db.execute(STATE_ROW_SQL)}
+
+
+class QueueSettings(Protocol):
+    """What the queue needs of the settings: `replay.DeckSettings`, or the index's snapshot."""
+
+    @property
+    def parameters(self) -> tuple[float, ...]: ...
+    @property
+    def settings(self) -> Any: ...
+    def for_card(self, card_id: str) -> Any: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +125,40 @@ class Plan:
     per_deck: dict[str, Counts]
 
 
+def study_day(now_ms: int, zone: tzinfo, day_starts_at: int) -> Day:
+    """The moment `now_ms` and the study day around it."""
+    start, end = day_bounds(from_ms(now_ms), zone, day_starts_at)
+    return Day(now_ms, to_ms(start), to_ms(end))
+
+
+def done_today(db: sqlite3.Connection, day: Day) -> Today:
+    """What the log says was done during `day` (undone events excluded)."""
+    today = Today()
+    rows = db.execute(
+        # `+kind`: search by time (log_at), never by an index that leads with kind, which
+        # would visit the whole log when one has no statistics
+        "SELECT card_id, state_before FROM log WHERE at >= ? AND at < ? AND +kind = 'review' "
+        "AND uid NOT IN (SELECT target FROM log WHERE target IS NOT NULL)",
+        (day.start, day.end),
+    )
+    for card_id, state_before in rows:
+        deck_id = card_id.rpartition(":")[0]
+        today.touched_cards.add(card_id)
+        today.touched_questions.add(card_id.partition("#")[0])
+        if state_before == CardPhase.NEW:
+            today.introduced[deck_id] += 1
+        elif state_before == CardPhase.REVIEW:
+            today.reviewed[deck_id] += 1
+    return today
+
+
+def recall_curve(parameters: Sequence[float]) -> tuple[float, float]:
+    """FSRS-6's (decay, factor), as `scheduling.decay_factor` computes them; kept here so that
+    the queue does not import the fsrs package (a test checks that the two agree)."""
+    decay = -parameters[20]
+    return decay, 0.9 ** (1 / decay) - 1
+
+
 def card_tags(card: Card, deck_tags: Iterable[str]) -> set[str]:
     """A card's tags: its deck's and its question's."""
     return {*deck_tags, *card.question.tags}
@@ -87,39 +170,69 @@ def available(state: CardState, day: Day) -> bool:
 
 
 def plan(
-    cards: list[Card],
-    states: dict[str, CardState],
-    settings: DeckSettings,
+    cards: Sequence[QueueCard],
+    states: Mapping[str, CardState] | Mapping[str, StateRow],
+    settings: QueueSettings,
     day: Day,
     today: Today,
 ) -> Plan:
     """Sort the given cards (already filtered, in deck order) into today's queue."""
-    learning: list[tuple[int, Card]] = []
-    ahead: list[tuple[int, Card]] = []
-    review: list[tuple[float, Card]] = []
-    new: list[Card] = []
-    params = settings.parameters
+    learning: list[tuple[int, Any]] = []
+    ahead: list[tuple[int, Any]] = []
+    review: list[tuple[float, Any]] = []
+    new: list[Any] = []
     global_settings = settings.settings
+    # this loop visits every card of the selection on every `next`: names are hoisted, and the
+    # sibling check is skipped outright on a day with nothing answered yet
+    bury = bool(global_settings.bury_siblings and today.touched_questions)
+    touched_questions, touched_cards = today.touched_questions, today.touched_cards
+    decay, factor = recall_curve(settings.parameters)
+    now, end, ahead_until = day.now, day.end, day.now + LEARN_AHEAD_MS
+    get = states.get
+    new_phase, review_phase = CardPhase.NEW, CardPhase.REVIEW
     for card in cards:
-        state = states.get(card.id)
-        if state is None or state.state == CardPhase.NEW:
-            if (state is None or available(state, day)) and (
-                not _sibling_buried(card, today, global_settings.bury_siblings)
+        state = get(card.id)
+        if state is None:
+            if not (
+                bury
+                and (cid := card.id).partition("#")[0] in touched_questions
+                and cid not in touched_cards
+            ):  # _sibling_buried, inlined
+                new.append(card)
+            continue
+        phase = state.state
+        unavailable = state.suspended or (state.buried_until and state.buried_until > now)
+        if phase == new_phase:
+            if not unavailable and not (
+                bury
+                and (cid := card.id).partition("#")[0] in touched_questions
+                and cid not in touched_cards
             ):
                 new.append(card)
             continue
-        if not available(state, day) or state.due is None:
+        due = state.due
+        if unavailable or due is None:
             continue
-        if state.state in (CardPhase.LEARNING, CardPhase.RELEARNING):
-            if state.due <= day.now:
-                learning.append((state.due, card))
-            elif state.due <= day.now + LEARN_AHEAD_MS:
-                ahead.append((state.due, card))
-        elif state.due < day.end and not _sibling_buried(
-            card, today, global_settings.bury_siblings
+        if phase != review_phase:  # learning or relearning
+            if due <= now:
+                learning.append((due, card))
+            elif due <= ahead_until:
+                ahead.append((due, card))
+        elif due < end and not (
+            bury
+            and (cid := card.id).partition("#")[0] in touched_questions
+            and cid not in touched_cards
         ):
-            elapsed = (day.now - (state.last_review or day.now)) / 86_400_000
-            review.append((retrievability(state.stability, elapsed, params), card))
+            # predicted recall now: scheduling.retrievability, inlined
+            stability = state.stability
+            if stability:
+                elapsed = (now - (state.last_review or now)) / 86_400_000
+                if elapsed < 0.0:
+                    elapsed = 0.0
+                recall = float((1 + factor * elapsed / stability) ** decay)
+            else:
+                recall = 0.0
+            review.append((recall, card))
     learning.sort(key=lambda x: x[0])
     ahead.sort(key=lambda x: x[0])
     review.sort(key=lambda x: x[0])
@@ -156,8 +269,11 @@ def plan(
     return Plan(chosen_learning, chosen_review, chosen_new, [c for _, c in ahead], counts, per_deck)
 
 
-def _sibling_buried(card: Card, today: Today, bury_siblings: bool) -> bool:
-    """A sibling (same question, other side) was answered today and this card was not."""
+def _sibling_buried(card: QueueCard, today: Today, bury_siblings: bool) -> bool:
+    """A sibling (same question, other side) was answered today and this card was not.
+
+    `plan` inlines this test with `card.id.partition("#")[0]`, which is the question id by the
+    card id rule (`<deck>:<question>[#variant]`)."""
     return (
         bury_siblings
         and card.question_id in today.touched_questions

@@ -13,13 +13,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
-from quizzer.clock import day_bounds, from_ms, to_ms
 from quizzer.config import Settings
 from quizzer.decks.cards import Card
 from quizzer.decks.grading import Graded, grade_text
 from quizzer.decks.loader import DeckTree
 from quizzer.decks.models import MultipleChoice, Order
-from quizzer.queue import Counts, Day, Plan, Today, card_tags, next_card, plan
+from quizzer.queue import (
+    Counts,
+    Day,
+    Plan,
+    Today,
+    card_tags,
+    done_today,
+    next_card,
+    plan,
+    study_day,
+)
 from quizzer.replay import DeckSettings, derive, replay_cards
 from quizzer.scheduling import preview
 from quizzer.state import CardPhase, CardState, Event, EventKind, Rating
@@ -100,26 +109,11 @@ class Session:
 
     def day(self, now_ms: int) -> Day:
         """The study day around `now_ms`."""
-        start, end = day_bounds(from_ms(now_ms), self.zone, self.settings.day_starts_at)
-        return Day(now_ms, to_ms(start), to_ms(end))
+        return study_day(now_ms, self.zone, self.settings.day_starts_at)
 
     def today(self, day: Day) -> Today:
         """What the log says was done today (undone events excluded)."""
-        today = Today()
-        rows = self.store.db.execute(
-            "SELECT card_id, state_before FROM log WHERE at >= ? AND at < ? AND kind = 'review' "
-            "AND uid NOT IN (SELECT target FROM log WHERE target IS NOT NULL)",
-            (day.start, day.end),
-        )
-        for card_id, state_before in rows:
-            deck_id = card_id.rpartition(":")[0]
-            today.touched_cards.add(card_id)
-            today.touched_questions.add(card_id.partition("#")[0])
-            if state_before == CardPhase.NEW:
-                today.introduced[deck_id] += 1
-            elif state_before == CardPhase.REVIEW:
-                today.reviewed[deck_id] += 1
-        return today
+        return done_today(self.store.db, day)
 
     # ------------------------------------------------------------ queue
 

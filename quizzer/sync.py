@@ -25,8 +25,9 @@ import json
 import os
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
 from pathlib import Path
 
 from quizzer.collection import Collection
@@ -102,8 +103,20 @@ def replay_rows(
 
 
 def event_line(event: Event) -> bytes:
-    """One line of a device file."""
-    text = json.dumps(event.to_dict(), separators=(",", ":"), ensure_ascii=False)
+    """One line of a device file: `event.to_dict()` as compact JSON."""
+    # Built by hand: `to_dict` goes through dataclasses.asdict, slow on a first sync of a big log.
+    data = {}
+    for name in EVENT_COLUMNS:
+        value = getattr(event, name)
+        if value is not None:
+            data[name] = (
+                int(value)
+                if isinstance(value, IntEnum)
+                else str(value)
+                if isinstance(value, StrEnum)
+                else value
+            )
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
     return (text + "\n").encode("utf-8")
 
 
@@ -144,8 +157,10 @@ def read_events(path: Path, offset: int, problems: list[str]) -> tuple[list[Even
         data = fh.read()
     end = data.rfind(b"\n") + 1
     if data[end:].strip():
-        problems.append(f"{path}: the last line is incomplete (still being written or synced?); "
-                        "skipped until it is complete")
+        problems.append(
+            f"{path}: the last line is incomplete (still being written or synced?); "
+            "skipped until it is complete"
+        )
     events = []
     position = offset
     for raw in data[:end].split(b"\n")[:-1]:
@@ -215,13 +230,32 @@ def _known_uids(store: Store, uids: Sequence[str]) -> set[str]:
     for i in range(0, len(uids), 500):
         chunk = list(uids[i : i + 500])
         marks = ",".join("?" * len(chunk))
-        known.update(r[0] for r in store.db.execute(
-            f"SELECT uid FROM log WHERE uid IN ({marks})", chunk))
+        known.update(
+            r[0] for r in store.db.execute(f"SELECT uid FROM log WHERE uid IN ({marks})", chunk)
+        )
     return known
 
 
-def _send(store: Store, own: Path, marks: dict[str, int], report: SyncReport,
-          incoming: list[Event]) -> tuple[list[Event], int]:
+def _out_of_order(store: Store, card_ids: set[str]) -> set[str]:
+    """Cards whose events were logged in another order than their time order."""
+    found = set()
+    ids = sorted(card_ids)
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        last: dict[str, tuple[int, str]] = {}
+        for card_id, at, uid in store.db.execute(
+            f"SELECT card_id, at, uid FROM log WHERE card_id IN ({marks}) ORDER BY seq", chunk
+        ):
+            if card_id in last and (at, uid) < last[card_id]:
+                found.add(card_id)
+            last[card_id] = (at, uid)
+    return found
+
+
+def _send(
+    store: Store, own: Path, marks: dict[str, int], report: SyncReport, incoming: list[Event]
+) -> tuple[list[Event], int]:
     """Append this device's unwritten events to its file; returns them and the file's size."""
     key = str(own.resolve())
     size = own.stat().st_size if own.exists() else 0
@@ -232,8 +266,9 @@ def _send(store: Store, own: Path, marks: dict[str, int], report: SyncReport,
         # Not written by this database as far as it knows (first sync into this folder, or a
         # crash, a copy or a restore): find out what it holds before adding to it.
         if sent_seq is not None:
-            report.problems.append(f"{own}: changed since this device last wrote it; "
-                                   "checked it line by line")
+            report.problems.append(
+                f"{own}: changed since this device last wrote it; checked it line by line"
+            )
         in_file = read_events(own, 0, report.problems)[0] if size else []
         mine = [e for _, e in _own_events(store, 0)]
         mine_uids = {e.uid for e in mine}
@@ -242,7 +277,8 @@ def _send(store: Store, own: Path, marks: dict[str, int], report: SyncReport,
             report.problems.append(
                 f"{own}: holds {len(strangers)} event(s) this database never wrote; taking them "
                 "in (was the database restored from a backup, or copied to another device? each "
-                "device needs its own data directory)")
+                "device needs its own data directory)"
+            )
             incoming.extend(strangers)
         written = {e.uid for e in in_file}
         pending = [e for e in mine if e.uid not in written]
@@ -252,24 +288,40 @@ def _send(store: Store, own: Path, marks: dict[str, int], report: SyncReport,
     return pending, size
 
 
-def sync(store: Store, settings: Settings, folder: Path, now_ms: int) -> SyncReport:
-    """Exchange events with the other devices' files in `folder` (see the module's doc)."""
+def sync(
+    store: Store,
+    settings: Settings,
+    folder: Path,
+    now_ms: int,
+    stage: Callable[[str], None] | None = None,
+) -> SyncReport:
+    """Exchange events with the other devices' files in `folder` (see the module's doc);
+    `stage` is told what is running, for a progress indicator."""
+    say = stage or (lambda text: None)
     folder = folder.expanduser()
-    if not folder.is_dir():
+    if not folder.exists():
         raise SyncError(f"{folder}: no such folder")
+    if not folder.is_dir():
+        raise SyncError(f"{folder}: not a folder")
+    try:
+        names = sorted(folder.iterdir())
+    except OSError as exc:
+        raise SyncError(f"{folder}: cannot list it ({exc.strerror or exc})") from None
     report = SyncReport()
     own = folder / f"{store.device}.jsonl"
+    say(f"reading {folder}")
     with store.transaction() as db:
         marks = {str(k): int(v) for k, v in db.execute("SELECT file, offset FROM sync_marks")}
         new_marks: dict[str, int] = {}
         incoming: list[Event] = []
-        for path in sorted(folder.iterdir()):
+        for path in names:
             match = DEVICE_FILE.match(path.name)
             if match is None:
                 if path.suffix == ".jsonl" and "conflict" in path.name:
                     report.problems.append(
                         f"{path}: ignored (a sync conflict copy: do two devices share a data "
-                        "directory?)")
+                        "directory?)"
+                    )
                 continue
             if match.group(1) == store.device or not path.is_file():
                 continue
@@ -297,11 +349,14 @@ def sync(store: Store, settings: Settings, folder: Path, now_ms: int) -> SyncRep
             report.problems.append(
                 f"{ahead} received event{'s are' if ahead != 1 else ' is'} dated more than a day "
                 "after this device's clock: check the devices' clocks (reviews replay in time "
-                "order)")
+                "order)"
+            )
 
-        # Own cards are replayed too, so every device computes every row the same way.
-        affected = {e.card_id for e in fresh} | {e.card_id for e in sent}
+        # Answered in time order, this device's cards already hold what a replay would give;
+        # a clock that went back makes a card's log order differ from its time order.
+        affected = {e.card_id for e in fresh} | _out_of_order(store, {e.card_id for e in sent})
         if affected:
+            say(f"replaying {len(affected):,} cards with {len(fresh):,} new events")
             existing = store.events(affected)
             states, derived = replay_rows([*existing, *fresh], DeckSettings(settings))
             store.insert_events((e, derived[e.uid]) for e in fresh)
@@ -310,16 +365,20 @@ def sync(store: Store, settings: Settings, folder: Path, now_ms: int) -> SyncRep
         report.replayed = len({e.card_id for e in fresh})
         last_seq = db.execute("SELECT coalesce(max(seq), 0) FROM log").fetchone()[0]
         new_marks[str(own.resolve()) + SENT_SUFFIX] = int(last_seq)
-        db.executemany("INSERT OR REPLACE INTO sync_marks (file, offset) VALUES (?, ?)",
-                       sorted(new_marks.items()))
+        db.executemany(
+            "INSERT OR REPLACE INTO sync_marks (file, offset) VALUES (?, ?)",
+            sorted(new_marks.items()),
+        )
     return report
 
 
 def format_report(folder: Path, report: SyncReport) -> str:
     """The one-line summary of a sync."""
     n = len(report.devices)
-    text = (f"synced with {folder}: sent {report.sent} event{'s' if report.sent != 1 else ''}; "
-            f"received {report.received} new from {n} other device{'s' if n != 1 else ''}")
+    text = (
+        f"synced with {folder}: sent {report.sent} event{'s' if report.sent != 1 else ''}; "
+        f"received {report.received} new from {n} other device{'s' if n != 1 else ''}"
+    )
     if report.already:
         text += f" ({report.already} already here)"
     if report.replayed:
@@ -332,10 +391,17 @@ def run_sync(args: argparse.Namespace, col: Collection, now_ms: int) -> int:
     import sys
 
     from quizzer.cli import CommandError
+    from quizzer.optimize import Progress
 
     folder = Path(args.dir)
+    # a spinner on a terminal only: a script syncing from cron wants the summary line alone
+    progress = Progress() if sys.stderr.isatty() else None
     try:
-        report = sync(col.store, col.settings, folder, now_ms)
+        if progress is None:
+            report = sync(col.store, col.settings, folder, now_ms)
+        else:
+            with progress:
+                report = sync(col.store, col.settings, folder, now_ms, progress.stage)
     except SyncError as exc:
         raise CommandError(str(exc)) from None
     for problem in report.problems:

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
+from quizzer.decks.cache import DECK_SUFFIX, deck_id_for, find_deck_files
 from quizzer.decks.cards import Card, expand
 from quizzer.decks.models import QUESTION_TYPES, Choice, Deck, QuestionBase
 
@@ -26,7 +27,6 @@ try:  # the C parser is several times faster; fall back to pure Python where it 
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-DECK_SUFFIX = ".yaml"
 DECK_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
@@ -40,6 +40,17 @@ _STANDARD_TAGS = {
 }
 _constructor = yaml.constructor.SafeConstructor()
 _deck_adapter = TypeAdapter(Deck)
+__all__ = [
+    "DECK_SUFFIX",
+    "DeckTree",
+    "LoadedDeck",
+    "Problem",
+    "deck_id_for",
+    "find_deck_files",
+    "load_bytes",
+    "load_file",
+    "load_tree",
+]
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -102,22 +113,6 @@ class _Located(Exception):
         super().__init__(message)
         self.mark = mark
         self.message = message
-
-
-def deck_id_for(path: Path, root: Path) -> str:
-    """The deck id of a file: its path under the root, without `.yaml`, with `/` separators."""
-    return path.relative_to(root).with_suffix("").as_posix()
-
-
-def find_deck_files(root: Path) -> list[Path]:
-    """Deck files under `root`, sorted, skipping hidden folders and files starting with `_`."""
-    found = []
-    for path in root.rglob(f"*{DECK_SUFFIX}"):
-        parts = path.relative_to(root).parts
-        if any(p.startswith((".", "_")) for p in parts):
-            continue
-        found.append(path)
-    return sorted(found)
 
 
 def load_tree(root: Path, *, display_root: Path | None = None) -> DeckTree:

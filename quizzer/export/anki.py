@@ -25,7 +25,7 @@ import tempfile
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +33,7 @@ import genanki
 
 from quizzer import paths
 from quizzer.clock import day_start, from_ms, study_day
+from quizzer.decks.cards import card_ids
 from quizzer.decks.loader import DeckTree, LoadedDeck
 from quizzer.decks.models import Basic, Cloze, MultipleChoice, Numeric, Order, QuestionBase, Typed
 from quizzer.export.markdown import MediaError, Renderer, plain
@@ -69,13 +70,37 @@ class ExportError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class Answer:
+    """One review answer, with what Anki's review log needs of the card before and after it."""
+
+    card_id: str
+    at: int
+    rating: int
+    duration_ms: int | None
+    phase_before: CardPhase
+    due_before: int | None
+    last_review_before: int | None
+    phase_after: CardPhase
+    due_after: int | None
+    difficulty_after: float | None
+
+    @classmethod
+    def from_event(cls, event: Event, derived: Derived) -> Answer:
+        """From a replayed event."""
+        before, after = derived.before, derived.after
+        return cls(event.card_id, event.at, int(event.rating or 0), event.duration_ms,
+                   before.state, before.due, before.last_review,
+                   after.state, after.due, after.difficulty)
+
+
+@dataclass(frozen=True, slots=True)
 class Progress:
     """The learner's memory, as the export needs it."""
 
     states: dict[str, CardState]
     """Card states by card id (the store's cache)."""
-    reviews: list[tuple[Event, Derived]]
-    """Review answers not undone, oldest first, with the states around them."""
+    answers: list[Answer]
+    """Review answers not undone (no cram), oldest first."""
     settings: Settings
     zone: tzinfo
 
@@ -319,8 +344,9 @@ def _letter(i: int) -> str:
 
 def _choice_fields(q: MultipleChoice, deck_id: str, r: Renderer) -> list[str]:
     order = _shuffled(len(q.choices), f"{deck_id}:{q.id}")
+    texts = [r.html(choice.text, inline=True) for choice in q.choices]
     instruction = "Choose all that apply." if q.multi else "Choose one."
-    options = "".join(f"<li>{r.html(q.choices[i].text, inline=True)}</li>" for i in order)
+    options = "".join(f"<li>{texts[i]}</li>" for i in order)
     marked = []
     for i in order:
         choice = q.choices[i]
@@ -328,7 +354,7 @@ def _choice_fields(q: MultipleChoice, deck_id: str, r: Renderer) -> list[str]:
         feedback = (f'<div class="qz-feedback">{r.html(choice.feedback, inline=True)}</div>'
                     if choice.feedback else "")
         marked.append(f'<li class="{kind}"><span class="qz-mark">{mark}</span>'
-                      f"{r.html(choice.text, inline=True)}{feedback}</li>")
+                      f"{texts[i]}{feedback}</li>")
     key = ", ".join(_letter(pos) for pos, i in enumerate(order) if q.choices[i].correct)
     return [
         r.html(q.prompt),
@@ -343,11 +369,11 @@ def _order_fields(q: Order, deck_id: str, r: Renderer) -> list[str]:
     order = _shuffled(len(q.items), f"{deck_id}:{q.id}")
     if order == sorted(order):  # never show the items already in order
         order = order[1:] + order[:1]
-    shown = "".join(f"<li>{r.html(q.items[i], inline=True)}</li>" for i in order)
+    texts = [r.html(item, inline=True) for item in q.items]
+    shown = "".join(f"<li>{texts[i]}</li>" for i in order)
     letter_of = {i: _letter(pos) for pos, i in enumerate(order)}
     key = " → ".join(letter_of[i] for i in range(len(q.items)))
-    right = "".join(f"<li><b>{letter_of[i]}</b> {r.html(item, inline=True)}</li>"
-                    for i, item in enumerate(q.items))
+    right = "".join(f"<li><b>{letter_of[i]}</b> {text}</li>" for i, text in enumerate(texts))
     return [
         r.html(q.prompt),
         '<div class="qz-instruction">Put these in order.</div>'
@@ -387,6 +413,8 @@ def export_anki(
     modification time; with `progress`, the cards carry the learner's scheduling and history.
     Raises ExportError or MediaError (ValueErrors) with a one-line message."""
     chosen = select_decks(tree, deck_ids)
+    if not chosen:
+        raise ExportError(f"no decks to export in {tree.root}")
     models = build_models()
     root_name = root_deck_name(tree.root)
     media: dict[str, Path] = {}
@@ -437,8 +465,6 @@ def _deck_description(loaded: LoadedDeck, r: Renderer) -> str:
 
 
 def _any_leech(deck_id: str, question: QuestionBase, progress: Progress) -> bool:
-    from quizzer.decks.cards import card_ids
-
     return any(
         (state := progress.states.get(card_id)) is not None and state.leech
         for card_id, _ in card_ids(deck_id, question)
@@ -454,11 +480,10 @@ def _write_package(
     progress: Progress | None,
 ) -> int | None:
     """Build the collection with genanki, add the progress, zip it with the media."""
-    output = output.expanduser()
     if not output.parent.is_dir():
         raise ExportError(f"cannot write {output}: folder {output.parent} does not exist")
     timestamp = now_ms / 1000
-    reviews = None
+    reviews: int | None = None
     with tempfile.TemporaryDirectory(prefix="quizzer-apkg-") as tmp:
         db_path = Path(tmp) / "collection.anki2"
         conn = sqlite3.connect(db_path)
@@ -490,14 +515,41 @@ def _write_package(
 
 
 def progress_from(col: Collection) -> Progress:
-    """The learner's card states and review history, from the collection's store."""
+    """The learner's card states and review history, from the collection's store.
+
+    The log keeps the card state before and after every answer (what the session computed), so
+    the history is read as recorded, in SQL for speed; undone and cram answers are left out."""
+    try:
+        rows = col.store.db.execute(
+            "SELECT card_id, at, rating, duration_ms, json_extract(before, '$.state'), "
+            "json_extract(before, '$.due'), json_extract(before, '$.last_review'), "
+            "json_extract(after, '$.state'), json_extract(after, '$.due'), "
+            "json_extract(after, '$.difficulty') FROM log "
+            "WHERE kind = 'review' AND uid NOT IN (SELECT target FROM log WHERE kind = 'undo') "
+            "ORDER BY at, uid"
+        ).fetchall()
+    except sqlite3.OperationalError:  # an SQLite built without JSON functions
+        return _replayed(col)
+    if any(row[4] is None or row[7] is None for row in rows):
+        return _replayed(col)  # states missing from the log: compute them again
+    answers = [
+        Answer(card_id, at, rating, duration, CardPhase(phase), due, last,
+               CardPhase(phase_after), due_after, difficulty)
+        for card_id, at, rating, duration, phase, due, last, phase_after, due_after, difficulty
+        in rows
+    ]
+    return Progress(col.store.states(), answers, col.settings, col.zone)
+
+
+def _replayed(col: Collection) -> Progress:
     from quizzer.replay import DeckSettings, replay
 
     events = col.store.events()
     _, derived = replay(events, DeckSettings(col.settings))
     by_uid = {e.uid: e for e in events}
-    reviews = [(by_uid[uid], d) for uid, d in derived if by_uid[uid].kind == EventKind.REVIEW]
-    return Progress(col.store.states(), reviews, col.settings, col.zone)
+    answers = [Answer.from_event(by_uid[uid], d) for uid, d in derived
+               if by_uid[uid].kind == EventKind.REVIEW]
+    return Progress(col.store.states(), answers, col.settings, col.zone)
 
 
 def _variant_suffix(question: QuestionBase, ordinal: int) -> str:
@@ -521,7 +573,7 @@ def _write_progress(
     settings, zone = progress.settings, progress.zone
     rollover = settings.day_starts_at
     created = day_start(_ANKI_EPOCH, zone, rollover)
-    offset = created.utcoffset() or timedelta(0)
+    offset = created.astimezone(zone).utcoffset() or timedelta(0)
     conf = json.loads(conn.execute("SELECT conf FROM col").fetchone()[0])
     conf.update(schedVer=2, rollover=rollover,
                 creationOffset=int(-offset.total_seconds() // 60))
@@ -540,7 +592,9 @@ def _write_progress(
     mod = now_ms // 1000
     for quizzer_id, anki_id in anki_ids.items():
         state = progress.states.get(quizzer_id)
-        if state is None or (state.state == CardPhase.NEW and not state.suspended):
+        if state is None or state.state == CardPhase.NEW:
+            if state is not None and state.suspended:
+                conn.execute("UPDATE cards SET queue = -1, mod = ? WHERE id = ?", (mod, anki_id))
             continue
         row = _card_row(state, settings, zone, today_ends)
         conn.execute(
@@ -551,15 +605,15 @@ def _write_progress(
 
     used: set[int] = set()
     rows = []
-    for event, derived in progress.reviews:
-        anki_id = anki_ids.get(event.card_id)
-        if anki_id is None or event.rating is None:
+    for answer in progress.answers:
+        reviewed = anki_ids.get(answer.card_id)
+        if reviewed is None:
             continue
-        revlog_id = event.at
+        revlog_id = answer.at
         while revlog_id in used:  # the revlog id is a time in ms and must be unique
             revlog_id += 1
         used.add(revlog_id)
-        rows.append((revlog_id, anki_id, -1, int(event.rating), *_revlog_fields(event, derived)))
+        rows.append((revlog_id, reviewed, -1, answer.rating, *_revlog_fields(answer)))
     conn.executemany("INSERT INTO revlog VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     return len(rows)
 
@@ -576,13 +630,12 @@ def _anki_day(ms: int, zone: tzinfo, rollover: int) -> int:
 def _card_row(
     state: CardState, settings: Settings, zone: tzinfo, today_ends: datetime
 ) -> tuple[Any, ...]:
-    """(type, queue, due, ivl, factor, reps, lapses, left, data) of a card's Anki row."""
+    """(type, queue, due, ivl, factor, reps, lapses, left, data) of a card that has been
+    reviewed (Anki's card types are numbered like quizzer's phases)."""
     rollover = settings.day_starts_at
-    ctype = int(state.state)  # Anki's card types are numbered like quizzer's phases
+    ctype = int(state.state)
     due_ms = state.due if state.due is not None else int(today_ends.timestamp() * 1000)
-    if state.state == CardPhase.NEW:
-        queue, due, ivl, left = 0, 0, 0, 0
-    elif state.state == CardPhase.REVIEW:
+    if state.state == CardPhase.REVIEW:
         queue, due = 2, _anki_day(due_ms, zone, rollover)
         ivl, left = max(1, round(_interval_days(state))), 0
     else:
@@ -604,8 +657,7 @@ def _card_row(
                 "dr": scheduling.desired_retention, "decay": settings.parameters[20]}
         if state.last_review is not None:
             data["lrt"] = state.last_review // 1000
-    factor = 0 if state.state == CardPhase.NEW else 2500
-    return (ctype, queue, due, ivl, factor, state.reps, state.lapses, left,
+    return (ctype, queue, due, ivl, 2500, state.reps, state.lapses, left,
             json.dumps(data, separators=(",", ":")) if data else "")
 
 
@@ -615,25 +667,28 @@ def _interval_days(state: CardState) -> float:
     return (state.due - state.last_review) / _DAY_MS
 
 
-def _revlog_interval(state: CardState, at_ms: int) -> int:
+def _revlog_interval(phase: CardPhase, due: int | None, since_ms: int | None) -> int:
     """Anki's revlog interval: days when in review, negative seconds when (re)learning."""
-    if state.state == CardPhase.NEW or state.due is None:
+    if phase == CardPhase.NEW or due is None or since_ms is None:
         return 0
-    if state.state == CardPhase.REVIEW:
-        return max(1, round((state.due - at_ms) / _DAY_MS))
-    return -max(1, round((state.due - at_ms) / 1000))
+    if phase == CardPhase.REVIEW:
+        return max(1, round((due - since_ms) / _DAY_MS))
+    return -max(1, round((due - since_ms) / 1000))
 
 
-def _revlog_fields(event: Event, derived: Derived) -> tuple[int, int, int, int, int]:
+_REVLOG_KIND = {CardPhase.NEW: 0, CardPhase.LEARNING: 0, CardPhase.REVIEW: 1,
+                CardPhase.RELEARNING: 2}
+"""Anki's revlog type (learn, review, relearn) by the phase the card was in when answered."""
+
+
+def _revlog_fields(a: Answer) -> tuple[int, int, int, int, int]:
     """(ivl, lastIvl, factor, time, type) of the revlog row of one answer."""
-    before, after = derived.before, derived.after
-    last = _revlog_interval(before, before.last_review) if before.last_review is not None else 0
+    ivl = _revlog_interval(a.phase_after, a.due_after, a.at)
+    last = _revlog_interval(a.phase_before, a.due_before, a.last_review_before)
     # Anki keeps FSRS difficulty in the revlog's ease column, as (D - 1) / 9 + 0.1 in thousandths
-    factor = round(((after.difficulty - 1) / 9 + 0.1) * 1000) if after.difficulty else 0
-    taken = min(max(event.duration_ms or 0, 0), _MAX_ANSWER_MS)
-    kind = {CardPhase.NEW: 0, CardPhase.LEARNING: 0, CardPhase.REVIEW: 1,
-            CardPhase.RELEARNING: 2}[before.state]
-    return _revlog_interval(after, event.at), last, factor, taken, kind
+    factor = round(((a.difficulty_after - 1) / 9 + 0.1) * 1000) if a.difficulty_after else 0
+    taken = min(max(a.duration_ms or 0, 0), _MAX_ANSWER_MS)
+    return ivl, last, factor, taken, _REVLOG_KIND[a.phase_before]
 
 
 # ---------------------------------------------------------------- the command
@@ -653,10 +708,10 @@ def run_export(args: argparse.Namespace, col: Collection | None) -> int:
         n = len(tree.failed)
         print(f"quizzer: warning: {_plural(n, 'deck')} with errors skipped "
               f"(first: {tree.problems[0]}); run 'quizzer lint' for all", file=sys.stderr)
-    if not tree.decks:
-        raise CommandError(f"no decks to export in {tree.root}")
-    output = Path(args.output or DEFAULT_OUTPUT)
-    if not output.suffix:
+    output = Path(args.output or DEFAULT_OUTPUT).expanduser()
+    if output.is_dir():
+        output = output / DEFAULT_OUTPUT
+    elif not output.suffix:
         output = output.with_suffix(".apkg")
     try:
         result = export_anki(
@@ -668,11 +723,3 @@ def run_export(args: argparse.Namespace, col: Collection | None) -> int:
     print(result.summary())
     return 0
 
-
-__all__ = [
-    "ExportError", "ExportResult", "MediaError", "Progress", "anki_deck_id", "anki_deck_name",
-    "anki_tag", "build_models", "export_anki", "folder_title", "note_guid", "progress_from",
-    "run_export", "select_decks",
-]
-
-_ = (UTC,)  # keep the datetime import list stable for readers

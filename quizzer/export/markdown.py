@@ -19,7 +19,7 @@ from markdown_it.token import Token
 
 from quizzer.decks.cloze import parse_cloze
 
-# Private-use characters frame placeholders: Markdown leaves them alone and deck text never has them.
+# Private-use characters frame placeholders: Markdown leaves them alone, deck text never has them.
 _PH_OPEN, _PH_CLOSE = "\ue000", "\ue001"
 _PLACEHOLDER = re.compile(f"{_PH_OPEN}(\\d+){_PH_CLOSE}")
 _MATH = re.compile(
@@ -29,6 +29,9 @@ _MATH = re.compile(
     r"|\$(?P<inline>[^\s$](?:[^$\n]*?[^\s$\\])?)\$(?!\d)",  # pandoc's rule: no `$5 and $6` math
     re.DOTALL,
 )
+# Text with none of these (and no list or quote marker in front) renders as itself, escaped: most
+# short fields take this path, which skips the Markdown parser.
+_MARKUP = re.compile(r"[\\`*_\[\]!<>&~|#\n\r\t]|^[\s=+-]|^\d{1,9}[.)](?:\s|$)")
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//")
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -62,7 +65,7 @@ class Renderer:
         pos = 0
         for d in parse_cloze(text).deletions:
             parts.append(text[pos : d.start])
-            parts.append(_hold(saved, "{{c%d::" % d.number) + d.answer)
+            parts.append(_hold(saved, f"{{{{c{d.number}::") + d.answer)
             if d.hint:
                 parts.append(_hold(saved, "::") + d.hint)
             parts.append(_hold(saved, "}}"))
@@ -71,6 +74,11 @@ class Renderer:
         return self._render(_protect_math("".join(parts), saved), saved, inline=False)
 
     def _render(self, text: str, saved: list[str], *, inline: bool) -> str:
+        if not _MARKUP.search(text):
+            rendered = html.escape(text.rstrip(), quote=False).replace('"', "&quot;")
+            if not inline:
+                rendered = f"<p>{rendered}</p>"
+            return _restore(rendered, saved)
         env: dict[str, object] = {}
         tokens = self._md.parse(text, env)
         for token in tokens:
@@ -78,12 +86,11 @@ class Renderer:
                 if child.type == "image":
                     self._pack_image(child)
         if inline and _single_paragraph(tokens):
-            rendered = self._md.renderer.renderInline(tokens[1].children or [], self._md.options, env)
+            inner = tokens[1].children or []
+            rendered = self._md.renderer.render(inner, self._md.options, env)
         else:
             rendered = self._md.renderer.render(tokens, self._md.options, env).strip()
-        while _PH_OPEN in rendered:  # held math may itself hold cloze markers
-            rendered = _PLACEHOLDER.sub(lambda m: saved[int(m.group(1))], rendered)
-        return rendered
+        return _restore(rendered, saved)
 
     def _pack_image(self, token: Token) -> None:
         src = str(token.attrGet("src") or "")
@@ -98,8 +105,10 @@ class Renderer:
         try:
             data = target.read_bytes()
         except OSError:
-            raise MediaError(f"{self.deck_file}: image {relative!r} not found at {target}") from None
-        digest = hashlib.sha1(data).hexdigest()[:12]  # noqa: S324 - a name, not security
+            raise MediaError(
+                f"{self.deck_file}: image {relative!r} not found at {target}"
+            ) from None
+        digest = hashlib.sha1(data).hexdigest()[:12]  # a file name, not security
         stem = _UNSAFE_NAME.sub("-", target.name).strip("-.") or "image"
         name = f"quizzer-{digest}-{stem}"
         self.media[name] = target
@@ -113,6 +122,12 @@ def _markdown() -> MarkdownIt:
 def _hold(saved: list[str], html_text: str) -> str:
     saved.append(html_text)
     return f"{_PH_OPEN}{len(saved) - 1}{_PH_CLOSE}"
+
+
+def _restore(rendered: str, saved: list[str]) -> str:
+    while _PH_OPEN in rendered:  # held math may itself hold cloze markers
+        rendered = _PLACEHOLDER.sub(lambda m: saved[int(m.group(1))], rendered)
+    return rendered
 
 
 def _protect_math(text: str, saved: list[str]) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,9 @@ class Store:
 
     def __init__(self, path: Path | None = None, *, create: bool = True) -> None:
         self.path = path or default_path()
+        self._cache: dict[str, CardState] | None = None
+        self._cache_key: tuple[int, int] = (-1, -1)
+        self._cache_live = False
         exists = self.path.exists()
         if not exists and not create:
             raise StoreError(f"{self.path}: no database here")
@@ -146,30 +149,75 @@ class Store:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise StoreError(_explain(self.path, exc)) from None
+        # holding the write lock, nobody else can commit: the state cache, if it is current
+        # now, is kept current by _put_state until COMMIT
+        self._cache_live = self._cache is not None and self._cache_key == self._version()
         try:
             yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
+        except BaseException as exc:
+            self._forget()
+            self._rollback()
+            if isinstance(exc, sqlite3.DatabaseError):  # e.g. the disk filled up mid-write
+                raise StoreError(_explain(self.path, exc)) from None
             raise
         try:
             self.db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
-            self.db.execute("ROLLBACK")
+            self._forget()
+            self._rollback()
             raise StoreError(_explain(self.path, exc)) from None
+        if self._cache_live:
+            self._cache_key = self._version()
+        else:
+            self._cache = None
+        self._cache_live = False
+
+    # ------------------------------------------------------------ state cache
+    #
+    # `states()` is asked for on every queue computation; reading and decoding every row of
+    # `cards` each time dominated `Session.next` on large collections. The decoded states are
+    # kept in memory, valid while (PRAGMA data_version, total_changes) is unchanged: the first
+    # moves when another connection commits, the second when this one writes anything. Writes
+    # made through `transaction()` update the cache in place instead of dropping it.
+
+    def _rollback(self) -> None:
+        """Roll back if a transaction is still open (SQLite ends some on its own, e.g. on a full
+        disk); a failure here must not hide the error being reported."""
+        if self.db.in_transaction:
+            with suppress(sqlite3.DatabaseError):
+                self.db.execute("ROLLBACK")
+
+    def _version(self) -> tuple[int, int]:
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0]), self.db.total_changes
+
+    def _forget(self) -> None:
+        self._cache = None
+        self._cache_live = False
+
+    def _cached_states(self) -> dict[str, CardState]:
+        key = self._version()
+        if self._cache is None or key != self._cache_key:
+            rows = self.db.execute(f"SELECT {', '.join(CARD_COLUMNS)} FROM cards")
+            from_row = CardState.from_row
+            self._cache = {row[0]: from_row(row) for row in rows}
+            self._cache_key = key
+        return self._cache
 
     # ------------------------------------------------------------ reads
 
     def state(self, card_id: str) -> CardState:
         """The cached state of one card (a new card's defaults if never reviewed)."""
+        if self._cache_live and self._cache is not None:
+            found = self._cache.get(card_id)
+            return found if found is not None else CardState(card_id)
         row = self.db.execute(
             f"SELECT {', '.join(CARD_COLUMNS)} FROM cards WHERE card_id = ?", (card_id,)
         ).fetchone()
         return CardState.from_row(row) if row else CardState(card_id)
 
     def states(self) -> dict[str, CardState]:
-        """The cached state of every card that has one."""
-        rows = self.db.execute(f"SELECT {', '.join(CARD_COLUMNS)} FROM cards")
-        return {row[0]: CardState.from_row(row) for row in rows}
+        """The cached state of every card that has one (a fresh dict the caller may keep)."""
+        return dict(self._cached_states())
 
     def new_uid(self) -> str:
         """A globally unique event id."""
@@ -197,11 +245,14 @@ class Store:
         return [Event.from_dict(dict(zip(EVENT_COLUMNS, r, strict=True))) for r in rows]
 
     def last_undoable(self) -> tuple[Event, CardState] | None:
-        """The newest event of this collection that is not undone, with its before-state."""
+        """The newest event this device recorded that is not undone, with its before-state
+        (events received by sync are another device's to undo)."""
         row = self.db.execute(
             f"SELECT {', '.join(EVENT_COLUMNS)}, before FROM log "
-            "WHERE kind != 'undo' AND uid NOT IN (SELECT target FROM log WHERE kind = 'undo') "
-            "ORDER BY seq DESC LIMIT 1"
+            "WHERE kind != 'undo' AND device = ? "
+            "AND uid NOT IN (SELECT target FROM log WHERE kind = 'undo') "
+            "ORDER BY seq DESC LIMIT 1",
+            (self.device,),
         ).fetchone()
         if row is None:
             return None
@@ -257,6 +308,8 @@ class Store:
         with self.transaction():
             if clear:
                 self.db.execute("DELETE FROM cards")
+                if self._cache_live and self._cache is not None:
+                    self._cache.clear()
             for state in states:
                 self._put_state(state)
 
@@ -290,6 +343,8 @@ class Store:
     def _put_state(self, state: CardState) -> None:
         marks = ", ".join("?" * len(CARD_COLUMNS))
         self.db.execute(f"INSERT OR REPLACE INTO cards VALUES ({marks})", state.as_row())
+        if self._cache_live and self._cache is not None:
+            self._cache[state.card_id] = state
 
     def rewrite_derived(self, rows: Iterable[tuple[str, Derived]]) -> None:
         """Update the derived columns of existing events (after a replay with new settings)."""

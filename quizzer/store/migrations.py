@@ -75,7 +75,32 @@ def m002_sync_marks(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_sync_marks]
+def m003_stats_indexes(db: sqlite3.Connection) -> None:
+    """Covering indexes for statistics (quizzer/stats.py), so that no figure reads the table
+    itself or sorts the log: answers by kind, rating and prior state, then time (per-day figures
+    are range seeks in index order); by kind, rating and interval class (0 under a day, 1 young,
+    2 mature), then time (the true retention table is range counts); reviews with a prediction
+    below 1, by prediction (calibration bins are ranges). Only core operators are used, so every
+    writer of the log can maintain them."""
+    db.execute(
+        "CREATE INDEX log_stats_time ON log "
+        "(kind, rating, state_before, at, ivl_before, duration_ms, card_id)"
+    )
+    db.execute(
+        "CREATE INDEX log_stats_interval ON log "
+        "(kind, rating, (ivl_before >= 1) + (ivl_before >= 21), at, ivl_before, card_id)"
+    )
+    db.execute(
+        "CREATE INDEX log_stats_recall ON log (kind, r_before, rating, at, card_id) "
+        "WHERE r_before > 0 AND r_before < 1"
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    m001_initial,
+    m002_sync_marks,
+    m003_stats_indexes,
+]
 """In order; the N-th function brings the schema to version N."""
 
 LATEST = len(MIGRATIONS)

@@ -6,6 +6,7 @@ import os
 import shlex
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from textual.app import App, SuspendNotSupported
 
@@ -17,7 +18,7 @@ def editor_command(path: Path, line: int) -> list[str]:
     return [*shlex.split(editor), f"+{max(1, line)}", str(path)]
 
 
-def run_editor(app: App[object], path: Path, line: int) -> str | None:
+def run_editor(app: App[Any], path: Path, line: int) -> str | None:
     """Hand the terminal to the editor until it exits; returns a problem to report, or None.
 
     Where the app cannot suspend (tests, headless runs) the editor runs without the terminal."""
@@ -27,8 +28,9 @@ def run_editor(app: App[object], path: Path, line: int) -> str | None:
             with app.suspend():
                 result = subprocess.run(command, check=False)
         except SuspendNotSupported:
-            result = subprocess.run(command, check=False, stdin=subprocess.DEVNULL,
-                                    capture_output=True)
+            result = subprocess.run(
+                command, check=False, stdin=subprocess.DEVNULL, capture_output=True
+            )
     except FileNotFoundError:
         return f"editor {command[0]!r} not found: set $EDITOR"
     except OSError as exc:

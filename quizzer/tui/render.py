@@ -1,11 +1,12 @@
 """Turning cards into what the review screen shows: Markdown for the card, Content for verdicts.
 
-Math written `$...$` or `$$...$$` has no renderer in a terminal, so it is shown as code, which keeps
-it readable and sets it apart from the prose around it.
+Math written `$...$` or `$$...$$` has no renderer in a terminal, so it is turned into Unicode text
+(`quizzer.mathtext`) and shown as code, which sets it apart from the prose around it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from quizzer.decks.cards import Card
 from quizzer.decks.cloze import Deletion, render_cloze
 from quizzer.decks.grading import Graded, Verdict, diff, format_number, parse_number
 from quizzer.decks.models import Basic, Cloze, MultipleChoice, Numeric, Order, Typed
+from quizzer.mathtext import latex_to_text
 
 _FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
 _CODE_SPAN = re.compile(r"(`+).+?\1", re.DOTALL)
@@ -50,8 +52,10 @@ def math_as_code(markdown: str) -> str:
 
 
 def _convert_math(text: str) -> str:
-    text = _DISPLAY_MATH.sub(lambda m: "\n\n```\n" + m.group(1).strip() + "\n```\n\n", text)
-    return _INLINE_MATH.sub(lambda m: _code(m.group(1)), text)
+    text = _DISPLAY_MATH.sub(
+        lambda m: "\n\n```\n" + latex_to_text(m.group(1).strip()) + "\n```\n\n", text
+    )
+    return _INLINE_MATH.sub(lambda m: _code(latex_to_text(m.group(1))), text)
 
 
 def inline(markdown: str, code_style: str = "$text-warning on $warning 10%") -> Content:
@@ -126,6 +130,10 @@ def verdict_line(graded: Graded) -> Content:
     """`✓ Correct`, `≈ Close` or `✗ Wrong`, then the grader's sentence."""
     label, style = _VERDICT[graded.verdict]
     message = "" if graded.message == "Correct." else graded.message
+    word = label.split()[-1]
+    if message.startswith(f"{word}: "):
+        message = message[len(word) + 2 :]
+        message = message[:1].upper() + message[1:]
     return Content.assemble((label, style), ("  " + message) if message else "")
 
 
@@ -144,19 +152,17 @@ def diff_content(response: str, expected: str) -> Content:
 
 
 def typed_feedback(card: Card, response: str, graded: Graded) -> Content:
-    """The verdict of a typed or numeric answer, with the diff of the response when it was not
-    exactly right."""
+    """The verdict of a typed or numeric answer: the diff of the response against the answer
+    when it was not right, the answer alone when it was right in other words."""
     lines = [verdict_line(graded)]
-    if graded.verdict != Verdict.CORRECT or response.strip() != graded.expected:
-        shown = response.strip()
-        if isinstance(card.question, Numeric) and shown:
-            unit = card.question.unit
-            try:
-                shown = format_number(parse_number(shown, unit)) + (f" {unit}" if unit else "")
-            except ValueError:
-                pass
-        if shown and shown != graded.expected:
-            lines.append(Content.assemble(("  yours    ", "dim"), diff_content(shown, graded.expected)))
+    shown = response.strip()
+    if isinstance(card.question, Numeric) and shown:
+        unit = card.question.unit
+        with contextlib.suppress(ValueError):
+            shown = format_number(parse_number(shown, unit)) + (f" {unit}" if unit else "")
+    if graded.verdict != Verdict.CORRECT and shown:
+        lines.append(Content.assemble(("  yours    ", "dim"), diff_content(shown, graded.expected)))
+    if shown != graded.expected:
         lines.append(Content.assemble(("  answer   ", "dim"), (graded.expected, "bold")))
     return Content("\n").join(lines)
 

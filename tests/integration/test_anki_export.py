@@ -11,6 +11,7 @@ import json
 import os
 import sqlite3
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -28,6 +29,7 @@ from quizzer.decks.loader import DeckTree
 from quizzer.export.anki import (
     MODEL_IDS,
     ExportError,
+    _replayed,
     anki_deck_id,
     anki_deck_name,
     anki_tag,
@@ -72,7 +74,7 @@ questions:
       | 1 | 2 |
   - id: cloze-math
     type: cloze
-    text: 'The CTC map $\\mathcal{B}$ first {{c1::merges repeats}}, then {{c2::drops $\\epsilon_t$::symbol}}.'
+    text: 'Map $\\mathcal{B}$ first {{c1::merges}}, then {{c2::drops $\\epsilon_t$::symbol}}.'
 """
 
 
@@ -355,6 +357,25 @@ def test_new_question_and_deletion_are_added_on_reimport(
     assert_counts_match(col, load_decks(decks))
 
 
+def test_changed_question_type_is_reported_not_duplicated(
+    sample_tree: Path, tmp_path: Path, anki: Callable[[], Any]
+) -> None:
+    decks = sample_tree.parent.parent
+    col = anki()
+    export(decks, tmp_path / "a.apkg", when=NOW)
+    import_apkg(col, tmp_path / "a.apkg")
+    text = sample_tree.read_text().replace(
+        "    type: basic\n    prompt: What is the capital of France?\n    answer: Paris\n"
+        "    reverse: true\n",
+        "    type: typed\n    prompt: What is the capital of France?\n    answers: [Paris]\n",
+    )
+    sample_tree.write_text(text, encoding="utf-8")
+    export(decks, tmp_path / "b.apkg", when=LATER)
+    log = import_apkg(col, tmp_path / "b.apkg")
+    assert len(log.conflicting) == 1 and len(log.new) == 0
+    assert col.note_count() == 6
+
+
 # ---------------------------------------------------------------- media
 
 
@@ -424,6 +445,9 @@ def test_cli_defaults_and_summary_line(two_decks: Path, tmp_path: Path,
     assert (tmp_path / "quizzer.apkg").is_file()
     assert main(["export", "anki", "demo", "-o", "one.apkg"]) == 0
     assert capsys.readouterr().out.startswith("wrote one.apkg: 1 deck, 6 notes, 9 cards")
+    (tmp_path / "out").mkdir()
+    assert main(["export", "anki", "demo", "-o", "out"]) == 0
+    assert capsys.readouterr().out.startswith("wrote out/quizzer.apkg: 1 deck")
     assert main(["export", "anki", "nope"]) == 2
     assert "no deck or folder 'nope'" in capsys.readouterr().err
 
@@ -451,6 +475,7 @@ def test_with_progress_anki_shows_history_and_due_dates(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("TZ", zone)  # quizzer's study day and Anki's both follow TZ
+    time.sleep(1.1)  # chrono, inside Anki, looks at TZ again only after a second
     home = Path(os.environ["QUIZZER_HOME"])
     home.mkdir(parents=True, exist_ok=True)
     (home / "config.toml").write_text(f"day_starts_at = {rollover}\n", encoding="utf-8")
@@ -475,7 +500,9 @@ def test_with_progress_anki_shows_history_and_due_dates(
     assert main(["export", "anki", "--with-progress", "-o", "progress.apkg"]) == 0
     assert capsys.readouterr().out.rstrip().endswith("5 reviews of history")
     anki_col = anki()
-    anki_col.set_config("rollover", rollover)
+    prefs = anki_col.get_preferences()
+    prefs.scheduling.rollover = rollover  # Anki's "next day starts at", like day_starts_at
+    anki_col.set_preferences(prefs)
     import_apkg(anki_col, tmp_path / "progress.apkg", with_scheduling=True)
 
     def card(card_id: str) -> Any:
@@ -540,15 +567,42 @@ def test_without_progress_cards_arrive_new(sample_tree: Path, tmp_path: Path,
     assert anki_col.db.scalar("SELECT count() FROM cards WHERE type != 0") == 0
 
 
+def test_progress_reaches_only_cards_new_to_anki(
+    sample_tree: Path, tmp_path: Path, anki: Callable[[], Any]
+) -> None:
+    anki_col = anki()
+    export(sample_tree.parent.parent, tmp_path / "plain.apkg")
+    import_apkg(anki_col, tmp_path / "plain.apkg")
+    col = open_collection()
+    for rating in (Rating.AGAIN, Rating.AGAIN):
+        col.session().answer("demo/sample:basic-q", rating, _ms("2026-03-01T10:00:00Z"))
+    leech = col.store.state("demo/sample:basic-q").but(leech=True)
+    col.store.replace_states([leech])
+    progress = progress_from(col)
+    col.close()
+    out = tmp_path / "progress.apkg"
+    assert export(sample_tree.parent.parent, out, when=LATER, progress=progress).reviews == 2
+    log = import_apkg(anki_col, out, with_scheduling=True)
+    assert len(log.updated) == 6
+    assert anki_col.db.scalar("SELECT count() FROM revlog") == 0  # Anki keeps its own cards
+    assert "leech" in note_for(anki_col, "demo/sample", "basic-q").tags
+    fresh = anki()
+    import_apkg(fresh, out, with_scheduling=True)
+    assert fresh.db.scalar("SELECT count() FROM revlog") == 2
+
+
 def test_progress_object_skips_cram_and_undone(sample_tree: Path) -> None:
     col = open_collection()
     col.session().answer("demo/sample:basic-q", Rating.GOOD, _ms("2026-03-01T10:00:00Z"))
     col.session().answer("demo/sample:typed-q", Rating.HARD, _ms("2026-03-01T10:01:00Z"))
     col.session().undo(_ms("2026-03-01T10:02:00Z"))
     col.session(cram=True).answer("demo/sample:order-q", Rating.GOOD, _ms("2026-03-01T10:03:00Z"))
+    col.session().answer("demo/sample:basic-q", Rating.AGAIN, _ms("2026-03-02T10:00:00Z"))
     progress = progress_from(col)
+    replayed = _replayed(col)  # the slow path, when the log lacks the recorded states
     col.close()
-    assert [e.card_id for e, _ in progress.reviews] == ["demo/sample:basic-q"]
+    assert [a.card_id for a in progress.answers] == ["demo/sample:basic-q"] * 2
+    assert progress.answers == replayed.answers
 
 
 # ---------------------------------------------------------------- the bundled decks

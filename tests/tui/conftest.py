@@ -7,102 +7,28 @@ sets TZ=UTC for every test.
 
 from __future__ import annotations
 
-import io
+import asyncio
+import inspect
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from rich.console import Console
-from textual.app import App
+from tui_support import DECKS, FakeTimer
 
 from quizzer.collection import Collection, open_collection
 from quizzer.tui.app import QuizzerApp, make_app
 
-DECKS = {
-    "audio/mfcc": """\
-        title: MFCC
-        description: Mel-frequency cepstral coefficients.
-        tags: [audio]
-        questions:
-          - id: pipeline
-            type: order
-            prompt: Put the MFCC pipeline in order.
-            items: [framing and windowing, STFT power spectrum, mel filterbank, log, DCT]
-            explanation: The DCT comes last; it decorrelates the log mel energies.
-            source: Davis and Mermelstein 1980
-            tags: [order]
-        """,
-    "speech/ctc": """\
-        title: CTC
-        description: Connectionist Temporal Classification.
-        tags: [asr]
-        questions:
-          - id: blank-role
-            type: basic
-            prompt: What does the blank symbol of $L' = L \\cup \\{blank\\}$ let a CTC model do?
-            answer: Emit **no label** for a frame, and separate repeated labels.
-            explanation: Without blank, "hello" could not keep its double l.
-            source: Graves et al. 2006, section 3.1
-            hint: Think of "hello".
-            tags: [basic]
-          - id: collapse
-            type: cloze
-            text: CTC decoding first {{c1::merges repeated labels::merge or drop?}}, then {{c2::removes blanks}}.
-            explanation: The order matters for double letters.
-            tags: [cloze]
-          - id: properties
-            type: choice
-            prompt: Which of these hold for CTC?
-            choices:
-              - text: Outputs at different frames are conditionally independent
-                correct: true
-                feedback: Given the input, yes.
-              - text: It needs frame-level alignments
-                feedback: It sums over all alignments instead.
-              - text: It adds a blank label
-                correct: true
-              - text: It models label-to-label transitions
-                feedback: That is an HMM or a transducer.
-            explanation: Independence and the blank are its two defining choices.
-            source: Graves et al. 2006
-            tags: [choice]
-        """,
-    "speech/whisper": """\
-        title: Whisper
-        tags: [asr]
-        questions:
-          - id: tokenizer
-            type: typed
-            prompt: Which tokenizer does Whisper use?
-            answers: [byte-level BPE, BPE]
-            explanation: The GPT-2 byte-level BPE, refitted for multilingual text.
-            tags: [typed]
-          - id: hours
-            type: numeric
-            prompt: How many hours of audio was Whisper trained on?
-            answer: 680000
-            tolerance: 5%
-            unit: hours
-            source: Radford et al. 2022, section 2.1
-            tags: [numeric]
-        """,
-}
-"""Decks in id order; new cards come order, basic, cloze c1 and c2, choice, typed, numeric."""
 
-SIZES = [(80, 24), (120, 40)]
-
-
-class FakeTimer:
-    """A monotonic clock that advances 5 s per reading, so durations are fixed."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        self.now += 5.0
-        return self.now
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run `async def` tests in a fresh event loop (no async plugin needed)."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    names = pyfuncitem._fixtureinfo.argnames
+    asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
+    return True
 
 
 @pytest.fixture
@@ -133,13 +59,3 @@ def build(collection: Collection) -> Callable[..., QuizzerApp]:
         return make_app(collection=collection, **kwargs)
 
     return make
-
-
-def screen_text(app: App[Any]) -> str:
-    """The screen as plain text, as a terminal would show it."""
-    width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
-                      color_system="truecolor", record=True, legacy_windows=False, safe_box=False)
-    console.print(app.screen._compositor.render_update(
-        full=True, screen_stack=app._background_screens, simplify=True))
-    return "\n".join(line.rstrip() for line in console.export_text().splitlines())

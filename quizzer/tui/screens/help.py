@@ -6,61 +6,64 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import HorizontalGroup, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 KEYS: dict[str, list[tuple[str, str]]] = {
     "Home": [
-        ("↑ ↓", "move in the deck tree"),
-        ("← → space", "fold or unfold a folder"),
+        ("↑ ↓  ← →", "move; fold and unfold folders"),
         ("enter  r", "review the selected deck or folder"),
         ("a", "review everything due"),
-        ("c", "cram the selection (practise cards that are not due)"),
+        ("c", "cram it (cards not due too)"),
+        ("e", "edit the selected deck file"),
         ("s", "statistics"),
         ("q", "quit"),
     ],
-    "Question": [
-        ("space  enter", "show the answer (flashcards and cloze)"),
-        ("1-9", "choose an option; several when the question says so"),
-        ("↑ ↓  space", "move among options and toggle one"),
-        ("↑ ↓", "order: move the cursor"),
-        ("k j  ⇧↑ ⇧↓", "order: move the item up or down"),
-        ("enter", "check a choice, an order or a typed answer"),
-        ("enter (empty)", "typed: give up and see the answer"),
-        ("h  f2", "show the hint, when the card has one"),
-    ],
     "Answer": [
-        ("1 2 3 4", "Again, Hard, Good, Easy (each shows its interval)"),
-        ("enter  space", "accept the highlighted rating (the suggested one)"),
-        ("← →", "change the highlighted rating"),
-        ("pgup pgdn", "scroll a long card"),
-    ],
-    "Any card": [
-        ("u  ctrl+z", "undo the last answer, bury or suspension (repeatable)"),
-        ("b", "bury: hide the card until tomorrow"),
-        ("s", "suspend: hide the card until unsuspended"),
-        ("e", "edit the question in $EDITOR, then reload it"),
-        ("escape", "back to home"),
+        ("1 2 3 4", "Again, Hard, Good, Easy"),
+        ("enter  space", "accept the highlighted rating"),
+        ("← →", "highlight another rating"),
     ],
     "Everywhere": [
         ("?  f1", "this help"),
         ("ctrl+q", "quit"),
     ],
+    "Question": [
+        ("space  enter", "show the answer"),
+        ("1-9", "choose options by number"),
+        ("↑ ↓  space", "move among options; toggle one"),
+        ("↑ ↓", "order: move the cursor"),
+        ("k j  ⇧↑ ⇧↓", "order: move the item up or down"),
+        ("enter", "check the choice, order or text"),
+        ("enter (empty)", "typed: give up, see the answer"),
+        ("h  f2", "show the card's hint"),
+    ],
+    "During a review": [
+        ("u  ctrl+z", "undo an answer, bury or suspend"),
+        ("b", "bury: hide the card until tomorrow"),
+        ("s", "suspend: hide it until unsuspended"),
+        ("e", "edit the question in $EDITOR"),
+        ("pgup pgdn", "scroll a long card"),
+        ("escape", "back to home"),
+    ],
 }
-"""Keys by screen, as the help screen and docs/reviewing.md list them."""
+"""Keys by where they work, as the help screen and docs/reviewing.md list them."""
+
+COLUMNS = (("Home", "Answer", "Everywhere"), ("Question", "During a review"))
+"""How the sections are split into two columns on a wide terminal."""
 
 
-def keys_content() -> Content:
-    """The key table as styled content."""
+def keys_content(sections: tuple[str, ...]) -> Content:
+    """Some sections of the key table as styled content."""
     lines: list[Content] = []
-    for section, keys in KEYS.items():
+    for section in sections:
         if lines:
             lines.append(Content(""))
         lines.append(Content.styled(section, "bold $text-primary"))
-        for key, what in keys:
-            lines.append(Content.assemble((f"  {key:<15}", "bold $text-accent"), what))
+        for key, what in KEYS[section]:
+            lines.append(Content.assemble((f" {key:<14}", "bold $text-accent"), what))
     return Content("\n").join(lines)
 
 
@@ -72,10 +75,13 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
+        """The key table in a scrolling box."""
         with VerticalScroll(id="help-box") as box:
             box.border_title = "Keys"
-            box.border_subtitle = "esc to close"
-            yield Static(keys_content(), id="help-text")
+            box.border_subtitle = "esc closes · ↑↓ scroll"
+            with HorizontalGroup(id="help-columns"):
+                for sections in COLUMNS:
+                    yield Static(keys_content(sections), classes="help-column")
 
     def action_close(self) -> None:
         """Back to where help was opened."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
@@ -19,6 +20,8 @@ from quizzer.queue import Counts
 COLUMN = 6
 """Width of each count column."""
 COUNTS_WIDTH = 3 * COLUMN
+UNFOLDED_UP_TO = 12
+"""A tree of at most this many decks starts with every folder open; a larger one, folded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +69,18 @@ class DeckTreeView(Tree[DeckNode]):
         self.guide_depth = 3
         self.counts: Mapping[str, Counts] = {}
         self.name_width = 24
+        self.populated = False
 
     def populate(self, tree: DeckTree, counts: Mapping[str, Counts]) -> None:
         """Build the nodes from a deck tree, keeping folds and the cursor where they were."""
         selected = self.cursor_node.data.id if self.cursor_node and self.cursor_node.data else ""
-        folded = {n.data.id for n in self._all_nodes() if n.data and not n.is_expanded}
+        if self.populated:
+            folded = {n.data.id for n in self._all_nodes() if n.data and not n.is_expanded}
+        elif len(tree.decks) + len(tree.failed) > UNFOLDED_UP_TO:
+            folded = {d.rpartition("/")[0] for d in [*tree.decks, *tree.failed]}
+        else:
+            folded = set()
+        self.populated = True
         self.counts = counts
         self.clear()
         folders: dict[str, TreeNode[DeckNode]] = {"": self.root}
@@ -118,9 +128,10 @@ class DeckTreeView(Tree[DeckNode]):
         """Recompute every label for the current width."""
         nodes = self._all_nodes()
         width = self.scrollable_content_region.width or self.size.width or 80
-        longest = max((self._indent(n) + cell_len(n.data.name) for n in nodes if n.data),
-                      default=10)
-        self.name_width = max(16, min(longest + 2, width - COUNTS_WIDTH - 1))
+        longest = max(
+            (self._indent(n) + cell_len(n.data.name) for n in nodes if n.data), default=10
+        )
+        self.name_width = max(16, min(max(28, longest + 4), width - COUNTS_WIDTH - 1))
         for node in nodes:
             node.set_label(self._label(node))
 
@@ -128,23 +139,29 @@ class DeckTreeView(Tree[DeckNode]):
         expand_icon = 2 if node.allow_expand else 0
         return node_depth(node) * self.guide_depth + expand_icon
 
+    def _style(self, part: str) -> Style:
+        """A component's own style (no background: the tree's, tinted on focus, shows)."""
+        return self.get_component_rich_style(f"deck-tree--{part}", partial=True)
+
     def _label(self, node: TreeNode[DeckNode]) -> Text:
         data = node.data
         assert data is not None
         name_width = max(4, self.name_width - self._indent(node))
         label = Text(fit(data.name, name_width))
         if data.kind == "failed":
-            label.stylize(self.get_component_rich_style("deck-tree--error"))
-            label.append(" error".rjust(COUNTS_WIDTH), self.get_component_rich_style(
-                "deck-tree--error"))
+            label.stylize(self._style("error"))
+            label.append(" error".rjust(COUNTS_WIDTH), self._style("error"))
             return label
         if data.kind in ("folder", "root"):
-            label.stylize(self.get_component_rich_style("deck-tree--folder"))
+            label.stylize(self._style("folder"))
         counts = self.counts.get(data.id, Counts())
-        zero = self.get_component_rich_style("deck-tree--zero")
-        for value, part in ((counts.new, "new"), (counts.learning, "learn"),
-                            (counts.review, "due")):
-            style = self.get_component_rich_style(f"deck-tree--{part}") if value else zero
+        zero = self._style("zero")
+        for value, part in (
+            (counts.new, "new"),
+            (counts.learning, "learn"),
+            (counts.review, "due"),
+        ):
+            style = self._style(part) if value else zero
             label.append(str(value).rjust(COLUMN), style)
         return label
 

@@ -26,6 +26,7 @@ class OptionRow(HorizontalGroup):
         self.index = index
 
     def compose(self) -> ComposeResult:
+        """The gutter and the text."""
         yield Static(classes="gutter")
         yield Static(classes="text")
 

@@ -39,6 +39,7 @@ class RatingBar(HorizontalGroup):
             self.rating = rating
 
     def compose(self) -> ComposeResult:
+        """One cell per rating."""
         for rating in Rating:
             yield RatingCell(rating)
 
@@ -46,7 +47,10 @@ class RatingBar(HorizontalGroup):
         """Label each rating with its interval and highlight the selected one."""
         for cell in self.query(RatingCell):
             label = Content.assemble(
-                (str(int(cell.rating)), "bold"), " ", LABELS[cell.rating], "\n",
+                (str(int(cell.rating)), "bold"),
+                " ",
+                LABELS[cell.rating],
+                "\n",
                 describe_interval(intervals[cell.rating]),
             )
             cell.update(label)

@@ -1,0 +1,594 @@
+"""The benchmark suite: one command, one table.
+
+    python3 -m bench.run            # 1k q / 10k rev, 10k q / 10k rev, 10k q / 1M rev
+    python3 -m bench.run --quick    # the two small collections, fewer runs (< 3 minutes)
+    python3 -m bench.run --no-anki  # skip the Anki side
+
+Every figure is the median of several runs (the p95 too for answers). Command-line rows run a
+fresh `python3 -m quizzer ...` process each time (the "cold" start a script or a shell prompt
+pays); in-process rows time the core's call in an already open collection, in a child process
+so that the measuring process stays clean. The same collection is loaded into a real Anki
+collection (bench/anki_compare.py) and timed on the matching operations; the ratio column is
+quizzer's time divided by Anki's (below 1: quizzer is faster). Peak memory is the child's
+`ru_maxrss`. Generated collections are cached in bench/out/ (gitignored); the table is also
+written to bench/out/results.md and results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.generate import NOW_ISO, OUT, Generated, Spec, generate
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass(slots=True)
+class Row:
+    """One line of the table."""
+
+    collection: str
+    operation: str
+    quizzer: str
+    anki: str = ""
+    ratio: str = ""
+    goal: str = ""
+    verdict: str = ""
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+def _has(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _ms(seconds: float) -> str:
+    ms = seconds * 1000
+    return f"{ms:.2f} ms" if ms < 10 else f"{ms:.0f} ms"
+
+
+def _p95(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _env(gen: Generated, home: Path | None = None, **extra: str) -> dict[str, str]:
+    env = gen.env(home)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    env.update(extra)
+    return env
+
+
+@dataclass(slots=True)
+class Timed:
+    """Wall times of repeated child runs, their peak RSS and the last output."""
+
+    times: list[float]
+    peak_kb: int
+    stdout: str
+
+
+TIME = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
+
+
+def run_child(
+    argv: list[str],
+    env: dict[str, str],
+    runs: int,
+    before: Callable[[int], None] | None = None,
+) -> Timed:
+    """Run a command `runs` times: the wall time of each, and the largest peak RSS (KB).
+
+    The RSS comes from GNU time, which forks the command from its own small process: on Linux a
+    child's `ru_maxrss` starts at its parent's size at fork, so reading it from this (large)
+    process would report the benchmark's own memory. Without GNU time, wait4's figure is used."""
+    times: list[float] = []
+    peak = 0
+    out = ""
+    for i in range(runs):
+        if before:
+            before(i)
+        with (
+            tempfile.TemporaryFile() as fout,
+            tempfile.TemporaryFile() as ferr,
+            tempfile.NamedTemporaryFile("r", suffix=".rss") as frss,
+        ):
+            cmd = [TIME, "-f", "%M", "-o", frss.name, *argv] if TIME else argv
+            t0 = time.perf_counter()
+            proc = subprocess.Popen(cmd, env=env, stdout=fout, stderr=ferr, cwd=REPO)
+            _, status, usage = os.wait4(proc.pid, 0)
+            elapsed = time.perf_counter() - t0
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            fout.seek(0)
+            ferr.seek(0)
+            out = fout.read().decode(errors="replace")
+            if proc.returncode != 0:
+                raise RuntimeError(
+                    f"{' '.join(argv[:6])} exited {proc.returncode}: "
+                    f"{ferr.read().decode(errors='replace')[-1500:]}"
+                )
+            rss = usage.ru_maxrss
+            if TIME:
+                text = frss.read().strip().splitlines()
+                rss = int(text[-1]) if text and text[-1].isdigit() else rss
+        times.append(elapsed)
+        peak = max(peak, rss)
+    return Timed(times, peak, out)
+
+
+def quizzer_cmd(*args: str) -> list[str]:
+    """`python3 -m quizzer ARGS`."""
+    return [sys.executable, "-m", "quizzer", *args]
+
+
+# ---------------------------------------------------------------- in-process workers
+
+
+def inproc_quizzer(runs: int, answers: int) -> dict[str, Any]:
+    """Run inside a child with QUIZZER_* set: time plan, next, answer (and stats if present)."""
+    from quizzer.clock import now, to_ms
+    from quizzer.collection import open_collection
+    from quizzer.state import Rating
+
+    out: dict[str, Any] = {}
+    t0 = time.perf_counter()
+    col = open_collection()
+    out["open"] = [time.perf_counter() - t0]
+    session = col.session()
+    now_ms = to_ms(now())
+    session.plan(now_ms)  # warm-up
+    out["due"] = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        session.plan(now_ms)
+        out["due"].append(time.perf_counter() - t0)
+    out["next"], out["answer"] = [], []
+    ratings = (Rating.GOOD, Rating.GOOD, Rating.AGAIN, Rating.HARD, Rating.EASY)
+    for i in range(answers):
+        at = now_ms + i * 5_000
+        t0 = time.perf_counter()
+        card = session.next(at)
+        out["next"].append(time.perf_counter() - t0)
+        if card is None:
+            break
+        t0 = time.perf_counter()
+        session.answer(card.id, ratings[i % len(ratings)], at, duration_ms=4000)
+        out["answer"].append(time.perf_counter() - t0)
+    try:
+        from quizzer import stats as stats_module
+    except ImportError:
+        stats_module = None  # type: ignore[assignment]
+    fn = getattr(stats_module, "compute", None) if stats_module else None
+    if callable(fn):
+        out["stats"] = []
+        for _ in range(max(1, runs // 2)):
+            t0 = time.perf_counter()
+            try:
+                fn(col, now_ms, None, 365)
+            except TypeError:
+                break
+            out["stats"].append(time.perf_counter() - t0)
+    import resource
+
+    out["rss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    col.close()
+    return out
+
+
+def inproc_anki(path: str, runs: int, answers: int) -> dict[str, Any]:
+    """Run inside a child: Anki's in-process timings of the matching operations."""
+    from bench.anki_compare import in_process
+
+    return dict(in_process(Path(path), runs, answers))
+
+
+def _worker(kind: str, env: dict[str, str], *args: Any) -> dict[str, Any]:
+    code = (
+        f"import json, sys; from bench.run import {kind}; "
+        f"print('@@' + json.dumps({kind}(*json.loads(sys.argv[1]))))"
+    )
+    result = run_child([sys.executable, "-c", code, json.dumps(list(args))], env, 1)
+    line = next(ln for ln in result.stdout.splitlines() if ln.startswith("@@"))
+    data: dict[str, Any] = json.loads(line[2:])
+    data["child_peak_kb"] = result.peak_kb
+    return data
+
+
+# ---------------------------------------------------------------- the suite
+
+
+class Suite:
+    """Runs every measurement on one collection and collects rows."""
+
+    def __init__(self, gen: Generated, runs: int, answers: int, anki: bool, work: Path) -> None:
+        self.gen = gen
+        self.runs = runs
+        self.answers = answers
+        self.anki = anki
+        self.work = work
+        self.rows: list[Row] = []
+        self.label = gen.spec.label
+
+    def add(
+        self,
+        operation: str,
+        quizzer: str,
+        anki: str = "",
+        ratio: float | None = None,
+        goal: str = "",
+        ok: bool | None = None,
+        **raw: Any,
+    ) -> None:
+        """Append a row (and echo it, so a long run shows progress)."""
+        row = Row(
+            self.label,
+            operation,
+            quizzer,
+            anki,
+            "" if ratio is None else f"{ratio:.2f}",
+            goal,
+            "" if ok is None else ("ok" if ok else "MISSED"),
+            raw,
+        )
+        self.rows.append(row)
+        print(
+            f"  {operation:<42} {quizzer:>22} {anki:>12} {row.ratio:>6} {row.verdict}",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    def fresh_home(self, name: str) -> Path:
+        """A private copy of the data directory."""
+        return self.gen.copy_home(self.work / name)
+
+    def run(self) -> list[Row]:
+        """All measurements."""
+        gen = self.gen
+        env = _env(gen)
+        print(
+            f"{self.label}: {gen.cards} cards, {gen.reviewed_cards} with history", file=sys.stderr
+        )
+        # prime the deck cache of the cached home (the "warm" state every later start sees)
+        run_child(quizzer_cmd("due"), env, 1)
+
+        anki_path = None
+        anki_cold: dict[str, tuple[list[float], int]] = {}
+        anki_in: dict[str, Any] = {}
+        if self.anki:
+            from bench import anki_compare
+
+            built = anki_compare.build(gen)
+            anki_path = anki_compare.private_copy(built, self.work / "anki")
+            for op in ("due", "stats"):
+                anki_cold[op] = anki_compare.cold(anki_path, op, self.runs)
+            anki_in = _worker("inproc_anki", _env(gen), str(anki_path), self.runs, self.answers)
+
+        def anki_cell(op: str, cold: bool = False) -> tuple[str, float | None]:
+            if cold:
+                if op not in anki_cold:
+                    return ("n/a" if self.anki else "", None)
+                m = statistics.median(anki_cold[op][0])
+                return _ms(m), m
+            values = anki_in.get(op) or []
+            if not values:
+                return ("n/a" if self.anki else "", None)
+            m = statistics.median(values)
+            return _ms(m), m
+
+        # cold `quizzer due`
+        due = run_child(quizzer_cmd("due"), env, self.runs)
+        m = statistics.median(due.times)
+        a, am = anki_cell("due", cold=True)
+        self.add(
+            "due, cold process (warm deck cache)",
+            _ms(m),
+            a,
+            m / am if am else None,
+            "< 300 ms",
+            m < 0.3,
+            times=due.times,
+        )
+        self.add(
+            "peak memory of `due`",
+            f"{due.peak_kb // 1024} MB",
+            f"{anki_cold['due'][1] // 1024} MB" if anki_cold else "",
+            due.peak_kb / anki_cold["due"][1] if anki_cold else None,
+        )
+
+        # deck loading, in a child, timed around load_decks() only
+        code = (
+            "import time; t0 = time.perf_counter(); from quizzer.collection import load_decks;"
+            " t1 = time.perf_counter(); tree = load_decks(); t2 = time.perf_counter();"
+            " print('@@', t2 - t1, t1 - t0, len(tree.decks))"
+        )
+        for name, extra in (("cold, no cache", {"QUIZZER_NO_CACHE": "1"}), ("warm, cache", {})):
+            times = []
+            for _ in range(self.runs):
+                res = run_child([sys.executable, "-c", code], _env(gen, None, **extra), 1)
+                line = next(ln for ln in res.stdout.splitlines() if ln.startswith("@@"))
+                times.append(float(line.split()[1]))
+            m = statistics.median(times)
+            self.add(f"deck loading, {name}", _ms(m), times=times)
+
+        # TUI: start to first card
+        self._tui()
+
+        # answers: command line (fresh process each) and in-process
+        home = self.fresh_home("answer-cli")
+        plan = _worker("inproc_next_ids", _env(gen, home), self.runs)
+        ids = plan["ids"]
+        if ids:
+            n = min(len(ids), max(self.runs * 2, 10))
+            times = []
+            for cid in ids[:n]:
+                ans = run_child(quizzer_cmd("answer", cid, "good"), _env(gen, home), 1)
+                times.append(ans.times[0])
+            m, p = statistics.median(times), _p95(times)
+            self.add(
+                "answer, `quizzer answer` process (median / p95)",
+                f"{_ms(m)} / {_ms(p)}",
+                times=times,
+            )
+        home = self.fresh_home("answer-inproc")
+        q = _worker("inproc_quizzer", _env(gen, home), self.runs, self.answers)
+        for op, name in (
+            ("due", "due counts, in-process (Session.plan)"),
+            ("next", "next card, in-process (Session.next)"),
+        ):
+            m = statistics.median(q[op])
+            a, am = anki_cell(op)
+            self.add(name, _ms(m), a, m / am if am else None, times=q[op])
+        m, p = statistics.median(q["answer"]), _p95(q["answer"])
+        a, am = anki_cell("answer")
+        ap = _p95(anki_in["answer"]) if anki_in.get("answer") else None
+        self.add(
+            "answer, in-process (median / p95)",
+            f"{_ms(m)} / {_ms(p)}",
+            f"{a} / {_ms(ap)}" if ap else a,
+            m / am if am else None,
+            "p95 < 30 ms",
+            p < 0.03,
+            times=q["answer"],
+        )
+
+        # statistics
+        stats_cli = _has("quizzer.stats_view") or _has("quizzer.stats")
+        if stats_cli:
+            try:
+                st = run_child(
+                    quizzer_cmd("stats", "--json", "--days", "365"), env, max(1, self.runs // 2 + 1)
+                )
+                m = statistics.median(st.times)
+                a, am = anki_cell("stats", cold=True)
+                goal = "< 1 s" if gen.spec.reviews >= 1_000_000 else ""
+                self.add(
+                    "stats --json --days 365, cold process",
+                    _ms(m),
+                    a,
+                    m / am if am else None,
+                    goal,
+                    (m < 1.0) if goal else None,
+                    times=st.times,
+                )
+                self.add("peak memory of `stats --json`", f"{st.peak_kb // 1024} MB")
+            except RuntimeError as exc:
+                self.add("stats --json, cold process", f"error: {str(exc)[-60:]}")
+        else:
+            self.add(
+                "stats --json --days 365, cold process", "n/a", anki_cell("stats", cold=True)[0]
+            )
+        if q.get("stats"):
+            m = statistics.median(q["stats"])
+            a, am = anki_cell("stats")
+            self.add("statistics, in-process", _ms(m), a, m / am if am else None)
+        elif anki_in.get("stats"):
+            self.add("statistics, in-process", "n/a", anki_cell("stats")[0])
+
+        # export and optimize
+        if _has("quizzer.export.anki"):
+            target = self.work / "export.apkg"
+            try:
+                ex = run_child(
+                    quizzer_cmd("export", "anki", "-o", str(target)), env, max(1, self.runs // 2)
+                )
+                self.add(
+                    "export anki (.apkg), cold process",
+                    _ms(statistics.median(ex.times)),
+                    times=ex.times,
+                )
+            except RuntimeError as exc:
+                self.add("export anki (.apkg), cold process", f"error: {str(exc)[-60:]}")
+        else:
+            self.add("export anki (.apkg), cold process", "n/a")
+        if _has("quizzer.optimize"):
+            home = self.fresh_home("optimize")
+            try:
+                fit = run_child(quizzer_cmd("optimize"), _env(gen, home), 1)
+                self.add(
+                    "optimize, cold process (1 run)",
+                    _ms(fit.times[0]),
+                    f"peak {fit.peak_kb // 1024} MB",
+                    times=fit.times,
+                )
+            except RuntimeError as exc:
+                self.add("optimize, cold process", f"error: {str(exc)[-60:]}")
+        else:
+            self.add("optimize, cold process", "n/a")
+        return self.rows
+
+    def _tui(self) -> None:
+        gen = self.gen
+        if not (_has("bench.bench_tui") or _has("quizzer.tui.app")):
+            self.add("TUI start to first card", "n/a", goal="< 1 s")
+            self.add("peak memory of the TUI", "n/a", goal="< 200 MB")
+            return
+        home = self.fresh_home("tui")
+        times, peaks, via = [], [], ""
+        try:
+            for _ in range(max(1, self.runs // 2 + 1)):
+                spawned = time.time()
+                data = _worker("inproc_tui", _env(gen, home))
+                via = data.get("via") or ""
+                if data.get("seconds") is not None:
+                    times.append(float(data["seconds"]))
+                elif data.get("shown_at") is not None:
+                    times.append(float(data["shown_at"]) - spawned)
+                peaks.append(int(data.get("peak_kb") or data.get("child_peak_kb") or 0))
+        except (RuntimeError, StopIteration) as exc:
+            self.add("TUI start to first card", f"error: {str(exc)[-60:]}", goal="< 1 s")
+            return
+        name = f"TUI start to first card ({via})" if via else "TUI start to first card"
+        if not times:
+            self.add(name, "n/a", goal="< 1 s")
+        else:
+            m = statistics.median(times)
+            self.add(name, _ms(m), goal="< 1 s", ok=m < 1.0, times=times)
+        peak = max(peaks)
+        self.add(
+            "peak memory of the TUI", f"{peak // 1024} MB", goal="< 200 MB", ok=peak < 200 * 1024
+        )
+
+
+def inproc_next_ids(runs: int) -> dict[str, Any]:
+    """Ids of the cards the queue would show first (for the command-line answer timings)."""
+    from quizzer.clock import now, to_ms
+    from quizzer.collection import open_collection
+
+    col = open_collection()
+    plan = col.session().plan(to_ms(now()))
+    ids = [c.id for c in (*plan.learning, *plan.review, *plan.new)]
+    col.close()
+    return {"ids": ids[: max(runs * 4, 20)]}
+
+
+def inproc_tui() -> dict[str, Any]:
+    """Run inside a child: bench/bench_tui.py's measurement when it offers one; else start the
+    real app headless (`App.run_test`) straight into a session on every deck and report the
+    wall-clock moment the review screen holds its first card."""
+    import resource
+
+    if _has("bench.bench_tui"):
+        from bench import bench_tui  # type: ignore[attr-defined]
+
+        for name in (
+            "time_to_first_card",
+            "start_to_first_card",
+            "measure_first_card",
+            "first_card",
+            "measure",
+            "bench_first_card",
+        ):
+            fn = getattr(bench_tui, name, None)
+            if callable(fn):
+                result = fn()
+                seconds = result if isinstance(result, int | float) else None
+                if isinstance(result, dict):
+                    seconds = result.get("seconds") or result.get("first_card_s")
+                elif isinstance(result, tuple | list) and result:
+                    seconds = float(result[0])
+                return {
+                    "seconds": seconds,
+                    "via": f"bench_tui.{name}",
+                    "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                }
+    import asyncio
+
+    from quizzer.tui.app import make_app
+
+    async def first_card() -> float | None:
+        app = make_app(start_session=True)
+        async with app.run_test(size=(100, 32)) as pilot:
+            for _ in range(1000):
+                if getattr(app.screen, "card", None) is not None:
+                    return time.time()
+                await pilot.pause(0.005)
+        return None
+
+    shown = asyncio.run(first_card())
+    return {
+        "shown_at": shown,
+        "via": "headless run_test",
+        "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    }
+
+
+# ---------------------------------------------------------------- output
+
+
+def table(rows: list[Row]) -> str:
+    """The rows as one Markdown table."""
+    head = ("collection", "operation", "quizzer", "Anki", "quizzer/Anki", "goal", "")
+    body = [
+        (r.collection, r.operation, r.quizzer, r.anki, r.ratio, r.goal, r.verdict) for r in rows
+    ]
+    widths = [max(len(str(x[i])) for x in (head, *body)) for i in range(len(head))]
+    lines = [
+        "| " + " | ".join(str(c).ljust(w) for c, w in zip(head, widths, strict=True)) + " |",
+        "|" + "|".join("-" * (w + 2) for w in widths) + "|",
+    ]
+    for r in body:
+        lines.append(
+            "| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) + " |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the suite and print the table."""
+    parser = argparse.ArgumentParser(description="quizzer benchmarks, side by side with Anki")
+    parser.add_argument("--quick", action="store_true", help="small collections, fewer runs")
+    parser.add_argument("--runs", type=int, help="runs per measurement (default 5, quick 3)")
+    parser.add_argument("--answers", type=int, help="answers timed in-process (200, quick 60)")
+    parser.add_argument("--no-anki", action="store_true", help="skip the Anki comparison")
+    parser.add_argument("--only", help="only the collection whose label contains this")
+    args = parser.parse_args(argv)
+    runs = args.runs or (3 if args.quick else 5)
+    answers = args.answers or (60 if args.quick else 200)
+    specs = [Spec(1000, 10_000), Spec(10_000, 10_000)]
+    if not args.quick:
+        specs.append(Spec(10_000, 1_000_000))
+    if args.only:
+        specs = [s for s in specs if args.only in s.label]
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    started = time.perf_counter()
+    rows: list[Row] = []
+    for spec in specs:
+        gen = generate(spec)
+        work = Path(tempfile.mkdtemp(prefix="quizzer-bench-"))
+        try:
+            rows += Suite(gen, runs, answers, not args.no_anki, work).run()
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    text = table(rows)
+    print(text)
+    took = time.perf_counter() - started
+    print(
+        f"\n{len(rows)} rows in {took:.0f} s; medians of {runs} runs, {answers} in-process "
+        f"answers; clock fixed at {NOW_ISO}; Python {sys.version.split()[0]}, "
+        f"{os.cpu_count()} cores",
+        file=sys.stderr,
+    )
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "results.md").write_text(text + "\n", encoding="utf-8")
+    (OUT / "results.json").write_text(json.dumps([asdict(r) for r in rows], indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,117 @@
+"""LaTeX math as plain Unicode text, for screens that cannot typeset it.
+
+`$\\frac{QK^\\top}{\\sqrt{d_k}}$` reads as `(QKᵀ)/√(dₖ)`. Only the notation decks use is covered;
+anything unknown is left as written, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SYMBOLS = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε",
+    "zeta": "ζ", "eta": "η", "theta": "θ", "iota": "ι", "kappa": "κ", "lambda": "λ", "mu": "μ",
+    "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ", "phi": "φ",
+    "varphi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω", "Gamma": "Γ", "Delta": "Δ",
+    "Theta": "Θ", "Lambda": "Λ", "Pi": "Π", "Sigma": "Σ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω",
+    "cdot": "·", "times": "×", "div": "÷", "pm": "±", "mp": "∓", "le": "≤", "leq": "≤",
+    "ge": "≥", "geq": "≥", "ne": "≠", "neq": "≠", "approx": "≈", "sim": "∼", "propto": "∝",
+    "equiv": "≡", "to": "→", "rightarrow": "→", "leftarrow": "←", "Rightarrow": "⇒",
+    "leftrightarrow": "↔", "mapsto": "↦", "infty": "∞", "sum": "Σ", "prod": "Π", "int": "∫",
+    "partial": "∂", "nabla": "∇", "in": "∈", "notin": "∉", "subset": "⊂", "cup": "∪",
+    "cap": "∩", "forall": "∀", "exists": "∃", "odot": "⊙", "otimes": "⊗", "oplus": "⊕",
+    "circ": "∘", "ldots": "…", "dots": "…", "cdots": "⋯", "mid": "|", "lVert": "‖",
+    "rVert": "‖", "|": "‖", "langle": "⟨", "rangle": "⟩", "lfloor": "⌊", "rfloor": "⌋",
+    "lceil": "⌈", "rceil": "⌉", "top": "ᵀ", "prime": "′", "star": "⋆", "ell": "ℓ",
+    "bmod": " mod ", "quad": "  ", "qquad": "    ", ",": " ", ";": " ", ":": " ", "!": "",
+    " ": " ", "{": "{", "}": "}", "%": "%", "$": "$", "_": "_", "#": "#", "&": "&",
+}
+_NAMED = {"log", "ln", "exp", "sin", "cos", "tan", "tanh", "min", "max", "arg", "det", "lim",
+          "softmax", "argmax", "argmin", "sup", "inf", "Pr"}
+_STYLE = {"mathrm", "text", "textrm", "mathbf", "mathit", "mathcal", "mathbb", "mathsf",
+          "operatorname", "boldsymbol", "textbf", "textit", "mathtt", "texttt"}
+_SUP = dict(zip("0123456789+-=()nitTkr", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵗᵀᵏʳ", strict=True))
+_SUB = dict(zip("0123456789+-=()aeoxhklmnpstijruv", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₒₓₕₖₗₘₙₚₛₜᵢⱼᵣᵤᵥ",
+                strict=True))
+_ACCENT = {"hat": "\u0302", "bar": "\u0304", "tilde": "\u0303", "vec": "\u20d7", "dot": "\u0307"}
+_COMMAND = re.compile(r"\\([A-Za-z]+|.)")
+
+
+def _group(text: str, pos: int) -> tuple[str, int]:
+    """The argument starting at `pos`: a `{...}` group (braces balanced) or one token."""
+    while pos < len(text) and text[pos] == " ":
+        pos += 1
+    if pos >= len(text):
+        return "", pos
+    if text[pos] == "{":
+        depth = 0
+        for end in range(pos, len(text)):
+            depth += {"{": 1, "}": -1}.get(text[end], 0)
+            if depth == 0:
+                return text[pos + 1 : end], end + 1
+        return text[pos + 1 :], len(text)
+    if text[pos] == "\\":
+        match = _COMMAND.match(text, pos)
+        if match:
+            return match.group(0), match.end()
+    return text[pos], pos + 1
+
+
+def _wrap(text: str) -> str:
+    """Parenthesise a converted argument unless it is a single token."""
+    return text if re.fullmatch(r"[\w.′ᵀ]+|\(.*\)", text) else f"({text})"
+
+
+def _script(text: str, table: dict[str, str], marker: str) -> str:
+    if text and all(ch in table for ch in text):
+        return "".join(table[ch] for ch in text)
+    return f"{marker}{_wrap(text)}" if len(text) > 1 else f"{marker}{text}"
+
+
+def latex_to_text(latex: str) -> str:
+    """Plain Unicode for a LaTeX math expression."""
+    out: list[str] = []
+    pos = 0
+    while pos < len(latex):
+        ch = latex[pos]
+        if ch == "\\":
+            match = _COMMAND.match(latex, pos)
+            assert match is not None
+            name = match.group(1)
+            pos = match.end()
+            if name in ("frac", "dfrac", "tfrac"):
+                num, pos = _group(latex, pos)
+                den, pos = _group(latex, pos)
+                out.append(f"{_wrap(latex_to_text(num))}/{_wrap(latex_to_text(den))}")
+            elif name == "sqrt":
+                arg, pos = _group(latex, pos)
+                out.append(f"√{_wrap(latex_to_text(arg))}")
+            elif name in _STYLE:
+                arg, pos = _group(latex, pos)
+                out.append(latex_to_text(arg))
+            elif name in _ACCENT:
+                arg, pos = _group(latex, pos)
+                inner = latex_to_text(arg)
+                out.append(inner + _ACCENT[name] if len(inner) == 1 else inner)
+            elif name in ("left", "right", "big", "Big", "bigl", "bigr", "Bigl", "Bigr"):
+                continue
+            elif name in _SYMBOLS:
+                out.append(_SYMBOLS[name])
+            elif name in _NAMED:
+                out.append(name)
+            else:
+                out.append(match.group(0) + " ")
+        elif ch in "^_":
+            arg, pos = _group(latex, pos + 1)
+            converted = latex_to_text(arg)
+            if ch == "^":
+                out.append("ᵀ" if converted == "ᵀ" else _script(converted, _SUP, "^"))
+            else:
+                out.append(_script(converted, _SUB, "_"))
+        elif ch in "{}":
+            pos += 1
+        else:
+            out.append(ch)
+            pos += 1
+    return unicodedata.normalize("NFC", re.sub(r"  +", " ", "".join(out)).strip())

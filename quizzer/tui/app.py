@@ -1,0 +1,233 @@
+"""The quizzer terminal app, and `make_app`, the one factory the CLI and the tests use."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import App
+from textual.screen import Screen
+
+from quizzer.clock import now as clock_now
+from quizzer.clock import to_ms
+from quizzer.collection import Collection, load_decks, open_collection
+from quizzer.decks.loader import DeckTree
+from quizzer.session import Selection
+from quizzer.tui.editor import run_editor
+from quizzer.tui.screens.home import HomeScreen
+from quizzer.tui.screens.review import ReviewScreen
+
+STATS_MODULE = "quizzer.tui.screens.stats"
+
+
+class QuizzerApp(App[None]):
+    """Home, review sessions and their summaries."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "quizzer"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012
+
+    def __init__(
+        self,
+        *,
+        selection: Selection | None = None,
+        cram: bool = False,
+        start_session: bool = False,
+        collection: Collection | None = None,
+        clock: Callable[[], datetime] = clock_now,
+        timer: Callable[[], float] = time.monotonic,
+        decks_dir: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.selection = selection or Selection()
+        self.cram = cram
+        self.start_session = start_session
+        self.collection = collection
+        self.owns_collection = collection is None
+        self.clock = clock
+        self.timer = timer
+        self.decks_dir = decks_dir
+        self.load_error: str | None = None
+
+    def now_ms(self) -> int:
+        """The time for the core, in UTC ms (honours QUIZZER_NOW through the default clock)."""
+        return to_ms(self.clock())
+
+    def get_default_screen(self) -> Screen[Any]:
+        """Home is the bottom of the screen stack."""
+        return HomeScreen(self.now_ms)
+
+    @property
+    def home(self) -> HomeScreen:
+        """The home screen."""
+        screen = self.screen_stack[0]
+        assert isinstance(screen, HomeScreen)
+        return screen
+
+    def on_mount(self) -> None:
+        """Open the collection off the UI thread, unless one was given."""
+        if self.collection is None:
+            self._open_collection()
+        else:
+            self.call_after_refresh(self._collection_ready, self.collection)
+
+    @work(thread=True, exclusive=True, group="load")
+    def _open_collection(self) -> None:
+        try:
+            collection = open_collection(self.decks_dir)
+        except Exception as exc:  # the message is shown on home instead of a traceback
+            self.call_from_thread(self._failed, str(exc) or type(exc).__name__)
+            return
+        self.call_from_thread(self._collection_ready, collection)
+
+    def _failed(self, message: str) -> None:
+        self.load_error = message
+        self.home.show_error(message)
+
+    def _collection_ready(self, collection: Collection) -> None:
+        self.collection = collection
+        self.home.show_collection(collection)
+        if not self.start_session:
+            return
+        unknown = [d for d in self.selection.decks if not _deck_exists(collection.tree, d)]
+        if unknown:
+            self.notify(f"No deck or folder {unknown[0]!r}.", severity="error", timeout=10)
+            return
+        self.start_review(self.selection, self.cram)
+
+    def start_review(self, selection: Selection, cram: bool = False) -> None:
+        """Open a review (or cram) session on part of the collection."""
+        assert self.collection is not None
+        session = self.collection.session(selection, cram=cram)
+        self.push_screen(ReviewScreen(session, self.collection, self.now_ms, self.timer))
+
+    def on_home_screen_study(self, message: HomeScreen.Study) -> None:
+        """Home asked for a session."""
+        tag = self.selection.tag
+        self.start_review(Selection(message.selection.decks, tag), message.cram)
+
+    def on_home_screen_stats(self, message: HomeScreen.Stats) -> None:
+        """Open the statistics screen when there is one."""
+        try:
+            module = importlib.import_module(STATS_MODULE)
+        except ModuleNotFoundError as exc:
+            if exc.name and STATS_MODULE.startswith(exc.name):
+                self.notify("statistics: run quizzer stats")
+            else:
+                self.notify(f"statistics unavailable: {exc}", severity="error")
+            return
+        except Exception as exc:  # a broken statistics screen must not take the session down
+            self.notify(f"statistics unavailable: {exc}", severity="error")
+            return
+        screen = _stats_screen(module, self.collection, message.selection, self.now_ms())
+        if screen is None:
+            self.notify("statistics: run quizzer stats")
+            return
+        self.push_screen(screen)
+
+    def on_home_screen_edit(self, message: HomeScreen.Edit) -> None:
+        """Edit a deck file from home, then reload the tree."""
+        assert self.collection is not None
+        tree = self.collection.tree
+        line = 1
+        if message.deck_id in tree.decks:
+            path = tree.decks[message.deck_id].path
+        else:
+            path = tree.failed[message.deck_id]
+            where = f"{message.deck_id}.yaml"
+            line = next((p.line for p in tree.problems if p.path.endswith(where)), 1)
+        problem = run_editor(self, path, line)
+        if problem:
+            self.notify(problem, severity="error")
+            return
+        self._reload_decks(tree.root)
+
+    @work(thread=True, exclusive=True, group="load")
+    def _reload_decks(self, root: Path) -> None:
+        tree = load_decks(root)
+        self.call_from_thread(self._decks_reloaded, tree)
+
+    def _decks_reloaded(self, tree: DeckTree) -> None:
+        assert self.collection is not None
+        self.collection.tree = tree
+        self.home.show_collection(self.collection)
+        self.notify("Decks reloaded.")
+
+    def on_unmount(self) -> None:
+        """Close the store this app opened."""
+        if self.owns_collection and self.collection is not None:
+            self.collection.close()
+
+
+def _deck_exists(tree: DeckTree, deck: str) -> bool:
+    deck = deck.rstrip("/")
+    return deck in tree.decks or any(k.startswith(deck + "/") for k in tree.decks)
+
+
+def _stats_screen(
+    module: Any, collection: Collection | None, selection: Selection, now_ms: int
+) -> Screen[Any] | None:
+    """Build the statistics screen of `module`, passing what its constructor asks for."""
+    cls = getattr(module, "StatsScreen", None)
+    if cls is None:
+        cls = next(
+            (
+                v
+                for v in vars(module).values()
+                if inspect.isclass(v) and issubclass(v, Screen) and v.__module__ == module.__name__
+            ),
+            None,
+        )
+    if cls is None:
+        return None
+    offered: dict[str, Any] = {
+        "collection": collection,
+        "selection": selection,
+        "now_ms": now_ms,
+        "decks": selection.decks,
+        "deck": selection.decks[0] if selection.decks else None,
+    }
+    try:
+        wanted = list(inspect.signature(cls).parameters)
+    except (TypeError, ValueError):
+        wanted = []
+    kwargs = {name: offered[name] for name in wanted if name in offered}
+    try:
+        screen = cls(**kwargs)
+    except TypeError:
+        return None
+    return screen if isinstance(screen, Screen) else None
+
+
+def make_app(
+    *,
+    decks: Sequence[str] = (),
+    tag: str | None = None,
+    cram: bool = False,
+    start_session: bool = False,
+    collection: Collection | None = None,
+    clock: Callable[[], datetime] | None = None,
+    timer: Callable[[], float] | None = None,
+    decks_dir: Path | None = None,
+) -> QuizzerApp:
+    """Build the app: home, or straight into a session on `decks` (all when empty) and `tag`.
+
+    Tests pass an open `collection`, a fixed `clock` and a fake `timer` (answer durations).
+    The clock is read once here, so a bad `QUIZZER_NOW` fails before the screen is taken."""
+    (clock or clock_now)()
+    selection = Selection(tuple(d.rstrip("/") for d in decks), tag)
+    return QuizzerApp(
+        selection=selection,
+        cram=cram,
+        start_session=start_session,
+        collection=collection,
+        clock=clock or clock_now,
+        timer=timer or time.monotonic,
+        decks_dir=decks_dir,
+    )

@@ -1,0 +1,266 @@
+"""Home: the deck tree with what is left today, today's totals and the streak."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import HorizontalGroup, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Static, Tree
+
+from quizzer.collection import Collection
+from quizzer.decks.loader import DeckTree
+from quizzer.queue import Counts
+from quizzer.session import Selection
+from quizzer.tui.figures import (
+    current_streak,
+    deck_counts,
+    describe_duration,
+    describe_when,
+    today_totals,
+)
+from quizzer.tui.screens.help import HelpScreen
+from quizzer.tui.widgets.deck_tree import COLUMN, DeckNode, DeckTreeView
+from quizzer.tui.widgets.keybar import KeyBar
+
+MAX_PROBLEMS_SHOWN = 3
+
+
+class HomeScreen(Screen[None]):
+    """The deck tree; start a review or a cram of any part of it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "review", "Review"),
+        Binding("a", "review_all", "All"),
+        Binding("c", "cram", "Cram"),
+        Binding("e", "edit", "Edit", show=False),
+        Binding("s", "stats", "Stats"),
+        Binding("question_mark,f1", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    class Study(Message):
+        """The learner asked to review (or cram) part of the collection."""
+
+        def __init__(self, selection: Selection, cram: bool) -> None:
+            super().__init__()
+            self.selection = selection
+            self.cram = cram
+
+    class Edit(Message):
+        """The learner asked to edit a deck file."""
+
+        def __init__(self, deck_id: str) -> None:
+            super().__init__()
+            self.deck_id = deck_id
+
+    class Stats(Message):
+        """The learner asked for statistics (of the selected deck or folder)."""
+
+        def __init__(self, selection: Selection) -> None:
+            super().__init__()
+            self.selection = selection
+
+    def __init__(self, now_ms: Callable[[], int]) -> None:
+        super().__init__()
+        self.now_ms = now_ms
+        self.collection: Collection | None = None
+        self.shown_tree: DeckTree | None = None
+        self.counts: dict[str, Counts] = {}
+
+    def compose(self) -> ComposeResult:
+        """Title and streak, today's figures, the tree and its header, problems, keys."""
+        with HorizontalGroup(id="home-top"):
+            yield Static(Content.styled("quizzer", "bold $text-primary"), id="home-title")
+            yield Static(id="streak")
+        yield Static("Loading decks…", id="today")
+        with Vertical(id="deck-panel"):
+            yield Static(id="tree-header")
+            tree = DeckTreeView(id="decks")
+            tree.loading = True
+            yield tree
+        yield Static(id="problems")
+        yield KeyBar()
+
+    # ------------------------------------------------------------ data
+
+    def show_collection(self, collection: Collection) -> None:
+        """Show a (re)loaded collection."""
+        self.collection = collection
+        self.shown_tree = collection.tree
+        tree = self.query_one(DeckTreeView)
+        tree.loading = False
+        session = collection.session()
+        now = self.now_ms()
+        self.counts = deck_counts(session, now)
+        tree.populate(collection.tree, self.counts)
+        self._show_figures(now)
+        self._show_problems()
+        self.refresh_bindings()
+        tree.focus()
+
+    def show_error(self, message: str) -> None:
+        """The collection could not be opened: say why instead of a tree."""
+        tree = self.query_one(DeckTreeView)
+        tree.loading = False
+        tree.display = False
+        self.query_one("#today", Static).update(
+            Content.assemble(("Cannot open the collection: ", "bold $text-error"), message)
+        )
+
+    def refresh_figures(self) -> None:
+        """Recount after a session (the tree keeps its folds and cursor)."""
+        if self.collection is None:
+            return
+        if self.collection.tree is not self.shown_tree:  # decks were edited during a session
+            self.show_collection(self.collection)
+            return
+        now = self.now_ms()
+        self.counts = deck_counts(self.collection.session(), now)
+        self.query_one(DeckTreeView).set_counts(self.counts)
+        self._show_figures(now)
+
+    def on_screen_resume(self) -> None:
+        """Back from a session: the counts have changed."""
+        self.refresh_figures()
+
+    def _show_figures(self, now: int) -> None:
+        assert self.collection is not None
+        session = self.collection.session()
+        totals = today_totals(session, now)
+        left = self.counts.get("", Counts())
+        days = current_streak(session, now)
+        self.query_one("#streak", Static).update(
+            Content.assemble(
+                ("streak ", "dim"), (f"{days} day{'s' if days != 1 else ''}", "bold $text-accent")
+            )
+        )
+        done = f"{totals.reviews} reviewed"
+        if totals.reviews:
+            done += f" in {describe_duration(totals.time_ms)}"
+        self.query_one("#today", Static).update(
+            Content.assemble(
+                ("Today ", "bold"),
+                done,
+                ("  ·  left ", "dim"),
+                (str(left.new), "bold $text-primary"),
+                " new  ",
+                (str(left.learning), "bold $text-error"),
+                " learning  ",
+                (str(left.review), "bold $text-success"),
+                " due",
+            )
+        )
+        self._show_header()
+
+    def _show_header(self) -> None:
+        tree = self.query_one(DeckTreeView)
+        columns = "".join(name.rjust(COLUMN) for name in ("New", "Learn", "Due"))
+        self.query_one("#tree-header", Static).update(
+            Content.styled("Deck".ljust(tree.column_start()) + columns, "bold dim")
+        )
+
+    def on_resize(self) -> None:
+        """The name column follows the width."""
+        self.call_after_refresh(self._show_header)
+
+    def _show_problems(self) -> None:
+        assert self.collection is not None
+        tree = self.collection.tree
+        panel = self.query_one("#problems", Static)
+        if not tree.problems:
+            panel.display = False
+            return
+        root = str(tree.root).rstrip("/") + "/"
+        n = len(tree.failed)
+        lines = [
+            Content.styled(
+                f"⚠ {n} deck{'s' if n != 1 else ''} with errors skipped; "
+                "select one and press e to fix it:",
+                "bold $text-error",
+            )
+        ]
+        for problem in tree.problems[:MAX_PROBLEMS_SHOWN]:
+            lines.append(Content("  " + str(problem).removeprefix(root)))
+        if len(tree.problems) > MAX_PROBLEMS_SHOWN:
+            lines.append(
+                Content.styled(f"  … and {len(tree.problems) - MAX_PROBLEMS_SHOWN} more", "dim")
+            )
+        panel.update(Content("\n").join(lines))
+        panel.display = True
+
+    # ------------------------------------------------------------ actions
+
+    def _selected(self) -> DeckNode | None:
+        node = self.query_one(DeckTreeView).cursor_node
+        return node.data if node is not None else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Study keys need a loaded collection."""
+        if action in ("review", "review_all", "cram", "edit", "stats"):
+            return self.collection is not None
+        return True
+
+    def _study(self, node: DeckNode | None, cram: bool) -> None:
+        if self.collection is None or node is None:
+            return
+        if node.kind == "failed":
+            self.notify(
+                f"{node.id} has errors and cannot be studied; e opens it.", severity="error"
+            )
+            return
+        selection = Selection((node.id,) if node.id else ())
+        if not cram and not self.counts.get(node.id, Counts()).total:
+            now = self.now_ms()
+            nxt = self.collection.session(selection).next_due(now)
+            when = describe_when(nxt, now, self.collection.zone) if nxt else "nothing scheduled"
+            self.notify(
+                f"Nothing due in {node.name} now. Next card: {when}. c crams it anyway.",
+                title="All done",
+            )
+            return
+        self.post_message(self.Study(selection, cram))
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[DeckNode]) -> None:
+        """Enter on a deck or folder reviews it."""
+        event.stop()
+        self._study(event.node.data, cram=False)
+
+    def action_review(self) -> None:
+        """Review the selected deck or folder."""
+        self._study(self._selected(), cram=False)
+
+    def action_review_all(self) -> None:
+        """Review everything due."""
+        self._study(DeckNode("root", "", "All decks"), cram=False)
+
+    def action_cram(self) -> None:
+        """Cram the selected deck or folder."""
+        self._study(self._selected(), cram=True)
+
+    def action_edit(self) -> None:
+        """Open the selected deck file in $EDITOR."""
+        node = self._selected()
+        if node is None or node.kind not in ("deck", "failed"):
+            self.notify("Select a deck to edit it.")
+            return
+        self.post_message(self.Edit(node.id))
+
+    def action_stats(self) -> None:
+        """Statistics of the selected deck or folder."""
+        node = self._selected()
+        selection = Selection((node.id,) if node and node.id and node.kind != "failed" else ())
+        self.post_message(self.Stats(selection))
+
+    def action_help(self) -> None:
+        """Show every key."""
+        self.app.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        """Leave quizzer."""
+        self.app.exit()

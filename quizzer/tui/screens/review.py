@@ -1,0 +1,651 @@
+"""The review screen: one card at a time, answered from the keyboard, then rated.
+
+A card goes through stages: its question (reveal, choose, order or type), then its answer with the
+four ratings. Bindings are enabled by stage (`check_action`), so the footer shows the keys that
+apply now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum, auto
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import HorizontalGroup, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Input, Markdown, ProgressBar, Static
+
+from quizzer.collection import Collection, load_decks
+from quizzer.decks.cards import Card
+from quizzer.decks.grading import Graded
+from quizzer.decks.loader import DeckTree
+from quizzer.decks.models import MultipleChoice, Numeric, Order, Typed
+from quizzer.queue import Counts, next_card
+from quizzer.session import Session, SessionError
+from quizzer.state import CardPhase, EventKind, Rating
+from quizzer.tui.editor import run_editor
+from quizzer.tui.render import (
+    after_notes,
+    deck_path,
+    faces,
+    not_answered,
+    typed_feedback,
+    verdict_line,
+)
+from quizzer.tui.screens.help import HelpScreen
+from quizzer.tui.screens.summary import SummaryScreen
+from quizzer.tui.widgets.keybar import KeyBar
+from quizzer.tui.widgets.options import ChoiceList, OptionList, OrderList
+from quizzer.tui.widgets.ratings import LABELS, RatingBar
+
+ANSWER_TIME_CAP_MS = 60_000
+"""Longest time counted for one answer (as Anki does), so a card left open does not count as an
+hour of study."""
+
+
+class Stage(Enum):
+    """Where the current card is."""
+
+    EMPTY = auto()
+    REVEAL = auto()
+    CHOOSE = auto()
+    ORDER = auto()
+    TYPE = auto()
+    RATE = auto()
+
+
+QUESTION_STAGES = {Stage.REVEAL, Stage.CHOOSE, Stage.ORDER, Stage.TYPE}
+
+
+class CardScroll(VerticalScroll, can_focus=False):
+    """The card's body; scrolled by the screen's keys so arrows stay free for options."""
+
+
+def _digit_bindings(action: str, count: int, description: str, display: str) -> list[Binding]:
+    return [
+        Binding(str(n), f"{action}({n})", description, key_display=display, show=n == 1)
+        for n in range(1, count + 1)
+    ]
+
+
+class ReviewScreen(Screen[None]):
+    """Study a session's cards until none is left, then show its summary."""
+
+    AUTO_FOCUS = None
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "reveal", "Show answer"),
+        Binding("enter", "reveal", "Show answer", show=False),
+        *_digit_bindings("choose", 9, "Choose", "1-9"),
+        Binding("space", "toggle_cursor", "Toggle", show=False),
+        Binding("enter", "check", "Check"),
+        Binding("up", "cursor(-1)", "Up", show=False),
+        Binding("down", "cursor(1)", "Down", show=False),
+        Binding("k,shift+up", "move(-1)", "Move item", key_display="k/j"),
+        Binding("j,shift+down", "move(1)", "Move item down", show=False),
+        *_digit_bindings("rate", 4, "Rate", "1-4"),
+        *(
+            Binding(key, f"accept({int(r)})", LABELS[r], show=key == "enter")
+            for r in Rating
+            for key in ("enter", "space")
+        ),
+        Binding("left", "pick(-1)", "Lower", show=False),
+        Binding("right", "pick(1)", "Higher", show=False),
+        Binding("up", "scroll_card(-1)", "Scroll up", show=False),
+        Binding("down", "scroll_card(1)", "Scroll down", show=False),
+        Binding("pageup", "page_card(-1)", "Page up", show=False),
+        Binding("pagedown", "page_card(1)", "Page down", show=False),
+        Binding("h", "hint", "Hint"),
+        Binding("f2", "hint_typing", "Hint"),
+        Binding("u", "undo", "Undo"),
+        Binding("ctrl+z", "undo_typing", "Undo"),
+        Binding("b", "bury", "Bury"),
+        Binding("s", "suspend", "Suspend"),
+        Binding("e", "edit", "Edit"),
+        Binding("question_mark", "help", "Help"),
+        Binding("f1", "help_typing", "Help"),
+        Binding("f1", "help", "Help", show=False),
+        Binding("escape", "home", "Home"),
+    ]
+
+    def __init__(
+        self,
+        session: Session,
+        collection: Collection,
+        now_ms: Callable[[], int],
+        timer: Callable[[], float],
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.collection = collection
+        self.now_ms = now_ms
+        self.timer = timer
+        self.card: Card | None = None
+        self.stage = Stage.EMPTY
+        self.shown: list[int] = []
+        """Shown position to the question's own index (choice and order cards)."""
+        self.graded: Graded | None = None
+        self.response: str | None = None
+        self.selected = Rating.GOOD
+        self.intervals: dict[Rating, int] = {}
+        self.started = 0.0
+        self.hint_shown = False
+
+    # ------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        """Header and progress, the card's parts (shown as each card needs), ratings, keys."""
+        with HorizontalGroup(id="review-top"):
+            yield Static(id="deck-path")
+            yield Static(id="queue-counts")
+        with HorizontalGroup(id="progress-row"):
+            yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
+            yield Static(id="progress-label")
+        with CardScroll(id="card"):
+            yield Static(id="card-kind")
+            yield Markdown(id="prompt")
+            yield Static(id="instructions")
+            yield ChoiceList(id="choices")
+            yield OrderList(id="order")
+            with HorizontalGroup(id="typed-row"):
+                yield Input(id="response")
+                yield Static(id="unit")
+            yield Static(id="input-error")
+            yield Static(id="hint")
+            yield Static(id="verdict")
+            yield Markdown(id="answer")
+            yield Markdown(id="explanation")
+            yield Static(id="source")
+        yield RatingBar(id="ratings")
+        yield KeyBar()
+
+    async def on_mount(self) -> None:
+        """Show the first card (or the summary when nothing is due)."""
+        await self.advance()
+
+    # ------------------------------------------------------------ stages and keys
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Enable each key in the stages where it means something."""
+        stage = self.stage
+        card = self.card
+        typing = stage is Stage.TYPE
+        has_hint = bool(card and card.question.hint and not self.hint_shown)
+        rules: dict[str, bool] = {
+            "reveal": stage is Stage.REVEAL,
+            "check": stage in (Stage.CHOOSE, Stage.ORDER),
+            "toggle_cursor": stage is Stage.CHOOSE,
+            "cursor": stage in (Stage.CHOOSE, Stage.ORDER),
+            "move": stage is Stage.ORDER,
+            "rate": stage is Stage.RATE,
+            "pick": stage is Stage.RATE,
+            "scroll_card": stage in (Stage.REVEAL, Stage.RATE),
+            "hint": has_hint and stage in (Stage.REVEAL, Stage.CHOOSE, Stage.ORDER),
+            "hint_typing": has_hint and typing,
+            "undo": not typing,
+            "undo_typing": typing,
+            "bury": card is not None and not typing,
+            "suspend": card is not None and not typing,
+            "edit": card is not None and not typing,
+            "help": not typing,
+            "help_typing": typing,
+        }
+        if action == "choose":
+            choices = self.query_one(ChoiceList)
+            return stage is Stage.CHOOSE and int(str(parameters[0])) <= len(choices.texts)
+        if action == "accept":
+            return stage is Stage.RATE and int(str(parameters[0])) == self.selected
+        return rules.get(action, True)
+
+    def _set_stage(self, stage: Stage) -> None:
+        self.stage = stage
+        self.refresh_bindings()
+
+    # ------------------------------------------------------------ showing cards
+
+    def _queue(self, now_ms: int) -> tuple[Card | None, Counts]:
+        session = self.session
+        if session.cram:
+            card = session.next(now_ms)
+            states = session.store.states()
+            left = sum(
+                1
+                for c in session.cards
+                if c.id not in session.crammed and not (c.id in states and states[c.id].suspended)
+            )
+            return card, Counts(review=left)
+        queue = session.plan(now_ms)
+        return next_card(queue), queue.counts
+
+    async def advance(self, card: Card | None = None) -> None:
+        """Show `card`, or the next card of the queue, or the summary when the queue is empty."""
+        now = self.now_ms()
+        queued, counts = self._queue(now)
+        card = card or queued
+        if card is None:
+            self.card = None
+            self._set_stage(Stage.EMPTY)
+            self._show_progress(counts)
+            self.finish()
+            return
+        await self.present(card, counts)
+
+    def _show_progress(self, counts: Counts, phase: CardPhase | None = None) -> None:
+        done = self.session.tally.answered
+        left = counts.total
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=max(1, done + left), progress=done)
+        self.query_one("#progress-label", Static).update(f"{done} done · {left} left")
+        if self.session.cram:
+            self.query_one("#queue-counts", Static).update(
+                Content.assemble(("Cram ", "bold $text-accent"), f"{left} left")
+            )
+            return
+        current = None
+        if phase is not None:
+            current = {CardPhase.NEW: "new", CardPhase.REVIEW: "due"}.get(phase, "learn")
+        parts: list[tuple[str, str] | str] = []
+        for name, label, value, style in (
+            ("new", "New", counts.new, "$text-primary"),
+            ("learn", "Learn", counts.learning, "$text-error"),
+            ("due", "Due", counts.review, "$text-success"),
+        ):
+            number_style = f"bold {style}" + (" underline" if name == current else "")
+            parts += [f"  {label} ", (str(value), number_style)]
+        self.query_one("#queue-counts", Static).update(Content.assemble(*parts))
+
+    async def present(self, card: Card, counts: Counts | None = None) -> None:
+        """Show a card's question, ready to be answered (in one screen update, no flicker)."""
+        with self.app.batch_update():
+            await self._present(card, counts)
+        self.started = self.timer()
+
+    async def _present(self, card: Card, counts: Counts | None) -> None:
+        self.card = card
+        self.graded = None
+        self.response = None
+        self.hint_shown = False
+        self.selected = Rating.GOOD
+        session = self.session
+        q = card.question
+        if counts is None:
+            _, counts = self._queue(self.now_ms())
+        phase = session.state(card.id).state
+        self._show_progress(counts, phase)
+        title = session.tree.decks[card.deck_id].deck.title
+        self.query_one("#deck-path", Static).update(Content.styled(deck_path(card, title), "bold"))
+        kind = q.kind + (" · reverse" if card.variant == "reverse" else "")
+        kind += f" · {phase.name.lower()}"
+        self.query_one("#card-kind", Static).update(kind)
+        for widget_id in (
+            "#verdict",
+            "#answer",
+            "#explanation",
+            "#source",
+            "#hint",
+            "#input-error",
+            "#ratings",
+            "#choices",
+            "#order",
+            "#typed-row",
+        ):
+            self.query_one(widget_id).display = False
+        prompt = self.query_one("#prompt", Markdown)
+        await prompt.update(faces(card).front)
+        prompt.display = True
+        instructions = self.query_one("#instructions", Static)
+        instructions.display = True
+        self.shown = session.shown_order(card)
+        response = self.query_one("#response", Input)
+        if isinstance(q, MultipleChoice):
+            choices = self.query_one(ChoiceList)
+            choices.display = True
+            await choices.show([q.choices[j].text for j in self.shown], q.multi)
+            instructions.update(
+                "Several options are right: choose each by its number, then enter."
+                if q.multi
+                else "Choose one option by its number, then enter."
+            )
+            self._set_stage(Stage.CHOOSE)
+        elif isinstance(q, Order):
+            order = self.query_one(OrderList)
+            order.display = True
+            await order.show([q.items[j] for j in self.shown])
+            instructions.update(
+                "Put these in order: ↑↓ pick an item, k/j or ⇧↑/⇧↓ move it, enter to check."
+            )
+            self._set_stage(Stage.ORDER)
+        elif isinstance(q, Typed | Numeric):
+            self.query_one("#typed-row").display = True
+            unit = q.unit if isinstance(q, Numeric) else None
+            self.query_one("#unit", Static).update(unit or "")
+            self.query_one("#unit", Static).display = bool(unit)
+            response.disabled = False
+            response.value = ""
+            response.placeholder = "a number" if isinstance(q, Numeric) else "your answer"
+            instructions.update("Type the answer and press enter (enter alone shows it).")
+            self._set_stage(Stage.TYPE)
+            response.focus()
+        else:
+            instructions.display = False
+            self._set_stage(Stage.REVEAL)
+        if self.stage is not Stage.TYPE:
+            response.disabled = True
+            self.set_focus(None)
+        self.query_one(CardScroll).scroll_home(animate=False)
+
+    async def _show_back(self, graded: Graded | None, verdict: Content | None = None) -> None:
+        """After answering: the verdict or answer, the explanation, the source, the ratings."""
+        with self.app.batch_update():
+            await self._back(graded, verdict)
+
+    async def _back(self, graded: Graded | None, verdict: Content | None) -> None:
+        card = self.card
+        assert card is not None
+        self.graded = graded
+        self.query_one("#instructions").display = False
+        self.query_one("#hint").display = False
+        if verdict is not None:
+            widget = self.query_one("#verdict", Static)
+            widget.update(verdict)
+            widget.display = True
+        back = faces(card).back
+        if back is not None:
+            cloze = card.question.kind == "cloze"
+            answer = self.query_one("#answer", Markdown)
+            answer.set_class(cloze, "cloze")
+            await answer.update(back)
+            answer.display = True
+            self.query_one("#prompt").display = not cloze
+        notes = after_notes(card)
+        if notes:
+            explanation = self.query_one("#explanation", Markdown)
+            await explanation.update(notes)
+            explanation.display = True
+        source = card.question.source
+        if source:
+            self.query_one("#source", Static).update(Content.assemble(("Source: ", "bold"), source))
+            self.query_one("#source").display = True
+        self.selected = Rating(graded.rating) if graded else Rating.GOOD
+        self.intervals = self.session.preview(card, self.now_ms())
+        self._show_ratings()
+        self._set_stage(Stage.RATE)
+        self.set_focus(None)
+        first = next(
+            (self.query_one(w) for w in ("#verdict", "#answer") if self.query_one(w).display),
+            None,
+        )
+        if first is not None:
+            self.query_one(CardScroll).scroll_to_widget(first, animate=False)
+
+    def _show_ratings(self) -> None:
+        bar = self.query_one(RatingBar)
+        bar.show(self.intervals, self.selected)
+        bar.display = True
+
+    def finish(self) -> None:
+        """The queue is empty: show the summary."""
+        now = self.now_ms()
+        summary = SummaryScreen(
+            self.session.tally,
+            self.session.next_due(now),
+            now,
+            self.collection.zone,
+            cram=self.session.cram,
+        )
+        self.app.push_screen(summary, callback=self._after_summary)
+
+    async def _after_summary(self, result: str | None) -> None:
+        if result == "undo":
+            await self.action_undo()
+        else:
+            self.dismiss()
+
+    # ------------------------------------------------------------ question actions
+
+    async def action_reveal(self) -> None:
+        """Show the answer of a flashcard or cloze."""
+        await self._show_back(None)
+
+    def action_choose(self, number: int) -> None:
+        """Choose or unchoose an option by its shown number."""
+        self.query_one(ChoiceList).toggle(number - 1)
+
+    def action_toggle_cursor(self) -> None:
+        """Choose or unchoose the option under the cursor."""
+        choices = self.query_one(ChoiceList)
+        choices.toggle(choices.cursor)
+
+    def action_cursor(self, step: int) -> None:
+        """Move the cursor among options or items."""
+        widget: OptionList = (
+            self.query_one(ChoiceList) if self.stage is Stage.CHOOSE else self.query_one(OrderList)
+        )
+        widget.move_cursor(step)
+
+    def action_move(self, step: int) -> None:
+        """Move the item under the cursor."""
+        self.query_one(OrderList).move_item(step)
+
+    def on_option_list_clicked(self, message: OptionList.Clicked) -> None:
+        """A click on an option toggles it; on an item, puts the cursor there."""
+        if self.stage is Stage.CHOOSE:
+            self.query_one(ChoiceList).toggle(message.index)
+        elif self.stage is Stage.ORDER:
+            order = self.query_one(OrderList)
+            order.cursor = message.index
+            order.redraw()
+
+    async def action_check(self) -> None:
+        """Grade the chosen options or the arrangement."""
+        card = self.card
+        assert card is not None
+        q = card.question
+        if isinstance(q, MultipleChoice):
+            choices = self.query_one(ChoiceList)
+            if not choices.chosen:
+                self.notify("Choose an option with its number first.", severity="warning")
+                return
+            self.response = ",".join(str(p + 1) for p in sorted(choices.chosen))
+            graded = self.session.grade(card, self.response)
+            choices.reveal(
+                [q.choices[j].correct for j in self.shown],
+                [q.choices[j].feedback for j in self.shown],
+            )
+            await self._show_back(graded, verdict_line(graded))
+        elif isinstance(q, Order):
+            order = self.query_one(OrderList)
+            self.response = ",".join(str(p + 1) for p in order.arrangement)
+            graded = self.session.grade(card, self.response)
+            placed = [self.shown[p] for p in order.arrangement]
+            order.reveal(graded.marks, placed)
+            verdict = Content.assemble(
+                verdict_line(graded), "\n", ("Right order: ", "dim"), (graded.expected, "bold")
+            )
+            await self._show_back(graded, verdict)
+
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Grade a typed or numeric answer; an empty one gives up and shows the answer."""
+        event.stop()
+        card = self.card
+        if self.stage is not Stage.TYPE or card is None:
+            return
+        text = event.value
+        error = self.query_one("#input-error", Static)
+        if not text.strip():
+            graded = not_answered(card)
+        else:
+            try:
+                graded = self.session.grade(card, text)
+            except SessionError as exc:
+                error.update(Content.styled(f"{exc}", "$text-error"))
+                error.display = True
+                return
+        error.display = False
+        self.response = text
+        self.query_one("#response", Input).disabled = True
+        await self._show_back(graded, typed_feedback(card, text, graded))
+
+    def _show_hint(self) -> None:
+        card = self.card
+        if card is None or not card.question.hint:
+            return
+        self.hint_shown = True
+        hint = self.query_one("#hint", Static)
+        hint.update(Content.assemble(("Hint: ", "bold"), card.question.hint))
+        hint.display = True
+        self.refresh_bindings()
+
+    def action_hint(self) -> None:
+        """Show the card's hint."""
+        self._show_hint()
+
+    def action_hint_typing(self) -> None:
+        """Show the card's hint while typing."""
+        self._show_hint()
+
+    # ------------------------------------------------------------ rating
+
+    async def action_rate(self, rating: int) -> None:
+        """Record the answer with this rating and go on."""
+        card = self.card
+        if card is None or self.stage is not Stage.RATE:
+            return
+        elapsed = round((self.timer() - self.started) * 1000)
+        done = self.session.answer(
+            card.id,
+            Rating(rating),
+            self.now_ms(),
+            graded=self.graded,
+            response=self.response,
+            duration_ms=max(0, min(ANSWER_TIME_CAP_MS, elapsed)),
+        )
+        if done.after.leech and not done.before.leech:
+            what = "suspended" if done.after.suspended else "tagged"
+            self.notify(
+                f"Leech: this card keeps being forgotten ({what}). Consider rewriting it (e).",
+                severity="warning",
+            )
+        await self.advance()
+
+    async def action_accept(self, rating: int) -> None:
+        """Accept the highlighted rating."""
+        await self.action_rate(rating)
+
+    def action_pick(self, step: int) -> None:
+        """Highlight the next lower or higher rating."""
+        self.selected = Rating(max(1, min(4, int(self.selected) + step)))
+        self._show_ratings()
+        self.refresh_bindings()
+
+    def on_rating_bar_rated(self, message: RatingBar.Rated) -> None:
+        """A click on a rating."""
+        if self.stage is Stage.RATE:
+            self.run_worker(self.action_rate(int(message.rating)))
+
+    def action_scroll_card(self, lines: int) -> None:
+        """Scroll a long card by lines."""
+        self.query_one(CardScroll).scroll_relative(y=lines, animate=False)
+
+    def action_page_card(self, pages: int) -> None:
+        """Scroll a long card by pages."""
+        card = self.query_one(CardScroll)
+        card.scroll_relative(
+            y=pages * max(1, card.scrollable_content_region.height - 2), animate=False
+        )
+
+    # ------------------------------------------------------------ card actions
+
+    async def action_undo(self) -> None:
+        """Cancel the last answer, bury or suspension and show that card again."""
+        result = self.session.undo(self.now_ms())
+        if result is None:
+            self.notify("Nothing to undo.")
+            return
+        event, _ = result
+        what = {
+            EventKind.REVIEW: f"answer ({LABELS.get(Rating(event.rating or 1), '')})",
+            EventKind.CRAM: "cram answer",
+        }.get(event.kind, str(event.kind))
+        self.notify(f"Undone: {what}.")
+        card = self.session.index.get(event.card_id)
+        await self.advance(card)
+
+    async def action_undo_typing(self) -> None:
+        """Undo, from the answer box."""
+        await self.action_undo()
+
+    async def action_bury(self) -> None:
+        """Hide this card until the next study day."""
+        if self.card is None:
+            return
+        self.session.bury(self.card.id, self.now_ms())
+        self.notify("Buried until tomorrow (u to undo).")
+        await self.advance()
+
+    async def action_suspend(self) -> None:
+        """Take this card out of reviews until unsuspended."""
+        if self.card is None:
+            return
+        self.session.suspend(self.card.id, self.now_ms())
+        self.notify("Suspended (u to undo; `quizzer unsuspend` brings it back).")
+        await self.advance()
+
+    def action_edit(self) -> None:
+        """Open the question in $EDITOR, then reload the decks and show the card again."""
+        card = self.card
+        if card is None:
+            return
+        loaded = self.session.tree.decks[card.deck_id]
+        problem = run_editor(self.app, loaded.path, loaded.lines.get(card.question.id, 1))
+        if problem:
+            self.notify(problem, severity="error")
+            return
+        self.query_one(CardScroll).loading = True
+        self._reload(card.id, card.deck_id)
+
+    @work(thread=True, exclusive=True, group="reload")
+    def _reload(self, card_id: str, deck_id: str) -> None:
+        tree = load_decks(self.session.tree.root)
+        self.app.call_from_thread(self._reloaded, tree, card_id, deck_id)
+
+    def _reloaded(self, tree: DeckTree, card_id: str, deck_id: str) -> None:
+        self.query_one(CardScroll).loading = False
+        if deck_id in tree.failed:
+            where = f"{deck_id}.yaml"
+            problems = [str(p) for p in tree.problems if p.path.endswith(where)]
+            self.notify(
+                "\n".join(problems[:3]) + "\nThe deck was not reloaded; e to edit again.",
+                title="The edited deck has errors",
+                severity="error",
+                timeout=15,
+            )
+            return
+        self.collection.tree = tree
+        old = self.session
+        session = self.collection.session(old.selection, cram=old.cram)
+        session.tally = old.tally
+        session.crammed = old.crammed
+        self.session = session
+        card = session.index.get(card_id)
+        if card is None:
+            self.notify("The question is gone from the deck (its id changed?).", severity="warning")
+        else:
+            self.notify("Reloaded.")
+        self.call_next(self.advance, card)
+
+    def action_help(self) -> None:
+        """Show every key."""
+        self.app.push_screen(HelpScreen())
+
+    def action_help_typing(self) -> None:
+        """Show every key, from the answer box."""
+        self.action_help()
+
+    def action_home(self) -> None:
+        """Leave the session (answers are already saved)."""
+        self.dismiss()

@@ -1,0 +1,358 @@
+"""The statistics screen: the figures of `quizzer stats` on tabs, with plots.
+
+Figures come from `quizzer.stats.compute`, run in a thread worker on its own database connection,
+so a million reviews never freeze the screen. Tables, the calendar heatmap and the per-day bar
+charts reuse the Rich renderables of the command line (`quizzer.stats_view`: a column of block
+characters per day is exact where a plot's bars are not); the memory histograms and the
+calibration curve are plotted by textual-plotext.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.console import Group
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, LoadingIndicator, Select, Static, TabbedContent, TabPane
+from textual_plotext import PlotextPlot
+
+from quizzer import stats as core
+from quizzer import stats_view as view
+from quizzer.tui.widgets.keybar import KeyBar
+
+if TYPE_CHECKING:
+    from quizzer.collection import Collection
+    from quizzer.session import Selection
+
+PERIODS = (7, 30, 90, 365)
+BAR_WIDTH = 0.6  # plotext's default (0.8) makes neighbouring bars touch on a character grid
+TABS = ("overview", "activity", "forecast", "memory", "decks", "calibration", "watch")
+
+
+class StatsScreen(Screen[None]):
+    """Retention statistics of the whole collection or of one deck, folder or tag."""
+
+    CSS_PATH = "../stats.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "back", "Back"),
+        Binding("left_square_bracket", "period(-1)", "Shorter period"),
+        Binding("right_square_bracket", "period(1)", "Longer period"),
+        *(
+            Binding(str(i + 1), f"tab('{tab}')", tab.capitalize(), show=False)
+            for i, tab in enumerate(TABS)
+        ),
+    ]
+
+    def __init__(
+        self,
+        collection: Collection,
+        now_ms: int,
+        selection: Selection | None = None,
+        *,
+        days: int = 30,
+    ) -> None:
+        super().__init__()
+        self.collection = collection
+        self.now_ms = now_ms
+        self.days = days
+        scope = core.scope_of(selection) if selection is not None else core.Scope()
+        self.scope_key = self._key(scope)
+        self.result: core.Stats | None = None
+
+    # ------------------------------------------------------------ layout
+
+    @staticmethod
+    def _key(scope: core.Scope) -> str:
+        if scope.tag and not scope.decks:
+            return f"tag:{scope.tag}"
+        return scope.decks[0] if len(scope.decks) == 1 and not scope.tag else ""
+
+    def _scopes(self) -> list[tuple[str, str]]:
+        tree = self.collection.tree
+        folders = sorted({d.rpartition("/")[0] for d in tree.decks} - {""})
+        options = [("All decks", "")]
+        options += [(f"{f}/", f) for f in folders]
+        options += [(f"  {d}" if "/" in d else d, d) for d in sorted(tree.decks)]
+        if self.scope_key and self.scope_key not in {v for _, v in options}:
+            options.append((self.scope_key, self.scope_key))
+        return options
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="stats-top"):
+            yield Static(id="stats-title")
+            yield Select(
+                self._scopes(),
+                value=self.scope_key,
+                allow_blank=False,
+                id="stats-scope",
+                compact=True,
+            )
+            yield Select(
+                [(f"{d} days", d) for d in PERIODS],
+                value=self.days,
+                allow_blank=False,
+                id="stats-period",
+                compact=True,
+            )
+        yield LoadingIndicator(id="stats-loading")
+        with TabbedContent(id="stats-tabs", initial="overview"):
+            with TabPane("Overview", id="overview"), VerticalScroll():
+                yield Static(id="overview-today")
+                yield Static(id="overview-retention")
+                yield Static(id="overview-counts")
+            with TabPane("Activity", id="activity"), VerticalScroll():
+                yield Static(id="activity-heatmap")
+                yield Static(id="activity-days")
+                yield Static(id="activity-hours")
+                yield Static(id="activity-buttons")
+            with TabPane("Forecast", id="forecast"), VerticalScroll():
+                yield Static(id="forecast-plot")
+            with TabPane("Memory", id="memory"), VerticalScroll():
+                for name in ("stability", "difficulty", "retrievability"):
+                    yield Static(id=f"memory-{name}-text", classes="caption")
+                    yield PlotextPlot(id=f"memory-{name}", classes="chart")
+            with TabPane("Decks", id="decks"):
+                yield DataTable(id="decks-table", zebra_stripes=True, cursor_type="row")
+            with TabPane("Calibration", id="calibration"), VerticalScroll():
+                yield Static(id="calibration-summary")
+                yield PlotextPlot(id="calibration-plot", classes="chart tall")
+            with TabPane("Cards to watch", id="watch"), VerticalScroll():
+                yield Static(id="watch-text")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        """Compute the figures off the UI thread."""
+        self.query_one("#stats-tabs").display = False
+        self.refresh_stats()
+
+    # ------------------------------------------------------------ computing
+
+    def refresh_stats(self) -> None:
+        """Compute again for the chosen scope and period."""
+        self.query_one("#stats-loading").display = True
+        self._title(f"Statistics · {self._scope_label()} · computing…")
+        self._compute(self.scope_key or None, self.days)
+
+    @work(thread=True, exclusive=True, group="stats")
+    def _compute(self, scope: str | None, days: int) -> None:
+        try:
+            result = core.compute(self.collection, self.now_ms, scope, days)
+        except core.StatsError as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self._show, result)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#stats-loading").display = False
+        self._title(f"Statistics · {message}")
+
+    def _scope_label(self) -> str:
+        return self.scope_key or "all decks"
+
+    def _title(self, text: str) -> None:
+        self.query_one("#stats-title", Static).update(Text(text, style="bold"))
+
+    # ------------------------------------------------------------ showing
+
+    def _show(self, result: core.Stats) -> None:
+        self.result = result
+        self.query_one("#stats-loading").display = False
+        self.query_one("#stats-tabs").display = True
+        m = result.meta
+        self._title(
+            f"Statistics · {self._scope_label()} · {view.num(result.scope.cards)} cards · "
+            f"study day {m.study_day}"
+        )
+        self._overview(result)
+        self._activity(result)
+        self._forecast(result)
+        self._memory(result)
+        self._decks(result)
+        self._calibration(result)
+        self._watch(result)
+
+    def _static(self, selector: str, content: Any) -> None:
+        self.query_one(selector, Static).update(content)
+
+    def _overview(self, s: core.Stats) -> None:
+        self._static("#overview-today", Group(Text("Today", style="bold"), view.overview(s)))
+        self._static(
+            "#overview-retention",
+            Group(
+                Text("True retention (reviews after an interval of 1 day or more)", style="bold"),
+                view.retention_table(s),
+            ),
+        )
+        self._static("#overview-counts", Group(Text("Cards", style="bold"), view.counts_bar(s, 60)))
+
+    def _chart_width(self) -> int:
+        return max(60, min(self.size.width - 4, 200))
+
+    def _activity(self, s: core.Stats) -> None:
+        self._static(
+            "#activity-heatmap",
+            Group(Text("Answers per day, last 365 days", style="bold"), view.heatmap(s.heatmap)),
+        )
+        # block-character bars: one exact column per day, which plotext's bars are not
+        self._static(
+            "#activity-days",
+            Group(
+                Text(f"Answers per day, last {s.meta.period_days} days", style="bold"),
+                view.reviews_chart(s, self._chart_width(), height=10),
+            ),
+        )
+        self._static(
+            "#activity-hours",
+            Group(
+                Text(f"Review answers by hour, last {s.meta.period_days} days", style="bold"),
+                view.hours_chart(s),
+            ),
+        )
+        self._static(
+            "#activity-buttons",
+            Group(
+                Text(f"Answer buttons, last {s.meta.period_days} days", style="bold"),
+                view.buttons_table(s),
+            ),
+        )
+
+    def _forecast(self, s: core.Stats) -> None:
+        self._static(
+            "#forecast-plot",
+            Group(
+                Text("Cards due per day (today, then the next 30 days)", style="bold"),
+                view.forecast_chart(s, self._chart_width(), height=12),
+            ),
+        )
+
+    def on_resize(self) -> None:
+        """Redraw the charts that are drawn to the screen's width."""
+        if self.result is not None:
+            self._activity(self.result)
+            self._forecast(self.result)
+
+    def _memory(self, s: core.Stats) -> None:
+        texts = view.memory_section(s).renderables
+        for name, dist, color in (
+            ("stability", s.stability, "green"),
+            ("difficulty", s.difficulty, "orange"),
+            ("retrievability", s.retrievability, "blue"),
+        ):
+            caption = {"stability": 0, "difficulty": 2, "retrievability": 4}[name]
+            self._static(
+                f"#memory-{name}-text", texts[caption] if len(texts) > caption else texts[0]
+            )
+            plot = self.query_one(f"#memory-{name}", PlotextPlot)
+            plt = plot.plt
+            plt.clear_data()
+            plt.clear_figure()
+            plt.bar(
+                [b.label for b in dist.bins],
+                [b.cards for b in dist.bins],
+                color=color,
+                width=BAR_WIDTH,
+            )
+            plt.title(f"{name.capitalize()}: cards per bin")
+            plot.display = bool(dist.cards)
+            plot.refresh()
+
+    def _decks(self, s: core.Stats) -> None:
+        table = self.query_one("#decks-table", DataTable)
+        table.clear(columns=True)
+        table.add_columns("Deck", "Title", "Cards", "New", "Due", "Ret. 30d", "Stab.", "R")
+        for row in s.decks:
+            figures = [
+                view.num(row.cards),
+                view.num(row.new),
+                view.num(row.due),
+                view.rate_text(row.retention_30d),
+                f"{row.mean_stability:.1f}d" if row.mean_stability is not None else "—",
+                view.pct(row.mean_retrievability, 0),
+            ]
+            table.add_row(
+                row.deck,
+                row.title,
+                *(Text(f, justify="right") if isinstance(f, str) else f for f in figures),
+                key=row.deck,
+            )
+
+    def _calibration(self, s: core.Stats) -> None:
+        self._static("#calibration-summary", view.calibration_section(s))
+        plot = self.query_one("#calibration-plot", PlotextPlot)
+        plt = plot.plt
+        plt.clear_data()
+        plt.clear_figure()
+        filled = [b for b in s.calibration.bins if b.reviews]
+        # most predictions sit near 90%: zoom on the range that holds them
+        low = min((b.predicted or 0 for b in filled), default=0.0)
+        low = max(0.0, int(low * 10) / 10 - 0.1) if filled else 0.0
+        plt.plot([low, 1], [low, 1], color="gray", marker="braille", label="perfect")
+        if filled:
+            xs = [b.predicted or 0 for b in filled]
+            ys = [b.actual or 0 for b in filled]
+            plt.plot(xs, ys, marker="braille", color="cyan", label="actual")
+            plt.scatter(xs, ys, marker="dot", color="cyan")
+        plt.xlim(low, 1)
+        plt.ylim(low, 1)
+        plt.xlabel("predicted recall (mean of each bin)")
+        plt.ylabel("share passed")
+        plt.title("Calibration: each bin's pass rate against its prediction")
+        plot.refresh()
+
+    def _watch(self, s: core.Stats) -> None:
+        parts: list[Any] = [
+            Text(f"Leeches: {s.leeches.count} ({s.leeches.threshold}+ lapses)", style="bold")
+        ]
+        parts.append(
+            view.cards_table(s.leeches.cards[:20])
+            if s.leeches.cards
+            else Text("No leech.", style="dim")
+        )
+        parts.append(Text("\nMost lapses", style="bold"))
+        parts.append(
+            view.cards_table(s.hardest.most_lapses)
+            if s.hardest.most_lapses
+            else Text("No card has lapsed.", style="dim")
+        )
+        parts.append(Text("\nLowest predicted recall now", style="bold"))
+        parts.append(
+            view.cards_table(s.hardest.lowest_retrievability)
+            if s.hardest.lowest_retrievability
+            else Text("—", style="dim")
+        )
+        self._static("#watch-text", Group(*parts))
+
+    # ------------------------------------------------------------ actions
+
+    @on(Select.Changed, "#stats-scope")
+    def _scope_changed(self, event: Select.Changed) -> None:
+        value = str(event.value) if event.value is not Select.BLANK else ""
+        if value != self.scope_key:
+            self.scope_key = value
+            self.refresh_stats()
+
+    @on(Select.Changed, "#stats-period")
+    def _period_changed(self, event: Select.Changed) -> None:
+        if isinstance(event.value, int) and event.value != self.days:
+            self.days = event.value
+            self.refresh_stats()
+
+    def action_period(self, step: int) -> None:
+        """Shorter or longer period for the per-day charts."""
+        i = PERIODS.index(self.days) if self.days in PERIODS else 1
+        self.query_one("#stats-period", Select).value = PERIODS[
+            max(0, min(len(PERIODS) - 1, i + step))
+        ]
+
+    def action_tab(self, tab: str) -> None:
+        """Show one tab."""
+        self.query_one("#stats-tabs", TabbedContent).active = tab
+
+    def action_back(self) -> None:
+        """Back to where statistics were opened from."""
+        self.app.pop_screen()

@@ -1,0 +1,92 @@
+"""The end of a session: what was done, and when the next card falls due."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Center, VerticalGroup
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Static
+
+from quizzer.session import Tally
+from quizzer.tui.figures import describe_duration, describe_when
+from quizzer.tui.screens.help import HelpScreen
+from quizzer.tui.widgets.keybar import KeyBar
+
+
+def summary_content(
+    tally: Tally, next_due: int | None, now_ms: int, zone: tzinfo, *, cram: bool = False
+) -> Content:
+    """The session's figures, one per line."""
+    rows: list[tuple[str, str]] = []
+    done = tally.answered
+    rows.append(("Cards done", str(done)))
+    if done:
+        share = round(100 * tally.correct / done)
+        rows.append(("Correct", f"{share}%  ({tally.correct} of {done})"))
+        per_card = describe_duration(tally.time_ms // done)
+        rows.append(("Time spent", f"{describe_duration(tally.time_ms)}  ({per_card} a card)"))
+    rows.append(("New cards learned", str(tally.new_learned)))
+    if not cram:
+        rows.append(
+            (
+                "Next card due",
+                describe_when(next_due, now_ms, zone)
+                if next_due is not None
+                else "nothing scheduled",
+            )
+        )
+    lines = [Content.assemble((f"{label:<20}", "dim"), (value, "bold")) for label, value in rows]
+    return Content("\n").join(lines)
+
+
+class SummaryScreen(Screen[str]):
+    """Shown when the queue is empty; dismissed with `home` or `undo`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "home", "Home"),
+        Binding("escape,space,q", "home", "Home", show=False),
+        Binding("u", "undo", "Undo last answer"),
+        Binding("question_mark", "help", "Help"),
+    ]
+
+    def __init__(
+        self, tally: Tally, next_due: int | None, now_ms: int, zone: tzinfo, *, cram: bool = False
+    ) -> None:
+        super().__init__()
+        self.tally = tally
+        self.next_due = next_due
+        self.now = now_ms
+        self.zone = zone
+        self.cram = cram
+
+    def compose(self) -> ComposeResult:
+        """The figures in a box, centred."""
+        if self.tally.answered:
+            title = "Cram session done" if self.cram else "Session complete"
+        else:
+            title = "Nothing to cram" if self.cram else "Nothing due now"
+        with Center(), VerticalGroup(id="summary-box") as box:
+            box.border_title = title
+            yield Static(
+                summary_content(self.tally, self.next_due, self.now, self.zone, cram=self.cram),
+                id="summary-text",
+            )
+            yield Static("enter: home    u: undo the last answer", id="summary-keys")
+        yield KeyBar()
+
+    def action_home(self) -> None:
+        """Back to home."""
+        self.dismiss("home")
+
+    def action_undo(self) -> None:
+        """Back to the session, undoing the last answer."""
+        self.dismiss("undo")
+
+    def action_help(self) -> None:
+        """Show every key."""
+        self.app.push_screen(HelpScreen())

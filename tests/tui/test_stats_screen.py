@@ -1,0 +1,195 @@
+"""The statistics screen: snapshots of its tabs on a deterministic history, and its keys.
+
+The history is made by the real Session: 50 study days of answering whatever is due, with ratings
+from a seeded generator, fuzz off and fixed times, so every run stores the same log and states.
+Regenerate the snapshots with `python3 -m pytest tests/tui/test_stats_screen.py --snapshot-update`.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import Select, TabbedContent
+
+from quizzer.clock import to_ms
+from quizzer.collection import Collection, open_collection
+from quizzer.session import Selection
+from quizzer.state import Rating
+from quizzer.tui.screens.stats import StatsScreen
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # the root conftest's QUIZZER_NOW
+NOW_MS = to_ms(NOW)
+
+WORDS = (
+    "hello",
+    "thanks",
+    "cat",
+    "dog",
+    "bird",
+    "house",
+    "water",
+    "bread",
+    "apple",
+    "night",
+    "sun",
+    "moon",
+    "tree",
+    "book",
+    "chair",
+    "door",
+)
+DECKS = {
+    "lang/french": ("French", "lang", [f"Say '{w}' in French." for w in WORDS]),
+    "lang/spanish": ("Spanish", "lang", [f"Say '{w}' in Spanish." for w in WORDS[:14]]),
+    "math/algebra": ("Algebra", "math", [f"What is {a} x {a}?" for a in range(3, 15)]),
+}
+
+
+def deck_yaml(title: str, tag: str, prompts: list[str]) -> str:
+    lines = [f"title: {title}", f"tags: [{tag}]", "questions:"]
+    for i, prompt in enumerate(prompts):
+        lines += [
+            f"  - id: q{i}",
+            "    type: basic",
+            f'    prompt: "{prompt}"',
+            "    answer: an answer",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def study(col: Collection, days: int = 50, seed: int = 3) -> None:
+    """Answer what is due each morning for `days` days, ending the day before NOW."""
+    rng = random.Random(seed)
+    session = col.session()
+    for day in range(days, 0, -1):
+        moment = to_ms(NOW - timedelta(days=day)) + rng.randrange(0, 3 * 3_600_000)
+        if rng.random() < 0.15:
+            continue  # a missed day now and then
+        for _ in range(40):
+            card = session.next(moment)
+            if card is None:
+                break
+            rating = rng.choices(list(Rating), weights=(15, 10, 65, 10))[0]
+            session.answer(card.id, rating, moment, duration_ms=rng.randrange(3_000, 20_000))
+            moment += rng.randrange(15_000, 60_000)
+    # this morning: a few answers today
+    moment = to_ms(NOW) - 2 * 3_600_000
+    for _ in range(6):
+        card = session.next(moment)
+        if card is None:
+            break
+        session.answer(card.id, Rating.GOOD, moment, duration_ms=8_000)
+        moment += 30_000
+
+
+@pytest.fixture
+def col(write_deck: Callable[[str, str], Path], isolated: Path) -> Iterator[Collection]:
+    for deck_id, (title, tag, prompts) in DECKS.items():
+        write_deck(deck_id, deck_yaml(title, tag, prompts))
+    home = isolated / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text("fuzz = false\nnew_per_day = 1\n")
+    c = open_collection()
+    study(c)
+    yield c
+    c.close()
+
+
+class StatsApp(App[None]):
+    """A bare app that opens the statistics screen over an empty one."""
+
+    def __init__(self, col: Collection, selection: Selection | None = None) -> None:
+        super().__init__()
+        self.col = col
+        self.selection = selection
+
+    def on_mount(self) -> None:
+        self.push_screen(StatsScreen(self.col, NOW_MS, self.selection))
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Wait for the statistics worker and the repaint after it."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+def tab(name: str) -> Callable[[Pilot[Any]], Any]:
+    async def run(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        pilot.app.screen.query_one(TabbedContent).active = name
+        await pilot.pause()
+        await pilot.pause()
+
+    return run
+
+
+def test_overview_snapshot(snap_compare: Callable[..., bool], col: Collection) -> None:
+    assert snap_compare(StatsApp(col), terminal_size=(80, 24), run_before=settle)
+
+
+def test_activity_snapshot(snap_compare: Callable[..., bool], col: Collection) -> None:
+    assert snap_compare(StatsApp(col), terminal_size=(100, 40), run_before=tab("activity"))
+
+
+def test_calibration_snapshot(snap_compare: Callable[..., bool], col: Collection) -> None:
+    assert snap_compare(StatsApp(col), terminal_size=(100, 32), run_before=tab("calibration"))
+
+
+async def test_keys_tabs_period_scope_and_back(col: Collection) -> None:
+    app = StatsApp(col)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StatsScreen) and screen.result is not None
+        assert screen.result.scope.cards == 42
+        assert screen.result.reviews.total > 0
+
+        await pilot.press("5")
+        assert screen.query_one(TabbedContent).active == "decks"
+
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert screen.days == 90 and screen.result.meta.period_days == 90
+
+        screen.query_one("#stats-scope", Select).value = "math"
+        await settle(pilot)
+        assert screen.result.scope.decks == ["math/algebra"]
+        assert screen.result.scope.cards == 12
+
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, StatsScreen)
+
+
+async def test_opens_on_the_selection(col: Collection) -> None:
+    app = StatsApp(col, Selection(("lang/spanish",)))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StatsScreen) and screen.result is not None
+        assert screen.result.scope.decks == ["lang/spanish"]
+        assert screen.query_one("#stats-scope", Select).value == "lang/spanish"
+
+
+async def test_home_screen_opens_it(col: Collection) -> None:
+    """The app's `s` key builds this screen through its factory (quizzer.tui.app)."""
+    from quizzer.tui.app import make_app
+
+    app = make_app(collection=col)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, StatsScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, StatsScreen)

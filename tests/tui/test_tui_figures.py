@@ -1,0 +1,129 @@
+"""The TUI's pure helpers: streak, counts per tree node, time phrases, math and cloze rendering."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from quizzer.clock import now, to_ms
+from quizzer.collection import Collection
+from quizzer.decks.grading import Graded, Verdict
+from quizzer.state import Rating
+from quizzer.tui.figures import (
+    current_streak,
+    deck_counts,
+    describe_duration,
+    describe_when,
+    node_ids,
+    streak,
+    today_totals,
+)
+from quizzer.tui.render import diff_content, faces, inline, math_as_code, typed_feedback
+
+DAY = 86_400_000
+
+
+def test_streak_counts_back_from_today_or_yesterday() -> None:
+    d = date(2026, 3, 2)
+    days = {date(2026, 3, 1), date(2026, 2, 28), date(2026, 2, 26)}
+    assert streak(days, d) == 2  # nothing yet today: yesterday's run still counts
+    assert streak(days | {d}, d) == 3
+    assert streak({date(2026, 2, 27)}, d) == 0
+    assert streak(set(), d) == 0
+
+
+def test_current_streak_uses_the_study_day_and_ignores_undone_reviews(
+    collection: Collection,
+) -> None:
+    session = collection.session()
+    card = next(collection.tree.cards())
+    start = to_ms(now())  # 2026-03-02 09:00 UTC
+    # 03:30 on 28 February is still the study day of the 27th (days start at 4 a.m.)
+    for at in (start - DAY, start - 2 * DAY - 5.5 * 3_600_000):
+        session.answer(card.id, Rating.GOOD, int(at))
+    assert current_streak(session, start) == 1  # the 28th is missing
+    session.answer(card.id, Rating.GOOD, start - 2 * DAY)
+    assert current_streak(session, start) == 3
+    session.answer(card.id, Rating.GOOD, start)
+    assert current_streak(session, start) == 4
+    session.undo(start)
+    assert current_streak(session, start) == 3
+
+
+def test_deck_counts_cover_every_node(collection: Collection) -> None:
+    counts = deck_counts(collection.session(), to_ms(now()))
+    assert set(counts) == {"", "audio", "audio/mfcc", "speech", "speech/ctc", "speech/whisper"}
+    assert counts[""].new == 7 and counts["speech"].new == 6 and counts["speech/ctc"].new == 4
+    assert node_ids("a/b/c") == ["", "a", "a/b", "a/b/c"]
+
+
+def test_today_totals(collection: Collection) -> None:
+    session = collection.session()
+    t = to_ms(now())
+    card = next(collection.tree.cards())
+    session.answer(card.id, Rating.AGAIN, t, duration_ms=4000)
+    session.answer(card.id, Rating.GOOD, t, duration_ms=6000)
+    session.answer(card.id, Rating.GOOD, t - DAY, duration_ms=9000)
+    assert today_totals(session, t).reviews == 2
+    assert today_totals(session, t).time_ms == 10_000
+
+
+@pytest.mark.parametrize(
+    ("ms", "text"),
+    [
+        (45_000, "45s"),
+        (125_000, "2m 05s"),
+        (15 * 60_000, "15m"),
+        (65 * 60_000, "1h 05m"),
+    ],
+)
+def test_describe_duration(ms: int, text: str) -> None:
+    assert describe_duration(ms) == text
+
+
+def test_describe_when() -> None:
+    zone = ZoneInfo("Europe/Paris")
+    base = to_ms(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))  # 10:00 in Paris
+    assert describe_when(base + 10 * 60_000, base, zone) == "today 10:10 (in 10m)"
+    assert describe_when(base + 18 * 3_600_000, base, zone) == "tomorrow 04:00 (in 18h)"
+    assert describe_when(base + 3 * DAY, base, zone) == "Thu 5 Mar 10:00 (in 3d)"
+
+
+def test_math_becomes_code_but_code_and_money_stay() -> None:
+    assert math_as_code("the map $\\mathcal{B}$ merges") == "the map `\\mathcal{B}` merges"
+    assert math_as_code("costs $5 and $10") == "costs $5 and $10"
+    assert math_as_code("keep `$x$` as is") == "keep `$x$` as is"
+    assert "```\nx^2\n```" in math_as_code("see $$x^2$$ here")
+
+
+def test_inline_markdown_styles() -> None:
+    content = inline("use **bold**, *it* and `code` with $x$")
+    assert content.plain == "use bold, it and code with x"
+    styles = {str(span.style) for span in content.spans}
+    assert "bold" in styles and "italic" in styles
+
+
+def test_cloze_faces(collection: Collection) -> None:
+    card = collection.tree.card_index()["speech/ctc:collapse#c1"]
+    f = faces(card)
+    assert f.front == "CTC decoding first **\\[merge or drop?\\]**, then removes blanks."
+    assert f.back == "CTC decoding first **merges repeated labels**, then removes blanks."
+    c2 = collection.tree.card_index()["speech/ctc:collapse#c2"]
+    assert faces(c2).front == "CTC decoding first merges repeated labels, then **\\[…\\]**."
+
+
+def test_typed_feedback_diffs_only_when_wrong(collection: Collection) -> None:
+    index = collection.tree.card_index()
+    typed = index["speech/whisper:tokenizer"]
+    close = Graded(Verdict.CLOSE, "byte-level BPE", "Almost.")
+    text = typed_feedback(typed, "byte level BPF", close).plain
+    assert "yours" in text and "answer   byte-level BPE" in text
+    right = Graded(Verdict.CORRECT, "BPE", "Correct.")
+    assert typed_feedback(typed, "bpe", right).plain.splitlines() == ["✓ Correct", "  answer   BPE"]
+    numeric = index["speech/whisper:hours"]
+    ok = Graded(Verdict.CORRECT, "680,000 hours", "Correct.")
+    assert typed_feedback(numeric, "680k", ok).plain == "✓ Correct"
+    spans = diff_content("blnak", "blank").spans
+    assert {str(s.style) for s in spans} == {"strike $text-error", "underline $text-success"}

@@ -1,0 +1,621 @@
+"""Behaviour of the terminal UI, driven with Pilot: home, whole sessions through every question
+type, undo, bury, suspend, edit, and the summary. Assertions are on the screen and on the store."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Input, Markdown
+from tui_support import FakeTimer, review_screen, screen_text, solve, type_text, until
+
+from quizzer.clock import now, to_ms
+from quizzer.collection import Collection
+from quizzer.state import CardPhase, EventKind, Rating
+from quizzer.tui import app as app_module
+from quizzer.tui.app import QuizzerApp, make_app
+from quizzer.tui.screens.help import HelpScreen
+from quizzer.tui.screens.home import HomeScreen
+from quizzer.tui.screens.review import ReviewScreen, Stage
+from quizzer.tui.screens.summary import SummaryScreen
+
+Build = Callable[..., QuizzerApp]
+
+
+def reviews(collection: Collection) -> list[Any]:
+    """Review and cram events that were not undone, in order."""
+    undone = collection.store.undone()
+    return [
+        e
+        for e in collection.store.events()
+        if e.kind in (EventKind.REVIEW, EventKind.CRAM) and e.uid not in undone
+    ]
+
+
+# ---------------------------------------------------------------- home
+
+
+async def test_home_shows_the_tree_with_counts_and_streak(build: Build) -> None:
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+    assert "All decks" in text and "audio" in text and "MFCC" in text and "Whisper" in text
+    assert "streak 0 days" in text
+    assert "7 new" in text
+    root_line = next(line for line in text.splitlines() if "All decks" in line)
+    assert root_line.split()[-3:] == ["7", "0", "0"]
+    speech_line = next(line for line in text.splitlines() if "speech" in line)
+    assert speech_line.split()[-3:] == ["6", "0", "0"]
+
+
+async def test_home_loads_the_collection_in_a_worker(deck_tree: Path) -> None:
+    app = make_app(timer=FakeTimer())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "Whisper" in screen_text(app))
+        assert app.collection is not None
+
+
+async def test_a_broken_deck_is_reported_on_home(
+    write_deck: Callable[[str, str], Path], deck_tree: Path
+) -> None:
+    write_deck(
+        "speech/broken",
+        "title: Broken\nquestions:\n  - id: q\n    type: basic\n    promt: typo\n    answer: a\n",
+    )
+    app = make_app(timer=FakeTimer())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: "1 deck with errors skipped" in screen_text(app))
+        text = screen_text(app)
+        assert "speech/broken.yaml:5:5: unknown key 'promt', did you mean 'prompt'?" in text
+        assert "broken" in text and "error" in text
+        assert app.collection is not None and app.collection.tree.decks
+
+
+async def test_an_unopenable_collection_is_reported_not_raised(
+    deck_tree: Path, isolated: Path
+) -> None:
+    (isolated / "home").mkdir()
+    (isolated / "home" / "quizzer.sqlite3").write_bytes(b"not a database at all" * 100)
+    app = make_app(timer=FakeTimer())
+    async with app.run_test(size=(100, 24)) as pilot:
+        await until(pilot, lambda: app.load_error is not None)
+        assert "Cannot open the collection" in screen_text(app)
+
+
+def test_a_bad_clock_fails_before_the_app_starts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from quizzer.clock import ClockError
+
+    monkeypatch.setenv("QUIZZER_NOW", "yesterday-ish")
+    with pytest.raises(ClockError):
+        make_app()
+
+
+async def test_enter_on_a_folder_reviews_that_folder(build: Build) -> None:
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "down", "down")  # All decks, audio, MFCC, speech
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = review_screen(app)
+        assert screen.session.selection.decks == ("speech",)
+        assert screen.card is not None and screen.card.deck_id == "speech/ctc"
+
+
+async def test_nothing_due_stays_home_and_says_when(build: Build, collection: Collection) -> None:
+    session = collection.session()
+    for card in list(collection.tree.decks["audio/mfcc"].cards):
+        session.answer(card.id, Rating.EASY, to_ms(now()))
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "down", "r")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert any("Nothing due in MFCC" in n.message for n in app._notifications)
+
+
+async def test_statistics_falls_back_to_a_note(
+    build: Build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "STATS_MODULE", "quizzer.tui.screens.no_such_module")
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        assert any(n.message == "statistics: run quizzer stats" for n in app._notifications)
+
+
+async def test_statistics_screen_is_pushed_when_it_exists(
+    build: Build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import types
+
+    from textual.screen import Screen
+
+    class StatsScreen(Screen[None]):
+        def __init__(self, collection: Collection) -> None:
+            super().__init__()
+            self.collection = collection
+
+    module = types.ModuleType("fake_stats")
+    module.StatsScreen = StatsScreen  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "fake_stats", module)
+    monkeypatch.setattr(app_module, "STATS_MODULE", "fake_stats")
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)
+        assert app.screen.collection is app.collection
+
+
+async def test_help_opens_and_closes(build: Build) -> None:
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        assert "review the selected deck or folder" in screen_text(app)
+        await pilot.press("end")
+        await pilot.pause()
+        assert "undo an answer, bury or suspend" in screen_text(app)
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+# ---------------------------------------------------------------- whole sessions
+
+
+async def test_a_whole_session_through_every_question_type(
+    build: Build, collection: Collection
+) -> None:
+    app = build(start_session=True)
+    kinds: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        while isinstance(app.screen, ReviewScreen):
+            kinds.append(await solve(pilot))
+            await pilot.press("4")
+            await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        text = screen_text(app)
+        assert "Session complete" in text
+        assert "Cards done          6" in text
+        assert "100%" in text
+        assert "30s" in text  # six answers of 5 s on the fake timer
+        assert "New cards learned   6" in text
+        assert "Next card due" in text and "tomorrow 04:00" in text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert "streak 1 day" in screen_text(app)
+    # the cloze's second deletion is buried as a sibling of the first, as in Anki
+    assert kinds == ["order", "basic", "cloze", "choice", "typed", "numeric"]
+    events = reviews(collection)
+    assert [e.rating for e in events] == [Rating.EASY] * 6
+    assert {e.card_id: e.graded for e in events} == {
+        "audio/mfcc:pipeline": "auto",
+        "speech/ctc:blank-role": "self",
+        "speech/ctc:collapse#c1": "self",
+        "speech/ctc:properties": "auto",
+        "speech/whisper:tokenizer": "auto",
+        "speech/whisper:hours": "auto",
+    }
+    assert all(e.verdict in (None, "correct") for e in events)
+    assert all(e.duration_ms == 5000 for e in events)
+    by_card = {e.card_id: e for e in events}
+    assert by_card["speech/whisper:tokenizer"].response == "byte-level BPE"
+    assert by_card["speech/whisper:hours"].response == "680000"
+    states = collection.store.states()
+    assert all(states[e.card_id].state == CardPhase.REVIEW for e in events)
+
+
+async def test_wrong_answers_show_their_verdicts(build: Build, collection: Collection) -> None:
+    app = build(start_session=True, tag="typed")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await type_text(pilot, "byte level BPF")
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = review_screen(app)
+        assert screen.stage is Stage.RATE
+        text = screen_text(app)
+        assert "≈ Close" in text and "yours" in text and "byte-level BPE" in text
+        assert screen.selected == Rating.HARD
+        assert "⏎ Hard" in text
+        await pilot.press("enter")
+        await pilot.pause()
+    (event,) = reviews(collection)
+    assert (event.rating, event.verdict, event.response) == (Rating.HARD, "close", "byte level BPF")
+
+
+async def test_numeric_input_that_is_not_a_number_is_refused(
+    build: Build, collection: Collection
+) -> None:
+    app = build(start_session=True, tag="numeric")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await type_text(pilot, "lots")
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = review_screen(app)
+        assert screen.stage is Stage.TYPE
+        assert "is not a number" in screen_text(app)
+        review_screen(app).query_one(Input).value = ""
+        await type_text(pilot, "500k")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.stage is Stage.RATE
+        assert "✗ Wrong" in screen_text(app)
+        await pilot.press("right", "right", "enter")  # Again preselected; move to Good
+        await pilot.pause()
+    (event,) = reviews(collection)
+    assert (event.rating, event.verdict) == (Rating.GOOD, "incorrect")
+
+
+async def test_an_empty_typed_answer_gives_up(build: Build, collection: Collection) -> None:
+    app = build(start_session=True, tag="typed")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Not answered" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+    (event,) = reviews(collection)
+    assert (event.rating, event.verdict, event.response) == (Rating.AGAIN, "incorrect", "")
+
+
+async def test_choice_marks_every_option(build: Build, collection: Collection) -> None:
+    app = build(start_session=True, tag="choice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = review_screen(app)
+        card = screen.card
+        assert card is not None
+        q = card.question
+        wrong = next(p for p, i in enumerate(screen.shown) if not q.choices[i].correct)  # type: ignore[attr-defined]
+        await pilot.press("enter")  # nothing chosen yet: a warning, no grading
+        assert screen.stage is Stage.CHOOSE
+        await pilot.press(str(wrong + 1), str(wrong + 1), str(wrong + 1), "enter")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "✗ Wrong" in text and "(missed)" in text
+        assert text.count("✓") == 2
+        await pilot.press("1")
+        await pilot.pause()
+    (event,) = reviews(collection)
+    assert event.verdict == "incorrect" and event.response == str(wrong + 1)
+
+
+async def test_order_shows_which_positions_were_right(build: Build, collection: Collection) -> None:
+    app = build(start_session=True, tag="order")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "shift+down", "k", "enter")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Right order: framing and windowing → STFT power spectrum" in text
+        assert "belongs at" in text
+        await pilot.press("3")
+        await pilot.pause()
+    (event,) = reviews(collection)
+    assert event.card_id == "audio/mfcc:pipeline" and event.rating == Rating.GOOD
+
+
+async def test_cloze_shows_the_hint_then_the_deletion(build: Build) -> None:
+    app = build(start_session=True, tag="cloze")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "CTC decoding first [merge or drop?], then removes blanks." in text
+        await pilot.press("space")
+        await pilot.pause()
+        answer = review_screen(app).query_one("#answer", Markdown)
+        assert "**merges repeated labels**" in answer.source
+        assert "CTC decoding first merges repeated labels, then removes blanks." in screen_text(app)
+
+
+async def test_basic_hint_and_math(build: Build) -> None:
+    app = build(start_session=True, tag="basic")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        prompt = review_screen(app).query_one("#prompt", Markdown)
+        assert "`L' = L \\cup \\{blank\\}`" in prompt.source
+        assert "Think of" not in screen_text(app)
+        await pilot.press("h")
+        await pilot.pause()
+        assert 'Hint: Think of "hello".' in screen_text(app)
+
+
+async def test_cram_logs_cram_events(build: Build, collection: Collection) -> None:
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "down", "c")  # cram MFCC
+        await pilot.pause()
+        assert review_screen(app).session.cram
+        await solve(pilot)
+        await pilot.press("3")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert "Cram session done" in screen_text(app)
+    (event,) = reviews(collection)
+    assert event.kind == EventKind.CRAM
+
+
+async def test_review_named_decks_and_unknown_ones(build: Build) -> None:
+    app = build(start_session=True, decks=["speech/whisper"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        card = review_screen(app).card
+        assert card is not None and card.deck_id == "speech/whisper"
+    app = build(start_session=True, decks=["nope"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert any("No deck or folder 'nope'" in n.message for n in app._notifications)
+
+
+async def test_escape_goes_home_with_fresh_counts(build: Build) -> None:
+    app = build(start_session=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await solve(pilot)
+        await pilot.press("4", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        text = screen_text(app)
+        assert "1 reviewed in 5s" in text and "6 new" in text and "streak 1 day" in text
+
+
+# ---------------------------------------------------------------- undo, bury, suspend, edit
+
+
+async def test_undo_goes_back_to_the_undone_card_repeatedly(
+    build: Build, collection: Collection
+) -> None:
+    app = build(start_session=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = review_screen(app)
+        first = screen.card
+        await solve(pilot)
+        await pilot.press("3")
+        await pilot.pause()
+        second = screen.card
+        await solve(pilot)
+        await pilot.press("4")
+        await pilot.pause()
+        assert len(reviews(collection)) == 2
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.card == second and screen.stage is Stage.REVEAL
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.card == first and screen.stage is Stage.ORDER
+        assert screen.session.tally.answered == 0
+        await pilot.press("u")  # nothing left to undo
+        await pilot.pause()
+        assert screen.card == first
+    assert reviews(collection) == []
+    undo_events = [e for e in collection.store.events() if e.kind == EventKind.UNDO]
+    assert len(undo_events) == 2
+    assert collection.store.states()["audio/mfcc:pipeline"].state == CardPhase.NEW
+
+
+async def test_ctrl_z_undoes_while_typing(build: Build, collection: Collection) -> None:
+    app = build(start_session=True, tag="numeric")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await solve(pilot)
+        await pilot.press("4")
+        await pilot.pause()
+        app2_screen = app.screen
+        assert isinstance(app2_screen, SummaryScreen)
+        await pilot.press("u")  # undo from the summary: back to the card
+        await pilot.pause()
+        screen = review_screen(app)
+        assert app.screen is screen and screen.stage is Stage.TYPE
+        await type_text(pilot, "12")
+        await pilot.press("ctrl+z")  # nothing to undo any more; the input keeps its text
+        await pilot.pause()
+        assert review_screen(app).query_one(Input).value == "12"
+    assert reviews(collection) == []
+
+
+async def test_bury_and_suspend_then_undo(build: Build, collection: Collection) -> None:
+    app = build(start_session=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = review_screen(app)
+        first = screen.card
+        assert first is not None
+        await pilot.press("b")
+        await pilot.pause()
+        second = screen.card
+        assert second is not None and second != first
+        await pilot.press("s")
+        await pilot.pause()
+        assert screen.card not in (first, second)
+        states = collection.store.states()
+        buried_until = states[first.id].buried_until
+        assert buried_until is not None and buried_until > to_ms(now())
+        assert states[second.id].suspended
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.card == second
+        assert not collection.store.states()[second.id].suspended
+    kinds = sorted(e.kind for e in collection.store.events())
+    assert kinds == sorted([EventKind.BURY, EventKind.SUSPEND, EventKind.UNDO])
+
+
+async def test_edit_opens_the_editor_at_the_question_and_shows_the_edit(
+    build: Build, collection: Collection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    called = tmp_path / "editor-args"
+    script = tmp_path / "fake-editor"
+    script.write_text(
+        textwrap.dedent(f"""\
+        #!{sys.executable}
+        import pathlib, sys
+        pathlib.Path({str(called)!r}).write_text(" ".join(sys.argv[1:]))
+        path = pathlib.Path(sys.argv[2])
+        path.write_text(path.read_text().replace(
+            "What does the blank symbol", "EDITED, what does the blank symbol"))
+        """)
+    )
+    script.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(script))
+    app = build(start_session=True, tag="basic")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("space")  # edit works after revealing too
+        await pilot.pause()
+        await pilot.press("e")
+        screen = review_screen(app)
+        await until(pilot, lambda: screen.stage is Stage.REVEAL)
+        prompt = screen.query_one("#prompt", Markdown)
+        assert "EDITED, what does the blank symbol" in prompt.source
+        assert "EDITED" in screen_text(app)
+        await solve(pilot)
+        await pilot.press("3")
+        await pilot.pause()
+    deck = collection.tree.decks["speech/ctc"]
+    line = deck.lines["blank-role"]
+    assert called.read_text() == f"+{line} {deck.path}"
+    assert "EDITED" in deck.deck.questions[0].prompt  # type: ignore[union-attr]
+    (event,) = reviews(collection)
+    assert event.card_id == "speech/ctc:blank-role"
+
+
+async def test_an_edit_that_breaks_the_deck_keeps_the_old_one(
+    build: Build, collection: Collection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = tmp_path / "breaking-editor"
+    script.write_text(
+        f"#!{sys.executable}\nimport pathlib, sys\n"
+        "p = pathlib.Path(sys.argv[2])\n"
+        "p.write_text(p.read_text().replace('prompt:', 'promt:', 1))\n"
+    )
+    script.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(script))
+    app = build(start_session=True, tag="basic")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await until(
+            pilot, lambda: any("unknown key 'promt'" in n.message for n in app._notifications)
+        )
+        assert review_screen(app).card is not None
+        assert "speech/ctc" in collection.tree.decks
+
+
+async def test_a_missing_editor_is_reported(build: Build, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EDITOR", "/nonexistent/editor")
+    app = build(start_session=True, tag="basic")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert any("not found" in n.message for n in app._notifications)
+
+
+async def test_no_color_is_respected(build: Build, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = build(start_session=True)
+    assert app.no_color
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await solve(pilot)
+        assert "1 Again" in screen_text(app)
+
+
+async def test_review_with_nothing_due_shows_when_the_next_card_is(
+    build: Build, collection: Collection
+) -> None:
+    session = collection.session()
+    for card in collection.tree.cards():
+        session.answer(card.id, Rating.EASY, to_ms(now()))
+    app = build(start_session=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        text = screen_text(app)
+        assert "Nothing due now" in text and "Cards done          0" in text
+        assert "Next card due" in text and "(in " in text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_e_on_home_opens_a_broken_deck_at_its_problem_and_reloads(
+    write_deck: Callable[[str, str], Path],
+    deck_tree: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    broken = write_deck(
+        "speech/broken",
+        "title: Broken\nquestions:\n  - id: q\n    type: basic\n    prompt: p\n"
+        "    answer: a\n    colour: red\n",
+    )
+    called = tmp_path / "editor-args"
+    script = tmp_path / "fixing-editor"
+    script.write_text(
+        f"#!{sys.executable}\nimport pathlib, sys\n"
+        f"pathlib.Path({str(called)!r}).write_text(' '.join(sys.argv[1:]))\n"
+        "p = pathlib.Path(sys.argv[2])\n"
+        "p.write_text(p.read_text().replace('    colour: red\\n', ''))\n"
+    )
+    script.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(script))
+    app = make_app(timer=FakeTimer())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: "with errors skipped" in screen_text(app))
+        await pilot.press("down", "down", "down", "down")  # root, audio, MFCC, speech, broken
+        await pilot.press("enter")
+        await pilot.pause()
+        assert any("has errors" in n.message for n in app._notifications)
+        await pilot.press("e")
+        await until(pilot, lambda: "with errors skipped" not in screen_text(app))
+        assert app.collection is not None and "speech/broken" in app.collection.tree.decks
+        assert "Broken" in screen_text(app)
+    assert called.read_text() == f"+7 {broken}"
+
+
+async def test_f1_opens_help_in_every_stage_and_the_bar_shows_it_while_typing(
+    build: Build,
+) -> None:
+    app = build(start_session=True, tag="typed")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "f1 Help" in screen_text(app).splitlines()[-1]
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.press("enter")  # give up: the answer is shown, letters are keys again
+        await pilot.pause()
+        assert "? Help" in screen_text(app).splitlines()[-1]
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_a_click_on_a_rating_records_it(build: Build, collection: Collection) -> None:
+    app = build(start_session=True, tag="basic")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("space")
+        await pilot.pause()
+        await pilot.click(".rating-hard")
+        await pilot.pause()
+    (event,) = reviews(collection)
+    assert event.rating == Rating.HARD

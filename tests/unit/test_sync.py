@@ -1,0 +1,329 @@
+"""`quizzer sync DIR`: devices that diverge, then sync in any order, end with the same log and
+the same card states."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from quizzer.cli import main
+from quizzer.collection import Collection, open_collection
+from quizzer.replay import DeckSettings, replay
+from quizzer.state import CARD_COLUMNS, Event, EventKind, Rating
+from quizzer.store.db import DB_NAME
+from quizzer.sync import event_line, parse_line, replay_rows, sync
+
+T0 = 1_772_438_400_000  # 2026-03-02T08:00Z
+MINUTE, DAY = 60_000, 86_400_000
+LOG_COLUMNS = (
+    "uid, device, at, card_id, kind, rating, graded, response, verdict, duration_ms, "
+    "target, until, state_before, ivl_before, r_before, before, after"
+)
+
+
+def deck(n: int) -> str:
+    rows = [f"  - {{id: q{i}, type: basic, prompt: P{i}, answer: A{i}}}" for i in range(n)]
+    return "title: D\nquestions:\n" + "\n".join(rows) + "\n"
+
+
+@pytest.fixture
+def device(
+    write_deck: Callable[[str, str], Path], isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[[str], Collection]]:
+    """Open (or reopen) the collection of a named device: its own data directory, shared decks."""
+    write_deck("d/deck", deck(6))
+    opened: list[Collection] = []
+
+    def open_device(name: str) -> Collection:
+        monkeypatch.setenv("QUIZZER_HOME", str(isolated / name))
+        col = open_collection()
+        opened.append(col)
+        return col
+
+    yield open_device
+    for col in opened:
+        col.close()
+
+
+def card(i: int) -> str:
+    return f"d/deck:q{i}"
+
+
+def diverge(a: Collection, b: Collection) -> None:
+    """Two devices study overlapping cards at interleaved times, with an undo, a bury and a
+    suspension, over a few days."""
+    sa, sb = a.session(), b.session()
+    for i in range(4):
+        sa.answer(card(i), Rating.GOOD, T0 + i * MINUTE)
+    for i in range(2, 6):
+        sb.answer(card(i), Rating.HARD if i % 2 else Rating.GOOD, T0 + i * MINUTE + 30_000)
+    sa.answer(card(1), Rating.AGAIN, T0 + 10 * MINUTE)
+    sb.answer(card(1), Rating.GOOD, T0 + 10 * MINUTE + 30_000)  # between A's answer and its undo
+    sa.undo(T0 + 11 * MINUTE)
+    sa.answer(card(1), Rating.EASY, T0 + 12 * MINUTE)
+    sb.bury(card(4), T0 + 13 * MINUTE)
+    sb.suspend(card(5), T0 + 14 * MINUTE)
+    sb.answer(card(0), Rating.AGAIN, T0 + 2 * DAY)
+    sa.answer(card(0), Rating.GOOD, T0 + 3 * DAY)
+    sa.answer(card(2), Rating.GOOD, T0 + 3 * DAY + MINUTE)
+    sb.answer(card(2), Rating.EASY, T0 + 4 * DAY)
+
+
+def log_rows(col: Collection) -> list[tuple[object, ...]]:
+    return col.store.db.execute(f"SELECT {LOG_COLUMNS} FROM log ORDER BY uid").fetchall()
+
+
+def card_rows(col: Collection) -> list[tuple[object, ...]]:
+    return col.store.db.execute(
+        f"SELECT {', '.join(CARD_COLUMNS)} FROM cards ORDER BY card_id"
+    ).fetchall()
+
+
+def run(col: Collection, folder: Path, now: int = T0 + 5 * DAY):
+    return sync(col.store, col.settings, folder, now)
+
+
+def copy_device(isolated: Path, source: str, target: str) -> None:
+    shutil.copytree(isolated / source, isolated / target)
+
+
+def test_two_devices_converge_whichever_syncs_first(device, isolated: Path) -> None:
+    a, b = device("a"), device("b")
+    assert a.store.device != b.store.device
+    diverge(a, b)
+    a.close()
+    b.close()
+    copy_device(isolated, "a", "a2")
+    copy_device(isolated, "b", "b2")
+    a, b, a2, b2 = device("a"), device("b"), device("a2"), device("b2")
+    first, second = isolated / "shared1", isolated / "shared2"
+    first.mkdir()
+    second.mkdir()
+
+    report = run(a, first)
+    assert (report.sent, report.received) == (9, 0)
+    report = run(b, first)
+    assert (report.sent, report.received) == (9, 9)
+    assert report.replayed == 4  # cards 0-3; A's undo and its target came along
+    report = run(a, first)
+    assert (report.sent, report.received) == (0, 9)
+
+    run(b2, second)
+    run(a2, second)
+    run(b2, second)
+
+    expected_log, expected_cards = log_rows(a), card_rows(a)
+    assert len(expected_log) == 18
+    for col in (b, a2, b2):
+        assert log_rows(col) == expected_log
+        assert card_rows(col) == expected_cards
+
+    # what one device replaying every event in time order computes
+    events = a.store.events()
+    states, _ = replay(events, DeckSettings(a.settings))
+    assert {s.card_id: s for s in states.values()} == a.store.states()
+    assert a.store.state(card(5)).suspended
+    assert a.store.state(card(0)).last_review == T0 + 3 * DAY
+
+
+def test_second_sync_adds_nothing(device, isolated: Path) -> None:
+    a, b = device("a"), device("b")
+    diverge(a, b)
+    shared = isolated / "shared"
+    shared.mkdir()
+    for col in (a, b, a, b):
+        run(col, shared)
+    before = (log_rows(a), card_rows(a), (shared / f"{a.store.device}.jsonl").read_bytes())
+    for col in (a, b):
+        report = run(col, shared)
+        assert (report.sent, report.received, report.replayed, report.problems) == (0, 0, 0, [])
+    assert (log_rows(a), card_rows(a), (shared / f"{a.store.device}.jsonl").read_bytes()) == before
+    assert log_rows(b) == before[0]
+
+
+def test_each_device_writes_only_its_own_events(device, isolated: Path) -> None:
+    a, b = device("a"), device("b")
+    diverge(a, b)
+    shared = isolated / "shared"
+    shared.mkdir()
+    for col in (a, b, a, b):
+        run(col, shared)
+    for col in (a, b):
+        lines = (shared / f"{col.store.device}.jsonl").read_bytes().splitlines()
+        events = [parse_line(line) for line in lines]
+        assert {e.device for e in events} == {col.store.device}
+        assert len({e.uid for e in events}) == len(events)
+        own = col.store.count("SELECT count(*) FROM log WHERE device = ?", (col.store.device,))
+        assert len(events) == own
+
+
+def test_torn_last_line_is_reported_and_read_once_complete(device, isolated: Path) -> None:
+    a, b = device("a"), device("b")
+    shared = isolated / "shared"
+    shared.mkdir()
+    b.session().answer(card(0), Rating.GOOD, T0)
+    run(b, shared)
+    late = Event(
+        uid="f" * 32,
+        device=b.store.device,
+        at=T0 + DAY,
+        card_id=card(0),
+        kind=EventKind.REVIEW,
+        rating=Rating.GOOD,
+        graded="self",
+    )
+    line = event_line(late)
+    b_file = shared / f"{b.store.device}.jsonl"
+    with b_file.open("ab") as fh:
+        fh.write(line[:25])
+
+    report = run(a, shared)
+    assert report.received == 1
+    assert any("incomplete" in p and str(b_file) in p for p in report.problems)
+    assert a.store.count("SELECT count(*) FROM log WHERE uid = ?", (late.uid,)) == 0
+
+    report = run(a, shared)  # still torn: reported again, still not read
+    assert report.received == 0 and any("incomplete" in p for p in report.problems)
+
+    with b_file.open("ab") as fh:
+        fh.write(line[25:])
+    report = run(a, shared)
+    assert (report.received, report.problems) == (1, [])
+    assert a.store.state(card(0)).reps == 2
+    assert run(a, shared).received == 0
+
+
+def test_bad_lines_and_conflict_copies_are_skipped(device, isolated: Path) -> None:
+    a, b = device("a"), device("b")
+    shared = isolated / "shared"
+    shared.mkdir()
+    b.session().answer(card(0), Rating.GOOD, T0)
+    b.session().answer(card(1), Rating.GOOD, T0 + MINUTE)
+    run(b, shared)
+    b_file = shared / f"{b.store.device}.jsonl"
+    first, second = b_file.read_bytes().splitlines(keepends=True)
+    b_file.write_bytes(first + b'{"uid": "x", "kind": "review"}\n' + b"not json\n" + second)
+    conflict = shared / f"{b.store.device}.sync-conflict-20260302-080000-ABCDEFG.jsonl"
+    stray = Event(
+        uid="e" * 32,
+        device=b.store.device,
+        at=T0,
+        card_id=card(3),
+        kind=EventKind.REVIEW,
+        rating=Rating.EASY,
+    )
+    conflict.write_bytes(event_line(stray))
+    (shared / "notes.txt").write_text("hello")
+
+    report = run(a, shared)
+    assert report.received == 2
+    assert sum("not a valid event" in p for p in report.problems) == 2
+    assert any("conflict" in p for p in report.problems)
+    assert a.store.count("SELECT count(*) FROM log WHERE uid = ?", (stray.uid,)) == 0
+
+
+def test_a_crash_during_the_own_append_writes_nothing_twice(device, isolated: Path) -> None:
+    a, b = device("a"), device("b")
+    shared = isolated / "shared"
+    shared.mkdir()
+    session = a.session()
+    session.answer(card(0), Rating.GOOD, T0)
+    run(a, shared)
+    session.answer(card(1), Rating.GOOD, T0 + MINUTE)
+    session.answer(card(2), Rating.GOOD, T0 + 2 * MINUTE)
+    a_file = shared / f"{a.store.device}.jsonl"
+    events = {e.uid: e for e in a.store.events()}
+    pending = [e for e in events.values() if e.card_id != card(0)]
+    with a_file.open("ab") as fh:  # a crash: one line written, half of the next, no mark saved
+        fh.write(event_line(pending[0]) + event_line(pending[1])[:30])
+
+    report = run(a, shared)
+    assert report.sent == 1
+    assert any("changed since this device last wrote it" in p for p in report.problems)
+    lines = a_file.read_bytes().splitlines()
+    good = []
+    for line in lines:
+        with contextlib.suppress(ValueError):
+            good.append(parse_line(line).uid)
+    assert sorted(good) == sorted(events)
+
+    report = run(b, shared)
+    assert report.received == 3
+    assert sum("not a valid event" in p for p in report.problems) == 1
+    assert card_rows(b) == card_rows(a)
+
+
+def test_replay_rows_matches_what_the_live_session_wrote(device) -> None:
+    a = device("a")
+    session = a.session()
+    for i in range(3):
+        session.answer(card(i), Rating(1 + i), T0 + i * MINUTE)
+    session.answer(card(0), Rating.GOOD, T0 + 10 * MINUTE)
+    session.undo(T0 + 11 * MINUTE)
+    session.undo(T0 + 12 * MINUTE)
+    session.answer(card(2), Rating.AGAIN, T0 + DAY)
+    session.bury(card(1), T0 + DAY + MINUTE)
+    session.undo(T0 + DAY + 2 * MINUTE)
+    session.answer(card(1), Rating.GOOD, T0 + 2 * DAY)
+    states, derived = replay_rows(a.store.events(), DeckSettings(a.settings))
+    assert states == a.store.states()
+    rows = a.store.db.execute(
+        "SELECT uid, state_before, ivl_before, r_before, before, after FROM log"
+    ).fetchall()
+    for uid, state_before, ivl_before, r_before, before, after in rows:
+        d = derived[uid]
+        assert (d.state_before, d.ivl_before, d.r_before) == (state_before, ivl_before, r_before)
+        assert (d.before.to_json(), d.after.to_json()) == (before, after)
+
+
+def test_event_line_is_to_dict_as_json(device) -> None:
+    a = device("a")
+    a.session().answer(card(0), Rating.GOOD, T0, duration_ms=1234)
+    a.session().bury(card(1), T0 + 1)
+    a.session().undo(T0 + 2)
+    for event in a.store.events():
+        assert json.loads(event_line(event)) == event.to_dict()
+        assert parse_line(event_line(event)) == event
+
+
+def test_the_command(
+    device, isolated: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a = device("a")
+    a.session().answer(card(0), Rating.GOOD, T0)
+    a.close()
+    shared = isolated / "shared"
+    shared.mkdir()
+    monkeypatch.setenv("QUIZZER_HOME", str(isolated / "a"))
+    assert main(["sync", str(shared)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"synced with {shared}: sent 1 event;")
+    assert main(["sync", str(isolated / "missing")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"quizzer: error: {isolated / 'missing'}: no such folder"]
+    assert (isolated / "a" / DB_NAME).exists()
+    (isolated / "a-file").write_text("")
+    assert main(["sync", str(isolated / "a-file")]) == 2
+    assert capsys.readouterr().err.strip().endswith("a-file: not a folder")
+
+
+def test_undo_after_a_sync_undoes_this_devices_last_answer(device, isolated: Path) -> None:
+    a, b = device("a"), device("b")
+    shared = isolated / "shared"
+    shared.mkdir()
+    a.session().answer(card(0), Rating.GOOD, T0)
+    b.session().answer(card(1), Rating.GOOD, T0 + MINUTE)
+    run(b, shared)
+    run(a, shared)  # B's answer is now the newest row of A's log
+    undone = a.session().undo(T0 + 2 * MINUTE)
+    assert undone is not None and undone[0].card_id == card(0)
+    assert a.store.state(card(1)).reps == 1
+    run(a, shared)
+    assert run(b, shared).received == 2  # A's answer and its undo
+    assert card_rows(b) == card_rows(a)
+    assert log_rows(b) == log_rows(a)

@@ -149,8 +149,10 @@ def cmd_new(args: argparse.Namespace) -> int:
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
-    print(f"created {target}; edit it, check it with 'quizzer lint {target}', "
-          f"and review it with 'quizzer --decks {root} review {deck_id}'")
+    print(
+        f"created {target}; edit it, check it with 'quizzer lint {target}', "
+        f"and review it with 'quizzer --decks {root} review {deck_id}'"
+    )
     return EXIT_OK
 
 

@@ -88,9 +88,18 @@ class Answer:
     def from_event(cls, event: Event, derived: Derived) -> Answer:
         """From a replayed event."""
         before, after = derived.before, derived.after
-        return cls(event.card_id, event.at, int(event.rating or 0), event.duration_ms,
-                   before.state, before.due, before.last_review,
-                   after.state, after.due, after.difficulty)
+        return cls(
+            event.card_id,
+            event.at,
+            int(event.rating or 0),
+            event.duration_ms,
+            before.state,
+            before.due,
+            before.last_review,
+            after.state,
+            after.due,
+            after.difficulty,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +128,10 @@ class ExportResult:
 
     def summary(self) -> str:
         """One line for the terminal."""
-        line = (f"wrote {self.path}: {_plural(self.decks, 'deck')}, {_plural(self.notes, 'note')}, "
-                f"{_plural(self.cards, 'card')}")
+        line = (
+            f"wrote {self.path}: {_plural(self.decks, 'deck')}, {_plural(self.notes, 'note')}, "
+            f"{_plural(self.cards, 'card')}"
+        )
         if self.media:
             line += f", {_plural(self.media, 'image')}"
         if self.reviews is not None:
@@ -183,8 +194,12 @@ def anki_tag(text: str) -> str:
 
 def note_tags(loaded: LoadedDeck, question: QuestionBase) -> list[str]:
     """Domain, deck, the deck's tags and the question's own, Anki-safe and without repeats."""
-    raw = [loaded.domain.replace("/", "::"), loaded.id.replace("/", "::"),
-           *loaded.deck.tags, *question.tags]
+    raw = [
+        loaded.domain.replace("/", "::"),
+        loaded.id.replace("/", "::"),
+        *loaded.deck.tags,
+        *question.tags,
+    ]
     tags: list[str] = []
     seen: set[str] = set()
     for text in raw:
@@ -245,47 +260,86 @@ def _templates() -> dict[str, tuple[list[str], list[dict[str, str]]]]:
     prompt = _META + _prompt("Prompt")
     typed_back = prompt + _ANSWER_RULE + "{{type:Answer}}"
     return {
-        "basic": (["Front", "Back", "Add Reverse"], [
-            {"name": "Forward",
-             "qfmt": _META + _prompt("Front") + _HINT,
-             "afmt": "{{FrontSide}}" + _ANSWER_RULE
-             + '<div class="qz-answer">{{Back}}</div>' + _FOOTER},
-            {"name": "Reverse",
-             "qfmt": "{{#Add Reverse}}" + _META + _prompt("Back") + "{{/Add Reverse}}",
-             "afmt": "{{FrontSide}}" + _ANSWER_RULE
-             + '<div class="qz-answer">{{Front}}</div>' + _FOOTER},
-        ]),
-        "cloze": (["Text"], [
-            {"name": "Cloze",
-             "qfmt": _META + '<div class="qz-prompt">{{cloze:Text}}</div>' + _HINT,
-             "afmt": _META + '<div class="qz-prompt">{{cloze:Text}}</div>' + _FOOTER},
-        ]),
-        "choice": (["Prompt", "Options", "Answer"], [
-            {"name": "Choice",
-             "qfmt": prompt + "{{Options}}" + _HINT,
-             "afmt": prompt + _ANSWER_RULE + "{{Answer}}" + _FOOTER},
-        ]),
-        "typed": (["Prompt", "Answer", "Also Accepted"], [
-            {"name": "Typed",
-             "qfmt": prompt + _HINT + "{{type:Answer}}",
-             "afmt": typed_back
-             + '{{#Also Accepted}}<div class="qz-aliases">Also accepted: {{Also Accepted}}</div>'
-               "{{/Also Accepted}}" + _FOOTER},
-        ]),
-        "numeric": (["Prompt", "Answer", "Unit", "Tolerance"], [
-            {"name": "Numeric",
-             "qfmt": prompt + _HINT + "{{type:Answer}}"
-             + '{{#Unit}}<div class="qz-unit">Answer in {{Unit}}</div>{{/Unit}}',
-             "afmt": typed_back
-             + '<div class="qz-numeric">{{Answer}} {{Unit}}'
-               '{{#Tolerance}} <span class="qz-tolerance">{{Tolerance}}</span>{{/Tolerance}}'
-               "</div>" + _FOOTER},
-        ]),
-        "order": (["Prompt", "Items", "Order"], [
-            {"name": "Order",
-             "qfmt": prompt + "{{Items}}" + _HINT,
-             "afmt": prompt + "{{Items}}" + _ANSWER_RULE + "{{Order}}" + _FOOTER},
-        ]),
+        "basic": (
+            ["Front", "Back", "Add Reverse"],
+            [
+                {
+                    "name": "Forward",
+                    "qfmt": _META + _prompt("Front") + _HINT,
+                    "afmt": "{{FrontSide}}"
+                    + _ANSWER_RULE
+                    + '<div class="qz-answer">{{Back}}</div>'
+                    + _FOOTER,
+                },
+                {
+                    "name": "Reverse",
+                    "qfmt": "{{#Add Reverse}}" + _META + _prompt("Back") + "{{/Add Reverse}}",
+                    "afmt": "{{FrontSide}}"
+                    + _ANSWER_RULE
+                    + '<div class="qz-answer">{{Front}}</div>'
+                    + _FOOTER,
+                },
+            ],
+        ),
+        "cloze": (
+            ["Text"],
+            [
+                {
+                    "name": "Cloze",
+                    "qfmt": _META + '<div class="qz-prompt">{{cloze:Text}}</div>' + _HINT,
+                    "afmt": _META + '<div class="qz-prompt">{{cloze:Text}}</div>' + _FOOTER,
+                },
+            ],
+        ),
+        "choice": (
+            ["Prompt", "Options", "Answer"],
+            [
+                {
+                    "name": "Choice",
+                    "qfmt": prompt + "{{Options}}" + _HINT,
+                    "afmt": prompt + _ANSWER_RULE + "{{Answer}}" + _FOOTER,
+                },
+            ],
+        ),
+        "typed": (
+            ["Prompt", "Answer", "Also Accepted"],
+            [
+                {
+                    "name": "Typed",
+                    "qfmt": prompt + _HINT + "{{type:Answer}}",
+                    "afmt": typed_back
+                    + "{{#Also Accepted}}"
+                    + '<div class="qz-aliases">Also accepted: {{Also Accepted}}</div>'
+                    + "{{/Also Accepted}}"
+                    + _FOOTER,
+                },
+            ],
+        ),
+        "numeric": (
+            ["Prompt", "Answer", "Unit", "Tolerance"],
+            [
+                {
+                    "name": "Numeric",
+                    "qfmt": prompt
+                    + _HINT
+                    + "{{type:Answer}}"
+                    + '{{#Unit}}<div class="qz-unit">Answer in {{Unit}}</div>{{/Unit}}',
+                    "afmt": typed_back + '<div class="qz-numeric">{{Answer}} {{Unit}}'
+                    '{{#Tolerance}} <span class="qz-tolerance">{{Tolerance}}</span>{{/Tolerance}}'
+                    "</div>" + _FOOTER,
+                },
+            ],
+        ),
+        "order": (
+            ["Prompt", "Items", "Order"],
+            [
+                {
+                    "name": "Order",
+                    "qfmt": prompt + "{{Items}}" + _HINT,
+                    "afmt": prompt + "{{Items}}" + _ANSWER_RULE + "{{Order}}" + _FOOTER,
+                },
+            ],
+        ),
     }
 
 
@@ -326,8 +380,12 @@ def note_fields(question: QuestionBase, deck_id: str, r: Renderer) -> list[str]:
         head = _order_fields(q, deck_id, r)
     else:  # pragma: no cover - the models list every type
         raise ExportError(f"{deck_id}:{q.id}: cannot export a {q.kind} question")
-    tail = [r.html(q.hint, inline=True), r.html(q.explanation), r.html(q.source, inline=True),
-            html.escape(f"{deck_id}:{q.id}")]
+    tail = [
+        r.html(q.hint, inline=True),
+        r.html(q.explanation),
+        r.html(q.source, inline=True),
+        html.escape(f"{deck_id}:{q.id}"),
+    ]
     return [*head, *tail]
 
 
@@ -351,10 +409,14 @@ def _choice_fields(q: MultipleChoice, deck_id: str, r: Renderer) -> list[str]:
     for i in order:
         choice = q.choices[i]
         kind, mark = ("qz-right", "✓") if choice.correct else ("qz-wrong", "✗")
-        feedback = (f'<div class="qz-feedback">{r.html(choice.feedback, inline=True)}</div>'
-                    if choice.feedback else "")
-        marked.append(f'<li class="{kind}"><span class="qz-mark">{mark}</span>'
-                      f"{texts[i]}{feedback}</li>")
+        feedback = (
+            f'<div class="qz-feedback">{r.html(choice.feedback, inline=True)}</div>'
+            if choice.feedback
+            else ""
+        )
+        marked.append(
+            f'<li class="{kind}"><span class="qz-mark">{mark}</span>{texts[i]}{feedback}</li>'
+        )
     key = ", ".join(_letter(pos) for pos, i in enumerate(order) if q.choices[i].correct)
     return [
         r.html(q.prompt),
@@ -437,10 +499,15 @@ def export_anki(
             tags = note_tags(loaded, question)
             if progress and _any_leech(deck_id, question, progress):
                 tags.append("leech")
-            deck.add_note(genanki.Note(
-                model=models[question.kind], fields=note_fields(question, deck_id, renderer),
-                tags=tags, guid=guid, due=next(position),
-            ))
+            deck.add_note(
+                genanki.Note(
+                    model=models[question.kind],
+                    fields=note_fields(question, deck_id, renderer),
+                    tags=tags,
+                    guid=guid,
+                    due=next(position),
+                )
+            )
             notes += 1
         anki_decks[name.casefold()] = deck
     for name in sorted({d.name for d in anki_decks.values()}):
@@ -533,10 +600,30 @@ def progress_from(col: Collection) -> Progress:
     if any(row[4] is None or row[7] is None for row in rows):
         return _replayed(col)  # states missing from the log: compute them again
     answers = [
-        Answer(card_id, at, rating, duration, CardPhase(phase), due, last,
-               CardPhase(phase_after), due_after, difficulty)
-        for card_id, at, rating, duration, phase, due, last, phase_after, due_after, difficulty
-        in rows
+        Answer(
+            card_id,
+            at,
+            rating,
+            duration,
+            CardPhase(phase),
+            due,
+            last,
+            CardPhase(phase_after),
+            due_after,
+            difficulty,
+        )
+        for (
+            card_id,
+            at,
+            rating,
+            duration,
+            phase,
+            due,
+            last,
+            phase_after,
+            due_after,
+            difficulty,
+        ) in rows
     ]
     return Progress(col.store.states(), answers, col.settings, col.zone)
 
@@ -547,8 +634,11 @@ def _replayed(col: Collection) -> Progress:
     events = col.store.events()
     _, derived = replay(events, DeckSettings(col.settings))
     by_uid = {e.uid: e for e in events}
-    answers = [Answer.from_event(by_uid[uid], d) for uid, d in derived
-               if by_uid[uid].kind == EventKind.REVIEW]
+    answers = [
+        Answer.from_event(by_uid[uid], d)
+        for uid, d in derived
+        if by_uid[uid].kind == EventKind.REVIEW
+    ]
     return Progress(col.store.states(), answers, col.settings, col.zone)
 
 
@@ -575,10 +665,8 @@ def _write_progress(
     created = day_start(_ANKI_EPOCH, zone, rollover)
     offset = created.astimezone(zone).utcoffset() or timedelta(0)
     conf = json.loads(conn.execute("SELECT conf FROM col").fetchone()[0])
-    conf.update(schedVer=2, rollover=rollover,
-                creationOffset=int(-offset.total_seconds() // 60))
-    conn.execute("UPDATE col SET crt = ?, conf = ?",
-                 (int(created.timestamp()), json.dumps(conf)))
+    conf.update(schedVer=2, rollover=rollover, creationOffset=int(-offset.total_seconds() // 60))
+    conn.execute("UPDATE col SET crt = ?, conf = ?", (int(created.timestamp()), json.dumps(conf)))
 
     anki_ids: dict[str, int] = {}
     for card_id, guid, ordinal in conn.execute(
@@ -640,8 +728,11 @@ def _card_row(
         ivl, left = max(1, round(_interval_days(state))), 0
     else:
         scheduling = settings.for_deck(state.card_id.rpartition(":")[0])
-        steps = (scheduling.learning_steps if state.state == CardPhase.LEARNING
-                 else scheduling.relearning_steps)
+        steps = (
+            scheduling.learning_steps
+            if state.state == CardPhase.LEARNING
+            else scheduling.relearning_steps
+        )
         left = max(1, len(steps) - (state.step or 0))
         ivl = 0 if state.state == CardPhase.LEARNING else max(1, round(state.stability or 1))
         if due_ms < today_ends.timestamp() * 1000:
@@ -653,12 +744,25 @@ def _card_row(
     data: dict[str, Any] = {}
     if state.stability is not None and state.difficulty is not None:
         scheduling = settings.for_deck(state.card_id.rpartition(":")[0])
-        data = {"s": round(state.stability, 4), "d": round(state.difficulty, 4),
-                "dr": scheduling.desired_retention, "decay": settings.parameters[20]}
+        data = {
+            "s": round(state.stability, 4),
+            "d": round(state.difficulty, 4),
+            "dr": scheduling.desired_retention,
+            "decay": settings.parameters[20],
+        }
         if state.last_review is not None:
             data["lrt"] = state.last_review // 1000
-    return (ctype, queue, due, ivl, 2500, state.reps, state.lapses, left,
-            json.dumps(data, separators=(",", ":")) if data else "")
+    return (
+        ctype,
+        queue,
+        due,
+        ivl,
+        2500,
+        state.reps,
+        state.lapses,
+        left,
+        json.dumps(data, separators=(",", ":")) if data else "",
+    )
 
 
 def _interval_days(state: CardState) -> float:
@@ -676,8 +780,12 @@ def _revlog_interval(phase: CardPhase, due: int | None, since_ms: int | None) ->
     return -max(1, round((due - since_ms) / 1000))
 
 
-_REVLOG_KIND = {CardPhase.NEW: 0, CardPhase.LEARNING: 0, CardPhase.REVIEW: 1,
-                CardPhase.RELEARNING: 2}
+_REVLOG_KIND = {
+    CardPhase.NEW: 0,
+    CardPhase.LEARNING: 0,
+    CardPhase.REVIEW: 1,
+    CardPhase.RELEARNING: 2,
+}
 """Anki's revlog type (learn, review, relearn) by the phase the card was in when answered."""
 
 
@@ -706,8 +814,11 @@ def run_export(args: argparse.Namespace, col: Collection | None) -> int:
     tree = col.tree if col is not None else load_decks()
     if col is None and tree.problems:
         n = len(tree.failed)
-        print(f"quizzer: warning: {_plural(n, 'deck')} with errors skipped "
-              f"(first: {tree.problems[0]}); run 'quizzer lint' for all", file=sys.stderr)
+        print(
+            f"quizzer: warning: {_plural(n, 'deck')} with errors skipped "
+            f"(first: {tree.problems[0]}); run 'quizzer lint' for all",
+            file=sys.stderr,
+        )
     output = Path(args.output or DEFAULT_OUTPUT).expanduser()
     if output.is_dir():
         output = output / DEFAULT_OUTPUT
@@ -715,11 +826,13 @@ def run_export(args: argparse.Namespace, col: Collection | None) -> int:
         output = output.with_suffix(".apkg")
     try:
         result = export_anki(
-            tree, output, now_ms=to_ms(now()), deck_ids=args.export_decks or (),
+            tree,
+            output,
+            now_ms=to_ms(now()),
+            deck_ids=args.export_decks or (),
             progress=progress_from(col) if args.with_progress and col is not None else None,
         )
     except (ExportError, MediaError) as exc:
         raise CommandError(str(exc)) from None
     print(result.summary())
     return 0
-

@@ -166,15 +166,21 @@ def test_counts_per_deck_match_quizzer_decks_json(
     assert_counts_match(col, load_decks(two_decks))
 
 
-def test_deck_names_follow_folders_and_titles(two_decks: Path, tmp_path: Path,
-                                              anki: Callable[[], Any]) -> None:
+def test_deck_names_follow_folders_and_titles(
+    two_decks: Path, tmp_path: Path, anki: Callable[[], Any]
+) -> None:
     out = tmp_path / "out.apkg"
     export(two_decks, out)
     col = anki()
     import_apkg(col, out)
     names = {d.name for d in col.decks.all_names_and_ids()}
-    assert {"Quizzer", "Quizzer::Demo", "Quizzer::Demo::Sample",
-            "Quizzer::Speaker Verification", "Quizzer::Speaker Verification::Odd Features"} <= names
+    assert {
+        "Quizzer",
+        "Quizzer::Demo",
+        "Quizzer::Demo::Sample",
+        "Quizzer::Speaker Verification",
+        "Quizzer::Speaker Verification::Odd Features",
+    } <= names
     # Anki gives decks its own ids on import; the package's are fixed, so two exports agree
     assert package_decks(out)["Quizzer::Demo::Sample"] == anki_deck_id("demo/sample")
     export(two_decks, tmp_path / "again.apkg", when=LATER)
@@ -186,8 +192,9 @@ def test_deck_names_follow_folders_and_titles(two_decks: Path, tmp_path: Path,
     assert all((1 << 30) <= anki_deck_id(k) < (1 << 31) for k in ("asr/ctc", "x", "AI Speech"))
 
 
-def test_note_types_are_ours_with_fixed_ids(two_decks: Path, tmp_path: Path,
-                                            anki: Callable[[], Any]) -> None:
+def test_note_types_are_ours_with_fixed_ids(
+    two_decks: Path, tmp_path: Path, anki: Callable[[], Any]
+) -> None:
     out = tmp_path / "out.apkg"
     export(two_decks, out)
     col = anki()
@@ -222,8 +229,9 @@ def test_cloze_gives_one_card_per_deletion_and_keeps_hints(
     assert "[...]" in cards[0].question() and "CTC" in cards[0].answer()
 
 
-def test_basic_reverse_makes_a_second_card(sample_tree: Path, tmp_path: Path,
-                                           anki: Callable[[], Any]) -> None:
+def test_basic_reverse_makes_a_second_card(
+    sample_tree: Path, tmp_path: Path, anki: Callable[[], Any]
+) -> None:
     out = tmp_path / "out.apkg"
     export(sample_tree.parent.parent, out)
     col = anki()
@@ -233,8 +241,9 @@ def test_basic_reverse_makes_a_second_card(sample_tree: Path, tmp_path: Path,
     assert "Paris" in cards[1].question() and "capital of France" in cards[1].answer()
 
 
-def test_choice_numeric_and_order_in_their_anki_form(sample_tree: Path, tmp_path: Path,
-                                                     anki: Callable[[], Any]) -> None:
+def test_choice_numeric_and_order_in_their_anki_form(
+    sample_tree: Path, tmp_path: Path, anki: Callable[[], Any]
+) -> None:
     out = tmp_path / "out.apkg"
     export(sample_tree.parent.parent, out)
     col = anki()
@@ -267,8 +276,9 @@ def test_raw_html_arrives_escaped(two_decks: Path, tmp_path: Path, anki: Callabl
     assert "&amp;" in note["Back"]
 
 
-def test_math_becomes_mathjax_and_survives_markdown(two_decks: Path, tmp_path: Path,
-                                                    anki: Callable[[], Any]) -> None:
+def test_math_becomes_mathjax_and_survives_markdown(
+    two_decks: Path, tmp_path: Path, anki: Callable[[], Any]
+) -> None:
     out = tmp_path / "out.apkg"
     export(two_decks, out)
     col = anki()
@@ -301,8 +311,13 @@ def test_tags_are_anki_safe(two_decks: Path, tmp_path: Path, anki: Callable[[], 
     col = anki()
     import_apkg(col, out)
     tags = note_for(col, "speaker-verification/features", "math").tags
-    assert set(tags) == {"speaker-verification", "speaker-verification::features",
-                         "speech_recognition", "asr::decoding", "math"}
+    assert set(tags) == {
+        "speaker-verification",
+        "speaker-verification::features",
+        "speech_recognition",
+        "asr::decoding",
+        "math",
+    }
     assert all(" " not in tag for tag in tags)
     assert anki_tag(" a  b ") == "a_b" and anki_tag("::x:::y::") == "x::y"
 
@@ -310,8 +325,9 @@ def test_tags_are_anki_safe(two_decks: Path, tmp_path: Path, anki: Callable[[], 
 # ---------------------------------------------------------------- re-import
 
 
-def test_reimport_after_edit_updates_in_place(sample_tree: Path, tmp_path: Path,
-                                              anki: Callable[[], Any]) -> None:
+def test_reimport_after_edit_updates_in_place(
+    sample_tree: Path, tmp_path: Path, anki: Callable[[], Any]
+) -> None:
     decks = sample_tree.parent.parent
     col = anki()
     first = tmp_path / "first.apkg"
@@ -320,8 +336,9 @@ def test_reimport_after_edit_updates_in_place(sample_tree: Path, tmp_path: Path,
     card_ids_before = sorted(col.find_cards(""))
 
     sample_tree.write_text(
-        sample_tree.read_text().replace("What is the capital of France?",
-                                        "Which city is the capital of France?"),
+        sample_tree.read_text().replace(
+            "What is the capital of France?", "Which city is the capital of France?"
+        ),
         encoding="utf-8",
     )
     second = tmp_path / "second.apkg"
@@ -345,9 +362,12 @@ def test_new_question_and_deletion_are_added_on_reimport(
     col = anki()
     export(decks, tmp_path / "a.apkg", when=NOW)
     import_apkg(col, tmp_path / "a.apkg")
-    text = sample_tree.read_text().replace(
-        "drops {{c3::blanks::symbol}}.", "drops {{c3::blanks::symbol}} per {{c4::frame}}."
-    ) + "  - {id: extra, type: basic, prompt: New?, answer: Yes indeed}\n"
+    text = (
+        sample_tree.read_text().replace(
+            "drops {{c3::blanks::symbol}}.", "drops {{c3::blanks::symbol}} per {{c4::frame}}."
+        )
+        + "  - {id: extra, type: basic, prompt: New?, answer: Yes indeed}\n"
+    )
     sample_tree.write_text(text, encoding="utf-8")
     export(decks, tmp_path / "b.apkg", when=LATER)
     log = import_apkg(col, tmp_path / "b.apkg")
@@ -385,18 +405,22 @@ PNG = bytes.fromhex(
 )
 
 
-def test_images_are_packed_as_media(write_deck: Callable[[str, str], Path], decks_dir: Path,
-                                    tmp_path: Path, anki: Callable[[], Any]) -> None:
+def test_images_are_packed_as_media(
+    write_deck: Callable[[str, str], Path], decks_dir: Path, tmp_path: Path, anki: Callable[[], Any]
+) -> None:
     (decks_dir / "asr" / "img").mkdir(parents=True)
     (decks_dir / "asr" / "img" / "ctc lattice.png").write_bytes(PNG)
-    write_deck("asr/ctc", """\
+    write_deck(
+        "asr/ctc",
+        """\
         title: CTC
         questions:
           - id: lattice
             type: basic
             prompt: 'What does this show? ![the CTC lattice](img/ctc%20lattice.png)'
             answer: The alignment lattice.
-    """)
+    """,
+    )
     out = tmp_path / "out.apkg"
     result = export(decks_dir, out)
     assert result.media == 1
@@ -410,18 +434,24 @@ def test_images_are_packed_as_media(write_deck: Callable[[str, str], Path], deck
 
 
 def test_image_outside_the_decks_folder_is_refused(
-    write_deck: Callable[[str, str], Path], decks_dir: Path, tmp_path: Path,
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    write_deck: Callable[[str, str], Path],
+    decks_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     (tmp_path / "secret.png").write_bytes(PNG)
-    deck_file = write_deck("asr/ctc", """\
+    deck_file = write_deck(
+        "asr/ctc",
+        """\
         title: CTC
         questions:
           - id: sneaky
             type: basic
             prompt: Look ![x](../../secret.png)
             answer: No.
-    """)
+    """,
+    )
     with pytest.raises(MediaError) as caught:
         export(decks_dir, tmp_path / "out.apkg")
     assert str(deck_file) in str(caught.value) and "../../secret.png" in str(caught.value)
@@ -435,9 +465,12 @@ def test_image_outside_the_decks_folder_is_refused(
 # ---------------------------------------------------------------- command line
 
 
-def test_cli_defaults_and_summary_line(two_decks: Path, tmp_path: Path,
-                                       monkeypatch: pytest.MonkeyPatch,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_defaults_and_summary_line(
+    two_decks: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert main(["export", "anki"]) == 0
     out = capsys.readouterr().out
@@ -468,11 +501,17 @@ def _ms(text: str) -> int:
     return to_ms(parse_instant(text))
 
 
-@pytest.mark.parametrize(("zone", "rollover"),
-                         [("UTC", 4), ("Asia/Tokyo", 0), ("America/Los_Angeles", 7)])
+@pytest.mark.parametrize(
+    ("zone", "rollover"), [("UTC", 4), ("Asia/Tokyo", 0), ("America/Los_Angeles", 7)]
+)
 def test_with_progress_anki_shows_history_and_due_dates(
-    sample_tree: Path, tmp_path: Path, anki: Callable[[], Any], zone: str, rollover: int,
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    sample_tree: Path,
+    tmp_path: Path,
+    anki: Callable[[], Any],
+    zone: str,
+    rollover: int,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("TZ", zone)  # quizzer's study day and Anki's both follow TZ
     time.sleep(1.1)  # chrono, inside Anki, looks at TZ again only after a second
@@ -553,8 +592,9 @@ def test_with_progress_anki_shows_history_and_due_dates(
     assert (untouched.type, untouched.queue, untouched.reps) == (0, 0, 0)
 
 
-def test_without_progress_cards_arrive_new(sample_tree: Path, tmp_path: Path,
-                                           anki: Callable[[], Any]) -> None:
+def test_without_progress_cards_arrive_new(
+    sample_tree: Path, tmp_path: Path, anki: Callable[[], Any]
+) -> None:
     col = open_collection()
     col.session().answer("demo/sample:basic-q", Rating.GOOD, _ms("2026-03-01T10:00:00Z"))
     col.close()
@@ -608,8 +648,9 @@ def test_progress_object_skips_cram_and_undone(sample_tree: Path) -> None:
 # ---------------------------------------------------------------- the bundled decks
 
 
-def test_bundled_decks_import_cleanly(tmp_path: Path, anki: Callable[[], Any],
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bundled_decks_import_cleanly(
+    tmp_path: Path, anki: Callable[[], Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("QUIZZER_DECKS", str(paths.bundled_decks()))
     tree = load_decks()
     if not tree.decks:
@@ -623,6 +664,8 @@ def test_bundled_decks_import_cleanly(tmp_path: Path, anki: Callable[[], Any],
     kinds = {q.kind for d in tree.decks.values() for q in d.deck.questions}
     used = {col.get_note(nid).note_type()["name"] for nid in col.find_notes("")}
     assert used == {f"Quizzer {kind.capitalize()}" for kind in kinds}
-    assert all(name.startswith("AI Speech") for name in
-               (d.name for d in col.decks.all_names_and_ids()) if name != "Default")
-
+    assert all(
+        name.startswith("AI Speech")
+        for name in (d.name for d in col.decks.all_names_and_ids())
+        if name != "Default"
+    )

@@ -9,15 +9,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
 
-from quizzer.clock import from_ms, study_day
+from quizzer.clock import day_start, from_ms, study_day, to_ms
 from quizzer.decks.cards import Card
 from quizzer.queue import Counts, plan
 from quizzer.scheduling import describe_interval
 from quizzer.session import Session
-from quizzer.store.db import Store
 
-_NOT_UNDONE = "uid NOT IN (SELECT target FROM log WHERE kind = 'undo')"
-_QUARTER_MS = 15 * 60_000
+_NOT_UNDONE = "uid NOT IN (SELECT target FROM log WHERE target IS NOT NULL)"
 
 
 def node_ids(deck_id: str) -> list[str]:
@@ -65,33 +63,48 @@ def today_totals(session: Session, now_ms: int) -> TodayTotals:
     return TodayTotals(int(count), int(time_ms))
 
 
-def study_days(store: Store, zone: tzinfo, day_starts_at: int) -> set[date]:
-    """Every study day with at least one review (undone reviews excluded).
+def current_streak(session: Session, now_ms: int) -> int:
+    """Consecutive study days with at least one answer (undone ones excluded), ending today, or
+    yesterday when nothing was studied yet today.
 
-    Reviews are grouped in quarter hours first: every time zone offset is a multiple of 15
-    minutes, so a quarter hour never straddles a day boundary, and a long log stays cheap."""
-    rows = store.db.execute(
-        f"SELECT DISTINCT at / {_QUARTER_MS} FROM log "
-        f"WHERE kind IN ('review', 'cram') AND {_NOT_UNDONE}"
-    )
-    return {study_day(from_ms(q * _QUARTER_MS), zone, day_starts_at) for (q,) in rows}
+    Walks back one study day at a time with a range query on the log's time index, so it costs a
+    query per day of streak, however long the log."""
+    zone, starts_at = session.zone, session.settings.day_starts_at
+    db = session.store.db
 
+    def studied(day: date) -> bool:
+        start, end = day_start(day, zone, starts_at), day_start(day + timedelta(1), zone, starts_at)
+        row = db.execute(
+            "SELECT 1 FROM log WHERE at >= ? AND at < ? AND kind IN ('review', 'cram') "
+            f"AND {_NOT_UNDONE} LIMIT 1",
+            (to_ms(start), to_ms(end)),
+        ).fetchone()
+        return row is not None
 
-def streak(days: set[date], today: date) -> int:
-    """Consecutive study days ending today, or yesterday when nothing was studied yet today."""
-    day = today if today in days else today - timedelta(days=1)
+    day = study_day(from_ms(now_ms), zone, starts_at)
+    if not studied(day):
+        day -= timedelta(days=1)
     count = 0
-    while day in days:
+    while studied(day):
         count += 1
         day -= timedelta(days=1)
     return count
 
 
-def current_streak(session: Session, now_ms: int) -> int:
-    """The streak of the session's collection at `now_ms`."""
-    settings = session.settings
-    days = study_days(session.store, session.zone, settings.day_starts_at)
-    return streak(days, study_day(from_ms(now_ms), session.zone, settings.day_starts_at))
+@dataclass(frozen=True, slots=True)
+class HomeFigures:
+    """Everything home shows about the collection, computed together off the UI thread."""
+
+    counts: dict[str, Counts]
+    totals: TodayTotals
+    streak: int
+
+
+def home_figures(session: Session, now_ms: int) -> HomeFigures:
+    """Per-node counts, today's totals and the streak at `now_ms`."""
+    return HomeFigures(
+        deck_counts(session, now_ms), today_totals(session, now_ms), current_streak(session, now_ms)
+    )
 
 
 def describe_when(ms: int, now_ms: int, zone: tzinfo) -> str:

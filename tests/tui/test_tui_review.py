@@ -329,7 +329,7 @@ async def test_basic_hint_and_math(build: Build) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         prompt = review_screen(app).query_one("#prompt", Markdown)
-        assert "`L' = L \\cup \\{blank\\}`" in prompt.source
+        assert "`L' = L ∪ {blank}`" in prompt.source
         assert "Think of" not in screen_text(app)
         await pilot.press("h")
         await pilot.pause()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import HorizontalGroup, Vertical
@@ -17,13 +18,7 @@ from quizzer.collection import Collection
 from quizzer.decks.loader import DeckTree
 from quizzer.queue import Counts
 from quizzer.session import Selection
-from quizzer.tui.figures import (
-    current_streak,
-    deck_counts,
-    describe_duration,
-    describe_when,
-    today_totals,
-)
+from quizzer.tui.figures import HomeFigures, describe_duration, describe_when, home_figures
 from quizzer.tui.screens.help import HelpScreen
 from quizzer.tui.widgets.deck_tree import COLUMN, DeckNode, DeckTreeView
 from quizzer.tui.widgets.keybar import KeyBar
@@ -90,19 +85,16 @@ class HomeScreen(Screen[None]):
     # ------------------------------------------------------------ data
 
     def show_collection(self, collection: Collection) -> None:
-        """Show a (re)loaded collection."""
+        """Show a (re)loaded collection; its counts follow from a worker (`show_figures`)."""
         self.collection = collection
         self.shown_tree = collection.tree
         tree = self.query_one(DeckTreeView)
         tree.loading = False
-        session = collection.session()
-        now = self.now_ms()
-        self.counts = deck_counts(session, now)
         tree.populate(collection.tree, self.counts)
-        self._show_figures(now)
         self._show_problems()
         self.refresh_bindings()
         tree.focus()
+        self.refresh_figures()
 
     def show_error(self, message: str) -> None:
         """The collection could not be opened: say why instead of a tree."""
@@ -114,27 +106,35 @@ class HomeScreen(Screen[None]):
         )
 
     def refresh_figures(self) -> None:
-        """Recount after a session (the tree keeps its folds and cursor)."""
+        """Recount in a worker thread, so a large collection never freezes the screen (the tree
+        keeps its folds and cursor)."""
         if self.collection is None:
             return
         if self.collection.tree is not self.shown_tree:  # decks were edited during a session
             self.show_collection(self.collection)
             return
-        now = self.now_ms()
-        self.counts = deck_counts(self.collection.session(), now)
-        self.query_one(DeckTreeView).set_counts(self.counts)
-        self._show_figures(now)
+        self._compute_figures(self.collection)
+
+    @work(thread=True, exclusive=True, group="figures")
+    def _compute_figures(self, collection: Collection) -> None:
+        figures = home_figures(collection.session(), self.now_ms())
+        self.app.call_from_thread(self.show_figures, figures)
 
     def on_screen_resume(self) -> None:
         """Back from a session: the counts have changed."""
         self.refresh_figures()
 
-    def _show_figures(self, now: int) -> None:
-        assert self.collection is not None
-        session = self.collection.session()
-        totals = today_totals(session, now)
+    def show_figures(self, figures: HomeFigures) -> None:
+        """Show counts per deck, today's totals and the streak."""
+        self.counts = figures.counts
+        self.query_one(DeckTreeView).set_counts(self.counts)
+        self._show_figures(figures)
+        self.refresh_bindings()
+
+    def _show_figures(self, figures: HomeFigures) -> None:
+        totals = figures.totals
         left = self.counts.get("", Counts())
-        days = current_streak(session, now)
+        days = figures.streak
         self.query_one("#streak", Static).update(
             Content.assemble(
                 ("streak ", "dim"), (f"{days} day{'s' if days != 1 else ''}", "bold $text-accent")

@@ -1,15 +1,18 @@
+# `make check` runs lint, formatting, types and tests; PY=.venv/bin/python uses the venv.
+PY ?= python3
 .PHONY: check lint types test bench
+
 check: lint types test
 
 lint:
-	ruff check quizzer tests bench
-	ruff format --check quizzer tests bench
+	$(PY) -m ruff check quizzer tests bench
+	$(PY) -m ruff format --check quizzer tests bench
 
 types:
-	mypy
+	$(PY) -m mypy
 
 test:
-	python3 -m pytest -q
+	$(PY) -m pytest -q
 
 bench:
-	python3 -m bench.run
+	$(PY) -m bench.run --quick

@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a ch
 
 from quizzer.config import DEFAULT_PARAMETERS
 from quizzer.optimize import (
+    EXAMPLE_LEARNER,
     fit,
     load_histories,
     simulate_learner,
@@ -40,29 +41,7 @@ from quizzer.store.db import Store
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
-TRUE = (
-    1.0,
-    2.5,
-    6.0,
-    20.0,
-    6.0,
-    0.6,
-    2.0,
-    0.02,
-    1.2,
-    0.25,
-    1.2,
-    1.2,
-    0.1,
-    0.35,
-    1.8,
-    0.45,
-    2.2,
-    0.6,
-    0.15,
-    0.1,
-    0.4,
-)
+TRUE = EXAMPLE_LEARNER
 
 
 def synthetic_reviews(count: int) -> list[Event]:

@@ -580,6 +580,13 @@ RECALL_RATINGS = (0.15, 0.75, 0.10)
 """Shares of Hard, Good, Easy when a synthetic learner recalls a card."""
 
 
+EXAMPLE_LEARNER = (
+    1.0, 2.5, 6.0, 20.0, 6.0, 0.6, 2.0, 0.02, 1.2, 0.25, 1.2,
+    1.2, 0.1, 0.35, 1.8, 0.45, 2.2, 0.6, 0.15, 0.1, 0.4,
+)  # fmt: skip
+"""FSRS-6 parameters of a made-up learner, unlike the defaults, for tests and benchmarks."""
+
+
 def simulate_learner(
     parameters: Sequence[float],
     *,

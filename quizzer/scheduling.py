@@ -170,3 +170,14 @@ def describe_interval(ms: int) -> str:
     if days < 365:
         return f"{days / 30:.1f}mo".replace(".0mo", "mo")
     return f"{days / 365:.1f}y".replace(".0y", "y")
+
+
+def describe_duration(ms: int) -> str:
+    """A spent time as `45s`, `12m`, `1h 05m`."""
+    seconds = round(ms / 1000)
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes}m {seconds % 60:02d}s" if minutes < 10 else f"{minutes}m"
+    return f"{minutes // 60}h {minutes % 60:02d}m"

@@ -19,6 +19,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from quizzer.scheduling import describe_duration
 from quizzer.stats import (
     BUTTON_GROUPS,
     CATEGORIES,
@@ -68,17 +69,6 @@ def pct(value: float | None, digits: int = 1) -> str:
 def num(n: float) -> str:
     """A count with thousands separators."""
     return f"{round(n):,}"
-
-
-def duration(ms: float) -> str:
-    """Time spent, e.g. `45s`, `12min`, `1h05`."""
-    seconds = ms / 1000
-    if seconds < 60:
-        return f"{seconds:.0f}s"
-    minutes = seconds / 60
-    if minutes < 60:
-        return f"{minutes:.0f}min"
-    return f"{int(minutes // 60)}h{int(minutes % 60):02d}"
 
 
 def rate_text(rate: Rate) -> Text:
@@ -270,7 +260,7 @@ def overview(stats: Stats) -> Group:
                 "Studied ",
                 (num(studied), "bold"),
                 f" card{'s' if studied != 1 else ''} in ",
-                (duration(t.time_ms), "bold"),
+                (describe_duration(int(t.time_ms)), "bold"),
                 f" today ({per:.1f}s per answer).",
             )
         )
@@ -408,7 +398,7 @@ def reviews_chart(stats: Stats, width: int = 80, height: int = 8) -> Group:
         (f"{r.days_studied}/{len(r.dates)}", "bold"),
         "  total: ",
         (num(r.total), "bold"),
-        f" in {duration(r.total_time_ms)}",
+        f" in {describe_duration(int(r.total_time_ms))}",
         "  ",
         (f"{r.average_per_day:.1f}", "bold"),
         "/day",

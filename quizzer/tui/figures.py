@@ -119,14 +119,3 @@ def describe_when(ms: int, now_ms: int, zone: tzinfo) -> str:
     else:
         day = f"{local:%a} {local.day} {local:%b}"
     return f"{day} {local:%H:%M} (in {describe_interval(max(0, ms - now_ms))})"
-
-
-def describe_duration(ms: int) -> str:
-    """A spent time as `45s`, `12m`, `1h 05m`."""
-    seconds = round(ms / 1000)
-    if seconds < 60:
-        return f"{seconds}s"
-    minutes = seconds // 60
-    if minutes < 60:
-        return f"{minutes}m {seconds % 60:02d}s" if minutes < 10 else f"{minutes}m"
-    return f"{minutes // 60}h {minutes % 60:02d}m"

@@ -10,11 +10,11 @@ import pytest
 from quizzer.clock import now, to_ms
 from quizzer.collection import Collection
 from quizzer.decks.grading import Graded, Verdict
+from quizzer.scheduling import describe_duration
 from quizzer.state import Rating
 from quizzer.tui.figures import (
     current_streak,
     deck_counts,
-    describe_duration,
     describe_when,
     node_ids,
     today_totals,

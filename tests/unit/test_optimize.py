@@ -20,6 +20,7 @@ from quizzer.cli import main
 from quizzer.clock import from_ms, study_day
 from quizzer.config import DEFAULT_PARAMETERS, Settings, load_settings
 from quizzer.optimize import (
+    EXAMPLE_LEARNER,
     MIN_REVIEWS,
     RETENTIONS,
     Evaluation,
@@ -41,29 +42,7 @@ from quizzer.optimize import (
 from quizzer.state import Event, EventKind, Rating
 from quizzer.store.db import Store
 
-TRUE = (
-    1.0,
-    2.5,
-    6.0,
-    20.0,
-    6.0,
-    0.6,
-    2.0,
-    0.02,
-    1.2,
-    0.25,
-    1.2,
-    1.2,
-    0.1,
-    0.35,
-    1.8,
-    0.45,
-    2.2,
-    0.6,
-    0.15,
-    0.1,
-    0.4,
-)
+TRUE = EXAMPLE_LEARNER
 """The synthetic learner's memory: FSRS-6 parameters far enough from the defaults to matter."""
 DAY = 86_400_000
 

@@ -17,8 +17,9 @@ from textual.widgets import Static, Tree
 from quizzer.collection import Collection
 from quizzer.decks.loader import DeckTree
 from quizzer.queue import Counts
+from quizzer.scheduling import describe_duration
 from quizzer.session import Selection
-from quizzer.tui.figures import HomeFigures, describe_duration, describe_when, home_figures
+from quizzer.tui.figures import HomeFigures, describe_when, home_figures
 from quizzer.tui.screens.help import HelpScreen
 from quizzer.tui.widgets.deck_tree import COLUMN, DeckNode, DeckTreeView
 from quizzer.tui.widgets.keybar import KeyBar

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -18,7 +19,8 @@ from quizzer.collection import Collection
 from quizzer.decks.loader import DeckTree
 from quizzer.queue import Counts
 from quizzer.scheduling import describe_duration
-from quizzer.session import Selection
+from quizzer.session import Selection, Session
+from quizzer.store.db import Store
 from quizzer.tui.figures import HomeFigures, describe_when, home_figures
 from quizzer.tui.screens.help import HelpScreen
 from quizzer.tui.widgets.deck_tree import COLUMN, DeckNode, DeckTreeView
@@ -118,8 +120,13 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="figures")
     def _compute_figures(self, collection: Collection) -> None:
-        figures = home_figures(collection.session(), self.now_ms())
-        self.app.call_from_thread(self.show_figures, figures)
+        # A connection of its own: SQLite connections must not be shared with the UI thread,
+        # which may close its own while this runs.
+        with Store(collection.store.path) as store:
+            session = Session(store, collection.tree, collection.settings, collection.zone)
+            figures = home_figures(session, self.now_ms())
+        with contextlib.suppress(RuntimeError):  # the app closed meanwhile
+            self.app.call_from_thread(self.show_figures, figures)
 
     def on_screen_resume(self) -> None:
         """Back from a session: the counts have changed."""

@@ -163,7 +163,7 @@ def deck_summary(tree: Any) -> dict[str, Any]:
     decks = []
     folders: dict[str, dict[str, Any]] = {}
     total: Counter[str] = Counter()
-    for deck_id in sorted(tree.decks):
+    for deck_id in tree.ordered():
         loaded = tree.decks[deck_id]
         by_type = Counter(q.type for q in loaded.deck.questions)
         entry = {

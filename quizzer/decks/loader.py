@@ -97,10 +97,17 @@ class DeckTree:
     problems: list[Problem] = field(default_factory=list)
     failed: dict[str, Path] = field(default_factory=dict)
     """Decks that exist but did not load, by id."""
+    order: list[str] = field(default_factory=list)
+    """Every deck id found, loaded or not, in study order (see `_order.txt`)."""
+
+    def ordered(self) -> list[str]:
+        """Ids of the loaded decks in study order."""
+        known = [d for d in self.order if d in self.decks]
+        return known if len(known) == len(self.decks) else sorted(self.decks)
 
     def cards(self) -> Iterator[Card]:
-        """Every card of every loaded deck, deck by deck in id order."""
-        for deck_id in sorted(self.decks):
+        """Every card of every loaded deck, deck by deck in study order."""
+        for deck_id in self.ordered():
             yield from self.decks[deck_id].cards
 
     def card_index(self) -> dict[str, Card]:
@@ -125,6 +132,7 @@ def load_tree(root: Path, *, display_root: Path | None = None) -> DeckTree:
         deck_id = deck_id_for(path, root)
         shown = _display(path, display_root)
         result = cache.load(path, deck_id, shown) if cache else load_file(path, deck_id, shown)
+        tree.order.append(deck_id)
         if isinstance(result, LoadedDeck):
             tree.decks[deck_id] = result
         else:

@@ -63,3 +63,23 @@ def test_render_cloze_hides_only_its_number() -> None:
 def test_split_card_id() -> None:
     assert split_card_id("asr/ctc:blank-role#c2") == ("asr/ctc", "blank-role", "c2")
     assert split_card_id("asr/ctc:blank-role") == ("asr/ctc", "blank-role", "")
+
+
+def test_order_files_set_the_study_order(write_deck, decks_dir: Path) -> None:
+    basic = "title: T\nquestions:\n  - {id: q, type: basic, prompt: P, answer: A}\n"
+    for deck_id in ("b/one", "b/two", "a/zed", "a/alpha", "c/only"):
+        write_deck(deck_id, basic)
+    (decks_dir / "_order.txt").write_text("# roadmap order\nc\nb\n")
+    (decks_dir / "b" / "_order.txt").write_text("two\none\n")
+    tree = load_tree(decks_dir)
+    # listed first in their order, then the unlisted alphabetically
+    assert tree.ordered() == ["c/only", "b/two", "b/one", "a/alpha", "a/zed"]
+    assert [c.deck_id for c in tree.cards()] == tree.ordered()
+
+
+def test_bundled_decks_start_with_the_foundations() -> None:
+    from quizzer.paths import bundled_decks
+
+    tree = load_tree(bundled_decks())
+    assert tree.ordered()[0] == "foundations/digital-audio"
+    assert tree.ordered()[-1].startswith("research-trends/")

@@ -86,7 +86,8 @@ class DeckTreeView(Tree[DeckNode]):
         folders: dict[str, TreeNode[DeckNode]] = {"": self.root}
         entries = [(d, "deck", tree.decks[d].deck.title) for d in tree.decks]
         entries += [(d, "failed", d.rsplit("/", 1)[-1]) for d in tree.failed]
-        for deck_id, kind, title in sorted(entries):
+        rank = {deck_id: i for i, deck_id in enumerate(tree.order)}
+        for deck_id, kind, title in sorted(entries, key=lambda e: (rank.get(e[0], len(rank)), e)):
             parent = self._folder(folders, deck_id.rpartition("/")[0])
             parent.add_leaf(title, DeckNode(kind, deck_id, title))  # type: ignore[arg-type]
         self.root.expand()

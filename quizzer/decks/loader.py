@@ -186,6 +186,18 @@ def load_bytes(
         column = exc.start - (before.rfind(b"\n") + 1) + 1
         return [Problem(shown, line, column, "file is not UTF-8 text; save it as UTF-8")]
     text = text.removeprefix("\ufeff")
+    fast = None if problems else _fast_data(text)
+    if fast is not None and isinstance(fast[0], dict):
+        try:
+            deck = _deck_adapter.validate_python(fast[0])
+        except ValidationError:
+            deck = None
+        ids = [q.id for q in deck.questions] if deck else []
+        if deck is not None and len(set(ids)) == len(ids):
+            lines = dict(zip(ids, fast[1], strict=False))
+            loaded = LoadedDeck(deck_id, path or Path(shown), deck, lines)
+            loaded.cards = expand(deck_id, deck.questions)
+            return loaded
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -270,9 +282,7 @@ def _to_data(node: yaml.Node, seen: set[int], text: str) -> Any:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
         raise _Located(node.start_mark, f"YAML tag {tag!r} is not allowed in decks")
     if isinstance(node, yaml.ScalarNode):
-        if node.tag == "tag:yaml.org,2002:timestamp":
-            return node.value
-        return _constructor.construct_object(node)
+        return _scalar(node)
     if isinstance(node, yaml.SequenceNode):
         return [_to_data(item, seen, text) for item in node.value]
     result: dict[Any, Any] = {}
@@ -298,6 +308,86 @@ def _to_data(node: yaml.Node, seen: set[int], text: str) -> Any:
     if duplicates:
         raise _DuplicateKeys(duplicates)
     return result
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    """The value of a scalar node (timestamps stay text), without the constructor's cache of
+    every node it ever built."""
+    if node.tag == "tag:yaml.org,2002:timestamp":
+        return node.value
+    return _constructor.yaml_constructors[node.tag](_constructor, node)
+
+
+_resolver = yaml.resolver.Resolver()
+_STR = "tag:yaml.org,2002:str"
+_NOT_TEXT_START = set("-+.0123456789~nNtTfFyYoO")
+
+
+def _fast_data(text: str) -> tuple[Any, list[int]] | None:
+    """Plain data straight from the parser's events, and the line of each question, for a file
+    that uses nothing unusual. None whenever anything is off (duplicate keys, aliases, explicit
+    tags, syntax errors): the careful path then finds and locates the problem."""
+    root: Any = None
+    stack: list[list[Any]] = []  # [container, pending key] pairs
+    question_lines: list[int] = []
+
+    def add(value: Any) -> bool:
+        nonlocal root
+        if not stack:
+            root = value
+            return True
+        top = stack[-1]
+        container = top[0]
+        if isinstance(container, list):
+            container.append(value)
+            return True
+        if top[1] is _NO_KEY:
+            if not isinstance(value, str) or value in container or value == "<<":
+                return False
+            top[1] = value
+            return True
+        container[top[1]] = value
+        top[1] = _NO_KEY
+        return True
+
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                if event.tag is not None or event.anchor is not None:
+                    return None
+                value: Any = event.value
+                if event.implicit[0] and (not value or value[0] in _NOT_TEXT_START):
+                    tag = _resolver.resolve(yaml.ScalarNode, value, (True, False))
+                    if tag not in _STANDARD_TAGS:
+                        return None
+                    if tag != _STR:
+                        value = _scalar(yaml.ScalarNode(tag, value))
+                if not add(value):
+                    return None
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if event.tag is not None or event.anchor is not None:
+                    return None
+                if (
+                    kind is yaml.MappingStartEvent
+                    and len(stack) == 2
+                    and stack[0][1] == "questions"
+                    and isinstance(stack[1][0], list)
+                ):
+                    question_lines.append(event.start_mark.line + 1)
+                stack.append([{} if kind is yaml.MappingStartEvent else [], _NO_KEY])
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                container = stack.pop()[0]
+                if not add(container):
+                    return None
+            elif kind is yaml.AliasEvent:
+                return None
+    except yaml.YAMLError:
+        return None
+    return root, question_lines
+
+
+_NO_KEY = object()
 
 
 def _alias_mark(text: str) -> Any:

@@ -352,8 +352,7 @@ def _fast_data(text: str) -> tuple[Any, list[int]] | None:
 
     try:
         for event in yaml.parse(text, Loader=_Loader):
-            kind = type(event)
-            if kind is yaml.ScalarEvent:
+            if isinstance(event, yaml.ScalarEvent):
                 if event.tag is not None or event.anchor is not None:
                     return None
                 value: Any = event.value
@@ -365,22 +364,23 @@ def _fast_data(text: str) -> tuple[Any, list[int]] | None:
                         value = _scalar(yaml.ScalarNode(tag, value))
                 if not add(value):
                     return None
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            elif isinstance(event, yaml.CollectionStartEvent):
+                is_mapping = isinstance(event, yaml.MappingStartEvent)
                 if event.tag is not None or event.anchor is not None:
                     return None
                 if (
-                    kind is yaml.MappingStartEvent
+                    is_mapping
                     and len(stack) == 2
                     and stack[0][1] == "questions"
                     and isinstance(stack[1][0], list)
                 ):
-                    question_lines.append(event.start_mark.line + 1)
-                stack.append([{} if kind is yaml.MappingStartEvent else [], _NO_KEY])
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                    question_lines.append(event.start_mark.line + 1 if event.start_mark else 0)
+                stack.append([{} if is_mapping else [], _NO_KEY])
+            elif isinstance(event, yaml.CollectionEndEvent):
                 container = stack.pop()[0]
                 if not add(container):
                     return None
-            elif kind is yaml.AliasEvent:
+            elif isinstance(event, yaml.AliasEvent):
                 return None
     except yaml.YAMLError:
         return None

@@ -115,6 +115,14 @@ class DeckTree:
         return {card.id: card for card in self.cards()}
 
 
+def folder_title(name: str) -> str:
+    """How a deck folder is named to people: short names upper-cased (`asr` -> `ASR`), others in
+    title case with spaces (`speaker-verification` -> `Speaker Verification`)."""
+    if len(name) <= 3:
+        return name.upper()
+    return name.replace("-", " ").replace("_", " ").title()
+
+
 class _Located(Exception):
     def __init__(self, mark: Any, message: str) -> None:
         super().__init__(message)

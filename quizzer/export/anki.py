@@ -34,7 +34,7 @@ import genanki
 from quizzer import paths
 from quizzer.clock import day_start, from_ms, study_day
 from quizzer.decks.cards import card_ids
-from quizzer.decks.loader import DeckTree, LoadedDeck
+from quizzer.decks.loader import DeckTree, LoadedDeck, folder_title
 from quizzer.decks.models import Basic, Cloze, MultipleChoice, Numeric, Order, QuestionBase, Typed
 from quizzer.export.markdown import MediaError, Renderer, plain
 from quizzer.state import CardPhase, CardState, Event, EventKind
@@ -144,14 +144,6 @@ def _plural(n: int, word: str) -> str:
 
 
 # ---------------------------------------------------------------- names and ids
-
-
-def folder_title(name: str) -> str:
-    """The Anki name of a deck folder: short names upper-cased (`asr` -> `ASR`), others in
-    title case with spaces (`speaker-verification` -> `Speaker Verification`)."""
-    if len(name) <= 3:
-        return name.upper()
-    return name.replace("-", " ").replace("_", " ").title()
 
 
 def root_deck_name(root: Path) -> str:

@@ -25,7 +25,7 @@ from quizzer import paths
 from quizzer.cli import deck_summary, main
 from quizzer.clock import parse_instant, study_day, to_ms
 from quizzer.collection import load_decks, open_collection
-from quizzer.decks.loader import DeckTree
+from quizzer.decks.loader import DeckTree, folder_title
 from quizzer.export.anki import (
     MODEL_IDS,
     ExportError,
@@ -34,7 +34,6 @@ from quizzer.export.anki import (
     anki_deck_name,
     anki_tag,
     export_anki,
-    folder_title,
     note_guid,
     progress_from,
     root_deck_name,

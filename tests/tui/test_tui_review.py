@@ -44,12 +44,12 @@ async def test_home_shows_the_tree_with_counts_and_streak(build: Build) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         text = screen_text(app)
-    assert "All decks" in text and "audio" in text and "MFCC" in text and "Whisper" in text
+    assert "All decks" in text and "Audio" in text and "MFCC" in text and "Whisper" in text
     assert "streak 0 days" in text
     assert "7 new" in text
     root_line = next(line for line in text.splitlines() if "All decks" in line)
     assert root_line.split()[-3:] == ["7", "0", "0"]
-    speech_line = next(line for line in text.splitlines() if "speech" in line)
+    speech_line = next(line for line in text.splitlines() if "Speech" in line)
     assert speech_line.split()[-3:] == ["6", "0", "0"]
 
 

@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from quizzer.decks.loader import DeckTree
+from quizzer.decks.loader import DeckTree, folder_title
 from quizzer.queue import Counts
 
 COLUMN = 6
@@ -102,7 +102,7 @@ class DeckTreeView(Tree[DeckNode]):
         if path in folders:
             return folders[path]
         parent = self._folder(folders, path.rpartition("/")[0])
-        name = path.rsplit("/", 1)[-1]
+        name = folder_title(path.rsplit("/", 1)[-1])
         node = parent.add(name, DeckNode("folder", path, name), expand=True)
         folders[path] = node
         return node

@@ -9,6 +9,7 @@ column.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -39,7 +40,14 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:map",
 }
 _constructor = yaml.constructor.SafeConstructor()
-_deck_adapter = TypeAdapter(Deck)
+
+
+@functools.cache
+def _deck_adapter() -> TypeAdapter[Deck]:
+    """The deck validator, built on first use: a start that only reads cached decks skips it."""
+    return TypeAdapter(Deck)
+
+
 __all__ = [
     "DECK_SUFFIX",
     "DeckTree",
@@ -197,7 +205,7 @@ def load_bytes(
     fast = None if problems else _fast_data(text)
     if fast is not None and isinstance(fast[0], dict):
         try:
-            deck = _deck_adapter.validate_python(fast[0])
+            deck = _deck_adapter().validate_python(fast[0])
         except ValidationError:
             deck = None
         ids = [q.id for q in deck.questions] if deck else []
@@ -238,7 +246,7 @@ def load_bytes(
     except _DuplicateKeys as exc:
         return [*problems, *(_at(shown, m, msg) for m, msg in exc.found)]
     try:
-        deck = _deck_adapter.validate_python(raw)
+        deck = _deck_adapter().validate_python(raw)
     except ValidationError as exc:
         problems.extend(_validation_problems(shown, root, exc))
         return sorted(set(problems))

@@ -61,6 +61,7 @@ class _Strict(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
+        defer_build=True,  # cached decks unpickle without ever validating: build on first use
         use_attribute_docstrings=True,
         str_strip_whitespace=False,
     )

@@ -14,7 +14,7 @@ from datetime import tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from quizzer.clock import day_bounds, from_ms, to_ms
-from quizzer.state import CardPhase, CardState
+from quizzer.state import CardPhase, CardState, recall_curve
 
 if TYPE_CHECKING:  # the queue imports neither pydantic nor fsrs: `quizzer due` stays light
     import sqlite3
@@ -150,13 +150,6 @@ def done_today(db: sqlite3.Connection, day: Day) -> Today:
         elif state_before == CardPhase.REVIEW:
             today.reviewed[deck_id] += 1
     return today
-
-
-def recall_curve(parameters: Sequence[float]) -> tuple[float, float]:
-    """FSRS-6's (decay, factor), as `scheduling.decay_factor` computes them; kept here so that
-    the queue does not import the fsrs package (a test checks that the two agree)."""
-    decay = -parameters[20]
-    return decay, 0.9 ** (1 / decay) - 1
 
 
 def card_tags(card: Card, deck_tags: Iterable[str]) -> set[str]:

@@ -15,7 +15,7 @@ import fsrs
 
 from quizzer.clock import from_ms, to_ms
 from quizzer.config import Scheduling
-from quizzer.state import CardPhase, CardState, Rating
+from quizzer.state import CardPhase, CardState, Rating, recall_curve
 
 DAY_MS = 86_400_000
 _random_lock = threading.Lock()
@@ -124,19 +124,13 @@ def preview(
     }
 
 
-def decay_factor(parameters: tuple[float, ...]) -> tuple[float, float]:
-    """FSRS-6's forgetting-curve constants (decay, factor) from the last parameter."""
-    decay = -parameters[20]
-    return decay, 0.9 ** (1 / decay) - 1
-
-
 def retrievability(
     stability: float | None, elapsed_days: float, parameters: tuple[float, ...]
 ) -> float:
     """Predicted probability of recall after `elapsed_days` at this stability (FSRS-6 curve)."""
     if not stability:
         return 0.0
-    decay, factor = decay_factor(parameters)
+    decay, factor = recall_curve(parameters)
     return float((1 + factor * max(elapsed_days, 0.0) / stability) ** decay)
 
 

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from enum import IntEnum, StrEnum
 from typing import Any
+
+
+def recall_curve(parameters: Sequence[float]) -> tuple[float, float]:
+    """FSRS-6's forgetting-curve constants (decay, factor), from its last parameter. Here, with
+    no import of the fsrs package, so that the queue can use it on the light `quizzer due` path."""
+    decay = -parameters[20]
+    return decay, 0.9 ** (1 / decay) - 1
 
 
 class CardPhase(IntEnum):

@@ -37,10 +37,10 @@ from quizzer.clock import to_ms
 from quizzer.collection import due_plan, open_collection
 from quizzer.config import DEFAULT_PARAMETERS
 from quizzer.decks.loader import LoadedDeck, Problem, load_bytes
-from quizzer.queue import done_today, recall_curve, study_day
+from quizzer.queue import done_today, study_day
 from quizzer.replay import rebuild
-from quizzer.scheduling import decay_factor, retrievability
-from quizzer.state import CardState, Rating
+from quizzer.scheduling import retrievability
+from quizzer.state import CardState, Rating, recall_curve
 from quizzer.store.db import Store, StoreError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -252,9 +252,18 @@ def test_due_from_the_card_index_equals_the_full_path(
     assert full == quick
 
 
-def test_the_queue_recall_curve_is_the_schedulers() -> None:
-    """queue.py inlines the FSRS-6 forgetting curve; it must agree with scheduling.py."""
-    assert recall_curve(DEFAULT_PARAMETERS) == decay_factor(DEFAULT_PARAMETERS)
+def test_the_queue_recall_curve_is_the_fsrs_packages() -> None:
+    """The queue computes recall without the fsrs package; it must agree with fsrs itself."""
+    import fsrs
+
+    scheduler = fsrs.Scheduler(parameters=DEFAULT_PARAMETERS)
+    reviewed = datetime(2026, 1, 1, tzinfo=UTC)
+    for s, days in ((0.5, 0), (3.0, 2), (40.0, 100)):
+        card = fsrs.Card(
+            card_id=1, state=fsrs.State.Review, stability=s, difficulty=5.0, last_review=reviewed
+        )
+        expected = scheduler.get_card_retrievability(card, reviewed + timedelta(days=days))
+        assert retrievability(s, days, DEFAULT_PARAMETERS) == pytest.approx(expected, rel=1e-12)
     decay, factor = recall_curve(DEFAULT_PARAMETERS)
     for s, t in ((0.5, 0.0), (3.0, 2.5), (40.0, 100.0)):
         assert (1 + factor * t / s) ** decay == retrievability(s, t, DEFAULT_PARAMETERS)

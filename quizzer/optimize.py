@@ -31,7 +31,7 @@ from quizzer.collection import Collection
 from quizzer.config import DEFAULT_PARAMETERS, Settings, save_parameters
 from quizzer.scheduling import DAY_MS, fsrs_card_id, retrievability
 from quizzer.state import CardPhase, Event, EventKind, Rating
-from quizzer.store.db import Store
+from quizzer.store.db import NOT_UNDONE, Store
 
 MIN_REVIEWS = 400
 """Fitting needs this many usable reviews (made a day or more after the card's previous review).
@@ -79,7 +79,7 @@ def review_histories(events: Iterable[Event]) -> dict[str, list[tuple[int, int]]
 
 def load_histories(store: Store) -> dict[str, list[tuple[int, int]]]:
     """`review_histories` of the whole log, read straight from SQL (fast on large logs)."""
-    undone = {r[0] for r in store.db.execute("SELECT target FROM log WHERE kind = 'undo'")}
+    undone = store.undone()
     rows = store.db.execute(  # in the order of the log_card index: no sort needed
         "SELECT card_id, at, uid, rating FROM log WHERE kind = 'review' AND rating IS NOT NULL "
         "ORDER BY card_id, at"
@@ -418,7 +418,7 @@ def _rating_habits(
     rows = store.db.execute(
         "SELECT state_before, rating, duration_ms FROM log WHERE kind = 'review' "
         "AND rating IS NOT NULL "
-        "AND uid NOT IN (SELECT target FROM log WHERE kind = 'undo' AND target IS NOT NULL)"
+        f"AND {NOT_UNDONE}"
     ).fetchall()
     first: Counter[int] = Counter()
     recalled: Counter[int] = Counter()

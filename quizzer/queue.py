@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from quizzer.clock import day_bounds, from_ms, to_ms
 from quizzer.state import CardPhase, CardState, recall_curve
+from quizzer.store.db import NOT_UNDONE
 
 if TYPE_CHECKING:  # the queue imports neither pydantic nor fsrs: `quizzer due` stays light
     import sqlite3
@@ -138,7 +139,7 @@ def done_today(db: sqlite3.Connection, day: Day) -> Today:
         # `+kind`: search by time (log_at), never by an index that leads with kind, which
         # would visit the whole log when one has no statistics
         "SELECT card_id, state_before FROM log WHERE at >= ? AND at < ? AND +kind = 'review' "
-        "AND uid NOT IN (SELECT target FROM log WHERE target IS NOT NULL)",
+        f"AND {NOT_UNDONE}",
         (day.start, day.end),
     )
     for card_id, state_before in rows:

@@ -38,6 +38,7 @@ from quizzer.decks.loader import DeckTree, LoadedDeck, folder_title
 from quizzer.decks.models import Basic, Cloze, MultipleChoice, Numeric, Order, QuestionBase, Typed
 from quizzer.export.markdown import MediaError, Renderer, plain
 from quizzer.state import CardPhase, CardState, Event, EventKind
+from quizzer.store.db import NOT_UNDONE
 
 if TYPE_CHECKING:
     from quizzer.collection import Collection
@@ -584,7 +585,7 @@ def progress_from(col: Collection) -> Progress:
             "json_extract(before, '$.due'), json_extract(before, '$.last_review'), "
             "json_extract(after, '$.state'), json_extract(after, '$.due'), "
             "json_extract(after, '$.difficulty') FROM log "
-            "WHERE kind = 'review' AND uid NOT IN (SELECT target FROM log WHERE kind = 'undo') "
+            f"WHERE kind = 'review' AND {NOT_UNDONE} "
             "ORDER BY at, uid"
         ).fetchall()
     except sqlite3.OperationalError:  # an SQLite built without JSON functions

@@ -24,7 +24,7 @@ from typing import IO, Any
 
 from quizzer.collection import Collection
 from quizzer.scheduling import fsrs_card_id
-from quizzer.store.db import Store
+from quizzer.store.db import NOT_UNDONE, Store
 
 COLUMNS = (
     "card_id",
@@ -41,7 +41,7 @@ def review_rows(store: Store) -> Iterator[dict[str, Any]]:
     cursor = store.db.execute(
         "SELECT card_id, at, rating, state_before, duration_ms FROM log "
         "WHERE kind = 'review' AND rating IS NOT NULL "
-        "AND uid NOT IN (SELECT target FROM log WHERE kind = 'undo' AND target IS NOT NULL) "
+        f"AND {NOT_UNDONE} "
         "ORDER BY at, uid"
     )
     numbers: dict[str, int] = {}

@@ -20,6 +20,9 @@ from quizzer.store.migrations import LATEST, MIGRATIONS
 
 DB_NAME = "quizzer.sqlite3"
 BUSY_TIMEOUT_MS = 30_000
+NOT_UNDONE = "uid NOT IN (SELECT target FROM log WHERE target IS NOT NULL)"
+"""SQL condition on `log` rows: not cancelled by an undo (only undo events have a target; the
+partial index `log_target` answers it)."""
 
 
 class StoreError(RuntimeError):
@@ -225,7 +228,7 @@ class Store:
 
     def undone(self) -> set[str]:
         """Uids of events that an undo cancelled."""
-        return {r[0] for r in self.db.execute("SELECT target FROM log WHERE kind = 'undo'")}
+        return {r[0] for r in self.db.execute("SELECT target FROM log WHERE target IS NOT NULL")}
 
     def events(self, card_ids: Iterable[str] | None = None) -> list[Event]:
         """Log events (all, or of some cards) in replay order: time, then uid."""
@@ -250,7 +253,7 @@ class Store:
         row = self.db.execute(
             f"SELECT {', '.join(EVENT_COLUMNS)}, before FROM log "
             "WHERE kind != 'undo' AND device = ? "
-            "AND uid NOT IN (SELECT target FROM log WHERE kind = 'undo') "
+            f"AND {NOT_UNDONE} "
             "ORDER BY seq DESC LIMIT 1",
             (self.device,),
         ).fetchone()

@@ -14,8 +14,7 @@ from quizzer.decks.cards import Card
 from quizzer.queue import Counts, plan
 from quizzer.scheduling import describe_interval
 from quizzer.session import Session
-
-_NOT_UNDONE = "uid NOT IN (SELECT target FROM log WHERE target IS NOT NULL)"
+from quizzer.store.db import NOT_UNDONE
 
 
 def node_ids(deck_id: str) -> list[str]:
@@ -57,7 +56,7 @@ def today_totals(session: Session, now_ms: int) -> TodayTotals:
     day = session.day(now_ms)
     count, time_ms = session.store.db.execute(
         "SELECT count(*), coalesce(sum(duration_ms), 0) FROM log "
-        f"WHERE at >= ? AND at < ? AND kind IN ('review', 'cram') AND {_NOT_UNDONE}",
+        f"WHERE at >= ? AND at < ? AND kind IN ('review', 'cram') AND {NOT_UNDONE}",
         (day.start, day.end),
     ).fetchone()
     return TodayTotals(int(count), int(time_ms))
@@ -76,7 +75,7 @@ def current_streak(session: Session, now_ms: int) -> int:
         start, end = day_start(day, zone, starts_at), day_start(day + timedelta(1), zone, starts_at)
         row = db.execute(
             "SELECT 1 FROM log WHERE at >= ? AND at < ? AND kind IN ('review', 'cram') "
-            f"AND {_NOT_UNDONE} LIMIT 1",
+            f"AND {NOT_UNDONE} LIMIT 1",
             (to_ms(start), to_ms(end)),
         ).fetchone()
         return row is not None

@@ -1,12 +1,13 @@
-# `make check` runs lint, formatting, types and tests; PY=.venv/bin/python uses the venv.
-PY ?= python3
+# `make check` runs lint, formatting, types and tests. It uses the project's .venv when there is
+# one (the README's install command makes it), else PY=... or python3.
+PY ?= $(if $(wildcard .venv/bin/python),.venv/bin/python,python3)
 .PHONY: check lint types test bench
 
 check: lint types test
 
 lint:
-	$(PY) -m ruff check quizzer tests bench
-	$(PY) -m ruff format --check quizzer tests bench
+	$(PY) -m ruff check quizzer tests bench scripts
+	$(PY) -m ruff format --check quizzer tests bench scripts
 
 types:
 	$(PY) -m mypy

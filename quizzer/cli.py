@@ -432,6 +432,11 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 
 def cmd_review(args: argparse.Namespace) -> int:
     """Open the terminal UI (home, or straight into a session)."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise CommandError(
+            "the review screen needs a terminal; without one, use 'quizzer next' and "
+            "'quizzer answer' (add --json for scripts)"
+        )
     from quizzer.tui.app import make_app
 
     app = make_app(
@@ -488,26 +493,19 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--decks",
-        metavar="DIR",
-        help="decks tree to use instead of the bundled one (or QUIZZER_DECKS)",
-    )
-    common.add_argument(
-        "--data-dir", metavar="DIR", help="folder of the database and config.toml (or QUIZZER_HOME)"
-    )
     parser = argparse.ArgumentParser(
         prog="quizzer",
-        parents=[common],
+        parents=[_common_options(None)],
         description="Spaced-repetition quizzes and flashcards for the terminal. "
         "Without a command, opens the review screen's home.",
     )
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # after the command, an option left out must not overwrite the value given before it
+    after_command = _common_options(argparse.SUPPRESS)
 
     def add(name: str, func: Callable[[argparse.Namespace], int], help: str) -> Any:
-        p = sub.add_parser(name, parents=[common], help=help, description=help)
+        p = sub.add_parser(name, parents=[after_command], help=help, description=help)
         p.set_defaults(func=func)
         return p
 
@@ -584,6 +582,25 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("sync", cmd_sync, "exchange reviews with other devices through a folder")
     p.add_argument("dir", metavar="DIR", help="a folder every device can reach")
     return parser
+
+
+def _common_options(default: Any) -> argparse.ArgumentParser:
+    """The options every command takes, before or after its name, with this default."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--decks",
+        metavar="DIR",
+        default=default,
+        help="use only the decks tree in DIR, not the bundled and your own decks "
+        "(or QUIZZER_DECKS)",
+    )
+    common.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=default,
+        help="folder of the database, config.toml and your decks (or QUIZZER_HOME)",
+    )
+    return common
 
 
 def _version() -> str:

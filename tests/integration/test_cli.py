@@ -205,3 +205,21 @@ def test_every_command_has_help_and_is_documented() -> None:
     for name, command in sub.choices.items():  # type: ignore[union-attr]
         assert command.description, name
         assert f"quizzer {name}" in docs, f"'quizzer {name}' is not documented"
+
+
+@pytest.mark.parametrize("argv", [[], ["review"], ["review", "demo"]])
+def test_without_a_terminal_the_tui_refuses_at_once(sample_tree: Path, argv: list[str]) -> None:
+    import os
+
+    result = subprocess.run(
+        [sys.executable, "-m", "quizzer", *argv],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=60,
+    )
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "quizzer next" in lines[0] and "quizzer answer" in lines[0]
+    assert result.stdout == ""

@@ -3,6 +3,11 @@
 Order: learning cards that have fallen due; then due reviews, lowest predicted recall first, up to
 the daily review limit; then new cards in deck order, up to the daily new limit; then, when nothing
 else is left, learning cards due within the next 20 minutes (Anki's learn-ahead).
+
+`plan` is the one definition of what is left: its counts are exactly the cards `next` serves now,
+one after another, if each is answered so that it leaves today's queue (learn-ahead cards
+included, siblings that the first answer will bury excluded), and `later_today` counts the learning
+cards that fall due after that, before the study day ends. Every count shown anywhere comes from it.
 """
 
 from __future__ import annotations
@@ -80,15 +85,18 @@ class Day:
 
 @dataclass(slots=True)
 class Counts:
-    """New, learning and review cards left today."""
+    """The cards left now (new, learning, review) and those that fall due later today."""
 
     new: int = 0
     learning: int = 0
+    """Learning and relearning cards served now, learn-ahead ones included."""
     review: int = 0
+    later_today: int = 0
+    """Learning cards that fall due later in the study day (not part of `total`)."""
 
     @property
     def total(self) -> int:
-        """All cards left today."""
+        """All cards left now: what `next` serves before it says nothing is due."""
         return self.new + self.learning + self.review
 
     def as_dict(self) -> dict[str, int]:
@@ -98,6 +106,7 @@ class Counts:
             "learning": self.learning,
             "review": self.review,
             "total": self.total,
+            "later_today": self.later_today,
         }
 
 
@@ -173,6 +182,8 @@ def plan(
     """Sort the given cards (already filtered, in deck order) into today's queue."""
     learning: list[tuple[int, Any]] = []
     ahead: list[tuple[int, Any]] = []
+    later = 0
+    per_deck: dict[str, Counts] = {}
     review: list[tuple[float, Any]] = []
     new: list[Any] = []
     global_settings = settings.settings
@@ -212,6 +223,9 @@ def plan(
                 learning.append((due, card))
             elif due <= ahead_until:
                 ahead.append((due, card))
+            elif due < end:
+                later += 1
+                per_deck.setdefault(card.deck_id, Counts()).later_today += 1
         elif due < end and not (
             bury
             and (cid := card.id).partition("#")[0] in touched_questions
@@ -231,7 +245,14 @@ def plan(
     ahead.sort(key=lambda x: x[0])
     review.sort(key=lambda x: x[0])
 
-    per_deck: dict[str, Counts] = {}
+    chosen_learning = [c for _, c in learning]
+    # Walking the queue in serving order: the first card of a question served today buries its
+    # review and new siblings, so they are neither counted nor allowed to use up a daily limit.
+    served_questions = (
+        {c.id.partition("#")[0] for c in chosen_learning} if global_settings.bury_siblings else None
+    )
+    for card in chosen_learning:
+        per_deck.setdefault(card.deck_id, Counts()).learning += 1
     review_left = global_settings.reviews_per_day - sum(today.reviewed.values())
     new_left = global_settings.new_per_day - sum(today.introduced.values())
     deck_review_left: dict[str, int] = {}
@@ -242,6 +263,8 @@ def plan(
         if d not in deck_review_left:
             deck_review_left[d] = settings.for_card(card.id).reviews_per_day - today.reviewed[d]
         if review_left > 0 and deck_review_left[d] > 0:
+            if served_questions is not None and _buried_by(card.id, served_questions, today):
+                continue
             chosen_review.append(card)
             review_left -= 1
             deck_review_left[d] -= 1
@@ -252,15 +275,29 @@ def plan(
         if d not in deck_new_left:
             deck_new_left[d] = settings.for_card(card.id).new_per_day - today.introduced[d]
         if new_left > 0 and deck_new_left[d] > 0:
+            if served_questions is not None and _buried_by(card.id, served_questions, today):
+                continue
             chosen_new.append(card)
             new_left -= 1
             deck_new_left[d] -= 1
             per_deck.setdefault(d, Counts()).new += 1
-    chosen_learning = [c for _, c in learning]
-    for card in chosen_learning:
+    chosen_ahead = [c for _, c in ahead]
+    for card in chosen_ahead:
         per_deck.setdefault(card.deck_id, Counts()).learning += 1
-    counts = Counts(len(chosen_new), len(chosen_learning), len(chosen_review))
-    return Plan(chosen_learning, chosen_review, chosen_new, [c for _, c in ahead], counts, per_deck)
+    counts = Counts(
+        len(chosen_new), len(chosen_learning) + len(chosen_ahead), len(chosen_review), later
+    )
+    return Plan(chosen_learning, chosen_review, chosen_new, chosen_ahead, counts, per_deck)
+
+
+def _buried_by(card_id: str, served_questions: set[str], today: Today) -> bool:
+    """Whether a sibling served earlier in the queue buries this card; if not, its question now
+    counts as served."""
+    question = card_id.partition("#")[0]
+    if question in served_questions and card_id not in today.touched_cards:
+        return True
+    served_questions.add(question)
+    return False
 
 
 def _sibling_buried(card: QueueCard, today: Today, bury_siblings: bool) -> bool:

@@ -31,6 +31,7 @@ from datetime import date, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from quizzer import queue
 from quizzer.clock import day_start, from_ms, study_day, to_ms
 from quizzer.scheduling import DAY_MS, retrievability
 
@@ -142,6 +143,9 @@ class Today:
     """Time spent answering today, reviews and cram."""
     mature: Rate
     """Correct answers on mature cards (interval >= 21 days) today."""
+    left: queue.Counts
+    """What is left now and later today, exactly as the queue serves it (daily limits and
+    buried siblings applied): the same numbers as home, the session and `quizzer due`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,8 +285,8 @@ class DeckRow:
     cards: int
     new: int
     """Never reviewed (suspended ones aside)."""
-    due: int
-    """Due by the end of today (overdue and learning included, before daily limits)."""
+    left: queue.Counts
+    """Left today when this deck is studied on its own, as home shows it."""
     retention_30d: Rate
     mean_stability: float | None
     mean_retrievability: float | None
@@ -703,6 +707,9 @@ class _Computer:
         self.params = tuple(settings.parameters)
         self.hour = settings.day_starts_at
         self.today = study_day(from_ms(now_ms), zone, self.hour)
+        self._queue_inputs: (
+            tuple[Mapping[str, queue.StateRow], Any, queue.Day, queue.Today] | None
+        ) = None
 
     # ------------------------------------------------------------ set-up
 
@@ -877,7 +884,23 @@ class _Computer:
             int(cram),
             round(time_ms),
             Rate.of(mature_passed, mature_total),
+            self._plan(list(self.cards.values())).counts,
         )
+
+    def _plan(self, cards: Sequence[Card]) -> queue.Plan:
+        """Today's queue over these cards, as a session on them would serve it."""
+        from quizzer.replay import DeckSettings
+
+        if self._queue_inputs is None:
+            day = queue.study_day(self.now, self.zone, self.hour)
+            self._queue_inputs = (
+                queue.state_rows(self.db),
+                DeckSettings(self.settings),
+                day,
+                queue.done_today(self.db, day),
+            )
+        states, deck_settings, day, today = self._queue_inputs
+        return queue.plan(cards, states, deck_settings, day, today)
 
     def _retention(self) -> dict[str, RetentionRow]:
         """The true-retention table from six disjoint time ranges (today, yesterday, 2-6, 7-29,
@@ -1239,7 +1262,6 @@ class _Computer:
     def _decks(
         self, cards: Sequence[_CardInfo], retention: Mapping[str, list[float]]
     ) -> list[DeckRow]:
-        end = self.calendar.end(self.today)
         groups: dict[str, list[_CardInfo]] = {d: [] for d in self.scope_decks}
         for info in cards:
             groups[info.card.deck_id].append(info)
@@ -1248,15 +1270,7 @@ class _Computer:
             infos = groups[deck_id]
             reviewed = [i for i in infos if i.state != 0 and i.stability is not None]
             rs = [i.r for i in infos if i.r is not None]
-            due = sum(
-                1
-                for i in infos
-                if i.state != 0
-                and not i.suspended
-                and i.due is not None
-                and i.due < end
-                and not (i.buried_until and i.buried_until > self.now)
-            )
+            left = self._plan([i.card for i in infos]).counts
             total, passed = retention.get(deck_id, [0, 0])
             rows.append(
                 DeckRow(
@@ -1264,7 +1278,7 @@ class _Computer:
                     self.tree.decks[deck_id].deck.title,
                     len(infos),
                     sum(1 for i in infos if i.state == 0 and not i.suspended),
-                    due,
+                    left,
                     Rate.of(passed, total),
                     _mean(sum(i.stability or 0 for i in reviewed), len(reviewed)),
                     _mean(sum(rs), len(rs)),

@@ -283,6 +283,16 @@ def overview(stats: Stats) -> Group:
         )
     else:
         lines.append(Text("No cards studied today.", style="dim"))
+    left = t.left
+    lines.append(
+        Text.assemble(
+            "Left now: ",
+            (num(left.total), "bold"),
+            f" ({num(left.new)} new, {num(left.learning)} learning, {num(left.review)} due)",
+            "  later today: ",
+            (num(left.later_today), "bold"),
+        )
+    )
     s = stats.streaks
     lines.append(
         Text.assemble(
@@ -358,7 +368,7 @@ def forecast_chart(stats: Stats, width: int = 80, height: int = 6) -> Group:
     summary = Text.assemble(
         "Backlog (overdue): ",
         (num(f.backlog), "bold red" if f.backlog else "bold"),
-        "  today: ",
+        "  falling due today: ",
         (num(days[0].due), "bold"),
         "  tomorrow: ",
         (num(days[1].due), "bold"),
@@ -481,14 +491,14 @@ def decks_table(stats: Stats) -> Table:
     """One row per deck."""
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_column("Deck", overflow="ellipsis", no_wrap=True, max_width=30)
-    for name in ("Cards", "New", "Due", "Ret. 30d", "Stab.", "R"):
+    for name in ("Cards", "New", "Left", "Ret. 30d", "Stab.", "R"):
         table.add_column(name, justify="right", no_wrap=True)
     for row in stats.decks:
         table.add_row(
             row.deck,
             num(row.cards),
             num(row.new),
-            num(row.due),
+            num(row.left.total),
             rate_text(row.retention_30d),
             f"{row.mean_stability:.1f}d" if row.mean_stability is not None else "—",
             pct(row.mean_retrievability, 0),

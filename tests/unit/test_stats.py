@@ -60,6 +60,7 @@ from quizzer import stats
 from quizzer.clock import day_start, study_day, to_ms
 from quizzer.collection import Collection, open_collection
 from quizzer.config import DEFAULT_PARAMETERS
+from quizzer.queue import Counts
 from quizzer.scheduling import retrievability
 from quizzer.state import CardPhase, CardState, Rating
 
@@ -450,12 +451,14 @@ def test_per_deck_table(col: Collection, result: stats.Stats) -> None:
         "math/alg",
         5,
     )
-    # new: q5; due by tonight: q2 (relearning); q3 is buried, q1 due in 5 days
-    assert (fr.new, fr.due) == (1, 1)
+    # new: q5; left: q5 and q2 (relearning); q3 is buried, q1 due in 5 days
+    assert fr.new == 1
+    assert fr.left == Counts(new=1, learning=1, review=0, later_today=0)
     # 30-day true retention: R1 R4 R7 R9 R11 pass, R2 fails
     assert fr.retention_30d == rate(5, 6)
-    # math: a4#c2 is suspended, not new; due: a2 (overdue) and a4#c1 (learning)
-    assert (alg.new, alg.due) == (0, 2)
+    # math: a4#c2 is suspended, not new; left: a2 (relearning, overdue) and a4#c1 (learning)
+    assert alg.new == 0
+    assert alg.left == Counts(new=0, learning=2, review=0, later_today=0)
     assert alg.retention_30d == rate(2, 4)  # R3, R8 pass; R5, R10 fail
     q2 = col.store.state("lang/fr:q2").stability or 0
     assert fr.mean_stability == pytest.approx((5 + q2 + 3 + 40) / 4, abs=1e-5)

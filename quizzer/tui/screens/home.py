@@ -162,6 +162,9 @@ class HomeScreen(Screen[None]):
                 " learning  ",
                 (str(left.review), "bold $text-success"),
                 " due",
+                ("  ·  ", "dim"),
+                (str(left.later_today), "bold"),
+                " later today",
             )
         )
         self._show_header()

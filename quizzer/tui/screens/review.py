@@ -239,7 +239,10 @@ class ReviewScreen(Screen[None]):
         left = counts.total
         bar = self.query_one("#progress", ProgressBar)
         bar.update(total=max(1, done + left), progress=done)
-        self.query_one("#progress-label", Static).update(f"{done} done · {left} left")
+        label = f"{done} done · {left} left"
+        if not self.session.cram:
+            label += f" · {counts.later_today} later today"
+        self.query_one("#progress-label", Static).update(label)
         if self.session.cram:
             self.query_one("#queue-counts", Static).update(
                 Content.assemble(("Cram ", "bold $text-accent"), f"{left} left")

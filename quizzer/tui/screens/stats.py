@@ -264,12 +264,12 @@ class StatsScreen(Screen[None]):
     def _decks(self, s: core.Stats) -> None:
         table = self.query_one("#decks-table", DataTable)
         table.clear(columns=True)
-        table.add_columns("Deck", "Title", "Cards", "New", "Due", "Ret. 30d", "Stab.", "R")
+        table.add_columns("Deck", "Title", "Cards", "New", "Left", "Ret. 30d", "Stab.", "R")
         for row in s.decks:
             figures = [
                 view.num(row.cards),
                 view.num(row.new),
-                view.num(row.due),
+                view.num(row.left.total),
                 view.rate_text(row.retention_30d),
                 f"{row.mean_stability:.1f}d" if row.mean_stability is not None else "—",
                 view.pct(row.mean_retrievability, 0),

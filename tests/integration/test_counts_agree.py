@@ -1,0 +1,95 @@
+"""One truth for what is left: at any moment, the cards `quizzer next` serves before it says
+nothing is due are exactly what `quizzer due --json` counted, and every other count agrees."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from quizzer.cli import main
+
+DECK = """\
+title: Morning
+questions:
+  - {id: capital, type: basic, prompt: Capital of France?, answer: Paris, reverse: true}
+  - {id: ctc, type: cloze, text: 'CTC {{c1::merges repeats}} then {{c2::drops blanks}}.'}
+  - {id: q1, type: basic, prompt: One?, answer: '1'}
+  - {id: q2, type: basic, prompt: Two?, answer: '2'}
+  - {id: q3, type: basic, prompt: Three?, answer: '3'}
+  - {id: q4, type: basic, prompt: Four?, answer: '4'}
+  - {id: q5, type: basic, prompt: Five?, answer: '5'}
+  - {id: q6, type: basic, prompt: Six?, answer: '6'}
+"""
+START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)  # the study day runs 04:00 to 04:00 (UTC here)
+
+
+def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:
+    assert main(list(argv)) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def _at(monkeypatch: pytest.MonkeyPatch, moment: datetime) -> None:
+    monkeypatch.setenv("QUIZZER_NOW", moment.isoformat())
+
+
+def _served(capsys: pytest.CaptureFixture[str]) -> int:
+    """Serve and answer (Easy, so each card leaves today's queue) until nothing is due."""
+    served = 0
+    while (card := _json(capsys, "next", "--json")["card_id"]) is not None:
+        _json(capsys, "answer", card, "easy", "--json")
+        served += 1
+        assert served < 100
+    return served
+
+
+def test_a_morning_of_answers_keeps_every_count_true(
+    write_deck, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    # a 30-minute second step, so some learning cards fall due beyond the 20-minute learn-ahead
+    (home / "config.toml").write_text("new_per_day = 6\nlearning_steps = [1, 30]\n")
+    write_deck("demo/morning", DECK)
+    script = [("again", 0), ("good", 1), ("hard", 2), ("good", 4), ("again", 6), ("good", 9)]
+    moments = {0, 2, 4, 6}  # check before the first answer and between others
+    when = START
+    checked = later_seen = 0
+    for step, (rating, minutes) in enumerate([*script, ("good", 45), ("again", 50)]):
+        when = START + timedelta(minutes=minutes)
+        _at(monkeypatch, when)
+        if step in moments or step >= len(script):
+            due = _json(capsys, "due", "--json")["total"]
+            shown = _json(capsys, "next", "--json")
+            if shown["card_id"] is not None:
+                assert shown["counts"] == due
+            stats = _json(capsys, "stats", "--json")
+            left = stats["today"]["left"]
+            assert (left["new"], left["learning"], left["review"]) == (
+                due["new"],
+                due["learning"],
+                due["review"],
+            )
+            assert left["later_today"] == due["later_today"]
+
+            probe = tmp_path / f"probe-{step}"
+            shutil.copytree(home, probe)
+            monkeypatch.setenv("QUIZZER_HOME", str(probe))
+            assert _served(capsys) == due["total"]
+            # what falls due later today is served by the end of the day, and nothing else
+            _at(monkeypatch, START.replace(hour=3, minute=59) + timedelta(days=1))
+            assert _served(capsys) == due["later_today"]
+            monkeypatch.setenv("QUIZZER_HOME", str(home))
+            _at(monkeypatch, when)
+            checked += 1
+            later_seen = max(later_seen, due["later_today"])
+        card = _json(capsys, "next", "--json")["card_id"]
+        if card is None:
+            continue
+        _json(capsys, "answer", card, rating, "--json")
+    assert checked == 5
+    # some moments had work for later, so `later_today` was really put to the test
+    assert later_seen >= 1

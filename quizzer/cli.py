@@ -85,7 +85,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     from quizzer import paths
     from quizzer.decks.loader import LoadedDeck, deck_id_for, load_file, load_tree
 
-    targets = [Path(p) for p in args.paths] or [paths.decks_dir()]
+    targets = [Path(p) for p in args.paths] or [r for r in paths.deck_roots() if r.is_dir()]
     problems = []
     decks = questions = 0
     for target in targets:
@@ -136,9 +136,12 @@ def cmd_new(args: argparse.Namespace) -> int:
         raise CommandError(
             f"invalid deck id {args.deck_id!r}: use lowercase folder/name parts like asr/my-topic"
         )
-    # Never write into the installed package: without --decks, decks go in ./decks.
-    chosen = os.environ.get("QUIZZER_DECKS")
-    root = Path(chosen) if chosen else Path.cwd() / "decks"
+    # Never into the installed package: without --decks, into the user decks folder, which is
+    # loaded together with the bundled decks.
+    from quizzer import paths
+
+    chosen = paths.decks_override()
+    root = chosen or paths.user_decks_dir()
     target = root / f"{deck_id}.yaml"
     if target.exists():
         raise CommandError(f"{target} already exists; not overwriting it")
@@ -149,9 +152,10 @@ def cmd_new(args: argparse.Namespace) -> int:
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
+    review = f"quizzer --decks {root} review {deck_id}" if chosen else f"quizzer review {deck_id}"
     print(
         f"created {target}; edit it, check it with 'quizzer lint {target}', "
-        f"and review it with 'quizzer --decks {root} review {deck_id}'"
+        f"and review it with '{review}'"
     )
     return EXIT_OK
 
@@ -159,6 +163,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 def deck_summary(tree: Any) -> dict[str, Any]:
     """The deck tree with question and card counts per deck, per folder and in total."""
     from collections import Counter
+
+    from quizzer.collection import deck_origin
 
     decks = []
     folders: dict[str, dict[str, Any]] = {}
@@ -173,6 +179,8 @@ def deck_summary(tree: Any) -> dict[str, Any]:
             "questions": len(loaded.deck.questions),
             "cards": len(loaded.cards),
             "types": dict(sorted(by_type.items())),
+            "origin": deck_origin(tree, deck_id),
+            "path": str(loaded.path),
         }
         decks.append(entry)
         folder = folders.setdefault(loaded.domain, {"decks": 0, "questions": 0, "cards": 0})
@@ -181,7 +189,7 @@ def deck_summary(tree: Any) -> dict[str, Any]:
         folder["cards"] += entry["cards"]
         total.update(decks=1, questions=entry["questions"], cards=entry["cards"])
     return {
-        "root": str(tree.root),
+        "roots": [str(r) for r in tree.roots],
         "decks": decks,
         "folders": folders,
         "total": dict(total),
@@ -207,9 +215,10 @@ def cmd_decks(args: argparse.Namespace) -> int:
                 f"{f['cards']} cards"
             )
         types = ", ".join(f"{n} {t}" for t, n in deck["types"].items())
+        origin = "" if deck["origin"] == "bundled" else f"  [{deck['origin']}]"
         print(
             f"  {deck['id']:<40} {deck['title'][:28]:<28} {deck['questions']:>4} q "
-            f"{deck['cards']:>4} cards  ({types})"
+            f"{deck['cards']:>4} cards  ({types}){origin}"
         )
     t = summary["total"]
     print(
@@ -640,9 +649,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _known_error(exc: Exception) -> str | None:
     from quizzer.clock import ClockError
     from quizzer.config import ConfigError
+    from quizzer.errors import QuizzerError
     from quizzer.session import SessionError
     from quizzer.store.db import StoreError
 
-    if isinstance(exc, CommandError | ClockError | ConfigError | SessionError | StoreError):
+    if isinstance(
+        exc, QuizzerError | CommandError | ClockError | ConfigError | SessionError | StoreError
+    ):
         return str(exc)
     return None

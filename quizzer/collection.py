@@ -7,6 +7,7 @@ are imported where they are used so that path stays light.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -52,11 +53,61 @@ class Collection:
 
 
 def load_decks(decks_dir: Path | None = None) -> DeckTree:
-    """Load the decks tree in use (`--decks`, `QUIZZER_DECKS`, or the bundled decks)."""
-    from quizzer.decks.loader import load_tree
+    """Load the decks in use: only `decks_dir` when given, else `paths.deck_roots()` (the
+    `--decks` tree, or the bundled decks with the learner's own)."""
+    from quizzer.decks.loader import load_roots
 
-    root = decks_dir or paths.decks_dir()
-    return load_tree(root, display_root=root.parent if root == paths.bundled_decks() else None)
+    roots = [decks_dir] if decks_dir is not None else paths.deck_roots()
+    return load_roots(roots, show_relative_to=paths.bundled_decks().parent)
+
+
+def reload_decks(tree: DeckTree) -> DeckTree:
+    """Load the same trees again (after an edit)."""
+    from quizzer.decks.loader import load_roots
+
+    return load_roots(tree.roots, show_relative_to=paths.bundled_decks().parent)
+
+
+def deck_origin(tree: DeckTree, deck_id: str) -> str:
+    """Where a deck comes from, as people read it: `bundled`, `user` (the user decks folder), or
+    the folder it was found in."""
+    root = tree.root_of(deck_id)
+    if root == paths.bundled_decks():
+        return "bundled"
+    if root == paths.user_decks_dir():
+        return "user"
+    return str(root)
+
+
+def editable_deck(tree: DeckTree, deck_id: str) -> tuple[Path, Path | None]:
+    """The file to open for editing a deck, and where a bundled deck was copied from.
+
+    A bundled deck is never edited in place (an upgrade would undo the edit): it is first copied
+    into the user decks folder, with the figures and clips it refers to, and the copy replaces
+    it from then on (same ids, so its history stays)."""
+    import shutil
+
+    loaded = tree.decks.get(deck_id)
+    path = loaded.path if loaded is not None else tree.failed[deck_id]
+    root = tree.root_of(deck_id)
+    if root != paths.bundled_decks():
+        return path, None
+    copy = paths.user_decks_dir() / path.relative_to(root)
+    if not copy.exists():
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        text = path.read_text(encoding="utf-8")
+        for ref in _MEDIA_REF.findall(text):
+            source = (path.parent / ref).resolve()
+            target = copy.parent / ref
+            if source.is_file() and root.resolve() in source.parents and not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, target)
+        shutil.copyfile(path, copy)
+    return copy, path
+
+
+_MEDIA_REF = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")
+"""A Markdown image or clip reference: `![alt](media/file.png)`."""
 
 
 def open_collection(decks_dir: Path | None = None, tree: DeckTree | None = None) -> Collection:
@@ -114,10 +165,10 @@ def _config_bytes() -> bytes:
         return b"unreadable"
 
 
-def _fingerprint(root: Path) -> str | None:
+def _fingerprint(roots: list[Path]) -> str | None:
     from quizzer.decks.cache import tree_fingerprint
 
-    return tree_fingerprint(root, _config_bytes())
+    return tree_fingerprint(roots, _config_bytes())
 
 
 def write_card_index(col: Collection) -> None:
@@ -127,7 +178,7 @@ def write_card_index(col: Collection) -> None:
 
     if col.tree.problems or not caching_enabled():
         return
-    fingerprint = _fingerprint(col.tree.root)
+    fingerprint = _fingerprint(col.tree.roots)
     if fingerprint is None:
         return
     cards = [(c.id, c.deck_id, c.question_id) for c in col.tree.cards()]
@@ -153,7 +204,7 @@ def _indexed_plan(now_ms: int) -> Plan | None:
 
     if not caching_enabled():
         return None
-    fingerprint = _fingerprint(paths.decks_dir())
+    fingerprint = _fingerprint(paths.deck_roots())
     payload: Any = read_index(fingerprint) if fingerprint else None
     if payload is None:
         return None

@@ -102,6 +102,10 @@ class Settings(Scheduling):
     """IANA time zone for the study day (e.g. `Europe/Paris`); the system's when unset."""
     parameters: list[float] = Field(default_factory=lambda: list(DEFAULT_PARAMETERS))
     """The 21 FSRS-6 parameters; `quizzer optimize` fits them to your reviews."""
+    deck_folders: list[str] = Field(default_factory=list)
+    """More folders of your own decks, loaded with the bundled decks and the `decks/` folder of
+    the data directory (later folders replace decks with the same id), e.g.
+    `deck_folders = ["~/my-decks"]`."""
     decks: dict[str, dict[str, Any]] = Field(default_factory=dict)
     """Per-deck overrides: a table per glob of deck ids, e.g. `[decks."asr/*"]`."""
 

@@ -47,7 +47,46 @@ def bundled_decks() -> Path:
     return here.parent / "decks"
 
 
-def decks_dir() -> Path:
-    """The decks tree in use: `QUIZZER_DECKS` when set, else the bundled decks."""
+def user_decks_dir() -> Path:
+    """The learner's own decks, loaded together with the bundled ones: `decks/` in the data
+    directory. A deck here with a bundled deck's id replaces it."""
+    return data_dir() / "decks"
+
+
+def decks_override() -> Path | None:
+    """The only decks tree to use when `--decks` or `QUIZZER_DECKS` names one; None otherwise.
+    A folder that does not exist is an error: a typo must not look like an empty collection."""
     chosen = os.environ.get("QUIZZER_DECKS")
-    return Path(chosen).expanduser() if chosen else bundled_decks()
+    if not chosen:
+        return None
+    path = Path(chosen).expanduser()
+    if not path.is_dir():
+        from quizzer.errors import DecksNotFound
+
+        what = "is not a folder" if path.exists() else "does not exist"
+        raise DecksNotFound(f"decks folder {path} {what} (from --decks or QUIZZER_DECKS)")
+    return path
+
+
+def configured_deck_folders() -> list[Path]:
+    """More folders of the learner's decks, listed in config.toml as `deck_folders`."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(config_path().read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return []  # load_settings reports an unreadable config.toml
+    folders = data.get("deck_folders", [])
+    if not isinstance(folders, list):
+        return []
+    return [Path(f).expanduser() for f in folders if isinstance(f, str)]
+
+
+def deck_roots() -> list[Path]:
+    """Every decks tree in use, in order of precedence (later ones replace earlier decks with
+    the same id): only the `--decks` tree when given; else the bundled decks, the user decks
+    folder and the folders of `deck_folders`."""
+    override = decks_override()
+    if override is not None:
+        return [override]
+    return [bundled_decks(), user_decks_dir(), *configured_deck_folders()]

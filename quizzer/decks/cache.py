@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -166,21 +167,23 @@ class DeckCache:
 # ---------------------------------------------------------------- card index
 
 
-def tree_fingerprint(root: Path, *extra: bytes) -> str | None:
-    """A hash of every deck file under `root` (names and contents) and of `extra`; None when a
-    file cannot be read (the slow path then reports it)."""
+def tree_fingerprint(roots: Sequence[Path], *extra: bytes) -> str | None:
+    """A hash of every deck file under the roots (names and contents) and of `extra`; None when
+    a file cannot be read (the slow path then reports it)."""
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"{_INDEX_FORMAT}\0{root}\0".encode())
+    h.update(_INDEX_FORMAT.encode())
     for part in extra:
         h.update(len(part).to_bytes(8, "big"))
         h.update(part)
-    for path in find_deck_files(root):
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return None
-        h.update(deck_id_for(path, root).encode() + b"\0")
-        h.update(_digest(data).encode())
+    for root in roots:
+        h.update(f"\0root\0{root}\0".encode())
+        for path in find_deck_files(root):
+            try:
+                data = path.read_bytes()
+            except OSError:
+                return None
+            h.update(deck_id_for(path, root).encode() + b"\0")
+            h.update(_digest(data).encode())
     return h.hexdigest()
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,7 @@ __all__ = [
     "find_deck_files",
     "load_bytes",
     "load_file",
+    "load_roots",
     "load_tree",
 ]
 
@@ -107,6 +108,18 @@ class DeckTree:
     """Decks that exist but did not load, by id."""
     order: list[str] = field(default_factory=list)
     """Every deck id found, loaded or not, in study order (see `_order.txt`)."""
+    roots: list[Path] = field(default_factory=list)
+    """Every tree the decks came from, in order of precedence (`root` is the first)."""
+    origins: dict[str, Path] = field(default_factory=dict)
+    """The root each deck id (loaded or failed) came from."""
+
+    def __post_init__(self) -> None:
+        if not self.roots:
+            self.roots = [self.root]
+
+    def root_of(self, deck_id: str) -> Path:
+        """The tree a deck came from (its media paths are relative to it)."""
+        return self.origins.get(deck_id, self.root)
 
     def ordered(self) -> list[str]:
         """Ids of the loaded decks in study order."""
@@ -149,6 +162,7 @@ def load_tree(root: Path, *, display_root: Path | None = None) -> DeckTree:
         shown = _display(path, display_root)
         result = cache.load(path, deck_id, shown) if cache else load_file(path, deck_id, shown)
         tree.order.append(deck_id)
+        tree.origins[deck_id] = root
         if isinstance(result, LoadedDeck):
             tree.decks[deck_id] = result
         else:
@@ -157,6 +171,31 @@ def load_tree(root: Path, *, display_root: Path | None = None) -> DeckTree:
     if cache:
         cache.save()
     return tree
+
+
+def load_roots(roots: Sequence[Path], *, show_relative_to: Path | None = None) -> DeckTree:
+    """Load several trees as one: a deck of a later tree replaces the deck with the same id of
+    an earlier one (in its place in the study order; decks new to the later tree follow). File
+    names under `show_relative_to` are shown relative to it in problems."""
+    merged = DeckTree(roots[0], roots=list(roots))
+    for root in roots:
+        shown_root = show_relative_to if _is_under(root, show_relative_to) else None
+        tree = load_tree(root, display_root=shown_root)
+        for deck_id in tree.order:
+            if deck_id in merged.origins:
+                merged.decks.pop(deck_id, None)
+                merged.failed.pop(deck_id, None)
+            else:
+                merged.order.append(deck_id)
+            merged.origins[deck_id] = root
+        merged.decks.update(tree.decks)
+        merged.failed.update(tree.failed)
+        merged.problems.extend(tree.problems)
+    return merged
+
+
+def _is_under(path: Path, parent: Path | None) -> bool:
+    return parent is not None and (path == parent or parent in path.parents)
 
 
 def _display(path: Path, display_root: Path | None) -> str:

@@ -210,7 +210,7 @@ def select_decks(tree: DeckTree, wanted: Sequence[str]) -> list[str]:
         return sorted(tree.decks)
     chosen: list[str] = []
     for raw in wanted:
-        ref = _deck_ref(raw, tree.root)
+        ref = _deck_ref(raw, tree.roots)
         matches = [d for d in sorted(tree.decks) if d == ref or d.startswith(ref + "/")]
         if not matches:
             broken = [d for d in tree.failed if d == ref or d.startswith(ref + "/")]
@@ -221,13 +221,14 @@ def select_decks(tree: DeckTree, wanted: Sequence[str]) -> list[str]:
     return chosen
 
 
-def _deck_ref(raw: str, root: Path) -> str:
+def _deck_ref(raw: str, roots: Sequence[Path]) -> str:
     path = Path(raw).expanduser()
     if path.exists():
-        try:
-            return path.resolve().relative_to(root.resolve()).with_suffix("").as_posix()
-        except ValueError:
-            pass
+        for root in roots:
+            try:
+                return path.resolve().relative_to(root.resolve()).with_suffix("").as_posix()
+            except ValueError:
+                pass
     return raw.strip().strip("/").removesuffix(".yaml")
 
 
@@ -484,7 +485,7 @@ def export_anki(
         if name.casefold() in names_taken:  # two decks with one title in a folder
             name = f"{name} ({deck_id.rsplit('/', 1)[-1]})"
         names_taken.add(name.casefold())
-        renderer = Renderer(loaded.path, tree.root, media)
+        renderer = Renderer(loaded.path, tree.root_of(deck_id), media)
         deck = genanki.Deck(anki_deck_id(deck_id), name, _deck_description(loaded, renderer))
         for question in loaded.deck.questions:
             guid = note_guid(deck_id, question.id)

@@ -16,10 +16,10 @@ from textual.screen import Screen
 
 from quizzer.clock import now as clock_now
 from quizzer.clock import to_ms
-from quizzer.collection import Collection, load_decks, open_collection
+from quizzer.collection import Collection, open_collection, reload_decks
 from quizzer.decks.loader import DeckTree
 from quizzer.session import Selection
-from quizzer.tui.editor import run_editor
+from quizzer.tui.editor import open_for_editing, run_editor
 from quizzer.tui.screens.home import HomeScreen
 from quizzer.tui.screens.review import ReviewScreen
 
@@ -136,22 +136,19 @@ class QuizzerApp(App[None]):
         assert self.collection is not None
         tree = self.collection.tree
         line = 1
-        if message.deck_id in tree.decks:
-            path = tree.decks[message.deck_id].path
-        else:
-            path = tree.failed[message.deck_id]
+        if message.deck_id not in tree.decks:
             where = f"{message.deck_id}.yaml"
             line = next((p.line for p in tree.problems if p.path.endswith(where)), 1)
+        path = open_for_editing(self, tree, message.deck_id)
         problem = run_editor(self, path, line)
         if problem:
             self.notify(problem, severity="error")
             return
-        self._reload_decks(tree.root)
+        self._reload_decks(tree)
 
     @work(thread=True, exclusive=True, group="load")
-    def _reload_decks(self, root: Path) -> None:
-        tree = load_decks(root)
-        self.call_from_thread(self._decks_reloaded, tree)
+    def _reload_decks(self, tree: DeckTree) -> None:
+        self.call_from_thread(self._decks_reloaded, reload_decks(tree))
 
     def _decks_reloaded(self, tree: DeckTree) -> None:
         assert self.collection is not None

@@ -10,6 +10,9 @@ from typing import Any
 
 from textual.app import App, SuspendNotSupported
 
+from quizzer.collection import editable_deck
+from quizzer.decks.loader import DeckTree
+
 
 def editor_command(path: Path, line: int) -> list[str]:
     """`$EDITOR +LINE FILE` (then `$VISUAL`, then `vi`); `+LINE` is understood by vi, vim, nano,
@@ -38,3 +41,16 @@ def run_editor(app: App[Any], path: Path, line: int) -> str | None:
     if result.returncode != 0:
         return f"{command[0]} exited with status {result.returncode}"
     return None
+
+
+def open_for_editing(app: App[Any], tree: DeckTree, deck_id: str) -> Path:
+    """The file to edit for a deck; a bundled deck is first copied to the user decks folder
+    (`collection.editable_deck`), and the learner is told so."""
+    path, bundled = editable_deck(tree, deck_id)
+    if bundled is not None:
+        app.notify(
+            f"Editing your own copy, {path}: it replaces the bundled deck, and keeps its history.",
+            title="Bundled deck copied",
+            timeout=10,
+        )
+    return path

@@ -95,6 +95,8 @@ def test_decks_json_counts(sample_tree: Path, capsys) -> None:
             "questions": 6,
             "cards": 9,
             "types": {"basic": 1, "choice": 1, "cloze": 1, "numeric": 1, "order": 1, "typed": 1},
+            "origin": str(sample_tree.parents[1]),
+            "path": str(sample_tree),
         }
     ]
     assert data["folders"] == {"demo": {"decks": 1, "questions": 6, "cards": 9}}

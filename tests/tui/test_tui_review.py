@@ -619,3 +619,35 @@ async def test_a_click_on_a_rating_records_it(build: Build, collection: Collecti
         await pilot.pause()
     (event,) = reviews(collection)
     assert event.rating == Rating.HARD
+
+
+async def test_editing_a_bundled_deck_from_home_opens_a_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quizzer import paths
+
+    monkeypatch.delenv("QUIZZER_DECKS")
+    called = tmp_path / "called"
+    script = tmp_path / "fake-editor"
+    script.write_text(
+        textwrap.dedent(f"""\
+        #!{sys.executable}
+        import pathlib, sys
+        pathlib.Path({str(called)!r}).write_text(sys.argv[2])
+        """)
+    )
+    script.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(script))
+    deck_id = "foundations/digital-audio"
+    bundled = paths.bundled_decks() / f"{deck_id}.yaml"
+    app = make_app(timer=FakeTimer())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.collection is not None)
+        app.home.post_message(HomeScreen.Edit(deck_id))
+        await until(pilot, lambda: called.exists())
+        await pilot.pause()
+        notes = [str(n.message) for n in app._notifications]
+    copy = paths.user_decks_dir() / f"{deck_id}.yaml"
+    assert called.read_text() == str(copy)
+    assert copy.read_bytes() == bundled.read_bytes()
+    assert any(str(copy) in note and "replaces the bundled deck" in note for note in notes)

@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Markdown, ProgressBar, Static
 
-from quizzer.collection import Collection, load_decks
+from quizzer.collection import Collection, reload_decks
 from quizzer.decks.cards import Card
 from quizzer.decks.grading import Graded
 from quizzer.decks.loader import DeckTree
@@ -27,7 +27,7 @@ from quizzer.decks.models import MultipleChoice, Numeric, Order, Typed
 from quizzer.queue import Counts, next_card
 from quizzer.session import Session, SessionError
 from quizzer.state import CardPhase, EventKind, Rating
-from quizzer.tui.editor import run_editor
+from quizzer.tui.editor import open_for_editing, run_editor
 from quizzer.tui.render import (
     after_notes,
     deck_path,
@@ -603,8 +603,9 @@ class ReviewScreen(Screen[None]):
         card = self.card
         if card is None:
             return
-        loaded = self.session.tree.decks[card.deck_id]
-        problem = run_editor(self.app, loaded.path, loaded.lines.get(card.question.id, 1))
+        tree = self.session.tree
+        line = tree.decks[card.deck_id].lines.get(card.question.id, 1)
+        problem = run_editor(self.app, open_for_editing(self.app, tree, card.deck_id), line)
         if problem:
             self.notify(problem, severity="error")
             return
@@ -613,7 +614,7 @@ class ReviewScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="reload")
     def _reload(self, card_id: str, deck_id: str) -> None:
-        tree = load_decks(self.session.tree.root)
+        tree = reload_decks(self.session.tree)
         self.app.call_from_thread(self._reloaded, tree, card_id, deck_id)
 
     def _reloaded(self, tree: DeckTree, card_id: str, deck_id: str) -> None:

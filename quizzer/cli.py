@@ -140,8 +140,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     # loaded together with the bundled decks.
     from quizzer import paths
 
-    chosen = paths.decks_override()
-    root = chosen or paths.user_decks_dir()
+    # the one command that may name a decks folder that does not exist yet: it creates it
+    chosen = os.environ.get("QUIZZER_DECKS")
+    root = Path(chosen) if chosen else paths.user_decks_dir()
     target = root / f"{deck_id}.yaml"
     if target.exists():
         raise CommandError(f"{target} already exists; not overwriting it")
@@ -439,9 +440,13 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _has_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 def cmd_review(args: argparse.Namespace) -> int:
     """Open the terminal UI (home, or straight into a session)."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not _has_terminal():
         raise CommandError(
             "the review screen needs a terminal; without one, use 'quizzer next' and "
             "'quizzer answer' (add --json for scripts)"

@@ -51,3 +51,8 @@ def decks_dir() -> Path:
     """The decks tree in use: `QUIZZER_DECKS` when set, else the bundled decks."""
     chosen = os.environ.get("QUIZZER_DECKS")
     return Path(chosen).expanduser() if chosen else bundled_decks()
+
+
+def user_decks_dir() -> Path:
+    """The user's own decks, loaded together with the bundled ones."""
+    return data_dir() / "decks"

@@ -11,7 +11,7 @@ import json
 import os
 import sys
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,6 @@ from quizzer.state import CardPhase
 from quizzer.store.db import Store
 
 anki_collection = pytest.importorskip("anki.collection")
-Collection = anki_collection.Collection
 ExportAnkiPackageOptions = anki_collection.ExportAnkiPackageOptions
 ImportAnkiPackageOptions = anki_collection.ImportAnkiPackageOptions
 ImportAnkiPackageRequest = anki_collection.ImportAnkiPackageRequest
@@ -47,24 +46,6 @@ PARAMS = [round(0.2 + i * 0.05, 4) for i in range(19)] + [0.1, 0.2]
 
 
 # ---------------------------------------------------------------- making packages with Anki
-
-
-@pytest.fixture
-def anki(tmp_path: Path) -> Iterator[Callable[[], Any]]:
-    """A factory of empty Anki collections, closed at the end of the test."""
-    opened: list[Any] = []
-
-    def make() -> Any:
-        folder = tmp_path / f"anki{len(opened)}"
-        folder.mkdir()
-        col = Collection(str(folder / "collection.anki2"))
-        opened.append(col)
-        return col
-
-    yield make
-    for col in opened:
-        if col.db:
-            col.close()
 
 
 def add_note(col: Any, notetype: str, fields: list[str], deck: str, tags: list[str] = []) -> Any:  # noqa: B006

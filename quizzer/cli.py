@@ -481,6 +481,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     return run_export_reviews(args, _open(args))
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import an Anki package or collection backup into YAML decks."""
+    from quizzer.import_.command import run_import
+
+    return run_import(args)
+
+
 def cmd_optimize(args: argparse.Namespace) -> int:
     """Fit FSRS parameters to your reviews."""
     from quizzer.optimize import run_optimize
@@ -586,6 +593,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="anki: include your scheduling and review history",
     )
     p.add_argument("--format", choices=["csv", "jsonl"], default="csv", help="reviews: format")
+
+    p = add("import", cmd_import, "import an Anki package (.apkg, .colpkg) into YAML decks")
+    p.add_argument("what", choices=["anki"], help="anki: an .apkg or .colpkg file")
+    p.add_argument("file", metavar="FILE", help="the Anki package")
+    p.add_argument("--into", metavar="DIR", help="decks folder to write (your decks folder)")
+    p.add_argument("--deck", metavar="PREFIX", help="folder under DIR for the imported decks")
+    p.add_argument(
+        "--with-history", action="store_true", help="add Anki's reviews to your review log"
+    )
+    p.add_argument(
+        "--use-params", action="store_true", help="write Anki's FSRS parameters to config.toml"
+    )
+    p.add_argument("--force", action="store_true", help="overwrite questions you edited")
+    p.add_argument("--dry-run", action="store_true", help="print the report, write nothing")
 
     p = add("optimize", cmd_optimize, "fit FSRS parameters to your review history")
     p.add_argument(

@@ -366,7 +366,8 @@ def note_fields(question: QuestionBase, deck_id: str, r: Renderer) -> list[str]:
     elif isinstance(q, MultipleChoice):
         head = _choice_fields(q, deck_id, r)
     elif isinstance(q, Typed):
-        aliases = ", ".join(plain(a) for a in q.answers[1:])
+        # one span per alias: an alias may itself hold a comma, and the import splits on spans
+        aliases = ", ".join(f'<span class="qz-alias">{plain(a)}</span>' for a in q.answers[1:])
         head = [r.html(q.prompt), plain(q.answers[0]), aliases]
     elif isinstance(q, Numeric):
         head = [r.html(q.prompt), _number(q.answer), plain(q.unit or ""), _tolerance_text(q)]

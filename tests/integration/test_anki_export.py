@@ -13,7 +13,7 @@ import sqlite3
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -43,7 +43,6 @@ from quizzer.export.markdown import MediaError, Renderer
 from quizzer.state import CardPhase, Rating
 
 anki_collection = pytest.importorskip("anki.collection")
-Collection = anki_collection.Collection
 ImportAnkiPackageRequest = anki_collection.ImportAnkiPackageRequest
 ImportAnkiPackageOptions = anki_collection.ImportAnkiPackageOptions
 
@@ -78,23 +77,6 @@ questions:
 
 
 # ---------------------------------------------------------------- helpers
-
-
-@pytest.fixture
-def anki(tmp_path: Path) -> Iterator[Callable[[], Any]]:
-    """A factory of empty Anki collections, closed at the end of the test."""
-    opened: list[Any] = []
-
-    def make() -> Any:
-        folder = tmp_path / f"anki{len(opened)}"
-        folder.mkdir()
-        col = Collection(str(folder / "collection.anki2"))
-        opened.append(col)
-        return col
-
-    yield make
-    for col in opened:
-        col.close()
 
 
 def import_apkg(col: Any, path: Path, *, with_scheduling: bool = False) -> Any:

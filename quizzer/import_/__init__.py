@@ -1,0 +1,1 @@
+"""Importing Anki packages into YAML decks (`quizzer import anki`)."""

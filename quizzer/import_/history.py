@@ -1,0 +1,150 @@
+"""Anki's review log into quizzer's, then a replay of every card it touched.
+
+Each revlog row with a rating becomes a review event on the matching quizzer card (the cloze
+ordinal or the reverse side), recorded by the device `anki`. Its uid is made from the revlog id
+and the card's note and ordinal, so a second import of the same package adds nothing. Reviews in
+a filtered deck become cram events (they practise without scheduling); rows Anki wrote for a
+change made by hand (set due date, reset, reschedule) carry no answer and are left out. A card
+suspended or buried in Anki gets a suspend or bury event. Every card that received events is then
+replayed with quizzer's FSRS (`quizzer.sync.replay_rows`, as sync does), so its state follows from
+its whole history.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import timedelta, tzinfo
+
+from quizzer.clock import day_start, from_ms, study_day
+from quizzer.config import Settings
+from quizzer.import_.package import Note, Review
+from quizzer.state import Event, EventKind, Rating
+from quizzer.store.db import Store
+
+DEVICE = "anki"
+"""The device of imported events: they are Anki's, and `quizzer undo` leaves them alone."""
+_FILTERED, _MAX_KIND = 3, 3
+
+
+@dataclass(slots=True)
+class HistoryResult:
+    """What the history import did."""
+
+    reviews: int = 0
+    """Review (and cram) events added."""
+    already: int = 0
+    """Events a previous import had already added."""
+    suspended: int = 0
+    buried: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    """Revlog rows left out, by reason."""
+    cards: int = 0
+    """Cards replayed."""
+
+
+def card_map(
+    notes: dict[str, Note], placed: dict[str, tuple[str, dict[int, str]]]
+) -> dict[int, tuple[str, str]]:
+    """Anki card id -> (quizzer card id, uid stem), for the cards of imported questions.
+    `placed` gives, by note GUID, the `deck:question` id and the card suffix of each ordinal."""
+    found: dict[int, tuple[str, str]] = {}
+    for guid, (question, suffixes) in placed.items():
+        for card in notes[guid].cards:
+            suffix = suffixes.get(card.ord)
+            if suffix is not None:
+                stem = hashlib.blake2b(f"{guid}:{card.ord}".encode(), digest_size=6).hexdigest()
+                found[card.id] = (f"{question}{suffix}", stem)
+    return found
+
+
+def build_events(
+    reviews: list[Review],
+    notes: list[Note],
+    cards: dict[int, tuple[str, str]],
+    *,
+    now_ms: int,
+    zone: tzinfo,
+    day_starts_at: int,
+) -> tuple[list[Event], HistoryResult]:
+    """The events to add (not yet checked against the log), and counts of what was left out."""
+    result = HistoryResult()
+    events: list[Event] = []
+    last: dict[int, int] = {}
+    for row in reviews:
+        target = cards.get(row.card_id)
+        if target is None:
+            _count(result, "reviews of cards whose note was not imported")
+            continue
+        if not 1 <= row.ease <= 4 or row.kind > _MAX_KIND:
+            _count(result, "changes made by hand (set due date, reset, reschedule)")
+            continue
+        card_id, stem = target
+        kind = EventKind.CRAM if row.kind == _FILTERED else EventKind.REVIEW
+        events.append(
+            Event(
+                uid=f"anki-{row.id}-{stem}",
+                device=DEVICE,
+                at=row.id,
+                card_id=card_id,
+                kind=kind,
+                rating=Rating(row.ease),
+                graded="self",
+                duration_ms=max(row.duration_ms, 0),
+            )
+        )
+        last[row.card_id] = max(last.get(row.card_id, 0), row.id)
+    tomorrow = day_start(
+        study_day(from_ms(now_ms), zone, day_starts_at) + timedelta(days=1), zone, day_starts_at
+    )
+    for note in notes:
+        for card in note.cards:
+            target = cards.get(card.id)
+            if target is None or card.queue not in (-1, -2, -3):
+                continue
+            card_id, stem = target
+            at = max(card.mod * 1000, last.get(card.id, 0) + 1)
+            if card.queue == -1:
+                kind, until = EventKind.SUSPEND, None
+                result.suspended += 1
+            else:
+                kind, until = EventKind.BURY, int(tomorrow.timestamp() * 1000)
+                result.buried += 1
+            uid = f"anki-{kind}-{card.mod}-{stem}"
+            events.append(Event(uid, DEVICE, at, card_id, kind, until=until))
+    return events, result
+
+
+def _count(result: HistoryResult, reason: str) -> None:
+    result.skipped[reason] = result.skipped.get(reason, 0) + 1
+
+
+def add_history(
+    store: Store,
+    settings: Settings,
+    events: list[Event],
+    result: HistoryResult,
+    *,
+    dry_run: bool = False,
+) -> None:
+    """Add the events the log lacks and replay the cards they touch (in a dry run, only count
+    them)."""
+    from quizzer.replay import DeckSettings
+    from quizzer.sync import _known_uids, replay_rows
+
+    known = _known_uids(store, [e.uid for e in events])
+    fresh = [e for e in events if e.uid not in known]
+    result.already = len(events) - len(fresh)
+    result.reviews = sum(1 for e in fresh if e.kind in (EventKind.REVIEW, EventKind.CRAM))
+    result.suspended = sum(1 for e in fresh if e.kind == EventKind.SUSPEND)
+    result.buried = sum(1 for e in fresh if e.kind == EventKind.BURY)
+    if not fresh or dry_run:
+        return
+    affected = {e.card_id for e in fresh}
+    existing = store.events(affected)
+    states, derived = replay_rows([*existing, *fresh], DeckSettings(settings))
+    with store.transaction():
+        store.insert_events((e, derived[e.uid]) for e in sorted(fresh, key=lambda e: (e.at, e.uid)))
+        store.rewrite_derived((e.uid, derived[e.uid]) for e in existing)
+        store.replace_states(states[card_id] for card_id in sorted(affected))
+    result.cards = len(affected)

@@ -1,0 +1,259 @@
+"""Imported questions into YAML deck files, with their media, without losing the user's edits.
+
+A manifest beside the decks (`.anki-import.json` in the `--into` folder) remembers, for each
+Anki note GUID, the question it became (deck and id) and a hash of the question as it was last
+written. On the next import a question whose YAML still has that hash is updated in place; one
+that differs was edited by the user and is kept unless `--force`; one the user removed is not
+added back unless `--force`. Questions the import did not write are never touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from quizzer.import_.notes import Mapped, safe_media_name
+
+MANIFEST = ".anki-import.json"
+_KEY_ORDER = [
+    "id",
+    "type",
+    "prompt",
+    "text",
+    "answer",
+    "answers",
+    "choices",
+    "items",
+    "tolerance",
+    "unit",
+    "reverse",
+    "hint",
+    "explanation",
+    "source",
+    "tags",
+]
+
+
+class WriteError(ValueError):
+    """A deck file or media file cannot be written as asked; one line naming it."""
+
+
+@dataclass(slots=True)
+class Placed:
+    """Where a note's question ended up."""
+
+    deck_id: str
+    question_id: str
+    written: bool
+    """False when the user's edited version was kept."""
+
+
+@dataclass(slots=True)
+class WriteResult:
+    """What the writing did (or, in a dry run, would do)."""
+
+    placed: dict[str, Placed] = field(default_factory=dict)
+    """By note GUID."""
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    kept_edited: list[str] = field(default_factory=list)
+    """`deck:question` ids the user edited since the last import, kept."""
+    not_restored: list[str] = field(default_factory=list)
+    """`deck:question` ids the user removed since the last import, not added back."""
+    deck_files: list[Path] = field(default_factory=list)
+    """Deck files created or changed."""
+    media: int = 0
+    """Media files copied (or that would be)."""
+    media_kept: list[str] = field(default_factory=list)
+    """Media files not copied because a different file of that name is there."""
+
+
+def question_hash(question: dict[str, Any]) -> str:
+    """A hash of a question's content, as YAML gives it back."""
+    text = json.dumps(question, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def ordered(question: dict[str, Any]) -> dict[str, Any]:
+    """The question's keys in the order a person writes them."""
+    rank = {key: i for i, key in enumerate(_KEY_ORDER)}
+    return dict(sorted(question.items(), key=lambda kv: rank.get(kv[0], len(rank))))
+
+
+class _Dumper(yaml.SafeDumper):
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        """Lists indented under their key, as decks are written by hand."""
+        super().increase_indent(flow, False)
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value and not any(c in value for c in "\r\t") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def dump_deck(data: dict[str, Any]) -> str:
+    """A deck as YAML that reads like a hand-written one."""
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, indent=2)
+
+
+class DeckWriter:
+    """Places questions into deck files under `into` (deck ids prefixed by `prefix`)."""
+
+    def __init__(self, into: Path, *, prefix: str = "", force: bool = False) -> None:
+        self.into = into
+        self.prefix = prefix.strip("/")
+        self.force = force
+        path = into / MANIFEST
+        try:
+            self.manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            self.manifest = {}
+        except (OSError, ValueError) as exc:
+            raise WriteError(f"{path}: unreadable ({exc}); remove it to import afresh") from None
+        self.manifest.setdefault("version", 1)
+        self.notes: dict[str, dict[str, str]] = self.manifest.setdefault("notes", {})
+
+    def deck_id(self, mapped: Mapped) -> str:
+        """The deck id a question goes to."""
+        return f"{self.prefix}/{mapped.deck_id}" if self.prefix else mapped.deck_id
+
+    def plan(
+        self, items: list[tuple[str, Mapped]], media_dir: Path, *, dry_run: bool
+    ) -> WriteResult:
+        """Write (unless `dry_run`) every (note GUID, question) into its deck file."""
+        result = WriteResult()
+        by_deck: dict[str, list[tuple[str, Mapped]]] = {}
+        for guid, mapped in items:
+            known = self.notes.get(guid)
+            if known:  # the id it got the first time, whatever the note's text says now
+                mapped.question["id"] = known["id"]
+            deck_id = known["deck"] if known else self.deck_id(mapped)
+            by_deck.setdefault(deck_id, []).append((guid, mapped))
+        for deck_id, group in by_deck.items():
+            self._deck(deck_id, group, media_dir, result, dry_run=dry_run)
+        if not dry_run and result.deck_files:
+            self._save_manifest()
+        return result
+
+    def _deck(
+        self,
+        deck_id: str,
+        group: list[tuple[str, Mapped]],
+        media_dir: Path,
+        result: WriteResult,
+        *,
+        dry_run: bool,
+    ) -> None:
+        path = self.into / f"{deck_id}.yaml"
+        self._inside(path)
+        data: dict[str, Any] = (
+            self._load(path) if path.exists() else {"title": group[0][1].deck_title}
+        )
+        questions: list[dict[str, Any]] = list(data.get("questions") or [])
+        index = {str(q.get("id")): i for i, q in enumerate(questions) if isinstance(q, dict)}
+        owners = {e["id"]: g for g, e in self.notes.items() if e.get("deck") == deck_id}
+        changed = False
+        for guid, mapped in group:
+            new = ordered(mapped.question)
+            qid = new["id"]
+            if owners.get(qid, guid) != guid:  # another note already has this id here
+                qid = new["id"] = (
+                    f"{qid}-{hashlib.blake2b(guid.encode(), digest_size=2).hexdigest()}"
+                )
+            known = self.notes.get(guid)
+            full = f"{deck_id}:{qid}"
+            at = index.get(qid)
+            written = True
+            if at is None:
+                if known and not self.force:
+                    result.not_restored.append(full)
+                    written = False
+                else:
+                    index[qid] = len(questions)
+                    questions.append(new)
+                    result.added += 1
+                    changed = True
+            else:
+                current = questions[at]
+                if current == new:
+                    result.unchanged += 1
+                elif known and question_hash(current) != known.get("hash") and not self.force:
+                    result.kept_edited.append(full)
+                    written = False
+                elif not known and not self.force:
+                    result.kept_edited.append(full)  # a question of that id not made by us
+                    written = False
+                else:
+                    questions[at] = new
+                    result.updated += 1
+                    changed = True
+            owners[qid] = guid
+            result.placed[guid] = Placed(deck_id, qid, written)
+            if written:
+                entry = {"deck": deck_id, "id": qid, "hash": question_hash(new)}
+                self.notes[guid] = entry
+                self._copy_media(mapped, path.parent, media_dir, result, dry_run=dry_run)
+        if changed:
+            data["questions"] = questions
+            result.deck_files.append(path)
+            if not dry_run:
+                _write_text(path, dump_deck(data))
+
+    def _inside(self, path: Path) -> None:
+        root = self.into.resolve()
+        if not path.resolve().is_relative_to(root):
+            raise WriteError(f"{path}: outside {root}; refusing to write there")
+
+    def _load(self, path: Path) -> dict[str, Any]:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise WriteError(
+                f"{path}: cannot update it ({str(exc).splitlines()[0]}); fix it or move it away"
+            ) from None
+        if not isinstance(data, dict):
+            raise WriteError(f"{path}: cannot update it: not a deck (no title and questions)")
+        return data
+
+    def _copy_media(
+        self, mapped: Mapped, folder: Path, media_dir: Path, result: WriteResult, *, dry_run: bool
+    ) -> None:
+        for name in sorted(mapped.media):
+            source = media_dir / name
+            target = folder / "media" / safe_media_name(name)
+            self._inside(target)
+            if target.exists():
+                if target.read_bytes() != source.read_bytes():
+                    result.media_kept.append(str(target))
+                continue
+            result.media += 1
+            if not dry_run:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, target)
+
+    def _save_manifest(self) -> None:
+        text = json.dumps(self.manifest, indent=1, sort_keys=True, ensure_ascii=False)
+        _write_text(self.into / MANIFEST, text + "\n")
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write through a temporary file and a rename: a crash never leaves half a deck."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise WriteError(f"{path}: cannot write ({exc.strerror or exc})") from None

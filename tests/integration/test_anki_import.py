@@ -1,0 +1,516 @@
+"""`quizzer import anki`, proven on packages that Anki's own core writes in each test.
+
+The `anki` package from PyPI is Anki's Rust core: each test builds a collection with it (notes of
+every stock note type, subdecks, tags, an image and a sound, answers given through its scheduler,
+a suspended card), exports it the way Anki desktop does, and imports the file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from quizzer import paths
+from quizzer.cli import main
+from quizzer.clock import parse_instant, to_ms
+from quizzer.collection import load_decks
+from quizzer.config import load_settings
+from quizzer.export.anki import export_anki
+from quizzer.import_.command import ImportError_, import_anki
+from quizzer.import_.write import MANIFEST
+from quizzer.replay import DeckSettings, replay
+from quizzer.state import CardPhase
+from quizzer.store.db import Store
+
+anki_collection = pytest.importorskip("anki.collection")
+ExportAnkiPackageOptions = anki_collection.ExportAnkiPackageOptions
+ImportAnkiPackageOptions = anki_collection.ImportAnkiPackageOptions
+ImportAnkiPackageRequest = anki_collection.ImportAnkiPackageRequest
+from anki.scheduler.v3 import CardAnswer  # noqa: E402
+
+NOW_MS = to_ms(parse_instant("2026-03-02T09:00:00Z"))
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+SOUND = b"ID3\x03\x00\x00\x00\x00\x00\x00fake mp3"
+PARAMS = [round(0.2 + i * 0.05, 4) for i in range(19)] + [0.1, 0.2]
+
+
+# ---------------------------------------------------------------- making packages with Anki
+
+
+def add_note(col: Any, notetype: str, fields: list[str], deck: str, tags: list[str] = []) -> Any:  # noqa: B006
+    note = col.new_note(col.models.by_name(notetype))
+    for i, text in enumerate(fields):
+        note.fields[i] = text
+    note.tags = tags
+    col.add_note(note, col.decks.id(deck))
+    return note
+
+
+def answer(col: Any, card_id: int, rating: Any) -> None:
+    """Answer a card through Anki's v3 scheduler, as the review screen does."""
+    card = col.get_card(card_id)
+    card.start_timer()
+    states = col._backend.get_scheduling_states(card.id)
+    col.sched.answer_card(col.sched.build_answer(card=card, states=states, rating=rating))
+
+
+def build_collection(col: Any) -> dict[str, Any]:
+    """Notes of every stock type in a deck tree, with media, answers and a suspended card."""
+    image = col.media.write_data("ctc lattice.png", PNG)
+    sound = col.media.write_data("blank.mp3", SOUND)
+    notes = {
+        "basic": add_note(
+            col,
+            "Basic",
+            [
+                "What does the <b>blank</b> let CTC do?",
+                f'Emit <i>no label</i> for a frame.<br>See <img src="{image}" alt="lattice"> '
+                f"[sound:{sound}]",
+            ],
+            "Speech::ASR::CTC",
+            ["asr", "loss::ctc"],
+        ),
+        "reversed": add_note(
+            col, "Basic (and reversed card)", ["Paris", "capital of France"], "Speech::Geo"
+        ),
+        "optional": add_note(
+            col, "Basic (optional reversed card)", ["uno", "one", "y"], "Speech::Geo"
+        ),
+        "optional-off": add_note(
+            col, "Basic (optional reversed card)", ["dos", "two", ""], "Speech::Geo"
+        ),
+        "typing": add_note(
+            col, "Basic (type in the answer)", ["Spell the loss", "CTC"], "Speech::ASR::CTC"
+        ),
+        "cloze": add_note(
+            col,
+            "Cloze",
+            [
+                r"{{c1::CTC}} merges {{c2::repeats::what}}, and \(x_1^2\) stays math.",
+                "<ul><li>first</li><li>second</li></ul>",
+            ],
+            "Speech::ASR",
+            ["cloze"],
+        ),
+        "table": add_note(
+            col,
+            "Basic",
+            [
+                "Read <code>a_b</code> in the table<script>alert(1)</script>",
+                "<table><tr><th>a</th><th>b</th></tr><tr><td>1</td><td>2</td></tr></table>"
+                "<style>p{}</style>",
+            ],
+            "Speech",
+        ),
+    }
+    # answers through the scheduler: the basic card twice, the cloze's second card, the reverse
+    basic_card = notes["basic"].cards()[0].id
+    answer(col, basic_card, CardAnswer.GOOD)
+    answer(col, basic_card, CardAnswer.GOOD)
+    cloze_c2 = next(c for c in notes["cloze"].cards() if c.ord == 1).id
+    answer(col, cloze_c2, CardAnswer.AGAIN)
+    reverse = next(c for c in notes["reversed"].cards() if c.ord == 1).id
+    answer(col, reverse, CardAnswer.EASY)
+    suspended = notes["typing"].cards()[0].id
+    col.sched.suspend_cards([suspended])
+    return {"notes": notes, "suspended": suspended}
+
+
+def export_package(col: Any, out: Path) -> Path:
+    """Export the whole collection with scheduling and media, in the format the suffix names."""
+    if out.suffix == ".colpkg":
+        col.export_collection_package(str(out), include_media=True, legacy=False)
+        return out
+    options = ExportAnkiPackageOptions(
+        with_scheduling=True,
+        with_deck_configs=True,
+        with_media=True,
+        legacy=out.stem.endswith("legacy"),
+    )
+    col.export_anki_package(out_path=str(out), options=options, limit=None)
+    return out
+
+
+def run(*argv: str) -> int:
+    return main(["import", "anki", *argv])
+
+
+def load_yaml(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def questions(into: Path) -> dict[str, dict[str, Any]]:
+    """Every question under `into`, by `deck:id`."""
+    found = {}
+    for path in sorted(into.rglob("*.yaml")):
+        deck = path.relative_to(into).with_suffix("").as_posix()
+        for q in load_yaml(path)["questions"]:
+            found[f"{deck}:{q['id']}"] = q
+    return found
+
+
+def snapshot(into: Path) -> dict[str, bytes]:
+    return {p.relative_to(into).as_posix(): p.read_bytes() for p in into.rglob("*") if p.is_file()}
+
+
+# ---------------------------------------------------------------- the stock note types
+
+
+@pytest.mark.parametrize("name", ["current.apkg", "legacy.apkg", "backup.colpkg"])
+def test_stock_package_imports_with_text_media_and_history(
+    name: str, tmp_path: Path, anki: Callable[[], Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    col = anki()
+    made = build_collection(col)
+    revlog = col.db.all("SELECT id, cid, ease FROM revlog ORDER BY id")
+    note_count = col.note_count()
+    package = export_package(col, tmp_path / name)
+    into = tmp_path / "decks"
+
+    assert run(str(package), "--into", str(into), "--with-history") == 0
+    out = capsys.readouterr().out
+    assert "read " in out and "7 notes" in out and "4 reviews added" in out
+
+    found = questions(into)
+    assert len(found) == note_count
+    assert sorted(p.relative_to(into).as_posix() for p in into.rglob("*.yaml")) == [
+        "speech.yaml",
+        "speech/asr.yaml",
+        "speech/asr/ctc.yaml",
+        "speech/geo.yaml",
+    ]
+    assert load_yaml(into / "speech/asr/ctc.yaml")["title"] == "CTC"
+    by_prompt = {q.get("prompt") or q.get("text"): q for q in found.values()}
+    basic = by_prompt["What does the **blank** let CTC do?"]
+    assert basic["type"] == "basic" and "reverse" not in basic
+    assert basic["answer"] == (
+        "Emit *no label* for a frame.\\\nSee ![lattice](media/ctc-lattice.png) ![](media/blank.mp3)"
+    )
+    assert basic["tags"] == ["asr", "loss::ctc"]
+    assert (into / "speech/asr/media/ctc-lattice.png").read_bytes() == PNG
+    assert (into / "speech/asr/media/blank.mp3").read_bytes() == SOUND
+    assert by_prompt["Paris"]["reverse"] is True
+    assert by_prompt["uno"]["reverse"] is True and "reverse" not in by_prompt["dos"]
+    assert by_prompt["Spell the loss"] | {"id": ""} == {
+        "id": "",
+        "type": "typed",
+        "prompt": "Spell the loss",
+        "answers": ["CTC"],
+    }
+    cloze = next(q for q in found.values() if q["type"] == "cloze")
+    assert cloze["text"] == "{{c1::CTC}} merges {{c2::repeats::what}}, and $x_1^2$ stays math."
+    assert cloze["explanation"] == "- first\n- second"
+    table = by_prompt["Read `a_b` in the table"]
+    assert table["answer"] == "| a | b |\n| --- | --- |\n| 1 | 2 |"
+    assert "alert" not in json.dumps(found) and "p{}" not in json.dumps(found)
+
+    assert main(["lint", str(into)]) == 0
+    capsys.readouterr()
+
+    # the history: every Anki answer once, on the right card, and states that follow from it
+    store = Store()
+    events = store.events()
+    reviews = [e for e in events if e.kind == "review"]
+    assert sorted(e.at for e in reviews) == [row[0] for row in revlog]
+    assert {e.device for e in events} == {"anki"}
+    cloze_id = next(k for k, q in found.items() if q["type"] == "cloze")
+    paris_id = next(k for k, q in found.items() if q.get("prompt") == "Paris")
+    basic_id = next(k for k, q in found.items() if q is basic)
+    assert [e.rating for e in reviews if e.card_id == f"{cloze_id}#c2"] == [1]
+    assert [e.rating for e in reviews if e.card_id == f"{paris_id}#reverse"] == [4]
+    assert [e.rating for e in reviews if e.card_id == basic_id] == [3, 3]
+    states = store.states()
+    replayed, _ = replay(events, DeckSettings(load_settings()))
+    assert states == replayed
+    assert states[basic_id].state == CardPhase.REVIEW
+    assert states[f"{cloze_id}#c2"].state == CardPhase.LEARNING
+    typed_id = next(k for k, q in found.items() if q["type"] == "typed")
+    assert states[typed_id].suspended and states[typed_id].state == CardPhase.NEW
+    store.close()
+    assert made["suspended"]
+
+    # a second import of the same package changes nothing and adds no review
+    before = snapshot(into)
+    assert run(str(package), "--into", str(into), "--with-history") == 0
+    again = capsys.readouterr().out
+    assert "0 questions added, 0 updated, 7 unchanged" in again
+    assert "0 reviews added (5 already there)" in again
+    assert snapshot(into) == before
+    store = Store()
+    assert len(store.events()) == len(events)
+    store.close()
+
+
+def test_other_note_types_become_basic_with_a_warning(
+    tmp_path: Path, anki: Callable[[], Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    col = anki()
+    vocab = col.models.new("Vocabulary")
+    for name in ("Word", "Meaning", "Example"):
+        col.models.add_field(vocab, col.models.new_field(name))
+    template = col.models.new_template("Card 1")
+    template["qfmt"], template["afmt"] = "{{Word}}", "{{Meaning}}"
+    col.models.add_template(vocab, template)
+    col.models.add(vocab)
+    add_note(col, "Vocabulary", ["perro", "dog", "el perro"], "Spanish")
+    add_note(col, "Vocabulary", ["gato", "cat", ""], "Spanish")
+    add_note(col, "Vocabulary", ["vacío", "", ""], "Spanish")
+    package = export_package(col, tmp_path / "vocab.apkg")
+    assert run(str(package), "--into", str(tmp_path / "d")) == 0
+    out = capsys.readouterr().out
+    assert "warning: 2 notes of other note types became basic questions" in out
+    assert "(Vocabulary 2)" in out
+    assert "skipped note 'vacío' (Vocabulary): the front or the back is empty" in out
+    found = questions(tmp_path / "d")
+    assert sorted(q["answer"] for q in found.values()) == ["cat", "dog"]
+
+
+# ---------------------------------------------------------------- stable ids and edits
+
+
+def test_reimport_updates_in_place_and_keeps_user_edits(
+    tmp_path: Path, anki: Callable[[], Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    col = anki()
+    first = add_note(col, "Basic", ["What is CTC?", "A loss"], "Speech")
+    second = add_note(col, "Basic", ["What is WER?", "An error rate"], "Speech")
+    into = tmp_path / "d"
+    assert run(str(export_package(col, tmp_path / "a.apkg")), "--into", str(into)) == 0
+    ids = sorted(questions(into))
+    assert ids == sorted(["speech:what-is-ctc-" + ids[0][-6:], "speech:what-is-wer-" + ids[1][-6:]])
+
+    # the user edits one question in YAML; in Anki both notes change, and one is added
+    deck = into / "speech.yaml"
+    deck.write_text(deck.read_text().replace("An error rate", "Word error rate"))
+    first["Front"] = "What does CTC stand for?"
+    first["Back"] = "Connectionist temporal classification"
+    col.update_note(first)
+    second["Back"] = "Changed in Anki"
+    col.update_note(second)
+    add_note(col, "Basic", ["New one", "Yes"], "Speech")
+    capsys.readouterr()
+    assert run(str(export_package(col, tmp_path / "b.apkg")), "--into", str(into)) == 0
+    out = capsys.readouterr().out
+    assert "1 questions added, 1 updated, 0 unchanged" in out
+    assert "kept 1 question edited since the last import" in out
+    now = questions(into)
+    assert len(now) == 3
+    assert set(ids) <= set(now)  # ids stay when the first field changes
+    by_id = {k.split(":")[1][:9]: q for k, q in now.items()}
+    assert by_id["what-is-c"]["prompt"] == "What does CTC stand for?"
+    assert by_id["what-is-w"]["answer"] == "Word error rate"
+
+    assert run(str(tmp_path / "b.apkg"), "--into", str(into), "--force") == 0
+    assert "0 questions added, 1 updated" in capsys.readouterr().out
+    assert {q["answer"] for q in questions(into).values()} >= {"Changed in Anki"}
+
+    # a question the user removed is not added back without --force
+    data = load_yaml(deck)
+    data["questions"] = data["questions"][1:]
+    deck.write_text(yaml.safe_dump(data))
+    assert run(str(tmp_path / "b.apkg"), "--into", str(into)) == 0
+    assert "did not add back 1 question removed since the last import" in capsys.readouterr().out
+    assert len(questions(into)) == 2
+
+
+def test_dry_run_writes_nothing_and_prefix_places_decks(
+    tmp_path: Path, anki: Callable[[], Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    col = anki()
+    build_collection(col)
+    package = export_package(col, tmp_path / "p.apkg")
+    into = tmp_path / "d"
+    assert run(str(package), "--into", str(into), "--dry-run", "--with-history") == 0
+    out = capsys.readouterr().out
+    assert "would write into" in out and "4 reviews to add" in out and "dry run" in out
+    assert not into.exists()
+    store = Store()
+    assert store.events() == []
+    store.close()
+    assert run(str(package), "--into", str(into), "--deck", "From Anki") == 0
+    assert (into / "from-anki/speech/asr/ctc.yaml").is_file()
+
+
+def test_default_folder_is_the_user_decks_folder(
+    tmp_path: Path, anki: Callable[[], Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    col = anki()
+    add_note(col, "Basic", ["Front", "Back"], "Mine")
+    assert run(str(export_package(col, tmp_path / "p.apkg"))) == 0
+    assert paths.user_decks_dir() == paths.data_dir() / "decks"
+    assert (paths.user_decks_dir() / "mine.yaml").is_file()
+    assert (paths.user_decks_dir() / MANIFEST).is_file()
+
+
+def test_fsrs_parameters_are_shown_and_written_on_request(
+    tmp_path: Path, anki: Callable[[], Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    col = anki()
+    add_note(col, "Basic", ["Front", "Back"], "Mine")
+    col.set_config("fsrs", True)
+    conf = col.decks.get_config(1)
+    conf["fsrsParams6"] = PARAMS
+    col.decks.update_config(conf)
+    package = export_package(col, tmp_path / "p.apkg")
+    assert run(str(package), "--into", str(tmp_path / "d")) == 0
+    out = capsys.readouterr().out
+    assert "FSRS-6 parameters of Anki preset 'Default': [0.2000, 0.2500" in out
+    assert "--use-params writes them" in out
+    assert load_settings().parameters != PARAMS
+    assert run(str(package), "--into", str(tmp_path / "d"), "--use-params") == 0
+    assert load_settings().parameters == pytest.approx(PARAMS, abs=1e-4)
+
+
+# ---------------------------------------------------------------- the round trip
+
+
+def test_bundled_decks_survive_a_round_trip_through_anki(
+    tmp_path: Path, anki: Callable[[], Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """quizzer export -> Anki import -> Anki export -> quizzer import: same ids, same text."""
+    monkeypatch.setenv("QUIZZER_DECKS", str(paths.bundled_decks()))
+    tree = load_decks()
+    out = tmp_path / "quizzer.apkg"
+    export_anki(tree, out, now_ms=NOW_MS)
+    col = anki()
+    col.import_anki_package(
+        ImportAnkiPackageRequest(package_path=str(out), options=ImportAnkiPackageOptions())
+    )
+    again = export_package(col, tmp_path / "from-anki.apkg")
+    into = tmp_path / "back"
+    report = import_anki(again, into, now_ms=NOW_MS)
+    assert not report.skipped
+    back = questions(into)
+    original = {
+        f"{deck_id}:{q.id}": q.model_dump(exclude_defaults=True, exclude={"tags"})
+        for deck_id, loaded in tree.decks.items()
+        for q in loaded.deck.questions
+    }
+    assert len(original) > 1000
+    assert sorted(back) == sorted(original)
+    differing = [
+        key
+        for key, q in original.items()
+        if {k: v for k, v in back[key].items() if k != "tags"} != q
+    ]
+    assert differing == []
+    kinds = {q["type"] for q in original.values()}
+    assert kinds == {"basic", "cloze", "choice", "typed", "numeric", "order"}
+
+
+# ---------------------------------------------------------------- hostile packages
+
+
+def test_zip_bomb_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bomb = tmp_path / "bomb.apkg"
+    with (
+        zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as zf,
+        zf.open("collection.anki2", "w", force_zip64=True) as member,
+    ):
+        block = bytes(1 << 20)
+        for _ in range(64):
+            member.write(block)
+    into = tmp_path / "d"
+    assert run(str(bomb), "--into", str(into)) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "zip bomb" in err
+    assert not into.exists()
+
+
+def test_corrupt_and_foreign_files_are_clean_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corrupt = tmp_path / "corrupt.apkg"
+    with zipfile.ZipFile(corrupt, "w") as zf:
+        zf.writestr("collection.anki2", b"SQLite format 3\x00" + os.urandom(4000))
+        zf.writestr("media", "{}")
+    text = tmp_path / "notes.apkg"
+    text.write_text("hello")
+    for path, expected in (
+        (corrupt, "Anki cannot read it"),
+        (text, "not a zip file"),
+        (tmp_path / "missing.apkg", "no such file"),
+    ):
+        assert run(str(path), "--into", str(tmp_path / "d")) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and expected in err and str(path) in err, err
+    assert not (tmp_path / "d").exists()
+
+
+def test_media_names_cannot_leave_the_decks_folder(
+    tmp_path: Path, anki: Callable[[], Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A legacy package whose media list names `../../escaped.png`."""
+    col = anki()
+    add_note(
+        col,
+        "Basic",
+        ['Look <img src="../../escaped.png"> <img src="..%2Fx.png">', "Back"],
+        "Deck",
+    )
+    package = export_package(col, tmp_path / "clean-legacy.apkg")
+    hostile = tmp_path / "hostile.apkg"
+    with zipfile.ZipFile(package) as src, zipfile.ZipFile(hostile, "w") as dst:
+        for item in src.infolist():
+            if item.filename != "media":
+                dst.writestr(item, src.read(item.filename))
+        dst.writestr("0", PNG)
+        dst.writestr("media", json.dumps({"0": "../../escaped.png"}))
+    into = tmp_path / "work" / "d"
+    into.mkdir(parents=True)
+    assert run(str(hostile), "--into", str(into)) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Anki cannot read it" in err
+    assert list(into.iterdir()) == []
+    assert [p for p in tmp_path.rglob("*escaped*")] == []
+
+    # fields that point outside: the reference is reported, nothing is copied from anywhere
+    (tmp_path / "escaped.png").write_bytes(PNG)
+    assert run(str(package), "--into", str(into)) == 0
+    out = capsys.readouterr().out
+    assert "warning: 2 media references to files the package lacks" in out
+    assert all(p.resolve().is_relative_to(into.resolve()) for p in into.rglob("*"))
+    assert not (into / "media").exists()
+    assert main(["lint", str(into)]) == 0
+
+
+def test_missing_anki_package_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "anki.collection", None)
+    (tmp_path / "p.apkg").write_bytes(b"")
+    assert run(str(tmp_path / "p.apkg"), "--into", str(tmp_path / "d")) == 2
+    err = capsys.readouterr().err
+    assert (
+        err == "quizzer: error: reading Anki packages needs the anki package: "
+        "pip install 'quizzer[anki]'\n"
+    )
+
+
+def test_into_must_be_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(ImportError_, match="not a folder"):
+        import_anki(tmp_path / "p.apkg", tmp_path / "file", now_ms=NOW_MS)
+
+
+def test_manifest_records_guid_and_hash(tmp_path: Path, anki: Callable[[], Any]) -> None:
+    col = anki()
+    note = add_note(col, "Basic", ["Front", "Back"], "Mine")
+    import_anki(export_package(col, tmp_path / "p.apkg"), tmp_path / "d", now_ms=NOW_MS)
+    manifest = json.loads((tmp_path / "d" / MANIFEST).read_text())
+    entry = manifest["notes"][note.guid]
+    assert entry["deck"] == "mine" and entry["id"].startswith("front-")
+    assert len(entry["hash"]) == 16

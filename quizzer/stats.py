@@ -31,8 +31,8 @@ from datetime import date, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quizzer.clock import day_start, from_ms, study_day, to_ms
-from quizzer.scheduling import DAY_MS, retrievability
+from quizzer.clock import DAY_MS, Calendar, day_start, from_ms, study_day, to_ms
+from quizzer.scheduling import retrievability
 
 if TYPE_CHECKING:
     from quizzer.collection import Collection
@@ -703,6 +703,7 @@ class _Computer:
         self.params = tuple(settings.parameters)
         self.hour = settings.day_starts_at
         self.today = study_day(from_ms(now_ms), zone, self.hour)
+        self.elapsed_days = Calendar(zone, self.hour).elapsed_days
 
     # ------------------------------------------------------------ set-up
 
@@ -1129,8 +1130,8 @@ class _Computer:
             info.due, info.last_review, info.reps, info.lapses = due, last, reps, lapses
             info.suspended, info.buried_until, info.leech = bool(suspended), buried, bool(leech)
             if state != 0 and s and last is not None:
-                # whole elapsed days, as the fsrs package (and the log's r_before) count them
-                info.r = retrievability(s, (self.now - last) // DAY_MS, self.params)
+                # study days, as the memory update (and the log's r_before) count them
+                info.r = retrievability(s, self.elapsed_days(last, self.now), self.params)
             if due is not None and last is not None:
                 info.interval = (due - last) / DAY_MS
         return list(infos.values())

@@ -130,8 +130,10 @@ class Calendar:
         its elapsed time is 0, which the caller passes itself.
 
         This is how Anki counts (and FSRS's default parameters were fitted on it): each review is
-        numbered by the whole days from it to a day start. Anki steps those days back 24 hours at
-        a time from one rollover, so on the far side of a daylight-saving change its boundary
-        sits an hour off the wall clock; here a day starts at `day_starts_at` local time on every
-        date."""
-        return max(0, self.day_number(later) - self.day_number(earlier))
+        numbered by the whole days from it, in whole seconds, to a day start, so the instant a day
+        starts, and the rest of that first second, still count for the day before; so here too.
+        Anki steps those days back 24 hours at a time from one day start, so on the far side of a
+        daylight-saving change its boundary sits an hour off the wall clock; here a day starts at
+        `day_starts_at` local time on every date."""
+        day = self.day_number
+        return max(0, day(later // 1000 * 1000 - 1) - day(earlier // 1000 * 1000 - 1))

@@ -61,6 +61,15 @@ def test_elapsed_days_count_day_starts_not_hours() -> None:
     assert Calendar(PARIS, 0).elapsed_days(at("2026-03-02T23:30"), at("2026-03-03T00:10")) == 1
 
 
+def test_the_first_second_of_a_day_counts_for_the_day_before_as_in_anki() -> None:
+    days = Calendar(PARIS, 4).elapsed_days
+    assert days(at("2026-03-02T04:00:00"), at("2026-03-02T10:00")) == 1
+    assert days(at("2026-03-02T04:00:00.999"), at("2026-03-02T10:00")) == 1
+    assert days(at("2026-03-02T04:00:01"), at("2026-03-02T10:00")) == 0
+    assert days(at("2026-03-01T10:00"), at("2026-03-02T04:00:00.500")) == 0
+    assert days(at("2026-03-01T10:00"), at("2026-03-02T04:00:01")) == 1
+
+
 def test_a_day_starts_at_the_wall_clock_hour_across_daylight_saving() -> None:
     days = Calendar(PARIS, 4).elapsed_days
     # clocks go forward on 29 March 2026: the study day of the 29th is 23 hours long

@@ -14,8 +14,8 @@ around (Syncthing, Dropbox, a git checkout) and no lock is needed across devices
 
 All of it runs in one database transaction: a crash leaves the database as before the sync (the
 next sync notices what the crash left in the own file and does not write it twice). Deck files
-and config.toml are not synced; keep the FSRS settings alike on every device, since the replay
-uses this device's.
+and config.toml are not synced; keep the FSRS settings and the study calendar (time zone, day
+start) alike on every device, since the replay uses this device's.
 """
 
 from __future__ import annotations

@@ -286,7 +286,12 @@ def relative(a: float, b: float) -> float:
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
+    ],
 )
 @given(plan=plans())
 def test_memory_equals_ankis_for_random_histories(plan: Plan) -> None:

@@ -317,3 +317,22 @@ def test_store_is_wal_with_foreign_keys(isolated: Path) -> None:
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert os.path.exists(store.path)
     assert isinstance(store.db, sqlite3.Connection)
+
+
+def test_fuzz_is_the_fsrs_packages_drawn_from_the_review_uid() -> None:
+    """Fuzz spreads an interval exactly as the `fsrs` package does with `random` seeded by the
+    review's uid, so dates written before the move to fsrs-rs replay unchanged."""
+    from quizzer.config import Scheduling
+    from quizzer.scheduling import fuzzed
+
+    settings = Scheduling(maximum_interval=400)
+    scheduler = fsrs.Scheduler(maximum_interval=400)
+    spread = set()
+    for days in (1, 2, 3, 5, 8, 21, 60, 399, 400):
+        for k in range(30):
+            seed = f"uid-{days}-{k}"
+            random.seed(seed)
+            expected = scheduler._get_fuzzed_interval(interval=timedelta(days=days)).days
+            assert fuzzed(days, settings, seed) == expected, (days, seed)
+            spread.add((days, expected))
+    assert len(spread) > 30  # fuzz did move intervals

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -137,3 +138,9 @@ class Calendar:
         `day_starts_at` local time on every date."""
         day = self.day_number
         return max(0, day(later // 1000 * 1000 - 1) - day(earlier // 1000 * 1000 - 1))
+
+
+@lru_cache(maxsize=16)
+def calendar(zone: tzinfo, day_starts_at: int) -> Calendar:
+    """The `Calendar` of a zone and day start, shared so that its offset cache is reused."""
+    return Calendar(zone, day_starts_at)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from quizzer.clock import Calendar, day_bounds, from_ms, to_ms
+from quizzer.clock import Calendar, calendar, day_bounds, from_ms, to_ms
 from quizzer.state import CardPhase, CardState, recall_curve
 from quizzer.store.db import NOT_UNDONE
 
@@ -130,7 +130,7 @@ class Plan:
 def study_day(now_ms: int, zone: tzinfo, day_starts_at: int) -> Day:
     """The moment `now_ms` and the study day around it."""
     start, end = day_bounds(from_ms(now_ms), zone, day_starts_at)
-    return Day(now_ms, to_ms(start), to_ms(end), Calendar(zone, day_starts_at))
+    return Day(now_ms, to_ms(start), to_ms(end), calendar(zone, day_starts_at))
 
 
 def done_today(db: sqlite3.Connection, day: Day) -> Today:

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import tzinfo
 
-from quizzer.clock import Calendar
+from quizzer.clock import calendar
 from quizzer.config import Scheduling, Settings
 from quizzer.decks.cards import split_card_id
 from quizzer.scheduling import interval_days, review, state_retrievability
@@ -25,7 +25,7 @@ class DeckSettings:
     def __init__(self, settings: Settings, zone: tzinfo) -> None:
         self.settings = settings
         self.parameters = tuple(settings.parameters)
-        self.calendar = Calendar(zone, settings.day_starts_at)
+        self.calendar = calendar(zone, settings.day_starts_at)
         self._by_deck: dict[str, Scheduling] = {}
 
     def for_card(self, card_id: str) -> Scheduling:

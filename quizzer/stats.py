@@ -31,7 +31,7 @@ from datetime import date, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quizzer.clock import DAY_MS, Calendar, day_start, from_ms, study_day, to_ms
+from quizzer.clock import DAY_MS, calendar, day_start, from_ms, study_day, to_ms
 from quizzer.scheduling import retrievability
 
 if TYPE_CHECKING:
@@ -703,7 +703,7 @@ class _Computer:
         self.params = tuple(settings.parameters)
         self.hour = settings.day_starts_at
         self.today = study_day(from_ms(now_ms), zone, self.hour)
-        self.elapsed_days = Calendar(zone, self.hour).elapsed_days
+        self.elapsed_days = calendar(zone, self.hour).elapsed_days
 
     # ------------------------------------------------------------ set-up
 

@@ -246,13 +246,15 @@ def state_json(s: Any, shift: int) -> str:
 
 def _simulate(job: tuple[list[tuple[str, int]], int]) -> tuple[list[tuple[Any, ...]], list[Any]]:
     """Simulate the histories of some cards; returns log rows and final `cards` rows."""
+    from datetime import UTC
+
     from quizzer.config import Settings
     from quizzer.replay import DeckSettings, derive
     from quizzer.scheduling import retrievability
     from quizzer.state import CardPhase, CardState, Event, EventKind, Rating
 
     todo, seed = job
-    settings = DeckSettings(Settings())
+    settings = DeckSettings(Settings(), UTC)  # the bench runs with TZ=UTC
     params = settings.parameters
     rng = random.Random(seed)
     rows: list[tuple[Any, ...]] = []

@@ -366,6 +366,18 @@ class Suite:
             times=q["answer"],
         )
 
+        # replay: `quizzer rebuild` folds the whole log through the scheduler again
+        home = self.fresh_home("rebuild")
+        try:
+            rb = run_child(quizzer_cmd("rebuild"), _env(gen, home), self.runs)
+            self.add(
+                "replay of the whole log (`quizzer rebuild`), cold process",
+                _ms(statistics.median(rb.times)),
+                times=rb.times,
+            )
+        except RuntimeError as exc:
+            self.add("replay of the whole log, cold process", f"error: {str(exc)[-60:]}")
+
         # statistics
         stats_cli = _has("quizzer.stats_view") or _has("quizzer.stats")
         if stats_cli:

@@ -435,7 +435,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     from quizzer.replay import rebuild
 
     col = _open(args)
-    changed, total = rebuild(col.store, col.settings)
+    changed, total = rebuild(col.store, col.settings, col.zone)
     print(f"replayed the log: {total} cards, {changed} changed")
     return EXIT_OK
 

@@ -1,5 +1,8 @@
 """The one place that reads the clock, and the local day that starts at `day_starts_at`.
 
+`Calendar.elapsed_days` is the one definition of FSRS's elapsed time: study days, as Anki counts
+them.
+
 Everything else takes the time as an argument. `QUIZZER_NOW` (an ISO timestamp; UTC when it has no
 offset) makes the whole program believe it is another moment, for tests and demos.
 """
@@ -8,10 +11,13 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+DAY_MS = 86_400_000
+_EPOCH_ORDINAL = 719_163  # date(1970, 1, 1).toordinal()
 
 
 class ClockError(ValueError):
@@ -82,3 +88,59 @@ def to_ms(moment: datetime) -> int:
 def from_ms(ms: int) -> datetime:
     """A UTC datetime from milliseconds since the epoch."""
     return EPOCH + timedelta(milliseconds=ms)
+
+
+class Calendar:
+    """A learner's study calendar: a local zone and the hour (`day_starts_at`) each study day
+    starts. Day numbers are fast: the zone's offset is looked up once per UTC day, and per moment
+    only on days when it changes (daylight saving)."""
+
+    __slots__ = ("_offsets", "_shift", "day_starts_at", "zone")
+
+    def __init__(self, zone: tzinfo, day_starts_at: int) -> None:
+        self.zone = zone
+        self.day_starts_at = day_starts_at
+        self._shift = day_starts_at * 3_600_000
+        self._offsets: dict[int, int | None] = {}
+
+    def __repr__(self) -> str:
+        return f"Calendar({self.zone}, day_starts_at={self.day_starts_at})"
+
+    def _offset_ms(self, at: int) -> int:
+        offset = from_ms(at).astimezone(self.zone).utcoffset()
+        return 0 if offset is None else offset // timedelta(milliseconds=1)
+
+    def day_number(self, at: int) -> int:
+        """`study_day(...).toordinal()` of the moment `at` (UTC ms)."""
+        utc_day = at // DAY_MS
+        offsets = self._offsets
+        if utc_day not in offsets:
+            first = self._offset_ms(utc_day * DAY_MS)
+            last = self._offset_ms((utc_day + 1) * DAY_MS - 1)
+            offsets[utc_day] = first if first == last else None
+        offset = offsets[utc_day]
+        if offset is None:
+            return study_day(from_ms(at), self.zone, self.day_starts_at).toordinal()
+        return (at + offset - self._shift) // DAY_MS + _EPOCH_ORDINAL
+
+    def elapsed_days(self, earlier: int, later: int) -> int:
+        """FSRS's elapsed time from a review at `earlier` to one at `later` (UTC ms): the number
+        of study-day starts between them. 0 on the same study day however many hours apart (20:00
+        then 03:59 with days starting at 4), 1 across one start however few hours apart (20:00
+        then 10:00 the next day); never negative. A card's first review has no previous one:
+        its elapsed time is 0, which the caller passes itself.
+
+        This is how Anki counts (and FSRS's default parameters were fitted on it): each review is
+        numbered by the whole days from it, in whole seconds, to a day start, so the instant a day
+        starts, and the rest of that first second, still count for the day before; so here too.
+        Anki steps those days back 24 hours at a time from one day start, so on the far side of a
+        daylight-saving change its boundary sits an hour off the wall clock; here a day starts at
+        `day_starts_at` local time on every date."""
+        day = self.day_number
+        return max(0, day(later // 1000 * 1000 - 1) - day(earlier // 1000 * 1000 - 1))
+
+
+@lru_cache(maxsize=16)
+def calendar(zone: tzinfo, day_starts_at: int) -> Calendar:
+    """The `Calendar` of a zone and day start, shared so that its offset cache is reused."""
+    return Calendar(zone, day_starts_at)

@@ -118,7 +118,21 @@ def open_collection(decks_dir: Path | None = None, tree: DeckTree | None = None)
 
     settings = load_settings()
     store = Store()
-    return Collection(tree or load_decks(decks_dir), store, settings, local_zone(settings.timezone))
+    zone = local_zone(settings.timezone)
+    if store.pending_replay() is not None:
+        import sys
+
+        from quizzer.replay import run_pending_replay
+
+        replayed = run_pending_replay(store, settings, zone)
+        if replayed is not None:
+            moved, total = replayed
+            print(
+                f"quizzer: replayed the history of {total} cards with FSRS's elapsed time counted "
+                f"in study days, as Anki counts it: {moved} moved to another due date",
+                file=sys.stderr,
+            )
+    return Collection(tree or load_decks(decks_dir), store, settings, zone)
 
 
 # ---------------------------------------------------------------- the card index (`due`)
@@ -220,6 +234,8 @@ def _indexed_plan(now_ms: int) -> Plan | None:
     cards = [CardRef(*c) for c in payload["cards"]]
     zone = local_zone(payload["timezone"])
     with Store() as store:
+        if store.pending_replay() is not None:
+            return None  # the full open replays first
         day = study_day(now_ms, zone, payload["day_starts_at"])
         return plan(cards, state_rows(store.db), settings, day, done_today(store.db, day))
 

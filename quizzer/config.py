@@ -44,7 +44,7 @@ DEFAULT_PARAMETERS: tuple[float, ...] = (
     0.0658,
     0.1542,
 )
-"""FSRS-6 default parameters (those of the `fsrs` package)."""
+"""FSRS-6 default parameters (those of fsrs-rs, Anki and the `fsrs` package)."""
 
 
 class ConfigError(ValueError):

@@ -19,17 +19,17 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta, tzinfo
+from datetime import UTC, tzinfo
 from statistics import median
 from typing import IO, Any
 
 import fsrs_rs_python as rs
 
 from quizzer import paths
-from quizzer.clock import from_ms, study_day
+from quizzer.clock import DAY_MS, Calendar
 from quizzer.collection import Collection
 from quizzer.config import DEFAULT_PARAMETERS, Settings, save_parameters
-from quizzer.scheduling import DAY_MS, fsrs_card_id, retrievability
+from quizzer.scheduling import fsrs_card_id, retrievability
 from quizzer.state import CardPhase, Event, EventKind, Rating
 from quizzer.store.db import NOT_UNDONE, Store
 
@@ -98,35 +98,6 @@ def load_histories(store: Store) -> dict[str, list[tuple[int, int]]]:
     return {card_id: [(at, rating) for at, _, rating in h] for card_id, h in found.items()}
 
 
-class StudyDays:
-    """`study_day(...).toordinal()` for UTC milliseconds, fast: the zone's offset is looked up
-    once per UTC day, and per event only on days when it changes (daylight saving)."""
-
-    _EPOCH_ORDINAL = 719_163  # date(1970, 1, 1).toordinal()
-
-    def __init__(self, zone: tzinfo, day_starts_at: int) -> None:
-        self.zone = zone
-        self.day_starts_at = day_starts_at
-        self._shift = day_starts_at * 3_600_000
-        self._offsets: dict[int, int | None] = {}
-
-    def _offset_ms(self, at: int) -> int:
-        offset = from_ms(at).astimezone(self.zone).utcoffset()
-        return 0 if offset is None else offset // timedelta(milliseconds=1)
-
-    def __call__(self, at: int) -> int:
-        """The ordinal of the study day of the moment `at` (UTC ms)."""
-        utc_day = at // DAY_MS
-        if utc_day not in self._offsets:
-            first = self._offset_ms(utc_day * DAY_MS)
-            last = self._offset_ms((utc_day + 1) * DAY_MS - 1)
-            self._offsets[utc_day] = first if first == last else None
-        offset = self._offsets[utc_day]
-        if offset is None:
-            return study_day(from_ms(at), self.zone, self.day_starts_at).toordinal()
-        return (at + offset - self._shift) // DAY_MS + self._EPOCH_ORDINAL
-
-
 def training_set(
     histories: dict[str, list[tuple[int, int]]], zone: tzinfo, day_starts_at: int
 ) -> TrainingSet:
@@ -134,7 +105,7 @@ def training_set(
     at `day_starts_at`) since the card's previous review, 0 for the first. As Anki does, a review
     becomes an item only when it is a day or more after the previous one: same-day reviews stay
     in the histories but are not predicted."""
-    days = StudyDays(zone, day_starts_at)
+    days = Calendar(zone, day_starts_at).day_number
     dated: list[tuple[int, int, rs.FSRSItem]] = []
     reviews = 0
     for card_id, history in histories.items():
@@ -379,7 +350,7 @@ def run_optimize(args: argparse.Namespace, col: Collection) -> int:
         with Progress() as progress:
             progress.stage(f"replaying the log with the {which} parameters")
             new = settings.model_copy(update={"parameters": parameters})
-            changed, total = rebuild(col.store, new)
+            changed, total = rebuild(col.store, new, col.zone)
         print(
             f"rescheduled: replayed the log with the {which} parameters; {changed} of {total} "
             "cards changed"
@@ -665,13 +636,18 @@ def simulate_learner(
     return events
 
 
-def store_events(store: Store, events: Sequence[Event], settings: Settings | None = None) -> None:
+def store_events(
+    store: Store, events: Sequence[Event], settings: Settings | None = None, zone: tzinfo = UTC
+) -> None:
     """Write events into a store with their derived columns and the card states they lead to
-    (what answering them one by one would have written, much faster)."""
+    (what answering them one by one would have written, much faster), study days counted in
+    `zone`."""
     from quizzer.replay import DeckSettings
     from quizzer.sync import replay_rows
 
-    states, derived = replay_rows(events, DeckSettings(settings or Settings.model_validate({})))
+    states, derived = replay_rows(
+        events, DeckSettings(settings or Settings.model_validate({}), zone)
+    )
     with store.transaction():
         store.insert_events((e, derived[e.uid]) for e in events)
         store.replace_states(states.values())

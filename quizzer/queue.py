@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from quizzer.clock import day_bounds, from_ms, to_ms
+from quizzer.clock import Calendar, calendar, day_bounds, from_ms, to_ms
 from quizzer.state import CardPhase, CardState, recall_curve
 from quizzer.store.db import NOT_UNDONE
 
@@ -76,11 +76,12 @@ class QueueSettings(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Day:
-    """The moment of asking and the study day around it (UTC ms)."""
+    """The moment of asking and the study day around it (UTC ms), in its calendar."""
 
     now: int
     start: int
     end: int
+    calendar: Calendar
 
 
 @dataclass(slots=True)
@@ -138,7 +139,7 @@ class Plan:
 def study_day(now_ms: int, zone: tzinfo, day_starts_at: int) -> Day:
     """The moment `now_ms` and the study day around it."""
     start, end = day_bounds(from_ms(now_ms), zone, day_starts_at)
-    return Day(now_ms, to_ms(start), to_ms(end))
+    return Day(now_ms, to_ms(start), to_ms(end), calendar(zone, day_starts_at))
 
 
 def done_today(db: sqlite3.Connection, day: Day) -> Today:
@@ -193,6 +194,8 @@ def plan(
     touched_questions, touched_cards = today.touched_questions, today.touched_cards
     decay, factor = recall_curve(settings.parameters)
     now, end, ahead_until = day.now, day.end, day.now + LEARN_AHEAD_MS
+    day_number = day.calendar.day_number
+    today_number = day_number(now)
     get = states.get
     new_phase, review_phase = CardPhase.NEW, CardPhase.REVIEW
     for card in cards:
@@ -231,12 +234,13 @@ def plan(
             and (cid := card.id).partition("#")[0] in touched_questions
             and cid not in touched_cards
         ):
-            # predicted recall now: scheduling.retrievability, inlined
+            # predicted recall now: scheduling.state_retrievability, inlined
             stability = state.stability
             if stability:
-                elapsed = (now - (state.last_review or now)) / 86_400_000
-                if elapsed < 0.0:
-                    elapsed = 0.0
+                last = state.last_review
+                elapsed = 0 if last is None else today_number - day_number(last)
+                if elapsed < 0:
+                    elapsed = 0
                 recall = float((1 + factor * elapsed / stability) ** decay)
             else:
                 recall = 0.0

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import tzinfo
 
+from quizzer.clock import calendar
 from quizzer.config import Scheduling, Settings
 from quizzer.decks.cards import split_card_id
 from quizzer.scheduling import interval_days, review, state_retrievability
@@ -17,11 +19,13 @@ from quizzer.store.db import Derived, Store
 
 
 class DeckSettings:
-    """Per-deck scheduling settings, computed once per deck."""
+    """Per-deck scheduling settings, computed once per deck, and the study calendar (the zone
+    and `day_starts_at`) that FSRS's elapsed days are counted in."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, zone: tzinfo) -> None:
         self.settings = settings
         self.parameters = tuple(settings.parameters)
+        self.calendar = calendar(zone, settings.day_starts_at)
         self._by_deck: dict[str, Scheduling] = {}
 
     def for_card(self, card_id: str) -> Scheduling:
@@ -46,6 +50,7 @@ def derive(state: CardState, event: Event, settings: DeckSettings) -> Derived:
             settings.for_card(event.card_id),
             settings.parameters,
             event.uid,
+            settings.calendar,
         )
         reviewed = state.state != CardPhase.NEW
         return Derived(
@@ -53,7 +58,9 @@ def derive(state: CardState, event: Event, settings: DeckSettings) -> Derived:
             after,
             int(state.state),
             interval_days(state) if reviewed else None,
-            state_retrievability(state, event.at, settings.parameters) if reviewed else None,
+            state_retrievability(state, event.at, settings.parameters, settings.calendar)
+            if reviewed
+            else None,
         )
     if kind == EventKind.CRAM:
         return Derived(state, state, int(state.state))
@@ -97,11 +104,11 @@ def replay_cards(events: Iterable[Event], settings: DeckSettings) -> dict[str, C
     return states
 
 
-def rebuild(store: Store, settings: Settings) -> tuple[int, int]:
+def rebuild(store: Store, settings: Settings, zone: tzinfo) -> tuple[int, int]:
     """Replace the card-state cache (and each event's derived columns) with a replay of the log.
     Returns (cards whose state changed, cards in the log)."""
     events = store.events()
-    states, derived = replay(events, DeckSettings(settings))
+    states, derived = replay(events, DeckSettings(settings, zone))
     for event in events:
         states.setdefault(event.card_id, CardState(event.card_id))
     old = store.states()
@@ -110,3 +117,19 @@ def rebuild(store: Store, settings: Settings) -> tuple[int, int]:
     store.replace_states(states.values(), clear=True)
     store.rewrite_derived(derived)
     return changed, len(states)
+
+
+def run_pending_replay(store: Store, settings: Settings, zone: tzinfo) -> tuple[int, int] | None:
+    """Replay the log if a migration asked for it (see `Store.pending_replay`), in one
+    transaction. Returns (cards whose due date moved, cards in the log), or None when nothing
+    was pending."""
+    if store.pending_replay() is None:
+        return None
+    with store.transaction():
+        if store.pending_replay() is None:  # another process did it while we waited
+            return None
+        before = {cid: s.due for cid, s in store.states().items()}
+        _, total = rebuild(store, settings, zone)
+        moved = sum(1 for cid, s in store.states().items() if before.get(cid) != s.due)
+        store.replay_done()
+    return moved, total

@@ -1,66 +1,96 @@
 """FSRS scheduling: a pure function from a card's state, a rating and a moment to its next state.
 
-The `fsrs` package does the arithmetic. Fuzz is drawn from a generator seeded by the review's own
-uid, so replaying the log later gives the same dates to the millisecond.
+The memory update is fsrs-rs's (`fsrs_rs_python`, the code Anki runs), given the elapsed time in
+study days (`Calendar.elapsed_days`), so the same history gives the same stability and difficulty
+as in Anki. Learning and relearning steps are in minutes, as the `fsrs` package steps them. Fuzz is
+drawn from a generator seeded by the review's own uid, so replaying the log later gives the same
+dates to the millisecond.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import random
-import threading
+from datetime import timedelta
 from functools import lru_cache
+from typing import Literal
 
-import fsrs
+import fsrs_rs_python as rs
 
-from quizzer.clock import from_ms, to_ms
+from quizzer.clock import DAY_MS, Calendar
 from quizzer.config import Scheduling
 from quizzer.state import CardPhase, CardState, Rating, recall_curve
 
-DAY_MS = 86_400_000
-_random_lock = threading.Lock()
+FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, math.inf, 0.05))
+"""(start, end, factor): an interval of d days is spread by 1 day plus `factor` of its days in
+each range (Anki's and the `fsrs` package's fuzz ranges)."""
 
 
 def fsrs_card_id(card_id: str) -> int:
-    """A stable positive integer for a card id (fsrs wants integers; a bare Card() sleeps)."""
+    """A stable positive integer for a card id (fsrs-rs and fsrs-optimizer want integers)."""
     return int.from_bytes(hashlib.blake2b(card_id.encode(), digest_size=6).digest(), "big") + 1
 
 
 @lru_cache(maxsize=64)
-def _scheduler(settings: Scheduling, parameters: tuple[float, ...]) -> fsrs.Scheduler:
-    return fsrs.Scheduler(
-        parameters=parameters,
-        desired_retention=settings.desired_retention,
-        learning_steps=settings.steps("learning"),
-        relearning_steps=settings.steps("relearning"),
-        maximum_interval=settings.maximum_interval,
-        enable_fuzzing=settings.fuzz,
+def model(parameters: tuple[float, ...]) -> rs.FSRS:
+    """fsrs-rs's FSRS for these parameters (cached)."""
+    return rs.FSRS(list(parameters))
+
+
+def elapsed_days(state: CardState, at_ms: int, calendar: Calendar) -> int:
+    """Study days since the card's last review (0 for a card never reviewed)."""
+    if state.last_review is None or state.state == CardPhase.NEW:
+        return 0
+    return calendar.elapsed_days(state.last_review, at_ms)
+
+
+def _next_step(
+    state: CardState, rating: Rating, settings: Scheduling
+) -> tuple[CardPhase, int | None, timedelta | None]:
+    """The phase and step after answering, and the wait when it is a (re)learning step (None:
+    a review interval in days). A new card starts learning at step 0."""
+    if state.state == CardPhase.REVIEW:
+        if rating != Rating.AGAIN or not settings.relearning_steps:
+            return CardPhase.REVIEW, None, None
+        return CardPhase.RELEARNING, 0, settings.steps("relearning")[0]
+    which: Literal["learning", "relearning"] = (
+        "relearning" if state.state == CardPhase.RELEARNING else "learning"
     )
+    phase = CardPhase.RELEARNING if which == "relearning" else CardPhase.LEARNING
+    steps = settings.steps(which)
+    step = state.step or 0
+    if not steps or (step >= len(steps) and rating != Rating.AGAIN):
+        return CardPhase.REVIEW, None, None
+    if rating == Rating.AGAIN:
+        return phase, 0, steps[0]
+    if rating == Rating.HARD:
+        if step == 0:
+            return phase, 0, steps[0] * 1.5 if len(steps) == 1 else (steps[0] + steps[1]) / 2.0
+        return phase, step, steps[step]
+    if rating == Rating.GOOD and step + 1 < len(steps):
+        return phase, step + 1, steps[step + 1]
+    return CardPhase.REVIEW, None, None
 
 
-def scheduler(settings: Scheduling, parameters: tuple[float, ...]) -> fsrs.Scheduler:
-    """The fsrs Scheduler for these settings (cached: building one validates parameters)."""
-    return _scheduler(settings, tuple(parameters))
+def review_interval(interval: float, settings: Scheduling) -> int:
+    """Whole days from fsrs-rs's interval, as Anki rounds it (half away from zero), at least 1
+    and at most `maximum_interval`."""
+    return min(max(math.floor(interval + 0.5), 1), settings.maximum_interval)
 
 
-def to_fsrs(state: CardState, at_ms: int) -> fsrs.Card:
-    """The fsrs Card of a state; a new card starts learning at step 0."""
-    if state.state == CardPhase.NEW:
-        return fsrs.Card(
-            card_id=fsrs_card_id(state.card_id),
-            state=fsrs.State.Learning,
-            step=0,
-            due=from_ms(at_ms),
-        )
-    return fsrs.Card(
-        card_id=fsrs_card_id(state.card_id),
-        state=fsrs.State(int(state.state)),
-        step=state.step,
-        stability=state.stability,
-        difficulty=state.difficulty,
-        due=from_ms(state.due if state.due is not None else at_ms),
-        last_review=from_ms(state.last_review) if state.last_review is not None else None,
+def fuzzed(days: int, settings: Scheduling, seed: str) -> int:
+    """An interval spread by fuzz (intervals under 2.5 days are kept), with one draw of a
+    generator seeded by `seed`: the `fsrs` package's fuzz, reproducibly."""
+    if days < 2.5:
+        return days
+    delta = 1.0 + sum(
+        factor * max(min(float(days), end) - start, 0.0) for start, end, factor in FUZZ_RANGES
     )
+    high = min(round(days + delta), settings.maximum_interval)
+    low = min(max(2, round(days - delta)), high)
+    draw = random.Random(seed).random() * (high - low + 1) + low
+    return min(round(draw), settings.maximum_interval)
 
 
 def review(
@@ -70,19 +100,24 @@ def review(
     settings: Scheduling,
     parameters: tuple[float, ...],
     seed: str,
+    calendar: Calendar,
 ) -> CardState:
     """The state after answering `rating` at `at_ms`. Pure: the same inputs give the same state."""
-    card = to_fsrs(state, at_ms)
-    sched = scheduler(settings, parameters)
-    with _random_lock:
-        saved = random.getstate()
-        random.seed(seed)
-        try:
-            after, _ = sched.review_card(
-                card, fsrs.Rating(int(rating)), review_datetime=from_ms(at_ms)
-            )
-        finally:
-            random.setstate(saved)
+    memory = (
+        None
+        if state.stability is None or state.difficulty is None
+        else rs.MemoryState(state.stability, state.difficulty)
+    )
+    states = model(tuple(parameters)).next_states(
+        memory, settings.desired_retention, elapsed_days(state, at_ms, calendar)
+    )
+    after = (states.again, states.hard, states.good, states.easy)[rating - 1]
+    phase, step, wait = _next_step(state, rating, settings)
+    if wait is not None:
+        due = at_ms + wait // timedelta(milliseconds=1)
+    else:
+        days = review_interval(after.interval, settings)
+        due = at_ms + (fuzzed(days, settings, seed) if settings.fuzz else days) * DAY_MS
     lapsed = rating == Rating.AGAIN and state.state == CardPhase.REVIEW
     lapses = state.lapses + lapsed
     leech = state.leech
@@ -92,11 +127,11 @@ def review(
         suspended = suspended or settings.leech_action == "suspend"
     return CardState(
         card_id=state.card_id,
-        state=CardPhase(int(after.state)),
-        step=after.step,
-        stability=after.stability,
-        difficulty=after.difficulty,
-        due=to_ms(after.due),
+        state=phase,
+        step=step,
+        stability=after.memory.stability,
+        difficulty=after.memory.difficulty,
+        due=due,
         last_review=at_ms,
         reps=state.reps + 1,
         lapses=lapses,
@@ -115,11 +150,16 @@ def _is_leech_point(lapses: int, threshold: int) -> bool:
 
 
 def preview(
-    state: CardState, at_ms: int, settings: Scheduling, parameters: tuple[float, ...], seed: str
+    state: CardState,
+    at_ms: int,
+    settings: Scheduling,
+    parameters: tuple[float, ...],
+    seed: str,
+    calendar: Calendar,
 ) -> dict[Rating, int]:
     """When the card would next be due (UTC ms) for each rating, answered at `at_ms`."""
     return {
-        rating: review(state, rating, at_ms, settings, parameters, seed).due or at_ms
+        rating: review(state, rating, at_ms, settings, parameters, seed, calendar).due or at_ms
         for rating in Rating
     }
 
@@ -134,11 +174,16 @@ def retrievability(
     return float((1 + factor * max(elapsed_days, 0.0) / stability) ** decay)
 
 
-def state_retrievability(state: CardState, at_ms: int, parameters: tuple[float, ...]) -> float:
-    """Predicted recall of a card now, as the fsrs package computes it (whole elapsed days)."""
+def state_retrievability(
+    state: CardState, at_ms: int, parameters: tuple[float, ...], calendar: Calendar
+) -> float:
+    """Predicted recall of a card at `at_ms`, after the study days elapsed since its last review
+    (what the memory update of a review at `at_ms` uses)."""
     if state.last_review is None or state.stability is None:
         return 0.0
-    return retrievability(state.stability, (at_ms - state.last_review) // DAY_MS, parameters)
+    return retrievability(
+        state.stability, calendar.elapsed_days(state.last_review, at_ms), parameters
+    )
 
 
 def interval_days(state: CardState) -> float:

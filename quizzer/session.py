@@ -94,7 +94,7 @@ class Session:
         self.store = store
         self.tree = tree
         self.settings = settings
-        self.deck_settings = DeckSettings(settings)
+        self.deck_settings = DeckSettings(settings, zone)
         self.zone = zone
         self.selection = selection
         self.cram = cram
@@ -178,6 +178,7 @@ class Session:
             self.deck_settings.for_card(card.id),
             self.deck_settings.parameters,
             "preview",
+            self.deck_settings.calendar,
         )
         return {r: due - now_ms for r, due in dues.items()}
 

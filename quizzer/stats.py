@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from quizzer import queue
-from quizzer.clock import day_start, from_ms, study_day, to_ms
-from quizzer.scheduling import DAY_MS, retrievability
+from quizzer.clock import DAY_MS, calendar, day_start, from_ms, study_day, to_ms
+from quizzer.scheduling import retrievability
 
 if TYPE_CHECKING:
     from quizzer.collection import Collection
@@ -710,6 +710,7 @@ class _Computer:
         self._queue_inputs: (
             tuple[Mapping[str, queue.StateRow], Any, queue.Day, queue.Today] | None
         ) = None
+        self.elapsed_days = calendar(zone, self.hour).elapsed_days
 
     # ------------------------------------------------------------ set-up
 
@@ -895,7 +896,7 @@ class _Computer:
             day = queue.study_day(self.now, self.zone, self.hour)
             self._queue_inputs = (
                 queue.state_rows(self.db),
-                DeckSettings(self.settings),
+                DeckSettings(self.settings, self.zone),
                 day,
                 queue.done_today(self.db, day),
             )
@@ -1152,8 +1153,8 @@ class _Computer:
             info.due, info.last_review, info.reps, info.lapses = due, last, reps, lapses
             info.suspended, info.buried_until, info.leech = bool(suspended), buried, bool(leech)
             if state != 0 and s and last is not None:
-                # whole elapsed days, as the fsrs package (and the log's r_before) count them
-                info.r = retrievability(s, (self.now - last) // DAY_MS, self.params)
+                # study days, as the memory update (and the log's r_before) count them
+                info.r = retrievability(s, self.elapsed_days(last, self.now), self.params)
             if due is not None and last is not None:
                 info.interval = (due - last) / DAY_MS
         return list(infos.values())

@@ -14,8 +14,8 @@ around (Syncthing, Dropbox, a git checkout) and no lock is needed across devices
 
 All of it runs in one database transaction: a crash leaves the database as before the sync (the
 next sync notices what the crash left in the own file and does not write it twice). Deck files
-and config.toml are not synced; keep the FSRS settings alike on every device, since the replay
-uses this device's.
+and config.toml are not synced; keep the FSRS settings and the study calendar (time zone, day
+start) alike on every device, since the replay uses this device's.
 """
 
 from __future__ import annotations
@@ -27,14 +27,15 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from enum import IntEnum, StrEnum
 from pathlib import Path
 
+from quizzer.clock import DAY_MS
 from quizzer.collection import Collection
 from quizzer.config import Settings
 from quizzer.decks.cards import split_card_id
 from quizzer.replay import DeckSettings, derive, replay_cards
-from quizzer.scheduling import DAY_MS
 from quizzer.state import EVENT_COLUMNS, CardState, Event, EventKind
 from quizzer.store.db import Derived, Store
 
@@ -291,6 +292,7 @@ def _send(
 def sync(
     store: Store,
     settings: Settings,
+    zone: tzinfo,
     folder: Path,
     now_ms: int,
     stage: Callable[[str], None] | None = None,
@@ -358,7 +360,7 @@ def sync(
         if affected:
             say(f"replaying {len(affected):,} cards with {len(fresh):,} new events")
             existing = store.events(affected)
-            states, derived = replay_rows([*existing, *fresh], DeckSettings(settings))
+            states, derived = replay_rows([*existing, *fresh], DeckSettings(settings, zone))
             store.insert_events((e, derived[e.uid]) for e in fresh)
             store.rewrite_derived((e.uid, derived[e.uid]) for e in existing)
             store.replace_states(states[card_id] for card_id in sorted(affected))
@@ -398,10 +400,10 @@ def run_sync(args: argparse.Namespace, col: Collection, now_ms: int) -> int:
     progress = Progress() if sys.stderr.isatty() else None
     try:
         if progress is None:
-            report = sync(col.store, col.settings, folder, now_ms)
+            report = sync(col.store, col.settings, col.zone, folder, now_ms)
         else:
             with progress:
-                report = sync(col.store, col.settings, folder, now_ms, progress.stage)
+                report = sync(col.store, col.settings, col.zone, folder, now_ms, progress.stage)
     except SyncError as exc:
         raise CommandError(str(exc)) from None
     for problem in report.problems:

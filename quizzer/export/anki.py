@@ -627,7 +627,7 @@ def _replayed(col: Collection) -> Progress:
     from quizzer.replay import DeckSettings, replay
 
     events = col.store.events()
-    _, derived = replay(events, DeckSettings(col.settings))
+    _, derived = replay(events, DeckSettings(col.settings, col.zone))
     by_uid = {e.uid: e for e in events}
     answers = [
         Answer.from_event(by_uid[uid], d)

@@ -188,17 +188,18 @@ def _history(
     }
     notes = {n.guid: n for n in package.notes}
     settings = load_settings()
+    zone = local_zone(settings.timezone)
     events, result = build_events(
         package.reviews,
         package.notes,
         card_map(notes, placed),
         now_ms=now_ms,
-        zone=local_zone(settings.timezone),
+        zone=zone,
         day_starts_at=settings.day_starts_at,
     )
     store = Store()
     try:
-        add_history(store, settings, events, result, dry_run=report.dry_run)
+        add_history(store, settings, zone, events, result, dry_run=report.dry_run)
     finally:
         store.close()
     return result

@@ -122,6 +122,7 @@ def _count(result: HistoryResult, reason: str) -> None:
 def add_history(
     store: Store,
     settings: Settings,
+    zone: tzinfo,
     events: list[Event],
     result: HistoryResult,
     *,
@@ -142,7 +143,7 @@ def add_history(
         return
     affected = {e.card_id for e in fresh}
     existing = store.events(affected)
-    states, derived = replay_rows([*existing, *fresh], DeckSettings(settings))
+    states, derived = replay_rows([*existing, *fresh], DeckSettings(settings, zone))
     with store.transaction():
         store.insert_events((e, derived[e.uid]) for e in sorted(fresh, key=lambda e: (e.at, e.uid)))
         store.rewrite_derived((e.uid, derived[e.uid]) for e in existing)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from quizzer.state import CARD_COLUMNS, EVENT_COLUMNS, CardState, Event
-from quizzer.store.migrations import LATEST, MIGRATIONS
+from quizzer.store.migrations import LATEST, MIGRATIONS, PENDING_REPLAY
 
 DB_NAME = "quizzer.sqlite3"
 BUSY_TIMEOUT_MS = 30_000
@@ -130,6 +130,16 @@ class Store:
             self.db.execute("INSERT OR IGNORE INTO meta VALUES ('device', ?)", (device,))
             row = self.db.execute("SELECT value FROM meta WHERE key = 'device'").fetchone()
         return str(row[0])
+
+    def pending_replay(self) -> str | None:
+        """Why the card states must be replayed from the log before use (a migration changed
+        how they are computed), or None."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (PENDING_REPLAY,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def replay_done(self) -> None:
+        """Forget the pending replay (call inside the transaction that replayed)."""
+        self.db.execute("DELETE FROM meta WHERE key = ?", (PENDING_REPLAY,))
 
     def close(self) -> None:
         """Close the connection."""

@@ -96,10 +96,23 @@ def m003_stats_indexes(db: sqlite3.Connection) -> None:
     )
 
 
+def m004_study_day_replay(db: sqlite3.Connection) -> None:
+    """Card states were computed with FSRS's elapsed time in whole 24-hour periods; they are now
+    computed in study days (`Calendar.elapsed_days`). Replaying needs the settings and the time
+    zone, which the schema does not know: this marks the replay as due, and opening the
+    collection runs it once (`replay.run_pending_replay`) and says how many cards moved."""
+    if db.execute("SELECT 1 FROM log WHERE kind = 'review' LIMIT 1").fetchone():
+        db.execute(f"INSERT OR REPLACE INTO meta VALUES ('{PENDING_REPLAY}', 'study days')")
+
+
+PENDING_REPLAY = "pending_replay"
+"""The `meta` key that says the card states must be replayed from the log before use."""
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_sync_marks,
     m003_stats_indexes,
+    m004_study_day_replay,
 ]
 """In order; the N-th function brings the schema to version N."""
 

@@ -20,7 +20,7 @@ import yaml
 
 from quizzer import paths
 from quizzer.cli import main
-from quizzer.clock import parse_instant, to_ms
+from quizzer.clock import local_zone, parse_instant, to_ms
 from quizzer.collection import load_decks
 from quizzer.config import load_settings
 from quizzer.export.anki import export_anki
@@ -233,7 +233,7 @@ def test_stock_package_imports_with_text_media_and_history(
     assert [e.rating for e in reviews if e.card_id == f"{paris_id}#reverse"] == [4]
     assert [e.rating for e in reviews if e.card_id == basic_id] == [3, 3]
     states = store.states()
-    replayed, _ = replay(events, DeckSettings(load_settings()))
+    replayed, _ = replay(events, DeckSettings(load_settings(), local_zone(None)))
     assert states == replayed
     assert states[basic_id].state == CardPhase.REVIEW
     assert states[f"{cloze_id}#c2"].state == CardPhase.LEARNING

@@ -128,7 +128,7 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_answer(
             assert not missing, f"trial {trial}: {len(missing)} acknowledged answers lost"
     col = open_collection()
     try:
-        changed, _ = rebuild(col.store, col.settings)
+        changed, _ = rebuild(col.store, col.settings, col.zone)
         assert changed == 0, "the card cache disagrees with the log after crashes"
     finally:
         col.close()
@@ -157,7 +157,7 @@ def test_two_writers_at_once_lose_nothing(
         assert log_uids(store) == set(uids)
     col = open_collection()
     try:
-        assert rebuild(col.store, col.settings)[0] == 0
+        assert rebuild(col.store, col.settings, col.zone)[0] == 0
     finally:
         col.close()
 
@@ -187,7 +187,7 @@ def test_full_disk_gives_a_store_error_and_corrupts_nothing(
     col.store.db.execute("PRAGMA max_page_count = 1073741823")
     session.answer(ids[failed_at], Rating.GOOD, T0 + 10_000)
     assert col.store.count("SELECT count(*) FROM log") == failed_at + 1
-    assert rebuild(col.store, col.settings)[0] == 0
+    assert rebuild(col.store, col.settings, col.zone)[0] == 0
     col.close()
 
 

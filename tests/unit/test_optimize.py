@@ -9,15 +9,11 @@ import time
 import tomllib
 from datetime import UTC
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from quizzer import paths
 from quizzer.cli import main
-from quizzer.clock import from_ms, study_day
 from quizzer.config import DEFAULT_PARAMETERS, Settings, load_settings
 from quizzer.optimize import (
     EXAMPLE_LEARNER,
@@ -27,7 +23,6 @@ from quizzer.optimize import (
     FitReport,
     Progress,
     RetentionRow,
-    StudyDays,
     TrainingSet,
     evaluate,
     fit,
@@ -186,27 +181,6 @@ def test_load_histories_reads_the_same_as_review_histories(
         histories = load_histories(store)
     assert histories == review_histories([*events, undo, *tie])
     assert histories["x:tie"] == [(events[0].at, 3), (events[0].at, 1), (events[0].at, 4)]
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    at=st.integers(0, 4_000_000_000_000),
-    zone=st.sampled_from(
-        [
-            "UTC",
-            "Europe/Paris",
-            "America/New_York",
-            "Asia/Kolkata",
-            "Australia/Lord_Howe",
-            "Asia/Kathmandu",
-            "Pacific/Chatham",
-        ]
-    ),
-    starts=st.integers(0, 23),
-)
-def test_study_days_agree_with_the_clock(at: int, zone: str, starts: int) -> None:
-    tz = ZoneInfo(zone)
-    assert StudyDays(tz, starts)(at) == study_day(from_ms(at), tz, starts).toordinal()
 
 
 # ---------------------------------------------------------------- deciding

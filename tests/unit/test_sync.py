@@ -85,7 +85,7 @@ def card_rows(col: Collection) -> list[tuple[object, ...]]:
 
 
 def run(col: Collection, folder: Path, now: int = T0 + 5 * DAY):
-    return sync(col.store, col.settings, folder, now)
+    return sync(col.store, col.settings, col.zone, folder, now)
 
 
 def copy_device(isolated: Path, source: str, target: str) -> None:
@@ -125,7 +125,7 @@ def test_two_devices_converge_whichever_syncs_first(device, isolated: Path) -> N
 
     # what one device replaying every event in time order computes
     events = a.store.events()
-    states, _ = replay(events, DeckSettings(a.settings))
+    states, _ = replay(events, DeckSettings(a.settings, a.zone))
     assert {s.card_id: s for s in states.values()} == a.store.states()
     assert a.store.state(card(5)).suspended
     assert a.store.state(card(0)).last_review == T0 + 3 * DAY
@@ -270,7 +270,7 @@ def test_replay_rows_matches_what_the_live_session_wrote(device) -> None:
     session.bury(card(1), T0 + DAY + MINUTE)
     session.undo(T0 + DAY + 2 * MINUTE)
     session.answer(card(1), Rating.GOOD, T0 + 2 * DAY)
-    states, derived = replay_rows(a.store.events(), DeckSettings(a.settings))
+    states, derived = replay_rows(a.store.events(), DeckSettings(a.settings, a.zone))
     assert states == a.store.states()
     rows = a.store.db.execute(
         "SELECT uid, state_before, ivl_before, r_before, before, after FROM log"

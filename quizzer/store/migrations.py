@@ -96,10 +96,20 @@ def m003_stats_indexes(db: sqlite3.Connection) -> None:
     )
 
 
+def m005_sync_held(db: sqlite3.Connection) -> None:
+    """Events received by sync dated more than a day after this device's clock, held back (as
+    their device-file line) until their time comes."""
+    db.execute(
+        "CREATE TABLE sync_held (uid TEXT PRIMARY KEY, at INTEGER NOT NULL, line TEXT NOT NULL) "
+        "WITHOUT ROWID"
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_sync_marks,
     m003_stats_indexes,
+    m005_sync_held,
 ]
 """In order; the N-th function brings the schema to version N."""
 

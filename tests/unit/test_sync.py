@@ -13,10 +13,10 @@ import pytest
 
 from quizzer.cli import main
 from quizzer.collection import Collection, open_collection
-from quizzer.replay import DeckSettings, replay
+from quizzer.replay import DeckSettings, replay, replay_rows
 from quizzer.state import CARD_COLUMNS, Event, EventKind, Rating
 from quizzer.store.db import DB_NAME
-from quizzer.sync import event_line, parse_line, replay_rows, sync
+from quizzer.sync import event_line, parse_line, sync
 
 T0 = 1_772_438_400_000  # 2026-03-02T08:00Z
 MINUTE, DAY = 60_000, 86_400_000

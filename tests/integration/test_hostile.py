@@ -1,0 +1,547 @@
+"""Hostile input: every class of bad input ends in a clean message, and sync never stays broken.
+
+Each test tries several variants of its class, beyond the one first reported. Real SQLite, real
+files (FIFOs, links, device files), real subprocesses where a hang or a traceback is the risk.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from quizzer.cli import main
+from quizzer.collection import Collection, open_collection
+from quizzer.replay import replay_log
+from quizzer.state import Event, EventKind, Rating
+from quizzer.store.db import APPLICATION_ID, DB_NAME, Store, StoreError
+from quizzer.sync import sync
+from quizzer.sync_lines import event_line
+
+T0 = 1_772_438_400_000  # 2026-03-02T08:00Z
+MINUTE, DAY = 60_000, 86_400_000
+
+
+def deck(n: int) -> str:
+    rows = [f"  - {{id: q{i}, type: basic, prompt: P{i}, answer: A{i}}}" for i in range(n)]
+    return "title: D\nquestions:\n" + "\n".join(rows) + "\n"
+
+
+def card(i: int) -> str:
+    return f"d/deck:q{i}"
+
+
+@pytest.fixture
+def device(
+    write_deck: Callable[[str, str], Path], isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[[str], Collection]]:
+    """Open the collection of a named device: its own data directory, shared decks."""
+    write_deck("d/deck", deck(6))
+    opened: list[Collection] = []
+
+    def open_device(name: str) -> Collection:
+        monkeypatch.setenv("QUIZZER_HOME", str(isolated / name))
+        col = open_collection()
+        opened.append(col)
+        return col
+
+    yield open_device
+    for col in opened:
+        col.close()
+
+
+def cache_equals_replay(col: Collection) -> bool:
+    expected, _ = replay_log(col.store.events(), col.settings)
+    return expected == col.store.states()
+
+
+def good_line(uid: str, device: str = "other", **changes: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "uid": uid,
+        "device": device,
+        "at": T0,
+        "card_id": card(0),
+        "kind": "review",
+        "rating": 3,
+        "graded": "self",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+# ---------------------------------------------------------------- sync: bad lines
+
+BAD_LINES: list[bytes] = [
+    # times outside the years quizzer handles, or not integers
+    json.dumps(good_line("t1", at=-62_135_596_800_001)).encode(),
+    json.dumps(good_line("t2", at=253_402_300_800_000)).encode(),
+    json.dumps(good_line("t3", at=True)).encode(),
+    json.dumps(good_line("t4", at=1.5e12)).encode(),
+    json.dumps(good_line("t5", at="2026-03-02")).encode(),
+    # integers beyond 64 bits in any field, and one of thousands of digits
+    json.dumps(good_line("i1", at=2**70)).encode(),
+    json.dumps(good_line("i2", rating=2**64 + 3)).encode(),
+    json.dumps(good_line("i3", duration_ms=2**63)).encode(),
+    json.dumps(good_line("i4", kind="bury", rating=None, until=2**80)).encode(),
+    b'{"uid":"i5","device":"other","at":' + b"9" * 5000 + b',"card_id":"d/deck:q0","kind":"cram"}',
+    # deep nesting, containers and constants where scalars belong
+    b'{"uid":"n1","device":"other","at":1,"card_id":"d/deck:q0","kind":"review","rating":'
+    + b"[" * 100_000
+    + b"]" * 100_000
+    + b"}",
+    json.dumps(good_line("n2", response={"a": [1, 2]})).encode(),
+    json.dumps(good_line("n3", card_id=["d/deck:q0"])).encode(),
+    json.dumps({**good_line("n4"), "uid": {"x": 1}}).encode(),
+    b'{"uid":"n5","device":"other","at":NaN,"card_id":"d/deck:q0","kind":"review","rating":3}',
+    b'{"uid":"n6","device":"other","at":Infinity,"card_id":"d/deck:q0","kind":"cram","rating":3}',
+    # coerced values that are not ratings or durations
+    json.dumps(good_line("r1", rating=3.7)).encode(),
+    json.dumps(good_line("r2", rating=True)).encode(),
+    json.dumps(good_line("r3", rating="3")).encode(),
+    json.dumps(good_line("r4", rating=0)).encode(),
+    json.dumps(good_line("r5", kind="suspend")).encode(),  # a suspension with a rating
+    json.dumps(good_line("d1", duration_ms="slow")).encode(),
+    json.dumps(good_line("d2", duration_ms=-5)).encode(),
+    json.dumps(good_line("d3", duration_ms=3.5)).encode(),
+    # bad ids, kinds, keys, shapes, encodings
+    json.dumps(good_line("c1", card_id="no-colon")).encode(),
+    json.dumps(good_line("c2", card_id="d/deck:q0#c99999999999999999999")).encode(),
+    json.dumps(good_line("c3", card_id="D/Deck:Q0")).encode(),
+    json.dumps(good_line("k1", kind="explode")).encode(),
+    json.dumps(good_line("k2", extra=1)).encode(),
+    json.dumps(good_line("k3", verdict="maybe")).encode(),
+    json.dumps(good_line("k4", kind="undo", rating=None)).encode(),  # undo without a target
+    json.dumps(good_line("k5", kind="bury", rating=None)).encode(),  # bury without a time
+    json.dumps(good_line("k6", response="x" * 20_000)).encode(),
+    json.dumps(good_line("dev", device="someone-else")).encode(),  # not this file's device
+    b'{"uid":"dup","uid":"dup2","device":"other","at":1,"card_id":"d/deck:q0","kind":"cram"}',
+    b"[1, 2, 3]",
+    b'"just a string"',
+    b"\xff\xfe not utf-8",
+    b"{not json",
+]
+
+
+def test_bad_lines_are_reported_once_and_sync_goes_on(device, isolated: Path) -> None:
+    a = device("a")
+    folder = isolated / "shared"
+    folder.mkdir()
+    valid = [good_line(f"ok{i}", card_id=card(i), at=T0 + i * MINUTE) for i in range(3)]
+    lines = [json.dumps(valid[0]).encode(), *BAD_LINES, json.dumps(valid[1]).encode()]
+    (folder / "other.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    report = sync(a.store, a.settings, folder, T0 + DAY)
+    assert report.received == 2
+    bad = [p for p in report.problems if "not a valid event" in p]
+    assert len(bad) == len(BAD_LINES)
+    assert all("other.jsonl: byte " in p for p in bad)
+    offsets = {int(p.split("byte ")[1].split(":")[0]) for p in bad}
+    assert len(offsets) == len(BAD_LINES)  # each names its own place
+
+    # the read mark moved past them: the next sync does not report them again, and goes on
+    with (folder / "other.jsonl").open("ab") as fh:
+        fh.write(json.dumps(valid[2]).encode() + b"\n")
+    report = sync(a.store, a.settings, folder, T0 + DAY)
+    assert report.received == 1
+    assert not [p for p in report.problems if "not a valid event" in p]
+    assert cache_equals_replay(a)
+    # the exports that read stored fields still work
+    assert main(["export", "reviews", "-o", str(isolated / "r.csv")]) == 0
+
+
+def test_a_bad_line_does_not_break_another_device(device, isolated: Path) -> None:
+    """Every device reading the folder skips the same line and agrees on the rest."""
+    a, b = device("a"), device("b")
+    folder = isolated / "shared"
+    folder.mkdir()
+    (folder / "evil.jsonl").write_bytes(
+        json.dumps(good_line("e1", device="evil", duration_ms="slow")).encode()
+        + b"\n"
+        + json.dumps(good_line("e2", device="evil", card_id=card(1))).encode()
+        + b"\n"
+    )
+    for col in (a, b):
+        report = sync(col.store, col.settings, folder, T0 + DAY)
+        assert report.received == 1
+    sync(a.store, a.settings, folder, T0 + DAY)
+    assert a.store.states() == b.store.states()
+
+
+# ---------------------------------------------------------------- sync: the own file
+
+
+@pytest.mark.parametrize("kind", ["symlink-to-file", "dangling-symlink", "fifo", "folder"])
+def test_the_own_file_is_never_followed_or_written_through(device, isolated: Path, kind) -> None:
+    a = device("a")
+    a.session().answer(card(0), Rating.GOOD, T0)
+    folder = isolated / "shared"
+    folder.mkdir()
+    own = folder / f"{a.store.device}.jsonl"
+    victim = isolated / "victim.txt"
+    victim.write_text("precious\n")
+    if kind == "symlink-to-file":
+        own.symlink_to(victim)
+    elif kind == "dangling-symlink":
+        own.symlink_to(isolated / "nowhere.txt")
+    elif kind == "fifo":
+        os.mkfifo(own)
+    else:
+        own.mkdir()
+    assert main(["sync", str(folder)]) == 2
+    assert victim.read_text() == "precious\n"
+    assert not (isolated / "nowhere.txt").exists()
+    # after moving it aside, sync works
+    if own.is_dir() and not own.is_symlink():
+        own.rmdir()
+    else:
+        own.unlink()
+    assert main(["sync", str(folder)]) == 0
+    assert own.is_file() and not own.is_symlink()
+
+
+@pytest.mark.parametrize("special", ["fifo", "dev-zero"])
+def test_other_devices_special_files_are_skipped(device, isolated: Path, special) -> None:
+    a = device("a")
+    folder = isolated / "shared"
+    folder.mkdir()
+    target = folder / "other.jsonl"
+    if special == "fifo":
+        os.mkfifo(target)
+    else:
+        target.symlink_to("/dev/zero")
+    report = sync(a.store, a.settings, folder, T0)
+    assert any("not a regular file" in p for p in report.problems)
+
+
+# ---------------------------------------------------------------- sync: forged undo and the future
+
+
+def test_a_forged_undo_cannot_cancel_another_cards_or_devices_answer(
+    device, isolated: Path
+) -> None:
+    a, b = device("a"), device("b")
+    folder = isolated / "shared"
+    folder.mkdir()
+    mine = a.session().answer(card(0), Rating.EASY, T0).event
+    sync(a.store, a.settings, folder, T0 + MINUTE)
+    before = a.store.state(card(0))
+    forged = [
+        # an undo on another card naming this device's answer
+        good_line("f1", kind="undo", rating=None, card_id=card(1), target=mine.uid),
+        # an undo of the same card, but from another device
+        good_line("f2", kind="undo", rating=None, card_id=card(0), target=mine.uid),
+    ]
+    (folder / "other.jsonl").write_bytes(b"".join(json.dumps(f).encode() + b"\n" for f in forged))
+    report = sync(a.store, a.settings, folder, T0 + 2 * MINUTE)
+    assert (
+        sum("its target is an event of another card or device" in p for p in report.problems) == 2
+    )
+    assert a.store.state(card(0)) == before
+    assert cache_equals_replay(a)
+    # a real undo travels: device b learns of a's answer and of its undo
+    a.session().undo(T0 + 3 * MINUTE)
+    sync(a.store, a.settings, folder, T0 + 4 * MINUTE)
+    sync(b.store, b.settings, folder, T0 + 4 * MINUTE)
+    assert b.store.state(card(0)).reps == 0
+
+
+def test_events_from_the_future_wait_for_their_time(device, isolated: Path) -> None:
+    a = device("a")
+    folder = isolated / "shared"
+    folder.mkdir()
+    now = T0
+    future = [
+        good_line("soon", at=now + DAY - 1),  # within a day: applied
+        good_line("later", at=now + 3 * DAY, card_id=card(1)),
+        good_line("far", at=now + 3650 * DAY, card_id=card(2)),
+    ]
+    (folder / "other.jsonl").write_bytes(b"".join(json.dumps(f).encode() + b"\n" for f in future))
+    report = sync(a.store, a.settings, folder, now)
+    assert report.received == 1
+    assert any("2 received events" in p and "held back" in p for p in report.problems)
+    assert a.store.state(card(1)).reps == 0 and a.store.state(card(2)).reps == 0
+    report = sync(a.store, a.settings, folder, now + 2 * DAY + 1)
+    assert report.received == 1 and a.store.state(card(1)).reps == 1
+    assert any("1 received event " in p for p in report.problems)
+    assert a.store.state(card(2)).reps == 0
+    assert cache_equals_replay(a)
+
+
+# ---------------------------------------------------------------- the cache never drifts
+
+
+def test_out_of_time_order_answers_keep_the_cache_equal_to_a_replay(device) -> None:
+    a = device("a")
+    session = a.session()
+    # a clock that steps back, then two answers in one millisecond, then a bury and an undo
+    session.answer(card(0), Rating.GOOD, T0 + 10 * MINUTE)
+    session.answer(card(0), Rating.AGAIN, T0 + 5 * MINUTE)
+    session.answer(card(0), Rating.EASY, T0 + 5 * MINUTE)
+    session.answer(card(0), Rating.HARD, T0 + 5 * MINUTE)
+    session.answer(card(1), Rating.GOOD, T0 + DAY)
+    session.bury(card(1), T0 + MINUTE)
+    session.undo(T0)
+    assert cache_equals_replay(a)
+    assert main(["rebuild"]) == 0
+
+
+def test_two_processes_in_one_millisecond_keep_the_cache_equal(device, isolated: Path) -> None:
+    device("a").close()
+    script = (
+        "import sys\n"
+        "from quizzer.collection import open_collection\n"
+        "from quizzer.state import Rating\n"
+        "col = open_collection(); s = col.session()\n"
+        "for i in range(40):\n"
+        "    s.answer('d/deck:q%d' % (i % 3), Rating(1 + i % 4), 1772438400000 + i // 4)\n"
+    )
+    env = {**os.environ, "QUIZZER_HOME": str(isolated / "a")}
+    procs = [subprocess.Popen([sys.executable, "-c", script], env=env) for _ in range(2)]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    a = device("a")
+    assert a.store.count("SELECT count(*) FROM log") == 80
+    assert cache_equals_replay(a)
+
+
+# ---------------------------------------------------------------- the database file
+
+
+def foreign_databases(folder: Path) -> list[Path]:
+    made = []
+    for name, setup in [
+        ("plain", "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)"),
+        ("app-id", "PRAGMA application_id = 1234; CREATE TABLE t (x)"),
+        ("lookalike", "CREATE TABLE log (x); CREATE TABLE other (y)"),
+        ("marked-empty", "PRAGMA application_id = 99"),
+        ("journal-newer", "PRAGMA user_version = 7; CREATE TABLE meta (k); CREATE TABLE log (x)"),
+    ]:
+        home = folder / name
+        home.mkdir()
+        db = sqlite3.connect(home / DB_NAME)
+        db.executescript(setup)
+        db.close()
+        made.append(home / DB_NAME)
+    return made
+
+
+def test_other_sqlite_files_are_refused_without_changing_a_byte(isolated: Path) -> None:
+    for path in foreign_databases(isolated):
+        before = path.read_bytes()
+        with pytest.raises(StoreError, match=r"not a quizzer database|newer quizzer"):
+            Store(path)
+        assert path.read_bytes() == before, path
+        assert not path.with_name(DB_NAME + "-wal").exists()
+        # the command line says the same in one line
+        assert main(["due", "--data-dir", str(path.parent)]) == 2
+
+
+def test_quizzer_databases_are_marked_and_old_ones_adopted(isolated: Path) -> None:
+    store = Store()
+    path = store.path
+    assert store.db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    store.db.execute("PRAGMA application_id = 0")  # as quizzer wrote them before the mark
+    store.close()
+    with Store(path) as again:
+        assert again.db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    empty = isolated / "empty" / DB_NAME
+    empty.parent.mkdir()
+    empty.touch()
+    Store(empty).close()  # a zero-byte file is a new database
+
+
+def flip_bytes(path: Path, seed: int, count: int = 8) -> None:
+    import random
+
+    rng = random.Random(seed)
+    data = bytearray(path.read_bytes())
+    for _ in range(count):
+        i = rng.randrange(100, len(data))
+        data[i] ^= 1 << rng.randrange(8)
+    path.write_bytes(bytes(data))
+
+
+def run_quizzer(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "quizzer", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_damaged_databases_give_one_line_and_are_not_written(
+    device, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a = device("a")
+    s = a.session()
+    for i in range(300):
+        s.answer(card(i % 6), Rating(1 + i % 4), T0 + i * MINUTE)
+    a.close()
+    base = isolated / "a" / DB_NAME
+    db = sqlite3.connect(base)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.execute("PRAGMA journal_mode = DELETE")
+    db.close()
+    pristine = base.read_bytes()
+    commands = [["due"], ["next"], ["stats", "--json"], ["answer", card(0), "good"], ["check"]]
+    for seed in range(12):
+        home = isolated / f"flip{seed}"
+        home.mkdir()
+        (home / DB_NAME).write_bytes(pristine)
+        flip_bytes(home / DB_NAME, seed)
+        env = {**os.environ, "QUIZZER_HOME": str(home)}
+        for command in commands:
+            result = run_quizzer(*command, env=env)
+            assert "Traceback" not in result.stderr, (seed, command, result.stderr)
+            assert result.returncode in (0, 1, 2), (seed, command)
+            if result.returncode == 2:
+                assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+        if (home / (DB_NAME + ".damaged")).exists():
+            damaged = (home / DB_NAME).read_bytes()
+            result = run_quizzer("answer", card(1), "good", env=env)
+            assert result.returncode == 2 and "quizzer check" in result.stderr
+            assert (home / DB_NAME).read_bytes() == damaged
+
+
+def test_check_reports_drift_and_damage(device, isolated: Path, capsys) -> None:
+    a = device("a")
+    a.session().answer(card(0), Rating.GOOD, T0)
+    assert main(["check"]) == 0
+    assert "sound; the card cache equals a replay of the log (1 card)" in capsys.readouterr().out
+    a.store.db.execute("UPDATE cards SET reps = 7")
+    assert main(["check", "--json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["drift"] == [card(0)] and out["integrity"] == ["ok"] and not out["ok"]
+    assert main(["rebuild"]) == 0
+    assert main(["check"]) == 0
+
+
+@pytest.mark.skipif(shutil.which("unshare") is None, reason="needs unshare to mount a tmpfs")
+def test_a_full_disk_is_named(isolated: Path, write_deck) -> None:
+    write_deck("d/deck", deck(3))
+    mount = isolated / "small"
+    mount.mkdir()
+    script = f"""
+set -e
+mount -t tmpfs -o size=1m tmpfs {mount}
+export QUIZZER_HOME={mount}/home
+"{sys.executable}" -m quizzer answer d/deck:q0 good >/dev/null
+rm -f {mount}/home/{DB_NAME}-wal {mount}/home/{DB_NAME}-shm
+dd if=/dev/zero of={mount}/fill bs=4k 2>/dev/null || true
+for c in due next decks; do "{sys.executable}" -m quizzer $c || true; done
+"""
+    probe = subprocess.run(["unshare", "-rm", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("user namespaces are not available")
+    result = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, timeout=120
+    )
+    errors = [ln for ln in result.stderr.splitlines() if ln.startswith("quizzer: error")]
+    assert len(errors) >= 2, result.stderr
+    assert all("the disk is full" in ln for ln in errors), result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# ---------------------------------------------------------------- command line and time
+
+
+def test_answers_are_bounded_and_held_to_the_queue(sample_tree, capsys) -> None:
+    for bad in ("-1", "86400001", str(2**63), "1e3", "lots"):
+        assert main(["answer", "demo/sample:basic-q", "good", "--duration-ms", bad]) == 2
+    assert main(["suspend", "demo/sample:basic-q"]) == 0
+    capsys.readouterr()
+    assert main(["answer", "demo/sample:basic-q", "good"]) == 2
+    assert "quizzer unsuspend demo/sample:basic-q" in capsys.readouterr().err
+    assert main(["bury", "demo/sample:typed-q"]) == 0
+    assert main(["answer", "demo/sample:typed-q", "--response", "CTC"]) == 2
+    assert "buried" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["answer", "demo/sample:basic-q", "good", "--rating", "4"],
+        ["answer", "demo/sample:basic-q", "good", "--response", "x"],
+        ["export", "reviews", "--with-progress"],
+        ["export", "reviews", "demo/sample"],
+        ["export", "anki", "--format", "csv"],
+        ["stats", "--days", "0"],
+        ["stats", "--days", "-3"],
+    ],
+)
+def test_conflicting_or_out_of_range_options_are_usage_errors(sample_tree, argv, capsys) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "error" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        "0001-01-01T00:00:00",
+        "0001-01-01T00:00:00+14:00",
+        "9999-12-31T23:59:59",
+        "9999-12-31T23:59:59-14:00",
+        "1969-12-31T23:59:59Z",
+        "9000-01-01",
+    ],
+)
+def test_quizzer_now_at_the_ends_of_time_is_a_clean_error(sample_tree, now, monkeypatch, capsys):
+    monkeypatch.setenv("QUIZZER_NOW", now)
+    for command in (["due"], ["next"], ["answer", "demo/sample:basic-q", "good"], ["stats"]):
+        assert main(command) == 2
+        assert "QUIZZER_NOW" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("tz", "hour"),
+    [
+        ("UTC0", 9),
+        ("JST-9", 18),
+        (":/usr/share/zoneinfo/Europe/Paris", 10),
+        ("EST5EDT,M3.2.0,M11.1.0", 4),
+        ("<+0330>-3:30", 12),
+        (":Asia/Tokyo", 18),
+    ],
+)
+def test_posix_tz_values_are_honoured(sample_tree, monkeypatch, tz, hour, capsys) -> None:
+    if tz.startswith(":/") and not Path(tz[1:]).exists():
+        pytest.skip("no system zoneinfo")
+    monkeypatch.setenv("TZ", tz)
+    monkeypatch.setenv("QUIZZER_NOW", "2026-03-02T09:00:00Z")
+    import quizzer.clock
+
+    quizzer.clock._env_zone.cache_clear()
+    from quizzer.clock import from_ms, local_zone
+
+    assert from_ms(T0 + 3_600_000).astimezone(local_zone()).hour == hour
+    assert main(["due"]) == 0
+    assert main(["answer", "demo/sample:basic-q", "good"]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_a_meaningless_tz_falls_back_to_utc_with_a_warning(sample_tree, monkeypatch, capsys):
+    import quizzer.clock
+
+    for tz in ("Not/AZone", "garbage!", ":/nonexistent/file", "\x1b[31m"):
+        quizzer.clock._env_zone.cache_clear()
+        monkeypatch.setenv("TZ", tz)
+        assert main(["due"]) == 0
+        assert "is not a time zone; using UTC" in capsys.readouterr().err
+
+
+def test_written_lines_read_back_exactly() -> None:
+    from quizzer.sync_lines import parse_line
+
+    event = Event(
+        "u1", "dev", T0, card(0), EventKind.REVIEW, Rating.HARD, "auto", "é\x1b", "close", 5
+    )
+    assert parse_line(event_line(event).rstrip(b"\n")) == event

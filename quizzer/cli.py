@@ -89,6 +89,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
 
     targets = [Path(p) for p in args.paths] or [paths.decks_dir()]
     problems = []
+    warnings = []
     decks = questions = 0
     for target in targets:
         if target.is_dir():
@@ -96,16 +97,18 @@ def cmd_lint(args: argparse.Namespace) -> int:
             problems += tree.problems
             decks += len(tree.decks)
             questions += sum(len(d.deck.questions) for d in tree.decks.values())
-        elif target.is_file():
+            warnings += [w for d in tree.decks.values() for w in d.warnings]
+        elif target.exists():
             result = load_file(target, deck_id_for(target, target.parent), str(target))
             if isinstance(result, LoadedDeck):
                 decks += 1
                 questions += len(result.deck.questions)
+                warnings += result.warnings
             else:
                 problems += result
         else:
             raise CommandError(f"{target}: no such file or folder")
-    for problem in problems:
+    for problem in [*warnings, *problems]:
         print(problem)
     if problems:
         print(

@@ -106,8 +106,10 @@ class IndexedSettings:
 
 
 def _config_bytes() -> bytes:
+    from quizzer.files import DECK_LIMIT, read_regular
+
     try:
-        return b"file\0" + paths.config_path().read_bytes()
+        return b"file\0" + read_regular(paths.config_path(), DECK_LIMIT)
     except FileNotFoundError:
         return b"none"
     except OSError:

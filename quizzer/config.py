@@ -20,6 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from quizzer import paths
+from quizzer.files import DECK_LIMIT, read_regular
 
 DEFAULT_PARAMETERS: tuple[float, ...] = (
     0.212,
@@ -133,13 +134,17 @@ def load_settings(path: Path | None = None) -> Settings:
     """Read config.toml (defaults when it does not exist); raise ConfigError naming the bad key."""
     path = path or paths.config_path()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_regular(path, DECK_LIMIT).decode("utf-8"))
     except FileNotFoundError:
         return Settings()
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:

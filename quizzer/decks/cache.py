@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from quizzer import __version__
+from quizzer.files import DECK_LIMIT, read_regular
 from quizzer.paths import cache_dir
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ def find_deck_files(root: Path) -> list[Path]:
 
 def _read_order(path: Path) -> dict[str, int]:
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = read_regular(path, DECK_LIMIT).decode("utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return {}
     names = [ln.split("#", 1)[0].strip() for ln in lines]
@@ -131,7 +132,7 @@ class DeckCache:
         from quizzer.decks.loader import LoadedDeck, Problem, load_bytes
 
         try:
-            data = path.read_bytes()
+            data = read_regular(path, DECK_LIMIT)
         except OSError as exc:
             return [Problem(shown, 1, 1, f"cannot read file: {exc.strerror or exc}")]
         key = f"{deck_id}\0{_digest(data)}"
@@ -176,7 +177,7 @@ def tree_fingerprint(root: Path, *extra: bytes) -> str | None:
         h.update(part)
     for path in find_deck_files(root):
         try:
-            data = path.read_bytes()
+            data = read_regular(path, DECK_LIMIT)
         except OSError:
             return None
         h.update(deck_id_for(path, root).encode() + b"\0")

@@ -545,3 +545,184 @@ def test_written_lines_read_back_exactly() -> None:
         "u1", "dev", T0, card(0), EventKind.REVIEW, Rating.HARD, "auto", "é\x1b", "close", 5
     )
     assert parse_line(event_line(event).rstrip(b"\n")) == event
+
+
+# ---------------------------------------------------------------- decks
+
+GOOD_DECK = "title: Good\nquestions:\n  - {id: a, type: basic, prompt: P, answer: A}\n"
+BROKEN_DECKS = {
+    "deep-flow": "title: T\nquestions:\n  - {id: a, type: basic, prompt: P, answer: "
+    + "[" * 900
+    + "]" * 900
+    + "}\n",
+    "deep-block": "title: T\nquestions:\n"
+    + "".join("  " * i + "- \n" for i in range(1, 60))
+    + "\n",
+    "deep-map": "title: T\nextra: " + "{a: " * 200 + "1" + "}" * 200 + "\nquestions: []\n",
+    "long-int-answer": "title: T\nquestions:\n  - {id: a, type: numeric, prompt: P, answer: "
+    + "7" * 5000
+    + "}\n",
+    "long-int-text": "title: T\nquestions:\n  - {id: a, type: basic, prompt: "
+    + "1" * 4301
+    + ", answer: A}\n",
+    "long-int-key": "title: T\n" + "9" * 4400 + ": x\nquestions: []\n",
+    "two-documents": GOOD_DECK + "---\n" + GOOD_DECK,
+    "empty-second-document": GOOD_DECK + "---\n",
+    "inf-answer": "title: T\nquestions:\n  - {id: a, type: numeric, prompt: P, answer: .inf}\n",
+    "minus-inf-answer": "title: T\nquestions:\n  - {id: a, type: numeric, prompt: P, answer: -.Inf}\n",
+    "nan-answer": "title: T\nquestions:\n  - {id: a, type: numeric, prompt: P, answer: .NaN}\n",
+    "overflow-answer": "title: T\nquestions:\n  - {id: a, type: numeric, prompt: P, answer: 1e999}\n",
+    "inf-tolerance": "title: T\nquestions:\n"
+    "  - {id: a, type: numeric, prompt: P, answer: 1, tolerance: .inf}\n",
+    "nan-tolerance-text": "title: T\nquestions:\n"
+    "  - {id: a, type: numeric, prompt: P, answer: 1, tolerance: 'nan'}\n",
+    "inf-percent": "title: T\nquestions:\n"
+    "  - {id: a, type: numeric, prompt: P, answer: 1, tolerance: 'inf%'}\n",
+    "huge-cloze": "title: T\nquestions:\n"
+    "  - {id: a, type: cloze, text: 'x {{c9223372036854775808::y}}'}\n",
+    "cloze-1000": "title: T\nquestions:\n  - {id: a, type: cloze, text: 'x {{c1000::y}}'}\n",
+}
+
+
+@pytest.fixture
+def hostile_tree(write_deck) -> Path:
+    path = write_deck("good", GOOD_DECK)
+    for name, text in BROKEN_DECKS.items():
+        (path.parent / f"{name}.yaml").write_text(text, encoding="utf-8")
+    return path.parent
+
+
+def test_each_broken_deck_is_a_located_lint_error(hostile_tree: Path, capsys) -> None:
+    assert main(["lint", str(hostile_tree)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    for name in BROKEN_DECKS:
+        lines = [ln for ln in out if ln.startswith(f"{hostile_tree}/{name}.yaml:")]
+        assert lines, f"{name} was accepted"
+        assert all(ln.split(":")[1].isdigit() and ln.split(":")[2].isdigit() for ln in lines)
+    assert not [ln for ln in out if "/good.yaml" in ln]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["due"],
+        ["next"],
+        ["next", "--json"],
+        ["decks"],
+        ["stats", "--json"],
+        ["answer", "good:a", "good"],
+        ["export", "anki", "-o", "OUT"],
+        ["export", "anki", "--with-progress", "-o", "OUT"],
+        ["orphans"],
+    ],
+)
+def test_every_command_skips_broken_decks(hostile_tree: Path, argv, capsys, isolated) -> None:
+    argv = [str(isolated / "out.apkg") if a == "OUT" else a for a in argv]
+    assert main(argv) == 0
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def special_files(root: Path, isolated: Path) -> None:
+    os.mkfifo(root / "fifo.yaml")
+    (root / "zero.yaml").symlink_to("/dev/zero")
+    (root / "folder.yaml").mkdir()
+    with (root / "huge.yaml").open("wb") as fh:  # sparse: 9 MB of nothing on disk
+        fh.truncate(9 * 1024 * 1024)
+    os.mkfifo(root / "_order.txt")
+
+
+def test_special_files_never_hang_or_exhaust_memory(write_deck, isolated: Path) -> None:
+    """FIFOs, device files, folders and oversized files where decks, the order file, the config
+    and images are expected: every command finishes with located messages."""
+    root = write_deck("good", GOOD_DECK).parent
+    special_files(root, isolated)
+    home = isolated / "home"
+    home.mkdir(exist_ok=True)
+    os.mkfifo(home / "config.toml")
+    env = {**os.environ, "QUIZZER_HOME": str(home), "QUIZZER_DECKS": str(root)}
+    result = run_quizzer("lint", str(root), env=env)
+    assert result.returncode == 1
+    for name in ("fifo", "zero", "folder"):
+        assert f"{name}.yaml:1:1: cannot read file: not a regular file" in result.stdout
+    assert "huge.yaml:1:1: cannot read file: larger than the 8 MB limit" in result.stdout
+    result = run_quizzer("due", env=env)
+    assert (
+        result.returncode == 2 and "config.toml: cannot read: not a regular file" in result.stderr
+    )
+    (home / "config.toml").unlink()
+    for command in (["due"], ["next"], ["decks"]):
+        result = run_quizzer(*command, env=env)
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "folder", "huge"])
+def test_special_image_files_are_refused_by_export(write_deck, isolated: Path, kind) -> None:
+    root = isolated / "decks"
+    write_deck("pics", GOOD_DECK.replace("answer: A", "answer: '![x](media/x.png)'"))
+    media = root / "media"
+    media.mkdir()
+    target = media / "x.png"
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "dev-zero":
+        target.symlink_to("/dev/zero")
+    elif kind == "folder":
+        target.mkdir()
+    else:
+        with target.open("wb") as fh:
+            fh.truncate(65 * 1024 * 1024)
+    env = {**os.environ, "QUIZZER_DECKS": str(root)}
+    result = run_quizzer("export", "anki", "-o", str(isolated / "o.apkg"), env=env)
+    assert result.returncode == 2
+    # a link out of the decks folder is refused before it is opened
+    assert "cannot be used" in result.stderr or "leaves the decks folder" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_many_unknown_keys_are_each_reported(write_deck, capsys) -> None:
+    keys = "".join(f"    k{i}: v\n" for i in range(5000))
+    path = write_deck(
+        "keys",
+        "title: T\nquestions:\n  - id: a\n    type: basic\n    prompt: P\n    answer: A\n" + keys,
+    )
+    assert main(["lint", str(path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 5000
+    assert out[-1].startswith(f"{path}:5006:5: unknown key 'k4999'")
+
+
+def test_control_characters_never_reach_the_terminal(write_deck, capsys) -> None:
+    text = (
+        'title: "T\\e]0;owned\\a"\n'
+        "questions:\n"
+        '  - {id: a, type: basic, prompt: "red \\e[31mP\\x1b[0m\\r\\x9b2J", answer: "A\\u0007"}\n'
+        '  - {id: b, type: choice, prompt: P, choices: [{text: "\\x1b[2J", correct: true},'
+        " {text: ok}]}\n"
+        '  - {id: c, type: typed, prompt: P, answers: ["\\e[5m"], hint: "\\b\\b"}\n'
+        '  - {id: d, type: cloze, text: "{{c1::\\e[8mhidden}}"}\n'
+    )
+    path = write_deck("ctrl", text)
+    assert main(["lint", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("warning: control character") == 7
+    for argv in (["next"], ["next", "--json"], ["decks"], ["decks", "--json"]):
+        assert main(argv) == 0
+        printed = capsys.readouterr()
+        for stream in (printed.out, printed.err):
+            assert not any(ch in stream for ch in "\x1b\x07\x08\r\x9b"), argv
+    for card_id in ("ctrl:a", "ctrl:b", "ctrl:c", "ctrl:d#c1"):
+        main(
+            ["answer", card_id, "again"]
+            if card_id != "ctrl:c"
+            else ["answer", card_id, "--response", "x"]
+        )
+        printed = capsys.readouterr()
+        assert not any(ch in printed.out + printed.err for ch in "\x1b\x07\x08\r\x9b")
+
+
+def test_file_names_with_control_characters_are_printed_harmlessly(decks_dir, capsys) -> None:
+    (decks_dir / "\x1b[31mred.yaml").write_text(GOOD_DECK)
+    assert main(["lint", str(decks_dir)]) == 1
+    printed = capsys.readouterr()
+    assert "\x1b" not in printed.out + printed.err and "\ufffd[31mred.yaml" in printed.out

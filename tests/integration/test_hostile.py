@@ -550,6 +550,7 @@ def test_written_lines_read_back_exactly() -> None:
 # ---------------------------------------------------------------- decks
 
 GOOD_DECK = "title: Good\nquestions:\n  - {id: a, type: basic, prompt: P, answer: A}\n"
+NUMERIC = "title: T\nquestions:\n  - {id: a, type: numeric, prompt: P, "
 BROKEN_DECKS = {
     "deep-flow": "title: T\nquestions:\n  - {id: a, type: basic, prompt: P, answer: "
     + "[" * 900
@@ -568,10 +569,10 @@ BROKEN_DECKS = {
     "long-int-key": "title: T\n" + "9" * 4400 + ": x\nquestions: []\n",
     "two-documents": GOOD_DECK + "---\n" + GOOD_DECK,
     "empty-second-document": GOOD_DECK + "---\n",
-    "inf-answer": "title: T\nquestions:\n  - {id: a, type: numeric, prompt: P, answer: .inf}\n",
-    "minus-inf-answer": "title: T\nquestions:\n  - {id: a, type: numeric, prompt: P, answer: -.Inf}\n",
-    "nan-answer": "title: T\nquestions:\n  - {id: a, type: numeric, prompt: P, answer: .NaN}\n",
-    "overflow-answer": "title: T\nquestions:\n  - {id: a, type: numeric, prompt: P, answer: 1e999}\n",
+    "inf-answer": NUMERIC + "answer: .inf}\n",
+    "minus-inf-answer": NUMERIC + "answer: -.Inf}\n",
+    "nan-answer": NUMERIC + "answer: .NaN}\n",
+    "overflow-answer": NUMERIC + "answer: 1e999}\n",
     "inf-tolerance": "title: T\nquestions:\n"
     "  - {id: a, type: numeric, prompt: P, answer: 1, tolerance: .inf}\n",
     "nan-tolerance-text": "title: T\nquestions:\n"

@@ -67,7 +67,7 @@ class _Strict(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
-        defer_build=True,  # cached decks unpickle without ever validating: build on first use
+        defer_build=True,  # cached decks are rebuilt without validating: build on first use
         use_attribute_docstrings=True,
         str_strip_whitespace=False,
     )

@@ -727,3 +727,74 @@ def test_file_names_with_control_characters_are_printed_harmlessly(decks_dir, ca
     assert main(["lint", str(decks_dir)]) == 1
     printed = capsys.readouterr()
     assert "\x1b" not in printed.out + printed.err and "\ufffd[31mred.yaml" in printed.out
+
+
+# ---------------------------------------------------------------- caches
+
+
+def cache_files(home: Path) -> list[Path]:
+    return sorted((home / "cache").glob("*.json"))
+
+
+def test_planted_cache_files_never_run_and_are_rebuilt(sample_tree, isolated: Path, capsys):
+    home = isolated / "home"
+    assert main(["next", "--json"]) == 0
+    expected = json.loads(capsys.readouterr().out)
+    assert main(["due", "--json"]) == 0
+    due = capsys.readouterr().out
+    files = cache_files(home)
+    assert {f.name.split("-")[0] for f in files} == {"decks", "index"}
+    sentinel = isolated / "ran"
+    # a pickle that would create a file when loaded, under every name a cache ever had
+    import pickle
+
+    class Evil:
+        def __reduce__(self):
+            return (open, (str(sentinel), "w"))
+
+    payload = pickle.dumps(Evil())
+    for f in files:
+        for variant in (f, f.with_suffix(".pickle")):
+            variant.write_bytes(payload)
+    assert main(["next", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == expected
+    assert not sentinel.exists()
+    assert main(["due", "--json"]) == 0 and capsys.readouterr().out == due
+    # JSON of the right outline but wrong values: rebuilt silently
+    decks_file = next(f for f in cache_files(home) if f.name.startswith("decks"))
+    good = json.loads(decks_file.read_text())
+    for mutate in (
+        lambda e: e["deck"].update(title=["not", "text"]),
+        lambda e: e["deck"]["questions"][0].update(id="Not An Id"),
+        lambda e: e["deck"]["questions"][1].update(text="no deletion left"),
+        lambda e: e["deck"]["questions"][0].update(prompt="\x1b]0;owned\x07"),
+        lambda e: e["deck"]["questions"][4].update(tolerance="lots"),
+        lambda e: e["deck"]["questions"][4].update(answer=1e400),
+        lambda e: e.update(cards=[["x", 99, "", 0]]),
+        lambda e: e["deck"].update(questions=[]),
+        lambda e: e["deck"].update(extra=1),
+        lambda e: e.update(warnings=[[1, 1, "planted"]] * 3 + [None]),
+    ):
+        data = json.loads(json.dumps(good))
+        for entry in data.values():
+            mutate(entry)
+        decks_file.write_text(json.dumps(data))
+        assert main(["next", "--json"]) == 0
+        printed = capsys.readouterr()
+        assert json.loads(printed.out) == expected
+        assert printed.err == ""
+    for junk in (b"", b"\xff\xfe", b"[" * 100_000, b'{"a": 1}', b"null", b"9" * 5000):
+        for f in cache_files(home):
+            f.write_bytes(junk)
+        assert main(["next", "--json"]) == 0
+        assert json.loads(capsys.readouterr().out) == expected
+        assert main(["due", "--json"]) == 0 and capsys.readouterr().out == due
+
+
+def test_lint_warnings_survive_the_cache(write_deck, capsys) -> None:
+    path = write_deck(
+        "ctrl", 'title: "T\\e[1m"\nquestions:\n  - {id: a, type: basic, prompt: P, answer: A}\n'
+    )
+    for _ in range(2):
+        assert main(["lint", str(path.parent)]) == 0
+        assert "warning: control character U+001B" in capsys.readouterr().out

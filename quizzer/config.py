@@ -55,7 +55,9 @@ class ConfigError(ValueError):
 class Scheduling(BaseModel):
     """Settings that may differ per deck."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
+    model_config = ConfigDict(
+        extra="forbid", use_attribute_docstrings=True, frozen=True, allow_inf_nan=False
+    )
 
     desired_retention: float = Field(0.9, ge=0.7, le=0.99)
     """Probability of recall FSRS aims for when a card falls due (0.70 to 0.99). Higher means
@@ -84,8 +86,8 @@ class Scheduling(BaseModel):
     @field_validator("learning_steps", "relearning_steps")
     @classmethod
     def _positive(cls, steps: tuple[float, ...]) -> tuple[float, ...]:
-        if any(s <= 0 for s in steps):
-            raise ValueError("steps must be positive numbers of minutes")
+        if any(not 0 < s <= 525_600 for s in steps):
+            raise ValueError("steps must be positive numbers of minutes, at most a year")
         return steps
 
     def steps(self, which: Literal["learning", "relearning"]) -> tuple[timedelta, ...]:

@@ -41,6 +41,8 @@ from quizzer.sync_lines import BadLine, event_line, parse_line
 DEVICE_FILE = re.compile(r"^([A-Za-z0-9_-]+)\.jsonl$")
 """A device's file. Anything else is ignored, such as Syncthing's
 `<id>.sync-conflict-<date>-<time>-<device>.jsonl` or Dropbox's `<id> (conflicted copy).jsonl`."""
+MAX_READ = 256 * 1024 * 1024
+"""The most read from one device file in one sync; the rest waits for the next."""
 SENT_SUFFIX = "#sent"
 """`sync_marks` key suffix of the own file's mark: the last log `seq` written to it. The plain key
 of a file holds its byte offset: read up to (other devices) or size after writing (own file)."""
@@ -106,9 +108,16 @@ def read_events(
                 problems.append(f"{path}: changed since last read; reading it again from the start")
                 offset = 0
         fh.seek(offset)
-        data = fh.read()
+        data = fh.read(MAX_READ)
     end = data.rfind(b"\n") + 1
-    if data[end:].strip():
+    if offset + len(data) < size:  # a part is left for the next sync (memory stays bounded)
+        problems.append(
+            f"{path}: read {len(data) >> 20} MB of {size >> 20} MB; sync again for the rest"
+        )
+        if end == 0:  # no line end in a whole read: nothing there is a valid line
+            problems.append(f"{path}: byte {offset}: no line end in {MAX_READ >> 20} MB; skipped")
+            return [], offset + len(data)
+    elif data[end:].strip():
         problems.append(
             f"{path}: the last line is incomplete (still being written or synced?); "
             "skipped until it is complete"
@@ -139,8 +148,8 @@ def append_lines(path: Path, lines: Sequence[bytes]) -> int:
     fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise OSError(errno.EINVAL, "not a regular file")
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+            raise OSError(errno.EINVAL, "not a regular file of its own")
         size = info.st_size
         data = b"".join(lines)
         if size and data and os.pread(fd, 1, size - 1) != b"\n":
@@ -247,29 +256,30 @@ def _hold_future(store: Store, fresh: list[Event], now_ms: int, report: SyncRepo
 
 
 def _drop_bad_undos(store: Store, fresh: list[Event], report: SyncReport) -> list[Event]:
-    """Refuse undo events whose target is an event of another card or another device: an undo
-    only ever cancels its own device's event on the same card (an unknown target is kept; it
-    cancels nothing until its event arrives, and then only if it matches)."""
+    """Refuse undo events whose target is an event of another card or another device, or another
+    undo: an undo only ever cancels its own device's answer, bury or suspension of the same card
+    (an unknown target is kept; it cancels nothing until its event arrives, and then only if it
+    matches)."""
     undos = [e for e in fresh if e.kind == EventKind.UNDO and e.target]
     if not undos:
         return fresh
-    by_uid = {e.uid: (e.card_id, e.device) for e in fresh}
+    by_uid = {e.uid: (e.card_id, e.device, e.kind == EventKind.UNDO) for e in fresh}
     targets = [e.target for e in undos if e.target not in by_uid]
     for i in range(0, len(targets), 500):
         chunk = targets[i : i + 500]
         marks = ",".join("?" * len(chunk))
-        for uid, card_id, device in store.db.execute(
-            f"SELECT uid, card_id, device FROM log WHERE uid IN ({marks})", chunk
+        for uid, card_id, device, kind in store.db.execute(
+            f"SELECT uid, card_id, device, kind FROM log WHERE uid IN ({marks})", chunk
         ):
-            by_uid[uid] = (card_id, device)
+            by_uid[uid] = (card_id, device, kind == EventKind.UNDO)
     bad = set()
     for undo in undos:
         found = by_uid.get(undo.target or "")
-        if found is not None and found != (undo.card_id, undo.device):
+        if found is not None and found != (undo.card_id, undo.device, False):
             bad.add(undo.uid)
             report.problems.append(
                 f"undo {undo.uid} from device {undo.device}: its target is an event of another "
-                "card or device; ignored"
+                "card or device, or an undo; ignored"
             )
     return [e for e in fresh if e.uid not in bad]
 
@@ -283,8 +293,14 @@ def _send(
         info = os.lstat(own)
     except FileNotFoundError:
         info = None
-    if info is not None and not stat.S_ISREG(info.st_mode):
-        what = "a symbolic link" if stat.S_ISLNK(info.st_mode) else "not a regular file"
+    if info is not None and (not stat.S_ISREG(info.st_mode) or info.st_nlink != 1):
+        what = (
+            "a symbolic link"
+            if stat.S_ISLNK(info.st_mode)
+            else "not a regular file"
+            if not stat.S_ISREG(info.st_mode)
+            else "hard-linked to another file"
+        )
         raise SyncError(
             f"{own}: this device's file is {what}; refusing to write through it. Move it aside "
             "(the next sync writes a new one)"
@@ -427,6 +443,7 @@ def run_sync(args: argparse.Namespace, col: Collection, now_ms: int) -> int:
 
     from quizzer.cli import CommandError
     from quizzer.optimize import Progress
+    from quizzer.terminal import printable
 
     folder = Path(args.dir)
     # a spinner on a terminal only: a script syncing from cron wants the summary line alone
@@ -440,6 +457,6 @@ def run_sync(args: argparse.Namespace, col: Collection, now_ms: int) -> int:
     except SyncError as exc:
         raise CommandError(str(exc)) from None
     for problem in report.problems:
-        print(f"quizzer: warning: {problem}", file=sys.stderr)
-    print(format_report(folder, report))
+        print(printable(f"quizzer: warning: {problem}"), file=sys.stderr)
+    print(printable(format_report(folder, report)))
     return 0

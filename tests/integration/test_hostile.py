@@ -176,7 +176,9 @@ def test_a_bad_line_does_not_break_another_device(device, isolated: Path) -> Non
 # ---------------------------------------------------------------- sync: the own file
 
 
-@pytest.mark.parametrize("kind", ["symlink-to-file", "dangling-symlink", "fifo", "folder"])
+@pytest.mark.parametrize(
+    "kind", ["symlink-to-file", "dangling-symlink", "fifo", "folder", "hard-link"]
+)
 def test_the_own_file_is_never_followed_or_written_through(device, isolated: Path, kind) -> None:
     a = device("a")
     a.session().answer(card(0), Rating.GOOD, T0)
@@ -191,6 +193,8 @@ def test_the_own_file_is_never_followed_or_written_through(device, isolated: Pat
         own.symlink_to(isolated / "nowhere.txt")
     elif kind == "fifo":
         os.mkfifo(own)
+    elif kind == "hard-link":
+        os.link(victim, own)
     else:
         own.mkdir()
     assert main(["sync", str(folder)]) == 2
@@ -219,6 +223,28 @@ def test_other_devices_special_files_are_skipped(device, isolated: Path, special
     assert any("not a regular file" in p for p in report.problems)
 
 
+def test_a_huge_device_file_is_read_in_bounded_parts(
+    device, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import quizzer.sync
+
+    monkeypatch.setattr(quizzer.sync, "MAX_READ", 1000)
+    a = device("a")
+    folder = isolated / "shared"
+    folder.mkdir()
+    lines = [json.dumps(good_line(f"h{i}", card_id=card(i % 6), at=T0 + i)) for i in range(30)]
+    (folder / "other.jsonl").write_text("\n".join(lines) + "\n" + "x" * 3000 + "\n")
+    received, rounds = 0, 0
+    while rounds < 20:
+        report = sync(a.store, a.settings, folder, T0 + DAY)
+        received += report.received
+        rounds += 1
+        if not any("sync again" in p for p in report.problems):
+            break
+    assert received == 30 and rounds > 3
+    assert cache_equals_replay(a)
+
+
 # ---------------------------------------------------------------- sync: forged undo and the future
 
 
@@ -231,17 +257,22 @@ def test_a_forged_undo_cannot_cancel_another_cards_or_devices_answer(
     mine = a.session().answer(card(0), Rating.EASY, T0).event
     sync(a.store, a.settings, folder, T0 + MINUTE)
     before = a.store.state(card(0))
+    theirs = good_line("t1", card_id=card(2), at=T0 + MINUTE)
     forged = [
         # an undo on another card naming this device's answer
         good_line("f1", kind="undo", rating=None, card_id=card(1), target=mine.uid),
         # an undo of the same card, but from another device
         good_line("f2", kind="undo", rating=None, card_id=card(0), target=mine.uid),
+        theirs,
+        # their own undo of their answer (valid), then an undo of that undo
+        good_line("u1", kind="undo", rating=None, card_id=card(2), target="t1", at=T0 + 2 * MINUTE),
+        good_line("u2", kind="undo", rating=None, card_id=card(2), target="u1", at=T0 + 3 * MINUTE),
     ]
     (folder / "other.jsonl").write_bytes(b"".join(json.dumps(f).encode() + b"\n" for f in forged))
     report = sync(a.store, a.settings, folder, T0 + 2 * MINUTE)
-    assert (
-        sum("its target is an event of another card or device" in p for p in report.problems) == 2
-    )
+    refused = [p for p in report.problems if "its target is an event of another card" in p]
+    assert len(refused) == 3
+    assert a.store.state(card(2)).reps == 0  # their answer stays undone
     assert a.store.state(card(0)) == before
     assert cache_equals_replay(a)
     # a real undo travels: device b learns of a's answer and of its undo
@@ -526,6 +557,28 @@ def test_posix_tz_values_are_honoured(sample_tree, monkeypatch, tz, hour, capsys
     assert main(["due"]) == 0
     assert main(["answer", "demo/sample:basic-q", "good"]) == 0
     assert "warning" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "parameters = [" + ", ".join(["nan"] + ["0.5"] * 20) + "]",
+        "parameters = [" + ", ".join(["inf"] * 21) + "]",
+        "learning_steps = [inf]",
+        "relearning_steps = [nan]",
+        "learning_steps = [1e308]",
+        "desired_retention = nan",
+        "day_starts_at = 99999999999999999999999",
+        "timezone = 'Mars/Olympus'",
+        "new_per_day = " + "[" * 5000 + "]" * 5000,
+    ],
+)
+def test_hostile_config_values_are_one_line_errors(sample_tree, isolated, line, capsys) -> None:
+    (isolated / "home").mkdir(exist_ok=True)
+    (isolated / "home" / "config.toml").write_text(line + "\n")
+    assert main(["next"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("quizzer: error: ") and len(err.strip().splitlines()) == 1
 
 
 def test_a_meaningless_tz_falls_back_to_utc_with_a_warning(sample_tree, monkeypatch, capsys):

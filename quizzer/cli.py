@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from quizzer.decks.cards import Card
     from quizzer.session import Session
 
+from quizzer.state import MAX_DURATION_MS
 from quizzer.terminal import printable
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -575,7 +576,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p = add("stats", cmd_stats, "retention statistics")
     p.add_argument("deck", nargs="?", metavar="DECK", help="deck id, folder, or tag:NAME")
-    p.add_argument("--days", type=_positive, default=30, metavar="N", help="period in days (30)")
+    p.add_argument("--days", type=_days, default=30, metavar="N", help="period in days (30)")
     p.add_argument("--json", action="store_true", help="every figure as JSON")
 
     p = add("lint", cmd_lint, "check deck files and report every problem")
@@ -611,30 +612,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _positive(text: str) -> int:
-    """An argparse type: a whole number of at least 1 (periods in days)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 1 <= value <= 36_500:
-        raise argparse.ArgumentTypeError(f"{value} is not between 1 and 36500")
-    return value
+def _whole(low: int, high: int, unit: str) -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` to `high` (`unit` names it in errors)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of {unit}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is not between {low} and {high} {unit}")
+        return value
+
+    return parse
 
 
-def _duration(text: str) -> int:
-    """An argparse type: an answer time in ms, from 0 to a day."""
-    from quizzer.state import MAX_DURATION_MS
-
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of ms") from None
-    if not 0 <= value <= MAX_DURATION_MS:
-        raise argparse.ArgumentTypeError(
-            f"{value} is not between 0 and {MAX_DURATION_MS:,} (a day)"
-        )
-    return value
+_days = _whole(1, 36_500, "days")
+_duration = _whole(0, MAX_DURATION_MS, "ms")
 
 
 def _version() -> str:

@@ -12,13 +12,12 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from quizzer.cli import main
-from quizzer.collection import Collection, open_collection
+from quizzer.collection import Collection
 from quizzer.replay import replay_log
 from quizzer.state import Event, EventKind, Rating
 from quizzer.store.db import APPLICATION_ID, DB_NAME, Store, StoreError
@@ -29,32 +28,8 @@ T0 = 1_772_438_400_000  # 2026-03-02T08:00Z
 MINUTE, DAY = 60_000, 86_400_000
 
 
-def deck(n: int) -> str:
-    rows = [f"  - {{id: q{i}, type: basic, prompt: P{i}, answer: A{i}}}" for i in range(n)]
-    return "title: D\nquestions:\n" + "\n".join(rows) + "\n"
-
-
 def card(i: int) -> str:
     return f"d/deck:q{i}"
-
-
-@pytest.fixture
-def device(
-    write_deck: Callable[[str, str], Path], isolated: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Callable[[str], Collection]]:
-    """Open the collection of a named device: its own data directory, shared decks."""
-    write_deck("d/deck", deck(6))
-    opened: list[Collection] = []
-
-    def open_device(name: str) -> Collection:
-        monkeypatch.setenv("QUIZZER_HOME", str(isolated / name))
-        col = open_collection()
-        opened.append(col)
-        return col
-
-    yield open_device
-    for col in opened:
-        col.close()
 
 
 def cache_equals_replay(col: Collection) -> bool:
@@ -456,8 +431,7 @@ def test_check_reports_drift_and_damage(device, isolated: Path, capsys) -> None:
 
 
 @pytest.mark.skipif(shutil.which("unshare") is None, reason="needs unshare to mount a tmpfs")
-def test_a_full_disk_is_named(isolated: Path, write_deck) -> None:
-    write_deck("d/deck", deck(3))
+def test_a_full_disk_is_named(isolated: Path, device) -> None:
     mount = isolated / "small"
     mount.mkdir()
     script = f"""

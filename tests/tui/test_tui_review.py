@@ -619,3 +619,22 @@ async def test_a_click_on_a_rating_records_it(build: Build, collection: Collecti
         await pilot.pause()
     (event,) = reviews(collection)
     assert event.rating == Rating.HARD
+
+
+async def test_a_card_suspended_elsewhere_meanwhile_is_refused_not_raised(
+    build: Build, collection: Collection
+) -> None:
+    app = build(start_session=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = review_screen(app)
+        card = screen.card
+        assert card is not None
+        await solve(pilot)
+        # another process suspends the card while it is on screen
+        collection.session().suspend(card.id, app.now_ms())
+        await pilot.press("3")
+        await pilot.pause()
+        assert collection.store.state(card.id).reps == 0
+        assert isinstance(app.screen, ReviewScreen) and review_screen(app).card != card
+    assert not [e for e in reviews(collection) if e.card_id == card.id]

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from quizzer.decks.cards import Card
     from quizzer.session import Session
 
+from quizzer.state import MAX_DURATION_MS
+from quizzer.terminal import printable
+
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
@@ -87,6 +90,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
 
     targets = [Path(p) for p in args.paths] or [r for r in paths.deck_roots() if r.is_dir()]
     problems = []
+    warnings = []
     decks = questions = 0
     for target in targets:
         if target.is_dir():
@@ -94,16 +98,18 @@ def cmd_lint(args: argparse.Namespace) -> int:
             problems += tree.problems
             decks += len(tree.decks)
             questions += sum(len(d.deck.questions) for d in tree.decks.values())
-        elif target.is_file():
+            warnings += [w for d in tree.decks.values() for w in d.warnings]
+        elif target.exists():
             result = load_file(target, deck_id_for(target, target.parent), str(target))
             if isinstance(result, LoadedDeck):
                 decks += 1
                 questions += len(result.deck.questions)
+                warnings += result.warnings
             else:
                 problems += result
         else:
             raise CommandError(f"{target}: no such file or folder")
-    for problem in problems:
+    for problem in [*warnings, *problems]:
         print(problem)
     if problems:
         print(
@@ -333,6 +339,8 @@ def cmd_answer(args: argparse.Namespace) -> int:
 
     if (args.rating is None) == (args.response is None):
         raise CommandError("give either a RATING (again, hard, good, easy, 1-4) or --response TEXT")
+    if args.rating_override is not None and args.response is None:
+        raise CommandError("--rating goes with --response; with a RATING, give only the RATING")
     col = _open(args)
     session = col.session()
     now_ms = _now_ms()
@@ -472,6 +480,13 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export decks to Anki, or the review log for other FSRS tools."""
+    if args.what == "anki" and args.format is not None:
+        raise CommandError("--format is for 'export reviews'; 'export anki' writes an .apkg")
+    if args.what == "reviews" and (args.with_progress or args.export_decks):
+        raise CommandError(
+            "'export reviews' writes the whole review log; --with-progress and DECK are for "
+            "'export anki'"
+        )
     if args.what == "anki":
         from quizzer.export.anki import run_export
 
@@ -500,6 +515,13 @@ def cmd_retention(args: argparse.Namespace) -> int:
     from quizzer.optimize import run_retention
 
     return run_retention(args, _open(args))
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Check the database: SQLite's integrity check, and the card cache against a replay."""
+    from quizzer.check import run_check
+
+    return run_check(args)
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
@@ -556,7 +578,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="with --response: the rating to record instead of the suggested one",
     )
-    p.add_argument("--duration-ms", type=int, metavar="MS", help="time spent answering")
+    p.add_argument(
+        "--duration-ms", type=_duration, metavar="MS", help="time spent answering (up to a day)"
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
     p = add("undo", cmd_undo, "undo the last answer, bury or suspension")
@@ -571,7 +595,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p = add("stats", cmd_stats, "retention statistics")
     p.add_argument("deck", nargs="?", metavar="DECK", help="deck id, folder, or tag:NAME")
-    p.add_argument("--days", type=int, default=30, metavar="N", help="period in days (30)")
+    p.add_argument("--days", type=_days, default=30, metavar="N", help="period in days (30)")
     p.add_argument("--json", action="store_true", help="every figure as JSON")
 
     p = add("lint", cmd_lint, "check deck files and report every problem")
@@ -592,7 +616,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="anki: include your scheduling and review history",
     )
-    p.add_argument("--format", choices=["csv", "jsonl"], default="csv", help="reviews: format")
+    p.add_argument("--format", choices=["csv", "jsonl"], help="reviews: format (csv)")
 
     p = add("import", cmd_import, "import an Anki package (.apkg, .colpkg) into YAML decks")
     p.add_argument("what", choices=["anki"], help="anki: an .apkg or .colpkg file")
@@ -616,6 +640,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=int, default=365, metavar="N", help="horizon in days (365)")
     p = add("sync", cmd_sync, "exchange reviews with other devices through a folder")
     p.add_argument("dir", metavar="DIR", help="a folder every device can reach")
+    p = add("check", cmd_check, "check the database for damage and the card cache for drift")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
 
 
@@ -636,6 +662,25 @@ def _common_options(default: Any) -> argparse.ArgumentParser:
         help="folder of the database, config.toml and your decks (or QUIZZER_HOME)",
     )
     return common
+
+
+def _whole(low: int, high: int, unit: str) -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` to `high` (`unit` names it in errors)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of {unit}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is not between {low} and {high} {unit}")
+        return value
+
+    return parse
+
+
+_days = _whole(1, 36_500, "days")
+_duration = _whole(0, MAX_DURATION_MS, "ms")
 
 
 def _version() -> str:
@@ -668,19 +713,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = _known_error(exc)
         if message is None:
             raise
-        print(f"quizzer: error: {message}", file=sys.stderr)
+        print(f"quizzer: error: {printable(message)}", file=sys.stderr)
         return EXIT_USAGE
 
 
 def _known_error(exc: Exception) -> str | None:
+    import sqlite3
+
     from quizzer.clock import ClockError
     from quizzer.config import ConfigError
     from quizzer.errors import QuizzerError
     from quizzer.session import SessionError
-    from quizzer.store.db import StoreError
+    from quizzer.store.db import StoreError, explain_unguarded
 
     if isinstance(
         exc, QuizzerError | CommandError | ClockError | ConfigError | SessionError | StoreError
     ):
         return str(exc)
+    if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.ProgrammingError):
+        return explain_unguarded(exc)  # raised while a cursor was read, after its statement ran
     return None

@@ -9,15 +9,22 @@ offset) makes the whole program believe it is another moment, for tests and demo
 
 from __future__ import annotations
 
+import functools
+import io
 import os
+import struct
+import sys
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from functools import lru_cache
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 DAY_MS = 86_400_000
 _EPOCH_ORDINAL = 719_163  # date(1970, 1, 1).toordinal()
+EARLIEST = EPOCH
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+"""Every time quizzer handles lies in [EARLIEST, LATEST): far enough from year 9999 that a
+due date 100 years after any of them still has a calendar date."""
 
 
 class ClockError(ValueError):
@@ -42,23 +49,74 @@ def parse_instant(text: str) -> datetime:
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:
+        moment = EPOCH - timedelta(days=1)  # past either end: refused just below
+    if not EARLIEST <= moment < LATEST:
+        raise ClockError(
+            f"QUIZZER_NOW={text!r} is outside the times quizzer handles "
+            f"({EARLIEST.year} to {LATEST.year - 1})"
+        )
+    return moment
 
 
 def local_zone(name: str | None = None) -> tzinfo:
-    """The named IANA zone, else `TZ`, else the system's zone (UTC if none can be found)."""
-    name = name or os.environ.get("TZ")
+    """The named zone (config.toml's `timezone`), else `TZ`, else the system's zone (UTC if none
+    can be found). A name is an IANA zone, a zone file's path or a POSIX TZ rule; a `TZ` that is
+    none of them falls back to UTC with a warning, as the C library does."""
     if name:
-        try:
-            return ZoneInfo(name.removeprefix(":"))
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ClockError(f"unknown time zone {name!r}") from None
+        zone = _zone(name)
+        if zone is None:
+            raise ClockError(f"unknown time zone {name!r}")
+        return zone
+    env = os.environ.get("TZ")
+    if env:
+        return _env_zone(env)
     localtime = Path("/etc/localtime")
     try:
         with localtime.open("rb") as fh:
             return ZoneInfo.from_file(fh, key="localtime")
     except OSError:
         return datetime.now().astimezone().tzinfo or UTC
+
+
+@functools.cache
+def _env_zone(env: str) -> tzinfo:
+    zone = _zone(env)
+    if zone is None:
+        sys.stderr.write(f"quizzer: warning: TZ={env!r} is not a time zone; using UTC\n")
+        return UTC
+    return zone
+
+
+def _zone(name: str) -> tzinfo | None:
+    """An IANA zone name, a TZif file (`:/usr/share/zoneinfo/Europe/Paris`, as POSIX allows in
+    `TZ`), or a POSIX rule (`UTC0`, `JST-9`, `CET-1CEST,M3.5.0,M10.5.0/3`); None otherwise."""
+    bare = name.removeprefix(":")
+    try:
+        if bare.startswith("/"):
+            with open(bare, "rb") as fh:
+                return ZoneInfo.from_file(fh, key=bare)
+        return ZoneInfo(bare)
+    except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        pass
+    try:
+        return _posix_rule(bare)
+    except (ValueError, UnicodeError):
+        return None
+
+
+def _posix_rule(rule: str) -> tzinfo:
+    """A zone following a POSIX TZ rule: a TZif v2 file with no transitions, whose footer (the
+    rule for times after the last transition) then governs every time. ValueError if invalid."""
+    if "\n" in rule or not rule:
+        raise ValueError("not a rule")
+    abbr = b"UTC\0"
+    header = b"TZif2" + bytes(15) + struct.pack(">6l", 0, 0, 0, 0, 1, len(abbr))
+    body = struct.pack(">lBB", 0, 0, 0) + abbr
+    data = header + body + header + body + b"\n" + rule.encode("ascii") + b"\n"
+    return ZoneInfo.from_file(io.BytesIO(data), key=rule)
 
 
 def study_day(moment: datetime, zone: tzinfo, day_starts_at: int) -> date:
@@ -140,7 +198,16 @@ class Calendar:
         return max(0, day(later // 1000 * 1000 - 1) - day(earlier // 1000 * 1000 - 1))
 
 
-@lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=16)
 def calendar(zone: tzinfo, day_starts_at: int) -> Calendar:
     """The `Calendar` of a zone and day start, shared so that its offset cache is reused."""
     return Calendar(zone, day_starts_at)
+
+
+EARLIEST_MS = to_ms(EARLIEST)
+LATEST_MS = to_ms(LATEST)
+
+
+def in_range(ms: object) -> bool:
+    """True for an integer time (UTC ms) in [EARLIEST, LATEST) (booleans are not times)."""
+    return type(ms) is int and EARLIEST_MS <= ms < LATEST_MS

@@ -171,8 +171,10 @@ class IndexedSettings:
 
 
 def _config_bytes() -> bytes:
+    from quizzer.files import DECK_LIMIT, read_regular
+
     try:
-        return b"file\0" + paths.config_path().read_bytes()
+        return b"file\0" + read_regular(paths.config_path(), DECK_LIMIT)
     except FileNotFoundError:
         return b"none"
     except OSError:
@@ -220,24 +222,46 @@ def _indexed_plan(now_ms: int) -> Plan | None:
         return None
     fingerprint = _fingerprint(paths.deck_roots())
     payload: Any = read_index(fingerprint) if fingerprint else None
-    if payload is None:
+    read = _read_index(payload) if payload is not None else None
+    if read is None:
         return None
-    from quizzer.clock import local_zone
+    settings, cards, zone, day_starts_at = read
     from quizzer.queue import done_today, plan, state_rows, study_day
     from quizzer.store.db import Store
 
-    settings = IndexedSettings(
-        tuple(payload["parameters"]),
-        Limits(*payload["overall"]),
-        {d: Limits(*v) for d, v in payload["per_deck"].items()},
-    )
-    cards = [CardRef(*c) for c in payload["cards"]]
-    zone = local_zone(payload["timezone"])
     with Store() as store:
         if store.pending_replay() is not None:
             return None  # the full open replays first
-        day = study_day(now_ms, zone, payload["day_starts_at"])
+        day = study_day(now_ms, zone, day_starts_at)
         return plan(cards, state_rows(store.db), settings, day, done_today(store.db, day))
+
+
+def _read_index(payload: Any) -> tuple[IndexedSettings, list[CardRef], tzinfo, int] | None:
+    """The card index's contents, each value checked (the file is JSON anyone could have
+    written); None when anything is off, and the full path then rebuilds it."""
+    from quizzer.clock import ClockError, local_zone
+
+    def limits(value: Any) -> Limits:
+        new, reviews, bury = value
+        if type(new) is not int or type(reviews) is not int or type(bury) is not bool:
+            raise TypeError("bad limits")
+        return Limits(new, reviews, bury)
+
+    try:
+        parameters = tuple(payload["parameters"])
+        if len(parameters) != 21 or not all(type(p) in (int, float) for p in parameters):
+            return None
+        per_deck = {str(d): limits(v) for d, v in payload["per_deck"].items()}
+        cards = [CardRef(*c) for c in payload["cards"]]
+        if not all(type(c.id) is str and c.deck_id in per_deck for c in cards):
+            return None
+        timezone, day_starts_at = payload["timezone"], payload["day_starts_at"]
+        if not (timezone is None or type(timezone) is str) or day_starts_at not in range(24):
+            return None
+        settings = IndexedSettings(parameters, limits(payload["overall"]), per_deck)
+        return settings, cards, local_zone(timezone), day_starts_at
+    except (KeyError, TypeError, ValueError, AttributeError, ClockError):
+        return None
 
 
 def due_plan(now_ms: int, open_full: Callable[[], Collection] = open_collection) -> Plan:

@@ -20,6 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from quizzer import paths
+from quizzer.files import DECK_LIMIT, read_regular
 
 DEFAULT_PARAMETERS: tuple[float, ...] = (
     0.212,
@@ -54,7 +55,9 @@ class ConfigError(ValueError):
 class Scheduling(BaseModel):
     """Settings that may differ per deck."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
+    model_config = ConfigDict(
+        extra="forbid", use_attribute_docstrings=True, frozen=True, allow_inf_nan=False
+    )
 
     desired_retention: float = Field(0.9, ge=0.7, le=0.99)
     """Probability of recall FSRS aims for when a card falls due (0.70 to 0.99). Higher means
@@ -83,8 +86,8 @@ class Scheduling(BaseModel):
     @field_validator("learning_steps", "relearning_steps")
     @classmethod
     def _positive(cls, steps: tuple[float, ...]) -> tuple[float, ...]:
-        if any(s <= 0 for s in steps):
-            raise ValueError("steps must be positive numbers of minutes")
+        if any(not 0 < s <= 525_600 for s in steps):
+            raise ValueError("steps must be positive numbers of minutes, at most a year")
         return steps
 
     def steps(self, which: Literal["learning", "relearning"]) -> tuple[timedelta, ...]:
@@ -137,13 +140,17 @@ def load_settings(path: Path | None = None) -> Settings:
     """Read config.toml (defaults when it does not exist); raise ConfigError naming the bad key."""
     path = path or paths.config_path()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_regular(path, DECK_LIMIT).decode("utf-8"))
     except FileNotFoundError:
         return Settings()
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:

@@ -79,11 +79,12 @@ def replay(
     """Fold events (in time order) into card states. Returns the final states and the derived
     columns of every applied event, by uid."""
     ordered = sorted(events, key=lambda e: (e.at, e.uid))
-    undone = {e.target for e in ordered if e.kind == EventKind.UNDO}
+    # an undo only ever cancels an event of its own card
+    undone = {(e.card_id, e.target) for e in ordered if e.kind == EventKind.UNDO}
     states: dict[str, CardState] = {}
     derived: list[tuple[str, Derived]] = []
     for event in ordered:
-        if event.kind == EventKind.UNDO or event.uid in undone:
+        if event.kind == EventKind.UNDO or (event.card_id, event.uid) in undone:
             continue
         state = states.get(event.card_id) or CardState(event.card_id)
         result = derive(state, event, settings)
@@ -104,13 +105,54 @@ def replay_cards(events: Iterable[Event], settings: DeckSettings) -> dict[str, C
     return states
 
 
-def rebuild(store: Store, settings: Settings, zone: tzinfo) -> tuple[int, int]:
-    """Replace the card-state cache (and each event's derived columns) with a replay of the log.
-    Returns (cards whose state changed, cards in the log)."""
-    events = store.events()
+def replay_rows(
+    events: Iterable[Event], settings: DeckSettings
+) -> tuple[dict[str, CardState], dict[str, Derived]]:
+    """Each card's final state (what `replay` gives) and the derived columns of every event (undo
+    events and undone ones included), computed as one device answering them in time order would
+    have: an event is applied to the state left by those before it, an undo restores the replay
+    of the events before it without its target (what `Store.undo` writes), and an event already
+    undone by an earlier undo (a clock that went back) changes nothing."""
+    by_card: dict[str, list[Event]] = defaultdict(list)
+    for event in events:
+        by_card[event.card_id].append(event)
+    states: dict[str, CardState] = {}
+    derived: dict[str, Derived] = {}
+    for card_id, card_events in by_card.items():
+        card_events.sort(key=lambda e: (e.at, e.uid))
+        state = CardState(card_id)
+        undone: set[str | None] = set()
+        for i, event in enumerate(card_events):
+            if event.kind == EventKind.UNDO:
+                undone.add(event.target)
+                restored = replay_cards(card_events[: i + 1], settings)[card_id]
+                derived[event.uid] = Derived(state, restored)
+                state = restored
+            elif event.uid in undone:
+                derived[event.uid] = Derived(state, state)
+            else:
+                result = derive(state, event, settings)
+                derived[event.uid] = result
+                state = result.after
+        states[card_id] = state
+    return states, derived
+
+
+def replay_log(
+    events: list[Event], settings: Settings, zone: tzinfo
+) -> tuple[dict[str, CardState], list[tuple[str, Derived]]]:
+    """What the card cache must hold for this log: every card in it (a card with only undone
+    events is new again), and the derived columns of each applied event."""
     states, derived = replay(events, DeckSettings(settings, zone))
     for event in events:
         states.setdefault(event.card_id, CardState(event.card_id))
+    return states, derived
+
+
+def rebuild(store: Store, settings: Settings, zone: tzinfo) -> tuple[int, int]:
+    """Replace the card-state cache (and each event's derived columns) with a replay of the log.
+    Returns (cards whose state changed, cards in the log)."""
+    states, derived = replay_log(store.events(), settings, zone)
     old = store.states()
     changed = sum(1 for cid, s in states.items() if old.get(cid, CardState(cid)) != s)
     changed += sum(1 for cid in old if cid not in states)

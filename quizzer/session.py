@@ -29,9 +29,9 @@ from quizzer.queue import (
     plan,
     study_day,
 )
-from quizzer.replay import DeckSettings, derive, replay_cards
+from quizzer.replay import DeckSettings, derive, replay_cards, replay_rows
 from quizzer.scheduling import preview
-from quizzer.state import CardPhase, CardState, Event, EventKind, Rating
+from quizzer.state import MAX_DURATION_MS, CardPhase, CardState, Event, EventKind, Rating
 from quizzer.store.db import Derived, Store
 
 
@@ -224,8 +224,12 @@ class Session:
         """Record an answer; it is committed to disk before this returns."""
         card = self.card(card_id)
         kind = EventKind.CRAM if self.cram else EventKind.REVIEW
+        if duration_ms is not None and not 0 <= duration_ms <= MAX_DURATION_MS:
+            raise SessionError(f"answer time {duration_ms} ms is not between 0 and a day")
 
         def make(state: CardState) -> tuple[Event, Derived]:
+            if kind == EventKind.REVIEW:
+                self._check_answerable(state, now_ms)
             event = Event(
                 uid=self.store.new_uid(),
                 device=self.store.device,
@@ -240,11 +244,26 @@ class Session:
             )
             return event, derive(state, event, self.deck_settings)
 
-        event, derived = self.store.apply(card_id, make)
+        event, derived = self.store.apply(card_id, make, self._replay)
         self._count(derived.before, rating, duration_ms)
         if self.cram:
             self.crammed.add(card_id)
         return Answered(card, event, derived.before, derived.after, graded)
+
+    def _replay(self, events: list[Event]) -> tuple[dict[str, CardState], dict[str, Derived]]:
+        return replay_rows(events, self.deck_settings)
+
+    def _check_answerable(self, state: CardState, now_ms: int) -> None:
+        """Suspended and buried cards are out of the queue; answering one would reschedule it."""
+        if state.suspended:
+            raise SessionError(
+                f"{state.card_id} is suspended; 'quizzer unsuspend {state.card_id}' brings it back"
+            )
+        if state.buried_until is not None and state.buried_until > now_ms:
+            raise SessionError(
+                f"{state.card_id} is buried until the next study day; answer it then (or "
+                "'quizzer undo' the bury if it was the last thing done)"
+            )
 
     def _count(self, before: CardState, rating: Rating, duration_ms: int | None) -> None:
         self.tally.answered += 1
@@ -278,7 +297,7 @@ class Session:
         self.card(card_id)
         event = self._event(card_id, kind, now_ms, until=until)
         _, derived = self.store.apply(
-            card_id, lambda state: (event, derive(state, event, self.deck_settings))
+            card_id, lambda state: (event, derive(state, event, self.deck_settings)), self._replay
         )
         return derived.after
 

@@ -8,6 +8,9 @@ from dataclasses import dataclass, fields, replace
 from enum import IntEnum, StrEnum
 from typing import Any
 
+MAX_DURATION_MS = 86_400_000
+"""The longest answer time recorded (a day); longer is a mistake, not a review."""
+
 
 def recall_curve(parameters: Sequence[float]) -> tuple[float, float]:
     """FSRS-6's forgetting-curve constants (decay, factor), from its last parameter. Here, with

@@ -21,27 +21,28 @@ start) alike on every device, since the replay uses this device's.
 from __future__ import annotations
 
 import argparse
-import json
+import errno
 import os
 import re
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+import stat
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
-from enum import IntEnum, StrEnum
 from pathlib import Path
 
-from quizzer.clock import DAY_MS
+from quizzer.clock import DAY_MS, from_ms
 from quizzer.collection import Collection
 from quizzer.config import Settings
-from quizzer.decks.cards import split_card_id
-from quizzer.replay import DeckSettings, derive, replay_cards
-from quizzer.state import EVENT_COLUMNS, CardState, Event, EventKind
-from quizzer.store.db import Derived, Store
+from quizzer.replay import DeckSettings, replay_rows
+from quizzer.state import EVENT_COLUMNS, Event, EventKind
+from quizzer.store.db import Store
+from quizzer.sync_lines import BadLine, event_line, parse_line
 
 DEVICE_FILE = re.compile(r"^([A-Za-z0-9_-]+)\.jsonl$")
 """A device's file. Anything else is ignored, such as Syncthing's
 `<id>.sync-conflict-<date>-<time>-<device>.jsonl` or Dropbox's `<id> (conflicted copy).jsonl`."""
+MAX_READ = 256 * 1024 * 1024
+"""The most read from one device file in one sync; the rest waits for the next."""
 SENT_SUFFIX = "#sent"
 """`sync_marks` key suffix of the own file's mark: the last log `seq` written to it. The plain key
 of a file holds its byte offset: read up to (other devices) or size after writing (own file)."""
@@ -69,82 +70,34 @@ class SyncReport:
     """Torn or bad lines, files that changed under us, clock trouble: reported, never fatal."""
 
 
-# ---------------------------------------------------------------- replay
+# ---------------------------------------------------------------- files
 
 
-def replay_rows(
-    events: Iterable[Event], settings: DeckSettings
-) -> tuple[dict[str, CardState], dict[str, Derived]]:
-    """Each card's final state and the derived columns of every event (undo events and undone
-    ones included), computed as one device answering them in time order would have: an event is
-    applied to the state left by those before it, and an undo restores the replay of the
-    events before it without its target (what `Store.undo` writes)."""
-    by_card: dict[str, list[Event]] = defaultdict(list)
-    for event in events:
-        by_card[event.card_id].append(event)
-    states: dict[str, CardState] = {}
-    derived: dict[str, Derived] = {}
-    for card_id, card_events in by_card.items():
-        card_events.sort(key=lambda e: (e.at, e.uid))
-        state = CardState(card_id)
-        for i, event in enumerate(card_events):
-            if event.kind == EventKind.UNDO:
-                restored = replay_cards(card_events[: i + 1], settings)[card_id]
-                derived[event.uid] = Derived(state, restored)
-                state = restored
-            else:
-                result = derive(state, event, settings)
-                derived[event.uid] = result
-                state = result.after
-        states[card_id] = state
-    return states, derived
+def _open_file(path: Path, *, follow: bool) -> int:
+    """A descriptor on a regular file, opened for reading. FIFOs and devices (a symlink to
+    /dev/zero) are refused with an OSError instead of blocking or reading without end; with
+    `follow=False` a symbolic link is refused too."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow else os.O_NOFOLLOW)
+    fd = os.open(path, flags)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(errno.EINVAL, "not a regular file")
+    return fd
 
 
-# ---------------------------------------------------------------- lines
-
-
-def event_line(event: Event) -> bytes:
-    """One line of a device file: `event.to_dict()` as compact JSON."""
-    # Built by hand: `to_dict` goes through dataclasses.asdict, slow on a first sync of a big log.
-    data = {}
-    for name in EVENT_COLUMNS:
-        value = getattr(event, name)
-        if value is not None:
-            data[name] = (
-                int(value)
-                if isinstance(value, IntEnum)
-                else str(value)
-                if isinstance(value, StrEnum)
-                else value
-            )
-    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-    return (text + "\n").encode("utf-8")
-
-
-def parse_line(raw: bytes) -> Event:
-    """The event of one line; ValueError (or KeyError/TypeError) when it is not a valid one."""
-    data = json.loads(raw.decode("utf-8"))
-    if not isinstance(data, dict):
-        raise ValueError("not a JSON object")
-    event = Event.from_dict(data)
-    for name in ("uid", "device", "card_id"):
-        if not isinstance(getattr(event, name), str):
-            raise ValueError(f"{name} must be a string")
-    split_card_id(event.card_id)
-    if event.kind in (EventKind.REVIEW, EventKind.CRAM) and event.rating is None:
-        raise ValueError(f"a {event.kind} event needs a rating")
-    if event.kind == EventKind.UNDO and not isinstance(event.target, str):
-        raise ValueError("an undo event needs a target")
-    if event.kind == EventKind.BURY and not isinstance(event.until, int):
-        raise ValueError("a bury event needs an until time")
-    return event
-
-
-def read_events(path: Path, offset: int, problems: list[str]) -> tuple[list[Event], int]:
+def read_events(
+    path: Path,
+    offset: int,
+    problems: list[str],
+    device: str | None = None,
+    *,
+    follow: bool = True,
+) -> tuple[list[Event], int]:
     """The events of the complete lines of `path` from byte `offset`, and the offset after the
-    last complete line. Bad lines are reported and skipped; a partly written last line is
-    reported and left for the next read."""
-    with path.open("rb") as fh:
+    last complete line. Bad lines (and, when `device` is given, events of another device) are
+    reported once and skipped for good; a partly written last line is reported and left for the
+    next read."""
+    with os.fdopen(_open_file(path, follow=follow), "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         if offset > size:
             problems.append(f"{path}: shorter than when last read; reading it again from the start")
@@ -155,9 +108,16 @@ def read_events(path: Path, offset: int, problems: list[str]) -> tuple[list[Even
                 problems.append(f"{path}: changed since last read; reading it again from the start")
                 offset = 0
         fh.seek(offset)
-        data = fh.read()
+        data = fh.read(MAX_READ)
     end = data.rfind(b"\n") + 1
-    if data[end:].strip():
+    if offset + len(data) < size:  # a part is left for the next sync (memory stays bounded)
+        problems.append(
+            f"{path}: read {len(data) >> 20} MB of {size >> 20} MB; sync again for the rest"
+        )
+        if end == 0:  # no line end in a whole read: nothing there is a valid line
+            problems.append(f"{path}: byte {offset}: no line end in {MAX_READ >> 20} MB; skipped")
+            return [], offset + len(data)
+    elif data[end:].strip():
         problems.append(
             f"{path}: the last line is incomplete (still being written or synced?); "
             "skipped until it is complete"
@@ -169,25 +129,31 @@ def read_events(path: Path, offset: int, problems: list[str]) -> tuple[list[Even
         if not raw.strip():
             continue
         try:
-            events.append(parse_line(raw))
-        except (ValueError, KeyError, TypeError) as exc:
+            event = parse_line(raw)
+            if device is not None and event.device != device:
+                raise BadLine(f"an event of device {event.device!r} in another device's file")
+        except BadLine as exc:
             problems.append(f"{path}: byte {start}: not a valid event ({exc}); skipped")
+            continue
+        events.append(event)
     return events, offset + end
 
 
 def append_lines(path: Path, lines: Sequence[bytes]) -> int:
     """Append whole lines in one O_APPEND write and fsync; returns the file's size after. A torn
     line left by a crash is closed first, so it stays one bad line instead of spoiling the next."""
-    created = not path.exists()
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    created = not os.path.lexists(path)
+    # never through a link: a link planted in place of the own file would have every event
+    # appended to whatever file it points at
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
     try:
-        size = os.fstat(fd).st_size
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+            raise OSError(errno.EINVAL, "not a regular file of its own")
+        size = info.st_size
         data = b"".join(lines)
-        if size and data:
-            with path.open("rb") as fh:
-                fh.seek(size - 1)
-                if fh.read(1) != b"\n":
-                    data = b"\n" + data
+        if size and data and os.pread(fd, 1, size - 1) != b"\n":
+            data = b"\n" + data
         view = memoryview(data)
         while view:
             written = os.write(fd, view)
@@ -254,12 +220,92 @@ def _out_of_order(store: Store, card_ids: set[str]) -> set[str]:
     return found
 
 
+def _release_held(store: Store, now_ms: int, report: SyncReport) -> list[Event]:
+    """Held-back events whose time has come (no longer more than a day ahead)."""
+    rows = store.db.execute(
+        "SELECT uid, line FROM sync_held WHERE at <= ? ORDER BY at, uid", (now_ms + DAY_MS,)
+    ).fetchall()
+    store.db.executemany("DELETE FROM sync_held WHERE uid = ?", [(uid,) for uid, _ in rows])
+    released = []
+    for uid, line in rows:
+        try:
+            released.append(parse_line(line.encode("utf-8")))
+        except BadLine as exc:  # pragma: no cover - only valid lines are ever held
+            report.problems.append(f"held event {uid}: {exc}; dropped")
+    return released
+
+
+def _hold_future(store: Store, fresh: list[Event], now_ms: int, report: SyncReport) -> list[Event]:
+    """Keep back events dated more than a day after this device's clock (a device whose clock is
+    wrong, or a forged file): applied now they would move cards years ahead. They are stored and
+    applied by the first sync once their time has come."""
+    limit = now_ms + DAY_MS
+    ahead = [e for e in fresh if e.at > limit]
+    store.db.executemany(
+        "INSERT OR IGNORE INTO sync_held (uid, at, line) VALUES (?, ?, ?)",
+        [(e.uid, e.at, event_line(e).decode("utf-8").rstrip("\n")) for e in ahead],
+    )
+    waiting, first = store.db.execute("SELECT count(*), min(at) FROM sync_held").fetchone()
+    if waiting:
+        report.problems.append(
+            f"{waiting} received event{'s' if waiting != 1 else ''} dated more than a day after "
+            f"this device's clock (the first at {from_ms(first):%Y-%m-%d %H:%M} UTC) held back "
+            "until then: check the devices' clocks"
+        )
+    return [e for e in fresh if e.at <= limit]
+
+
+def _drop_bad_undos(store: Store, fresh: list[Event], report: SyncReport) -> list[Event]:
+    """Refuse undo events whose target is an event of another card or another device, or another
+    undo: an undo only ever cancels its own device's answer, bury or suspension of the same card
+    (an unknown target is kept; it cancels nothing until its event arrives, and then only if it
+    matches)."""
+    undos = [e for e in fresh if e.kind == EventKind.UNDO and e.target]
+    if not undos:
+        return fresh
+    by_uid = {e.uid: (e.card_id, e.device, e.kind == EventKind.UNDO) for e in fresh}
+    targets = [e.target for e in undos if e.target not in by_uid]
+    for i in range(0, len(targets), 500):
+        chunk = targets[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        for uid, card_id, device, kind in store.db.execute(
+            f"SELECT uid, card_id, device, kind FROM log WHERE uid IN ({marks})", chunk
+        ):
+            by_uid[uid] = (card_id, device, kind == EventKind.UNDO)
+    bad = set()
+    for undo in undos:
+        found = by_uid.get(undo.target or "")
+        if found is not None and found != (undo.card_id, undo.device, False):
+            bad.add(undo.uid)
+            report.problems.append(
+                f"undo {undo.uid} from device {undo.device}: its target is an event of another "
+                "card or device, or an undo; ignored"
+            )
+    return [e for e in fresh if e.uid not in bad]
+
+
 def _send(
     store: Store, own: Path, marks: dict[str, int], report: SyncReport, incoming: list[Event]
 ) -> tuple[list[Event], int]:
     """Append this device's unwritten events to its file; returns them and the file's size."""
-    key = str(own.resolve())
-    size = own.stat().st_size if own.exists() else 0
+    key = str(own)
+    try:
+        info = os.lstat(own)
+    except FileNotFoundError:
+        info = None
+    if info is not None and (not stat.S_ISREG(info.st_mode) or info.st_nlink != 1):
+        what = (
+            "a symbolic link"
+            if stat.S_ISLNK(info.st_mode)
+            else "not a regular file"
+            if not stat.S_ISREG(info.st_mode)
+            else "hard-linked to another file"
+        )
+        raise SyncError(
+            f"{own}: this device's file is {what}; refusing to write through it. Move it aside "
+            "(the next sync writes a new one)"
+        )
+    size = info.st_size if info is not None else 0
     sent_seq = marks.get(key + SENT_SUFFIX)
     if sent_seq is not None and marks.get(key) == size:
         pending = [e for _, e in _own_events(store, sent_seq)]
@@ -270,7 +316,9 @@ def _send(
             report.problems.append(
                 f"{own}: changed since this device last wrote it; checked it line by line"
             )
-        in_file = read_events(own, 0, report.problems)[0] if size else []
+        in_file = (
+            read_events(own, 0, report.problems, store.device, follow=False)[0] if size else []
+        )
         mine = [e for _, e in _own_events(store, 0)]
         mine_uids = {e.uid for e in mine}
         strangers = [e for e in in_file if e.uid not in mine_uids]
@@ -283,7 +331,7 @@ def _send(
             incoming.extend(strangers)
         written = {e.uid for e in in_file}
         pending = [e for e in mine if e.uid not in written]
-    if pending or not own.exists():
+    if pending or info is None:
         size = append_lines(own, [event_line(e) for e in pending])
     report.sent = len(pending)
     return pending, size
@@ -310,6 +358,9 @@ def sync(
     except OSError as exc:
         raise SyncError(f"{folder}: cannot list it ({exc.strerror or exc})") from None
     report = SyncReport()
+    # marks are keyed by the folder's real path and the file's name (never a link's target)
+    folder = folder.resolve()
+    names = [folder / path.name for path in names]
     own = folder / f"{store.device}.jsonl"
     say(f"reading {folder}")
     with store.transaction() as db:
@@ -325,11 +376,13 @@ def sync(
                         "directory?)"
                     )
                 continue
-            if match.group(1) == store.device or not path.is_file():
+            if match.group(1) == store.device or path.is_dir():
                 continue
-            key = str(path.resolve())
+            key = str(path)
             try:
-                events, offset = read_events(path, marks.get(key, 0), report.problems)
+                events, offset = read_events(
+                    path, marks.get(key, 0), report.problems, match.group(1)
+                )
             except OSError as exc:
                 report.problems.append(f"{path}: cannot read ({exc.strerror or exc}); skipped")
                 continue
@@ -340,19 +393,16 @@ def sync(
             sent, own_size = _send(store, own, marks, report, incoming)
         except OSError as exc:
             raise SyncError(f"{own}: cannot write ({exc.strerror or exc})") from None
-        new_marks[str(own.resolve())] = own_size
+        new_marks[str(own)] = own_size
 
+        incoming.extend(_release_held(store, now_ms, report))
         unique = list({e.uid: e for e in incoming}.values())
         known = _known_uids(store, [e.uid for e in unique])
         fresh = sorted((e for e in unique if e.uid not in known), key=lambda e: (e.at, e.uid))
-        report.received, report.already = len(fresh), len(unique) - len(fresh)
-        ahead = sum(1 for e in fresh if e.at > now_ms + DAY_MS)
-        if ahead:
-            report.problems.append(
-                f"{ahead} received event{'s are' if ahead != 1 else ' is'} dated more than a day "
-                "after this device's clock: check the devices' clocks (reviews replay in time "
-                "order)"
-            )
+        report.already = len(unique) - len(fresh)
+        fresh = _hold_future(store, fresh, now_ms, report)
+        fresh = _drop_bad_undos(store, fresh, report)
+        report.received = len(fresh)
 
         # Answered in time order, this device's cards already hold what a replay would give;
         # a clock that went back makes a card's log order differ from its time order.
@@ -366,7 +416,7 @@ def sync(
             store.replace_states(states[card_id] for card_id in sorted(affected))
         report.replayed = len({e.card_id for e in fresh})
         last_seq = db.execute("SELECT coalesce(max(seq), 0) FROM log").fetchone()[0]
-        new_marks[str(own.resolve()) + SENT_SUFFIX] = int(last_seq)
+        new_marks[str(own) + SENT_SUFFIX] = int(last_seq)
         db.executemany(
             "INSERT OR REPLACE INTO sync_marks (file, offset) VALUES (?, ?)",
             sorted(new_marks.items()),
@@ -394,6 +444,7 @@ def run_sync(args: argparse.Namespace, col: Collection, now_ms: int) -> int:
 
     from quizzer.cli import CommandError
     from quizzer.optimize import Progress
+    from quizzer.terminal import printable
 
     folder = Path(args.dir)
     # a spinner on a terminal only: a script syncing from cron wants the summary line alone
@@ -407,6 +458,6 @@ def run_sync(args: argparse.Namespace, col: Collection, now_ms: int) -> int:
     except SyncError as exc:
         raise CommandError(str(exc)) from None
     for problem in report.problems:
-        print(f"quizzer: warning: {problem}", file=sys.stderr)
-    print(format_report(folder, report))
+        print(printable(f"quizzer: warning: {problem}"), file=sys.stderr)
+    print(printable(format_report(folder, report)))
     return 0

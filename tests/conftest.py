@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from quizzer.collection import Collection
 
 SAMPLE_DECK = """\
 title: Sample
@@ -84,3 +88,31 @@ def write_deck(decks_dir: Path) -> Callable[[str, str], Path]:
 def sample_tree(write_deck: Callable[[str, str], Path]) -> Path:
     """A decks tree with one deck holding a question of every type."""
     return write_deck("demo/sample", SAMPLE_DECK)
+
+
+def basic_deck(n: int) -> str:
+    """A deck of n basic questions q0..q(n-1)."""
+    rows = [f"  - {{id: q{i}, type: basic, prompt: P{i}, answer: A{i}}}" for i in range(n)]
+    return "title: D\nquestions:\n" + "\n".join(rows) + "\n"
+
+
+@pytest.fixture
+def device(
+    write_deck: Callable[[str, str], Path], isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[[str], Collection]]:
+    """Open (or reopen) the collection of a named device: its own data directory, shared decks
+    (`d/deck` with six basic questions)."""
+    from quizzer.collection import open_collection
+
+    write_deck("d/deck", basic_deck(6))
+    opened: list[Collection] = []
+
+    def open_device(name: str) -> Collection:
+        monkeypatch.setenv("QUIZZER_HOME", str(isolated / name))
+        col = open_collection()
+        opened.append(col)
+        return col
+
+    yield open_device
+    for col in opened:
+        col.close()

@@ -9,6 +9,10 @@ The card index (`read_index` / `write_index`) is smaller still: plain tuples des
 of a whole tree, keyed by a fingerprint of all deck files and the settings. Commands that only
 count cards (`quizzer due`) answer from it without importing YAML or pydantic at all.
 
+Both are JSON files, checked when read (decks/stored.py checks a deck against the models): a file
+planted in the cache folder can at worst make a start slower, never run code. Anything unreadable
+or wrong is ignored and rebuilt.
+
 Deck file discovery lives here, not in the loader, so that computing a fingerprint stays cheap to
 import; the loader re-exports `find_deck_files` and `deck_id_for`.
 `QUIZZER_NO_CACHE=1` turns both caches off.
@@ -17,21 +21,23 @@ import; the loader re-exports `find_deck_files` and `deck_id_for`.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import pickle
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from quizzer import __version__
+from quizzer.files import DECK_LIMIT, read_regular
 from quizzer.paths import cache_dir
 
 if TYPE_CHECKING:
     from quizzer.decks.loader import LoadedDeck, Problem
 
 DECK_SUFFIX = ".yaml"
-_FORMAT = f"decks-{__version__}-3"
-_INDEX_FORMAT = f"index-{__version__}-1"
+_FORMAT = f"decks-{__version__}-4"
+_INDEX_FORMAT = f"index-{__version__}-2"
+_CACHE_LIMIT = 256 * 1024 * 1024
 
 
 def deck_id_for(path: Path, root: Path) -> str:
@@ -71,7 +77,7 @@ def find_deck_files(root: Path) -> list[Path]:
 
 def _read_order(path: Path) -> dict[str, int]:
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = read_regular(path, DECK_LIMIT).decode("utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return {}
     names = [ln.split("#", 1)[0].strip() for ln in lines]
@@ -88,24 +94,35 @@ def _digest(data: bytes) -> str:
 
 
 def _atomic_dump(path: Path, payload: object) -> None:
-    """Write a pickle next to `path` and move it into place; failures are ignored."""
+    """Write JSON next to `path` and move it into place; failures are ignored."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        with tmp.open("w", encoding="utf-8") as fh:
+            json.dump(payload, fh, separators=(",", ":"), ensure_ascii=False)
         os.replace(tmp, path)
-    except OSError:
+    except (OSError, ValueError):
         pass
 
 
-class DeckCache:
-    """Validated decks (with their cards) by content hash, in one pickle in the cache folder."""
+def _read_json(path: Path) -> tuple[object, str] | None:
+    """The JSON data of a cache file and its text; None when missing, unreadable or not JSON."""
+    try:
+        text = read_regular(path, _CACHE_LIMIT).decode("utf-8")
+        return json.loads(text), text
+    except (OSError, ValueError, RecursionError):
+        return None
 
-    def __init__(self, path: Path, entries: dict[str, tuple[Any, ...]]) -> None:
+
+class DeckCache:
+    """Validated decks (with their cards) by content hash, in one JSON file in the cache folder:
+    each entry holds the deck's data, its question lines, its cards as (id, question index,
+    variant, position) and its lint warnings as (line, column, message)."""
+
+    def __init__(self, path: Path, entries: dict[str, Any]) -> None:
         self.path = path
         self.entries = entries
-        self.used: dict[str, tuple[Any, ...]] = {}
+        self.used: dict[str, Any] = {}
         self.dirty = False
 
     @classmethod
@@ -113,47 +130,43 @@ class DeckCache:
         """The cache, or None when caching is off (`QUIZZER_NO_CACHE`) or impossible."""
         if not caching_enabled():
             return None
-        path = cache_dir() / f"{_FORMAT}.pickle"
-        entries: dict[str, tuple[Any, ...]] = {}
-        try:
-            with path.open("rb") as fh:
-                entries = pickle.load(fh)
-        except FileNotFoundError:
-            pass
-        except Exception:  # a damaged cache is only a slower start
-            entries = {}
-        if not isinstance(entries, dict):
-            entries = {}
-        return cls(path, entries)
+        path = cache_dir() / f"{_FORMAT}.json"
+        read = _read_json(path)
+        if read is None or not isinstance(read[0], dict):
+            return cls(path, {})
+        from quizzer.decks.stored import has_controls
+
+        return cls(path, {} if has_controls(read[1]) else read[0])
 
     def load(self, path: Path, deck_id: str, shown: str) -> LoadedDeck | list[Problem]:
         """Load one deck file through the cache."""
-        from quizzer.decks.cards import Card
         from quizzer.decks.loader import LoadedDeck, Problem, load_bytes
 
         try:
-            data = path.read_bytes()
+            data = read_regular(path, DECK_LIMIT)
         except OSError as exc:
             return [Problem(shown, 1, 1, f"cannot read file: {exc.strerror or exc}")]
-        key = f"{deck_id}\0{_digest(data)}"
+        key = f"{deck_id} {_digest(data)}"  # no NUL: see has_controls
         hit = self.entries.get(key)
-        if hit is not None and len(hit) == 3:
-            deck, lines, cards = hit
-            self.used[key] = hit
-            loaded = LoadedDeck(deck_id, path, deck, lines)
-            # expanded once, when the deck was validated (expanding parses every cloze again);
-            # stored as plain tuples, which unpickle far faster than the dataclasses
-            questions = deck.questions
-            loaded.cards = [
-                Card(cid, deck_id, questions[q], variant, position)
-                for cid, q, variant, position in cards
-            ]
-            return loaded
+        if hit is not None:
+            loaded = _from_entry(hit, deck_id, path, shown)
+            if loaded is not None:
+                self.used[key] = hit
+                return loaded
         result = load_bytes(data, deck_id, shown, path)
         if isinstance(result, LoadedDeck):
+            from quizzer.decks.stored import dump_deck
+
             where = {id(q): i for i, q in enumerate(result.deck.questions)}
-            cards = [(c.id, where[id(c.question)], c.variant, c.position) for c in result.cards]
-            self.used[key] = (result.deck, result.lines, cards)
+            self.used[key] = {
+                "deck": dump_deck(result.deck),
+                "lines": result.lines,
+                # expanded once, when the deck was validated (expanding parses every cloze again)
+                "cards": [
+                    (c.id, where[id(c.question)], c.variant, c.position) for c in result.cards
+                ],
+                "warnings": [(w.line, w.column, w.message) for w in result.warnings],
+            }
             self.dirty = True
         return result
 
@@ -162,6 +175,32 @@ class DeckCache:
         if not self.dirty and len(self.used) == len(self.entries):
             return
         _atomic_dump(self.path, self.used)
+
+
+def _from_entry(entry: Any, deck_id: str, path: Path, shown: str) -> LoadedDeck | None:
+    """The deck of a cache entry, or None when the entry is not a valid one."""
+    from quizzer.decks.cards import Card
+    from quizzer.decks.loader import LoadedDeck, Problem
+    from quizzer.decks.stored import StoredError, load_deck
+
+    try:
+        deck = load_deck(entry["deck"])
+        lines, cards, warnings = entry["lines"], entry["cards"], entry["warnings"]
+        if not all(type(k) is str and type(v) is int for k, v in lines.items()):
+            return None
+        questions = deck.questions
+        loaded = LoadedDeck(deck_id, path, deck, lines)
+        loaded.cards = [
+            Card(cid, deck_id, questions[q], variant, position)
+            for cid, q, variant, position in cards
+            if type(cid) is str and type(variant) is str and type(position) is int and q >= 0
+        ]
+        if len(loaded.cards) != len(cards):
+            return None
+        loaded.warnings = [Problem(shown, line, column, str(m)) for line, column, m in warnings]
+    except (StoredError, KeyError, TypeError, ValueError, IndexError, AttributeError):
+        return None
+    return loaded
 
 
 # ---------------------------------------------------------------- card index
@@ -179,7 +218,7 @@ def tree_fingerprint(roots: Sequence[Path], *extra: bytes) -> str | None:
         h.update(f"\0root\0{root}\0".encode())
         for path in find_deck_files(root):
             try:
-                data = path.read_bytes()
+                data = read_regular(path, DECK_LIMIT)
             except OSError:
                 return None
             h.update(deck_id_for(path, root).encode() + b"\0")
@@ -188,19 +227,17 @@ def tree_fingerprint(roots: Sequence[Path], *extra: bytes) -> str | None:
 
 
 def _index_path() -> Path:
-    return cache_dir() / f"{_INDEX_FORMAT}.pickle"
+    return cache_dir() / f"{_INDEX_FORMAT}.json"
 
 
 def read_index(fingerprint: str) -> Any | None:
-    """The payload stored under this fingerprint, or None (missing, stale, damaged, or off)."""
+    """The payload stored under this fingerprint, or None (missing, stale, damaged, or off);
+    the caller checks its shape."""
     if not caching_enabled():
         return None
-    try:
-        with _index_path().open("rb") as fh:
-            stored = pickle.load(fh)
-    except Exception:  # missing or damaged: only a slower start
-        return None
-    if not isinstance(stored, tuple) or len(stored) != 2 or stored[0] != fingerprint:
+    read = _read_json(_index_path())
+    stored = read[0] if read is not None else None
+    if not isinstance(stored, list) or len(stored) != 2 or stored[0] != fingerprint:
         return None
     return stored[1]
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from pydantic_core import PydanticCustomError
 
+MAX_CLOZE = 999
+"""The highest cloze number (c1 to c999): enough for any note, and a card id stays short."""
 _OPEN = re.compile(r"\{\{c(\d+)::")
 _MALFORMED = re.compile(r"\{\{\s*c\s*(\d*)\s*:(?!:)|\{\{\s*c\s*::|\{\{\s+c\d+::")
 
@@ -67,9 +69,11 @@ def parse_cloze(text: str) -> ParsedCloze:
                 f"unbalanced braces in cloze deletion c{match.group(1)} ({answer!r}); "
                 "a deletion ends at the first }}",
             )
-        number = int(match.group(1))
-        if number < 1:
-            raise PydanticCustomError("cloze_number", "cloze numbers start at c1")
+        number = int(match.group(1)) if len(match.group(1)) <= 4 else MAX_CLOZE + 1
+        if not 1 <= number <= MAX_CLOZE:
+            raise PydanticCustomError(
+                "cloze_number", f"cloze numbers go from c1 to c{MAX_CLOZE}, not c{match.group(1)}"
+            )
         deletions.append(Deletion(number, answer, hint or None, match.start(), close + 2))
         pos = close + 2
     if not deletions:

@@ -22,6 +22,8 @@ from pydantic import TypeAdapter, ValidationError
 from quizzer.decks.cache import DECK_SUFFIX, deck_id_for, find_deck_files
 from quizzer.decks.cards import Card, expand
 from quizzer.decks.models import QUESTION_TYPES, Choice, Deck, QuestionBase
+from quizzer.files import DECK_LIMIT, read_regular
+from quizzer.terminal import CONTROL, printable
 
 try:  # the C parser is several times faster; fall back to pure Python where it is missing
     from yaml import CSafeLoader as _Loader
@@ -72,7 +74,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+        return printable(f"{self.path}:{self.line}:{self.column}: {self.message}")
 
 
 @dataclass(slots=True)
@@ -85,6 +87,8 @@ class LoadedDeck:
     lines: dict[str, int]
     """The line on which each question starts, by question id (for opening an editor there)."""
     cards: list[Card] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    """Things `quizzer lint` points out that do not stop the deck from loading."""
 
     @property
     def domain(self) -> str:
@@ -211,7 +215,7 @@ def load_file(path: Path, deck_id: str, shown: str | None = None) -> LoadedDeck 
     """Read one deck file; return the deck or every problem found in it."""
     shown = shown or str(path)
     try:
-        data = path.read_bytes()
+        data = read_regular(path, DECK_LIMIT)
     except OSError as exc:
         return [Problem(shown, 1, 1, f"cannot read file: {exc.strerror or exc}")]
     return load_bytes(data, deck_id, shown, path)
@@ -252,6 +256,7 @@ def load_bytes(
             lines = dict(zip(ids, fast[1], strict=False))
             loaded = LoadedDeck(deck_id, path or Path(shown), deck, lines)
             loaded.cards = expand(deck_id, deck.questions)
+            loaded.warnings = _control_warnings(text, shown)
             return loaded
     try:
         root = yaml.compose(text, Loader=_Loader)
@@ -295,7 +300,28 @@ def load_bytes(
     lines = _question_lines(root)
     loaded = LoadedDeck(deck_id, path or Path(shown), deck, lines)
     loaded.cards = expand(deck_id, deck.questions)
+    loaded.warnings = _control_warnings(text, shown)
     return loaded
+
+
+def _control_warnings(text: str, shown: str) -> list[Problem]:
+    """Text values holding control characters (written as escapes such as `"\\e[31m"` in a
+    double-quoted string; YAML refuses them raw). They are replaced by U+FFFD when loaded, so
+    that no terminal obeys them; lint says where they are."""
+    if "\\" not in text and not CONTROL.search(text):
+        return []
+    found = []
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.ScalarEvent) and CONTROL.search(event.value):
+            code = ord(CONTROL.search(event.value).group())  # type: ignore[union-attr]
+            found.append(
+                _at(
+                    shown,
+                    event.start_mark,
+                    f"warning: control character U+{code:04X} in text; it is shown as \ufffd",
+                )
+            )
+    return found
 
 
 def _at(shown: str, mark: Any, message: str) -> Problem:
@@ -312,6 +338,8 @@ def _yaml_problem(shown: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     if "\t" in problem or "'\\t'" in problem or (here[: column + 1].strip(" ") == "\t"):
         message = "tab character in indentation; YAML indents with spaces only"
         column = here.find("\t") if "\t" in here else column
+    elif "single document" in (exc.context or ""):
+        message = "a deck file holds one YAML document; remove this '---' or split the file"
     else:
         message = f"YAML syntax error: {problem}"
         if exc.context and exc.context != exc.problem:
@@ -325,8 +353,15 @@ class _DuplicateKeys(Exception):
         self.found = found
 
 
-def _to_data(node: yaml.Node, seen: set[int], text: str) -> Any:
-    """Plain data from a node: refuses aliases, non-standard tags and duplicate keys."""
+MAX_DEPTH = 32
+"""The deepest nesting of lists and mappings accepted (a deck needs six levels)."""
+
+
+def _to_data(node: yaml.Node, seen: set[int], text: str, depth: int = 0) -> Any:
+    """Plain data from a node: refuses aliases, non-standard tags, duplicate keys, nesting past
+    MAX_DEPTH and integers too long to convert."""
+    if depth > MAX_DEPTH:
+        raise _Located(node.start_mark, f"nested more than {MAX_DEPTH} levels deep")
     if id(node) in seen:
         raise _Located(
             _alias_mark(text) or node.start_mark,
@@ -337,16 +372,19 @@ def _to_data(node: yaml.Node, seen: set[int], text: str) -> Any:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
         raise _Located(node.start_mark, f"YAML tag {tag!r} is not allowed in decks")
     if isinstance(node, yaml.ScalarNode):
-        return _scalar(node)
+        try:
+            return _scalar(node)
+        except ValueError:
+            raise _Located(node.start_mark, "number too long (more than 4300 digits)") from None
     if isinstance(node, yaml.SequenceNode):
-        return [_to_data(item, seen, text) for item in node.value]
+        return [_to_data(item, seen, text, depth + 1) for item in node.value]
     result: dict[Any, Any] = {}
     first_mark: dict[Any, Any] = {}
     duplicates: list[tuple[Any, str]] = []
     for key_node, value_node in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge" or key_node.value == "<<":
             raise _Located(key_node.start_mark, "YAML merge keys (<<) are not allowed in decks")
-        key = _to_data(key_node, seen, text)
+        key = _to_data(key_node, seen, text, depth + 1)
         if not isinstance(key, str):
             raise _Located(key_node.start_mark, f"key {key!r} must be text")
         if key in result:
@@ -359,7 +397,7 @@ def _to_data(node: yaml.Node, seen: set[int], text: str) -> Any:
             )
             continue
         first_mark[key] = key_node.start_mark
-        result[key] = _to_data(value_node, seen, text)
+        result[key] = _to_data(value_node, seen, text, depth + 1)
     if duplicates:
         raise _DuplicateKeys(duplicates)
     return result
@@ -405,9 +443,14 @@ def _fast_data(text: str) -> tuple[Any, list[int]] | None:
         top[1] = _NO_KEY
         return True
 
+    documents = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.ScalarEvent):
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    return None
+            elif isinstance(event, yaml.ScalarEvent):
                 if event.tag is not None or event.anchor is not None:
                     return None
                 value: Any = event.value
@@ -431,13 +474,15 @@ def _fast_data(text: str) -> tuple[Any, list[int]] | None:
                 ):
                     question_lines.append(event.start_mark.line + 1 if event.start_mark else 0)
                 stack.append([{} if is_mapping else [], _NO_KEY])
+                if len(stack) > MAX_DEPTH:
+                    return None
             elif isinstance(event, yaml.CollectionEndEvent):
                 container = stack.pop()[0]
                 if not add(container):
                     return None
             elif isinstance(event, yaml.AliasEvent):
                 return None
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):  # ValueError: an integer of thousands of digits
         return None
     return root, question_lines
 
@@ -452,6 +497,26 @@ def _alias_mark(text: str) -> Any:
     return None
 
 
+class _Keys:
+    """Each mapping node's pairs by key, built once per node: looking keys up by scanning made
+    reporting N unknown keys take N² steps."""
+
+    def __init__(self) -> None:
+        self._by_node: dict[int, dict[Any, tuple[yaml.Node, yaml.Node]]] = {}
+
+    def get(self, node: yaml.Node, key: str) -> tuple[yaml.Node, yaml.Node] | None:
+        if not isinstance(node, yaml.MappingNode):
+            return None
+        pairs = self._by_node.get(id(node))
+        if pairs is None:
+            pairs = {}
+            for k, v in node.value:
+                if isinstance(k.value, str):
+                    pairs.setdefault(k.value, (k, v))
+            self._by_node[id(node)] = pairs
+        return pairs.get(key)
+
+
 def _mapping_get(node: yaml.Node, key: str) -> tuple[yaml.Node, yaml.Node] | None:
     if isinstance(node, yaml.MappingNode):
         for k, v in node.value:
@@ -460,7 +525,9 @@ def _mapping_get(node: yaml.Node, key: str) -> tuple[yaml.Node, yaml.Node] | Non
     return None
 
 
-def _locate(root: yaml.Node, loc: tuple[Any, ...]) -> tuple[yaml.Node, yaml.Node | None, list[Any]]:
+def _locate(
+    root: yaml.Node, loc: tuple[Any, ...], keys: _Keys
+) -> tuple[yaml.Node, yaml.Node | None, list[Any]]:
     """Follow a pydantic error location through the nodes.
 
     Returns the deepest node reached, the key node of the last mapping step (if any), and the
@@ -475,9 +542,9 @@ def _locate(root: yaml.Node, loc: tuple[Any, ...]) -> tuple[yaml.Node, yaml.Node
             node, key_node = node.value[step], None
             clean.append(step)
         elif isinstance(step, str):
-            pair = _mapping_get(node, step)
+            pair = keys.get(node, step)
             if pair is None:
-                type_pair = _mapping_get(node, "type")
+                type_pair = keys.get(node, "type")
                 if type_pair is not None and type_pair[1].value == step:
                     continue  # the discriminator step pydantic adds for tagged unions
                 clean.append(step)
@@ -489,7 +556,7 @@ def _locate(root: yaml.Node, loc: tuple[Any, ...]) -> tuple[yaml.Node, yaml.Node
     return node, key_node, clean
 
 
-def _model_at(clean: list[Any], root: yaml.Node) -> type | None:
+def _model_at(clean: list[Any], root: yaml.Node, keys: _Keys) -> type | None:
     """Which model describes the mapping at `clean` (used to suggest keys)."""
     if not clean or clean == []:
         return Deck
@@ -501,9 +568,9 @@ def _model_at(clean: list[Any], root: yaml.Node) -> type | None:
             question_node = (
                 question_node.value[step]
                 if isinstance(step, int)
-                else _mapping_get(question_node, step)[1]  # type: ignore[index]
+                else keys.get(question_node, step)[1]  # type: ignore[index]
             )
-        pair = _mapping_get(question_node, "type")
+        pair = keys.get(question_node, "type")
         if pair is not None:
             return QUESTION_TYPES.get(str(pair[1].value))
         return QuestionBase
@@ -512,15 +579,16 @@ def _model_at(clean: list[Any], root: yaml.Node) -> type | None:
 
 def _validation_problems(shown: str, root: yaml.Node, exc: ValidationError) -> list[Problem]:
     problems = []
+    keys = _Keys()
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
-        node, key_node, clean = _locate(root, loc)
+        node, key_node, clean = _locate(root, loc, keys)
         kind = err["type"]
         field_name = next((s for s in reversed(clean) if isinstance(s, str)), None)
         mark = node.start_mark
         if kind == "extra_forbidden":
             unknown = str(loc[-1])
-            model = _model_at(clean[:-1], root)
+            model = _model_at(clean[:-1], root, keys)
             known = list(getattr(model, "model_fields", {})) if model else []
             hint = difflib.get_close_matches(unknown, known, n=1, cutoff=0.6)
             message = f"unknown key {unknown!r}"
@@ -533,7 +601,7 @@ def _validation_problems(shown: str, root: yaml.Node, exc: ValidationError) -> l
             if clean and clean[-1] == loc[-1]:
                 clean = clean[:-1]
         elif kind == "union_tag_invalid":
-            pair = _mapping_get(node, "type")
+            pair = keys.get(node, "type")
             found = pair[1].value if pair else "?"
             mark = pair[1].start_mark if pair else mark
             allowed = ", ".join(QUESTION_TYPES)

@@ -6,6 +6,7 @@ so editors show it while a deck is written.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any, Literal
 
@@ -13,6 +14,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 from pydantic_core import PydanticCustomError
 
 from quizzer.decks.cloze import parse_cloze
+from quizzer.terminal import printable
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 
@@ -24,7 +26,9 @@ def slugify(text: str) -> str:
 
 
 def _text(value: Any) -> Any:
-    """Accept numbers where text is expected (`answer: 10`); refuse YAML booleans and empties."""
+    """Accept numbers where text is expected (`answer: 10`); refuse YAML booleans and empties;
+    control characters (escape sequences a terminal would obey) become U+FFFD, and `quizzer
+    lint` warns about them."""
     if isinstance(value, bool):
         raise PydanticCustomError(
             "yaml_bool",
@@ -33,8 +37,10 @@ def _text(value: Any) -> Any:
         )
     if isinstance(value, int | float):
         return str(value)
-    if isinstance(value, str) and not value.strip():
-        raise PydanticCustomError("empty_text", "must not be empty")
+    if isinstance(value, str):
+        if not value.strip():
+            raise PydanticCustomError("empty_text", "must not be empty")
+        return printable(value)
     return value
 
 
@@ -61,7 +67,7 @@ class _Strict(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
-        defer_build=True,  # cached decks unpickle without ever validating: build on first use
+        defer_build=True,  # cached decks are rebuilt without validating: build on first use
         use_attribute_docstrings=True,
         str_strip_whitespace=False,
     )
@@ -189,11 +195,16 @@ def _tolerance(value: Any) -> Any:
                 "bad_tolerance",
                 f"tolerance {value!r} is not a number or a percentage like '5%'",
             ) from None
+        if not math.isfinite(amount):
+            raise PydanticCustomError("not_finite", f"tolerance {value!r} is not a finite number")
         if amount < 0:
             raise PydanticCustomError("negative", "tolerance must not be negative")
         return text
-    if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
-        raise PydanticCustomError("negative", "tolerance must not be negative")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            raise PydanticCustomError("not_finite", f"tolerance {value!r} is not a finite number")
+        if value < 0:
+            raise PydanticCustomError("negative", "tolerance must not be negative")
     return value
 
 
@@ -216,6 +227,8 @@ class Numeric(QuestionBase):
     def _number(cls, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise PydanticCustomError("not_number", f"answer {value!r} is not a number")
+        if not math.isfinite(value):
+            raise PydanticCustomError("not_finite", f"answer {value!r} is not a finite number")
         return value
 
     @property

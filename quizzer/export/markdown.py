@@ -18,6 +18,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from quizzer.decks.cloze import parse_cloze
+from quizzer.files import MEDIA_LIMIT, read_regular
 
 # Private-use characters frame placeholders: Markdown leaves them alone, deck text never has them.
 _PH_OPEN, _PH_CLOSE = "\ue000", "\ue001"
@@ -103,10 +104,14 @@ class Renderer:
                 f"{self.deck_file}: image path {relative!r} leaves the decks folder {self.root}"
             )
         try:
-            data = target.read_bytes()
-        except OSError:
+            data = read_regular(target, MEDIA_LIMIT)
+        except FileNotFoundError:
             raise MediaError(
                 f"{self.deck_file}: image {relative!r} not found at {target}"
+            ) from None
+        except OSError as exc:
+            raise MediaError(
+                f"{self.deck_file}: image {relative!r} cannot be used: {exc.strerror or exc}"
             ) from None
         digest = hashlib.sha1(data).hexdigest()[:12]  # a file name, not security
         stem = _UNSAFE_NAME.sub("-", target.name).strip("-.") or "image"

@@ -3,11 +3,20 @@
 Every write is one `BEGIN IMMEDIATE` transaction that reads the card's state, appends the event and
 updates the cache, committed with `synchronous=FULL` before the caller is told it happened. Two
 processes serialise on the write lock (with a generous busy timeout) instead of failing.
+
+A quizzer database carries `PRAGMA application_id` = APPLICATION_ID. Any other SQLite file is
+refused before a byte of it changes (an older quizzer database, recognised by its tables, gets
+the mark). Every SQLite error becomes a one-line `StoreError`; once an error says the file is
+damaged, a marker file beside it (`quizzer.sqlite3.damaged`) stops every later write until
+`quizzer check` finds the file sound again.
 """
 
 from __future__ import annotations
 
+import secrets
+import shutil
 import sqlite3
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -19,14 +28,48 @@ from quizzer.state import CARD_COLUMNS, EVENT_COLUMNS, CardState, Event
 from quizzer.store.migrations import LATEST, MIGRATIONS, PENDING_REPLAY
 
 DB_NAME = "quizzer.sqlite3"
+DAMAGED_SUFFIX = ".damaged"
+APPLICATION_ID = 0x517A7172
+"""`PRAGMA application_id` of a quizzer database ("Qzqr")."""
+_OWN_TABLES = {"meta", "log", "cards"}
 BUSY_TIMEOUT_MS = 30_000
 NOT_UNDONE = "uid NOT IN (SELECT target FROM log WHERE target IS NOT NULL)"
 """SQL condition on `log` rows: not cancelled by an undo (only undo events have a target; the
 partial index `log_target` answers it)."""
 
 
+_last_ns = 0
+
+
 class StoreError(RuntimeError):
     """The database cannot be used; the message says why and what to do."""
+
+
+class _Guarded(sqlite3.Connection):
+    """A connection whose SQLite errors come out as `StoreError`s (through `on_error`, which also
+    notes damage), wherever the statement is run: reads included."""
+
+    on_error: Callable[[sqlite3.DatabaseError], StoreError] | None = None
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        try:
+            return super().execute(sql, parameters)
+        except sqlite3.ProgrammingError:
+            raise  # a bug, not the file
+        except sqlite3.DatabaseError as exc:
+            if self.on_error is None:
+                raise
+            raise self.on_error(exc) from None
+
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> sqlite3.Cursor:
+        try:
+            return super().executemany(sql, parameters)
+        except sqlite3.ProgrammingError:
+            raise
+        except sqlite3.DatabaseError as exc:
+            if self.on_error is None:
+                raise
+            raise self.on_error(exc) from None
 
 
 def default_path() -> Path:
@@ -64,50 +107,81 @@ class Store:
         self._cache: dict[str, CardState] | None = None
         self._cache_key: tuple[int, int] = (-1, -1)
         self._cache_live = False
+        self.damaged = self.marker.exists()
         exists = self.path.exists()
         if not exists and not create:
             raise StoreError(f"{self.path}: no database here")
-        if not exists:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+        if exists and not self.path.is_file():
+            raise StoreError(f"{self.path}: not a regular file; move it aside")
+        try:
+            if not exists:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{self.path.parent}: cannot create ({exc.strerror or exc})") from None
         try:
             self.db = sqlite3.connect(
                 self.path,
                 timeout=BUSY_TIMEOUT_MS / 1000,
                 isolation_level=None,
                 check_same_thread=False,
+                factory=_Guarded,
             )
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(_explain(self.path, exc)) from None
+        self._ours = False  # damage is only noted in a file known to be a quizzer database
+        self.db.on_error = self._failed
+        try:
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self._check_readable()
+            unmarked = self._identify()  # reads only: refusals leave the file as it was
+            self._ours = True
             mode = self.db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode.lower() != "wal":  # pragma: no cover - e.g. a read-only medium
                 raise StoreError(f"{self.path}: cannot switch the database to WAL mode")
             self.db.execute("PRAGMA synchronous = FULL")
             self.db.execute("PRAGMA foreign_keys = ON")
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(_explain(self.path, exc)) from None
-        self.device = self._device_id()
+            self._migrate(unmarked)
+            self.device = self._device_id()
+        except BaseException:
+            self.db.close()
+            raise
+
+    @property
+    def marker(self) -> Path:
+        """The file whose presence says damage was found in the database."""
+        return self.path.with_name(self.path.name + DAMAGED_SUFFIX)
 
     # ------------------------------------------------------------ set-up
 
-    def _check_readable(self) -> None:
-        try:
-            self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.DatabaseError as exc:
-            self.db.close()
-            raise StoreError(_explain(self.path, exc)) from None
-
-    def _migrate(self) -> None:
+    def _identify(self) -> bool:
+        """Refuse a file that is not a quizzer database, or one of a newer schema, without
+        writing anything. Returns True when the file still needs quizzer's mark (a new file, or
+        one written before quizzer marked its databases)."""
+        app_id = self.db.execute("PRAGMA application_id").fetchone()[0]
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        tables = {
+            r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        ours = app_id == APPLICATION_ID or (
+            app_id == 0 and (tables >= _OWN_TABLES or (not tables and version == 0))
+        )
+        if not ours:
+            raise StoreError(
+                f"{self.path}: not a quizzer database (another application's SQLite file?); it "
+                "was left untouched. Move it aside or point --data-dir elsewhere."
+            )
         if version > LATEST:
-            self.db.close()
             raise StoreError(
                 f"{self.path}: written by a newer quizzer (schema {version}; this one knows "
                 f"up to {LATEST}). Upgrade quizzer; the file was left untouched."
             )
-        if version == LATEST:
+        return app_id != APPLICATION_ID
+
+    def _migrate(self, unmarked: bool) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version == LATEST and not unmarked:
             return
         with self.transaction():
+            self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             version = self.db.execute("PRAGMA user_version").fetchone()[0]
             self.db.execute(
                 "CREATE TABLE IF NOT EXISTS migrations "
@@ -158,10 +232,12 @@ class Store:
         if self.db.in_transaction:
             yield self.db
             return
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise StoreError(_explain(self.path, exc)) from None
+        if self.damaged:
+            raise StoreError(
+                f"{self.path}: damage was found in this database, so nothing more is written "
+                "to it; run 'quizzer check'"
+            )
+        self.db.execute("BEGIN IMMEDIATE")
         # holding the write lock, nobody else can commit: the state cache, if it is current
         # now, is kept current by _put_state until COMMIT
         self._cache_live = self._cache is not None and self._cache_key == self._version()
@@ -170,15 +246,15 @@ class Store:
         except BaseException as exc:
             self._forget()
             self._rollback()
-            if isinstance(exc, sqlite3.DatabaseError):  # e.g. the disk filled up mid-write
-                raise StoreError(_explain(self.path, exc)) from None
+            if isinstance(exc, sqlite3.DatabaseError):  # e.g. raised by a cursor's fetch
+                raise self._failed(exc) from None
             raise
         try:
             self.db.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
+        except StoreError:
             self._forget()
             self._rollback()
-            raise StoreError(_explain(self.path, exc)) from None
+            raise
         if self._cache_live:
             self._cache_key = self._version()
         else:
@@ -197,8 +273,26 @@ class Store:
         """Roll back if a transaction is still open (SQLite ends some on its own, e.g. on a full
         disk); a failure here must not hide the error being reported."""
         if self.db.in_transaction:
-            with suppress(sqlite3.DatabaseError):
+            with suppress(sqlite3.DatabaseError, StoreError):
                 self.db.execute("ROLLBACK")
+
+    def _failed(self, exc: sqlite3.DatabaseError) -> StoreError:
+        """The StoreError for an SQLite error; damage is remembered (see the module's doc)."""
+        if _is_damage(exc) and self._ours:
+            self.mark_damaged(str(exc))
+        return StoreError(_explain(self.path, exc))
+
+    def mark_damaged(self, reason: str) -> None:
+        """Stop every write to this database, in this process and later ones."""
+        if not self.damaged:
+            self.damaged = True
+            with suppress(OSError):
+                self.marker.write_text(f"{reason}\n", encoding="utf-8")
+
+    def mark_sound(self) -> None:
+        """Forget earlier damage (after `quizzer check` found the file sound)."""
+        self.damaged = False
+        self.marker.unlink(missing_ok=True)
 
     def _version(self) -> tuple[int, int]:
         return int(self.db.execute("PRAGMA data_version").fetchone()[0]), self.db.total_changes
@@ -233,8 +327,12 @@ class Store:
         return dict(self._cached_states())
 
     def new_uid(self) -> str:
-        """A globally unique event id."""
-        return uuid.uuid4().hex
+        """A globally unique event id: the machine's time in ns, then 64 random bits. Replay
+        breaks ties between events of the same millisecond by uid, so ids made one after the
+        other must sort in that order (the time is only an order here, never a date)."""
+        global _last_ns
+        _last_ns = max(time.time_ns(), _last_ns + 1)
+        return f"{_last_ns:016x}{secrets.token_hex(8)}"
 
     def undone(self) -> set[str]:
         """Uids of events that an undo cancelled."""
@@ -282,13 +380,32 @@ class Store:
         self,
         card_id: str,
         make: Callable[[CardState], tuple[Event, Derived]],
+        replay: Callable[[list[Event]], tuple[dict[str, CardState], dict[str, Derived]]],
     ) -> tuple[Event, Derived]:
         """Atomically: read the card's state, let `make` build the event from it, append the
-        event and store the new state. Returns what `make` returned, once committed."""
+        event and store the new state. Returns the event and its derived columns, once
+        committed.
+
+        The card cache must always equal a replay of the log in time order. An event that comes
+        after a later one of its card (another process answered in the same millisecond with a
+        greater uid, or the clock stepped back) is therefore not applied on top: the card is
+        replayed with `replay` (see `replay.replay_rows`), its events' derived columns too."""
         with self.transaction():
             event, derived = make(self.state(card_id))
+            later = self.db.execute(
+                "SELECT 1 FROM log WHERE card_id = ? AND (at > ? OR (at = ? AND uid > ?)) LIMIT 1",
+                (card_id, event.at, event.at, event.uid),
+            ).fetchone()
+            if later is None:
+                self._insert(event, derived)
+                self._put_state(derived.after)
+                return event, derived
+            existing = self.events([card_id])
+            states, rows = replay([*existing, event])
+            derived = rows[event.uid]
             self._insert(event, derived)
-            self._put_state(derived.after)
+            self.rewrite_derived((e.uid, rows[e.uid]) for e in existing)
+            self._put_state(states[card_id])
         return event, derived
 
     def undo(
@@ -379,21 +496,45 @@ class Store:
             )
 
     def integrity(self) -> str:
-        """`PRAGMA integrity_check`: 'ok' when the file is sound."""
-        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
+        """`PRAGMA integrity_check`: 'ok' when the file is sound, else its findings, one a line."""
+        rows = self.db.execute("PRAGMA integrity_check(100)").fetchall()
+        return "\n".join(str(r[0]) for r in rows)
+
+
+def explain_unguarded(exc: sqlite3.DatabaseError) -> str:
+    """The message for an SQLite error raised outside a store's guard (while a cursor's rows were
+    read); damage is noted beside the database in use, as `Store` does."""
+    path = default_path()
+    if _is_damage(exc) and path.is_file():
+        with suppress(OSError):
+            path.with_name(path.name + DAMAGED_SUFFIX).write_text(f"{exc}\n", encoding="utf-8")
+    return _explain(path, exc)
+
+
+def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+    name = getattr(exc, "sqlite_errorname", "")
+    return name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in str(exc)
+
+
+def _disk_full(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(path.parent).free < 64 * 1024
+    except OSError:
+        return False
 
 
 def _explain(path: Path, exc: sqlite3.DatabaseError) -> str:
     text = str(exc)
     if "not a database" in text or "malformed" in text or "disk image" in text:
         return (
-            f"{path}: not a quizzer database, or damaged ({text}); it was left untouched. "
-            "Move it aside or point --data-dir elsewhere."
+            f"{path}: not a quizzer database, or damaged ({text}); nothing more is written to "
+            "it. Run 'quizzer check', or move it aside and point --data-dir elsewhere."
         )
     if "locked" in text or "busy" in text:
         return f"{path}: the database stayed locked by another quizzer for too long ({text})"
-    if "full" in text:
-        return f"{path}: the disk is full; nothing was written ({text})"
+    if "full" in text or _disk_full(path):
+        # SQLite says "disk I/O error" when it cannot even create its WAL index on a full disk
+        return f"{path}: the disk is full; nothing was written. Free some space ({text})"
     if "readonly" in text or "read-only" in text:
         return f"{path}: the database is read-only ({text})"
     return f"{path}: database error: {text}"

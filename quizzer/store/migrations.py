@@ -108,11 +108,22 @@ def m004_study_day_replay(db: sqlite3.Connection) -> None:
 PENDING_REPLAY = "pending_replay"
 """The `meta` key that says the card states must be replayed from the log before use."""
 
+
+def m005_sync_held(db: sqlite3.Connection) -> None:
+    """Events received by sync dated more than a day after this device's clock, held back (as
+    their device-file line) until their time comes."""
+    db.execute(
+        "CREATE TABLE sync_held (uid TEXT PRIMARY KEY, at INTEGER NOT NULL, line TEXT NOT NULL) "
+        "WITHOUT ROWID"
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_sync_marks,
     m003_stats_indexes,
     m004_study_day_replay,
+    m005_sync_held,
 ]
 """In order; the N-th function brings the schema to version N."""
 

@@ -651,3 +651,22 @@ async def test_editing_a_bundled_deck_from_home_opens_a_copy(
     assert called.read_text() == str(copy)
     assert copy.read_bytes() == bundled.read_bytes()
     assert any(str(copy) in note and "replaces the bundled deck" in note for note in notes)
+
+
+async def test_a_card_suspended_elsewhere_meanwhile_is_refused_not_raised(
+    build: Build, collection: Collection
+) -> None:
+    app = build(start_session=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = review_screen(app)
+        card = screen.card
+        assert card is not None
+        await solve(pilot)
+        # another process suspends the card while it is on screen
+        collection.session().suspend(card.id, app.now_ms())
+        await pilot.press("3")
+        await pilot.pause()
+        assert collection.store.state(card.id).reps == 0
+        assert isinstance(app.screen, ReviewScreen) and review_screen(app).card != card
+    assert not [e for e in reviews(collection) if e.card_id == card.id]

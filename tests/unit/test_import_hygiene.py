@@ -24,6 +24,11 @@ CORE = [
     "quizzer.queue",
     "quizzer.session",
     "quizzer.collection",
+    "quizzer.check",
+    "quizzer.files",
+    "quizzer.terminal",
+    "quizzer.decks.stored",
+    "quizzer.sync_lines",
 ]
 OPTIONAL_CORE = [
     "quizzer.stats",

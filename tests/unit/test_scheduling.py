@@ -17,6 +17,7 @@ from quizzer.collection import Collection, open_collection
 from quizzer.config import DEFAULT_PARAMETERS, ConfigError, load_settings
 from quizzer.replay import rebuild
 from quizzer.scheduling import fsrs_card_id
+from quizzer.session import SessionError
 from quizzer.state import CardPhase, EventKind, Rating
 from quizzer.store.db import Store, StoreError
 
@@ -236,13 +237,16 @@ def test_leech_is_tagged_or_suspended(write_deck, isolated: Path) -> None:
     now = START
     card_id = "a/one:q000"
     session.answer(card_id, Rating.EASY, ms(now))
-    for _ in range(2):
+    for lapse in range(2):
         now = from_ms(col.store.state(card_id).due) + timedelta(hours=1)  # type: ignore[arg-type]
         session.answer(card_id, Rating.AGAIN, ms(now))
         now += timedelta(minutes=11)
-        session.answer(card_id, Rating.GOOD, ms(now))
+        if lapse == 0:
+            session.answer(card_id, Rating.GOOD, ms(now))
     state = col.store.state(card_id)
     assert state.lapses == 2 and state.leech and state.suspended
+    with pytest.raises(SessionError, match="suspended; 'quizzer unsuspend"):
+        session.answer(card_id, Rating.GOOD, ms(now))
 
 
 def test_cram_leaves_fsrs_state_untouched(sample_tree) -> None:

@@ -6,17 +6,16 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from quizzer.cli import main
-from quizzer.collection import Collection, open_collection
-from quizzer.replay import DeckSettings, replay
+from quizzer.collection import Collection
+from quizzer.replay import DeckSettings, replay, replay_rows
 from quizzer.state import CARD_COLUMNS, Event, EventKind, Rating
 from quizzer.store.db import DB_NAME
-from quizzer.sync import event_line, parse_line, replay_rows, sync
+from quizzer.sync import event_line, parse_line, sync
 
 T0 = 1_772_438_400_000  # 2026-03-02T08:00Z
 MINUTE, DAY = 60_000, 86_400_000
@@ -24,30 +23,6 @@ LOG_COLUMNS = (
     "uid, device, at, card_id, kind, rating, graded, response, verdict, duration_ms, "
     "target, until, state_before, ivl_before, r_before, before, after"
 )
-
-
-def deck(n: int) -> str:
-    rows = [f"  - {{id: q{i}, type: basic, prompt: P{i}, answer: A{i}}}" for i in range(n)]
-    return "title: D\nquestions:\n" + "\n".join(rows) + "\n"
-
-
-@pytest.fixture
-def device(
-    write_deck: Callable[[str, str], Path], isolated: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Callable[[str], Collection]]:
-    """Open (or reopen) the collection of a named device: its own data directory, shared decks."""
-    write_deck("d/deck", deck(6))
-    opened: list[Collection] = []
-
-    def open_device(name: str) -> Collection:
-        monkeypatch.setenv("QUIZZER_HOME", str(isolated / name))
-        col = open_collection()
-        opened.append(col)
-        return col
-
-    yield open_device
-    for col in opened:
-        col.close()
 
 
 def card(i: int) -> str:

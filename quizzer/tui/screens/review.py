@@ -519,14 +519,19 @@ class ReviewScreen(Screen[None]):
         if card is None or self.stage is not Stage.RATE:
             return
         elapsed = round((self.timer() - self.started) * 1000)
-        done = self.session.answer(
-            card.id,
-            Rating(rating),
-            self.now_ms(),
-            graded=self.graded,
-            response=self.response,
-            duration_ms=max(0, min(ANSWER_TIME_CAP_MS, elapsed)),
-        )
+        try:
+            done = self.session.answer(
+                card.id,
+                Rating(rating),
+                self.now_ms(),
+                graded=self.graded,
+                response=self.response,
+                duration_ms=max(0, min(ANSWER_TIME_CAP_MS, elapsed)),
+            )
+        except SessionError as exc:  # e.g. suspended from the command line meanwhile
+            self.notify(str(exc), severity="error")
+            await self.advance()
+            return
         if done.after.leech and not done.before.leech:
             what = "suspended" if done.after.suspended else "tagged"
             self.notify(

@@ -84,8 +84,9 @@ def _selection(decks: Sequence[str] | None, tag: str | None, col: Collection) ->
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
-    """Check deck files; print one located line per problem."""
+    """Check deck files; print one located line per problem, then per warning."""
     from quizzer import paths
+    from quizzer.decks.lint import deck_warnings
     from quizzer.decks.loader import LoadedDeck, deck_id_for, load_file, load_tree
 
     targets = [Path(p) for p in args.paths] or [r for r in paths.deck_roots() if r.is_dir()]
@@ -96,30 +97,33 @@ def cmd_lint(args: argparse.Namespace) -> int:
         if target.is_dir():
             tree = load_tree(target, display_root=None)
             problems += tree.problems
-            decks += len(tree.decks)
-            questions += sum(len(d.deck.questions) for d in tree.decks.values())
-            warnings += [w for d in tree.decks.values() for w in d.warnings]
-        elif target.exists():
+            loaded = list(tree.decks.values())
+        elif target.exists():  # a FIFO or a device is reported by load_file, never read
             result = load_file(target, deck_id_for(target, target.parent), str(target))
             if isinstance(result, LoadedDeck):
-                decks += 1
-                questions += len(result.deck.questions)
-                warnings += result.warnings
+                loaded = [result]
             else:
-                problems += result
+                loaded, problems = [], problems + result
         else:
             raise CommandError(f"{target}: no such file or folder")
-    for problem in [*warnings, *problems]:
+        for deck in loaded:
+            decks += 1
+            questions += len(deck.deck.questions)
+            warnings += [*deck.warnings, *deck_warnings(deck, str(deck.path))]
+    for problem in [*problems, *warnings]:
         print(problem)
-    if problems:
+    failing = len(problems) + (len(warnings) if args.strict else 0)
+    told = f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+    if failing:
         print(
-            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found; "
-            f"{decks} deck{'s' if decks != 1 else ''} clean",
+            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found, {told}; "
+            f"{decks} deck{'s' if decks != 1 else ''} loaded",
             file=sys.stderr,
         )
         return EXIT_PROBLEMS
     print(
-        f"{decks} deck{'s' if decks != 1 else ''}, {questions} questions: no problems",
+        f"{decks} deck{'s' if decks != 1 else ''}, {questions} questions: "
+        + (f"no problems, {told}" if warnings else "no problems"),
         file=sys.stderr,
     )
     return EXIT_OK
@@ -600,6 +604,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("lint", cmd_lint, "check deck files and report every problem")
     p.add_argument("paths", nargs="*", metavar="PATH", help="deck files or folders")
+    p.add_argument("--strict", action="store_true", help="count warnings as problems (exit 1)")
     add("schema", cmd_schema, "print the JSON Schema of the deck format")
     p = add("new", cmd_new, "create a deck file from a template")
     p.add_argument("deck_id", metavar="DECK_ID", help="e.g. asr/my-topic")

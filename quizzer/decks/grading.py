@@ -7,6 +7,7 @@ correct: Good).
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import math
 import re
@@ -16,6 +17,17 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from quizzer.decks.models import MultipleChoice, Numeric, Order, QuestionBase, Typed
+from quizzer.decks.quantities import (
+    Quantity,
+    QuantityError,
+    Unit,
+    compatible,
+    interpretations,
+    prompt_words,
+    question_unit,
+    read_quantity,
+    rules,
+)
 
 
 class Verdict(StrEnum):
@@ -38,6 +50,9 @@ class Graded:
     marks: tuple[bool, ...] = field(default=())
     """Per choice (in the question's order) whether it is correct; per order position whether it
     was placed right. Empty for typed and numeric."""
+    as_number: bool = False
+    """The response was compared as a number: the message says how far off it is, and a
+    character diff would mean nothing."""
 
     @property
     def rating(self) -> int:
@@ -85,15 +100,58 @@ def normalize(text: str, *, strip_accents: bool = False) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
     text = " ".join(text.split()).strip().rstrip(_TRAILING).strip()
     if strip_accents:
-        decomposed = unicodedata.normalize("NFD", text)
-        text = unicodedata.normalize(
-            "NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-        )
+        text = _without_accents(text)
     return text
+
+
+def _without_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize(
+        "NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    )
 
 
 def _has_accents(text: str) -> bool:
     return any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", text))
+
+
+_SEPARATORS = re.compile(r"[\s\-_.,/:;'’()]+")
+
+
+def _join_parts(match: re.Match[str]) -> str:
+    """Between two digits a separator stays (one space, or the decimal point); elsewhere it goes,
+    so `Name-V2`, `Name V2` and `NameV2` read alike."""
+    text, start, end = match.string, match.start(), match.end()
+    if start > 0 and end < len(text) and text[start - 1].isdigit() and text[end].isdigit():
+        return "." if match.group() == "." else " "
+    return ""
+
+
+def answer_key(text: str, words: frozenset[str], *, strip_accents: bool) -> str:
+    """The form in which typed answers are compared: folded (`normalize`), `×` read as `x`, a
+    leading article and the prompt's generic nouns around the answer dropped, and the separators
+    between the parts of a name removed."""
+    folded = normalize(text, strip_accents=strip_accents).replace("×", "x")
+    parts = folded.split()
+    forgiven = rules()
+    if len(parts) > 1 and parts[0] in forgiven.articles:
+        parts = parts[1:]
+    nouns = sorted((w for w in words if w in forgiven.implied_nouns), key=len, reverse=True)
+    while len(parts) > 1 and _noun_at(parts[0], nouns, start=True) == len(parts[0]):
+        parts.pop(0)
+    key = _SEPARATORS.sub(_join_parts, " ".join(parts))
+    while (cut := _noun_at(key, nouns, start=False)) and cut < len(key):
+        key = key[:-cut]
+    return key
+
+
+def _noun_at(text: str, nouns: Sequence[str], *, start: bool) -> int:
+    """The length of a noun (or its plural) at the start or end of `text`; 0 when none is."""
+    for noun in nouns:
+        for form in (noun + "es", noun + "s", noun):
+            if text.startswith(form) if start else text.endswith(form):
+                return len(form)
+    return 0
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -113,23 +171,52 @@ def edit_distance(a: str, b: str) -> int:
 
 def near_miss_allowance(expected: str) -> int:
     """How many edits still count as `close`: none below 4 characters, then about one in six."""
-    if len(expected) < 4 or expected.replace(".", "").isdigit():
+    if len(expected) < 4 or expected.replace(".", "").replace(" ", "").isdigit():
         return 0
     return max(1, min(3, len(expected) // 6))
 
 
+@dataclass(frozen=True, slots=True)
+class _TypedNumbers:
+    """The accepted answers of a typed question that are numbers, and the unit they are in."""
+
+    values: list[tuple[str, Quantity]]
+    unit: Unit | None
+
+
+def _typed_numbers(question: Typed, words: frozenset[str]) -> _TypedNumbers:
+    values = []
+    for answer in question.answers:
+        with contextlib.suppress(QuantityError):
+            values.append((answer, read_quantity(answer, None, words, any_name=True)))
+    units = [q.unit for _, q in values if q.unit is not None]
+    unit = next((u for u in units if u.dimension), units[0] if units else None)
+    return _TypedNumbers(values, unit)
+
+
 def grade_typed(question: Typed, response: str) -> Graded:
-    """Grade free text against every accepted answer."""
+    """Grade free text against every accepted answer, forgiving what `forgiven.toml` lists."""
     expected = question.answers[0]
     if not response.strip():
         raise ResponseError("type an answer")
-    best: tuple[int, str] | None = None
+    words = prompt_words(question.prompt)
+    keys = []
     for answer in question.answers:
         loose = not _has_accents(answer)
-        want = normalize(answer, strip_accents=loose)
-        got = normalize(response, strip_accents=loose)
-        if got == want:
+        want = answer_key(answer, words, strip_accents=loose)
+        if answer_key(response, words, strip_accents=loose) == want:
             return Graded(Verdict.CORRECT, answer, "Correct.")
+        keys.append((want, answer, loose))
+    numbers = _typed_numbers(question, words)
+    if numbers.values:
+        verdict = _typed_number(numbers, response, words, expected)
+        if verdict is not None:
+            return verdict
+    best: tuple[int, str] | None = None
+    for want, answer, loose in keys:
+        got = answer_key(response, words, strip_accents=loose)
+        if re.findall(r"\d+", got) != re.findall(r"\d+", want):
+            continue  # another number or version is another answer, not a typo
         distance = edit_distance(got, want)
         if distance <= near_miss_allowance(want) and (best is None or distance < best[0]):
             best = (distance, answer)
@@ -138,78 +225,127 @@ def grade_typed(question: Typed, response: str) -> Graded:
     return Graded(Verdict.INCORRECT, expected, f"The answer is {expected!r}.")
 
 
+def _typed_number(
+    numbers: _TypedNumbers, response: str, words: frozenset[str], expected: str
+) -> Graded | None:
+    """Compare a response that reads as a number with the numeric answers; None when it does not
+    read as a number of the answers' unit. A bare number is compared with the bare answers as
+    written, and with the others in their unit."""
+    unit = numbers.unit
+    try:
+        got = read_quantity(response, unit, words | _unit_words(unit))
+    except QuantityError:
+        return None
+    if not compatible(got.unit, unit):
+        return None
+    gaps = []
+    for answer, want in numbers.values:
+        if got.unit is None and want.unit is None:
+            gap, shown_in = abs(got.value - want.value), None
+        else:
+            target = want.base(unit)
+            gap = min(abs(v - target) for v in interpretations(got, unit))
+            gap, shown_in = gap / (unit.size if unit else 1.0), unit
+        if gap <= 1e-9 * max(1.0, abs(want.value)):
+            return Graded(
+                Verdict.CORRECT, answer, "Correct." + _written_in(got, unit), as_number=True
+            )
+        alike = (got.unit is None) == (want.unit is None)
+        gaps.append((not alike, answer != expected, gap, shown_in))
+    _, _, gap, shown_in = min(gaps, key=lambda g: (g[0], g[1]))
+    off = _off_by(gap, shown_in, got)
+    return Graded(
+        Verdict.INCORRECT, expected, f"The answer is {expected!r} (yours is {off}).", as_number=True
+    )
+
+
+def _unit_words(unit: Unit | None) -> frozenset[str]:
+    return (
+        frozenset(unit.name.casefold().split())
+        if unit is not None and not unit.dimension
+        else frozenset()
+    )
+
+
+def _written_in(got: Quantity, unit: Unit | None) -> str:
+    """` Right value, written in s.` when the response used another unit than the answer."""
+    if got.unit is None or unit is None or not got.unit.dimension or got.unit.size == unit.size:
+        return ""
+    return f" Right value, written in {got.unit.name}."
+
+
+def _off_by(gap: float, unit: Unit | None, got: Quantity) -> str:
+    """`off by 1`, `off by 20 ms, written in s`: the distance to the answer, in its unit."""
+    named = ""
+    if unit is not None and unit.dimension == "ratio":
+        named = "x"
+    elif unit is not None and unit.dimension not in {"", "count"}:
+        named = f" {unit.name}"
+    written = f", written in {got.unit.name}" if got.unit and _written_in(got, unit) else ""
+    return f"off by {format_number(gap)}{named}{written}"
+
+
 def diff(response: str, expected: str) -> list[tuple[str, str]]:
     """Character spans of the response against the expected answer, for display.
 
     Each span is (`equal` | `wrong` | `missing`, text): `wrong` is typed but not expected,
-    `missing` is expected but not typed."""
+    `missing` is expected but not typed. What the grader forgives (case, accents, separators
+    between the parts of a name) is never marked."""
     spans: list[tuple[str, str]] = []
-    matcher = difflib.SequenceMatcher(None, response, expected, autojunk=False)
+    matcher = difflib.SequenceMatcher(
+        None, [_fold(c) for c in response], [_fold(c) for c in expected], autojunk=False
+    )
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        typed, wanted = response[i1:i2], expected[j1:j2]
         if op == "equal":
-            spans.append(("equal", response[i1:i2]))
+            spans.append(("equal", typed))
             continue
-        if i2 > i1:
-            spans.append(("wrong", response[i1:i2]))
-        if j2 > j1:
-            spans.append(("missing", expected[j1:j2]))
-    return spans
+        if typed:
+            spans.append(("equal" if _forgivable(typed) else "wrong", typed))
+        if wanted and not _forgivable(wanted):
+            spans.append(("missing", wanted))
+    merged: list[tuple[str, str]] = []
+    for kind, text in spans:
+        if merged and merged[-1][0] == kind:
+            merged[-1] = (kind, merged[-1][1] + text)
+        else:
+            merged.append((kind, text))
+    return merged
+
+
+def _fold(ch: str) -> str:
+    if _SEPARATORS.fullmatch(ch):
+        return " "
+    return _without_accents(unicodedata.normalize("NFKC", ch).casefold())
+
+
+def _forgivable(text: str) -> bool:
+    return bool(_SEPARATORS.fullmatch(text)) or all(ch in _TRAILING for ch in text)
 
 
 # ---------------------------------------------------------------- numeric
 
-_SCALE = {
-    "k": 1e3,
-    "thousand": 1e3,
-    "m": 1e6,
-    "mn": 1e6,
-    "million": 1e6,
-    "b": 1e9,
-    "bn": 1e9,
-    "billion": 1e9,
-}
-_NUMBER = re.compile(
-    r"^\s*(?P<num>[-+−]?(?:\d[\d,  _]*)?(?:[.]\d+)?(?:e[-+]?\d+)?)\s*"
-    r"(?P<scale>k|thousand|mn|million|m|bn|billion|b)?(?![a-z])\s*(?P<rest>.*?)\s*$",
-    re.IGNORECASE,
-)
-
 
 def parse_number(text: str, unit: str | None = None) -> float:
-    """Read a number as people write it: `680000`, `680,000`, `680 000`, `680k`, `6.8e5`, with
-    the unit after it if any. Raise ResponseError when it is not a number."""
-    text = unicodedata.normalize("NFKC", text).strip()
-    match = _NUMBER.match(text)
-    if not match or not re.search(r"\d", match.group("num")):
-        raise ResponseError(f"{text!r} is not a number")
-    number = match.group("num").replace("−", "-").replace(" ", "").replace("_", "")
-    rest = match.group("rest")
-    scale_word = (match.group("scale") or "").lower()
-    if scale_word and unit and rest == "" and _same_unit(scale_word, unit):
-        scale_word, rest = "", scale_word  # "5 m" with unit "m" means metres, not millions
-    if rest and not (unit and _same_unit(rest, unit)):
-        raise ResponseError(
-            f"could not read {text!r} as a number" + (f" of {unit}" if unit else "")
-        )
-    if "," in number:
-        groups = number.lstrip("+-").split(".")[0].split(",")
-        if all(len(g) == 3 for g in groups[1:]) and 1 <= len(groups[0]) <= 3:
-            number = number.replace(",", "")
-        elif number.count(",") == 1 and "." not in number:
-            number = number.replace(",", ".")  # decimal comma
-        else:
-            raise ResponseError(f"{text!r} is not a number")
+    """Read a number as people write it (`680000`, `680,000`, `680 000`, `680k`, `6.8e5`), with
+    a unit after it if any, as a value in `unit`: `0.08 s` is 80 for unit `ms`. Raise
+    ResponseError when it is not a number (of that unit's dimension)."""
+    wanted, words = question_unit(unit)
+    got = _read(text, wanted, words)
+    return next(iter(interpretations(got, wanted))) / (wanted.size if wanted else 1.0)
+
+
+def _read(text: str, unit: Unit | None, words: frozenset[str]) -> Quantity:
     try:
-        value = float(number)
-    except ValueError:
-        raise ResponseError(f"{text!r} is not a number") from None
-    return value * _SCALE.get(scale_word, 1.0)
-
-
-def _same_unit(written: str, unit: str) -> bool:
-    a = written.strip().casefold().rstrip(".")
-    b = unit.strip().casefold()
-    return a == b or a.rstrip("s") == b.rstrip("s")
+        got = read_quantity(text, unit, words)
+    except QuantityError as exc:
+        raise ResponseError(str(exc)) from None
+    if not compatible(got.unit, unit):
+        shown = unicodedata.normalize("NFKC", text).strip()
+        raise ResponseError(
+            f"{shown!r} is not in {unit.name}" if unit else f"{shown!r} needs no unit"
+        )
+    return got
 
 
 def format_number(value: float) -> str:
@@ -220,16 +356,29 @@ def format_number(value: float) -> str:
 
 
 def grade_numeric(question: Numeric, response: str) -> Graded:
-    """Grade a number: within the tolerance is correct, within twice a non-zero tolerance close."""
-    value = parse_number(response, question.unit)
+    """Grade a number: within the tolerance is correct, within twice a non-zero tolerance close.
+    A value written in another unit of the same dimension is converted first."""
+    unit, unit_words = question_unit(question.unit)
+    got = _read(response, unit, unit_words | prompt_words(question.prompt))
     expected = format_number(question.answer) + (f" {question.unit}" if question.unit else "")
-    allowed = question.allowed_error
-    error = abs(value - question.answer)
-    if error <= allowed + 1e-9 * max(1.0, abs(question.answer)):
-        return Graded(Verdict.CORRECT, expected, "Correct.")
+    target = question.answer * (unit.size if unit else 1.0)
+    allowed = question.allowed_error * (unit.size if unit else 1.0)
+    error = min(abs(v - target) for v in interpretations(got, unit))
+    if error <= allowed + 1e-9 * max(1.0, abs(target)):
+        return Graded(
+            Verdict.CORRECT, expected, "Correct." + _written_in(got, unit), as_number=True
+        )
+    off = _off_by(error / (unit.size if unit else 1.0), unit, got)
     if allowed > 0 and error <= 2 * allowed:
-        return Graded(Verdict.CLOSE, expected, f"Close: the answer is {expected}.")
-    return Graded(Verdict.INCORRECT, expected, f"The answer is {expected}.")
+        return Graded(
+            Verdict.CLOSE,
+            expected,
+            f"Close: the answer is {expected}; yours is {off}.",
+            as_number=True,
+        )
+    return Graded(
+        Verdict.INCORRECT, expected, f"The answer is {expected}; yours is {off}.", as_number=True
+    )
 
 
 # ---------------------------------------------------------------- order

@@ -161,7 +161,9 @@ def typed_feedback(card: Card, response: str, graded: Graded) -> Content:
         with contextlib.suppress(ValueError):
             shown = format_number(parse_number(shown, unit)) + (f" {unit}" if unit else "")
     if graded.verdict != Verdict.CORRECT and shown:
-        lines.append(Content.assemble(("  yours    ", "dim"), diff_content(shown, graded.expected)))
+        # a number is off by an amount (said in the verdict), not by its characters
+        yours = shown if graded.as_number else diff_content(shown, graded.expected)
+        lines.append(Content.assemble(("  yours    ", "dim"), yours))
     if shown != graded.expected:
         lines.append(Content.assemble(("  answer   ", "dim"), (graded.expected, "bold")))
     return Content("\n").join(lines)

@@ -49,9 +49,60 @@ def test_lint_reports_every_broken_deck_on_one_located_line() -> None:
 def test_lint_clean_decks_exit_zero(sample_tree: Path, decks_dir: Path) -> None:
     result = run("lint", str(decks_dir))
     assert result.returncode == 0, result.stdout
-    assert result.stdout == ""
+    assert all(": warning: " in line for line in result.stdout.splitlines())
     assert "1 deck, 6 questions: no problems" in result.stderr
     assert run("lint", str(sample_tree)).returncode == 0
+
+
+LETDOWNS = """\
+title: Letdowns
+questions:
+  - id: no-feedback
+    type: choice
+    prompt: Which?
+    explanation: Because.
+    source: A book
+    choices:
+      - {text: right, correct: true}
+      - {text: wrong}
+      - {text: explained, feedback: Not this.}
+  - id: bare
+    type: basic
+    prompt: "Zero\\u200bwidth"
+    answer: yes it is
+  - id: vocoder
+    type: typed
+    prompt: Which vocoder?
+    answers: [HiFi-GAN]
+    explanation: Because.
+    source: A paper
+  - id: generator
+    type: typed
+    prompt: Which generator?
+    answers: [HiFi GAN vocoder, MelGAN]
+    explanation: Because.
+    source: A paper
+"""
+
+
+def test_lint_warns_about_what_lets_a_learner_down(tmp_path: Path) -> None:
+    deck = tmp_path / "letdowns.yaml"
+    deck.write_text(LETDOWNS, encoding="utf-8")
+    result = run("lint", str(deck))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"{deck}:10:9: warning: wrong choice 'wrong' of 'no-feedback' has no feedback saying why "
+        "it is wrong",
+        f"{deck}:12:5: warning: question 'bare' has no explanation",
+        f"{deck}:12:5: warning: question 'bare' has no source",
+        f"{deck}:14:13: warning: control character U+200B in text",
+        f"{deck}:25:15: warning: answer 'HiFi GAN vocoder' of 'generator' is also accepted by "
+        "'vocoder'",
+    ]
+    assert "no problems, 5 warnings" in result.stderr
+    strict = run("lint", "--strict", str(deck))
+    assert strict.returncode == 1
+    assert "0 problems found, 5 warnings" in strict.stderr
 
 
 def test_lint_unreadable_input_exits_two(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from quizzer.clock import now, to_ms
 from quizzer.collection import Collection
-from quizzer.decks.grading import Graded, Verdict
+from quizzer.decks.grading import Graded, Verdict, grade_text
 from quizzer.scheduling import describe_duration
 from quizzer.state import Rating
 from quizzer.tui.figures import (
@@ -120,3 +120,25 @@ def test_typed_feedback_diffs_only_when_wrong(collection: Collection) -> None:
     assert typed_feedback(numeric, "680k", ok).plain == "✓ Correct"
     spans = diff_content("blnak", "blank").spans
     assert {str(s.style) for s in spans} == {"strike $text-error", "underline $text-success"}
+
+
+def test_typed_feedback_marks_only_what_is_not_forgiven(collection: Collection) -> None:
+    typed = collection.tree.card_index()["speech/whisper:tokenizer"]
+    close = Graded(Verdict.CLOSE, "byte-level BPE", "Almost.")
+    content = typed_feedback(typed, "Byte level BPF", close)
+    marked = [content.plain[s.start : s.end] for s in content.spans if "strike" in str(s.style)]
+    assert marked == ["F"]  # not the capital B, not the space for the hyphen
+
+
+def test_typed_feedback_compares_numbers_as_numbers(collection: Collection) -> None:
+    numeric = collection.tree.card_index()["speech/whisper:hours"]
+    graded = grade_text(numeric.question, "680,001", [])
+    assert graded.verdict == Verdict.CORRECT  # within 5 %
+    graded = grade_text(numeric.question, "500k", [])
+    content = typed_feedback(numeric, "500k", graded)
+    assert content.plain.splitlines() == [
+        "✗ Wrong  The answer is 680,000 hours; yours is off by 180,000 hours.",
+        "  yours    500,000 hours",
+        "  answer   680,000 hours",
+    ]
+    assert not [s for s in content.spans if "strike" in str(s.style)]

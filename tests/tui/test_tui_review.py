@@ -14,7 +14,7 @@ from textual.widgets import Input, Markdown
 from tui_support import FakeTimer, review_screen, screen_text, solve, type_text, until
 
 from quizzer.clock import now, to_ms
-from quizzer.collection import Collection
+from quizzer.collection import Collection, load_decks
 from quizzer.state import CardPhase, EventKind, Rating
 from quizzer.tui import app as app_module
 from quizzer.tui.app import QuizzerApp, make_app
@@ -294,6 +294,58 @@ async def test_choice_marks_every_option(build: Build, collection: Collection) -
         await pilot.pause()
     (event,) = reviews(collection)
     assert event.verdict == "incorrect" and event.response == str(wrong + 1)
+
+
+SINGLE_CHOICE = """\
+    title: Single
+    questions:
+      - id: blank
+        type: choice
+        prompt: Which symbol does CTC add?
+        choices:
+          - {text: blank, correct: true}
+          - {text: start of sentence, feedback: That is a sequence-to-sequence token.}
+          - {text: end of sentence, feedback: That is a sequence-to-sequence token too.}
+        explanation: The blank.
+        source: Graves et al. 2006
+"""
+
+
+async def test_a_digit_answers_a_single_choice_at_once(
+    write_deck: Callable[[str, str], Path], build: Build, collection: Collection
+) -> None:
+    write_deck("speech/single", SINGLE_CHOICE)
+    collection.tree = load_decks(collection.tree.root)
+    app = build(start_session=True, decks=["speech/single"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = review_screen(app)
+        assert "Answer with the option's number" in screen_text(app)
+        card = screen.card
+        assert card is not None
+        wrong = next(p for p, i in enumerate(screen.shown) if i != 0)
+        await pilot.press(str(wrong + 1))
+        await pilot.pause()
+        assert screen.stage is Stage.RATE
+        text = screen_text(app)
+        assert "✗ Wrong" in text and "sequence-to-sequence token" in text
+        await pilot.press("enter")  # accepts the suggested rating
+        await pilot.pause()
+    (event,) = reviews(collection)
+    assert event.response == str(wrong + 1) and event.verdict == "incorrect"
+
+
+async def test_a_multiple_choice_waits_for_enter(build: Build, collection: Collection) -> None:
+    app = build(start_session=True, tag="choice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = review_screen(app)
+        await pilot.press("1", "2")
+        await pilot.pause()
+        assert screen.stage is Stage.CHOOSE
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.stage is Stage.RATE
 
 
 async def test_order_shows_which_positions_were_right(build: Build, collection: Collection) -> None:

@@ -146,7 +146,8 @@ async def solve(pilot: Pilot[Any]) -> str:
         for position, index in enumerate(screen.shown):
             if q.choices[index].correct:
                 await pilot.press(str(position + 1))
-        await pilot.press("enter")
+        if q.multi:
+            await pilot.press("enter")  # a single right option is answered by its number alone
     elif isinstance(q, Order):
         order = screen.query_one(OrderList)
         for target in range(len(q.items)):

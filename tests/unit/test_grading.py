@@ -116,6 +116,61 @@ def test_typed_alias_counts() -> None:
     assert result.verdict == Verdict.CORRECT
 
 
+def prompted(prompt: str, *answers: str) -> Typed:
+    return Typed(id="t", type="typed", prompt=prompt, answers=list(answers))
+
+
+@pytest.mark.parametrize(
+    ("question", "right", "wrong"),
+    [
+        (
+            prompted("Which learning-rate scheduler?", "Eden"),
+            "the Eden scheduler",
+            "Noam scheduler",
+        ),
+        (prompted("Which vocoder?", "HiFi-GAN"), "HiFiGAN vocoder", "WaveGlow vocoder"),
+        (prompted("Which neural audio codec's decoder?", "SNAC"), "SNAC codec", "Encodec codec"),
+        (prompted("How many times faster?", "2.8x"), "2.8×", "2.9×"),
+        (prompted("How many times faster?", "2.8x"), "2.8 times faster", "28 times faster"),
+        (prompted("Sample rate?", "16 kHz", "16"), "16000 Hz", "16 Hz"),
+        (prompted("Sample rate?", "16000"), "16 000", "16 001"),
+        (prompted("Hop?", "512", "512 samples"), "512samples", "513"),
+        (prompted("Which model?", "Name 2"), "Name2", "Name3"),
+        (prompted("Which model?", "Name V2"), "Name-V2", "Name-V3"),
+        (prompted("Which model?", "Name V2"), "the namev2 model", "a Name V1"),
+        (prompted("Which dilations?", "2, 3, 4"), "2-3-4", "234"),
+    ],
+)
+def test_typed_forgives_what_a_learner_who_knows_would_type(
+    question: Typed, right: str, wrong: str
+) -> None:
+    assert grade_typed(question, right).verdict == Verdict.CORRECT
+    assert grade_typed(question, wrong).verdict == Verdict.INCORRECT
+
+
+def test_typed_implied_nouns_need_the_prompt_to_use_them() -> None:
+    assert grade_typed(
+        prompted("Which algorithm?", "Griffin-Lim"), "Griffin-Lim vocoder"
+    ).verdict != (Verdict.CORRECT)
+
+
+def test_typed_numbers_say_how_far_off() -> None:
+    graded = grade_typed(prompted("Hop?", "512", "512 samples"), "513")
+    assert graded.verdict == Verdict.INCORRECT
+    assert graded.message == "The answer is '512' (yours is off by 1)."
+    assert graded.as_number
+
+
+def test_diff_does_not_mark_forgiven_differences() -> None:
+    assert diff("Spectogram", "spectrogram") == [
+        ("equal", "Spect"),
+        ("missing", "r"),
+        ("equal", "ogram"),
+    ]
+    assert diff("hifi gan", "HiFi-GAN") == [("equal", "hifi gan")]
+    assert diff("Tiếng", "tieng") == [("equal", "Tiếng")]
+
+
 def test_diff_marks_wrong_and_missing() -> None:
     assert diff("spectogram", "spectrogram") == [
         ("equal", "spect"),
@@ -148,12 +203,58 @@ def test_numeric_accepts_common_writings(text: str) -> None:
     assert grade_numeric(numeric(680000, unit="hours"), text).verdict == Verdict.CORRECT
 
 
-def test_numeric_unit_singular_and_wrong_unit() -> None:
+def test_numeric_unit_singular_other_unit_and_wrong_dimension() -> None:
     assert parse_number("1 hour", "hours") == 1
+    assert parse_number("5 days", "hours") == 120
     with pytest.raises(ResponseError):
-        parse_number("5 days", "hours")
+        parse_number("5 kHz", "hours")
+    with pytest.raises(ResponseError):
+        parse_number("5 apples", "hours")
     with pytest.raises(ResponseError):
         parse_number("lots")
+
+
+@pytest.mark.parametrize(
+    ("unit", "text", "value"),
+    [
+        ("ms", "80ms", 80),
+        ("ms", "80 ms", 80),
+        ("ms", "0.08 s", 80),
+        ("ms", "0.08s", 80),
+        ("Hz", "16 kHz", 16000),
+        ("Hz", "16kHz", 16000),
+        ("kHz", "16000 Hz", 16),
+        ("s", "1.04 s", 1.04),
+        ("s", "1040 ms", 1.04),
+        ("kbps", "1040 bps", 1.04),
+        ("million", "65M", 65),
+        ("million", "65 million", 65),
+        ("M parameters", "1M parameters", 1),
+        ("% EER", "0.61%", 0.61),
+        ("x", "3×", 3),
+        ("x", "3 times", 3),
+    ],
+)
+def test_numeric_units_attached_or_spaced_and_converted(unit: str, text: str, value: float) -> None:
+    assert parse_number(text, unit) == pytest.approx(value)
+
+
+def test_numeric_says_how_far_off_and_in_which_unit() -> None:
+    graded = grade_numeric(numeric(80, unit="ms"), "0.08 s")
+    assert graded.verdict == Verdict.CORRECT
+    assert graded.message == "Correct. Right value, written in s."
+    assert graded.as_number
+    wrong = grade_numeric(numeric(512, unit="samples"), "513")
+    assert wrong.message == "The answer is 512 samples; yours is off by 1."
+    wrong = grade_numeric(numeric(80, unit="ms"), "0.1 s")
+    assert wrong.message == "The answer is 80 ms; yours is off by 20 ms, written in s."
+
+
+def test_numeric_count_units_take_the_count_written_out() -> None:
+    question = numeric(65, unit="million")
+    assert grade_numeric(question, "65,000,000").verdict == Verdict.CORRECT
+    assert grade_numeric(question, "65").verdict == Verdict.CORRECT
+    assert grade_numeric(question, "65k").verdict == Verdict.INCORRECT
 
 
 def test_numeric_metres_are_not_millions() -> None:

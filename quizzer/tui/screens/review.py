@@ -197,6 +197,7 @@ class ReviewScreen(Screen[None]):
         if action == "choose":
             choices = self.query_one(ChoiceList)
             return stage is Stage.CHOOSE and int(str(parameters[0])) <= len(choices.texts)
+
         if action == "accept":
             return stage is Stage.RATE and int(str(parameters[0])) == self.selected
         return rules.get(action, True)
@@ -311,7 +312,7 @@ class ReviewScreen(Screen[None]):
             instructions.update(
                 "Several options are right: choose each by its number, then enter."
                 if q.multi
-                else "Choose one option by its number, then enter."
+                else "Answer with the option's number (or ↑↓, space, enter)."
             )
             self._set_stage(Stage.CHOOSE)
         elif isinstance(q, Order):
@@ -414,9 +415,13 @@ class ReviewScreen(Screen[None]):
         """Show the answer of a flashcard or cloze."""
         await self._show_back(None)
 
-    def action_choose(self, number: int) -> None:
-        """Choose or unchoose an option by its shown number."""
-        self.query_one(ChoiceList).toggle(number - 1)
+    async def action_choose(self, number: int) -> None:
+        """Choose or unchoose an option by its shown number; with one right option, the number
+        answers at once."""
+        choices = self.query_one(ChoiceList)
+        choices.toggle(number - 1)
+        if not choices.multi and choices.chosen:
+            await self.action_check()
 
     def action_toggle_cursor(self) -> None:
         """Choose or unchoose the option under the cursor."""

@@ -1,0 +1,242 @@
+"""Numbers as people type them: digit grouping, scale words, units, ratio signs; and the rules of
+what a grader forgives, read from `forgiven.toml` beside this module.
+
+A quantity is compared in its dimension's base unit, so `0.08 s` equals `80 ms` and `16 kHz` equals
+`16000 Hz`. Units the tables do not know (`dB`, `BLEU`, `mel channels`) are taken as names: the
+learner may write them or leave them out.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+import unicodedata
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+RULES_FILE = Path(__file__).with_name("forgiven.toml")
+
+
+class QuantityError(ValueError):
+    """Text that cannot be read as a number (of the expected unit)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """The forgiveness tables of `forgiven.toml`."""
+
+    articles: frozenset[str]
+    implied_nouns: frozenset[str]
+    ratio_signs: frozenset[str]
+    comparatives: frozenset[str]
+    scales: dict[str, float]
+    units: dict[str, tuple[str, float]]
+    """Unit name (case-folded, singular) to its dimension and its size in the base unit."""
+
+
+@functools.cache
+def rules() -> Rules:
+    """The forgiveness rules, read once."""
+    data = tomllib.loads(RULES_FILE.read_text(encoding="utf-8"))
+    units = {
+        name.casefold(): (dimension, float(size))
+        for dimension, table in data["units"].items()
+        for name, size in table.items()
+    }
+    return Rules(
+        articles=frozenset(data["articles"]),
+        implied_nouns=frozenset(data["implied_nouns"]),
+        ratio_signs=frozenset(data["ratio_signs"]),
+        comparatives=frozenset(data["comparatives"]),
+        scales={k.casefold(): float(v) for k, v in data["scales"].items()},
+        units=units,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A unit: its name as written, its dimension (`count`, `ratio`, a table of `forgiven.toml`,
+    or empty for a unit known only by name) and its size in the dimension's base unit."""
+
+    name: str
+    dimension: str
+    size: float = 1.0
+
+    def same(self, other: Unit) -> bool:
+        """True for the same dimension (or the same name, for units known only by name)."""
+        if self.dimension or other.dimension:
+            return self.dimension == other.dimension
+        return _key(self.name) == _key(other.name)
+
+
+RATIO = Unit("x", "ratio")
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number with the unit it was written in (None: no unit written)."""
+
+    value: float
+    unit: Unit | None
+    scaled: bool = False
+    """Written with a scale word (`65M`, `680 thousand`): a plain count."""
+
+    def base(self, default: Unit | None) -> float:
+        """The value in its dimension's base unit; a bare number is taken in `default`."""
+        unit = self.unit or default
+        return self.value * (unit.size if unit else 1.0)
+
+
+def _key(word: str) -> str:
+    word = word.casefold().strip().rstrip(".")
+    return word
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 2 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def prompt_words(prompt: str) -> frozenset[str]:
+    """The words a learner may add around an answer to this prompt: the implied nouns and the
+    comparatives that the prompt itself uses."""
+    used = word_set(prompt)
+    r = rules()
+    return frozenset(
+        w for w in r.implied_nouns | r.comparatives if _singular(w) in used or w in used
+    )
+
+
+def word_set(text: str) -> frozenset[str]:
+    """The words of a text, case-folded, each also in its singular form (for `implied` checks)."""
+    words = re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", text).casefold())
+    return frozenset(words) | frozenset(_singular(w) for w in words)
+
+
+def known_unit(text: str) -> Unit | None:
+    """The unit a word names, by the tables (`ms`, `kHz`, `hours`), or None."""
+    key = _key(text)
+    table = rules().units
+    for candidate in (key, _singular(key)):
+        if candidate in table:
+            dimension, size = table[candidate]
+            return Unit(text.strip(), dimension, size)
+    if key in rules().ratio_signs:
+        return RATIO
+    return None
+
+
+def _scale(word: str) -> float | None:
+    return rules().scales.get(_key(word))
+
+
+def question_unit(text: str | None) -> tuple[Unit | None, frozenset[str]]:
+    """How a question's `unit` reads: the unit, and the descriptive words around it that a learner
+    may write or leave out (`M parameters`: the count scale M, and `parameters`)."""
+    if not text or not text.strip():
+        return None, frozenset()
+    tokens = _tokens(text)
+    for i, token in enumerate(tokens):
+        unit = known_unit(token)
+        scale = _scale(token)
+        if unit is None and scale is not None and (len(token) > 1 or token.isupper()):
+            unit = Unit(token, "count", scale)
+        if unit is not None:
+            return unit, frozenset(_key(t) for j, t in enumerate(tokens) if j != i)
+    return Unit(text.strip(), ""), frozenset(_key(t) for t in tokens)
+
+
+def _tokens(text: str) -> list[str]:
+    text = text.strip().lstrip("-")
+    if not text:
+        return []
+    if known_unit(text) is not None:
+        return [text]
+    return [t for t in re.split(r"[\s-]+", text) if t]
+
+
+_NUMBER = re.compile(
+    r"\s*(?P<num>[-+−]?(?:\d{1,3}(?:[,  _']\d{3})+|\d+)?(?:\.\d+)?(?:e[-+]?\d+)?)(?P<rest>.*)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+_DECIMAL_COMMA = re.compile(r"[-+−]?\d+,(?!\d{3}(?!\d))\d+(?![\d,.])")
+
+
+def read_quantity(
+    text: str,
+    unit: Unit | None = None,
+    words: Collection[str] = (),
+    *,
+    any_name: bool = False,
+) -> Quantity:
+    """Read a number as people write it, with what follows it.
+
+    `680000`, `680,000`, `680 000`, `680k`, `6.8e5`, `0.68 million`, `80ms`, `0.08 s`, `2.8x`,
+    `2.8 times`. `unit` is the unit the question asks in: a word that names it (`m` for metres)
+    is that unit rather than a scale. `words` may follow the number and are ignored (a unit's
+    descriptive words, nouns the prompt uses). With `any_name`, words after the number that name
+    no known unit are taken as a unit known by name (`512 samples`). Raise QuantityError when it
+    is no such number."""
+    text = unicodedata.normalize("NFKC", text).strip().rstrip(".,;!?").strip()
+    if _DECIMAL_COMMA.match(text):
+        text = text.replace(",", ".", 1)
+    match = _NUMBER.fullmatch(text)
+    if not match or not re.search(r"\d", match.group("num")):
+        raise QuantityError(f"{text!r} is not a number")
+    number = match.group("num").replace("−", "-")
+    number = re.sub(r"(?<=\d)[,  _'](?=\d{3})", "", number)
+    try:
+        value = float(number)
+    except ValueError:
+        raise QuantityError(f"{text!r} is not a number") from None
+    rest = _tokens(match.group("rest"))
+    if number.endswith(".") or (rest and rest[0][:1].isdigit()):
+        raise QuantityError(f"{text!r} is not a number")
+    ignored = {_singular(_key(w)) for w in words}
+    written: Unit | None = None
+    remaining = [t for t in rest if _singular(_key(t)) not in ignored]
+    scaled = bool(remaining) and _scale(remaining[0]) is not None and not _names(unit, remaining[0])
+    if scaled:
+        value *= _scale(remaining.pop(0)) or 1.0
+    if remaining:
+        phrase = " ".join(remaining)
+        written = unit if unit is not None and _names(unit, phrase) else known_unit(phrase)
+        if written is None and any_name and re.fullmatch(r"[^\W\d][\w/ -]*", phrase):
+            written = Unit(phrase, "")
+        if written is None:
+            raise QuantityError(
+                f"could not read {text!r} as a number" + (f" of {unit.name}" if unit else "")
+            )
+    return Quantity(value, written, scaled)
+
+
+def _names(unit: Unit | None, phrase: str) -> bool:
+    """True when `phrase` names `unit` itself (`hour` for `hours`)."""
+    if unit is None:
+        return False
+    a, b = _key(phrase), _key(unit.name)
+    return a == b or _singular(a) == _singular(b)
+
+
+def interpretations(quantity: Quantity, unit: Unit | None) -> Iterable[float]:
+    """The base values a response can mean for a question in `unit`: a bare number is in that
+    unit, and also a plain count when the unit is a count scale (`65000000` for `65 million`)."""
+    counted = unit is not None and unit.dimension == "count"
+    if quantity.unit is None and counted and quantity.scaled:
+        yield quantity.value
+        return
+    yield quantity.base(unit)
+    if quantity.unit is None and counted:
+        yield quantity.value
+
+
+def compatible(written: Unit | None, unit: Unit | None) -> bool:
+    """May a number written in `written` answer a question in `unit`?"""
+    if written is None:
+        return True
+    if unit is None:
+        return written.dimension == "ratio"
+    return written.same(unit)

@@ -84,6 +84,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     """Check deck files; print one located line per problem."""
     from quizzer import paths
     from quizzer.decks.loader import LoadedDeck, deck_id_for, load_file, load_tree
+    from quizzer.decks.media import check_deck, check_tree
 
     targets = [Path(p) for p in args.paths] or [paths.decks_dir()]
     problems = []
@@ -91,13 +92,19 @@ def cmd_lint(args: argparse.Namespace) -> int:
     for target in targets:
         if target.is_dir():
             tree = load_tree(target, display_root=None)
-            problems += tree.problems
-            decks += len(tree.decks)
+            media = check_tree(tree)
+            problems += tree.problems + media
+            decks += len(tree.decks) - len({p.path for p in media})
             questions += sum(len(d.deck.questions) for d in tree.decks.values())
         elif target.is_file():
             result = load_file(target, deck_id_for(target, target.parent), str(target))
             if isinstance(result, LoadedDeck):
-                decks += 1
+                # media may not leave the decks folder the file is in (its parent when outside it)
+                home = paths.decks_dir().resolve()
+                root = home if target.resolve().is_relative_to(home) else target.parent
+                media = check_deck(result, root, str(target))
+                problems += media
+                decks += not media
                 questions += len(result.deck.questions)
             else:
                 problems += result

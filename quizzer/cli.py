@@ -253,6 +253,7 @@ def cmd_due(args: argparse.Namespace) -> int:
 def card_payload(session: Session, card: Card, now_ms: int) -> dict[str, Any]:
     """Everything needed to show a card, as JSON-ready data."""
     from quizzer.decks.cloze import render_cloze
+    from quizzer.decks.media import card_media
     from quizzer.decks.models import Basic, Cloze, MultipleChoice, Numeric, Order, Typed
     from quizzer.scheduling import describe_interval
 
@@ -288,6 +289,12 @@ def card_payload(session: Session, card: Card, now_ms: int) -> dict[str, Any]:
         data["prompt"] = q.prompt
         if isinstance(q, Numeric):
             data["unit"] = q.unit
+    front, back = card_media(card)
+    data["media"] = [
+        {"side": side, "kind": ref.kind, "path": str(ref.path(deck.path)), "alt": ref.alt}
+        for side, refs in (("front", front), ("back", back))
+        for ref in refs
+    ]
     intervals = session.preview(card, now_ms)
     data["intervals"] = {r.name.lower(): describe_interval(ms) for r, ms in intervals.items()}
     data["auto_graded"] = q.auto_graded

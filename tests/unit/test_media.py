@@ -153,3 +153,31 @@ def test_lint_refuses_bad_media_on_one_located_line(
     src = "media/c.wav" if setup == "too-big" else f"media/{figure}"
     assert deck_lines[int(line) - 1][int(column) - 1 :].startswith(src)
     assert text.startswith(message), text
+
+
+def test_next_json_lists_the_card_media_with_absolute_paths(
+    write_deck: Callable[[str, str], Path], decks_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    media = write_media_deck(write_deck)
+    (media / "f.png").write_bytes(png_bytes())
+    (media / "c.wav").write_bytes(wav_bytes())
+    assert main(["next", "--json"]) == 0
+    card = json.loads(capsys.readouterr().out)
+    assert card["card_id"] == "demo/media:figure"
+    assert card["media"] == [
+        {
+            "side": "front",
+            "kind": "image",
+            "path": str((media / "f.png").resolve()),
+            "alt": "spectrum of a window",
+        }
+    ]
+    assert main(["answer", "demo/media:figure", "--response", "1"]) == 0
+    capsys.readouterr()
+    assert main(["next", "--json"]) == 0
+    card = json.loads(capsys.readouterr().out)
+    assert card["card_id"] == "demo/media:clip"
+    assert [(m["kind"], Path(m["path"]).name) for m in card["media"]] == [("audio", "c.wav")]
+    assert Path(card["media"][0]["path"]).is_absolute()

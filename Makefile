@@ -1,6 +1,6 @@
 # `make check` runs lint, formatting, types and tests; PY=.venv/bin/python uses the venv.
 PY ?= python3
-.PHONY: check lint types test bench
+.PHONY: check lint types test bench media media-check
 
 check: lint types test
 
@@ -16,3 +16,10 @@ test:
 
 bench:
 	$(PY) -m bench.run --quick
+
+# Figures and clips of the bundled decks (needs the `media` extra: pip install -e ".[media]").
+media:
+	$(PY) scripts/make_media.py
+
+media-check:
+	$(PY) scripts/make_media.py --check

@@ -10,6 +10,7 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
+python="${PYTHON:-python3}"  # the interpreter with quizzer installed (the tests pass theirs)
 command -v tmux >/dev/null || { echo "tmux is not installed (apt-get install -y tmux)" >&2; exit 77; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/quizzer-tmux.XXXXXX")"
@@ -67,7 +68,7 @@ wait_for() {  # wait_for TEXT: poll the screen until TEXT shows (10 s at most)
 
 tmux -L "$socket" new-session -d -s review -x 80 -y 24 \
     "cd '$repo' && env QUIZZER_HOME='$work/home' QUIZZER_DECKS='$work/decks' \
-     QUIZZER_NOW=2026-03-02T09:00:00Z TZ=UTC python3 -m quizzer review; sleep 30"
+     QUIZZER_NOW=2026-03-02T09:00:00Z TZ=UTC '$python' -m quizzer review; sleep 30"
 
 wait_for "Show answer"
 screen | grep -qF "What is the capital of France?" || fail "first card is not the basic one"
@@ -101,7 +102,7 @@ wait_for "streak 1 day"
 keys q
 for _ in $(seq 1 50); do screen | grep -q "quizzer" || break; sleep 0.1; done
 
-python3 - "$work/home/quizzer.sqlite3" <<'PY'
+"$python" - "$work/home/quizzer.sqlite3" <<'PY'
 import sqlite3, sys
 rows = sqlite3.connect(sys.argv[1]).execute(
     "SELECT card_id, rating, graded, verdict, response FROM log WHERE kind = 'review' ORDER BY seq"

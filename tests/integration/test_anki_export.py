@@ -20,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from media_support import wav_bytes
 
 from quizzer import paths
 from quizzer.cli import deck_summary, main
@@ -432,20 +433,6 @@ def test_images_are_packed_as_media(
     assert 'alt="the CTC lattice"' in front
 
 
-def tone_wav() -> bytes:
-    """A real 16 kHz, 16-bit mono WAV file (a tenth of a second)."""
-    import io
-    import wave
-
-    out = io.BytesIO()
-    with wave.open(out, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(16000)
-        w.writeframes(b"\0\x10" * 1600)
-    return out.getvalue()
-
-
 def media_references(note: Any) -> list[str]:
     """Every media file name a note's fields refer to, as `<img src>` or `[sound:...]`."""
     import re
@@ -459,7 +446,7 @@ def test_figures_and_clips_reach_anki_with_stable_names(
 ) -> None:
     media = decks_dir / "audio" / "media"
     media.mkdir(parents=True)
-    (media / "tone.wav").write_bytes(tone_wav())
+    (media / "tone.wav").write_bytes(wav_bytes())
     (media / "plot.png").write_bytes(PNG)
     write_deck(
         "audio/depth",

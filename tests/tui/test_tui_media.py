@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import sys
 import textwrap
-import wave
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from media_support import wav_bytes
 from PIL import Image, ImageDraw
+from textual.pilot import Pilot
 from tui_support import FakeTimer, review_screen, screen_text, until
 
 from quizzer.collection import Collection, open_collection
 from quizzer.tui.app import make_app
+from quizzer.tui.screens.review import ReviewScreen
 from quizzer.tui.widgets.media import fit
 
 DECK = """\
@@ -63,14 +65,6 @@ def draw_bars(path: Path) -> None:
     img.save(path, "PNG")
 
 
-def write_tone(path: Path) -> None:
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(16000)
-        w.writeframes(b"\0\x10" * 1600)
-
-
 @pytest.fixture
 def media_collection(
     write_deck: Callable[[str, str], Path], monkeypatch: pytest.MonkeyPatch
@@ -82,10 +76,19 @@ def media_collection(
     deck = write_deck("signals/windows", textwrap.dedent(DECK))
     (deck.parent / "media").mkdir()
     draw_bars(deck.parent / "media" / "bars.png")
-    write_tone(deck.parent / "media" / "tone.wav")
+    (deck.parent / "media" / "tone.wav").write_bytes(wav_bytes())
     col = open_collection()
     yield col
     col.close()
+
+
+async def first_card(pilot: Pilot[Any]) -> ReviewScreen:
+    """The review screen once it shows its first card."""
+    app = pilot.app
+    await until(pilot, lambda: any(isinstance(s, ReviewScreen) for s in app.screen_stack))
+    screen = review_screen(app)
+    await until(pilot, lambda: screen.card is not None)
+    return screen
 
 
 def test_fit_keeps_proportions_within_the_space() -> None:
@@ -134,11 +137,7 @@ async def test_p_plays_the_clip_and_the_next_card_stops_it(
     monkeypatch.setenv("QUIZZER_PLAYER", f"{sys.executable} {script} {log}")
     app = make_app(collection=media_collection, start_session=True, tag="clip", timer=FakeTimer())
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(
-            pilot, lambda: any(s.__class__.__name__ == "ReviewScreen" for s in app.screen_stack)
-        )
-        screen = review_screen(app)
-        await until(pilot, lambda: screen.card is not None)
+        screen = await first_card(pilot)
         assert screen.card is not None and screen.card.question.id == "which-depth"
         assert "♪ a tone at 3 bits" in screen_text(app)
         await pilot.press("p")
@@ -162,11 +161,7 @@ async def test_no_player_says_so_and_names_the_file(
     monkeypatch.setenv("PATH", str(empty))
     app = make_app(collection=media_collection, start_session=True, tag="clip", timer=FakeTimer())
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(
-            pilot, lambda: any(s.__class__.__name__ == "ReviewScreen" for s in app.screen_stack)
-        )
-        screen = review_screen(app)
-        await until(pilot, lambda: screen.card is not None)
+        await first_card(pilot)
         await pilot.press("p")
         await pilot.pause()
         messages: list[Any] = [n.message for n in app._notifications]

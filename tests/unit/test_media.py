@@ -2,37 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import os
-import wave
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from media_support import png_bytes, wav_bytes
 
 from quizzer.cli import main
 from quizzer.decks.loader import LoadedDeck, load_file
 from quizzer.decks.media import MAX_BYTES, card_media, references, strip_references
-
-
-def png_bytes(width: int = 8, height: int = 4) -> bytes:
-    """A real PNG file."""
-    out = io.BytesIO()
-    Image.new("RGB", (width, height), (200, 30, 30)).save(out, "PNG")
-    return out.getvalue()
-
-
-def wav_bytes(frames: int = 1600) -> bytes:
-    """A real 16 kHz, 16-bit mono WAV file of silence."""
-    out = io.BytesIO()
-    with wave.open(out, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(16000)
-        w.writeframes(b"\0\0" * frames)
-    return out.getvalue()
-
 
 DECK = """\
 title: Media

@@ -1,7 +1,7 @@
 # `make check` runs lint, formatting, types and tests. It uses the project's .venv when there is
 # one (the README's install command makes it), else PY=... or python3.
 PY ?= $(if $(wildcard .venv/bin/python),.venv/bin/python,python3)
-.PHONY: check lint types test bench
+.PHONY: check lint types test bench media media-check
 
 check: lint types test
 
@@ -17,3 +17,10 @@ test:
 
 bench:
 	$(PY) -m bench.run --quick
+
+# Figures and clips of the bundled decks (needs the `media` extra: pip install -e ".[media]").
+media:
+	$(PY) scripts/make_media.py
+
+media-check:
+	$(PY) scripts/make_media.py --check

@@ -88,6 +88,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     from quizzer import paths
     from quizzer.decks.lint import deck_warnings
     from quizzer.decks.loader import LoadedDeck, deck_id_for, load_file, load_tree
+    from quizzer.decks.media import check_deck, check_tree
 
     targets = [Path(p) for p in args.paths] or [r for r in paths.deck_roots() if r.is_dir()]
     problems = []
@@ -96,11 +97,18 @@ def cmd_lint(args: argparse.Namespace) -> int:
     for target in targets:
         if target.is_dir():
             tree = load_tree(target, display_root=None)
-            problems += tree.problems
+            problems += tree.problems + check_tree(tree)
             loaded = list(tree.decks.values())
         elif target.exists():  # a FIFO or a device is reported by load_file, never read
             result = load_file(target, deck_id_for(target, target.parent), str(target))
             if isinstance(result, LoadedDeck):
+                # media may not leave the decks tree the file is in (its folder when outside one)
+                where = target.resolve()
+                root = next(
+                    (r for r in map(Path.resolve, paths.deck_roots()) if where.is_relative_to(r)),
+                    target.parent,
+                )
+                problems += check_deck(result, root, str(target))
                 loaded = [result]
             else:
                 loaded, problems = [], problems + result
@@ -266,6 +274,7 @@ def cmd_due(args: argparse.Namespace) -> int:
 def card_payload(session: Session, card: Card, now_ms: int) -> dict[str, Any]:
     """Everything needed to show a card, as JSON-ready data."""
     from quizzer.decks.cloze import render_cloze
+    from quizzer.decks.media import card_media
     from quizzer.decks.models import Basic, Cloze, MultipleChoice, Numeric, Order, Typed
     from quizzer.scheduling import describe_interval
 
@@ -301,6 +310,12 @@ def card_payload(session: Session, card: Card, now_ms: int) -> dict[str, Any]:
         data["prompt"] = q.prompt
         if isinstance(q, Numeric):
             data["unit"] = q.unit
+    front, back = card_media(card)
+    data["media"] = [
+        {"side": side, "kind": ref.kind, "path": str(ref.path(deck.path)), "alt": ref.alt}
+        for side, refs in (("front", front), ("back", back))
+        for ref in refs
+    ]
     intervals = session.preview(card, now_ms)
     data["intervals"] = {r.name.lower(): describe_interval(ms) for r, ms in intervals.items()}
     data["auto_graded"] = q.auto_graded

@@ -111,6 +111,11 @@ class Settings(Scheduling):
     `deck_folders = ["~/my-decks"]`."""
     decks: dict[str, dict[str, Any]] = Field(default_factory=dict)
     """Per-deck overrides: a table per glob of deck ids, e.g. `[decks."asr/*"]`."""
+    autoplay: bool = False
+    """Play a clip on a card's front as soon as the card shows (`p` plays it in any case)."""
+    player: str | None = None
+    """The command that plays a clip, e.g. `mpv --no-video`; the file is its last argument.
+    `QUIZZER_PLAYER` overrides it; unset, the first of ffplay, paplay, aplay, afplay found."""
 
     @field_validator("parameters")
     @classmethod

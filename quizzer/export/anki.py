@@ -134,7 +134,7 @@ class ExportResult:
             f"{_plural(self.cards, 'card')}"
         )
         if self.media:
-            line += f", {_plural(self.media, 'image')}"
+            line += f", {_plural(self.media, 'media file')}"
         if self.reviews is not None:
             line += f", {_plural(self.reviews, 'review')} of history"
         return line

@@ -1,9 +1,11 @@
 """Deck Markdown to the HTML that Anki shows.
 
 CommonMark with tables, raw HTML escaped. `$...$` and `$$...$$` become MathJax `\\(...\\)` and
-`\\[...\\]`; the math is set aside before Markdown runs, so `_` and `*` inside it survive. Images
-(`![alt](path)`, relative to the deck file) are collected as media and renamed for Anki's flat media
-folder; a path that leaves the decks folder is refused.
+`\\[...\\]`; the math is set aside before Markdown runs, so `_` and `*` inside it survive.
+Figures and clips (`![alt](path)`, relative to the deck file; the extension says which) are
+collected as media and renamed for Anki's flat media folder: a figure becomes `<img>`, a clip
+Anki's `[sound:name]`.
+A path that leaves the decks folder is refused.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from quizzer.decks.cloze import parse_cloze
+from quizzer.decks.media import FORMATS
 from quizzer.files import MEDIA_LIMIT, read_regular
 
 # Private-use characters frame placeholders: Markdown leaves them alone, deck text never has them.
@@ -35,10 +38,14 @@ _MATH = re.compile(
 _MARKUP = re.compile(r"[\\`*_\[\]!<>&~|#\n\r\t]|^[\s=+-]|^\d{1,9}[.)](?:\s|$)")
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//")
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+SOUND_CLASS = "quizzer-sound"
+"""The class of the span around a clip's `[sound:...]` in exported fields; its title is the alt
+text."""
 
 
 class MediaError(ValueError):
-    """An image a deck refers to cannot be packed; the message names the deck file and path."""
+    """A figure or clip a deck refers to cannot be packed; the message names the deck file and
+    path."""
 
 
 class Renderer:
@@ -85,7 +92,7 @@ class Renderer:
         for token in tokens:
             for child in token.children or ():
                 if child.type == "image":
-                    self._pack_image(child)
+                    self._pack_media(child)
         if inline and _single_paragraph(tokens):
             inner = tokens[1].children or []
             rendered = self._md.renderer.render(inner, self._md.options, env)
@@ -93,7 +100,7 @@ class Renderer:
             rendered = self._md.renderer.render(tokens, self._md.options, env).strip()
         return _restore(rendered, saved)
 
-    def _pack_image(self, token: Token) -> None:
+    def _pack_media(self, token: Token) -> None:
         src = str(token.attrGet("src") or "")
         if not src or _SCHEME.match(src):
             return  # a web image: Anki loads it itself
@@ -101,13 +108,13 @@ class Renderer:
         target = (self.deck_file.parent / relative).resolve()
         if not target.is_relative_to(self.root):
             raise MediaError(
-                f"{self.deck_file}: image path {relative!r} leaves the decks folder {self.root}"
+                f"{self.deck_file}: media path {relative!r} leaves the decks folder {self.root}"
             )
         try:
             data = read_regular(target, MEDIA_LIMIT)
         except FileNotFoundError:
             raise MediaError(
-                f"{self.deck_file}: image {relative!r} not found at {target}"
+                f"{self.deck_file}: media file {relative!r} not found at {target}"
             ) from None
         except OSError as exc:
             raise MediaError(
@@ -117,6 +124,17 @@ class Renderer:
         stem = _UNSAFE_NAME.sub("-", target.name).strip("-.") or "image"
         name = f"quizzer-{digest}-{stem}"
         self.media[name] = target
+        if FORMATS.get(target.suffix.lower(), ("image",))[0] == "audio":
+            # Anki plays `[sound:...]` (the name is safe already); the span keeps the alt text,
+            # so that importing the package back gives the same Markdown
+            alt = html.escape(token.content, quote=True)
+            token.type, token.tag, token.children, token.content = (
+                "html_inline",
+                "",
+                None,
+                f'<span class="{SOUND_CLASS}" title="{alt}">[sound:{name}]</span>',
+            )
+            return
         token.attrSet("src", name)
 
 

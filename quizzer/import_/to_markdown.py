@@ -17,7 +17,7 @@ from typing import Any
 from markdownify import ATX, BACKSLASH, MarkdownConverter
 
 from quizzer.export.markdown import _MATH as _DECK_MATH
-from quizzer.export.markdown import _markdown
+from quizzer.export.markdown import SOUND_CLASS, _markdown
 
 MediaRef = Callable[[str], str | None]
 """Anki media file name -> the path a deck uses for it, or None when the file is missing."""
@@ -27,6 +27,10 @@ _PH_OPEN, _PH_CLOSE = "\ue000", "\ue001"
 _PLACEHOLDER = re.compile(f"{_PH_OPEN}(\\d+){_PH_CLOSE}")
 _MATH = re.compile(r"\\\((?P<inline>.+?)\\\)|\\\[(?P<display>.+?)\\\]", re.DOTALL)
 _SOUND = re.compile(r"\[sound:(?P<name>[^\]]+)\]")
+_OWN_SOUND = re.compile(
+    rf'<span class="{SOUND_CLASS}" title="(?P<alt>[^"]*)">\[sound:(?P<name>[^\]]+)\]</span>'
+)
+"""A clip as quizzer's own export writes it, with its alt text."""
 _DROPPED = ("script", "style", "head", "title", "meta", "link", "template", "object", "iframe")
 _LINE_START = re.compile(r"^(\s*)([#>+]|[-*](?=\s)|\d+(?=[.)]\s))", re.MULTILINE)
 _BLOCKS = {"br", "p", "div", "li", "ul", "ol", "pre", "table", "tr", "blockquote", "hr"}
@@ -143,6 +147,9 @@ def html_to_markdown(field: str, media: MediaRef) -> tuple[str, list[str]]:
 
     text = field.replace(_PH_OPEN, "").replace(_PH_CLOSE, "")
     text = _MATH.sub(math, text)
+    text = _OWN_SOUND.sub(
+        lambda m: f'<img src="{html.escape(m.group("name"))}" alt="{m.group("alt")}">', text
+    )
     text = _SOUND.sub(lambda m: f'<img src="{html.escape(m.group("name"))}" alt="">', text)
     missing: list[str] = []
     markdown = _Converter(media, missing).convert(text)

@@ -22,6 +22,7 @@ from quizzer.session import Selection
 from quizzer.tui.editor import open_for_editing, run_editor
 from quizzer.tui.screens.home import HomeScreen
 from quizzer.tui.screens.review import ReviewScreen
+from quizzer.tui.widgets.media import prepare_graphics
 
 STATS_MODULE = "quizzer.tui.screens.stats"
 
@@ -218,6 +219,7 @@ def make_app(
     Tests pass an open `collection`, a fixed `clock` and a fake `timer` (answer durations).
     The clock is read once here, so a bad `QUIZZER_NOW` fails before the screen is taken."""
     (clock or clock_now)()
+    prepare_graphics()  # asks the terminal what it can draw: only possible before the app runs
     selection = Selection(tuple(d.rstrip("/") for d in decks), tag)
     return QuizzerApp(
         selection=selection,

@@ -15,6 +15,7 @@ from textual.content import Content
 from quizzer.decks.cards import Card
 from quizzer.decks.cloze import Deletion, render_cloze
 from quizzer.decks.grading import Graded, Verdict, diff, format_number, parse_number
+from quizzer.decks.media import strip_references
 from quizzer.decks.models import Basic, Cloze, MultipleChoice, Numeric, Order, Typed
 from quizzer.mathtext import latex_to_text
 
@@ -97,26 +98,32 @@ class Faces:
     """The answer to reveal (basic and cloze); auto-graded cards show their verdict instead."""
 
 
+def _text(markdown: str) -> str:
+    """Markdown for the screen: math made readable, figures and clips taken out (the review
+    screen shows them in their own widgets)."""
+    return math_as_code(strip_references(markdown))
+
+
 def faces(card: Card) -> Faces:
     """The front and back of a card, math made readable."""
     q = card.question
     if isinstance(q, Basic):
         front, back = (q.answer, q.prompt) if card.variant == "reverse" else (q.prompt, q.answer)
-        return Faces(math_as_code(front), math_as_code(back))
+        return Faces(_text(front), _text(back))
     if isinstance(q, Cloze):
         n = card.cloze_number or 1
         front = render_cloze(q.text, n, reveal=False, hidden=_hidden)
         back = render_cloze(q.text, n, reveal=True, shown=_shown)
-        return Faces(math_as_code(front), math_as_code(back))
+        return Faces(_text(front), _text(back))
     if isinstance(q, MultipleChoice | Typed | Numeric | Order):
-        return Faces(math_as_code(q.prompt), None)
+        return Faces(_text(q.prompt), None)
     raise TypeError(f"unknown question type {q.kind!r}")
 
 
 def after_notes(card: Card) -> str:
     """The explanation shown after answering, as Markdown (empty when there is none)."""
     explanation = card.question.explanation
-    return math_as_code(explanation) if explanation else ""
+    return _text(explanation) if explanation else ""
 
 
 _VERDICT = {

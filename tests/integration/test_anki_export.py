@@ -20,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from media_support import wav_bytes
 
 from quizzer import paths
 from quizzer.cli import deck_summary, main
@@ -414,6 +415,64 @@ def test_images_are_packed_as_media(
     assert 'alt="the CTC lattice"' in front
 
 
+def media_references(note: Any) -> list[str]:
+    """Every media file name a note's fields refer to, as `<img src>` or `[sound:...]`."""
+    import re
+
+    text = " ".join(note.fields)
+    return re.findall(r'<img src="([^"]+)"', text) + re.findall(r"\[sound:([^\]]+)\]", text)
+
+
+def test_figures_and_clips_reach_anki_with_stable_names(
+    write_deck: Callable[[str, str], Path], decks_dir: Path, tmp_path: Path, anki: Callable[[], Any]
+) -> None:
+    media = decks_dir / "audio" / "media"
+    media.mkdir(parents=True)
+    (media / "tone.wav").write_bytes(wav_bytes())
+    (media / "plot.png").write_bytes(PNG)
+    write_deck(
+        "audio/depth",
+        """\
+        title: Bit depth
+        questions:
+          - id: which
+            type: choice
+            prompt: 'Which bit depth is this? ![a tone at 3 bits](media/tone.wav)'
+            choices:
+              - {text: 3 bits, correct: true}
+              - {text: 16 bits}
+            explanation: 'The staircase: ![eight levels](media/plot.png)'
+          - id: clip-back
+            type: basic
+            prompt: What does a 3-bit tone sound like?
+            answer: 'Like this: ![the same tone](media/tone.wav)'
+    """,
+    )
+    first, second = tmp_path / "a.apkg", tmp_path / "b.apkg"
+    assert export(decks_dir, first).media == 2
+    export(decks_dir, second)
+    with zipfile.ZipFile(first) as a, zipfile.ZipFile(second) as b:
+        assert json.loads(a.read("media")) == json.loads(b.read("media"))
+        names = sorted(json.loads(a.read("media")).values())
+    assert sorted(n.rsplit("-", 1)[-1] for n in names) == ["plot.png", "tone.wav"]
+    col = anki()
+    import_apkg(col, first)
+    which = note_for(col, "audio/depth", "which")
+    back = note_for(col, "audio/depth", "clip-back")
+    wav = next(n for n in names if n.endswith(".wav"))
+    png = next(n for n in names if n.endswith(".png"))
+    assert f"[sound:{wav}]" in which.fields[0] and "<img" not in which.fields[0]
+    assert f'<img src="{png}" alt="eight levels"' in " ".join(which.fields)
+    assert f"[sound:{wav}]" in " ".join(back.fields)
+    folder = Path(col.media.dir())
+    for note in (which, back):
+        for name in media_references(note):
+            assert (folder / name).is_file(), name
+    assert (folder / wav).read_bytes() == (media / "tone.wav").read_bytes()
+    check = col.media.check()
+    assert not check.missing and not check.unused, (check.missing, check.unused)
+
+
 def test_image_outside_the_decks_folder_is_refused(
     write_deck: Callable[[str, str], Path],
     decks_dir: Path,
@@ -650,3 +709,10 @@ def test_bundled_decks_import_cleanly(
         for name in (d.name for d in col.decks.all_names_and_ids())
         if name != "Default"
     )
+    folder = Path(col.media.dir())
+    notes = [col.get_note(nid) for nid in col.find_notes("")]
+    referenced = {name for note in notes for name in media_references(note)}
+    assert len(referenced) == result.media
+    assert all((folder / name).is_file() for name in referenced)
+    check = col.media.check()
+    assert not check.missing and not check.unused, (check.missing, check.unused)

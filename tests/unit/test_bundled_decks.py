@@ -172,3 +172,33 @@ def test_bundled_decks_have_no_lint_warnings(tree: DeckTree) -> None:
 
     warnings = [str(w) for d in tree.decks.values() for w in deck_warnings(d, str(d.path))]
     assert warnings == []
+
+
+def test_media_files_are_sound_and_used_where_they_teach(tree: DeckTree) -> None:
+    """Every figure and clip passes lint, asks an auto-graded question, names its source, and
+    the decks use them across the domains."""
+    from quizzer.decks.media import check_tree, question_media
+
+    assert check_tree(tree) == []
+    figures: Counter[str] = Counter()
+    clips: Counter[str] = Counter()
+    for deck_id, loaded in tree.decks.items():
+        for q in loaded.deck.questions:
+            refs = question_media(q)
+            if not refs:
+                continue
+            assert q.auto_graded, f"{deck_id}:{q.id}"
+            assert "scripts/make_media.py" in (q.source or ""), f"{deck_id}:{q.id}"
+            for ref in refs:
+                (figures if ref.kind == "image" else clips)[deck_id] += 1
+    assert sum(figures.values()) >= 25 and len(figures) >= 15
+    assert sum(clips.values()) >= 12 and len(clips) >= 6
+    domains = {d.split("/")[0] for d in figures} | {d.split("/")[0] for d in clips}
+    assert {
+        "foundations",
+        "asr",
+        "tts",
+        "speaker-verification",
+        "diarization",
+        "voice-conversion",
+    } <= domains

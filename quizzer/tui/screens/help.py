@@ -39,6 +39,7 @@ KEYS: dict[str, list[tuple[str, str]]] = {
         ("enter", "check the choice, order or text"),
         ("enter (empty)", "typed: give up, see the answer"),
         ("h  f2", "show the card's hint"),
+        ("p", "play the card's clip (again: the next one)"),
     ],
     "During a review": [
         ("u  ctrl+z", "undo an answer, bury or suspend"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import Enum, auto
+from pathlib import Path
 from typing import ClassVar
 
 from textual import work
@@ -23,7 +24,9 @@ from quizzer.collection import Collection, reload_decks
 from quizzer.decks.cards import Card
 from quizzer.decks.grading import Graded
 from quizzer.decks.loader import DeckTree
+from quizzer.decks.media import MediaRef, card_media
 from quizzer.decks.models import MultipleChoice, Numeric, Order, Typed
+from quizzer.player import NoPlayer, Player
 from quizzer.queue import Counts, next_card
 from quizzer.session import Session, SessionError
 from quizzer.state import CardPhase, EventKind, Rating
@@ -39,6 +42,7 @@ from quizzer.tui.render import (
 from quizzer.tui.screens.help import HelpScreen
 from quizzer.tui.screens.summary import SummaryScreen
 from quizzer.tui.widgets.keybar import KeyBar
+from quizzer.tui.widgets.media import MediaPanel
 from quizzer.tui.widgets.options import ChoiceList, OptionList, OrderList
 from quizzer.tui.widgets.ratings import LABELS, RatingBar
 
@@ -100,6 +104,7 @@ class ReviewScreen(Screen[None]):
         Binding("pageup", "page_card(-1)", "Page up", show=False),
         Binding("pagedown", "page_card(1)", "Page down", show=False),
         Binding("h", "hint", "Hint"),
+        Binding("p", "play", "Play"),
         Binding("f2", "hint_typing", "Hint"),
         Binding("u", "undo", "Undo"),
         Binding("ctrl+z", "undo_typing", "Undo"),
@@ -134,6 +139,10 @@ class ReviewScreen(Screen[None]):
         self.intervals: dict[Rating, int] = {}
         self.started = 0.0
         self.hint_shown = False
+        self.player = Player(collection.settings.player)
+        self.clips: list[Path] = []
+        """The clips of the faces shown so far, in order; `p` plays them in turn."""
+        self.next_clip = 0
 
     # ------------------------------------------------------------ layout
 
@@ -148,6 +157,7 @@ class ReviewScreen(Screen[None]):
         with CardScroll(id="card"):
             yield Static(id="card-kind")
             yield Markdown(id="prompt")
+            yield MediaPanel(id="front-media")
             yield Static(id="instructions")
             yield ChoiceList(id="choices")
             yield OrderList(id="order")
@@ -158,6 +168,7 @@ class ReviewScreen(Screen[None]):
             yield Static(id="hint")
             yield Static(id="verdict")
             yield Markdown(id="answer")
+            yield MediaPanel(id="back-media")
             yield Markdown(id="explanation")
             yield Static(id="source")
         yield RatingBar(id="ratings")
@@ -191,6 +202,7 @@ class ReviewScreen(Screen[None]):
             "bury": card is not None and not typing,
             "suspend": card is not None and not typing,
             "edit": card is not None and not typing,
+            "play": bool(self.clips) and not typing,
             "help": not typing,
             "help_typing": typing,
         }
@@ -269,10 +281,13 @@ class ReviewScreen(Screen[None]):
         self.started = self.timer()
 
     async def _present(self, card: Card, counts: Counts | None) -> None:
+        self.player.stop()
         self.card = card
         self.graded = None
         self.response = None
         self.hint_shown = False
+        self.clips = []
+        self.next_clip = 0
         self.selected = Rating.GOOD
         session = self.session
         q = card.question
@@ -296,11 +311,14 @@ class ReviewScreen(Screen[None]):
             "#choices",
             "#order",
             "#typed-row",
+            "#back-media",
         ):
             self.query_one(widget_id).display = False
         prompt = self.query_one("#prompt", Markdown)
         await prompt.update(faces(card).front)
         prompt.display = True
+        front, _ = card_media(card)
+        await self._show_media("#front-media", front)
         instructions = self.query_one("#instructions", Static)
         instructions.display = True
         self.shown = session.shown_order(card)
@@ -341,6 +359,8 @@ class ReviewScreen(Screen[None]):
             response.disabled = True
             self.set_focus(None)
         self.query_one(CardScroll).scroll_home(animate=False)
+        if self.clips and self.collection.settings.autoplay:
+            self.action_play()
 
     async def _show_back(self, graded: Graded | None, verdict: Content | None = None) -> None:
         """After answering: the verdict or answer, the explanation, the source, the ratings."""
@@ -365,6 +385,8 @@ class ReviewScreen(Screen[None]):
             await answer.update(back)
             answer.display = True
             self.query_one("#prompt").display = not cloze
+            self.query_one("#front-media").display = not cloze and bool(card_media(card)[0])
+        await self._show_media("#back-media", card_media(card)[1])
         notes = after_notes(card)
         if notes:
             explanation = self.query_one("#explanation", Markdown)
@@ -385,6 +407,36 @@ class ReviewScreen(Screen[None]):
         )
         if first is not None:
             self.query_one(CardScroll).scroll_to_widget(first, animate=False)
+
+    async def _show_media(self, panel_id: str, refs: list[MediaRef]) -> None:
+        """Show a face's figures and clips, and add its clips to those `p` plays."""
+        card = self.card
+        assert card is not None
+        deck_file = self.session.tree.decks[card.deck_id].path
+        located = [(ref, ref.path(deck_file)) for ref in refs]
+        self.clips += [path for ref, path in located if ref.kind == "audio"]
+        rows = max(6, self.app.size.height - 14)
+        await self.query_one(panel_id, MediaPanel).show(located, rows)
+        self.refresh_bindings()
+
+    def action_play(self) -> None:
+        """Play the card's clip (the next one, when it has several)."""
+        if not self.clips:
+            return
+        number = self.next_clip % len(self.clips)
+        clip = self.clips[number]
+        self.next_clip = number + 1
+        try:
+            self.player.play(clip)
+        except NoPlayer as exc:
+            self.notify(str(exc), title="Cannot play the clip", severity="warning", timeout=15)
+            return
+        if len(self.clips) > 1:
+            self.notify(f"Playing clip {number + 1} of {len(self.clips)}.", timeout=3)
+
+    def on_unmount(self) -> None:
+        """Stop a clip still playing when the session closes."""
+        self.player.stop()
 
     def _show_ratings(self) -> None:
         bar = self.query_one(RatingBar)

@@ -137,6 +137,7 @@ async def solve(pilot: Pilot[Any]) -> str:
     """Answer the card on screen correctly with the keys a learner would press, up to its
     ratings; returns the question type."""
     screen = review_screen(pilot.app)
+    await until(pilot, lambda: screen.card is not None)  # the screen may still be mounting
     card = screen.card
     assert card is not None
     q = card.question

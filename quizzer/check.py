@@ -7,9 +7,6 @@ marker an earlier error left (see store/db.py).
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
@@ -65,44 +62,3 @@ def check_store(store: Store, settings: Settings, zone: tzinfo) -> CheckReport:
         cid for cid in expected.keys() | cached.keys() if expected.get(cid) != cached.get(cid)
     )
     return report
-
-
-def run_check(args: argparse.Namespace) -> int:
-    """`quizzer check [--json]`: exit status 0 when all is well, 1 when something was found."""
-    from quizzer.clock import local_zone
-    from quizzer.config import load_settings
-
-    settings = load_settings()
-    with Store(create=False) as store:
-        report = check_store(store, settings, local_zone(settings.timezone))
-    if args.json:
-        data = {
-            "database": report.path,
-            "integrity": report.integrity,
-            "cards": report.cards,
-            "drift": report.drift,
-            "ok": report.ok,
-        }
-        print(json.dumps(data, indent=2))
-        return 0 if report.ok else 1
-    if not report.sound:
-        print(f"{report.path}: damaged; SQLite's integrity check found:")
-        for line in report.integrity:
-            print(f"  {line}")
-        print(
-            "nothing more is written to it: restore it from a backup, or move it aside and "
-            "start afresh (sync brings back what other devices have)",
-            file=sys.stderr,
-        )
-        return 1
-    if report.drift:
-        n = len(report.drift)
-        print(
-            f"{report.path}: sound, but {n} card{'s' if n != 1 else ''} in the cache differ "
-            f"from a replay of the log (first: {report.drift[0]}); 'quizzer rebuild' "
-            "recomputes them"
-        )
-        return 1
-    cards = f"{report.cards} card{'s' if report.cards != 1 else ''}"
-    print(f"{report.path}: sound; the card cache equals a replay of the log ({cards})")
-    return 0

@@ -18,6 +18,8 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from quizzer.errors import QuizzerError
+
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 DAY_MS = 86_400_000
 _EPOCH_ORDINAL = 719_163  # date(1970, 1, 1).toordinal()
@@ -27,7 +29,7 @@ LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 due date 100 years after any of them still has a calendar date."""
 
 
-class ClockError(ValueError):
+class ClockError(QuizzerError, ValueError):
     """`QUIZZER_NOW` or a time zone name could not be understood."""
 
 

@@ -43,9 +43,10 @@ class Collection:
 
     def orphans(self) -> list[str]:
         """Ids of cards with history whose question is no longer in the decks."""
+        from quizzer.store.log import cards_in_log
+
         known = self.tree.card_index()
-        rows = self.store.db.execute("SELECT DISTINCT card_id FROM log ORDER BY card_id")
-        return [r[0] for r in rows if r[0] not in known]
+        return [card_id for card_id in cards_in_log(self.store.db) if card_id not in known]
 
     def close(self) -> None:
         """Close the store."""

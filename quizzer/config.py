@@ -20,6 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from quizzer import paths
+from quizzer.errors import QuizzerError
 from quizzer.files import DECK_LIMIT, read_regular
 
 DEFAULT_PARAMETERS: tuple[float, ...] = (
@@ -48,7 +49,7 @@ DEFAULT_PARAMETERS: tuple[float, ...] = (
 """FSRS-6 default parameters (those of fsrs-rs, Anki and the `fsrs` package)."""
 
 
-class ConfigError(ValueError):
+class ConfigError(QuizzerError, ValueError):
     """config.toml could not be read or has a bad value."""
 
 

@@ -9,3 +9,7 @@ class QuizzerError(Exception):
 
 class DecksNotFound(QuizzerError):
     """The decks folder asked for (`--decks` or `QUIZZER_DECKS`) does not exist."""
+
+
+class CommandError(QuizzerError):
+    """Bad usage, or an input a command cannot use (exit status 2)."""

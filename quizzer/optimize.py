@@ -9,26 +9,21 @@ recommends the one that costs the least time per card remembered.
 
 from __future__ import annotations
 
-import argparse
 import math
 import random
-import sys
-import threading
-import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 from statistics import median
-from typing import IO, Any
+from typing import Any, Protocol
 
 import fsrs_rs_python as rs
 
-from quizzer import paths
 from quizzer.clock import DAY_MS, Calendar
 from quizzer.collection import Collection
-from quizzer.config import DEFAULT_PARAMETERS, Settings, save_parameters
+from quizzer.config import DEFAULT_PARAMETERS, Settings
 from quizzer.scheduling import fsrs_card_id, retrievability
 from quizzer.state import CardPhase, Event, EventKind, Rating
 from quizzer.store.db import NOT_UNDONE, Store
@@ -223,60 +218,14 @@ def fit(
 # ---------------------------------------------------------------- progress
 
 
-class Progress:
-    """A one-line progress indicator on stderr: a spinner with the elapsed time on a terminal,
-    one line per stage otherwise.
-
-    fsrs-rs-python offers no progress callback and keeps the GIL while it trains, so the spinner
-    pauses during a fit; the stage text still says what is running."""
-
-    FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
-
-    def __init__(self, stream: IO[str] | None = None, *, live: bool | None = None) -> None:
-        self.stream = stream or sys.stderr
-        self.live = self.stream.isatty() if live is None else live
-        self.text = ""
-        self._start = time.monotonic()
-        self._lock = threading.Lock()
-        self._done = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def __enter__(self) -> Progress:
-        if self.live:
-            self._thread = threading.Thread(target=self._spin, daemon=True)
-            self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._done.set()
-        if self._thread is not None:
-            self._thread.join()
-            self.stream.write("\r\x1b[K")
-            self.stream.flush()
+class Progress(Protocol):
+    """Where long work says what it is doing (the command line shows a spinner)."""
 
     def stage(self, text: str) -> None:
-        """Say what is running now."""
-        with self._lock:
-            self.text = text
-        if not self.live:
-            print(f"quizzer: {text}...", file=self.stream, flush=True)
+        """A new stage of the work begins."""
 
     def step(self, text: str) -> None:
-        """A finer step of the current stage: shown by the spinner only."""
-        with self._lock:
-            self.text = text
-
-    def _spin(self) -> None:
-        frame = 0
-        while not self._done.wait(0.1):
-            with self._lock:
-                text = self.text
-            elapsed = time.monotonic() - self._start
-            self.stream.write(
-                f"\r{self.FRAMES[frame % len(self.FRAMES)]} {text} ({elapsed:.0f}s)\x1b[K"
-            )
-            self.stream.flush()
-            frame += 1
+        """A finer step of the current stage."""
 
 
 # ---------------------------------------------------------------- quizzer optimize
@@ -299,68 +248,6 @@ def format_report(report: FitReport) -> list[str]:
         row(f"current parameters, last {N_SPLITS}/{N_SPLITS + 1} of history", report.current_split)
         row("fitted on the past, predicting the future", report.fitted_split)
     return lines
-
-
-def run_optimize(args: argparse.Namespace, col: Collection) -> int:
-    """`quizzer optimize [--reschedule]`: fit FSRS parameters to the review log, save them when
-    they predict better, and with --reschedule replay the log with them."""
-    settings = col.settings
-    with Progress() as progress:
-        progress.stage("reading the review log")
-        data = training_set(load_histories(col.store), col.zone, settings.day_starts_at)
-        if len(data.items) < MIN_REVIEWS:
-            report = None
-        else:
-            try:
-                report = fit(data, settings.parameters, len(settings.relearning_steps), progress)
-            except (ValueError, RuntimeError, OverflowError) as exc:  # raised by fsrs-rs
-                from quizzer.cli import CommandError
-
-                raise CommandError(f"fsrs-rs could not fit your reviews: {exc}") from None
-    print(
-        f"{data.reviews:,} reviews of {data.cards:,} cards; {len(data.items):,} made a day or "
-        "more after the card's previous review can be predicted"
-    )
-    if report is None:
-        missing = MIN_REVIEWS - len(data.items)
-        print(
-            f"optimize needs at least {MIN_REVIEWS} of those: review {missing} more and try "
-            "again. Nothing was changed."
-        )
-        return 0
-    for line in format_report(report):
-        print(line)
-    if report.fitted_split is None:
-        print(f"(time-series splits run from {SPLITS_MIN_REVIEWS:,} predictable reviews)")
-    parameters = settings.parameters
-    if report.better:
-        save_parameters(report.fitted)
-        parameters = report.fitted
-        print(f"saved the fitted parameters to {paths.config_path()}:")
-        print("  " + ", ".join(f"{p:.{DECIMALS}f}" for p in report.fitted))
-    else:
-        print(
-            "the fitted parameters do not predict your reviews better than the current ones; "
-            "config.toml was not changed"
-        )
-    if args.reschedule:
-        from quizzer.replay import rebuild
-
-        which = "new" if report.better else "current"
-        with Progress() as progress:
-            progress.stage(f"replaying the log with the {which} parameters")
-            new = settings.model_copy(update={"parameters": parameters})
-            changed, total = rebuild(col.store, new, col.zone)
-        print(
-            f"rescheduled: replayed the log with the {which} parameters; {changed} of {total} "
-            "cards changed"
-        )
-    elif report.better:
-        print(
-            "cards keep their due dates until answered; 'quizzer rebuild' replays the log with "
-            "the new parameters now"
-        )
-    return 0
 
 
 # ---------------------------------------------------------------- quizzer retention
@@ -489,57 +376,6 @@ def recommend(rows: Sequence[RetentionRow]) -> tuple[RetentionRow, RetentionRow]
         key=lambda r: r.retention,
     )
     return best, near
-
-
-def run_retention(args: argparse.Namespace, col: Collection) -> int:
-    """`quizzer retention [--days N]`: simulate workload and knowledge at desired retentions
-    from 0.70 to 0.97 and recommend one."""
-    from quizzer.cli import CommandError
-
-    days = int(args.days)
-    if not 1 <= days <= 36_500:
-        raise CommandError(f"--days must be between 1 and 36500, got {days}")
-    settings = col.settings
-    if settings.new_per_day == 0:
-        raise CommandError("the simulation learns your cards from scratch, and new_per_day is 0")
-    config, yours = simulator_config(col, days)
-    with Progress() as progress:
-        rows = simulate_retentions(settings.parameters, config, progress=progress)
-    best, near = recommend(rows)
-    print(
-        f"simulated learning {config.deck_size:,} cards from scratch over {days} days: "
-        f"{settings.new_per_day} new and at most {settings.reviews_per_day} reviews a day"
-    )
-    default = list(settings.parameters) == list(DEFAULT_PARAMETERS)
-    print(
-        f"with the {'default' if default else 'fitted'} FSRS parameters, and "
-        + (f"your {', '.join(yours)} from the log" if yours else "typical rating habits")
-        + (" (fsrs-rs's typical values for the rest)" if yours and len(yours) < 3 else "")
-    )
-    print(
-        f"{'retention':>9} {'reviews/day':>12} {'minutes/day':>12} {'remembered':>11} "
-        f"{'minutes per card remembered':>28}"
-    )
-    current = round(settings.desired_retention, 2)
-    for row in rows:
-        mark = "  <- best" if row is best else ""
-        if math.isclose(row.retention, current):
-            mark += "  (current)"
-        print(
-            f"{row.retention:>9.2f} {row.reviews_per_day:>12.1f} {row.minutes_per_day:>12.1f} "
-            f"{row.remembered:>11.0f} {row.minutes_per_card:>28.2f}{mark}"
-        )
-    print(
-        f"recommended desired_retention: {best.retention:.2f} (the least time per card you "
-        "will remember)"
-    )
-    if near.retention > best.retention:
-        print(
-            f"up to {near.retention:.2f} costs at most {NEAR_BEST:.0%} more per card remembered "
-            f"and leaves {near.remembered - best.remembered:.0f} more cards remembered"
-        )
-    print("set it in config.toml: desired_retention = " + f"{best.retention:.2f}")
-    return 0
 
 
 # ---------------------------------------------------------------- a synthetic learner

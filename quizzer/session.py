@@ -18,6 +18,7 @@ from quizzer.decks.cards import Card
 from quizzer.decks.grading import Graded, grade_text
 from quizzer.decks.loader import DeckTree
 from quizzer.decks.models import MultipleChoice, Order
+from quizzer.errors import QuizzerError
 from quizzer.queue import (
     Counts,
     Day,
@@ -35,7 +36,7 @@ from quizzer.state import MAX_DURATION_MS, CardPhase, CardState, Event, EventKin
 from quizzer.store.db import Derived, Store
 
 
-class SessionError(ValueError):
+class SessionError(QuizzerError, ValueError):
     """A request the session cannot carry out (unknown card, bad response...)."""
 
 

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from quizzer import queue
 from quizzer.clock import DAY_MS, calendar, day_start, from_ms, study_day, to_ms
+from quizzer.errors import QuizzerError
 from quizzer.scheduling import retrievability
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ _CLASSES = "l.rating IN (1, 2, 3, 4) AND l.state_before IN (0, 1, 2, 3)"
 and keeps rows in index order, so GROUP BY kind/rating/state needs no sort."""
 
 
-class StatsError(ValueError):
+class StatsError(QuizzerError, ValueError):
     """The deck, folder or tag asked for does not exist."""
 
 

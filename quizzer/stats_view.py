@@ -7,15 +7,13 @@ values; colour only helps). The terminal UI reuses them where a text chart beats
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from rich import box
-from rich.console import Console, Group, RenderableType
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -29,12 +27,10 @@ from quizzer.stats import (
     Heatmap,
     Rate,
     Stats,
-    StatsError,
-    compute,
 )
 
 if TYPE_CHECKING:
-    from quizzer.collection import Collection
+    pass
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 SHADES = "·░▒▓█"
@@ -616,19 +612,3 @@ def render(stats: Stats, width: int = 80) -> Group:
         else Text("—", style="dim")
     )
     return Group(*parts)
-
-
-def run_stats(args: argparse.Namespace, collection: Collection, now_ms: int) -> int:
-    """`quizzer stats [DECK] [--days N] [--json]`."""
-    from quizzer.cli import CommandError
-
-    try:
-        stats = compute(collection, now_ms, args.deck, args.days)
-    except StatsError as exc:
-        raise CommandError(str(exc)) from None
-    if args.json:
-        print(json.dumps(stats.to_json(), indent=2, ensure_ascii=False))
-        return 0
-    console = Console(highlight=False)
-    console.print(render(stats, width=min(console.width, 100)))
-    return 0

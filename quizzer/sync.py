@@ -20,7 +20,6 @@ start) alike on every device, since the replay uses this device's.
 
 from __future__ import annotations
 
-import argparse
 import errno
 import os
 import re
@@ -31,8 +30,8 @@ from datetime import tzinfo
 from pathlib import Path
 
 from quizzer.clock import DAY_MS, from_ms
-from quizzer.collection import Collection
 from quizzer.config import Settings
+from quizzer.errors import QuizzerError
 from quizzer.replay import DeckSettings, replay_rows
 from quizzer.state import EVENT_COLUMNS, Event, EventKind
 from quizzer.store.db import Store
@@ -48,7 +47,7 @@ SENT_SUFFIX = "#sent"
 of a file holds its byte offset: read up to (other devices) or size after writing (own file)."""
 
 
-class SyncError(RuntimeError):
+class SyncError(QuizzerError, RuntimeError):
     """The folder cannot be used; the message says why."""
 
 
@@ -436,28 +435,3 @@ def format_report(folder: Path, report: SyncReport) -> str:
     if report.replayed:
         text += f"; {report.replayed} card{'s' if report.replayed != 1 else ''} replayed"
     return text
-
-
-def run_sync(args: argparse.Namespace, col: Collection, now_ms: int) -> int:
-    """`quizzer sync DIR`: exchange reviews with other devices through a shared folder."""
-    import sys
-
-    from quizzer.cli import CommandError
-    from quizzer.optimize import Progress
-    from quizzer.terminal import printable
-
-    folder = Path(args.dir)
-    # a spinner on a terminal only: a script syncing from cron wants the summary line alone
-    progress = Progress() if sys.stderr.isatty() else None
-    try:
-        if progress is None:
-            report = sync(col.store, col.settings, col.zone, folder, now_ms)
-        else:
-            with progress:
-                report = sync(col.store, col.settings, col.zone, folder, now_ms, progress.stage)
-    except SyncError as exc:
-        raise CommandError(str(exc)) from None
-    for problem in report.problems:
-        print(printable(f"quizzer: warning: {problem}"), file=sys.stderr)
-    print(printable(format_report(folder, report)))
-    return 0

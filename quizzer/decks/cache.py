@@ -23,65 +23,22 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from quizzer import __version__
+from quizzer.decks.files import deck_id_for, find_deck_files
+from quizzer.decks.loaded import LoadedDeck, Problem
 from quizzer.files import DECK_LIMIT, read_regular
 from quizzer.paths import cache_dir
 
-if TYPE_CHECKING:
-    from quizzer.decks.loader import LoadedDeck, Problem
+Parse = Callable[[bytes, str, str, Path], "LoadedDeck | list[Problem]"]
+"""How a deck file's bytes become a deck or its problems (deck id, shown name, path)."""
 
-DECK_SUFFIX = ".yaml"
 _FORMAT = f"decks-{__version__}-4"
 _INDEX_FORMAT = f"index-{__version__}-2"
 _CACHE_LIMIT = 256 * 1024 * 1024
-
-
-def deck_id_for(path: Path, root: Path) -> str:
-    """The deck id of a file: its path under the root, without `.yaml`, with `/` separators."""
-    return path.relative_to(root).with_suffix("").as_posix()
-
-
-ORDER_FILE = "_order.txt"
-"""In any folder of a decks tree: the names of its decks and subfolders, one a line, in the order
-they are studied. Unlisted ones follow, alphabetically."""
-
-
-def find_deck_files(root: Path) -> list[Path]:
-    """Deck files under `root` in study order, skipping hidden folders and files starting with
-    `_`."""
-    found = []
-    for path in root.rglob(f"*{DECK_SUFFIX}"):
-        parts = path.relative_to(root).parts
-        if any(p.startswith((".", "_")) for p in parts):
-            continue
-        found.append(path)
-    ranks: dict[Path, dict[str, int]] = {}
-
-    def key(path: Path) -> list[tuple[int, str]]:
-        steps = []
-        folder = root
-        for part in path.relative_to(root).with_suffix("").parts:
-            if folder not in ranks:
-                ranks[folder] = _read_order(folder / ORDER_FILE)
-            rank = ranks[folder]
-            steps.append((rank.get(part, len(rank)), part))
-            folder = folder / part
-        return steps
-
-    return sorted(found, key=key)
-
-
-def _read_order(path: Path) -> dict[str, int]:
-    try:
-        lines = read_regular(path, DECK_LIMIT).decode("utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return {}
-    names = [ln.split("#", 1)[0].strip() for ln in lines]
-    return {name: i for i, name in enumerate(n for n in names if n)}
 
 
 def caching_enabled() -> bool:
@@ -138,9 +95,11 @@ class DeckCache:
 
         return cls(path, {} if has_controls(read[1]) else read[0])
 
-    def load(self, path: Path, deck_id: str, shown: str) -> LoadedDeck | list[Problem]:
-        """Load one deck file through the cache."""
-        from quizzer.decks.loader import LoadedDeck, Problem, load_bytes
+    def load(
+        self, path: Path, deck_id: str, shown: str, parse: Parse
+    ) -> LoadedDeck | list[Problem]:
+        """Load one deck file through the cache; `parse` validates it on a miss (the loader's
+        `load_bytes`)."""
 
         try:
             data = read_regular(path, DECK_LIMIT)
@@ -153,7 +112,7 @@ class DeckCache:
             if loaded is not None:
                 self.used[key] = hit
                 return loaded
-        result = load_bytes(data, deck_id, shown, path)
+        result = parse(data, deck_id, shown, path)
         if isinstance(result, LoadedDeck):
             from quizzer.decks.stored import dump_deck
 
@@ -180,7 +139,6 @@ class DeckCache:
 def _from_entry(entry: Any, deck_id: str, path: Path, shown: str) -> LoadedDeck | None:
     """The deck of a cache entry, or None when the entry is not a valid one."""
     from quizzer.decks.cards import Card
-    from quizzer.decks.loader import LoadedDeck, Problem
     from quizzer.decks.stored import StoredError, load_deck
 
     try:

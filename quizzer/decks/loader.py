@@ -19,11 +19,13 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from quizzer.decks.cache import DECK_SUFFIX, deck_id_for, find_deck_files
+from quizzer.decks.cache import DeckCache
 from quizzer.decks.cards import Card, expand
+from quizzer.decks.files import DECK_SUFFIX, deck_id_for, find_deck_files
+from quizzer.decks.loaded import LoadedDeck, Problem
 from quizzer.decks.models import QUESTION_TYPES, Choice, Deck, QuestionBase
 from quizzer.files import DECK_LIMIT, read_regular
-from quizzer.terminal import CONTROL, printable
+from quizzer.terminal import CONTROL
 
 try:  # the C parser is several times faster; fall back to pure Python where it is missing
     from yaml import CSafeLoader as _Loader
@@ -62,43 +64,6 @@ __all__ = [
     "load_roots",
     "load_tree",
 ]
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Problem:
-    """One thing wrong with a deck file, with its place in the file (1-based)."""
-
-    path: str
-    line: int
-    column: int
-    message: str
-
-    def __str__(self) -> str:
-        return printable(f"{self.path}:{self.line}:{self.column}: {self.message}")
-
-
-@dataclass(slots=True)
-class LoadedDeck:
-    """A validated deck with its id, file and cards."""
-
-    id: str
-    path: Path
-    deck: Deck
-    lines: dict[str, int]
-    """The line on which each question starts, by question id (for opening an editor there)."""
-    cards: list[Card] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    """Things `quizzer lint` points out that do not stop the deck from loading."""
-
-    @property
-    def domain(self) -> str:
-        """The folder part of the deck id (`asr` for `asr/ctc`); empty at the top level."""
-        return self.id.rpartition("/")[0]
-
-    @property
-    def questions(self) -> tuple[QuestionBase, ...]:
-        """The deck's questions in file order."""
-        return tuple(self.deck.questions)
 
 
 @dataclass(slots=True)
@@ -157,14 +122,16 @@ class _Located(Exception):
 
 def load_tree(root: Path, *, display_root: Path | None = None) -> DeckTree:
     """Load every deck under `root`. Decks with problems are reported and skipped."""
-    from quizzer.decks.cache import DeckCache
-
     tree = DeckTree(root)
     cache = DeckCache.open()
     for path in find_deck_files(root):
         deck_id = deck_id_for(path, root)
         shown = _display(path, display_root)
-        result = cache.load(path, deck_id, shown) if cache else load_file(path, deck_id, shown)
+        result = (
+            cache.load(path, deck_id, shown, load_bytes)
+            if cache
+            else load_file(path, deck_id, shown)
+        )
         tree.order.append(deck_id)
         tree.origins[deck_id] = root
         if isinstance(result, LoadedDeck):

@@ -12,7 +12,6 @@ knows nothing about them. Anki keeps them when "Import any learning progress" is
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import html
 import itertools
@@ -20,7 +19,6 @@ import json
 import os
 import random
 import sqlite3
-import sys
 import tempfile
 import zipfile
 from collections.abc import Sequence
@@ -36,7 +34,8 @@ from quizzer.clock import day_start, from_ms, study_day
 from quizzer.decks.cards import card_ids
 from quizzer.decks.loader import DeckTree, LoadedDeck, folder_title
 from quizzer.decks.models import Basic, Cloze, MultipleChoice, Numeric, Order, QuestionBase, Typed
-from quizzer.export.markdown import MediaError, Renderer, plain
+from quizzer.errors import QuizzerError
+from quizzer.export.markdown import Renderer, plain
 from quizzer.state import CardPhase, CardState, Event, EventKind
 from quizzer.store.db import NOT_UNDONE
 
@@ -66,7 +65,7 @@ _MAX_ANSWER_MS = 60_000  # Anki's cap on the time of one answer
 _TAIL = ["Hint", "Explanation", "Source", "Quizzer ID"]
 
 
-class ExportError(ValueError):
+class ExportError(QuizzerError, ValueError):
     """The export cannot be made as asked; the message says why."""
 
 
@@ -104,7 +103,7 @@ class Answer:
 
 
 @dataclass(frozen=True, slots=True)
-class Progress:
+class LearnerProgress:
     """The learner's memory, as the export needs it."""
 
     states: dict[str, CardState]
@@ -464,7 +463,7 @@ def export_anki(
     *,
     now_ms: int,
     deck_ids: Sequence[str] = (),
-    progress: Progress | None = None,
+    progress: LearnerProgress | None = None,
 ) -> ExportResult:
     """Write the decks named (all when empty) to `output` as an .apkg. `now_ms` becomes the notes'
     modification time; with `progress`, the cards carry the learner's scheduling and history.
@@ -526,7 +525,7 @@ def _deck_description(loaded: LoadedDeck, r: Renderer) -> str:
     return "".join(parts)
 
 
-def _any_leech(deck_id: str, question: QuestionBase, progress: Progress) -> bool:
+def _any_leech(deck_id: str, question: QuestionBase, progress: LearnerProgress) -> bool:
     return any(
         (state := progress.states.get(card_id)) is not None and state.leech
         for card_id, _ in card_ids(deck_id, question)
@@ -539,7 +538,7 @@ def _write_package(
     output: Path,
     now_ms: int,
     questions: dict[str, tuple[str, QuestionBase]],
-    progress: Progress | None,
+    progress: LearnerProgress | None,
 ) -> int | None:
     """Build the collection with genanki, add the progress, zip it with the media."""
     if not output.parent.is_dir():
@@ -576,7 +575,7 @@ def _write_package(
 # ---------------------------------------------------------------- progress
 
 
-def progress_from(col: Collection) -> Progress:
+def progress_from(col: Collection) -> LearnerProgress:
     """The learner's card states and review history, from the collection's store.
 
     The log keeps the card state before and after every answer (what the session computed), so
@@ -620,10 +619,10 @@ def progress_from(col: Collection) -> Progress:
             difficulty,
         ) in rows
     ]
-    return Progress(col.store.states(), answers, col.settings, col.zone)
+    return LearnerProgress(col.store.states(), answers, col.settings, col.zone)
 
 
-def _replayed(col: Collection) -> Progress:
+def _replayed(col: Collection) -> LearnerProgress:
     from quizzer.replay import DeckSettings, replay
 
     events = col.store.events()
@@ -634,7 +633,7 @@ def _replayed(col: Collection) -> Progress:
         for uid, d in derived
         if by_uid[uid].kind == EventKind.REVIEW
     ]
-    return Progress(col.store.states(), answers, col.settings, col.zone)
+    return LearnerProgress(col.store.states(), answers, col.settings, col.zone)
 
 
 def _variant_suffix(question: QuestionBase, ordinal: int) -> str:
@@ -646,7 +645,7 @@ def _variant_suffix(question: QuestionBase, ordinal: int) -> str:
 def _write_progress(
     conn: sqlite3.Connection,
     questions: dict[str, tuple[str, QuestionBase]],
-    progress: Progress,
+    progress: LearnerProgress,
     now_ms: int,
 ) -> int:
     """Give the package's cards the learner's scheduling, and add the review log.
@@ -795,39 +794,3 @@ def _revlog_fields(a: Answer) -> tuple[int, int, int, int, int]:
 
 
 # ---------------------------------------------------------------- the command
-
-
-def run_export(args: argparse.Namespace, col: Collection | None) -> int:
-    """`quizzer export anki [DECK...] [-o FILE] [--with-progress]`: write the package and print
-    one line saying what it holds."""
-    from quizzer.cli import CommandError
-    from quizzer.clock import now, to_ms
-    from quizzer.collection import load_decks, open_collection
-
-    if args.with_progress and col is None:
-        col = open_collection()
-    tree = col.tree if col is not None else load_decks()
-    if col is None and tree.problems:
-        n = len(tree.failed)
-        print(
-            f"quizzer: warning: {_plural(n, 'deck')} with errors skipped "
-            f"(first: {tree.problems[0]}); run 'quizzer lint' for all",
-            file=sys.stderr,
-        )
-    output = Path(args.output or DEFAULT_OUTPUT).expanduser()
-    if output.is_dir():
-        output = output / DEFAULT_OUTPUT
-    elif not output.suffix:
-        output = output.with_suffix(".apkg")
-    try:
-        result = export_anki(
-            tree,
-            output,
-            now_ms=to_ms(now()),
-            deck_ids=args.export_decks or (),
-            progress=progress_from(col) if args.with_progress and col is not None else None,
-        )
-    except (ExportError, MediaError) as exc:
-        raise CommandError(str(exc)) from None
-    print(result.summary())
-    return 0

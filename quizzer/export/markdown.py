@@ -21,6 +21,7 @@ from markdown_it.token import Token
 
 from quizzer.decks.cloze import parse_cloze
 from quizzer.decks.media import FORMATS
+from quizzer.errors import QuizzerError
 from quizzer.files import MEDIA_LIMIT, read_regular
 
 # Private-use characters frame placeholders: Markdown leaves them alone, deck text never has them.
@@ -43,7 +44,7 @@ SOUND_CLASS = "quizzer-sound"
 text."""
 
 
-class MediaError(ValueError):
+class MediaError(QuizzerError, ValueError):
     """A figure or clip a deck refers to cannot be packed; the message names the deck file and
     path."""
 

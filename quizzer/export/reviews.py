@@ -11,15 +11,11 @@ alone.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import json
 import os
-import sys
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import IO, Any
 
 from quizzer.collection import Collection
@@ -73,45 +69,6 @@ def write_reviews(rows: Iterator[dict[str, Any]], out: IO[str], fmt: str) -> int
             out.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
             count += 1
     return count
-
-
-def run_export_reviews(args: argparse.Namespace, col: Collection) -> int:
-    """`quizzer export reviews [--format csv|jsonl] [-o FILE]`: the review log for FSRS tools."""
-    from quizzer.cli import CommandError
-
-    fmt = args.format or "csv"
-    if fmt not in ("csv", "jsonl"):
-        raise CommandError(f"unknown format {fmt!r}: use csv or jsonl")
-    rows = review_rows(col.store)
-    if args.output is None or args.output == "-":
-        count = write_reviews(rows, sys.stdout, fmt)
-        sys.stdout.flush()
-    else:
-        target = Path(args.output).expanduser()
-        if target.is_dir():
-            raise CommandError(f"{target} is a folder: give a file name")
-        if not target.parent.is_dir():
-            raise CommandError(f"{target.parent}: no such folder")
-        # written aside and renamed, so an interrupted export never leaves half a file
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                count = write_reviews(rows, fh, fmt)
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temp, 0o666 & ~umask)  # mkstemp's 0600 would make the export private
-            os.replace(temp, target)
-        except BaseException as exc:
-            Path(temp).unlink(missing_ok=True)
-            if isinstance(exc, OSError):
-                raise CommandError(f"{target}: cannot write ({exc.strerror or exc})") from None
-            raise
-        print(f"exported {count} review{'s' if count != 1 else ''} to {target}", file=sys.stderr)
-    print(
-        f"for fsrs-optimizer: timezone {_zone_name(col)}, day_start {col.settings.day_starts_at}",
-        file=sys.stderr,
-    )
-    return 0
 
 
 def _zone_name(col: Collection) -> str:

@@ -3,19 +3,19 @@ and say what was done and what was left out."""
 
 from __future__ import annotations
 
-import argparse
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from quizzer.decks.models import slugify
+from quizzer.errors import QuizzerError
 from quizzer.import_.history import HistoryResult
 from quizzer.import_.notes import Mapped, Mapper, Skipped
 from quizzer.import_.package import Package, PackageError, open_package
 from quizzer.import_.write import DeckWriter, WriteError, WriteResult
 
 
-class ImportError_(ValueError):
+class ImportError_(QuizzerError, ValueError):
     """The import cannot go on; the message is the one line to print."""
 
 
@@ -203,28 +203,3 @@ def _history(
     finally:
         store.close()
     return result
-
-
-def run_import(args: argparse.Namespace) -> int:
-    """`quizzer import anki FILE [--into DIR] [--deck PREFIX] [--with-history] [--use-params]
-    [--force] [--dry-run]`: import and print the report."""
-    from quizzer import paths
-    from quizzer.cli import CommandError
-    from quizzer.clock import now, to_ms
-
-    into = Path(args.into).expanduser() if args.into else paths.user_decks_dir()
-    try:
-        report = import_anki(
-            Path(args.file).expanduser(),
-            into,
-            prefix=args.deck or "",
-            with_history=args.with_history,
-            use_params=args.use_params,
-            force=args.force,
-            dry_run=args.dry_run,
-            now_ms=to_ms(now()),
-        )
-    except ImportError_ as exc:
-        raise CommandError(str(exc)) from None
-    print("\n".join(report.lines()))
-    return 0

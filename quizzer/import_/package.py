@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from quizzer.errors import QuizzerError
+
 MAX_UNPACKED = 8 << 30
 """The most bytes a package may unpack to (8 GiB)."""
 _BOMB_SIZE, _BOMB_RATIO = 32 << 20, 200
@@ -24,7 +26,7 @@ _BOMB_SIZE, _BOMB_RATIO = 32 << 20, 200
 INSTALL_HINT = "reading Anki packages needs the anki package: pip install 'quizzer[anki]'"
 
 
-class PackageError(ValueError):
+class PackageError(QuizzerError, ValueError):
     """The package cannot be read; the message is one line naming the file."""
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from quizzer.errors import QuizzerError
 from quizzer.import_.notes import Mapped, safe_media_name
 
 MANIFEST = ".anki-import.json"
@@ -41,7 +42,7 @@ _KEY_ORDER = [
 ]
 
 
-class WriteError(ValueError):
+class WriteError(QuizzerError, ValueError):
     """A deck file or media file cannot be written as asked; one line naming it."""
 
 

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from quizzer.errors import QuizzerError
 from quizzer.state import CARD_COLUMNS, EVENT_COLUMNS, CardState, Event
 from quizzer.store.migrations import LATEST, MIGRATIONS, PENDING_REPLAY
 
@@ -41,7 +42,7 @@ partial index `log_target` answers it)."""
 _last_ns = 0
 
 
-class StoreError(RuntimeError):
+class StoreError(QuizzerError, RuntimeError):
     """The database cannot be used; the message says why and what to do."""
 
 

@@ -23,9 +23,10 @@ import pytest
 from media_support import wav_bytes
 
 from quizzer import paths
-from quizzer.cli import deck_summary, main
+from quizzer.cli import main
 from quizzer.clock import parse_instant, study_day, to_ms
 from quizzer.collection import load_decks, open_collection
+from quizzer.commands.decks import deck_summary
 from quizzer.decks.loader import DeckTree, folder_title
 from quizzer.export.anki import (
     MODEL_IDS,

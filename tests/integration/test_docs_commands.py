@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from quizzer import cli
 from quizzer.cli import main
+from quizzer.commands import review
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = [ROOT / "README.md", ROOT / "docs" / "authoring.md"]
@@ -72,7 +72,7 @@ def test_documented_commands_work_as_written(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.chdir(home)
     shown: list[str] = []
-    monkeypatch.setattr(cli, "_has_terminal", lambda: True)
+    monkeypatch.setattr(review, "_has_terminal", lambda: True)
     monkeypatch.setattr(QuizzerApp, "run", _headless_run(shown))
     (home / "Sync" / "quizzer").mkdir(parents=True)  # the shared folder a sync tool made
     environment = dict(os.environ)

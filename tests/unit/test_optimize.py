@@ -14,6 +14,7 @@ import pytest
 
 from quizzer import paths
 from quizzer.cli import main
+from quizzer.commands.spinner import Spinner
 from quizzer.config import DEFAULT_PARAMETERS, Settings, load_settings
 from quizzer.optimize import (
     EXAMPLE_LEARNER,
@@ -21,7 +22,6 @@ from quizzer.optimize import (
     RETENTIONS,
     Evaluation,
     FitReport,
-    Progress,
     RetentionRow,
     TrainingSet,
     evaluate,
@@ -314,7 +314,7 @@ def test_retention_command(write_deck, capsys: pytest.CaptureFixture[str]) -> No
 
 def test_progress_lines_when_not_a_terminal() -> None:
     out = io.StringIO()
-    with Progress(out) as progress:
+    with Spinner(out) as progress:
         progress.stage("fitting")
         progress.stage("evaluating")
     assert out.getvalue() == "quizzer: fitting...\nquizzer: evaluating...\n"
@@ -322,7 +322,7 @@ def test_progress_lines_when_not_a_terminal() -> None:
 
 def test_progress_spinner_on_a_terminal() -> None:
     out = io.StringIO()
-    with Progress(out, live=True) as progress:
+    with Spinner(out, live=True) as progress:
         progress.stage("fitting")
         time.sleep(0.35)
     text = out.getvalue()

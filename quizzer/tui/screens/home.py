@@ -17,11 +17,10 @@ from textual.widgets import Static, Tree
 
 from quizzer.collection import Collection
 from quizzer.decks.loader import DeckTree
+from quizzer.home import HomeFigures, describe_when, home_figures_apart
 from quizzer.queue import Counts
 from quizzer.scheduling import describe_duration
-from quizzer.session import Selection, Session
-from quizzer.store.db import Store
-from quizzer.tui.figures import HomeFigures, describe_when, home_figures
+from quizzer.session import Selection
 from quizzer.tui.screens.help import HelpScreen
 from quizzer.tui.widgets.deck_tree import COLUMN, DeckNode, DeckTreeView
 from quizzer.tui.widgets.keybar import KeyBar
@@ -120,11 +119,7 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="figures")
     def _compute_figures(self, collection: Collection) -> None:
-        # A connection of its own: SQLite connections must not be shared with the UI thread,
-        # which may close its own while this runs.
-        with Store(collection.store.path) as store:
-            session = Session(store, collection.tree, collection.settings, collection.zone)
-            figures = home_figures(session, self.now_ms())
+        figures = home_figures_apart(collection, self.now_ms())
         with contextlib.suppress(RuntimeError):  # the app closed meanwhile
             self.app.call_from_thread(self.show_figures, figures)
 

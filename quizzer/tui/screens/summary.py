@@ -12,9 +12,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
+from quizzer.home import describe_when
 from quizzer.scheduling import describe_duration
 from quizzer.session import Tally
-from quizzer.tui.figures import describe_when
 from quizzer.tui.screens.help import HelpScreen
 from quizzer.tui.widgets.keybar import KeyBar
 

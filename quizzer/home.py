@@ -1,7 +1,5 @@
-"""Figures the home screen shows: per-deck counts, today's totals and the study streak.
-
-Pure functions over a session and its store; no Textual here, so they are easy to test.
-"""
+"""What the home screen shows: per-deck counts, today's totals and the study streak, and how a
+moment is written there. Core code (no Textual), so the TUI never reads the store itself."""
 
 from __future__ import annotations
 
@@ -10,11 +8,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
 
 from quizzer.clock import day_start, from_ms, study_day, to_ms
+from quizzer.collection import Collection
 from quizzer.decks.cards import Card
 from quizzer.queue import Counts, plan
 from quizzer.scheduling import describe_interval
 from quizzer.session import Session
-from quizzer.store.db import NOT_UNDONE
+from quizzer.store.db import Store
+from quizzer.store.log import answered_between, answers_between
 
 
 def node_ids(deck_id: str) -> list[str]:
@@ -54,12 +54,7 @@ class TodayTotals:
 def today_totals(session: Session, now_ms: int) -> TodayTotals:
     """Answers given today and the time they took, from the log."""
     day = session.day(now_ms)
-    count, time_ms = session.store.db.execute(
-        "SELECT count(*), coalesce(sum(duration_ms), 0) FROM log "
-        f"WHERE at >= ? AND at < ? AND kind IN ('review', 'cram') AND {NOT_UNDONE}",
-        (day.start, day.end),
-    ).fetchone()
-    return TodayTotals(int(count), int(time_ms))
+    return TodayTotals(*answers_between(session.store.db, day.start, day.end))
 
 
 def current_streak(session: Session, now_ms: int) -> int:
@@ -73,12 +68,7 @@ def current_streak(session: Session, now_ms: int) -> int:
 
     def studied(day: date) -> bool:
         start, end = day_start(day, zone, starts_at), day_start(day + timedelta(1), zone, starts_at)
-        row = db.execute(
-            "SELECT 1 FROM log WHERE at >= ? AND at < ? AND kind IN ('review', 'cram') "
-            f"AND {NOT_UNDONE} LIMIT 1",
-            (to_ms(start), to_ms(end)),
-        ).fetchone()
-        return row is not None
+        return answered_between(db, to_ms(start), to_ms(end))
 
     day = study_day(from_ms(now_ms), zone, starts_at)
     if not studied(day):
@@ -104,6 +94,14 @@ def home_figures(session: Session, now_ms: int) -> HomeFigures:
     return HomeFigures(
         deck_counts(session, now_ms), today_totals(session, now_ms), current_streak(session, now_ms)
     )
+
+
+def home_figures_apart(collection: Collection, now_ms: int) -> HomeFigures:
+    """`home_figures` through a database connection of its own, for a worker thread: SQLite
+    connections must not be shared with the UI thread, which may close its own meanwhile."""
+    with Store(collection.store.path) as store:
+        session = Session(store, collection.tree, collection.settings, collection.zone)
+        return home_figures(session, now_ms)
 
 
 def describe_when(ms: int, now_ms: int, zone: tzinfo) -> str:

@@ -10,15 +10,15 @@ import pytest
 from quizzer.clock import now, to_ms
 from quizzer.collection import Collection
 from quizzer.decks.grading import Graded, Verdict, grade_text
-from quizzer.scheduling import describe_duration
-from quizzer.state import Rating
-from quizzer.tui.figures import (
+from quizzer.home import (
     current_streak,
     deck_counts,
     describe_when,
     node_ids,
     today_totals,
 )
+from quizzer.scheduling import describe_duration
+from quizzer.state import Rating
 from quizzer.tui.render import diff_content, faces, inline, math_as_code, typed_feedback
 
 DAY = 86_400_000

@@ -1,0 +1,71 @@
+"""What the commands share: the time, how times are written, the collection with its warnings,
+and a checked deck selection."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from quizzer.errors import CommandError
+
+if TYPE_CHECKING:
+    from quizzer.collection import Collection
+    from quizzer.session import Selection
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def now_ms() -> int:
+    """The time now (honours QUIZZER_NOW), in UTC ms."""
+    from quizzer.clock import now, to_ms
+
+    return to_ms(now())
+
+
+def iso(ms: int | None) -> str | None:
+    """A UTC moment as ISO 8601 with a Z, for JSON."""
+    if ms is None:
+        return None
+    from quizzer.clock import from_ms
+
+    return from_ms(ms).isoformat().replace("+00:00", "Z")
+
+
+def local(ms: int, col: Collection) -> str:
+    """A moment in the learner's zone, to the minute."""
+    from quizzer.clock import from_ms
+
+    return from_ms(ms).astimezone(col.zone).strftime("%Y-%m-%d %H:%M")
+
+
+def print_json(data: Any) -> None:
+    """Indented JSON on stdout."""
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def collection_for(args: Any) -> Collection:
+    """The learner's collection, with one warning line when some decks failed to load."""
+    from quizzer.collection import open_collection
+
+    col = open_collection()
+    if col.tree.problems:
+        n = len(col.tree.failed)
+        print(
+            f"quizzer: warning: {n} deck{'s' if n != 1 else ''} with errors skipped "
+            f"(first: {col.tree.problems[0]}); run 'quizzer lint' for all",
+            file=sys.stderr,
+        )
+    return col
+
+
+def selection_for(decks: Sequence[str] | None, tag: str | None, col: Collection) -> Selection:
+    """The decks or folders and tag asked for, each checked to exist."""
+    from quizzer.session import Selection
+
+    for d in decks or ():
+        d = d.rstrip("/")
+        if d not in col.tree.decks and not any(k.startswith(d + "/") for k in col.tree.decks):
+            raise CommandError(f"no deck or folder {d!r}; 'quizzer decks' lists them")
+    return Selection(tuple(d.rstrip("/") for d in decks or ()), tag)

@@ -1,0 +1,79 @@
+"""`quizzer decks [--json]`: the deck tree with its counts and where each deck comes from."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from quizzer.commands.common import EXIT_OK, print_json
+
+
+def deck_summary(tree: Any) -> dict[str, Any]:
+    """The deck tree with question and card counts per deck, per folder and in total."""
+    from collections import Counter
+
+    from quizzer.collection import deck_origin
+
+    decks = []
+    folders: dict[str, dict[str, Any]] = {}
+    total: Counter[str] = Counter()
+    for deck_id in tree.ordered():
+        loaded = tree.decks[deck_id]
+        by_type = Counter(q.type for q in loaded.deck.questions)
+        entry = {
+            "id": deck_id,
+            "title": loaded.deck.title,
+            "folder": loaded.domain,
+            "questions": len(loaded.deck.questions),
+            "cards": len(loaded.cards),
+            "types": dict(sorted(by_type.items())),
+            "origin": deck_origin(tree, deck_id),
+            "path": str(loaded.path),
+        }
+        decks.append(entry)
+        folder = folders.setdefault(loaded.domain, {"decks": 0, "questions": 0, "cards": 0})
+        folder["decks"] += 1
+        folder["questions"] += entry["questions"]
+        folder["cards"] += entry["cards"]
+        total.update(decks=1, questions=entry["questions"], cards=entry["cards"])
+    return {
+        "roots": [str(r) for r in tree.roots],
+        "decks": decks,
+        "folders": folders,
+        "total": dict(total),
+        "problems": [str(p) for p in tree.problems],
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    """List the deck tree with question and card counts."""
+    from quizzer.collection import load_decks
+
+    summary = deck_summary(load_decks())
+    if args.json:
+        print_json(summary)
+        return EXIT_OK
+    current = None
+    for deck in summary["decks"]:
+        if deck["folder"] != current:
+            current = deck["folder"]
+            f = summary["folders"][current]
+            print(
+                f"{current or '(top)'}/  {f['decks']} decks, {f['questions']} questions, "
+                f"{f['cards']} cards"
+            )
+        types = ", ".join(f"{n} {t}" for t, n in deck["types"].items())
+        origin = "" if deck["origin"] == "bundled" else f"  [{deck['origin']}]"
+        print(
+            f"  {deck['id']:<40} {deck['title'][:28]:<28} {deck['questions']:>4} q "
+            f"{deck['cards']:>4} cards  ({types}){origin}"
+        )
+    t = summary["total"]
+    print(
+        f"total: {t.get('decks', 0)} decks, {t.get('questions', 0)} questions, "
+        f"{t.get('cards', 0)} cards"
+    )
+    for problem in summary["problems"]:
+        print(f"error: {problem}", file=sys.stderr)
+    return EXIT_OK

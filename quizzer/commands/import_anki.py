@@ -1,0 +1,33 @@
+"""`quizzer import anki FILE`: an Anki package or backup as YAML decks."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from quizzer.errors import CommandError
+from quizzer.import_.command import ImportError_, import_anki
+
+
+def run(args: argparse.Namespace) -> int:
+    """`quizzer import anki FILE [--into DIR] [--deck PREFIX] [--with-history] [--use-params]
+    [--force] [--dry-run]`: import and print the report."""
+    from quizzer import paths
+    from quizzer.clock import now, to_ms
+
+    into = Path(args.into).expanduser() if args.into else paths.user_decks_dir()
+    try:
+        report = import_anki(
+            Path(args.file).expanduser(),
+            into,
+            prefix=args.deck or "",
+            with_history=args.with_history,
+            use_params=args.use_params,
+            force=args.force,
+            dry_run=args.dry_run,
+            now_ms=to_ms(now()),
+        )
+    except ImportError_ as exc:
+        raise CommandError(str(exc)) from None
+    print("\n".join(report.lines()))
+    return 0

@@ -1,0 +1,92 @@
+"""`quizzer next [--json]`: the card to study now, with everything needed to show it."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from quizzer.commands import common
+from quizzer.commands.common import EXIT_OK, collection_for, iso, local, print_json, selection_for
+
+if TYPE_CHECKING:
+    from quizzer.decks.cards import Card
+    from quizzer.session import Session
+
+
+def card_payload(session: Session, card: Card, now_ms: int) -> dict[str, Any]:
+    """Everything needed to show a card, as JSON-ready data."""
+    from quizzer.decks.cloze import render_cloze
+    from quizzer.decks.media import card_media
+    from quizzer.decks.models import Basic, Cloze, MultipleChoice, Numeric, Order, Typed
+    from quizzer.scheduling import describe_interval
+
+    q = card.question
+    deck = session.tree.decks[card.deck_id]
+    state = session.state(card.id)
+    data: dict[str, Any] = {
+        "card_id": card.id,
+        "deck": card.deck_id,
+        "deck_title": deck.deck.title,
+        "type": q.kind,
+        "state": state.state.name.lower(),
+        "hint": q.hint,
+    }
+    order = session.shown_order(card)
+    if isinstance(q, Basic):
+        data["prompt"] = q.answer if card.variant == "reverse" else q.prompt
+        data["answer"] = q.prompt if card.variant == "reverse" else q.answer
+    elif isinstance(q, Cloze):
+        n = card.cloze_number or 1
+        data["prompt"] = render_cloze(q.text, n, reveal=False)
+        data["answer"] = render_cloze(q.text, n, reveal=True)
+    elif isinstance(q, MultipleChoice):
+        data["prompt"] = q.prompt
+        data["multi"] = q.multi
+        data["choices"] = [
+            {"number": i + 1, "text": q.choices[j].text} for i, j in enumerate(order)
+        ]
+    elif isinstance(q, Order):
+        data["prompt"] = q.prompt
+        data["items"] = [{"number": i + 1, "text": q.items[j]} for i, j in enumerate(order)]
+    elif isinstance(q, Typed | Numeric):
+        data["prompt"] = q.prompt
+        if isinstance(q, Numeric):
+            data["unit"] = q.unit
+    front, back = card_media(card)
+    data["media"] = [
+        {"side": side, "kind": ref.kind, "path": str(ref.path(deck.path)), "alt": ref.alt}
+        for side, refs in (("front", front), ("back", back))
+        for ref in refs
+    ]
+    intervals = session.preview(card, now_ms)
+    data["intervals"] = {r.name.lower(): describe_interval(ms) for r, ms in intervals.items()}
+    data["auto_graded"] = q.auto_graded
+    return data
+
+
+def run(args: argparse.Namespace) -> int:
+    """Show the next card (as JSON for scripts)."""
+    col = collection_for(args)
+    session = col.session(selection_for(args.deck, args.tag, col))
+    now_ms = common.now_ms()
+    card = session.next(now_ms)
+    if card is None:
+        nxt = session.next_due(now_ms)
+        message = "nothing is due" + (f"; next card at {local(nxt, col)}" if nxt else "")
+        if args.json:
+            print_json({"card_id": None, "message": message, "next_due": iso(nxt)})
+        else:
+            print(message)
+        return EXIT_OK
+    data = card_payload(session, card, now_ms)
+    data["counts"] = session.counts(now_ms).as_dict()
+    if args.json:
+        print_json(data)
+        return EXIT_OK
+    print(f"[{data['deck']}] {data['card_id']} ({data['type']})")
+    print(data["prompt"])
+    for entry in data.get("choices", []) + data.get("items", []):
+        print(f"  {entry['number']}. {entry['text']}")
+    if data.get("unit"):
+        print(f"  (answer in {data['unit']})")
+    return EXIT_OK

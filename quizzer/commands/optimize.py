@@ -1,0 +1,81 @@
+"""`quizzer optimize [--reschedule]`: FSRS parameters fitted to the learner's reviews."""
+
+from __future__ import annotations
+
+import argparse
+
+from quizzer import paths
+from quizzer.commands.common import collection_for
+from quizzer.commands.spinner import Spinner
+from quizzer.config import save_parameters
+from quizzer.errors import CommandError
+from quizzer.optimize import (
+    DECIMALS,
+    MIN_REVIEWS,
+    SPLITS_MIN_REVIEWS,
+    fit,
+    format_report,
+    load_histories,
+    training_set,
+)
+
+
+def run(args: argparse.Namespace) -> int:
+    """`quizzer optimize [--reschedule]`: fit FSRS parameters to the review log, save them when
+    they predict better, and with --reschedule replay the log with them."""
+    col = collection_for(args)
+    settings = col.settings
+    with Spinner() as progress:
+        progress.stage("reading the review log")
+        data = training_set(load_histories(col.store), col.zone, settings.day_starts_at)
+        if len(data.items) < MIN_REVIEWS:
+            report = None
+        else:
+            try:
+                report = fit(data, settings.parameters, len(settings.relearning_steps), progress)
+            except (ValueError, RuntimeError, OverflowError) as exc:  # raised by fsrs-rs
+                raise CommandError(f"fsrs-rs could not fit your reviews: {exc}") from None
+    print(
+        f"{data.reviews:,} reviews of {data.cards:,} cards; {len(data.items):,} made a day or "
+        "more after the card's previous review can be predicted"
+    )
+    if report is None:
+        missing = MIN_REVIEWS - len(data.items)
+        print(
+            f"optimize needs at least {MIN_REVIEWS} of those: review {missing} more and try "
+            "again. Nothing was changed."
+        )
+        return 0
+    for line in format_report(report):
+        print(line)
+    if report.fitted_split is None:
+        print(f"(time-series splits run from {SPLITS_MIN_REVIEWS:,} predictable reviews)")
+    parameters = settings.parameters
+    if report.better:
+        save_parameters(report.fitted)
+        parameters = report.fitted
+        print(f"saved the fitted parameters to {paths.config_path()}:")
+        print("  " + ", ".join(f"{p:.{DECIMALS}f}" for p in report.fitted))
+    else:
+        print(
+            "the fitted parameters do not predict your reviews better than the current ones; "
+            "config.toml was not changed"
+        )
+    if args.reschedule:
+        from quizzer.replay import rebuild
+
+        which = "new" if report.better else "current"
+        with Spinner() as progress:
+            progress.stage(f"replaying the log with the {which} parameters")
+            new = settings.model_copy(update={"parameters": parameters})
+            changed, total = rebuild(col.store, new, col.zone)
+        print(
+            f"rescheduled: replayed the log with the {which} parameters; {changed} of {total} "
+            "cards changed"
+        )
+    elif report.better:
+        print(
+            "cards keep their due dates until answered; 'quizzer rebuild' replays the log with "
+            "the new parameters now"
+        )
+    return 0

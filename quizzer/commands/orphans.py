@@ -1,0 +1,25 @@
+"""`quizzer orphans`: cards with history whose question left the decks."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from quizzer.commands.common import EXIT_OK, collection_for, print_json
+
+
+def run(args: argparse.Namespace) -> int:
+    """Cards with history whose question is gone from the decks."""
+    col = collection_for(args)
+    orphans = col.orphans()
+    if args.json:
+        print_json({"orphans": orphans})
+    else:
+        for card_id in orphans:
+            print(card_id)
+        print(
+            f"{len(orphans)} orphan card{'s' if len(orphans) != 1 else ''}; their history "
+            "returns when the question does",
+            file=sys.stderr,
+        )
+    return EXIT_OK

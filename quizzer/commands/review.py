@@ -1,0 +1,32 @@
+"""`quizzer` and `quizzer review`: the terminal UI, which needs a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from quizzer.commands.common import EXIT_OK
+from quizzer.errors import CommandError
+
+
+def _has_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the terminal UI (home, or straight into a session)."""
+    if not _has_terminal():
+        raise CommandError(
+            "the review screen needs a terminal; without one, use 'quizzer next' and "
+            "'quizzer answer' (add --json for scripts)"
+        )
+    from quizzer.tui.app import make_app
+
+    app = make_app(
+        decks=args.decks_filter or (),
+        tag=args.tag,
+        cram=args.cram,
+        start_session=args.command == "review",
+    )
+    app.run()
+    return EXIT_OK

@@ -1,0 +1,38 @@
+"""`quizzer stats [DECK] [--days N] [--json]`: the statistics, drawn or as JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+
+from quizzer.commands.common import collection_for, now_ms
+from quizzer.errors import CommandError
+
+if TYPE_CHECKING:
+    from quizzer.collection import Collection
+
+
+from quizzer.stats import StatsError, compute
+from quizzer.stats_view import render
+
+
+def _report(args: argparse.Namespace, collection: Collection, now: int) -> int:
+    """`quizzer stats [DECK] [--days N] [--json]`."""
+    try:
+        stats = compute(collection, now, args.deck, args.days)
+    except StatsError as exc:
+        raise CommandError(str(exc)) from None
+    if args.json:
+        print(json.dumps(stats.to_json(), indent=2, ensure_ascii=False))
+        return 0
+    console = Console(highlight=False)
+    console.print(render(stats, width=min(console.width, 100)))
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """`quizzer stats [DECK] [--days N] [--json]`."""
+    return _report(args, collection_for(args), now_ms())

@@ -44,8 +44,8 @@ class LiveQueue:
         self.day: Day | None = None
         self.today = Today()
         self.found = Candidates()
-        self.where: dict[str, tuple[list[Any], Any]] = {}
-        """Each candidate card's list and entry in it."""
+        self.where: dict[int, tuple[list[Any], Any]] = {}
+        """Each candidate's list and entry in it, by the card's position (`entry[-2]`)."""
 
     def valid(self, now_ms: int, version: tuple[int, int]) -> bool:
         """Whether the candidates still hold at `now_ms` for a store at `version`."""
@@ -66,7 +66,7 @@ class LiveQueue:
         found.review.sort()
         self.found, self.day, self.today, self.version = found, day, today, version
         self.where = {
-            entry[-1].id: (entries, entry)
+            entry[-2]: (entries, entry)
             for entries in (found.learning, found.review, found.new)
             for entry in entries
         }
@@ -91,7 +91,7 @@ class LiveQueue:
             return
         card = self.cards[idx]
         found = self.found
-        where = self.where.pop(state.card_id, None)
+        where = self.where.pop(idx, None)
         if where is not None:
             entries, entry = where
             del entries[bisect_left(entries, entry)]
@@ -105,5 +105,5 @@ class LiveQueue:
         for entries, added in pairs:
             for entry in added:
                 insort(entries, entry)
-                self.where[state.card_id] = (entries, entry)
+                self.where[idx] = (entries, entry)
         found.wake = min(found.wake, one.wake)

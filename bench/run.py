@@ -190,6 +190,29 @@ def inproc_quizzer(runs: int, answers: int) -> dict[str, Any]:
     return out
 
 
+def inproc_floor(directory: str, runs: int) -> dict[str, Any]:
+    """Run inside a child: the fsync floor, a bare SQLite commit of one row with the store's
+    settings (WAL, synchronous=FULL) in the collection's directory. An answer cannot take less."""
+    import sqlite3
+
+    path = Path(directory) / "floor.sqlite3"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = FULL")
+    db.execute("CREATE TABLE IF NOT EXISTS t (x INTEGER)")
+    times = []
+    for i in range(max(20, runs * 10)):
+        t0 = time.perf_counter()
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("INSERT INTO t VALUES (?)", (i,))
+        db.execute("COMMIT")
+        times.append(time.perf_counter() - t0)
+    db.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return {"commit": times}
+
+
 def inproc_anki(path: str, runs: int, answers: int) -> dict[str, Any]:
     """Run inside a child: Anki's in-process timings of the matching operations."""
     from bench.anki_compare import in_process
@@ -364,6 +387,16 @@ class Suite:
             "p95 < 30 ms",
             p < 0.03,
             times=q["answer"],
+        )
+
+        floor = _worker("inproc_floor", _env(gen, home), str(home), self.runs)["commit"]
+        fm = statistics.median(floor)
+        self.add("fsync floor: bare commit of one row (WAL, synchronous=FULL)", _ms(fm))
+        self.add(
+            "answer minus the floor, in-process (vs Anki's whole answer)",
+            _ms(max(0.0, m - fm)),
+            a,
+            max(0.0, m - fm) / am if am else None,
         )
 
         # replay: `quizzer rebuild` folds the whole log through the scheduler again

@@ -12,8 +12,9 @@ cards that fall due after that, before the study day ends. Every count shown any
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
@@ -173,67 +174,62 @@ def available(state: CardState, day: Day) -> bool:
     return not state.suspended and not (state.buried_until and state.buried_until > day.now)
 
 
-def plan(
-    cards: Sequence[QueueCard],
+@dataclass(slots=True)
+class Candidates:
+    """The cards that may be served today, by kind, before the daily limits and sibling burying
+    (which `assemble` applies). Entries carry the card's position in the selection (`idx`), the
+    tie-break that keeps deck order."""
+
+    learning: list[tuple[int, int, Any]] = field(default_factory=list)
+    """(due, idx, card) of learning and relearning cards that are not held back."""
+    review: list[tuple[float, int, Any]] = field(default_factory=list)
+    """(predicted recall now, idx, card) of reviews due before the study day ends."""
+    new: list[tuple[int, Any]] = field(default_factory=list)
+    """(idx, card) of new cards that are not held back."""
+    wake: int = 0
+    """The earliest moment after `day.now` at which a buried card comes back (the day's end
+    when none does): until then, which cards are held back does not change."""
+
+
+def classify(
+    entries: Iterable[tuple[int, QueueCard]],
     states: Mapping[str, CardState] | Mapping[str, StateRow],
     settings: QueueSettings,
     day: Day,
-    today: Today,
-) -> Plan:
-    """Sort the given cards (already filtered, in deck order) into today's queue."""
-    learning: list[tuple[int, Any]] = []
-    ahead: list[tuple[int, Any]] = []
-    later = 0
-    per_deck: dict[str, Counts] = {}
-    review: list[tuple[float, Any]] = []
-    new: list[Any] = []
-    global_settings = settings.settings
-    # this loop visits every card of the selection on every `next`: names are hoisted, and the
-    # sibling check is skipped outright on a day with nothing answered yet
-    bury = bool(global_settings.bury_siblings and today.touched_questions)
-    touched_questions, touched_cards = today.touched_questions, today.touched_cards
+    into: Candidates | None = None,
+) -> Candidates:
+    """Sort cards (with their positions in the selection) into today's candidates, appended
+    unsorted to `into` (a new `Candidates` when None)."""
+    found = into if into is not None else Candidates(wake=day.end)
+    learning, review, new = found.learning, found.review, found.new
+    wake = found.wake
     decay, factor = recall_curve(settings.parameters)
-    now, end, ahead_until = day.now, day.end, day.now + LEARN_AHEAD_MS
+    now, end = day.now, day.end
     day_number = day.calendar.day_number
     today_number = day_number(now)
     get = states.get
     new_phase, review_phase = CardPhase.NEW, CardPhase.REVIEW
-    for card in cards:
+    # this loop visits every card of the selection: names are hoisted, the common cases first
+    for idx, card in entries:
         state = get(card.id)
         if state is None:
-            if not (
-                bury
-                and (cid := card.id).partition("#")[0] in touched_questions
-                and cid not in touched_cards
-            ):  # _sibling_buried, inlined
-                new.append(card)
+            new.append((idx, card))
+            continue
+        buried = state.buried_until
+        if state.suspended or (buried and buried > now):
+            if buried and now < buried < wake:
+                wake = buried
             continue
         phase = state.state
-        unavailable = state.suspended or (state.buried_until and state.buried_until > now)
         if phase == new_phase:
-            if not unavailable and not (
-                bury
-                and (cid := card.id).partition("#")[0] in touched_questions
-                and cid not in touched_cards
-            ):
-                new.append(card)
+            new.append((idx, card))
             continue
         due = state.due
-        if unavailable or due is None:
+        if due is None:
             continue
-        if phase != review_phase:  # learning or relearning
-            if due <= now:
-                learning.append((due, card))
-            elif due <= ahead_until:
-                ahead.append((due, card))
-            elif due < end:
-                later += 1
-                per_deck.setdefault(card.deck_id, Counts()).later_today += 1
-        elif due < end and not (
-            bury
-            and (cid := card.id).partition("#")[0] in touched_questions
-            and cid not in touched_cards
-        ):
+        if phase != review_phase:  # learning or relearning: `assemble` splits them by due
+            learning.append((due, idx, card))
+        elif due < end:
             # predicted recall now: scheduling.state_retrievability, inlined
             stability = state.stability
             if stability:
@@ -244,64 +240,127 @@ def plan(
                 recall = float((1 + factor * elapsed / stability) ** decay)
             else:
                 recall = 0.0
-            review.append((recall, card))
-    learning.sort(key=lambda x: x[0])
-    ahead.sort(key=lambda x: x[0])
-    review.sort(key=lambda x: x[0])
+            review.append((recall, idx, card))
+    found.wake = wake
+    return found
 
-    chosen_learning = [c for _, c in learning]
-    # Walking the queue in serving order: the first card of a question served today buries its
-    # review and new siblings, so they are neither counted nor allowed to use up a daily limit.
-    served_questions = (
-        {c.id.partition("#")[0] for c in chosen_learning} if global_settings.bury_siblings else None
-    )
-    for card in chosen_learning:
+
+def plan(
+    cards: Sequence[QueueCard],
+    states: Mapping[str, CardState] | Mapping[str, StateRow],
+    settings: QueueSettings,
+    day: Day,
+    today: Today,
+) -> Plan:
+    """Sort the given cards (already filtered, in deck order) into today's queue."""
+    found = classify(enumerate(cards), states, settings, day)
+    found.learning.sort()
+    found.review.sort()
+    return assemble(found, settings, day, today)
+
+
+def assemble(found: Candidates, settings: QueueSettings, day: Day, today: Today) -> Plan:
+    """Today's queue from sorted candidates: learning cards by what has fallen due at `day.now`,
+    then the daily limits and sibling burying in serving order."""
+    learning = found.learning
+    due_now = bisect_right(learning, day.now, key=_first)
+    ahead_end = bisect_right(learning, day.now + LEARN_AHEAD_MS, key=_first)
+    later_end = max(ahead_end, bisect_left(learning, day.end, key=_first))
+    per_deck: dict[str, Counts] = {}
+    chosen: dict[str, list[Any]] = {LEARNING: [], REVIEW: [], NEW: []}
+    for kind, card in serve(found, due_now, settings, today):
+        chosen[kind].append(card)
+        counts = per_deck.get(card.deck_id)
+        if counts is None:
+            counts = per_deck[card.deck_id] = Counts()
+        if kind == REVIEW:
+            counts.review += 1
+        elif kind == NEW:
+            counts.new += 1
+        else:
+            counts.learning += 1
+    ahead = [c for _, _, c in learning[due_now:ahead_end]]
+    for card in ahead:
         per_deck.setdefault(card.deck_id, Counts()).learning += 1
-    review_left = global_settings.reviews_per_day - sum(today.reviewed.values())
-    new_left = global_settings.new_per_day - sum(today.introduced.values())
-    deck_review_left: dict[str, int] = {}
-    deck_new_left: dict[str, int] = {}
-    chosen_review: list[Card] = []
-    for _, card in review:
-        d = card.deck_id
-        if d not in deck_review_left:
-            deck_review_left[d] = settings.for_card(card.id).reviews_per_day - today.reviewed[d]
-        if review_left > 0 and deck_review_left[d] > 0:
-            if served_questions is not None and _buried_by(card.id, served_questions, today):
-                continue
-            chosen_review.append(card)
-            review_left -= 1
-            deck_review_left[d] -= 1
-            per_deck.setdefault(d, Counts()).review += 1
-    chosen_new: list[Card] = []
-    for card in new:
-        d = card.deck_id
-        if d not in deck_new_left:
-            deck_new_left[d] = settings.for_card(card.id).new_per_day - today.introduced[d]
-        if new_left > 0 and deck_new_left[d] > 0:
-            if served_questions is not None and _buried_by(card.id, served_questions, today):
-                continue
-            chosen_new.append(card)
-            new_left -= 1
-            deck_new_left[d] -= 1
-            per_deck.setdefault(d, Counts()).new += 1
-    chosen_ahead = [c for _, c in ahead]
-    for card in chosen_ahead:
-        per_deck.setdefault(card.deck_id, Counts()).learning += 1
+    for _, _, card in learning[ahead_end:later_end]:
+        per_deck.setdefault(card.deck_id, Counts()).later_today += 1
     counts = Counts(
-        len(chosen_new), len(chosen_learning) + len(chosen_ahead), len(chosen_review), later
+        len(chosen[NEW]),
+        len(chosen[LEARNING]) + len(ahead),
+        len(chosen[REVIEW]),
+        later_end - ahead_end,
     )
-    return Plan(chosen_learning, chosen_review, chosen_new, chosen_ahead, counts, per_deck)
+    return Plan(chosen[LEARNING], chosen[REVIEW], chosen[NEW], ahead, counts, per_deck)
 
 
-def _buried_by(card_id: str, served_questions: set[str], today: Today) -> bool:
-    """Whether a sibling served earlier in the queue buries this card; if not, its question now
-    counts as served."""
-    question = card_id.partition("#")[0]
-    if question in served_questions and card_id not in today.touched_cards:
-        return True
-    served_questions.add(question)
-    return False
+def first_card(found: Candidates, settings: QueueSettings, day: Day, today: Today) -> Any:
+    """`next_card(assemble(...))` without assembling the rest of the queue."""
+    learning = found.learning
+    due_now = bisect_right(learning, day.now, key=_first)
+    for _, card in serve(found, due_now, settings, today):
+        return card
+    if due_now < len(learning) and learning[due_now][0] <= day.now + LEARN_AHEAD_MS:
+        return learning[due_now][2]
+    return None
+
+
+LEARNING, REVIEW, NEW = "learning", "review", "new"
+
+
+def _first(entry: tuple[Any, ...]) -> Any:
+    return entry[0]
+
+
+def serve(
+    found: Candidates, due_now: int, settings: QueueSettings, today: Today
+) -> Iterator[tuple[str, Any]]:
+    """The cards served now, in order, with their kind: the first `due_now` learning cards,
+    then reviews up to the daily limits, then new cards up to theirs. A card whose sibling was
+    answered today is buried, and so is one whose sibling comes earlier in this order: neither
+    uses up a daily limit."""
+    global_settings = settings.settings
+    bury = bool(global_settings.bury_siblings)
+    touched_questions, touched_cards = today.touched_questions, today.touched_cards
+    served: set[str] = set()
+    for _, _, card in found.learning[:due_now]:
+        if bury:
+            served.add(card.id.partition("#")[0])
+        yield LEARNING, card
+    for kind, entries, total, done, limit_of in (
+        (REVIEW, found.review, global_settings.reviews_per_day, today.reviewed, _review_limit),
+        (NEW, found.new, global_settings.new_per_day, today.introduced, _new_limit),
+    ):
+        left = total - sum(done.values())
+        deck_left: dict[str, int] = {}
+        for entry in entries:
+            if left <= 0:
+                break
+            card = entry[-1]
+            cid = card.id
+            d = card.deck_id
+            deck = deck_left.get(d)
+            if deck is None:
+                deck = deck_left[d] = limit_of(settings.for_card(cid)) - done[d]
+            if deck <= 0:
+                continue
+            if bury:
+                question = cid.partition("#")[0]
+                if cid not in touched_cards and (
+                    question in touched_questions or question in served
+                ):
+                    continue
+                served.add(question)
+            yield kind, card
+            left -= 1
+            deck_left[d] = deck - 1
+
+
+def _review_limit(s: Any) -> int:
+    return int(s.reviews_per_day)
+
+
+def _new_limit(s: Any) -> int:
+    return int(s.new_per_day)
 
 
 def _sibling_buried(card: QueueCard, today: Today, bury_siblings: bool) -> bool:

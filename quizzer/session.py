@@ -19,17 +19,8 @@ from quizzer.decks.grading import Graded, grade_text
 from quizzer.decks.loader import DeckTree
 from quizzer.decks.models import MultipleChoice, Order
 from quizzer.errors import QuizzerError
-from quizzer.queue import (
-    Counts,
-    Day,
-    Plan,
-    Today,
-    card_tags,
-    done_today,
-    next_card,
-    plan,
-    study_day,
-)
+from quizzer.live_queue import LiveQueue
+from quizzer.queue import Counts, Day, Plan, Today, card_tags, done_today, study_day
 from quizzer.replay import DeckSettings, derive, replay_cards, replay_rows
 from quizzer.scheduling import preview
 from quizzer.state import MAX_DURATION_MS, CardPhase, CardState, Event, EventKind, Rating
@@ -105,6 +96,8 @@ class Session:
         self.cards = [
             c for c in tree.cards() if selection.matches(c, tree.decks[c.deck_id].deck.tags)
         ]
+        self.queue = LiveQueue(self.cards, self.deck_settings)
+        self._latest_write = 0
 
     # ------------------------------------------------------------ time
 
@@ -118,10 +111,57 @@ class Session:
 
     # ------------------------------------------------------------ queue
 
+    def _live(self, now_ms: int) -> LiveQueue:
+        """The live queue, rebuilt first if it no longer holds at `now_ms`."""
+        queue = self.queue
+        version = self.store.version()
+        if not queue.valid(now_ms, version):
+            day = self.day(now_ms)
+            queue.rebuild(self.store.states(), day, self.today(day), version)
+        return queue
+
+    def _follow(
+        self,
+        before: tuple[int, int],
+        card_id: str,
+        now_ms: int,
+        reviewed: CardState | None = None,
+        *,
+        undone: bool = False,
+    ) -> None:
+        """Bring the live queue up to date after this session wrote one event about `card_id`
+        (`before`: the store's version before the write; `reviewed`: the card's state before a
+        review). Anything it cannot follow (another writer in between, another day, an event
+        earlier than one already written) makes the next call rebuild it."""
+        queue = self.queue
+        after = self.store.version()
+        latest, self._latest_write = self._latest_write, max(self._latest_write, now_ms)
+        if not (
+            queue.version == before
+            and after[0] == before[0]
+            and now_ms >= latest
+            and queue.valid(now_ms, before)
+        ):
+            queue.version = None
+            return
+        if undone:
+            assert queue.day is not None
+            queue.today = self.today(queue.day)
+        elif reviewed is not None:
+            today = queue.today
+            today.touched_cards.add(card_id)
+            today.touched_questions.add(card_id.partition("#")[0])
+            deck_id = card_id.rpartition(":")[0]
+            if reviewed.state == CardPhase.NEW:
+                today.introduced[deck_id] += 1
+            elif reviewed.state == CardPhase.REVIEW:
+                today.reviewed[deck_id] += 1
+        queue.move(self.store.state(card_id))
+        queue.version = after
+
     def plan(self, now_ms: int) -> Plan:
-        """Today's queue for this session's selection."""
-        day = self.day(now_ms)
-        return plan(self.cards, self.store.states(), self.deck_settings, day, self.today(day))
+        """Today's queue for this session's selection (what `queue.plan` gives)."""
+        return self._live(now_ms).plan(now_ms)
 
     def counts(self, now_ms: int) -> Counts:
         """New, learning and review cards left today."""
@@ -131,7 +171,7 @@ class Session:
         """The card to show now, or None when nothing is due (see `next_due`)."""
         if self.cram:
             return self._next_cram(now_ms)
-        return next_card(self.plan(now_ms))
+        return self._live(now_ms).next(now_ms)
 
     def _next_cram(self, now_ms: int) -> Card | None:
         states = self.store.states()
@@ -245,7 +285,9 @@ class Session:
             )
             return event, derive(state, event, self.deck_settings)
 
+        version = self.store.version()
         event, derived = self.store.apply(card_id, make, self._replay)
+        self._follow(version, card_id, now_ms, derived.before if kind == EventKind.REVIEW else None)
         self._count(derived.before, rating, duration_ms)
         if self.cram:
             self.crammed.add(card_id)
@@ -297,9 +339,11 @@ class Session:
     ) -> CardState:
         self.card(card_id)
         event = self._event(card_id, kind, now_ms, until=until)
+        version = self.store.version()
         _, derived = self.store.apply(
             card_id, lambda state: (event, derive(state, event, self.deck_settings)), self._replay
         )
+        self._follow(version, card_id, now_ms)
         return derived.after
 
     def bury(self, card_id: str, now_ms: int) -> CardState:
@@ -316,12 +360,14 @@ class Session:
 
     def undo(self, now_ms: int) -> tuple[Event, CardState] | None:
         """Cancel the last answer, bury or suspension; returns it and the card's restored state."""
+        version = self.store.version()
         result = self.store.undo(
             lambda target: self._event(target.card_id, EventKind.UNDO, now_ms, target=target.uid),
             lambda events: replay_cards(events, self.deck_settings)[events[0].card_id],
         )
         if result is not None:
             target, _ = result
+            self._follow(version, target.card_id, now_ms, undone=True)
             if target.kind in (EventKind.REVIEW, EventKind.CRAM) and self.tally.answered:
                 self.tally.answered -= 1
                 self.tally.correct -= (target.rating or 1) > Rating.AGAIN

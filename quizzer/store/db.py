@@ -241,7 +241,7 @@ class Store:
         self.db.execute("BEGIN IMMEDIATE")
         # holding the write lock, nobody else can commit: the state cache, if it is current
         # now, is kept current by _put_state until COMMIT
-        self._cache_live = self._cache is not None and self._cache_key == self._version()
+        self._cache_live = self._cache is not None and self._cache_key == self.version()
         try:
             yield self.db
         except BaseException as exc:
@@ -257,7 +257,7 @@ class Store:
             self._rollback()
             raise
         if self._cache_live:
-            self._cache_key = self._version()
+            self._cache_key = self.version()
         else:
             self._cache = None
         self._cache_live = False
@@ -295,7 +295,9 @@ class Store:
         self.damaged = False
         self.marker.unlink(missing_ok=True)
 
-    def _version(self) -> tuple[int, int]:
+    def version(self) -> tuple[int, int]:
+        """Moves whenever the database may have changed: another connection committed
+        (`PRAGMA data_version`) or this one wrote (`total_changes`)."""
         return int(self.db.execute("PRAGMA data_version").fetchone()[0]), self.db.total_changes
 
     def _forget(self) -> None:
@@ -303,7 +305,7 @@ class Store:
         self._cache_live = False
 
     def _cached_states(self) -> dict[str, CardState]:
-        key = self._version()
+        key = self.version()
         if self._cache is None or key != self._cache_key:
             rows = self.db.execute(f"SELECT {', '.join(CARD_COLUMNS)} FROM cards")
             from_row = CardState.from_row

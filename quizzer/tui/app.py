@@ -93,13 +93,16 @@ class QuizzerApp(App[None]):
 
     def _collection_ready(self, collection: Collection) -> None:
         self.collection = collection
-        self.home.show_collection(collection)
         if not self.start_session:
+            self.home.show_collection(collection)
             return
         unknown = [d for d in self.selection.decks if not _deck_exists(collection.tree, d)]
         if unknown:
+            self.home.show_collection(collection)
             self.notify(f"No deck or folder {unknown[0]!r}.", severity="error", timeout=10)
             return
+        # the first card first: home fills in its tree and figures when the session ends
+        self.home.collection = collection
         self.start_review(self.selection, self.cram)
 
     def start_review(self, selection: Selection, cram: bool = False) -> None:
@@ -147,7 +150,7 @@ class QuizzerApp(App[None]):
             return
         self._reload_decks(tree)
 
-    @work(thread=True, exclusive=True, group="load")
+    @work(thread=True, exclusive=True, group="load", description="reload decks")
     def _reload_decks(self, tree: DeckTree) -> None:
         self.call_from_thread(self._decks_reloaded, reload_decks(tree))
 

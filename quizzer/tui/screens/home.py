@@ -117,7 +117,9 @@ class HomeScreen(Screen[None]):
             return
         self._compute_figures(self.collection)
 
-    @work(thread=True, exclusive=True, group="figures")
+    # a description: Textual would otherwise build one from repr(collection), which renders
+    # every question of a large collection on the UI thread
+    @work(thread=True, exclusive=True, group="figures", description="home figures")
     def _compute_figures(self, collection: Collection) -> None:
         figures = home_figures_apart(collection, self.now_ms())
         with contextlib.suppress(RuntimeError):  # the app closed meanwhile

@@ -674,7 +674,7 @@ class ReviewScreen(Screen[None]):
         self.query_one(CardScroll).loading = True
         self._reload(card.id, card.deck_id)
 
-    @work(thread=True, exclusive=True, group="reload")
+    @work(thread=True, exclusive=True, group="reload", description="reload decks")
     def _reload(self, card_id: str, deck_id: str) -> None:
         tree = reload_decks(self.session.tree)
         self.app.call_from_thread(self._reloaded, tree, card_id, deck_id)

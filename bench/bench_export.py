@@ -107,7 +107,8 @@ def bench_tree(
     os.environ["QUIZZER_DECKS"] = str(decks)
     from quizzer.clock import parse_instant, to_ms
     from quizzer.collection import load_decks, open_collection
-    from quizzer.export.anki import export_anki, progress_from
+    from quizzer.export.anki import export_anki
+    from quizzer.export.anki_progress import progress_from
 
     start = time.perf_counter()
     tree = load_decks(decks)

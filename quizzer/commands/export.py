@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 from quizzer.commands.common import collection_for
 from quizzer.errors import CommandError
-from quizzer.export.anki import DEFAULT_OUTPUT, ExportError, _plural, export_anki, progress_from
+from quizzer.export.anki import DEFAULT_OUTPUT, ExportError, _plural, export_anki
+from quizzer.export.anki_progress import progress_from
 from quizzer.export.markdown import MediaError
 from quizzer.export.reviews import _zone_name, review_rows, write_reviews
 

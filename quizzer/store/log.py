@@ -4,6 +4,7 @@ own aggregate SQL)."""
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 from quizzer.store.db import NOT_UNDONE
 
@@ -34,3 +35,18 @@ def answered_between(db: sqlite3.Connection, start: int, end: int) -> bool:
 def cards_in_log(db: sqlite3.Connection) -> list[str]:
     """Every card id with at least one event, sorted."""
     return [r[0] for r in db.execute("SELECT DISTINCT card_id FROM log ORDER BY card_id")]
+
+
+def recorded_answers(db: sqlite3.Connection) -> list[tuple[Any, ...]]:
+    """Every review answer not undone (cram aside), oldest first, with the card's state before
+    and after it as the session recorded it: (card_id, at, rating, duration_ms, state before,
+    due before, last review before, state after, due after, difficulty after). Raises
+    sqlite3.OperationalError where SQLite has no JSON functions."""
+    return db.execute(
+        "SELECT card_id, at, rating, duration_ms, json_extract(before, '$.state'), "
+        "json_extract(before, '$.due'), json_extract(before, '$.last_review'), "
+        "json_extract(after, '$.state'), json_extract(after, '$.due'), "
+        "json_extract(after, '$.difficulty') FROM log "
+        f"WHERE kind = 'review' AND {NOT_UNDONE} "
+        "ORDER BY at, uid"
+    ).fetchall()

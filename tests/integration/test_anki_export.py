@@ -31,16 +31,15 @@ from quizzer.decks.loader import DeckTree, folder_title
 from quizzer.export.anki import (
     MODEL_IDS,
     ExportError,
-    _replayed,
     anki_deck_id,
     anki_deck_name,
     anki_tag,
     export_anki,
     note_guid,
-    progress_from,
     root_deck_name,
     select_decks,
 )
+from quizzer.export.anki_progress import _replayed, progress_from
 from quizzer.export.markdown import MediaError, Renderer
 from quizzer.state import CardPhase, Rating
 

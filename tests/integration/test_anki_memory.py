@@ -37,7 +37,8 @@ from hypothesis import strategies as st
 from quizzer.clock import study_day, to_ms
 from quizzer.collection import load_decks, open_collection
 from quizzer.config import DEFAULT_PARAMETERS
-from quizzer.export.anki import export_anki, note_guid, progress_from
+from quizzer.export.anki import export_anki, note_guid
+from quizzer.export.anki_progress import progress_from
 from quizzer.state import CardPhase, CardState, Rating
 
 anki_collection = pytest.importorskip("anki.collection")

@@ -70,14 +70,19 @@ def _open(args: argparse.Namespace) -> Collection:
     return col
 
 
-def _selection(decks: Sequence[str] | None, tag: str | None, col: Collection) -> Any:
+def _selection(
+    decks: Sequence[str] | None, tag: str | None, col: Collection, query: str | None = None
+) -> Any:
+    from quizzer.search import parse
     from quizzer.session import Selection
 
+    if query is not None:
+        parse(query)  # a bad query fails here, as one line
     for d in decks or ():
         d = d.rstrip("/")
         if d not in col.tree.decks and not any(k.startswith(d + "/") for k in col.tree.decks):
             raise CommandError(f"no deck or folder {d!r}; 'quizzer decks' lists them")
-    return Selection(tuple(d.rstrip("/") for d in decks or ()), tag)
+    return Selection(tuple(d.rstrip("/") for d in decks or ()), tag, query)
 
 
 # ---------------------------------------------------------------- deck commands
@@ -325,7 +330,7 @@ def card_payload(session: Session, card: Card, now_ms: int) -> dict[str, Any]:
 def cmd_next(args: argparse.Namespace) -> int:
     """Show the next card (as JSON for scripts)."""
     col = _open(args)
-    session = col.session(_selection(args.deck, args.tag, col))
+    session = col.session(_selection(args.deck, args.tag, col, args.query))
     now_ms = _now_ms()
     card = session.next(now_ms)
     if card is None:
@@ -478,11 +483,15 @@ def cmd_review(args: argparse.Namespace) -> int:
             "the review screen needs a terminal; without one, use 'quizzer next' and "
             "'quizzer answer' (add --json for scripts)"
         )
+    from quizzer.search import parse
     from quizzer.tui.app import make_app
 
+    if args.query is not None:
+        parse(args.query)  # a bad query fails before the screen is taken
     app = make_app(
         decks=args.decks_filter or (),
         tag=args.tag,
+        query=args.query,
         cram=args.cram,
         start_session=args.command == "review",
     )
@@ -501,10 +510,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Export decks to Anki, or the review log for other FSRS tools."""
     if args.what == "anki" and args.format is not None:
         raise CommandError("--format is for 'export reviews'; 'export anki' writes an .apkg")
-    if args.what == "reviews" and (args.with_progress or args.export_decks):
+    if args.what == "reviews" and (args.with_progress or args.export_decks or args.query):
         raise CommandError(
-            "'export reviews' writes the whole review log; --with-progress and DECK are for "
-            "'export anki'"
+            "'export reviews' writes the whole review log; --with-progress, --query and DECK are "
+            "for 'export anki'"
         )
     if args.what == "anki":
         from quizzer.export.anki import run_export
@@ -550,6 +559,13 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return run_sync(args, _open(args), _now_ms())
 
 
+def cmd_cards(args: argparse.Namespace) -> int:
+    """Find cards with the search language and list them."""
+    from quizzer.commands import cards
+
+    return cards.run(args)
+
+
 # ---------------------------------------------------------------- parser
 
 
@@ -574,11 +590,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("review", cmd_review, "start a review session (all decks, or the ones named)")
     p.add_argument("decks_filter", nargs="*", metavar="DECK", help="deck ids or folders")
     p.add_argument("--tag", help="only cards with this tag")
+    p.add_argument("--query", metavar="Q", help="only cards matching a search (a filtered session)")
     p.add_argument("--cram", action="store_true", help="practise cards that are not due")
 
     p = add("next", cmd_next, "show the next card due")
     p.add_argument("--deck", action="append", metavar="D", help="deck id or folder (repeatable)")
     p.add_argument("--tag", help="only cards with this tag")
+    p.add_argument("--query", metavar="Q", help="only cards matching a search")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
     p = add("answer", cmd_answer, "record an answer to a card")
@@ -608,6 +626,17 @@ def build_parser() -> argparse.ArgumentParser:
         p = add(action, _card_command(action), f"{action} a card")
         p.add_argument("card_id", metavar="CARD_ID")
 
+    p = add("cards", cmd_cards, "find cards with a search query and list them")
+    p.add_argument("query", nargs="*", metavar="QUERY", help="a search (docs/searching.md)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--limit", type=_whole(1, 10**9, "cards"), metavar="N", help="at most N cards")
+    p.add_argument(
+        "--sort",
+        choices=_CARD_SORTS,
+        default="deck",
+        help="order of the list (deck order by default)",
+    )
+
     p = add("due", cmd_due, "count the cards left today, per deck")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p = add("decks", cmd_decks, "list decks with question and card counts")
@@ -615,6 +644,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("stats", cmd_stats, "retention statistics")
     p.add_argument("deck", nargs="?", metavar="DECK", help="deck id, folder, or tag:NAME")
     p.add_argument("--days", type=_days, default=30, metavar="N", help="period in days (30)")
+    p.add_argument("--query", metavar="Q", help="only cards matching a search")
     p.add_argument("--json", action="store_true", help="every figure as JSON")
 
     p = add("lint", cmd_lint, "check deck files and report every problem")
@@ -637,6 +667,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="anki: include your scheduling and review history",
     )
     p.add_argument("--format", choices=["csv", "jsonl"], help="reviews: format (csv)")
+    p.add_argument("--query", metavar="Q", help="anki: only notes of the cards matching a search")
 
     p = add("import", cmd_import, "import an Anki package (.apkg, .colpkg) into YAML decks")
     p.add_argument("what", choices=["anki"], help="anki: an .apkg or .colpkg file")
@@ -700,6 +731,7 @@ def _whole(low: int, high: int, unit: str) -> Callable[[str], int]:
 
 
 _days = _whole(1, 36_500, "days")
+_CARD_SORTS = ("deck", "due", "interval", "stability", "recall", "lapses", "reps", "type", "state")
 _duration = _whole(0, MAX_DURATION_MS, "ms")
 
 
@@ -721,7 +753,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.data_dir:
         os.environ["QUIZZER_HOME"] = str(Path(args.data_dir).expanduser().resolve())
     if args.command is None:
-        args.decks_filter, args.tag, args.cram = [], None, False
+        args.decks_filter, args.tag, args.query, args.cram = [], None, None, False
         args.func = cmd_review
     try:
         return int(args.func(args))

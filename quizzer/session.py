@@ -18,6 +18,7 @@ from quizzer.decks.cards import Card
 from quizzer.decks.grading import Graded, grade_text
 from quizzer.decks.loader import DeckTree
 from quizzer.decks.models import MultipleChoice, Order
+from quizzer.finding import find
 from quizzer.queue import (
     Counts,
     Day,
@@ -31,6 +32,7 @@ from quizzer.queue import (
 )
 from quizzer.replay import DeckSettings, derive, replay_cards, replay_rows
 from quizzer.scheduling import preview
+from quizzer.search import parse
 from quizzer.state import MAX_DURATION_MS, CardPhase, CardState, Event, EventKind, Rating
 from quizzer.store.db import Derived, Store
 
@@ -41,10 +43,13 @@ class SessionError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Selection:
-    """Which cards a session covers: decks or folders (empty: all), and optionally a tag."""
+    """Which cards a session covers: decks or folders (empty: all), optionally a tag, and
+    optionally a search query (docs/searching.md), evaluated once when the session first asks
+    for a card, as Anki builds a filtered deck: the cards matching then stay in the session."""
 
     decks: tuple[str, ...] = ()
     tag: str | None = None
+    query: str | None = None
 
     def matches(self, card: Card, deck_tags: Iterable[str]) -> bool:
         """True when the card is in one of the decks or folders and carries the tag."""
@@ -104,6 +109,15 @@ class Session:
         self.cards = [
             c for c in tree.cards() if selection.matches(c, tree.decks[c.deck_id].deck.tags)
         ]
+        self._query = parse(selection.query) if selection.query else None
+
+    def _select(self, now_ms: int) -> None:
+        """Narrow the cards to those matching the selection's query, once, at `now_ms`."""
+        if self._query is not None:
+            query, self._query = self._query, None
+            self.cards = find(
+                query, self.tree, self.store, self.settings, self.zone, now_ms, self.cards
+            )
 
     # ------------------------------------------------------------ time
 
@@ -119,6 +133,7 @@ class Session:
 
     def plan(self, now_ms: int) -> Plan:
         """Today's queue for this session's selection."""
+        self._select(now_ms)
         day = self.day(now_ms)
         return plan(self.cards, self.store.states(), self.deck_settings, day, self.today(day))
 
@@ -133,6 +148,7 @@ class Session:
         return next_card(self.plan(now_ms))
 
     def _next_cram(self, now_ms: int) -> Card | None:
+        self._select(now_ms)
         states = self.store.states()
         left = [
             c
@@ -146,6 +162,7 @@ class Session:
 
     def next_due(self, now_ms: int) -> int | None:
         """When the next card of this selection falls due after now (UTC ms), if ever."""
+        self._select(now_ms)
         states = self.store.states()
         ids = {c.id for c in self.cards}
         upcoming = [

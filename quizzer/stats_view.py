@@ -623,7 +623,7 @@ def run_stats(args: argparse.Namespace, collection: Collection, now_ms: int) -> 
     from quizzer.cli import CommandError
 
     try:
-        stats = compute(collection, now_ms, args.deck, args.days)
+        stats = compute(collection, now_ms, args.deck, args.days, args.query)
     except StatsError as exc:
         raise CommandError(str(exc)) from None
     if args.json:

@@ -23,7 +23,7 @@ import sqlite3
 import sys
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -465,11 +465,18 @@ def export_anki(
     now_ms: int,
     deck_ids: Sequence[str] = (),
     progress: Progress | None = None,
+    only: Container[str] | None = None,
 ) -> ExportResult:
     """Write the decks named (all when empty) to `output` as an .apkg. `now_ms` becomes the notes'
     modification time; with `progress`, the cards carry the learner's scheduling and history.
-    Raises ExportError or MediaError (ValueErrors) with a one-line message."""
+    `only`, when given, keeps the questions (`deck:question`) named in it: a search exports the
+    notes of the cards it found, as Anki does. Raises ExportError or MediaError (ValueErrors)
+    with a one-line message."""
     chosen = select_decks(tree, deck_ids)
+    if only is not None:
+        chosen = [
+            d for d in chosen if any(f"{d}:{q.id}" in only for q in tree.decks[d].deck.questions)
+        ]
     if not chosen:
         raise ExportError(f"no decks to export in {tree.root}")
     models = build_models()
@@ -489,6 +496,8 @@ def export_anki(
         renderer = Renderer(loaded.path, tree.root_of(deck_id), media)
         deck = genanki.Deck(anki_deck_id(deck_id), name, _deck_description(loaded, renderer))
         for question in loaded.deck.questions:
+            if only is not None and f"{deck_id}:{question.id}" not in only:
+                continue
             guid = note_guid(deck_id, question.id)
             questions[guid] = (deck_id, question)
             tags = note_tags(loaded, question)
@@ -804,7 +813,7 @@ def run_export(args: argparse.Namespace, col: Collection | None) -> int:
     from quizzer.clock import now, to_ms
     from quizzer.collection import load_decks, open_collection
 
-    if args.with_progress and col is None:
+    if (args.with_progress or args.query is not None) and col is None:
         col = open_collection()
     tree = col.tree if col is not None else load_decks()
     if col is None and tree.problems:
@@ -819,13 +828,23 @@ def run_export(args: argparse.Namespace, col: Collection | None) -> int:
         output = output / DEFAULT_OUTPUT
     elif not output.suffix:
         output = output.with_suffix(".apkg")
+    now_ms = to_ms(now())
+    only = None
+    if args.query is not None and col is not None:
+        from quizzer.finding import find
+
+        found = find(args.query, tree, col.store, col.settings, col.zone, now_ms)
+        if not found:
+            raise CommandError(f"no card matches {args.query!r}; nothing to export")
+        only = {card.question_id for card in found}
     try:
         result = export_anki(
             tree,
             output,
-            now_ms=to_ms(now()),
+            now_ms=now_ms,
             deck_ids=args.export_decks or (),
             progress=progress_from(col) if args.with_progress and col is not None else None,
+            only=only,
         )
     except (ExportError, MediaError) as exc:
         raise CommandError(str(exc)) from None

@@ -559,6 +559,13 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return run_sync(args, _open(args), _now_ms())
 
 
+def cmd_forget(args: argparse.Namespace) -> int:
+    """Make cards new again, keeping their history."""
+    from quizzer.commands import forget
+
+    return forget.run(args)
+
+
 def cmd_cards(args: argparse.Namespace) -> int:
     """Find cards with the search language and list them."""
     from quizzer.commands import cards
@@ -620,7 +627,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
-    p = add("undo", cmd_undo, "undo the last answer, bury or suspension")
+    p = add("undo", cmd_undo, "undo the last answer, bury, suspension or forget")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     for action in ("suspend", "unsuspend", "bury"):
         p = add(action, _card_command(action), f"{action} a card")
@@ -636,6 +643,9 @@ def build_parser() -> argparse.ArgumentParser:
         default="deck",
         help="order of the list (deck order by default)",
     )
+
+    p = add("forget", cmd_forget, "make cards new again (their history stays in the log)")
+    p.add_argument("card_ids", nargs="+", metavar="CARD_ID")
 
     p = add("due", cmd_due, "count the cards left today, per deck")
     p.add_argument("--json", action="store_true", help="machine-readable output")

@@ -70,6 +70,10 @@ def derive(state: CardState, event: Event, settings: DeckSettings) -> Derived:
         return Derived(state, state.but(suspended=True))
     if kind == EventKind.UNSUSPEND:
         return Derived(state, state.but(suspended=False))
+    if kind == EventKind.FORGET:
+        # new again, counts and leech mark included; a suspension is a wish about the queue,
+        # not memory, so it stays
+        return Derived(state, CardState(state.card_id, suspended=state.suspended))
     raise ValueError(f"cannot apply a {kind} event")
 
 

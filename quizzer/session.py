@@ -330,8 +330,14 @@ class Session:
         """Bring a suspended card back."""
         return self._simple(card_id, EventKind.UNSUSPEND, now_ms)
 
+    def forget(self, card_id: str, now_ms: int) -> CardState:
+        """Make a card new again; its reviews stay in the log (and `undo` brings the state
+        back)."""
+        return self._simple(card_id, EventKind.FORGET, now_ms)
+
     def undo(self, now_ms: int) -> tuple[Event, CardState] | None:
-        """Cancel the last answer, bury or suspension; returns it and the card's restored state."""
+        """Cancel the last answer, bury, suspension or forget; returns it and the card's
+        restored state."""
         result = self.store.undo(
             lambda target: self._event(target.card_id, EventKind.UNDO, now_ms, target=target.uid),
             lambda events: replay_cards(events, self.deck_settings)[events[0].card_id],

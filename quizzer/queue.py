@@ -72,6 +72,9 @@ class QueueSettings(Protocol):
     @property
     def settings(self) -> Any: ...
     def for_card(self, card_id: str) -> Any: ...
+    def node_limits(self, node: str) -> tuple[int, int]:
+        """(new, review) cards per day of a deck or folder (`""`: the root, the globals)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,8 +182,10 @@ def plan(
     settings: QueueSettings,
     day: Day,
     today: Today,
+    start: str = "",
 ) -> Plan:
-    """Sort the given cards (already filtered, in deck order) into today's queue."""
+    """Sort the given cards (already filtered, in deck order) into today's queue, as studying
+    the deck or folder `start` (`""`: everything) serves it: see `LimitTree`."""
     learning: list[tuple[int, Any]] = []
     ahead: list[tuple[int, Any]] = []
     later = 0
@@ -257,33 +262,28 @@ def plan(
     )
     for card in chosen_learning:
         per_deck.setdefault(card.deck_id, Counts()).learning += 1
-    review_left = global_settings.reviews_per_day - sum(today.reviewed.values())
-    new_left = global_settings.new_per_day - sum(today.introduced.values())
-    deck_review_left: dict[str, int] = {}
-    deck_new_left: dict[str, int] = {}
+    from_top = bool(getattr(global_settings, "limits_start_from_top", False))
+    review_limits = LimitTree(settings, today.reviewed, 1, start, from_top)
+    new_limits = LimitTree(settings, today.introduced, 0, start, from_top)
     chosen_review: list[Card] = []
     for _, card in review:
         d = card.deck_id
-        if d not in deck_review_left:
-            deck_review_left[d] = settings.for_card(card.id).reviews_per_day - today.reviewed[d]
-        if review_left > 0 and deck_review_left[d] > 0:
+        chain = review_limits.chain(d)
+        if review_limits.allows(chain):
             if served_questions is not None and _buried_by(card.id, served_questions, today):
                 continue
             chosen_review.append(card)
-            review_left -= 1
-            deck_review_left[d] -= 1
+            review_limits.take(chain)
             per_deck.setdefault(d, Counts()).review += 1
     chosen_new: list[Card] = []
     for card in new:
         d = card.deck_id
-        if d not in deck_new_left:
-            deck_new_left[d] = settings.for_card(card.id).new_per_day - today.introduced[d]
-        if new_left > 0 and deck_new_left[d] > 0:
+        chain = new_limits.chain(d)
+        if new_limits.allows(chain):
             if served_questions is not None and _buried_by(card.id, served_questions, today):
                 continue
             chosen_new.append(card)
-            new_left -= 1
-            deck_new_left[d] -= 1
+            new_limits.take(chain)
             per_deck.setdefault(d, Counts()).new += 1
     chosen_ahead = [c for _, c in ahead]
     for card in chosen_ahead:
@@ -292,6 +292,67 @@ def plan(
         len(chosen_new), len(chosen_learning) + len(chosen_ahead), len(chosen_review), later
     )
     return Plan(chosen_learning, chosen_review, chosen_new, chosen_ahead, counts, per_deck)
+
+
+class LimitTree:
+    """What is left of one daily limit (new or review cards) in every deck and folder, as
+    Anki's limit tree keeps it (rslib/src/decks/limits.rs).
+
+    Studying a deck or folder (`start`) applies its own limit and those of the folders and decks
+    below it; the folders above it do not count, unless `limits_start_from_top`. Studying
+    everything starts at the root, whose limits are the global ones. A card may be taken while
+    every node from the start down to its deck has some left; taking it uses one of each. What
+    was done today counts in a node's limit whatever session did it: a folder's count is the sum
+    of its decks'."""
+
+    def __init__(
+        self,
+        settings: QueueSettings,
+        done: Mapping[str, int],
+        which: int,
+        start: str,
+        from_top: bool,
+    ) -> None:
+        self.settings = settings
+        self.done = done
+        self.which = which  # 0: new, 1: review (the index in `node_limits`)
+        self.start = "" if from_top else start.rstrip("/")
+        self.left: dict[str, int] = {}
+        self.chains: dict[str, tuple[str, ...]] = {}
+
+    def chain(self, deck_id: str) -> tuple[str, ...]:
+        """The nodes whose limits apply to a card of `deck_id`: the start, each folder below it
+        on the way to the deck, and the deck."""
+        found = self.chains.get(deck_id)
+        if found is None:
+            parts = deck_id.split("/")
+            nodes = [""] + ["/".join(parts[: i + 1]) for i in range(len(parts))]
+            start = self.start
+            if start and (deck_id == start or deck_id.startswith(start + "/")):
+                nodes = nodes[start.count("/") + 1 :]
+            found = self.chains[deck_id] = tuple(dict.fromkeys(nodes))
+        return found
+
+    def _left(self, node: str) -> int:
+        found = self.left.get(node)
+        if found is None:
+            limit = self.settings.node_limits(node)[self.which]
+            if node:
+                prefix = node + "/"
+                done = sum(n for d, n in self.done.items() if d == node or d.startswith(prefix))
+            else:
+                done = sum(self.done.values())
+            found = self.left[node] = limit - done
+        return found
+
+    def allows(self, chain: tuple[str, ...]) -> bool:
+        """Every node of the chain has some of its limit left."""
+        return all(self._left(node) > 0 for node in chain)
+
+    def take(self, chain: tuple[str, ...]) -> None:
+        """One card taken: one less left in every node of the chain."""
+        for node in chain:
+            self.left[node] -= 1
 
 
 def _buried_by(card_id: str, served_questions: set[str], today: Today) -> bool:

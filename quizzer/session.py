@@ -51,6 +51,12 @@ class Selection:
     tag: str | None = None
     query: str | None = None
 
+    @property
+    def start(self) -> str:
+        """Where the daily limits start (`queue.LimitTree`): the deck or folder studied, or the root
+        (`""`) for everything or several."""
+        return self.decks[0].rstrip("/") if len(self.decks) == 1 else ""
+
     def matches(self, card: Card, deck_tags: Iterable[str]) -> bool:
         """True when the card is in one of the decks or folders and carries the tag."""
         if self.decks and not any(
@@ -135,7 +141,14 @@ class Session:
         """Today's queue for this session's selection."""
         self._select(now_ms)
         day = self.day(now_ms)
-        return plan(self.cards, self.store.states(), self.deck_settings, day, self.today(day))
+        return plan(
+            self.cards,
+            self.store.states(),
+            self.deck_settings,
+            day,
+            self.today(day),
+            self.selection.start,
+        )
 
     def counts(self, now_ms: int) -> Counts:
         """New, learning and review cards left today."""

@@ -902,8 +902,9 @@ class _Computer:
             self._plan(list(self.cards.values())).counts,
         )
 
-    def _plan(self, cards: Sequence[Card]) -> queue.Plan:
-        """Today's queue over these cards, as a session on them would serve it."""
+    def _plan(self, cards: Sequence[Card], start: str | None = None) -> queue.Plan:
+        """Today's queue over these cards, as a session on them (started on `start`, else on
+        the scope) would serve it."""
         from quizzer.replay import DeckSettings
 
         if self._queue_inputs is None:
@@ -915,7 +916,9 @@ class _Computer:
                 queue.done_today(self.db, day),
             )
         states, deck_settings, day, today = self._queue_inputs
-        return queue.plan(cards, states, deck_settings, day, today)
+        if start is None:
+            start = self.scope.selection().start
+        return queue.plan(cards, states, deck_settings, day, today, start)
 
     def _retention(self) -> dict[str, RetentionRow]:
         """The true-retention table from six disjoint time ranges (today, yesterday, 2-6, 7-29,
@@ -1285,7 +1288,7 @@ class _Computer:
             infos = groups[deck_id]
             reviewed = [i for i in infos if i.state != 0 and i.stability is not None]
             rs = [i.r for i in infos if i.r is not None]
-            left = self._plan([i.card for i in infos]).counts
+            left = self._plan([i.card for i in infos], deck_id).counts
             total, passed = retention.get(deck_id, [0, 0])
             rows.append(
                 DeckRow(

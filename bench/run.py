@@ -157,6 +157,7 @@ def inproc_quizzer(runs: int, answers: int) -> dict[str, Any]:
         t0 = time.perf_counter()
         session.plan(now_ms)
         out["due"].append(time.perf_counter() - t0)
+    out.update(_search_times(col, now_ms, runs))
     out["next"], out["answer"] = [], []
     ratings = (Rating.GOOD, Rating.GOOD, Rating.AGAIN, Rating.HARD, Rating.EASY)
     for i in range(answers):
@@ -211,6 +212,31 @@ def inproc_floor(directory: str, runs: int) -> dict[str, Any]:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     return {"commit": times}
+
+
+SEARCHES = {
+    "search_words": "the -is:suspended",
+    "search_state": "(is:due or is:learn) prop:r<0.9 -is:new",
+}
+"""Queries timed over every card: a word in every text (each search folds the texts afresh),
+and states with predicted recall."""
+
+
+def _search_times(col: Any, now_ms: int, runs: int) -> dict[str, Any]:
+    """Time `quizzer cards QUERY`'s search (parse, context, match over every card) in-process."""
+    try:
+        from quizzer.finding import find
+    except ImportError:
+        return {}
+    out: dict[str, Any] = {}
+    for key, query in SEARCHES.items():
+        out[key] = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            found = find(query, col.tree, col.store, col.settings, col.zone, now_ms)
+            out[key].append(time.perf_counter() - t0)
+        out[key + "_found"] = len(found)
+    return out
 
 
 def inproc_anki(path: str, runs: int, answers: int) -> dict[str, Any]:
@@ -376,6 +402,16 @@ class Suite:
             m = statistics.median(q[op])
             a, am = anki_cell(op)
             self.add(name, _ms(m), a, m / am if am else None, times=q[op])
+        for key, query in SEARCHES.items():
+            if q.get(key):
+                m = statistics.median(q[key])
+                self.add(
+                    f"search `{query}`, in-process ({q[key + '_found']} found)",
+                    _ms(m),
+                    goal="< 100 ms",
+                    ok=m < 0.1,
+                    times=q[key],
+                )
         m, p = statistics.median(q["answer"]), _p95(q["answer"])
         a, am = anki_cell("answer")
         ap = _p95(anki_in["answer"]) if anki_in.get("answer") else None

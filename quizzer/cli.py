@@ -41,11 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("review", "start a review session (all decks, or the ones named)")
     p.add_argument("decks_filter", nargs="*", metavar="DECK", help="deck ids or folders")
     p.add_argument("--tag", help="only cards with this tag")
+    p.add_argument("--query", metavar="Q", help="only cards matching a search (a filtered session)")
     p.add_argument("--cram", action="store_true", help="practise cards that are not due")
 
     p = add("next", "show the next card due")
     p.add_argument("--deck", action="append", metavar="D", help="deck id or folder (repeatable)")
     p.add_argument("--tag", help="only cards with this tag")
+    p.add_argument("--query", metavar="Q", help="only cards matching a search")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
     p = add("answer", "record an answer to a card")
@@ -69,11 +71,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
-    p = add("undo", "undo the last answer, bury or suspension")
+    p = add("undo", "undo the last answer, bury, suspension or forget")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     for action in ("suspend", "unsuspend", "bury"):
         p = add(action, f"{action} a card", "card_state")
         p.add_argument("card_id", metavar="CARD_ID")
+
+    p = add("cards", "find cards with a search query and list them")
+    p.add_argument("query", nargs="*", metavar="QUERY", help="a search (docs/searching.md)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--limit", type=_whole(1, 10**9, "cards"), metavar="N", help="at most N cards")
+    p.add_argument(
+        "--sort",
+        choices=_CARD_SORTS,
+        default="deck",
+        help="order of the list (deck order by default)",
+    )
+
+    p = add("forget", "make cards new again (their history stays in the log)")
+    p.add_argument("card_ids", nargs="+", metavar="CARD_ID")
 
     p = add("due", "count the cards left today, per deck")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -82,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("stats", "retention statistics")
     p.add_argument("deck", nargs="?", metavar="DECK", help="deck id, folder, or tag:NAME")
     p.add_argument("--days", type=_days, default=30, metavar="N", help="period in days (30)")
+    p.add_argument("--query", metavar="Q", help="only cards matching a search")
     p.add_argument("--json", action="store_true", help="every figure as JSON")
 
     p = add("lint", "check deck files and report every problem")
@@ -104,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="anki: include your scheduling and review history",
     )
     p.add_argument("--format", choices=["csv", "jsonl"], help="reviews: format (csv)")
+    p.add_argument("--query", metavar="Q", help="anki: only notes of the cards matching a search")
 
     p = add("import", "import an Anki package (.apkg, .colpkg) into YAML decks", "import_anki")
     p.add_argument("what", choices=["anki"], help="anki: an .apkg or .colpkg file")
@@ -167,6 +185,7 @@ def _whole(low: int, high: int, unit: str) -> Callable[[str], int]:
 
 
 _days = _whole(1, 36_500, "days")
+_CARD_SORTS = ("deck", "due", "interval", "stability", "recall", "lapses", "reps", "type", "state")
 _duration = _whole(0, MAX_DURATION_MS, "ms")
 
 
@@ -188,7 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.data_dir:
         os.environ["QUIZZER_HOME"] = str(Path(args.data_dir).expanduser().resolve())
     if args.command is None:
-        args.decks_filter, args.tag, args.cram = [], None, False
+        args.decks_filter, args.tag, args.query, args.cram = [], None, None, False
         args.module = "review"
     try:
         return run_command(args)

@@ -154,17 +154,32 @@ class Limits:
     new_per_day: int
     reviews_per_day: int
     bury_siblings: bool
+    limits_start_from_top: bool = False
 
 
 class IndexedSettings:
     """The settings the queue needs, as stored in the card index (duck-types `DeckSettings`)."""
 
     def __init__(
-        self, parameters: tuple[float, ...], overall: Limits, per_deck: dict[str, Limits]
+        self,
+        parameters: tuple[float, ...],
+        overall: Limits,
+        per_deck: dict[str, Limits],
+        per_folder: dict[str, tuple[int, int]],
     ) -> None:
         self.parameters = parameters
         self.settings = overall
         self.per_deck = per_deck
+        self.per_folder = per_folder
+
+    def node_limits(self, node: str) -> tuple[int, int]:
+        """(new, review) cards per day of the root (`""`), a folder or a deck."""
+        if not node:
+            return self.settings.new_per_day, self.settings.reviews_per_day
+        deck = self.per_deck.get(node)
+        if deck is not None:
+            return deck.new_per_day, deck.reviews_per_day
+        return self.per_folder[node]
 
     def for_card(self, card_id: str) -> Limits:
         """The limits of the card's deck."""
@@ -200,15 +215,22 @@ def write_card_index(col: Collection) -> None:
         return
     cards = [(c.id, c.deck_id, c.question_id) for c in col.tree.cards()]
     per_deck = {}
+    per_folder = {}
     for deck_id in col.tree.decks:
         s = col.settings.for_deck(deck_id)
         per_deck[deck_id] = (s.new_per_day, s.reviews_per_day, s.bury_siblings)
+        parts = deck_id.split("/")
+        for folder in ("/".join(parts[:i]) for i in range(1, len(parts))):
+            f = col.settings.for_deck(folder)
+            per_folder[folder] = (f.new_per_day, f.reviews_per_day)
     g = col.settings
     payload = {
         "cards": cards,
         "parameters": tuple(g.parameters),
         "overall": (g.new_per_day, g.reviews_per_day, g.bury_siblings),
+        "from_top": g.limits_start_from_top,
         "per_deck": per_deck,
+        "per_folder": per_folder,
         "day_starts_at": g.day_starts_at,
         "timezone": g.timezone,
     }
@@ -253,13 +275,31 @@ def _read_index(payload: Any) -> tuple[IndexedSettings, list[CardRef], tzinfo, i
         if len(parameters) != 21 or not all(type(p) in (int, float) for p in parameters):
             return None
         per_deck = {str(d): limits(v) for d, v in payload["per_deck"].items()}
+        per_folder = {}
+        for folder, value in payload["per_folder"].items():
+            new, reviews = value
+            if type(new) is not int or type(reviews) is not int:
+                return None
+            per_folder[str(folder)] = (new, reviews)
+        from_top = payload["from_top"]
+        if type(from_top) is not bool:
+            return None
         cards = [CardRef(*c) for c in payload["cards"]]
-        if not all(type(c.id) is str and c.deck_id in per_deck for c in cards):
+        folders_ok = all(
+            "/".join(d.split("/")[:i]) in per_folder
+            for d in per_deck
+            for i in range(1, d.count("/") + 1)
+        )
+        if not folders_ok or not all(type(c.id) is str and c.deck_id in per_deck for c in cards):
             return None
         timezone, day_starts_at = payload["timezone"], payload["day_starts_at"]
         if not (timezone is None or type(timezone) is str) or day_starts_at not in range(24):
             return None
-        settings = IndexedSettings(parameters, limits(payload["overall"]), per_deck)
+        overall = limits(payload["overall"])
+        overall = Limits(
+            overall.new_per_day, overall.reviews_per_day, overall.bury_siblings, from_top
+        )
+        settings = IndexedSettings(parameters, overall, per_deck, per_folder)
         return settings, cards, local_zone(timezone), day_starts_at
     except (KeyError, TypeError, ValueError, AttributeError, ClockError):
         return None

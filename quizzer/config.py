@@ -112,6 +112,9 @@ class Settings(Scheduling):
     `deck_folders = ["~/my-decks"]`."""
     decks: dict[str, dict[str, Any]] = Field(default_factory=dict)
     """Per-deck overrides: a table per glob of deck ids, e.g. `[decks."asr/*"]`."""
+    limits_start_from_top: bool = False
+    """Studying a deck or folder also applies the daily limits of the folders above it, up to
+    the global ones (Anki's "limits start from top"); by default only its own and those below."""
     autoplay: bool = False
     """Play a clip on a card's front as soon as the card shows (`p` plays it in any case)."""
     player: str | None = None

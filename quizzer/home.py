@@ -36,7 +36,7 @@ def deck_counts(session: Session, now_ms: int) -> dict[str, Counts]:
         for node in node_ids(card.deck_id):
             groups[node].append(card)
     return {
-        node: plan(cards, states, session.deck_settings, day, today).counts
+        node: plan(cards, states, session.deck_settings, day, today, node).counts
         for node, cards in groups.items()
     }
 

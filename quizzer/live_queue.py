@@ -35,9 +35,13 @@ from quizzer.queue import (
 class LiveQueue:
     """The candidates of one selection for one study day, with what was done today."""
 
-    def __init__(self, cards: Sequence[QueueCard], settings: QueueSettings) -> None:
+    def __init__(
+        self, cards: Sequence[QueueCard], settings: QueueSettings, start: str = ""
+    ) -> None:
         self.cards = cards
         self.settings = settings
+        self.start = start
+        """The deck or folder the session studies, where the daily limits start."""
         self.position = {c.id: i for i, c in enumerate(cards)}
         self.version: tuple[int, int] | None = None
         """The store's version the candidates reflect; None: rebuild before use."""
@@ -78,11 +82,11 @@ class LiveQueue:
 
     def plan(self, now_ms: int) -> Plan:
         """What `queue.plan` gives at `now_ms`."""
-        return assemble(self.found, self.settings, self.at(now_ms), self.today)
+        return assemble(self.found, self.settings, self.at(now_ms), self.today, self.start)
 
     def next(self, now_ms: int) -> Any:
         """What `queue.next_card(queue.plan(...))` gives at `now_ms`."""
-        return first_card(self.found, self.settings, self.at(now_ms), self.today)
+        return first_card(self.found, self.settings, self.at(now_ms), self.today, self.start)
 
     def move(self, state: CardState) -> None:
         """Put one card where its new state belongs (a card outside the selection is ignored)."""

@@ -73,6 +73,9 @@ class QueueSettings(Protocol):
     @property
     def settings(self) -> Any: ...
     def for_card(self, card_id: str) -> Any: ...
+    def node_limits(self, node: str) -> tuple[int, int]:
+        """(new, review) cards per day of a deck or folder (`""`: the root, the globals)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,15 +254,19 @@ def plan(
     settings: QueueSettings,
     day: Day,
     today: Today,
+    start: str = "",
 ) -> Plan:
-    """Sort the given cards (already filtered, in deck order) into today's queue."""
+    """Sort the given cards (already filtered, in deck order) into today's queue, as studying
+    the deck or folder `start` (`""`: everything) serves it: see `LimitTree`."""
     found = classify(enumerate(cards), states, settings, day)
     found.learning.sort()
     found.review.sort()
-    return assemble(found, settings, day, today)
+    return assemble(found, settings, day, today, start)
 
 
-def assemble(found: Candidates, settings: QueueSettings, day: Day, today: Today) -> Plan:
+def assemble(
+    found: Candidates, settings: QueueSettings, day: Day, today: Today, start: str = ""
+) -> Plan:
     """Today's queue from sorted candidates: learning cards by what has fallen due at `day.now`,
     then the daily limits and sibling burying in serving order."""
     learning = found.learning
@@ -268,7 +275,7 @@ def assemble(found: Candidates, settings: QueueSettings, day: Day, today: Today)
     later_end = max(ahead_end, bisect_left(learning, day.end, key=_first))
     per_deck: dict[str, Counts] = {}
     chosen: dict[str, list[Any]] = {LEARNING: [], REVIEW: [], NEW: []}
-    for kind, card in serve(found, due_now, settings, today):
+    for kind, card in serve(found, due_now, settings, today, start):
         chosen[kind].append(card)
         counts = per_deck.get(card.deck_id)
         if counts is None:
@@ -293,11 +300,13 @@ def assemble(found: Candidates, settings: QueueSettings, day: Day, today: Today)
     return Plan(chosen[LEARNING], chosen[REVIEW], chosen[NEW], ahead, counts, per_deck)
 
 
-def first_card(found: Candidates, settings: QueueSettings, day: Day, today: Today) -> Any:
+def first_card(
+    found: Candidates, settings: QueueSettings, day: Day, today: Today, start: str = ""
+) -> Any:
     """`next_card(assemble(...))` without assembling the rest of the queue."""
     learning = found.learning
     due_now = bisect_right(learning, day.now, key=_first)
-    for _, card in serve(found, due_now, settings, today):
+    for _, card in serve(found, due_now, settings, today, start):
         return card
     if due_now < len(learning) and learning[due_now][0] <= day.now + LEARN_AHEAD_MS:
         return learning[due_now][2]
@@ -312,36 +321,33 @@ def _first(entry: tuple[Any, ...]) -> Any:
 
 
 def serve(
-    found: Candidates, due_now: int, settings: QueueSettings, today: Today
+    found: Candidates, due_now: int, settings: QueueSettings, today: Today, start: str = ""
 ) -> Iterator[tuple[str, Any]]:
     """The cards served now, in order, with their kind: the first `due_now` learning cards,
-    then reviews up to the daily limits, then new cards up to theirs. A card whose sibling was
-    answered today is buried, and so is one whose sibling comes earlier in this order: neither
-    uses up a daily limit."""
+    then reviews up to the daily limits, then new cards up to theirs (the limits of `start` and
+    of the folders and decks below it: `LimitTree`). A card whose sibling was answered today is
+    buried, and so is one whose sibling comes earlier in this order: neither uses up a limit."""
     global_settings = settings.settings
     bury = bool(global_settings.bury_siblings)
+    from_top = bool(getattr(global_settings, "limits_start_from_top", False))
     touched_questions, touched_cards = today.touched_questions, today.touched_cards
     served: set[str] = set()
     for _, _, card in found.learning[:due_now]:
         if bury:
             served.add(card.id.partition("#")[0])
         yield LEARNING, card
-    for kind, entries, total, done, limit_of in (
-        (REVIEW, found.review, global_settings.reviews_per_day, today.reviewed, _review_limit),
-        (NEW, found.new, global_settings.new_per_day, today.introduced, _new_limit),
+    for kind, entries, done, which in (
+        (REVIEW, found.review, today.reviewed, 1),
+        (NEW, found.new, today.introduced, 0),
     ):
-        left = total - sum(done.values())
-        deck_left: dict[str, int] = {}
+        limits = LimitTree(settings, done, which, start, from_top)
         for entry in entries:
-            if left <= 0:
-                break
             card = entry[-1]
             cid = card.id
-            d = card.deck_id
-            deck = deck_left.get(d)
-            if deck is None:
-                deck = deck_left[d] = limit_of(settings.for_card(cid)) - done[d]
-            if deck <= 0:
+            chain = limits.chain(card.deck_id)
+            if not limits.allows(chain):
+                if limits.exhausted():
+                    break
                 continue
             if bury:
                 question = cid.partition("#")[0]
@@ -351,16 +357,72 @@ def serve(
                     continue
                 served.add(question)
             yield kind, card
-            left -= 1
-            deck_left[d] = deck - 1
+            limits.take(chain)
 
 
-def _review_limit(s: Any) -> int:
-    return int(s.reviews_per_day)
+class LimitTree:
+    """What is left of one daily limit (new or review cards) in every deck and folder, as
+    Anki's limit tree keeps it (rslib/src/decks/limits.rs).
 
+    Studying a deck or folder (`start`) applies its own limit and those of the folders and decks
+    below it; the folders above it do not count, unless `limits_start_from_top`. Studying
+    everything starts at the root, whose limits are the global ones. A card may be taken while
+    every node from the start down to its deck has some left; taking it uses one of each. What
+    was done today counts in a node's limit whatever session did it: a folder's count is the sum
+    of its decks'."""
 
-def _new_limit(s: Any) -> int:
-    return int(s.new_per_day)
+    def __init__(
+        self,
+        settings: QueueSettings,
+        done: Mapping[str, int],
+        which: int,
+        start: str,
+        from_top: bool,
+    ) -> None:
+        self.settings = settings
+        self.done = done
+        self.which = which  # 0: new, 1: review (the index in `node_limits`)
+        self.start = "" if from_top else start.rstrip("/")
+        self.left: dict[str, int] = {}
+        self.chains: dict[str, tuple[str, ...]] = {}
+
+    def chain(self, deck_id: str) -> tuple[str, ...]:
+        """The nodes whose limits apply to a card of `deck_id`: the start, each folder below it
+        on the way to the deck, and the deck."""
+        found = self.chains.get(deck_id)
+        if found is None:
+            parts = deck_id.split("/")
+            nodes = [""] + ["/".join(parts[: i + 1]) for i in range(len(parts))]
+            start = self.start
+            if start and (deck_id == start or deck_id.startswith(start + "/")):
+                nodes = nodes[start.count("/") + 1 :]
+            found = self.chains[deck_id] = tuple(dict.fromkeys(nodes))
+        return found
+
+    def _left(self, node: str) -> int:
+        found = self.left.get(node)
+        if found is None:
+            limit = self.settings.node_limits(node)[self.which]
+            if node:
+                prefix = node + "/"
+                done = sum(n for d, n in self.done.items() if d == node or d.startswith(prefix))
+            else:
+                done = sum(self.done.values())
+            found = self.left[node] = limit - done
+        return found
+
+    def allows(self, chain: tuple[str, ...]) -> bool:
+        """Every node of the chain has some of its limit left."""
+        return all(self._left(node) > 0 for node in chain)
+
+    def exhausted(self) -> bool:
+        """The node studying starts from has nothing left, so no further card can be taken."""
+        return self._left(self.start) <= 0
+
+    def take(self, chain: tuple[str, ...]) -> None:
+        """One card taken: one less left in every node of the chain."""
+        for node in chain:
+            self.left[node] -= 1
 
 
 def _sibling_buried(card: QueueCard, today: Today, bury_siblings: bool) -> bool:

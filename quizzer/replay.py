@@ -28,6 +28,14 @@ class DeckSettings:
         self.calendar = calendar(zone, settings.day_starts_at)
         self._by_deck: dict[str, Scheduling] = {}
 
+    def node_limits(self, node: str) -> tuple[int, int]:
+        """(new, review) cards per day of a deck or folder: the globals for the root (`""`),
+        else with every `[decks."glob"]` matching its id applied."""
+        found = self.settings if not node else self._by_deck.get(node)
+        if found is None:
+            found = self._by_deck[node] = self.settings.for_deck(node)
+        return found.new_per_day, found.reviews_per_day
+
     def for_card(self, card_id: str) -> Scheduling:
         """The settings of the deck a card belongs to."""
         deck_id = split_card_id(card_id)[0]
@@ -70,6 +78,10 @@ def derive(state: CardState, event: Event, settings: DeckSettings) -> Derived:
         return Derived(state, state.but(suspended=True))
     if kind == EventKind.UNSUSPEND:
         return Derived(state, state.but(suspended=False))
+    if kind == EventKind.FORGET:
+        # new again, counts and leech mark included; a suspension is a wish about the queue,
+        # not memory, so it stays
+        return Derived(state, CardState(state.card_id, suspended=state.suspended))
     raise ValueError(f"cannot apply a {kind} event")
 
 

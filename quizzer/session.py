@@ -19,10 +19,12 @@ from quizzer.decks.grading import Graded, grade_text
 from quizzer.decks.loader import DeckTree
 from quizzer.decks.models import MultipleChoice, Order
 from quizzer.errors import QuizzerError
+from quizzer.finding import find
 from quizzer.live_queue import LiveQueue
 from quizzer.queue import Counts, Day, Plan, Today, card_tags, done_today, study_day
 from quizzer.replay import DeckSettings, derive, replay_cards, replay_rows
 from quizzer.scheduling import preview
+from quizzer.search import parse
 from quizzer.state import MAX_DURATION_MS, CardPhase, CardState, Event, EventKind, Rating
 from quizzer.store.db import Derived, Store
 
@@ -33,10 +35,19 @@ class SessionError(QuizzerError, ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Selection:
-    """Which cards a session covers: decks or folders (empty: all), and optionally a tag."""
+    """Which cards a session covers: decks or folders (empty: all), optionally a tag, and
+    optionally a search query (docs/searching.md), evaluated once when the session first asks
+    for a card, as Anki builds a filtered deck: the cards matching then stay in the session."""
 
     decks: tuple[str, ...] = ()
     tag: str | None = None
+    query: str | None = None
+
+    @property
+    def start(self) -> str:
+        """Where the daily limits start (`queue.LimitTree`): the deck or folder studied, or the root
+        (`""`) for everything or several."""
+        return self.decks[0].rstrip("/") if len(self.decks) == 1 else ""
 
     def matches(self, card: Card, deck_tags: Iterable[str]) -> bool:
         """True when the card is in one of the decks or folders and carries the tag."""
@@ -96,7 +107,8 @@ class Session:
         self.cards = [
             c for c in tree.cards() if selection.matches(c, tree.decks[c.deck_id].deck.tags)
         ]
-        self.queue = LiveQueue(self.cards, self.deck_settings)
+        self.queue = LiveQueue(self.cards, self.deck_settings, selection.start)
+        self._query = parse(selection.query) if selection.query else None
         self._latest_write = 0
 
     # ------------------------------------------------------------ time
@@ -111,8 +123,19 @@ class Session:
 
     # ------------------------------------------------------------ queue
 
+    def _select(self, now_ms: int) -> None:
+        """Narrow the cards to those matching the selection's query, once, at `now_ms` (the
+        live queue then covers those cards only)."""
+        if self._query is not None:
+            query, self._query = self._query, None
+            self.cards = find(
+                query, self.tree, self.store, self.settings, self.zone, now_ms, self.cards
+            )
+            self.queue = LiveQueue(self.cards, self.deck_settings, self.selection.start)
+
     def _live(self, now_ms: int) -> LiveQueue:
         """The live queue, rebuilt first if it no longer holds at `now_ms`."""
+        self._select(now_ms)
         queue = self.queue
         version = self.store.version()
         if not queue.valid(now_ms, version):
@@ -174,6 +197,7 @@ class Session:
         return self._live(now_ms).next(now_ms)
 
     def _next_cram(self, now_ms: int) -> Card | None:
+        self._select(now_ms)
         states = self.store.states()
         left = [
             c
@@ -187,6 +211,7 @@ class Session:
 
     def next_due(self, now_ms: int) -> int | None:
         """When the next card of this selection falls due after now (UTC ms), if ever."""
+        self._select(now_ms)
         states = self.store.states()
         ids = {c.id for c in self.cards}
         upcoming = [
@@ -358,8 +383,14 @@ class Session:
         """Bring a suspended card back."""
         return self._simple(card_id, EventKind.UNSUSPEND, now_ms)
 
+    def forget(self, card_id: str, now_ms: int) -> CardState:
+        """Make a card new again; its reviews stay in the log (and `undo` brings the state
+        back)."""
+        return self._simple(card_id, EventKind.FORGET, now_ms)
+
     def undo(self, now_ms: int) -> tuple[Event, CardState] | None:
-        """Cancel the last answer, bury or suspension; returns it and the card's restored state."""
+        """Cancel the last answer, bury, suspension or forget; returns it and the card's
+        restored state."""
         version = self.store.version()
         result = self.store.undo(
             lambda target: self._event(target.card_id, EventKind.UNDO, now_ms, target=target.uid),

@@ -59,6 +59,8 @@ class EventKind(StrEnum):
     BURY = "bury"
     SUSPEND = "suspend"
     UNSUSPEND = "unsuspend"
+    FORGET = "forget"
+    """The card becomes new again (its history stays in the log)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -432,6 +432,8 @@ class Scope:
     tag: str | None = None
     spec: str | None = None
     """What the learner typed (`asr`, `asr/ctc`, `tag:loss`), for display."""
+    card_ids: frozenset[str] | None = None
+    """When a search query narrows the scope: the cards it matched."""
 
     def selection(self) -> Selection:
         """The same cards as a session selection."""
@@ -618,11 +620,22 @@ def compute(
     now_ms: int,
     scope: Scope | str | None = None,
     days: int = 30,
+    query: str | None = None,
 ) -> Stats:
     """Every figure of the statistics page for a scope (a `Scope`, or a deck id, folder,
-    `tag:NAME` or None for everything) and a period of `days` study days ending today."""
+    `tag:NAME` or None for everything), narrowed by a search `query` when given, and a period
+    of `days` study days ending today."""
     if not isinstance(scope, Scope):
         scope = resolve_scope(collection.tree, scope)
+    if query is not None:
+        from dataclasses import replace
+
+        from quizzer.finding import find
+
+        c = collection
+        found = find(query, c.tree, c.store, c.settings, c.zone, now_ms)
+        spec = f"{scope.spec} {query}" if scope.spec else query
+        scope = replace(scope, spec=spec, card_ids=frozenset(card.id for card in found))
     return compute_at(
         collection.store.path,
         collection.tree,
@@ -759,6 +772,7 @@ class _Computer:
             c.id: c
             for c in self.tree.cards()
             if selection.matches(c, self.tree.decks[c.deck_id].deck.tags)
+            and (self.scope.card_ids is None or c.id in self.scope.card_ids)
         }
         self.scope_decks = {c.deck_id for c in self.cards.values()}
         self._prepare_log()
@@ -785,7 +799,7 @@ class _Computer:
         # what part of the log the scope covers: ranges of card ids (orphans of those decks
         # included: their history is real), or the exact cards when a tag is involved
         self.sql_params: dict[str, Any] = {"cut": self.cut}
-        if self.scope.tag is not None:
+        if self.scope.tag is not None or self.scope.card_ids is not None:
             db.execute("CREATE TEMP TABLE stats_scope (card_id TEXT PRIMARY KEY) WITHOUT ROWID")
             db.executemany("INSERT INTO temp.stats_scope VALUES (?)", ((c,) for c in self.cards))
             self.scope_sql = " AND l.card_id IN (SELECT card_id FROM temp.stats_scope)"
@@ -889,8 +903,9 @@ class _Computer:
             self._plan(list(self.cards.values())).counts,
         )
 
-    def _plan(self, cards: Sequence[Card]) -> queue.Plan:
-        """Today's queue over these cards, as a session on them would serve it."""
+    def _plan(self, cards: Sequence[Card], start: str | None = None) -> queue.Plan:
+        """Today's queue over these cards, as a session on them (started on `start`, else on
+        the scope) would serve it."""
         from quizzer.replay import DeckSettings
 
         if self._queue_inputs is None:
@@ -902,7 +917,9 @@ class _Computer:
                 queue.done_today(self.db, day),
             )
         states, deck_settings, day, today = self._queue_inputs
-        return queue.plan(cards, states, deck_settings, day, today)
+        if start is None:
+            start = self.scope.selection().start
+        return queue.plan(cards, states, deck_settings, day, today, start)
 
     def _retention(self) -> dict[str, RetentionRow]:
         """The true-retention table from six disjoint time ranges (today, yesterday, 2-6, 7-29,
@@ -1272,7 +1289,7 @@ class _Computer:
             infos = groups[deck_id]
             reviewed = [i for i in infos if i.state != 0 and i.stability is not None]
             rs = [i.r for i in infos if i.r is not None]
-            left = self._plan([i.card for i in infos]).counts
+            left = self._plan([i.card for i in infos], deck_id).counts
             total, passed = retention.get(deck_id, [0, 0])
             rows.append(
                 DeckRow(

@@ -60,12 +60,18 @@ def collection_for(args: Any) -> Collection:
     return col
 
 
-def selection_for(decks: Sequence[str] | None, tag: str | None, col: Collection) -> Selection:
-    """The decks or folders and tag asked for, each checked to exist."""
+def selection_for(
+    decks: Sequence[str] | None, tag: str | None, col: Collection, query: str | None = None
+) -> Selection:
+    """The decks or folders, tag and search query asked for, each checked (a bad query fails
+    here, as one line)."""
+    from quizzer.search import parse
     from quizzer.session import Selection
 
+    if query is not None:
+        parse(query)
     for d in decks or ():
         d = d.rstrip("/")
         if d not in col.tree.decks and not any(k.startswith(d + "/") for k in col.tree.decks):
             raise CommandError(f"no deck or folder {d!r}; 'quizzer decks' lists them")
-    return Selection(tuple(d.rstrip("/") for d in decks or ()), tag)
+    return Selection(tuple(d.rstrip("/") for d in decks or ()), tag, query)

@@ -21,12 +21,12 @@ if TYPE_CHECKING:
 
 
 def _anki(args: argparse.Namespace, col: Collection | None) -> int:
-    """`quizzer export anki [DECK...] [-o FILE] [--with-progress]`: write the package and print
-    one line saying what it holds."""
+    """`quizzer export anki [DECK...] [-o FILE] [--with-progress] [--query Q]`: write the
+    package and print one line saying what it holds."""
     from quizzer.clock import now, to_ms
     from quizzer.collection import load_decks, open_collection
 
-    if args.with_progress and col is None:
+    if (args.with_progress or args.query is not None) and col is None:
         col = open_collection()
     tree = col.tree if col is not None else load_decks()
     if col is None and tree.problems:
@@ -41,13 +41,23 @@ def _anki(args: argparse.Namespace, col: Collection | None) -> int:
         output = output / DEFAULT_OUTPUT
     elif not output.suffix:
         output = output.with_suffix(".apkg")
+    now_ms = to_ms(now())
+    only = None
+    if args.query is not None and col is not None:
+        from quizzer.finding import find
+
+        found = find(args.query, tree, col.store, col.settings, col.zone, now_ms)
+        if not found:
+            raise CommandError(f"no card matches {args.query!r}; nothing to export")
+        only = {card.question_id for card in found}
     try:
         result = export_anki(
             tree,
             output,
-            now_ms=to_ms(now()),
+            now_ms=now_ms,
             deck_ids=args.export_decks or (),
             progress=progress_from(col) if args.with_progress and col is not None else None,
+            only=only,
         )
     except (ExportError, MediaError) as exc:
         raise CommandError(str(exc)) from None
@@ -96,10 +106,10 @@ def run(args: argparse.Namespace) -> int:
     """Export decks to Anki, or the review log for other FSRS tools."""
     if args.what == "anki" and args.format is not None:
         raise CommandError("--format is for 'export reviews'; 'export anki' writes an .apkg")
-    if args.what == "reviews" and (args.with_progress or args.export_decks):
+    if args.what == "reviews" and (args.with_progress or args.export_decks or args.query):
         raise CommandError(
-            "'export reviews' writes the whole review log; --with-progress and DECK are for "
-            "'export anki'"
+            "'export reviews' writes the whole review log; --with-progress, --query and DECK are "
+            "for 'export anki'"
         )
     if args.what == "anki":
         return _anki(args, collection_for(args) if args.with_progress else None)

@@ -67,7 +67,7 @@ def card_payload(session: Session, card: Card, now_ms: int) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     """Show the next card (as JSON for scripts)."""
     col = collection_for(args)
-    session = col.session(selection_for(args.deck, args.tag, col))
+    session = col.session(selection_for(args.deck, args.tag, col, args.query))
     now_ms = common.now_ms()
     card = session.next(now_ms)
     if card is None:

@@ -20,11 +20,16 @@ def run(args: argparse.Namespace) -> int:
             "the review screen needs a terminal; without one, use 'quizzer next' and "
             "'quizzer answer' (add --json for scripts)"
         )
+    from quizzer.search import parse
     from quizzer.tui.app import make_app
+
+    if args.query is not None:
+        parse(args.query)  # a bad query fails before the screen is taken
 
     app = make_app(
         decks=args.decks_filter or (),
         tag=args.tag,
+        query=args.query,
         cram=args.cram,
         start_session=args.command == "review",
     )

@@ -22,7 +22,7 @@ from quizzer.stats_view import render
 def _report(args: argparse.Namespace, collection: Collection, now: int) -> int:
     """`quizzer stats [DECK] [--days N] [--json]`."""
     try:
-        stats = compute(collection, now, args.deck, args.days)
+        stats = compute(collection, now, args.deck, args.days, args.query)
     except StatsError as exc:
         raise CommandError(str(exc)) from None
     if args.json:

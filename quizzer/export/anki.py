@@ -21,7 +21,7 @@ import random
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -409,11 +409,18 @@ def export_anki(
     now_ms: int,
     deck_ids: Sequence[str] = (),
     progress: LearnerProgress | None = None,
+    only: Container[str] | None = None,
 ) -> ExportResult:
     """Write the decks named (all when empty) to `output` as an .apkg. `now_ms` becomes the notes'
     modification time; with `progress`, the cards carry the learner's scheduling and history.
-    Raises ExportError or MediaError (ValueErrors) with a one-line message."""
+    `only`, when given, keeps the questions (`deck:question`) named in it: a search exports the
+    notes of the cards it found, as Anki does. Raises ExportError or MediaError (ValueErrors)
+    with a one-line message."""
     chosen = select_decks(tree, deck_ids)
+    if only is not None:
+        chosen = [
+            d for d in chosen if any(f"{d}:{q.id}" in only for q in tree.decks[d].deck.questions)
+        ]
     if not chosen:
         raise ExportError(f"no decks to export in {tree.root}")
     models = build_models()
@@ -433,6 +440,8 @@ def export_anki(
         renderer = Renderer(loaded.path, tree.root_of(deck_id), media)
         deck = genanki.Deck(anki_deck_id(deck_id), name, _deck_description(loaded, renderer))
         for question in loaded.deck.questions:
+            if only is not None and f"{deck_id}:{question.id}" not in only:
+                continue
             guid = note_guid(deck_id, question.id)
             questions[guid] = (deck_id, question)
             tags = note_tags(loaded, question)

@@ -22,7 +22,8 @@ def m001_initial(db: sqlite3.Connection) -> None:
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 
         -- Append-only: the source of truth. One row per event (review, cram, undo, bury,
-        -- suspend, unsuspend). `before` and `after` hold the card state around the event.
+        -- suspend, unsuspend, and later forget). `before` and `after` hold the card state
+        -- around the event.
         CREATE TABLE log (
             seq          INTEGER PRIMARY KEY,
             uid          TEXT NOT NULL UNIQUE,

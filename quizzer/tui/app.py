@@ -210,6 +210,7 @@ def make_app(
     *,
     decks: Sequence[str] = (),
     tag: str | None = None,
+    query: str | None = None,
     cram: bool = False,
     start_session: bool = False,
     collection: Collection | None = None,
@@ -217,13 +218,14 @@ def make_app(
     timer: Callable[[], float] | None = None,
     decks_dir: Path | None = None,
 ) -> QuizzerApp:
-    """Build the app: home, or straight into a session on `decks` (all when empty) and `tag`.
+    """Build the app: home, or straight into a session on `decks` (all when empty), `tag` and
+    a search `query`.
 
     Tests pass an open `collection`, a fixed `clock` and a fake `timer` (answer durations).
     The clock is read once here, so a bad `QUIZZER_NOW` fails before the screen is taken."""
     (clock or clock_now)()
     prepare_graphics()  # asks the terminal what it can draw: only possible before the app runs
-    selection = Selection(tuple(d.rstrip("/") for d in decks), tag)
+    selection = Selection(tuple(d.rstrip("/") for d in decks), tag, query)
     return QuizzerApp(
         selection=selection,
         cram=cram,

@@ -29,6 +29,9 @@ CORE = [
     "quizzer.terminal",
     "quizzer.decks.stored",
     "quizzer.sync_lines",
+    "quizzer.search",
+    "quizzer.finding",
+    "quizzer.store.log",
 ]
 OPTIONAL_CORE = [
     "quizzer.stats",

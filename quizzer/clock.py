@@ -183,6 +183,19 @@ class Calendar:
             return study_day(from_ms(at), self.zone, self.day_starts_at).toordinal()
         return (at + offset - self._shift) // DAY_MS + _EPOCH_ORDINAL
 
+    def day_of(self, at: int) -> date:
+        """The study day of the moment `at` (UTC ms)."""
+        return study_day(from_ms(at), self.zone, self.day_starts_at)
+
+    def start_of(self, day: date) -> int:
+        """The moment (UTC ms) the study day `day` begins, at `day_starts_at` local time."""
+        return to_ms(day_start(day, self.zone, self.day_starts_at))
+
+    def bounds(self, at: int) -> tuple[int, int]:
+        """The start and end (UTC ms) of the study day around the moment `at`."""
+        day = self.day_of(at)
+        return self.start_of(day), self.start_of(day + timedelta(days=1))
+
     def elapsed_days(self, earlier: int, later: int) -> int:
         """FSRS's elapsed time from a review at `earlier` to one at `later` (UTC ms): the number
         of study-day starts between them. 0 on the same study day however many hours apart (20:00

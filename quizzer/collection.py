@@ -249,13 +249,14 @@ def _indexed_plan(now_ms: int) -> Plan | None:
     if read is None:
         return None
     settings, cards, zone, day_starts_at = read
-    from quizzer.queue import done_today, plan, state_rows, study_day
+    from quizzer.clock import calendar
+    from quizzer.queue import day_at, done_today, plan, state_rows
     from quizzer.store.db import Store
 
     with Store() as store:
         if store.pending_replay() is not None:
             return None  # the full open replays first
-        day = study_day(now_ms, zone, day_starts_at)
+        day = day_at(now_ms, calendar(zone, day_starts_at))
         return plan(cards, state_rows(store.db), settings, day, done_today(store.db, day))
 
 

@@ -8,7 +8,7 @@ from datetime import tzinfo
 from typing import TYPE_CHECKING
 
 from quizzer.clock import calendar
-from quizzer.queue import study_day
+from quizzer.queue import day_at
 from quizzer.search import Context, Query, parse, rated_cutoff
 from quizzer.state import CardState
 from quizzer.store.log import answered_since
@@ -30,8 +30,8 @@ def search_context(
 ) -> Context:
     """What matching `query` needs at `now_ms`: the study day, the calendar, the parameters,
     the deck tags and, for each `rated:N`, the cards answered since its cut-off."""
-    day = study_day(now_ms, zone, settings.day_starts_at)
     cal = calendar(zone, settings.day_starts_at)
+    day = day_at(now_ms, cal)
     rated = {n: answered_since(store.db, rated_cutoff(n, day.start, cal)) for n in query.rated_days}
     return Context(
         now=now_ms,

@@ -22,10 +22,10 @@ from quizzer.queue import (
     Candidates,
     CardState,
     Day,
+    DoneToday,
     Plan,
     QueueCard,
     QueueSettings,
-    Today,
     assemble,
     classify,
     first_card,
@@ -46,7 +46,7 @@ class LiveQueue:
         self.version: tuple[int, int] | None = None
         """The store's version the candidates reflect; None: rebuild before use."""
         self.day: Day | None = None
-        self.today = Today()
+        self.today = DoneToday()
         self.found = Candidates()
         self.where: dict[int, tuple[list[Any], Any]] = {}
         """Each candidate's list and entry in it, by the card's position (`entry[-2]`)."""
@@ -62,7 +62,7 @@ class LiveQueue:
         )
 
     def rebuild(
-        self, states: Mapping[str, CardState], day: Day, today: Today, version: tuple[int, int]
+        self, states: Mapping[str, CardState], day: Day, today: DoneToday, version: tuple[int, int]
     ) -> None:
         """Classify every card afresh."""
         found = classify(enumerate(self.cards), states, self.settings, day)

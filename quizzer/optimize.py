@@ -254,7 +254,7 @@ def format_report(report: FitReport) -> list[str]:
 
 
 @dataclass(frozen=True, slots=True)
-class RetentionRow:
+class SimulatedRetention:
     """One desired retention, simulated."""
 
     retention: float
@@ -340,7 +340,7 @@ def simulate_retentions(
     config: rs.SimulatorConfig,
     retentions: Sequence[float] = RETENTIONS,
     progress: Progress | None = None,
-) -> list[RetentionRow]:
+) -> list[SimulatedRetention]:
     """Simulate each desired retention with the same seed (so rows differ by the retention, not
     by luck) and report the daily workload and the knowledge at the horizon."""
     rows = []
@@ -356,7 +356,7 @@ def simulate_retentions(
         minutes = sum(result.cost_per_day) / 60
         remembered = float(result.memorized_cnt_per_day[-1])
         rows.append(
-            RetentionRow(
+            SimulatedRetention(
                 retention=retention,
                 reviews_per_day=sum(result.review_cnt_per_day) / days,
                 minutes_per_day=minutes / days,
@@ -367,7 +367,7 @@ def simulate_retentions(
     return rows
 
 
-def recommend(rows: Sequence[RetentionRow]) -> tuple[RetentionRow, RetentionRow]:
+def recommend(rows: Sequence[SimulatedRetention]) -> tuple[SimulatedRetention, SimulatedRetention]:
     """The row with the least time per card remembered, and the highest retention whose time per
     card remembered is within NEAR_BEST of it."""
     best = min(rows, key=lambda r: (r.minutes_per_card, r.retention))

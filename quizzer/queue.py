@@ -16,12 +16,11 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from quizzer.clock import Calendar, calendar, day_bounds, from_ms, to_ms
+from quizzer.clock import Calendar
 from quizzer.state import CardPhase, CardState, recall_curve
-from quizzer.store.db import NOT_UNDONE
+from quizzer.store.log import queue_states, reviews_between
 
 if TYPE_CHECKING:  # the queue imports neither pydantic nor fsrs: `quizzer due` stays light
     import sqlite3
@@ -54,15 +53,10 @@ class StateRow(NamedTuple):
     last_review: int | None
 
 
-STATE_ROW_SQL = (
-    "SELECT card_id, state, due, suspended, buried_until, stability, last_review FROM cards"
-)
-
-
 def state_rows(db: sqlite3.Connection) -> dict[str, StateRow]:
     """Every stored card state, as `StateRow`s by card id."""
     make = StateRow._make
-    return {row[0]: make(row[1:]) for row in db.execute(STATE_ROW_SQL)}
+    return {row[0]: make(row[1:]) for row in queue_states(db)}
 
 
 class QueueSettings(Protocol):
@@ -116,7 +110,7 @@ class Counts:
 
 
 @dataclass(slots=True)
-class Today:
+class DoneToday:
     """What was already done today, from the log."""
 
     introduced: Counter[str] = field(default_factory=Counter)
@@ -140,23 +134,15 @@ class Plan:
     per_deck: dict[str, Counts]
 
 
-def study_day(now_ms: int, zone: tzinfo, day_starts_at: int) -> Day:
+def day_at(now_ms: int, calendar: Calendar) -> Day:
     """The moment `now_ms` and the study day around it."""
-    start, end = day_bounds(from_ms(now_ms), zone, day_starts_at)
-    return Day(now_ms, to_ms(start), to_ms(end), calendar(zone, day_starts_at))
+    return Day(now_ms, *calendar.bounds(now_ms), calendar)
 
 
-def done_today(db: sqlite3.Connection, day: Day) -> Today:
+def done_today(db: sqlite3.Connection, day: Day) -> DoneToday:
     """What the log says was done during `day` (undone events excluded)."""
-    today = Today()
-    rows = db.execute(
-        # `+kind`: search by time (log_at), never by an index that leads with kind, which
-        # would visit the whole log when one has no statistics
-        "SELECT card_id, state_before FROM log WHERE at >= ? AND at < ? AND +kind = 'review' "
-        f"AND {NOT_UNDONE}",
-        (day.start, day.end),
-    )
-    for card_id, state_before in rows:
+    today = DoneToday()
+    for card_id, state_before in reviews_between(db, day.start, day.end):
         deck_id = card_id.rpartition(":")[0]
         today.touched_cards.add(card_id)
         today.touched_questions.add(card_id.partition("#")[0])
@@ -253,7 +239,7 @@ def plan(
     states: Mapping[str, CardState] | Mapping[str, StateRow],
     settings: QueueSettings,
     day: Day,
-    today: Today,
+    today: DoneToday,
     start: str = "",
 ) -> Plan:
     """Sort the given cards (already filtered, in deck order) into today's queue, as studying
@@ -265,7 +251,7 @@ def plan(
 
 
 def assemble(
-    found: Candidates, settings: QueueSettings, day: Day, today: Today, start: str = ""
+    found: Candidates, settings: QueueSettings, day: Day, today: DoneToday, start: str = ""
 ) -> Plan:
     """Today's queue from sorted candidates: learning cards by what has fallen due at `day.now`,
     then the daily limits and sibling burying in serving order."""
@@ -301,7 +287,7 @@ def assemble(
 
 
 def first_card(
-    found: Candidates, settings: QueueSettings, day: Day, today: Today, start: str = ""
+    found: Candidates, settings: QueueSettings, day: Day, today: DoneToday, start: str = ""
 ) -> Any:
     """`next_card(assemble(...))` without assembling the rest of the queue."""
     learning = found.learning
@@ -321,7 +307,7 @@ def _first(entry: tuple[Any, ...]) -> Any:
 
 
 def serve(
-    found: Candidates, due_now: int, settings: QueueSettings, today: Today, start: str = ""
+    found: Candidates, due_now: int, settings: QueueSettings, today: DoneToday, start: str = ""
 ) -> Iterator[tuple[str, Any]]:
     """The cards served now, in order, with their kind: the first `due_now` learning cards,
     then reviews up to the daily limits, then new cards up to theirs (the limits of `start` and
@@ -423,18 +409,6 @@ class LimitTree:
         """One card taken: one less left in every node of the chain."""
         for node in chain:
             self.left[node] -= 1
-
-
-def _sibling_buried(card: QueueCard, today: Today, bury_siblings: bool) -> bool:
-    """A sibling (same question, other side) was answered today and this card was not.
-
-    `plan` inlines this test with `card.id.partition("#")[0]`, which is the question id by the
-    card id rule (`<deck>:<question>[#variant]`)."""
-    return (
-        bury_siblings
-        and card.question_id in today.touched_questions
-        and card.id not in today.touched_cards
-    )
 
 
 def next_card(queue: Plan) -> Card | None:

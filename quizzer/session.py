@@ -21,7 +21,7 @@ from quizzer.decks.models import MultipleChoice, Order
 from quizzer.errors import QuizzerError
 from quizzer.finding import find
 from quizzer.live_queue import LiveQueue
-from quizzer.queue import Counts, Day, Plan, Today, card_tags, done_today, study_day
+from quizzer.queue import Counts, Day, DoneToday, Plan, card_tags, day_at, done_today
 from quizzer.replay import DeckSettings, derive, replay_cards, replay_rows
 from quizzer.scheduling import preview
 from quizzer.search import parse
@@ -115,9 +115,9 @@ class Session:
 
     def day(self, now_ms: int) -> Day:
         """The study day around `now_ms`."""
-        return study_day(now_ms, self.zone, self.settings.day_starts_at)
+        return day_at(now_ms, self.deck_settings.calendar)
 
-    def today(self, day: Day) -> Today:
+    def today(self, day: Day) -> DoneToday:
         """What the log says was done today (undone events excluded)."""
         return done_today(self.store.db, day)
 

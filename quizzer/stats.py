@@ -722,7 +722,7 @@ class _Computer:
         self.hour = settings.day_starts_at
         self.today = study_day(from_ms(now_ms), zone, self.hour)
         self._queue_inputs: (
-            tuple[Mapping[str, queue.StateRow], Any, queue.Day, queue.Today] | None
+            tuple[Mapping[str, queue.StateRow], Any, queue.Day, queue.DoneToday] | None
         ) = None
         self.elapsed_days = calendar(zone, self.hour).elapsed_days
 
@@ -909,7 +909,7 @@ class _Computer:
         from quizzer.replay import DeckSettings
 
         if self._queue_inputs is None:
-            day = queue.study_day(self.now, self.zone, self.hour)
+            day = queue.day_at(self.now, calendar(self.zone, self.hour))
             self._queue_inputs = (
                 queue.state_rows(self.db),
                 DeckSettings(self.settings, self.zone),

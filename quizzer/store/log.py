@@ -61,3 +61,22 @@ def answered_since(db: sqlite3.Connection, since_ms: int) -> frozenset[str]:
         (since_ms,),
     )
     return frozenset(r[0] for r in rows)
+
+
+def reviews_between(db: sqlite3.Connection, start: int, end: int) -> sqlite3.Cursor:
+    """(card_id, state before) of every review answer in [start, end), undone ones excluded."""
+    return db.execute(
+        # `+kind`: search by time (log_at), never by an index that leads with kind, which
+        # would visit the whole log when one has no statistics
+        "SELECT card_id, state_before FROM log WHERE at >= ? AND at < ? AND +kind = 'review' "
+        f"AND {NOT_UNDONE}",
+        (start, end),
+    )
+
+
+def queue_states(db: sqlite3.Connection) -> sqlite3.Cursor:
+    """The columns of every stored card state that the queue reads: (card_id, state, due,
+    suspended, buried_until, stability, last_review)."""
+    return db.execute(
+        "SELECT card_id, state, due, suspended, buried_until, stability, last_review FROM cards"
+    )

@@ -33,11 +33,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quizzer.clock import to_ms
+from quizzer.clock import calendar, to_ms
 from quizzer.collection import due_plan, open_collection
 from quizzer.config import DEFAULT_PARAMETERS
 from quizzer.decks.loader import LoadedDeck, Problem, load_bytes
-from quizzer.queue import done_today, study_day
+from quizzer.queue import day_at, done_today
 from quizzer.replay import rebuild
 from quizzer.scheduling import retrievability
 from quizzer.state import CardState, Rating, recall_curve
@@ -470,7 +470,7 @@ def test_study_days_tile_across_dst(
         lengths = set()
         for step in range(0, 6 * 24 * 4):  # every 15 minutes for six days
             now = start + step * 900_000
-            day = study_day(now, zone, starts_at)
+            day = day_at(now, calendar(zone, starts_at))
             assert day.start <= now < day.end
             lengths.add((day.end - day.start) // 3_600_000)
             if previous is not None and previous.start != day.start:

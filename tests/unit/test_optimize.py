@@ -22,7 +22,7 @@ from quizzer.optimize import (
     RETENTIONS,
     Evaluation,
     FitReport,
-    RetentionRow,
+    SimulatedRetention,
     TrainingSet,
     evaluate,
     fit,
@@ -284,10 +284,10 @@ def test_retention_rows_and_recommendation() -> None:
 
 def test_recommend_prefers_the_least_time_per_card() -> None:
     rows = [
-        RetentionRow(0.70, 10, 10, 100, 30.0),
-        RetentionRow(0.80, 12, 12, 130, 28.0),
-        RetentionRow(0.90, 20, 20, 150, 29.0),
-        RetentionRow(0.95, 40, 40, 160, 60.0),
+        SimulatedRetention(0.70, 10, 10, 100, 30.0),
+        SimulatedRetention(0.80, 12, 12, 130, 28.0),
+        SimulatedRetention(0.90, 20, 20, 150, 29.0),
+        SimulatedRetention(0.95, 40, 40, 160, 60.0),
     ]
     best, near = recommend(rows)
     assert best.retention == 0.80 and near.retention == 0.90

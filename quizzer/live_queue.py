@@ -20,7 +20,6 @@ from typing import Any
 
 from quizzer.queue import (
     Candidates,
-    CardState,
     Day,
     DoneToday,
     Plan,
@@ -30,6 +29,7 @@ from quizzer.queue import (
     classify,
     first_card,
 )
+from quizzer.state import CardState
 
 
 class LiveQueue:

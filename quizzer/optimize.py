@@ -478,8 +478,7 @@ def store_events(
     """Write events into a store with their derived columns and the card states they lead to
     (what answering them one by one would have written, much faster), study days counted in
     `zone`."""
-    from quizzer.replay import DeckSettings
-    from quizzer.sync import replay_rows
+    from quizzer.replay import DeckSettings, replay_rows
 
     states, derived = replay_rows(
         events, DeckSettings(settings or Settings.model_validate({}), zone)

@@ -194,7 +194,8 @@ class Session:
         """The card to show now, or None when nothing is due (see `next_due`)."""
         if self.cram:
             return self._next_cram(now_ms)
-        return self._live(now_ms).next(now_ms)
+        card: Card | None = self._live(now_ms).next(now_ms)
+        return card
 
     def _next_cram(self, now_ms: int) -> Card | None:
         self._select(now_ms)

@@ -400,7 +400,8 @@ class Stats:
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready data with stable keys (dates as ISO strings)."""
-        return _jsonable(asdict(self))
+        data: dict[str, Any] = _jsonable(asdict(self))
+        return data
 
 
 def _jsonable(value: Any) -> Any:

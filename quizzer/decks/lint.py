@@ -86,7 +86,8 @@ def _value(node: yaml.Node, key: str) -> yaml.Node | None:
     if isinstance(node, yaml.MappingNode):
         for k, v in node.value:
             if k.value == key:
-                return v
+                found: yaml.Node = v
+                return found
     return None
 
 

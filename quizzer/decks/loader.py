@@ -422,7 +422,9 @@ def _fast_data(text: str) -> tuple[Any, list[int]] | None:
                     return None
                 value: Any = event.value
                 if event.implicit[0] and (not value or value[0] in _NOT_TEXT_START):
-                    tag = _resolver.resolve(yaml.ScalarNode, value, (True, False))
+                    tag = _resolver.resolve(  # type: ignore[no-untyped-call]
+                        yaml.ScalarNode, value, (True, False)
+                    )
                     if tag not in _STANDARD_TAGS:
                         return None
                     if tag != _STR:

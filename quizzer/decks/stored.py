@@ -73,7 +73,7 @@ def _optional_text(value: Any) -> str | None:
 def _texts(value: Any) -> list[str]:
     if type(value) is not list or not all(type(v) is str and v for v in value):
         _fail(value)
-    return value
+    return list(value)
 
 
 def _bool(value: Any) -> bool:
@@ -83,7 +83,8 @@ def _bool(value: Any) -> bool:
 def _number(value: Any) -> float:
     if type(value) not in (int, float) or not math.isfinite(value):
         _fail(value)
-    return value
+    number: float = value
+    return number
 
 
 @functools.cache

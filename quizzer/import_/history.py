@@ -130,8 +130,8 @@ def add_history(
 ) -> None:
     """Add the events the log lacks and replay the cards they touch (in a dry run, only count
     them)."""
-    from quizzer.replay import DeckSettings
-    from quizzer.sync import _known_uids, replay_rows
+    from quizzer.replay import DeckSettings, replay_rows
+    from quizzer.sync import _known_uids
 
     known = _known_uids(store, [e.uid for e in events])
     fresh = [e for e in events if e.uid not in known]

@@ -175,7 +175,7 @@ class Store:
                 f"{self.path}: written by a newer quizzer (schema {version}; this one knows "
                 f"up to {LATEST}). Upgrade quizzer; the file was left untouched."
             )
-        return app_id != APPLICATION_ID
+        return bool(app_id != APPLICATION_ID)
 
     def _migrate(self, unmarked: bool) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]

@@ -7,7 +7,6 @@ Every method takes the time as an argument.
 
 from __future__ import annotations
 
-import random
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from datetime import tzinfo
 
 from quizzer.config import Settings
 from quizzer.decks.cards import Card
+from quizzer.decks.faces import shown_order
 from quizzer.decks.grading import Graded, grade_text
 from quizzer.decks.loader import DeckTree
 from quizzer.decks.models import MultipleChoice, Order
@@ -226,20 +226,9 @@ class Session:
     def shown_order(self, card: Card) -> list[int]:
         """The order in which a choice or order question's entries are shown: a shuffle that is
         the same for the command line and the TUI until the card is answered again."""
-        question = card.question
-        if isinstance(question, MultipleChoice):
-            n = len(question.choices)
-        elif isinstance(question, Order):
-            n = len(question.items)
-        else:
+        if not isinstance(card.question, MultipleChoice | Order):
             return []
-        state = self.store.state(card.id)
-        rng = random.Random(f"{card.id}/{state.reps}")
-        order = list(range(n))
-        rng.shuffle(order)
-        if isinstance(question, Order) and order == sorted(order):
-            order = order[1:] + order[:1]  # never show an order question already solved
-        return order
+        return shown_order(card.question, f"{card.id}/{self.store.state(card.id).reps}")
 
     # ------------------------------------------------------------ writes
 

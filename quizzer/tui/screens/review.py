@@ -34,8 +34,8 @@ from quizzer.tui.editor import open_for_editing, run_editor
 from quizzer.tui.render import (
     after_notes,
     deck_path,
-    faces,
     not_answered,
+    screen_faces,
     typed_feedback,
     verdict_line,
 )
@@ -315,7 +315,7 @@ class ReviewScreen(Screen[None]):
         ):
             self.query_one(widget_id).display = False
         prompt = self.query_one("#prompt", Markdown)
-        await prompt.update(faces(card).front)
+        await prompt.update(screen_faces(card).front)
         prompt.display = True
         front, _ = card_media(card)
         await self._show_media("#front-media", front)
@@ -377,7 +377,7 @@ class ReviewScreen(Screen[None]):
             widget = self.query_one("#verdict", Static)
             widget.update(verdict)
             widget.display = True
-        back = faces(card).back
+        back = screen_faces(card).back
         if back is not None:
             cloze = card.question.kind == "cloze"
             answer = self.query_one("#answer", Markdown)

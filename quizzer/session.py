@@ -16,11 +16,12 @@ from quizzer.config import Settings
 from quizzer.decks.cards import Card
 from quizzer.decks.faces import shown_order
 from quizzer.decks.grading import Graded, grade_text
+from quizzer.decks.loaded import LoadedDeck
 from quizzer.decks.loader import DeckTree
 from quizzer.decks.models import MultipleChoice, Order
 from quizzer.errors import QuizzerError
 from quizzer.live_queue import LiveQueue
-from quizzer.queue import Counts, Day, Plan, Today, card_tags, done_today, study_day
+from quizzer.queue import Counts, Day, Plan, Today, card_tags, done_today, next_card, study_day
 from quizzer.replay import DeckSettings, derive, replay_cards, replay_rows
 from quizzer.scheduling import preview
 from quizzer.state import MAX_DURATION_MS, CardPhase, CardState, Event, EventKind, Rating
@@ -174,6 +175,11 @@ class Session:
         return self._live(now_ms).next(now_ms)
 
     def _next_cram(self, now_ms: int) -> Card | None:
+        return self._cram_left()[0]
+
+    def _cram_left(self) -> tuple[Card | None, int]:
+        """The weakest card not yet crammed (never-seen cards, then lowest stability) and how
+        many are left."""
         states = self.store.states()
         left = [
             c
@@ -181,9 +187,20 @@ class Session:
             if c.id not in self.crammed and not states.get(c.id, CardState(c.id)).suspended
         ]
         if not left:
-            return None
-        # weakest first: never-seen cards, then lowest stability
-        return min(left, key=lambda c: (states[c.id].stability or 0.0) if c.id in states else -1.0)
+            return None, 0
+        weakest = min(
+            left, key=lambda c: (states[c.id].stability or 0.0) if c.id in states else -1.0
+        )
+        return weakest, len(left)
+
+    def up_next(self, now_ms: int) -> tuple[Card | None, Counts]:
+        """The card to show now and what is left: today's counts, or, when cramming, the cards
+        not crammed yet (counted as reviews)."""
+        if self.cram:
+            card, left = self._cram_left()
+            return card, Counts(review=left)
+        plan = self.plan(now_ms)
+        return next_card(plan), plan.counts
 
     def next_due(self, now_ms: int) -> int | None:
         """When the next card of this selection falls due after now (UTC ms), if ever."""
@@ -198,6 +215,20 @@ class Session:
         if any(c.id not in states for c in self.cards):
             upcoming.append(day.end)  # new cards wait for tomorrow's limit
         return min(upcoming) if upcoming else None
+
+    def on_tree(self, tree: DeckTree) -> Session:
+        """This session over an edited deck tree: the same store, selection and mode, with its
+        tally and crammed cards carried over."""
+        session = Session(
+            self.store, tree, self.settings, self.zone, self.selection, cram=self.cram
+        )
+        session.tally = self.tally
+        session.crammed = self.crammed
+        return session
+
+    def deck(self, card: Card) -> LoadedDeck:
+        """The loaded deck a card comes from (its title, file and question lines)."""
+        return self.tree.decks[card.deck_id]
 
     def card(self, card_id: str) -> Card:
         """A card of the deck tree by id."""

@@ -26,7 +26,7 @@ from quizzer.decks.grading import Graded
 from quizzer.decks.loader import DeckTree
 from quizzer.decks.media import MediaRef, card_media
 from quizzer.player import NoPlayer, Player
-from quizzer.queue import Counts, next_card
+from quizzer.queue import Counts
 from quizzer.session import Session, SessionError
 from quizzer.state import CardPhase, EventKind, Rating
 from quizzer.tui.editor import open_for_editing, run_editor
@@ -213,24 +213,10 @@ class ReviewScreen(Screen[None]):
 
     # ------------------------------------------------------------ showing cards
 
-    def _queue(self, now_ms: int) -> tuple[Card | None, Counts]:
-        session = self.session
-        if session.cram:
-            card = session.next(now_ms)
-            states = session.store.states()
-            left = sum(
-                1
-                for c in session.cards
-                if c.id not in session.crammed and not (c.id in states and states[c.id].suspended)
-            )
-            return card, Counts(review=left)
-        queue = session.plan(now_ms)
-        return next_card(queue), queue.counts
-
     async def advance(self, card: Card | None = None) -> None:
         """Show `card`, or the next card of the queue, or the summary when the queue is empty."""
         now = self.now_ms()
-        queued, counts = self._queue(now)
+        queued, counts = self.session.up_next(now)
         card = card or queued
         if card is None:
             self.card = None
@@ -285,10 +271,10 @@ class ReviewScreen(Screen[None]):
         session = self.session
         q = card.question
         if counts is None:
-            _, counts = self._queue(self.now_ms())
+            _, counts = self.session.up_next(self.now_ms())
         phase = session.state(card.id).state
         self._show_progress(counts, phase)
-        title = session.tree.decks[card.deck_id].deck.title
+        title = session.deck(card).deck.title
         self.query_one("#deck-path", Static).update(Content.styled(deck_path(card, title), "bold"))
         kind = q.kind + (" · reverse" if card.variant == "reverse" else "")
         kind += f" · {phase.name.lower()}"
@@ -377,7 +363,7 @@ class ReviewScreen(Screen[None]):
         """Show a face's figures and clips, and add its clips to those `p` plays."""
         card = self.card
         assert card is not None
-        deck_file = self.session.tree.decks[card.deck_id].path
+        deck_file = self.session.deck(card).path
         located = [(ref, ref.path(deck_file)) for ref in refs]
         self.clips += [path for ref, path in located if ref.kind == "audio"]
         rows = max(6, self.app.size.height - 14)
@@ -592,7 +578,7 @@ class ReviewScreen(Screen[None]):
         if card is None:
             return
         tree = self.session.tree
-        line = tree.decks[card.deck_id].lines.get(card.question.id, 1)
+        line = self.session.deck(card).lines.get(card.question.id, 1)
         problem = run_editor(self.app, open_for_editing(self.app, tree, card.deck_id), line)
         if problem:
             self.notify(problem, severity="error")
@@ -618,12 +604,8 @@ class ReviewScreen(Screen[None]):
             )
             return
         self.collection.tree = tree
-        old = self.session
-        session = self.collection.session(old.selection, cram=old.cram)
-        session.tally = old.tally
-        session.crammed = old.crammed
-        self.session = session
-        card = session.index.get(card_id)
+        self.session = self.session.on_tree(tree)
+        card = self.session.index.get(card_id)
         if card is None:
             self.notify("The question is gone from the deck (its id changed?).", severity="warning")
         else:

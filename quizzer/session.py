@@ -7,7 +7,6 @@ Every method takes the time as an argument.
 
 from __future__ import annotations
 
-import random
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,13 +14,24 @@ from datetime import tzinfo
 
 from quizzer.config import Settings
 from quizzer.decks.cards import Card
+from quizzer.decks.faces import shown_order
 from quizzer.decks.grading import Graded, grade_text
+from quizzer.decks.loaded import LoadedDeck
 from quizzer.decks.loader import DeckTree
 from quizzer.decks.models import MultipleChoice, Order
 from quizzer.errors import QuizzerError
 from quizzer.finding import find
 from quizzer.live_queue import LiveQueue
-from quizzer.queue import Counts, Day, DoneToday, Plan, card_tags, day_at, done_today
+from quizzer.queue import (
+    Counts,
+    Day,
+    DoneToday,
+    Plan,
+    card_tags,
+    day_at,
+    done_today,
+    next_card,
+)
 from quizzer.replay import DeckSettings, derive, replay_cards, replay_rows
 from quizzer.scheduling import preview
 from quizzer.search import parse
@@ -199,6 +209,11 @@ class Session:
 
     def _next_cram(self, now_ms: int) -> Card | None:
         self._select(now_ms)
+        return self._cram_left()[0]
+
+    def _cram_left(self) -> tuple[Card | None, int]:
+        """The weakest card not yet crammed (never-seen cards, then lowest stability) and how
+        many are left."""
         states = self.store.states()
         left = [
             c
@@ -206,9 +221,21 @@ class Session:
             if c.id not in self.crammed and not states.get(c.id, CardState(c.id)).suspended
         ]
         if not left:
-            return None
-        # weakest first: never-seen cards, then lowest stability
-        return min(left, key=lambda c: (states[c.id].stability or 0.0) if c.id in states else -1.0)
+            return None, 0
+        weakest = min(
+            left, key=lambda c: (states[c.id].stability or 0.0) if c.id in states else -1.0
+        )
+        return weakest, len(left)
+
+    def up_next(self, now_ms: int) -> tuple[Card | None, Counts]:
+        """The card to show now and what is left: today's counts, or, when cramming, the cards
+        not crammed yet (counted as reviews)."""
+        if self.cram:
+            self._select(now_ms)
+            card, left = self._cram_left()
+            return card, Counts(review=left)
+        plan = self.plan(now_ms)
+        return next_card(plan), plan.counts
 
     def next_due(self, now_ms: int) -> int | None:
         """When the next card of this selection falls due after now (UTC ms), if ever."""
@@ -224,6 +251,20 @@ class Session:
         if any(c.id not in states for c in self.cards):
             upcoming.append(day.end)  # new cards wait for tomorrow's limit
         return min(upcoming) if upcoming else None
+
+    def on_tree(self, tree: DeckTree) -> Session:
+        """This session over an edited deck tree: the same store, selection and mode, with its
+        tally and crammed cards carried over."""
+        session = Session(
+            self.store, tree, self.settings, self.zone, self.selection, cram=self.cram
+        )
+        session.tally = self.tally
+        session.crammed = self.crammed
+        return session
+
+    def deck(self, card: Card) -> LoadedDeck:
+        """The loaded deck a card comes from (its title, file and question lines)."""
+        return self.tree.decks[card.deck_id]
 
     def card(self, card_id: str) -> Card:
         """A card of the deck tree by id."""
@@ -252,20 +293,9 @@ class Session:
     def shown_order(self, card: Card) -> list[int]:
         """The order in which a choice or order question's entries are shown: a shuffle that is
         the same for the command line and the TUI until the card is answered again."""
-        question = card.question
-        if isinstance(question, MultipleChoice):
-            n = len(question.choices)
-        elif isinstance(question, Order):
-            n = len(question.items)
-        else:
+        if not isinstance(card.question, MultipleChoice | Order):
             return []
-        state = self.store.state(card.id)
-        rng = random.Random(f"{card.id}/{state.reps}")
-        order = list(range(n))
-        rng.shuffle(order)
-        if isinstance(question, Order) and order == sorted(order):
-            order = order[1:] + order[:1]  # never show an order question already solved
-        return order
+        return shown_order(card.question, f"{card.id}/{self.store.state(card.id).reps}")
 
     # ------------------------------------------------------------ writes
 

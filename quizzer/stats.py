@@ -474,16 +474,9 @@ def scope_of(selection: Selection) -> Scope:
 
 def card_text(card: Card, limit: int = 100) -> str:
     """A card's question on one line, shortened to `limit` characters."""
-    from quizzer.decks.cloze import render_cloze
+    from quizzer.decks.faces import faces
 
-    question: Any = card.question
-    if card.cloze_number is not None and hasattr(question, "text"):
-        text = render_cloze(question.text, card.cloze_number, reveal=False)
-    elif card.variant == "reverse":
-        text = str(question.answer)
-    else:
-        text = str(getattr(question, "prompt", question.id))
-    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+", " ", faces(card).front).strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

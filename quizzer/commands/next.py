@@ -15,9 +15,9 @@ if TYPE_CHECKING:
 
 def card_payload(session: Session, card: Card, now_ms: int) -> dict[str, Any]:
     """Everything needed to show a card, as JSON-ready data."""
-    from quizzer.decks.cloze import render_cloze
+    from quizzer.decks.faces import faces
     from quizzer.decks.media import card_media
-    from quizzer.decks.models import Basic, Cloze, MultipleChoice, Numeric, Order, Typed
+    from quizzer.decks.models import MultipleChoice, Numeric, Order
     from quizzer.scheduling import describe_interval
 
     q = card.question
@@ -31,27 +31,17 @@ def card_payload(session: Session, card: Card, now_ms: int) -> dict[str, Any]:
         "state": state.state.name.lower(),
         "hint": q.hint,
     }
-    order = session.shown_order(card)
-    if isinstance(q, Basic):
-        data["prompt"] = q.answer if card.variant == "reverse" else q.prompt
-        data["answer"] = q.prompt if card.variant == "reverse" else q.answer
-    elif isinstance(q, Cloze):
-        n = card.cloze_number or 1
-        data["prompt"] = render_cloze(q.text, n, reveal=False)
-        data["answer"] = render_cloze(q.text, n, reveal=True)
-    elif isinstance(q, MultipleChoice):
-        data["prompt"] = q.prompt
+    shown = faces(card, session.shown_order(card))
+    data["prompt"] = shown.front
+    if shown.back is not None:
+        data["answer"] = shown.back
+    if isinstance(q, MultipleChoice):
         data["multi"] = q.multi
-        data["choices"] = [
-            {"number": i + 1, "text": q.choices[j].text} for i, j in enumerate(order)
-        ]
-    elif isinstance(q, Order):
-        data["prompt"] = q.prompt
-        data["items"] = [{"number": i + 1, "text": q.items[j]} for i, j in enumerate(order)]
-    elif isinstance(q, Typed | Numeric):
-        data["prompt"] = q.prompt
-        if isinstance(q, Numeric):
-            data["unit"] = q.unit
+    entries = [{"number": i + 1, "text": text} for i, text in enumerate(shown.options)]
+    if isinstance(q, MultipleChoice | Order):
+        data["choices" if isinstance(q, MultipleChoice) else "items"] = entries
+    if isinstance(q, Numeric):
+        data["unit"] = shown.unit
     front, back = card_media(card)
     data["media"] = [
         {"side": side, "kind": ref.kind, "path": str(ref.path(deck.path)), "alt": ref.alt}

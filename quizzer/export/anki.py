@@ -17,7 +17,6 @@ import html
 import itertools
 import json
 import os
-import random
 import sqlite3
 import tempfile
 import zipfile
@@ -29,6 +28,7 @@ from typing import TYPE_CHECKING
 import genanki
 
 from quizzer import paths
+from quizzer.decks.faces import shown_order
 from quizzer.decks.loader import DeckTree, LoadedDeck, folder_title
 from quizzer.decks.models import Basic, Cloze, MultipleChoice, Numeric, Order, QuestionBase, Typed
 from quizzer.errors import QuizzerError
@@ -328,19 +328,12 @@ def note_fields(question: QuestionBase, deck_id: str, r: Renderer) -> list[str]:
     return [*head, *tail]
 
 
-def _shuffled(n: int, seed: str) -> list[int]:
-    """A shuffle that stays the same from one export to the next."""
-    order = list(range(n))
-    random.Random(seed).shuffle(order)
-    return order
-
-
 def _letter(i: int) -> str:
     return chr(ord("A") + i) if i < 26 else str(i + 1)
 
 
 def _choice_fields(q: MultipleChoice, deck_id: str, r: Renderer) -> list[str]:
-    order = _shuffled(len(q.choices), f"{deck_id}:{q.id}")
+    order = shown_order(q, f"{deck_id}:{q.id}")  # the same from one export to the next
     texts = [r.html(choice.text, inline=True) for choice in q.choices]
     instruction = "Choose all that apply." if q.multi else "Choose one."
     options = "".join(f"<li>{texts[i]}</li>" for i in order)
@@ -367,9 +360,7 @@ def _choice_fields(q: MultipleChoice, deck_id: str, r: Renderer) -> list[str]:
 
 
 def _order_fields(q: Order, deck_id: str, r: Renderer) -> list[str]:
-    order = _shuffled(len(q.items), f"{deck_id}:{q.id}")
-    if order == sorted(order):  # never show the items already in order
-        order = order[1:] + order[:1]
+    order = shown_order(q, f"{deck_id}:{q.id}")
     texts = [r.html(item, inline=True) for item in q.items]
     shown = "".join(f"<li>{texts[i]}</li>" for i in order)
     letter_of = {i: _letter(pos) for pos, i in enumerate(order)}

@@ -18,6 +18,7 @@ from typing import Any
 from bs4 import BeautifulSoup
 from pydantic import ValidationError
 
+from quizzer.decks.faces import shuffled
 from quizzer.decks.models import ID_PATTERN, QUESTION_TYPES, slugify
 from quizzer.import_.package import Note
 from quizzer.import_.to_markdown import html_to_markdown, plain_text
@@ -272,12 +273,6 @@ def _tolerance(text: str) -> float | int | str | None:
     return shown if shown.endswith("%") else _number(shown)
 
 
-def _shuffled(n: int, seed: str) -> list[int]:
-    from quizzer.export.anki import _shuffled as export_shuffle
-
-    return export_shuffle(n, seed)
-
-
 def _choices(answer_html: str, seed: str, md: Callable[[str], str]) -> list[dict[str, Any]]:
     """The options of an exported choice note, back in the order they were written."""
     soup = BeautifulSoup(answer_html, "html.parser")
@@ -294,7 +289,7 @@ def _choices(answer_html: str, seed: str, md: Callable[[str], str]) -> list[dict
         if feedback:
             choice["feedback"] = feedback
         shown.append(choice)
-    order = _shuffled(len(shown), seed)
+    order = shuffled(len(shown), seed)
     written: list[dict[str, Any]] = [{}] * len(shown)
     for position, original in enumerate(order):
         written[original] = shown[position]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -23,8 +21,6 @@ from quizzer.tui.editor import open_for_editing, run_editor
 from quizzer.tui.screens.home import HomeScreen
 from quizzer.tui.screens.review import ReviewScreen
 from quizzer.tui.widgets.media import prepare_graphics
-
-STATS_MODULE = "quizzer.tui.screens.stats"
 
 
 class QuizzerApp(App[None]):
@@ -117,23 +113,11 @@ class QuizzerApp(App[None]):
         self.start_review(Selection(message.selection.decks, tag), message.cram)
 
     def on_home_screen_stats(self, message: HomeScreen.Stats) -> None:
-        """Open the statistics screen when there is one."""
-        try:
-            module = importlib.import_module(STATS_MODULE)
-        except ModuleNotFoundError as exc:
-            if exc.name and STATS_MODULE.startswith(exc.name):
-                self.notify("statistics: run quizzer stats")
-            else:
-                self.notify(f"statistics unavailable: {exc}", severity="error")
-            return
-        except Exception as exc:  # a broken statistics screen must not take the session down
-            self.notify(f"statistics unavailable: {exc}", severity="error")
-            return
-        screen = _stats_screen(module, self.collection, message.selection, self.now_ms())
-        if screen is None:
-            self.notify("statistics: run quizzer stats")
-            return
-        self.push_screen(screen)
+        """Open the statistics screen (loaded on first use: it brings in the plots)."""
+        from quizzer.tui.screens.stats import StatsScreen
+
+        assert self.collection is not None
+        self.push_screen(StatsScreen(self.collection, self.now_ms(), message.selection))
 
     def on_home_screen_edit(self, message: HomeScreen.Edit) -> None:
         """Edit a deck file from home, then reload the tree."""
@@ -169,41 +153,6 @@ class QuizzerApp(App[None]):
 def _deck_exists(tree: DeckTree, deck: str) -> bool:
     deck = deck.rstrip("/")
     return deck in tree.decks or any(k.startswith(deck + "/") for k in tree.decks)
-
-
-def _stats_screen(
-    module: Any, collection: Collection | None, selection: Selection, now_ms: int
-) -> Screen[Any] | None:
-    """Build the statistics screen of `module`, passing what its constructor asks for."""
-    cls = getattr(module, "StatsScreen", None)
-    if cls is None:
-        cls = next(
-            (
-                v
-                for v in vars(module).values()
-                if inspect.isclass(v) and issubclass(v, Screen) and v.__module__ == module.__name__
-            ),
-            None,
-        )
-    if cls is None:
-        return None
-    offered: dict[str, Any] = {
-        "collection": collection,
-        "selection": selection,
-        "now_ms": now_ms,
-        "decks": selection.decks,
-        "deck": selection.decks[0] if selection.decks else None,
-    }
-    try:
-        wanted = list(inspect.signature(cls).parameters)
-    except (TypeError, ValueError):
-        wanted = []
-    kwargs = {name: offered[name] for name in wanted if name in offered}
-    try:
-        screen = cls(**kwargs)
-    except TypeError:
-        return None
-    return screen if isinstance(screen, Screen) else None
 
 
 def make_app(

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import contextlib
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import replace
 
 from textual.content import Content
 
 from quizzer.decks.cards import Card
-from quizzer.decks.cloze import Deletion, render_cloze
+from quizzer.decks.cloze import Deletion
+from quizzer.decks.faces import Faces, faces
 from quizzer.decks.grading import Graded, Verdict, diff, format_number, parse_number
 from quizzer.decks.media import strip_references
-from quizzer.decks.models import Basic, Cloze, MultipleChoice, Numeric, Order, Typed
+from quizzer.decks.models import Numeric, Typed
 from quizzer.mathtext import latex_to_text
 
 _FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
@@ -89,35 +91,18 @@ def _shown(deletion: Deletion) -> str:
     return f"**{deletion.answer}**"
 
 
-@dataclass(frozen=True, slots=True)
-class Faces:
-    """What a card shows before and after answering, as Markdown."""
-
-    front: str
-    back: str | None
-    """The answer to reveal (basic and cloze); auto-graded cards show their verdict instead."""
-
-
 def _text(markdown: str) -> str:
     """Markdown for the screen: math made readable, figures and clips taken out (the review
     screen shows them in their own widgets)."""
     return math_as_code(strip_references(markdown))
 
 
-def faces(card: Card) -> Faces:
-    """The front and back of a card, math made readable."""
-    q = card.question
-    if isinstance(q, Basic):
-        front, back = (q.answer, q.prompt) if card.variant == "reverse" else (q.prompt, q.answer)
-        return Faces(_text(front), _text(back))
-    if isinstance(q, Cloze):
-        n = card.cloze_number or 1
-        front = render_cloze(q.text, n, reveal=False, hidden=_hidden)
-        back = render_cloze(q.text, n, reveal=True, shown=_shown)
-        return Faces(_text(front), _text(back))
-    if isinstance(q, MultipleChoice | Typed | Numeric | Order):
-        return Faces(_text(q.prompt), None)
-    raise TypeError(f"unknown question type {q.kind!r}")
+def screen_faces(card: Card, order: Sequence[int] = ()) -> Faces:
+    """A card's faces for the screen: math made readable, cloze deletions in bold, figures and
+    clips left to their own widgets (options stay Markdown: `inline` renders them)."""
+    shown = faces(card, order, hidden=_hidden, shown=_shown)
+    back = _text(shown.back) if shown.back is not None else None
+    return replace(shown, front=_text(shown.front), back=back)
 
 
 def after_notes(card: Card) -> str:

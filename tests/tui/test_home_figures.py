@@ -19,7 +19,7 @@ from quizzer.home import (
 )
 from quizzer.scheduling import describe_duration
 from quizzer.state import Rating
-from quizzer.tui.render import diff_content, faces, inline, math_as_code, typed_feedback
+from quizzer.tui.render import diff_content, inline, math_as_code, screen_faces, typed_feedback
 
 DAY = 86_400_000
 
@@ -100,11 +100,11 @@ def test_inline_markdown_styles() -> None:
 
 def test_cloze_faces(collection: Collection) -> None:
     card = collection.tree.card_index()["speech/ctc:collapse#c1"]
-    f = faces(card)
+    f = screen_faces(card)
     assert f.front == "CTC decoding first **\\[merge or drop?\\]**, then removes blanks."
     assert f.back == "CTC decoding first **merges repeated labels**, then removes blanks."
     c2 = collection.tree.card_index()["speech/ctc:collapse#c2"]
-    assert faces(c2).front == "CTC decoding first merges repeated labels, then **\\[…\\]**."
+    assert screen_faces(c2).front == "CTC decoding first merges repeated labels, then **\\[…\\]**."
 
 
 def test_typed_feedback_diffs_only_when_wrong(collection: Collection) -> None:

@@ -181,7 +181,7 @@ async def test_opens_on_the_selection(col: Collection) -> None:
 
 
 async def test_home_screen_opens_it(col: Collection) -> None:
-    """The app's `s` key builds this screen through its factory (quizzer.tui.app)."""
+    """The app's `s` key opens this screen on the app's own collection."""
     from quizzer.tui.app import make_app
 
     app = make_app(collection=col)
@@ -190,6 +190,7 @@ async def test_home_screen_opens_it(col: Collection) -> None:
         await pilot.press("s")
         await settle(pilot)
         assert isinstance(app.screen, StatsScreen)
+        assert app.screen.collection is col
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, StatsScreen)

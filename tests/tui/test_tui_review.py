@@ -16,7 +16,6 @@ from tui_support import FakeTimer, review_screen, screen_text, solve, type_text,
 from quizzer.clock import now, to_ms
 from quizzer.collection import Collection, load_decks
 from quizzer.state import CardPhase, EventKind, Rating
-from quizzer.tui import app as app_module
 from quizzer.tui.app import QuizzerApp, make_app
 from quizzer.tui.screens.help import HelpScreen
 from quizzer.tui.screens.home import HomeScreen
@@ -118,43 +117,6 @@ async def test_nothing_due_stays_home_and_says_when(build: Build, collection: Co
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert any("Nothing due in MFCC" in n.message for n in app._notifications)
-
-
-async def test_statistics_falls_back_to_a_note(
-    build: Build, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(app_module, "STATS_MODULE", "quizzer.tui.screens.no_such_module")
-    app = build()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("s")
-        await pilot.pause()
-        assert any(n.message == "statistics: run quizzer stats" for n in app._notifications)
-
-
-async def test_statistics_screen_is_pushed_when_it_exists(
-    build: Build, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import types
-
-    from textual.screen import Screen
-
-    class StatsScreen(Screen[None]):
-        def __init__(self, collection: Collection) -> None:
-            super().__init__()
-            self.collection = collection
-
-    module = types.ModuleType("fake_stats")
-    module.StatsScreen = StatsScreen  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "fake_stats", module)
-    monkeypatch.setattr(app_module, "STATS_MODULE", "fake_stats")
-    app = build()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("s")
-        await pilot.pause()
-        assert isinstance(app.screen, StatsScreen)
-        assert app.screen.collection is app.collection
 
 
 async def test_help_opens_and_closes(build: Build) -> None:

@@ -1,14 +1,14 @@
 """The review screen: one card at a time, answered from the keyboard, then rated.
 
 A card goes through stages: its question (reveal, choose, order or type), then its answer with the
-four ratings. Bindings are enabled by stage (`check_action`), so the footer shows the keys that
-apply now.
+four ratings. Each way of answering is a widget of its own (`quizzer.tui.widgets.answer_*`), one of
+them shown at a time in a `ContentSwitcher`. The keys stay the screen's, enabled by stage
+(`check_action`) so the footer shows the keys that apply now, and act on the mode shown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import Enum, auto
 from pathlib import Path
 from typing import ClassVar
 
@@ -18,32 +18,28 @@ from textual.binding import Binding, BindingType
 from textual.containers import HorizontalGroup, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Input, Markdown, ProgressBar, Static
+from textual.widgets import ContentSwitcher, Markdown, ProgressBar, Static
 
 from quizzer.collection import Collection, reload_decks
 from quizzer.decks.cards import Card
 from quizzer.decks.grading import Graded
 from quizzer.decks.loader import DeckTree
 from quizzer.decks.media import MediaRef, card_media
-from quizzer.decks.models import MultipleChoice, Numeric, Order, Typed
 from quizzer.player import NoPlayer, Player
-from quizzer.queue import Counts, next_card
+from quizzer.queue import Counts
 from quizzer.session import Session, SessionError
 from quizzer.state import CardPhase, EventKind, Rating
 from quizzer.tui.editor import open_for_editing, run_editor
-from quizzer.tui.render import (
-    after_notes,
-    deck_path,
-    faces,
-    not_answered,
-    typed_feedback,
-    verdict_line,
-)
+from quizzer.tui.render import after_notes, deck_path, screen_faces
 from quizzer.tui.screens.help import HelpScreen
 from quizzer.tui.screens.summary import SummaryScreen
+from quizzer.tui.widgets.answer import AnswerMode, Stage
+from quizzer.tui.widgets.answer_choice import ChoiceAnswer
+from quizzer.tui.widgets.answer_flashcard import FlashcardAnswer
+from quizzer.tui.widgets.answer_order import OrderAnswer
+from quizzer.tui.widgets.answer_typed import TypedAnswer
 from quizzer.tui.widgets.keybar import KeyBar
 from quizzer.tui.widgets.media import MediaPanel
-from quizzer.tui.widgets.options import ChoiceList, OptionList, OrderList
 from quizzer.tui.widgets.ratings import LABELS, RatingBar
 
 ANSWER_TIME_CAP_MS = 60_000
@@ -51,18 +47,16 @@ ANSWER_TIME_CAP_MS = 60_000
 hour of study."""
 
 
-class Stage(Enum):
-    """Where the current card is."""
+ANSWER_MODES: tuple[type[AnswerMode], ...] = (
+    FlashcardAnswer,
+    ChoiceAnswer,
+    OrderAnswer,
+    TypedAnswer,
+)
+"""One widget per way of answering; a card is answered by the mode that lists its kind."""
+QUESTION_STAGES = {m.STAGE for m in ANSWER_MODES}
 
-    EMPTY = auto()
-    REVEAL = auto()
-    CHOOSE = auto()
-    ORDER = auto()
-    TYPE = auto()
-    RATE = auto()
-
-
-QUESTION_STAGES = {Stage.REVEAL, Stage.CHOOSE, Stage.ORDER, Stage.TYPE}
+__all__ = ["ReviewScreen", "Stage"]
 
 
 class CardScroll(VerticalScroll, can_focus=False):
@@ -74,6 +68,10 @@ def _digit_bindings(action: str, count: int, description: str, display: str) -> 
         Binding(str(n), f"{action}({n})", description, key_display=display, show=n == 1)
         for n in range(1, count + 1)
     ]
+
+
+def _mode_id(mode: type[AnswerMode]) -> str:
+    return f"mode-{mode.KINDS[0]}"
 
 
 class ReviewScreen(Screen[None]):
@@ -158,16 +156,11 @@ class ReviewScreen(Screen[None]):
             yield Static(id="card-kind")
             yield Markdown(id="prompt")
             yield MediaPanel(id="front-media")
-            yield Static(id="instructions")
-            yield ChoiceList(id="choices")
-            yield OrderList(id="order")
-            with HorizontalGroup(id="typed-row"):
-                yield Input(id="response")
-                yield Static(id="unit")
-            yield Static(id="input-error")
+            with ContentSwitcher(id="answer-modes"):
+                for mode in ANSWER_MODES:
+                    yield mode(id=_mode_id(mode))
             yield Static(id="hint")
             yield Static(id="verdict")
-            yield Markdown(id="answer")
             yield MediaPanel(id="back-media")
             yield Markdown(id="explanation")
             yield Static(id="source")
@@ -207,8 +200,8 @@ class ReviewScreen(Screen[None]):
             "help_typing": typing,
         }
         if action == "choose":
-            choices = self.query_one(ChoiceList)
-            return stage is Stage.CHOOSE and int(str(parameters[0])) <= len(choices.texts)
+            choices = self.query_one(ChoiceAnswer)
+            return stage is Stage.CHOOSE and int(str(parameters[0])) <= choices.count
 
         if action == "accept":
             return stage is Stage.RATE and int(str(parameters[0])) == self.selected
@@ -220,24 +213,10 @@ class ReviewScreen(Screen[None]):
 
     # ------------------------------------------------------------ showing cards
 
-    def _queue(self, now_ms: int) -> tuple[Card | None, Counts]:
-        session = self.session
-        if session.cram:
-            card = session.next(now_ms)
-            states = session.store.states()
-            left = sum(
-                1
-                for c in session.cards
-                if c.id not in session.crammed and not (c.id in states and states[c.id].suspended)
-            )
-            return card, Counts(review=left)
-        queue = session.plan(now_ms)
-        return next_card(queue), queue.counts
-
     async def advance(self, card: Card | None = None) -> None:
         """Show `card`, or the next card of the queue, or the summary when the queue is empty."""
         now = self.now_ms()
-        queued, counts = self._queue(now)
+        queued, counts = self.session.up_next(now)
         card = card or queued
         if card is None:
             self.card = None
@@ -292,71 +271,38 @@ class ReviewScreen(Screen[None]):
         session = self.session
         q = card.question
         if counts is None:
-            _, counts = self._queue(self.now_ms())
+            _, counts = self.session.up_next(self.now_ms())
         phase = session.state(card.id).state
         self._show_progress(counts, phase)
-        title = session.tree.decks[card.deck_id].deck.title
+        title = session.deck(card).deck.title
         self.query_one("#deck-path", Static).update(Content.styled(deck_path(card, title), "bold"))
         kind = q.kind + (" · reverse" if card.variant == "reverse" else "")
         kind += f" · {phase.name.lower()}"
         self.query_one("#card-kind", Static).update(kind)
         for widget_id in (
             "#verdict",
-            "#answer",
             "#explanation",
             "#source",
             "#hint",
-            "#input-error",
             "#ratings",
-            "#choices",
-            "#order",
-            "#typed-row",
             "#back-media",
         ):
             self.query_one(widget_id).display = False
         prompt = self.query_one("#prompt", Markdown)
-        await prompt.update(faces(card).front)
+        await prompt.update(screen_faces(card).front)
         prompt.display = True
         front, _ = card_media(card)
         await self._show_media("#front-media", front)
-        instructions = self.query_one("#instructions", Static)
-        instructions.display = True
         self.shown = session.shown_order(card)
-        response = self.query_one("#response", Input)
-        if isinstance(q, MultipleChoice):
-            choices = self.query_one(ChoiceList)
-            choices.display = True
-            await choices.show([q.choices[j].text for j in self.shown], q.multi)
-            instructions.update(
-                "Several options are right: choose each by its number, then enter."
-                if q.multi
-                else "Answer with the option's number (or ↑↓, space, enter)."
-            )
-            self._set_stage(Stage.CHOOSE)
-        elif isinstance(q, Order):
-            order = self.query_one(OrderList)
-            order.display = True
-            await order.show([q.items[j] for j in self.shown])
-            instructions.update(
-                "Put these in order: ↑↓ pick an item, k/j or ⇧↑/⇧↓ move it, enter to check."
-            )
-            self._set_stage(Stage.ORDER)
-        elif isinstance(q, Typed | Numeric):
-            self.query_one("#typed-row").display = True
-            unit = q.unit if isinstance(q, Numeric) else None
-            self.query_one("#unit", Static).update(unit or "")
-            self.query_one("#unit", Static).display = bool(unit)
-            response.disabled = False
-            response.value = ""
-            response.placeholder = "a number" if isinstance(q, Numeric) else "your answer"
-            instructions.update("Type the answer and press enter (enter alone shows it).")
-            self._set_stage(Stage.TYPE)
-            response.focus()
-        else:
-            instructions.display = False
-            self._set_stage(Stage.REVEAL)
-        if self.stage is not Stage.TYPE:
-            response.disabled = True
+        mode = self.mode_for(card)
+        for other in self.query(AnswerMode):
+            if other is not mode:
+                other.stand_by()
+        self.query_one(ContentSwitcher).current = mode.id
+        self.query(".instructions").set(display=True)
+        await mode.show(card, self.shown)
+        self._set_stage(mode.STAGE)
+        if mode.STAGE is not Stage.TYPE:
             self.set_focus(None)
         self.query_one(CardScroll).scroll_home(animate=False)
         if self.clips and self.collection.settings.autoplay:
@@ -371,19 +317,16 @@ class ReviewScreen(Screen[None]):
         card = self.card
         assert card is not None
         self.graded = graded
-        self.query_one("#instructions").display = False
+        self.query(".instructions").set(display=False)
         self.query_one("#hint").display = False
         if verdict is not None:
             widget = self.query_one("#verdict", Static)
             widget.update(verdict)
             widget.display = True
-        back = faces(card).back
-        if back is not None:
+        mode = self.mode_for(card)
+        if isinstance(mode, FlashcardAnswer):
+            await mode.turn_over()
             cloze = card.question.kind == "cloze"
-            answer = self.query_one("#answer", Markdown)
-            answer.set_class(cloze, "cloze")
-            await answer.update(back)
-            answer.display = True
             self.query_one("#prompt").display = not cloze
             self.query_one("#front-media").display = not cloze and bool(card_media(card)[0])
         await self._show_media("#back-media", card_media(card)[1])
@@ -408,11 +351,19 @@ class ReviewScreen(Screen[None]):
         if first is not None:
             self.query_one(CardScroll).scroll_to_widget(first, animate=False)
 
+    def mode_for(self, card: Card) -> AnswerMode:
+        """The answer mode of a card's question type."""
+        kind = card.question.kind
+        mode = next((m for m in ANSWER_MODES if kind in m.KINDS), None)
+        if mode is None:
+            raise TypeError(f"no answer mode for {kind!r} questions")
+        return self.query_one(f"#{_mode_id(mode)}", mode)
+
     async def _show_media(self, panel_id: str, refs: list[MediaRef]) -> None:
         """Show a face's figures and clips, and add its clips to those `p` plays."""
         card = self.card
         assert card is not None
-        deck_file = self.session.tree.decks[card.deck_id].path
+        deck_file = self.session.deck(card).path
         located = [(ref, ref.path(deck_file)) for ref in refs]
         self.clips += [path for ref, path in located if ref.kind == "audio"]
         rows = max(6, self.app.size.height - 14)
@@ -467,88 +418,49 @@ class ReviewScreen(Screen[None]):
         """Show the answer of a flashcard or cloze."""
         await self._show_back(None)
 
-    async def action_choose(self, number: int) -> None:
-        """Choose or unchoose an option by its shown number; with one right option, the number
-        answers at once."""
-        choices = self.query_one(ChoiceList)
-        choices.toggle(number - 1)
-        if not choices.multi and choices.chosen:
-            await self.action_check()
+    def action_choose(self, number: int) -> None:
+        """Choose or unchoose an option by its shown number."""
+        self.query_one(ChoiceAnswer).choose(number)
 
     def action_toggle_cursor(self) -> None:
         """Choose or unchoose the option under the cursor."""
-        choices = self.query_one(ChoiceList)
-        choices.toggle(choices.cursor)
+        self.query_one(ChoiceAnswer).toggle_cursor()
 
     def action_cursor(self, step: int) -> None:
         """Move the cursor among options or items."""
-        widget: OptionList = (
-            self.query_one(ChoiceList) if self.stage is Stage.CHOOSE else self.query_one(OrderList)
-        )
-        widget.move_cursor(step)
+        if self.stage is Stage.CHOOSE:
+            self.query_one(ChoiceAnswer).move_cursor(step)
+        else:
+            self.query_one(OrderAnswer).move_cursor(step)
 
     def action_move(self, step: int) -> None:
         """Move the item under the cursor."""
-        self.query_one(OrderList).move_item(step)
+        self.query_one(OrderAnswer).move_item(step)
 
-    def on_option_list_clicked(self, message: OptionList.Clicked) -> None:
-        """A click on an option toggles it; on an item, puts the cursor there."""
+    def action_check(self) -> None:
+        """Answer with the chosen options or the arrangement."""
         if self.stage is Stage.CHOOSE:
-            self.query_one(ChoiceList).toggle(message.index)
-        elif self.stage is Stage.ORDER:
-            order = self.query_one(OrderList)
-            order.cursor = message.index
-            order.redraw()
-
-    async def action_check(self) -> None:
-        """Grade the chosen options or the arrangement."""
-        card = self.card
-        assert card is not None
-        q = card.question
-        if isinstance(q, MultipleChoice):
-            choices = self.query_one(ChoiceList)
-            if not choices.chosen:
-                self.notify("Choose an option with its number first.", severity="warning")
-                return
-            self.response = ",".join(str(p + 1) for p in sorted(choices.chosen))
-            graded = self.session.grade(card, self.response)
-            choices.reveal(
-                [q.choices[j].correct for j in self.shown],
-                [q.choices[j].feedback for j in self.shown],
-            )
-            await self._show_back(graded, verdict_line(graded))
-        elif isinstance(q, Order):
-            order = self.query_one(OrderList)
-            self.response = ",".join(str(p + 1) for p in order.arrangement)
-            graded = self.session.grade(card, self.response)
-            placed = [self.shown[p] for p in order.arrangement]
-            order.reveal(graded.marks, placed)
-            verdict = Content.assemble(
-                verdict_line(graded), "\n", ("Right order: ", "dim"), (graded.expected, "bold")
-            )
-            await self._show_back(graded, verdict)
-
-    async def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Grade a typed or numeric answer; an empty one gives up and shows the answer."""
-        event.stop()
-        card = self.card
-        if self.stage is not Stage.TYPE or card is None:
-            return
-        text = event.value
-        error = self.query_one("#input-error", Static)
-        if not text.strip():
-            graded = not_answered(card)
+            self.query_one(ChoiceAnswer).check()
         else:
+            self.query_one(OrderAnswer).check()
+
+    async def on_answer_mode_answered(self, message: AnswerMode.Answered) -> None:
+        """Grade the response the mode shown was given, then show the back of the card."""
+        message.stop()
+        card = self.card
+        if card is None or self.stage not in QUESTION_STAGES:
+            return
+        mode = self.mode_for(card)
+        graded = message.graded
+        if graded is None:
             try:
-                graded = self.session.grade(card, text)
+                graded = self.session.grade(card, message.response)
             except SessionError as exc:
-                error.update(Content.styled(f"{exc}", "$text-error"))
-                error.display = True
+                mode.show_error(str(exc))
                 return
-        error.display = False
-        self.response = text
-        self.query_one("#response", Input).disabled = True
-        await self._show_back(graded, typed_feedback(card, text, graded))
+        self.response = message.response
+        mode.reveal(graded)
+        await self._show_back(graded, mode.verdict(graded))
 
     def _show_hint(self) -> None:
         card = self.card
@@ -666,7 +578,7 @@ class ReviewScreen(Screen[None]):
         if card is None:
             return
         tree = self.session.tree
-        line = tree.decks[card.deck_id].lines.get(card.question.id, 1)
+        line = self.session.deck(card).lines.get(card.question.id, 1)
         problem = run_editor(self.app, open_for_editing(self.app, tree, card.deck_id), line)
         if problem:
             self.notify(problem, severity="error")
@@ -692,12 +604,8 @@ class ReviewScreen(Screen[None]):
             )
             return
         self.collection.tree = tree
-        old = self.session
-        session = self.collection.session(old.selection, cram=old.cram)
-        session.tally = old.tally
-        session.crammed = old.crammed
-        self.session = session
-        card = session.index.get(card_id)
+        self.session = self.session.on_tree(tree)
+        card = self.session.index.get(card_id)
         if card is None:
             self.notify("The question is gone from the deck (its id changed?).", severity="warning")
         else:

@@ -1,0 +1,59 @@
+"""The session offers the front ends what they show: the card up next with what is left, and the
+same study carried over an edited deck tree."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from quizzer.clock import now, to_ms
+from quizzer.collection import Collection, open_collection, reload_decks
+from quizzer.state import Rating
+
+
+@pytest.fixture
+def col(sample_tree: Path) -> Iterator[Collection]:
+    collection = open_collection()
+    yield collection
+    collection.close()
+
+
+def test_up_next_gives_the_card_and_todays_counts(col: Collection) -> None:
+    session = col.session()
+    at = to_ms(now())
+    card, counts = session.up_next(at)
+    assert card is not None and card == session.next(at)
+    assert counts == session.counts(at) and counts.new == 6  # one per question: siblings wait
+
+
+def test_cramming_counts_the_cards_not_crammed_and_skips_suspended_ones(col: Collection) -> None:
+    session = col.session(cram=True)
+    at = to_ms(now())
+    first, counts = session.up_next(at)
+    assert first is not None and counts.review == 9
+    session.answer(first.id, Rating.GOOD, at)
+    session.suspend("demo/sample:typed-q", at + 1)
+    second, counts = session.up_next(at + 2)
+    assert second is not None and second.id not in (first.id, "demo/sample:typed-q")
+    assert counts.review == 7
+
+
+def test_an_edited_tree_keeps_the_tally_and_the_crammed_cards(
+    col: Collection, sample_tree: Path
+) -> None:
+    session = col.session(cram=True)
+    at = to_ms(now())
+    first, _ = session.up_next(at)
+    assert first is not None
+    session.answer(first.id, Rating.GOOD, at)
+    sample_tree.write_text(
+        sample_tree.read_text().replace("Which are even?", "Pick the even numbers.")
+    )
+    tree = reload_decks(col.tree)
+    edited = session.on_tree(tree)
+    assert edited.tally.answered == 1 and first.id in edited.crammed
+    assert edited.card("demo/sample:choice-q").question.prompt == "Pick the even numbers."  # type: ignore[attr-defined]
+    _, counts = edited.up_next(at + 1)
+    assert counts.review == 8

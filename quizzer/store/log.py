@@ -61,3 +61,14 @@ def answered_since(db: sqlite3.Connection, since_ms: int) -> frozenset[str]:
         (since_ms,),
     )
     return frozenset(r[0] for r in rows)
+
+
+def card_events(db: sqlite3.Connection, card_id: str) -> list[tuple[Any, ...]]:
+    """A card's events, undone ones and undos excluded, oldest first: (at, kind, rating,
+    duration_ms, state before, interval before in days, predicted recall before, state after as
+    JSON)."""
+    return db.execute(
+        "SELECT at, kind, rating, duration_ms, state_before, ivl_before, r_before, after "
+        f"FROM log WHERE card_id = ? AND kind != 'undo' AND {NOT_UNDONE} ORDER BY at, seq",
+        (card_id,),
+    ).fetchall()

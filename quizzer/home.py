@@ -10,9 +10,10 @@ from datetime import date, timedelta, tzinfo
 from quizzer.clock import day_start, from_ms, study_day, to_ms
 from quizzer.collection import Collection
 from quizzer.decks.cards import Card
-from quizzer.queue import Counts, plan
+from quizzer.decks.loader import DeckTree
+from quizzer.queue import Counts, card_tags, plan
 from quizzer.scheduling import describe_interval
-from quizzer.session import Session
+from quizzer.session import Selection, Session
 from quizzer.store.db import Store
 from quizzer.store.log import answered_between, answers_between
 
@@ -96,12 +97,27 @@ def home_figures(session: Session, now_ms: int) -> HomeFigures:
     )
 
 
-def home_figures_apart(collection: Collection, now_ms: int) -> HomeFigures:
-    """`home_figures` through a database connection of its own, for a worker thread: SQLite
-    connections must not be shared with the UI thread, which may close its own meanwhile."""
+def home_figures_apart(
+    collection: Collection, now_ms: int, selection: Selection | None = None
+) -> HomeFigures:
+    """`home_figures` (of the cards `selection` covers) through a database connection of its
+    own, for a worker thread: SQLite connections must not be shared with the UI thread, which may
+    close its own meanwhile."""
     with Store(collection.store.path) as store:
-        session = Session(store, collection.tree, collection.settings, collection.zone)
+        session = Session(
+            store, collection.tree, collection.settings, collection.zone, selection or Selection()
+        )
         return home_figures(session, now_ms)
+
+
+def tag_decks(tree: DeckTree) -> dict[str, set[str]]:
+    """Every tag of the tree's cards (a deck's tags and its questions'), with the decks that
+    have cards carrying it."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for card in tree.cards():
+        for tag in card_tags(card, tree.decks[card.deck_id].deck.tags):
+            found[tag].add(card.deck_id)
+    return dict(sorted(found.items()))
 
 
 def describe_when(ms: int, now_ms: int, zone: tzinfo) -> str:

@@ -7,6 +7,7 @@ matched against cards and their memory states.
     is:new is:learn is:review is:due is:suspended is:buried is:leech
     prop:ivl>=30 prop:r<0.8   properties: ivl, due, lapses, reps, s, r
     rated:7                   answered in the last 7 study days
+    cid:asr/ctc:blank-role    cards by id, several separated by commas
     -term  a or b  (a or b) c negation, or, grouping; terms side by side must all match
 
 Pure: no store, no clock. The caller gives the moment, the calendar and, for `rated:`, the cards
@@ -218,6 +219,14 @@ class RatedTerm:
     def test(self, card: Card, state: CardState, ctx: Context) -> bool:
         """The card was answered since the cut-off."""
         return card.id in ctx.rated.get(self.days, ())
+
+
+@dataclass(frozen=True, slots=True)
+class CardIdTerm:
+    ids: frozenset[str]
+
+    def test(self, card: Card, state: CardState, ctx: Context) -> bool:
+        return card.id in self.ids
 
 
 class Everything:
@@ -553,7 +562,15 @@ def _rated(p: _Parser, value: str, column: int) -> Node:
     return RatedTerm(int(value))
 
 
+def _cid(p: _Parser, value: str, column: int) -> Node:
+    ids = frozenset(v for v in value.split(",") if v)
+    if not ids:
+        raise p.fail(column, "cid: needs card ids, separated by commas")
+    return CardIdTerm(ids)
+
+
 _FIELDS: dict[str, Callable[[_Parser, str, int], Node]] = {
+    "cid": _cid,
     "deck": _deck,
     "tag": _tag,
     "type": _type,

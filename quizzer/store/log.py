@@ -80,3 +80,14 @@ def queue_states(db: sqlite3.Connection) -> sqlite3.Cursor:
     return db.execute(
         "SELECT card_id, state, due, suspended, buried_until, stability, last_review FROM cards"
     )
+
+
+def card_events(db: sqlite3.Connection, card_id: str) -> list[tuple[Any, ...]]:
+    """A card's events, undone ones and undos excluded, oldest first: (at, kind, rating,
+    duration_ms, state before, interval before in days, predicted recall before, state after as
+    JSON)."""
+    return db.execute(
+        "SELECT at, kind, rating, duration_ms, state_before, ivl_before, r_before, after "
+        f"FROM log WHERE card_id = ? AND kind != 'undo' AND {NOT_UNDONE} ORDER BY at, seq",
+        (card_id,),
+    ).fetchall()

@@ -92,3 +92,13 @@ def test_summary(snap_compare: Snap, build: Build, size: tuple[int, int]) -> Non
 
     app = build(start_session=True)
     assert snap_compare(app, terminal_size=size, run_before=steady(whole_session))
+
+
+@sizes
+def test_browser(snap_compare: Snap, build: Build, size: tuple[int, int]) -> None:
+    async def search(pilot: Pilot[Any]) -> None:
+        await pilot.press("slash")
+        await type_text(pilot, "deck:speech")
+        await pilot.press("enter", "down", "space")
+
+    assert snap_compare(build(), terminal_size=size, run_before=steady(search))

@@ -37,6 +37,8 @@ class HomeScreen(Screen[None]):
         Binding("c", "cram", "Cram"),
         Binding("e", "edit", "Edit", show=False),
         Binding("s", "stats", "Stats"),
+        Binding("slash", "browse", "Search"),
+        Binding("t", "tag", "Tag"),
         Binding("question_mark,f1", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]
@@ -121,7 +123,7 @@ class HomeScreen(Screen[None]):
     # every question of a large collection on the UI thread
     @work(thread=True, exclusive=True, group="figures", description="home figures")
     def _compute_figures(self, collection: Collection) -> None:
-        figures = home_figures_apart(collection, self.now_ms())
+        figures = home_figures_apart(collection, self.now_ms(), Selection(tag=self.app_tag()))
         with contextlib.suppress(RuntimeError):  # the app closed meanwhile
             self.app.call_from_thread(self.show_figures, figures)
 
@@ -210,7 +212,7 @@ class HomeScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Study keys need a loaded collection."""
-        if action in ("review", "review_all", "cram", "edit", "stats"):
+        if action in ("review", "review_all", "cram", "edit", "stats", "browse", "tag"):
             return self.collection is not None
         return True
 
@@ -264,6 +266,41 @@ class HomeScreen(Screen[None]):
         node = self._selected()
         selection = Selection((node.id,) if node and node.id and node.kind != "failed" else ())
         self.post_message(self.Stats(selection))
+
+    def action_browse(self) -> None:
+        """Open the card browser."""
+        from quizzer.tui.screens.browser import BrowserScreen
+
+        assert self.collection is not None
+        self.app.push_screen(BrowserScreen(self.collection, self.now_ms))
+
+    def app_tag(self) -> str | None:
+        """The tag home is filtered to (sessions started here keep it)."""
+        selection = getattr(self.app, "selection", None)
+        return selection.tag if isinstance(selection, Selection) else None
+
+    def action_tag(self) -> None:
+        """Filter the tree to the decks having cards with a tag; studying keeps the tag."""
+        from quizzer.home import tag_decks
+        from quizzer.tui.screens.tag_prompt import TagPrompt
+
+        assert self.collection is not None
+        decks = tag_decks(self.collection.tree)
+
+        def picked(tag: str | None) -> None:
+            if tag is None or self.collection is None:
+                return
+            chosen = tag or None
+            self.app.selection = Selection(tag=chosen)  # type: ignore[attr-defined]
+            self.query_one(DeckTreeView).only = decks[tag] if chosen else None
+            title = Content.styled("quizzer", "bold $text-primary")
+            if chosen:
+                title = Content.assemble(title, ("  tag:", "dim"), (tag, "bold $text-accent"))
+            self.query_one("#home-title", Static).update(title)
+            self.show_collection(self.collection)
+
+        tags = {tag: len(ids) for tag, ids in decks.items()}
+        self.app.push_screen(TagPrompt(tags, self.app_tag()), picked)
 
     def action_help(self) -> None:
         """Show every key."""

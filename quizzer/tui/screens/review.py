@@ -109,6 +109,7 @@ class ReviewScreen(Screen[None]):
         Binding("b", "bury", "Bury"),
         Binding("s", "suspend", "Suspend"),
         Binding("e", "edit", "Edit"),
+        Binding("slash", "browse", "Search", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("f1", "help_typing", "Help"),
         Binding("f1", "help", "Help", show=False),
@@ -197,6 +198,7 @@ class ReviewScreen(Screen[None]):
             "edit": card is not None and not typing,
             "play": bool(self.clips) and not typing,
             "help": not typing,
+            "browse": not typing,
             "help_typing": typing,
         }
         if action == "choose":
@@ -615,6 +617,12 @@ class ReviewScreen(Screen[None]):
     def action_help(self) -> None:
         """Show every key."""
         self.app.push_screen(HelpScreen())
+
+    def action_browse(self) -> None:
+        """Open the card browser (the session goes on when it closes)."""
+        from quizzer.tui.screens.browser import BrowserScreen
+
+        self.app.push_screen(BrowserScreen(self.collection, self.now_ms))
 
     def action_help_typing(self) -> None:
         """Show every key, from the answer box."""

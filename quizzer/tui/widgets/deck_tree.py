@@ -70,6 +70,8 @@ class DeckTreeView(Tree[DeckNode]):
         self.counts: Mapping[str, Counts] = {}
         self.name_width = 24
         self.populated = False
+        self.only: set[str] | None = None
+        """When set, only these decks (and their folders) are shown: the home tag filter."""
 
     def populate(self, tree: DeckTree, counts: Mapping[str, Counts]) -> None:
         """Build the nodes from a deck tree, keeping folds and the cursor where they were."""
@@ -86,6 +88,8 @@ class DeckTreeView(Tree[DeckNode]):
         folders: dict[str, TreeNode[DeckNode]] = {"": self.root}
         entries = [(d, "deck", tree.decks[d].deck.title) for d in tree.decks]
         entries += [(d, "failed", d.rsplit("/", 1)[-1]) for d in tree.failed]
+        if self.only is not None:
+            entries = [e for e in entries if e[0] in self.only]
         rank = {deck_id: i for i, deck_id in enumerate(tree.order)}
         for deck_id, kind, title in sorted(entries, key=lambda e: (rank.get(e[0], len(rank)), e)):
             parent = self._folder(folders, deck_id.rpartition("/")[0])

@@ -1,0 +1,156 @@
+"""The card browser as a learner drives it: `/` opens it from home and from a review, the query
+filters as one types, a bad query is one line, `o` sorts, space selects, `s` suspends and brings
+back, enter shows a card's history, `r` reviews the selection now; and `t` filters home to a tag."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.widgets import DataTable
+from tui_support import review_screen, screen_text, type_text, until
+
+from quizzer.clock import now, to_ms
+from quizzer.collection import Collection
+from quizzer.state import Rating
+from quizzer.tui.app import QuizzerApp
+from quizzer.tui.screens.browser import BrowserScreen
+from quizzer.tui.screens.card_info import CardInfoScreen
+from quizzer.tui.screens.home import HomeScreen
+from quizzer.tui.screens.review import ReviewScreen
+from quizzer.tui.widgets.deck_tree import DeckTreeView
+
+Build = Callable[..., QuizzerApp]
+MINUTE = 60_000
+
+
+def browser(app: QuizzerApp) -> BrowserScreen:
+    screen = app.screen
+    assert isinstance(screen, BrowserScreen)
+    return screen
+
+
+async def ready(pilot: Any) -> None:
+    await until(pilot, lambda: pilot.app.home.collection is not None)
+    await pilot.pause()
+
+
+def shown_ids(app: QuizzerApp) -> list[str]:
+    table: DataTable[Any] = browser(app).query_one(DataTable)
+    return [str(key.value) for key in table.rows]
+
+
+async def test_typing_filters_and_a_bad_query_is_one_line(build: Build) -> None:
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        assert len(shown_ids(app)) == 7  # every card at first
+        await type_text(pilot, "deck:speech/ctc")
+        await until(pilot, lambda: len(shown_ids(app)) == 4)  # after the pause in typing
+        assert shown_ids(app)[0] == "speech/ctc:blank-role"
+        await type_text(pilot, ' "unclosed')
+        await until(pilot, lambda: "never closed" in screen_text(app))
+        assert len(shown_ids(app)) == 4  # the rows stay as they were
+        text = screen_text(app)
+        assert "7 cards" not in text and "CTC" not in text.split("never closed")[1][:0]
+
+
+async def test_sort_select_suspend_and_bring_back(build: Build, collection: Collection) -> None:
+    t = to_ms(now())
+    collection.session().answer("speech/whisper:tokenizer", Rating.GOOD, t - 30 * MINUTE)
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", "enter")  # search now and go to the table
+        await pilot.press("o")  # deck order -> due
+        await pilot.pause()
+        assert "sorted by due" in screen_text(app)
+        assert shown_ids(app)[0] == "speech/whisper:tokenizer"  # the only card with a due date
+
+        row = browser(app).query_one(DataTable).cursor_row  # the cursor stays on its card
+        chosen = set(shown_ids(app)[row : row + 2])
+        await pilot.press("space", "space", "s")
+        await pilot.pause()
+        suspended = {c for c, s in collection.store.states().items() if s.suspended}
+        assert suspended == chosen
+        table: DataTable[Any] = browser(app).query_one(DataTable)
+        states = {i: str(table.get_cell(i, "state")) for i in chosen}
+        assert set(states.values()) == {"suspended"}
+
+        # later: "I suspended cards by mistake"
+        await pilot.press("slash")
+        await type_text(pilot, "is:suspended")
+        await pilot.press("enter")
+        assert set(shown_ids(app)) == suspended
+        assert screen_text(app).count("suspended") >= 2
+        await pilot.press("up", "up", "space", "space", "s")
+        await pilot.pause()
+        assert not any(s.suspended for s in collection.store.states().values())
+        assert shown_ids(app) == []  # none is suspended any more
+
+
+async def test_card_info_shows_every_review(build: Build, collection: Collection) -> None:
+    t = to_ms(now())
+    s = collection.session()
+    s.answer("speech/ctc:blank-role", Rating.GOOD, t - 3 * 86_400_000)
+    s.answer("speech/ctc:blank-role", Rating.GOOD, t - 3 * 86_400_000 + 10 * MINUTE)
+    s.answer("speech/ctc:blank-role", Rating.HARD, t - 60 * MINUTE, duration_ms=7000)
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "cid:speech/ctc:blank-role")
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CardInfoScreen)
+        text = screen_text(app)
+        assert "blank symbol" in text  # the question, as the review shows it
+        history = text.split("History")[1]
+        assert history.count("review") == 3 and "Good" in history and "Hard" in history
+        assert "7s" in history and "%" in history  # time taken; recall predicted before
+        await pilot.press("escape")
+        assert isinstance(app.screen, BrowserScreen)
+
+
+async def test_review_the_selection_now_and_come_back(build: Build) -> None:
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", "enter", "down", "space", "r")
+        await pilot.pause()
+        session = review_screen(app).session
+        assert session.selection.query == "cid:speech/ctc:blank-role"
+        assert [c.id for c in session.cards] != [] and session.card("speech/ctc:blank-role")
+        assert session.next(to_ms(now())).id == "speech/ctc:blank-role"  # type: ignore[union-attr]
+        await pilot.press("slash")  # the browser opens during a review too
+        assert isinstance(app.screen, BrowserScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_a_tag_filters_home_and_the_session(build: Build) -> None:
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        assert "audio  (1 deck)" in screen_text(app)
+        await pilot.press("down", "enter")  # the first tag, alphabetically: asr
+        await pilot.pause()
+        tree = app.home.query_one(DeckTreeView)
+        assert tree.only == {"speech/ctc", "speech/whisper"}
+        await until(pilot, lambda: "MFCC" not in screen_text(app))
+        text = screen_text(app)
+        assert "tag:asr" in text and "Whisper" in text
+        await pilot.press("a")
+        await pilot.pause()
+        assert review_screen(app).session.selection.tag == "asr"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("home", "enter")  # all decks again
+        await until(pilot, lambda: "MFCC" in screen_text(app))

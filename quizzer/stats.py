@@ -20,6 +20,7 @@ Figures and their JSON keys are documented in docs/statistics.md.
 from __future__ import annotations
 
 import bisect
+import heapq
 import math
 import re
 import sqlite3
@@ -34,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from quizzer import queue
 from quizzer.clock import DAY_MS, calendar, day_start, from_ms, study_day, to_ms
 from quizzer.clock import offset_segments as offset_segments
-from quizzer.scheduling import retrievability
+from quizzer.state import recall_curve
 from quizzer.store import aggregates
 from quizzer.store.aggregates import CALIBRATION_BINS, calibration_edges, offset_sql
 from quizzer.store.aggregates import calibration_bin as calibration_bin
@@ -689,6 +690,7 @@ class _Computer:
             tuple[Mapping[str, queue.StateRow], Any, queue.Day, queue.Today] | None
         ) = None
         self.elapsed_days = calendar(zone, self.hour).elapsed_days
+        self._state_rows: dict[str, queue.StateRow] | None = None
 
     # ------------------------------------------------------------ set-up
 
@@ -732,10 +734,11 @@ class _Computer:
         """Select the scope's cards and create the temporary tables the queries use (the study
         days too, unless `days` is false)."""
         selection = self.scope.selection()
+        every = not self.scope.decks and self.scope.tag is None
         self.cards: dict[str, Card] = {
             c.id: c
             for c in self.tree.cards()
-            if selection.matches(c, self.tree.decks[c.deck_id].deck.tags)
+            if every or selection.matches(c, self.tree.decks[c.deck_id].deck.tags)
         }
         self.scope_decks = {c.deck_id for c in self.cards.values()}
         if self.totals:
@@ -881,7 +884,7 @@ class _Computer:
         if self._queue_inputs is None:
             day = queue.study_day(self.now, self.zone, self.hour)
             self._queue_inputs = (
-                queue.state_rows(self.db),
+                self._state_rows if self._state_rows is not None else queue.state_rows(self.db),
                 DeckSettings(self.settings, self.zone),
                 day,
                 queue.done_today(self.db, day),
@@ -1155,24 +1158,47 @@ class _Computer:
     # ------------------------------------------------------------ card states
 
     def _cards(self) -> list[_CardInfo]:
-        infos = {cid: _CardInfo(card) for cid, card in self.cards.items()}
         rows = self.db.execute(
             "SELECT card_id, state, stability, difficulty, due, last_review, reps, lapses, "
             "suspended, buried_until, leech FROM cards"
         )
+        # the queue's view of the same rows, so that today's plan need not read them again
+        state_rows: dict[str, queue.StateRow] = {}
+        make = queue.StateRow
+        cards = self.cards
+        found: dict[str, _CardInfo] = {}
+        # predicted recall now in study days, as the memory update (and the log's r_before)
+        # count them: `retrievability` with `elapsed_days`, inlined for the card loop
+        decay, factor = recall_curve(self.params)
+        day = calendar(self.zone, self.hour).day_number
+        now_day = day(self.now // 1000 * 1000 - 1)
         for cid, state, s, d, due, last, reps, lapses, suspended, buried, leech in rows:
-            info = infos.get(cid)
-            if info is None:
+            state_rows[cid] = make(state, due, suspended, buried, s, last)
+            card = cards.get(cid)
+            if card is None:
                 continue
-            info.state, info.stability, info.difficulty = int(state), s, d
-            info.due, info.last_review, info.reps, info.lapses = due, last, reps, lapses
-            info.suspended, info.buried_until, info.leech = bool(suspended), buried, bool(leech)
+            r = None
             if state != 0 and s and last is not None:
-                # study days, as the memory update (and the log's r_before) count them
-                info.r = retrievability(s, self.elapsed_days(last, self.now), self.params)
-            if due is not None and last is not None:
-                info.interval = (due - last) / DAY_MS
-        return list(infos.values())
+                elapsed = max(0, now_day - day(last // 1000 * 1000 - 1))
+                r = float((1 + factor * elapsed / s) ** decay)
+            interval = (due - last) / DAY_MS if due is not None and last is not None else 0.0
+            found[cid] = _CardInfo(
+                card,
+                int(state),
+                s,
+                d,
+                due,
+                last,
+                reps,
+                lapses,
+                bool(suspended),
+                buried,
+                bool(leech),
+                r,
+                interval,
+            )
+        self._state_rows = state_rows
+        return [found.get(cid) or _CardInfo(card) for cid, card in cards.items()]
 
     def _counts(self, cards: Sequence[_CardInfo]) -> CardCounts:
         c: Counter[str] = Counter()
@@ -1325,14 +1351,14 @@ class _Computer:
         )
 
     def _hardest(self, cards: Sequence[_CardInfo]) -> Hardest:
-        lapsed = sorted(
+        lapsed = heapq.nsmallest(
+            TOP_CARDS,
             (i for i in cards if i.lapses > 0),
             key=lambda i: (-i.lapses, i.r if i.r is not None else 1.0, i.card.id),
         )
-        weakest = sorted(
+        weakest = heapq.nsmallest(
+            TOP_CARDS,
             (i for i in cards if i.r is not None and not i.suspended),
             key=lambda i: (i.r or 0.0, -i.lapses, i.card.id),
         )
-        return Hardest(
-            [self._row(i) for i in lapsed[:TOP_CARDS]], [self._row(i) for i in weakest[:TOP_CARDS]]
-        )
+        return Hardest([self._row(i) for i in lapsed], [self._row(i) for i in weakest])

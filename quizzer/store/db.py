@@ -528,6 +528,12 @@ class Store:
         if self._cache_live and self._cache is not None:
             self._cache[state.card_id] = state
 
+    def rebuild_totals(self) -> None:
+        """Recompute the statistics totals from the log when this transaction commits (they are
+        left stale when the store has no calendar)."""
+        with self.transaction():
+            self._rebuild_totals = True
+
     def rewrite_derived(self, rows: Iterable[tuple[str, Derived]]) -> None:
         """Update the derived columns of existing events (after a replay with new settings)."""
         with self.transaction():

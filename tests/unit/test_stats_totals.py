@@ -160,3 +160,25 @@ def test_a_writer_without_the_calendar_marks_the_totals_stale(device) -> None:
     col.store.calendar = None
     col.session().answer("d/deck:q1", Rating.GOOD, T0 + MINUTE)
     assert not aggregates.current(col.store.db, cal)
+
+
+def test_rebuild_recomputes_stale_totals(device) -> None:
+    from quizzer.replay import rebuild
+
+    col = device("a")
+    session = col.session()
+    for i in range(3):
+        session.answer(f"d/deck:q{i}", Rating.GOOD, T0 + i * MINUTE)
+    cal = calendar(col.zone, col.settings.day_starts_at)
+    # a row written by hand (not through the store): the log's trigger marks the totals stale
+    col.store.db.execute(
+        "INSERT INTO log (uid, device, at, card_id, kind, rating, state_before) "
+        "VALUES ('x1', 'other', ?, 'd/deck:q4', 'review', 4, 0)",
+        (T0 + HOUR,),
+    )
+    assert not aggregates.current(col.store.db, cal)
+    rebuild(col.store, col.settings, col.zone)
+    assert aggregates.current(col.store.db, cal)
+    totals = aggregates.read(col.store.db)
+    assert totals == recomputed(col)
+    assert sum(v[0] for v in totals["agg_answers"].values()) == 4

@@ -621,8 +621,9 @@ def compute_at(
         aggregates.ensure(db_path, cal)
     main = connect()
     try:
-        if whole and aggregates.usable(main, cal, now_ms + 1):
-            return _Computer(main, tree, settings, zone, now_ms, scope, days, totals=True).run()
+        if whole and aggregates.current(main, cal):
+            reader = aggregates.Reader(main, cal, now_ms + 1)
+            return _Computer(main, tree, settings, zone, now_ms, scope, days, reader).run()
     except BaseException:
         main.close()
         raise
@@ -669,13 +670,12 @@ class _Computer:
         now_ms: int,
         scope: Scope,
         days: int,
-        *,
-        totals: bool = False,
+        totals: aggregates.Reader | None = None,
     ) -> None:
         self.db = db
         self.totals = totals
         """Read the figures over the log from the running totals (quizzer/store/aggregates.py):
-        only for the whole collection, when they are current and no event lies after `now`."""
+        only for the whole collection, when they are current."""
         self.tree = tree
         self.settings = settings
         self.zone = zone
@@ -838,7 +838,7 @@ class _Computer:
         answers with an interval of 21+ days and their time."""
         first = self.today - timedelta(days=self.days - 1)
         if self.totals:
-            return aggregates.per_day(self.db, first.toordinal(), self.today.toordinal())
+            return self.totals.per_day(first.toordinal(), self.today.toordinal())
         return self._net(
             "SELECT d.i, l.kind = 'cram', l.state_before, l.rating, count(*), "
             "total(l.duration_ms), sum(l.ivl_before >= 21), "
@@ -896,10 +896,7 @@ class _Computer:
         """The true-retention table from six disjoint time ranges (today, yesterday, 2-6, 7-29,
         30-364 days ago, and before), counted by rating and young/mature on the class index."""
         t = self.today
-        if self.totals:
-            rows = aggregates.retention(self.db, t.toordinal())
-        else:
-            rows = self._retention_rows()
+        rows = self.totals.retention(t.toordinal()) if self.totals else self._retention_rows()
         spans = {
             "today": (0,),
             "yesterday": (1,),
@@ -951,7 +948,7 @@ class _Computer:
         first = self.today - timedelta(days=HEATMAP_DAYS - 1)
         days = {"first": first.toordinal(), "last": self.today.toordinal()}
         if self.totals:
-            per_day = aggregates.answers_per_day(self.db, days["first"], days["last"])
+            per_day = self.totals.answers_per_day(days["first"], days["last"])
         elif self.scope_sql:
             rows = self._net(
                 "SELECT d.i, count(*) FROM temp.stats_days AS d JOIN {log} "
@@ -998,7 +995,7 @@ class _Computer:
     def _streaks(self) -> Streaks:
         t = self.today.toordinal()
         if self.totals:
-            active = set(aggregates.answers_per_day(self.db, 0, t))
+            active = set(self.totals.answers_per_day(0, t))
             return self._runs(active, min(active, default=t))
         # EXISTS stops at the first answer of a day, so the undone check costs almost nothing
         active = {
@@ -1093,7 +1090,7 @@ class _Computer:
     def _hours(self) -> list[Hour]:
         first = self.today - timedelta(days=self.days - 1)
         if self.totals:
-            by_hour = aggregates.hours(self.db, first.toordinal(), self.today.toordinal())
+            by_hour = self.totals.hours(first.toordinal(), self.today.toordinal())
             rows = {(h,): v for h, v in by_hour.items()}
         else:
             rows = self._hours_rows(first)
@@ -1120,7 +1117,7 @@ class _Computer:
     def _deck_retention(self) -> dict[str, list[float]]:
         if self.totals:
             t = self.today.toordinal()
-            return aggregates.deck_reviews(self.db, t - 29, t)
+            return self.totals.deck_reviews(t - 29, t)
         start = self.calendar.start(self.today - timedelta(days=29))
         rows = self._net(
             "SELECT substr(l.card_id, 1, instr(l.card_id, ':') - 1) AS deck, count(*), "
@@ -1135,7 +1132,7 @@ class _Computer:
         """Predicted recall against actual passes (all time), bin by bin: each bin is a range
         of the prediction index, so no sort is needed."""
         if self.totals:
-            return calibration_from_bins(aggregates.recall_bins(self.db))
+            return calibration_from_bins(self.totals.recall_bins())
         self.db.execute(
             "CREATE TEMP TABLE IF NOT EXISTS stats_bins (k INTEGER PRIMARY KEY, lo REAL, hi REAL)"
         )

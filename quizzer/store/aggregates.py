@@ -329,69 +329,108 @@ def ensure(db_path: Path, cal: Calendar) -> None:
         db.close()
 
 
-def usable(db: sqlite3.Connection, cal: Calendar, cut: int) -> bool:
-    """True when the totals give the figures of the moment before `cut` (UTC ms): they are
-    current, and no event is dated at or after it (a clock set back, a test travelling in
-    time)."""
-    if not current(db, cal):
-        return False
-    return db.execute("SELECT 1 FROM log WHERE at >= ? LIMIT 1", (cut,)).fetchone() is None
+class Reader:
+    """The figures the statistics read from the totals, as of the moment before `cut` (UTC ms):
+    answers dated at or after it (a clock set back, a test travelling in time) are taken away
+    again, in Python, with the same `contributions` the writes use."""
+
+    def __init__(self, db: sqlite3.Connection, cal: Calendar, cut: int) -> None:
+        self.db = db
+        later = db.execute(
+            f"SELECT {ROW_COLUMNS} FROM log WHERE at >= ? AND kind IN ('review', 'cram') "
+            f"AND {NOT_UNDONE}",
+            (cut,),
+        ).fetchall()
+        self.later = accumulate(later, cal)
+
+    def per_day(self, first: int, last: int) -> dict[tuple[Any, ...], list[float]]:
+        """Answers per (day, cram, state before, rating) over days `first` to `last`: count,
+        time, and the same two for mature answers (interval of 21 days or more)."""
+        rows = self.db.execute(
+            "SELECT day, cram, state, rating, sum(n), sum(ms), sum(iif(class = 2, n, 0)), "
+            "sum(iif(class = 2, ms, 0)) FROM agg_answers WHERE day BETWEEN ? AND ? "
+            "GROUP BY day, cram, state, rating",
+            (first, last),
+        )
+        out = {tuple(r[:4]): list(r[4:]) for r in rows}
+        for (day, cram, state, rating, cls), (n, ms) in self.later["agg_answers"].items():
+            if first <= day <= last:
+                mature = cls == 2
+                _take(out, (day, cram, state, rating), (n, ms, n * mature, ms * mature))
+        return out
+
+    def retention(self, today: int) -> dict[tuple[Any, ...], list[float]]:
+        """Reviews of young and mature cards per (range, rating, class): ranges are today,
+        yesterday, 2-6, 7-29, 30-364 days ago and before."""
+        rows = self.db.execute(
+            "SELECT CASE WHEN day >= :t THEN 0 WHEN day = :t - 1 THEN 1 WHEN day >= :t - 6 "
+            "THEN 2 WHEN day >= :t - 29 THEN 3 WHEN day >= :t - 364 THEN 4 ELSE 5 END AS i, "
+            "rating, class, sum(n) FROM agg_answers WHERE cram = 0 AND class IN (1, 2) "
+            "GROUP BY i, rating, class",
+            {"t": today},
+        )
+        out = {tuple(r[:3]): [r[3]] for r in rows}
+        for (day, cram, _, rating, cls), (n, _) in self.later["agg_answers"].items():
+            if cram == 0 and cls in (1, 2):
+                back = today - day
+                i = next((k for k, b in enumerate((0, 1, 6, 29, 364)) if back <= b), 5)
+                _take(out, (i, rating, cls), (n,))
+        return out
+
+    def answers_per_day(self, first: int, last: int) -> dict[int, int]:
+        """Answers (reviews and cram) per day from `first` to `last` (days without are left
+        out)."""
+        rows = self.db.execute(
+            "SELECT day, sum(n) FROM agg_answers WHERE day BETWEEN ? AND ? GROUP BY day",
+            (first, last),
+        )
+        out = {(day,): [n] for day, n in rows}
+        for key, (n, _) in self.later["agg_answers"].items():
+            if first <= key[0] <= last:
+                _take(out, key[:1], (n,))
+        return {k[0]: v[0] for k, v in out.items()}
+
+    def hours(self, first: int, last: int) -> dict[int, list[float]]:
+        """Reviews and passes per local hour over days `first` to `last`."""
+        rows = self.db.execute(
+            "SELECT hour, sum(n), sum(passed) FROM agg_hours WHERE day BETWEEN ? AND ? "
+            "GROUP BY hour",
+            (first, last),
+        )
+        out = {(h,): [n, p] for h, n, p in rows}
+        for (day, hour), values in self.later["agg_hours"].items():
+            if first <= day <= last:
+                _take(out, (hour,), values)
+        return {k[0]: v for k, v in out.items()}
+
+    def deck_reviews(self, first: int, last: int) -> dict[str, list[float]]:
+        """Reviews of cards with an interval of a day or more, and passes, per deck."""
+        rows = self.db.execute(
+            "SELECT deck, sum(n), sum(passed) FROM agg_decks WHERE day BETWEEN ? AND ? "
+            "GROUP BY deck",
+            (first, last),
+        )
+        out = {(d,): [n, p] for d, n, p in rows}
+        for (day, deck), values in self.later["agg_decks"].items():
+            if first <= day <= last:
+                _take(out, (deck,), values)
+        return {k[0]: v for k, v in out.items()}
+
+    def recall_bins(self) -> dict[int, tuple[float, float, float, float]]:
+        """Per calibration bin: reviews, sum of predictions, passes, sum of log-likelihoods."""
+        rows = self.db.execute("SELECT bin, n, p, passed, ll FROM agg_recall")
+        out = {(k,): [n, p, passed, ll] for k, n, p, passed, ll in rows}
+        for key, values in self.later["agg_recall"].items():
+            _take(out, key, values)
+        return {k[0]: (n, p / SCALE, passed, -ll / SCALE) for k, (n, p, passed, ll) in out.items()}
 
 
-def per_day(db: sqlite3.Connection, first: int, last: int) -> dict[tuple[Any, ...], list[float]]:
-    """Answers per (day, cram, state before, rating) over days `first` to `last`: count, time,
-    and the same two for mature answers (interval of 21 days or more)."""
-    rows = db.execute(
-        "SELECT day, cram, state, rating, sum(n), sum(ms), sum(iif(class = 2, n, 0)), "
-        "sum(iif(class = 2, ms, 0)) FROM agg_answers WHERE day BETWEEN ? AND ? "
-        "GROUP BY day, cram, state, rating",
-        (first, last),
-    )
-    return {tuple(r[:4]): list(r[4:]) for r in rows}
-
-
-def retention(db: sqlite3.Connection, today: int) -> dict[tuple[Any, ...], list[float]]:
-    """Reviews of young and mature cards per (range, rating, class): ranges are today, yesterday,
-    2-6, 7-29, 30-364 days ago and before."""
-    rows = db.execute(
-        "SELECT CASE WHEN day >= :t THEN 0 WHEN day = :t - 1 THEN 1 WHEN day >= :t - 6 THEN 2 "
-        "WHEN day >= :t - 29 THEN 3 WHEN day >= :t - 364 THEN 4 ELSE 5 END AS i, rating, class, "
-        "sum(n) FROM agg_answers WHERE cram = 0 AND class IN (1, 2) GROUP BY i, rating, class",
-        {"t": today},
-    )
-    return {tuple(r[:3]): [r[3]] for r in rows}
-
-
-def answers_per_day(db: sqlite3.Connection, first: int, last: int) -> dict[int, int]:
-    """Answers (reviews and cram) per day from `first` to `last`."""
-    rows = db.execute(
-        "SELECT day, sum(n) FROM agg_answers WHERE day BETWEEN ? AND ? GROUP BY day",
-        (first, last),
-    )
-    return {day: n for day, n in rows if n}
-
-
-def hours(db: sqlite3.Connection, first: int, last: int) -> dict[int, list[float]]:
-    """Reviews and passes per local hour over days `first` to `last`."""
-    rows = db.execute(
-        "SELECT hour, sum(n), sum(passed) FROM agg_hours WHERE day BETWEEN ? AND ? GROUP BY hour",
-        (first, last),
-    )
-    return {h: [n, p] for h, n, p in rows}
-
-
-def deck_reviews(db: sqlite3.Connection, first: int, last: int) -> dict[str, list[float]]:
-    """Reviews of cards with an interval of a day or more, and passes, per deck."""
-    rows = db.execute(
-        "SELECT deck, sum(n), sum(passed) FROM agg_decks WHERE day BETWEEN ? AND ? GROUP BY deck",
-        (first, last),
-    )
-    return {d: [n, p] for d, n, p in rows}
-
-
-def recall_bins(db: sqlite3.Connection) -> dict[int, tuple[float, float, float, float]]:
-    """Per calibration bin: reviews, sum of predictions, passes, sum of log-likelihoods."""
-    return {
-        k: (n, p / SCALE, passed, -ll / SCALE)
-        for k, n, p, passed, ll in db.execute("SELECT bin, n, p, passed, ll FROM agg_recall")
-    }
+def _take(out: dict[tuple[Any, ...], list[Any]], key: tuple[Any, ...], values: Any) -> None:
+    """Take values away from a row of sums; a row whose count falls to 0 goes."""
+    acc = out.get(key)
+    if acc is None:  # pragma: no cover - a later answer is always in the totals
+        return
+    for i, v in enumerate(values):
+        acc[i] -= v
+    if not acc[0]:
+        del out[key]

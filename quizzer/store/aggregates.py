@@ -336,8 +336,8 @@ class Reader:
 
     def __init__(self, db: sqlite3.Connection, cal: Calendar, cut: int) -> None:
         self.db = db
-        later = db.execute(
-            f"SELECT {ROW_COLUMNS} FROM log WHERE at >= ? AND kind IN ('review', 'cram') "
+        later = db.execute(  # '+kind': seek the time index, usually to nothing
+            f"SELECT {ROW_COLUMNS} FROM log WHERE at >= ? AND +kind IN ('review', 'cram') "
             f"AND {NOT_UNDONE}",
             (cut,),
         ).fetchall()

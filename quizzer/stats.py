@@ -20,6 +20,7 @@ Figures and their JSON keys are documented in docs/statistics.md.
 from __future__ import annotations
 
 import bisect
+import functools
 import gc
 import heapq
 import math
@@ -31,7 +32,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from quizzer import queue
 from quizzer.clock import DAY_MS, calendar, day_start, from_ms, study_day, to_ms
@@ -47,6 +48,9 @@ if TYPE_CHECKING:
     from quizzer.decks.cards import Card
     from quizzer.decks.loader import DeckTree
     from quizzer.session import Selection
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 JSON_VERSION = 1
 """Bumped when a JSON key changes meaning or disappears (new keys do not bump it)."""
@@ -593,6 +597,25 @@ def compute(
     )
 
 
+def _without_gc(fn: Callable[P, R]) -> Callable[P, R]:
+    """Run `fn` with the garbage collector paused: the figures build tens of thousands of objects
+    and no reference cycles, and collections triggered by those allocations would walk the whole
+    heap (the deck tree) for nothing."""
+
+    @functools.wraps(fn)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if collecting:
+                gc.enable()
+
+    return paused
+
+
+@_without_gc
 def compute_at(
     db_path: Path,
     tree: DeckTree,
@@ -611,27 +634,6 @@ def compute_at(
     if not 1 <= days <= MAX_DAYS:
         raise StatsError(f"the period must be from 1 to {MAX_DAYS} days")
 
-    # the figures build tens of thousands of objects and no reference cycles: collections
-    # triggered by those allocations would walk the whole heap (the deck tree) for nothing
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _compute_at(db_path, tree, settings, zone, now_ms, scope, days, totals)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _compute_at(
-    db_path: Path,
-    tree: DeckTree,
-    settings: Settings,
-    zone: tzinfo,
-    now_ms: int,
-    scope: Scope,
-    days: int,
-    totals: bool,
-) -> Stats:
     def connect() -> sqlite3.Connection:
         db = sqlite3.connect(db_path, timeout=30, isolation_level=None, check_same_thread=False)
         db.execute("BEGIN")  # one snapshot for every query of this connection

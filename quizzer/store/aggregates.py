@@ -392,28 +392,24 @@ class Reader:
 
     def hours(self, first: int, last: int) -> dict[int, list[float]]:
         """Reviews and passes per local hour over days `first` to `last`."""
-        rows = self.db.execute(
-            "SELECT hour, sum(n), sum(passed) FROM agg_hours WHERE day BETWEEN ? AND ? "
-            "GROUP BY hour",
-            (first, last),
-        )
-        out = {(h,): [n, p] for h, n, p in rows}
-        for (day, hour), values in self.later["agg_hours"].items():
-            if first <= day <= last:
-                _take(out, (hour,), values)
-        return {k[0]: v for k, v in out.items()}
+        return self._by("agg_hours", "hour", first, last)
 
     def deck_reviews(self, first: int, last: int) -> dict[str, list[float]]:
         """Reviews of cards with an interval of a day or more, and passes, per deck."""
+        return self._by("agg_decks", "deck", first, last)
+
+    def _by(self, table: str, column: str, first: int, last: int) -> dict[Any, list[float]]:
+        """Reviews and passes of a (day, `column`) table over days `first` to `last`, by
+        `column`."""
         rows = self.db.execute(
-            "SELECT deck, sum(n), sum(passed) FROM agg_decks WHERE day BETWEEN ? AND ? "
-            "GROUP BY deck",
+            f"SELECT {column}, sum(n), sum(passed) FROM {table} WHERE day BETWEEN ? AND ? "
+            f"GROUP BY {column}",
             (first, last),
         )
-        out = {(d,): [n, p] for d, n, p in rows}
-        for (day, deck), values in self.later["agg_decks"].items():
+        out = {(k,): [n, p] for k, n, p in rows}
+        for (day, k), values in self.later[table].items():
             if first <= day <= last:
-                _take(out, (deck,), values)
+                _take(out, (k,), values)
         return {k[0]: v for k, v in out.items()}
 
     def recall_bins(self) -> dict[int, tuple[float, float, float, float]]:

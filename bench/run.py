@@ -453,11 +453,7 @@ class Suite:
         return self.rows
 
     def _lean(self, env: dict[str, str]) -> list[Row]:
-        """The interactive rows of a huge collection (no Anki side)."""
-        due = run_child(quizzer_cmd("due"), env, self.runs)
-        m = statistics.median(due.times)
-        self.add("due, cold process (warm deck cache)", _ms(m), times=due.times)
-        self.add("peak memory of `due`", f"{due.peak_kb // 1024} MB")
+        """The interactive rows of a huge collection after cold `due` (no Anki side)."""
         self._tui()
         home = self.fresh_home("answer-inproc")
         q = _worker("inproc_quizzer", _env(self.gen, home), self.runs, self.answers)

@@ -369,6 +369,7 @@ def generate(spec: Spec, out: Path = OUT, *, force: bool = False, quiet: bool = 
     if marker.exists() and not force:
         info = json.loads(marker.read_text())
         _no_planner_stats(root / "home" / "quizzer.sqlite3")
+        build_totals(root / "home" / "quizzer.sqlite3")
         return Generated(
             spec, root, root / "decks", root / "home", info["cards"], info["reviewed_cards"]
         )
@@ -441,6 +442,26 @@ def _write_db(path: Path, rows: list[tuple[Any, ...]], finals: list[Any]) -> Non
     db.execute("COMMIT")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
+    build_totals(path)
+
+
+def build_totals(path: Path) -> None:
+    """Bring the statistics totals up to date for the bench's calendar (UTC, days from 04:00),
+    as a collection in use has them; a no-op when they already are (or quizzer has none)."""
+    from quizzer.clock import calendar, local_zone
+    from quizzer.config import Settings
+
+    try:
+        from quizzer.store import aggregates
+    except ImportError:
+        return
+    from quizzer.store.db import Store
+
+    with Store(path) as store:  # migrates an older generated database first
+        cal = calendar(local_zone("UTC"), Settings().day_starts_at)
+        if not aggregates.current(store.db, cal):
+            with store.transaction():
+                aggregates.rebuild(store.db, cal)
 
 
 def _no_planner_stats(path: Path) -> None:

@@ -3,6 +3,7 @@
     python3 -m bench.run            # 1k q / 10k rev, 10k q / 10k rev, 10k q / 1M rev
     python3 -m bench.run --quick    # the two small collections, fewer runs (< 3 minutes)
     python3 -m bench.run --no-anki  # skip the Anki side
+    python3 -m bench.run --huge     # also 10k q / 5M rev: the interactive rows only, no Anki
 
 Every figure is the median of several runs (the p95 too for answers). Command-line rows run a
 fresh `python3 -m quizzer ...` process each time (the "cold" start a script or a shell prompt
@@ -264,8 +265,13 @@ def _worker(kind: str, env: dict[str, str], *args: Any) -> dict[str, Any]:
 class Suite:
     """Runs every measurement on one collection and collects rows."""
 
-    def __init__(self, gen: Generated, runs: int, answers: int, anki: bool, work: Path) -> None:
+    def __init__(
+        self, gen: Generated, runs: int, answers: int, anki: bool, work: Path, lean: bool = False
+    ) -> None:
         self.gen = gen
+        self.lean = lean
+        """Only the interactive rows (cold `due`, TUI start, next, answer, statistics, peak
+        memory): for the 5M-review collection, whose copies and Anki twin cost minutes."""
         self.runs = runs
         self.answers = answers
         self.anki = anki
@@ -358,6 +364,9 @@ class Suite:
             f"{anki_cold['due'][1] // 1024} MB" if anki_cold else "",
             due.peak_kb / anki_cold["due"][1] if anki_cold else None,
         )
+
+        if self.lean:
+            return self._lean(env)
 
         # deck loading, in a child, timed around load_decks() only
         code = (
@@ -476,7 +485,7 @@ class Suite:
         if q.get("stats"):
             m = statistics.median(q["stats"])
             a, am = anki_cell("stats")
-            self.add("statistics, in-process", _ms(m), a, m / am if am else None)
+            self.add("statistics, in-process", _ms(m), a, m / am if am else None, times=q["stats"])
         elif anki_in.get("stats"):
             self.add("statistics, in-process", "n/a", anki_cell("stats")[0])
 
@@ -510,6 +519,26 @@ class Suite:
                 self.add("optimize, cold process", f"error: {str(exc)[-60:]}")
         else:
             self.add("optimize, cold process", "n/a")
+        return self.rows
+
+    def _lean(self, env: dict[str, str]) -> list[Row]:
+        """The interactive rows of a huge collection after cold `due` (no Anki side)."""
+        self._tui()
+        home = self.fresh_home("answer-inproc")
+        q = _worker("inproc_quizzer", _env(self.gen, home), self.runs, self.answers)
+        for op, name in (
+            ("due", "due counts, in-process (Session.plan)"),
+            ("next", "next card, in-process (Session.next)"),
+        ):
+            self.add(name, _ms(statistics.median(q[op])), times=q[op])
+        m, p = statistics.median(q["answer"]), _p95(q["answer"])
+        self.add("answer, in-process (median / p95)", f"{_ms(m)} / {_ms(p)}", times=q["answer"])
+        st = run_child(quizzer_cmd("stats", "--json", "--days", "365"), env, self.runs // 2 + 1)
+        m = statistics.median(st.times)
+        self.add("stats --json --days 365, cold process", _ms(m), times=st.times)
+        self.add("peak memory of `stats --json`", f"{st.peak_kb // 1024} MB")
+        if q.get("stats"):
+            self.add("statistics, in-process", _ms(statistics.median(q["stats"])), times=q["stats"])
         return self.rows
 
     def _tui(self) -> None:
@@ -610,6 +639,24 @@ def inproc_tui() -> dict[str, Any]:
 
 # ---------------------------------------------------------------- output
 
+HUGE = Spec(10_000, 5_000_000)
+"""The 5M-review collection (`--huge`): interactive rows only, each set against the 1M row."""
+
+
+def compare_huge(rows: list[Row]) -> None:
+    """Give each 5M row with a time the ratio to the same operation's 1M row (goal: 2x)."""
+    base = {r.operation: r for r in rows if r.collection == Spec(10_000, 1_000_000).label}
+    for row in rows:
+        ref = base.get(row.operation)
+        if row.collection != HUGE.label or ref is None or "MB" in row.quizzer:
+            continue
+        mine, theirs = row.raw.get("times"), ref.raw.get("times")
+        if not mine or not theirs:
+            continue
+        ratio = statistics.median(mine) / statistics.median(theirs)
+        row.anki, row.ratio, row.goal = "(vs 1M)", f"{ratio:.2f}", "<= 2x the 1M row"
+        row.verdict = "ok" if ratio <= 2 else "MISSED"
+
 
 def table(rows: list[Row]) -> str:
     """The rows as one Markdown table."""
@@ -637,34 +684,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--answers", type=int, help="answers timed in-process (200, quick 60)")
     parser.add_argument("--no-anki", action="store_true", help="skip the Anki comparison")
     parser.add_argument("--only", help="only the collection whose label contains this")
+    parser.add_argument(
+        "--huge", action="store_true", help="also 10k q / 5M rev (interactive rows only, no Anki)"
+    )
     args = parser.parse_args(argv)
     runs = args.runs or (3 if args.quick else 5)
     answers = args.answers or (60 if args.quick else 200)
     specs = [Spec(1000, 10_000), Spec(10_000, 10_000)]
     if not args.quick:
         specs.append(Spec(10_000, 1_000_000))
+    if args.huge:
+        specs.append(HUGE)
     if args.only:
         specs = [s for s in specs if args.only in s.label]
     os.environ["TZ"] = "UTC"
     time.tzset()
     started = time.perf_counter()
+    load_before = os.getloadavg()
     rows: list[Row] = []
     for spec in specs:
         gen = generate(spec)
         work = Path(tempfile.mkdtemp(prefix="quizzer-bench-"))
         try:
-            rows += Suite(gen, runs, answers, not args.no_anki, work).run()
+            huge = spec == HUGE
+            rows += Suite(gen, runs, answers, not args.no_anki and not huge, work, huge).run()
         finally:
             shutil.rmtree(work, ignore_errors=True)
-    text = table(rows)
-    print(text)
+    compare_huge(rows)
+    load_after = os.getloadavg()
     took = time.perf_counter() - started
-    print(
-        f"\n{len(rows)} rows in {took:.0f} s; medians of {runs} runs, {answers} in-process "
+    footer = (
+        f"{len(rows)} rows in {took:.0f} s; medians of {runs} runs, {answers} in-process "
         f"answers; clock fixed at {NOW_ISO}; Python {sys.version.split()[0]}, "
-        f"{os.cpu_count()} cores",
-        file=sys.stderr,
+        f"{os.cpu_count()} cores; load average (1, 5, 15 min) "
+        f"{' / '.join(f'{x:.2f}' for x in load_before)} at the start, "
+        f"{' / '.join(f'{x:.2f}' for x in load_after)} at the end"
     )
+    text = table(rows) + "\n\n" + footer
+    print(text)
+    print(f"\n{footer}", file=sys.stderr)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.md").write_text(text + "\n", encoding="utf-8")
     (OUT / "results.json").write_text(json.dumps([asdict(r) for r in rows], indent=1))

@@ -22,7 +22,7 @@ from quizzer.errors import QuizzerError
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 DAY_MS = 86_400_000
-_EPOCH_ORDINAL = 719_163  # date(1970, 1, 1).toordinal()
+EPOCH_ORDINAL = 719_163  # date(1970, 1, 1).toordinal()
 EARLIEST = EPOCH
 LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 """Every time quizzer handles lies in [EARLIEST, LATEST): far enough from year 9999 that a
@@ -155,13 +155,14 @@ class Calendar:
     starts. Day numbers are fast: the zone's offset is looked up once per UTC day, and per moment
     only on days when it changes (daylight saving)."""
 
-    __slots__ = ("_offsets", "_shift", "day_starts_at", "zone")
+    __slots__ = ("_key", "_offsets", "_shift", "day_starts_at", "zone")
 
     def __init__(self, zone: tzinfo, day_starts_at: int) -> None:
         self.zone = zone
         self.day_starts_at = day_starts_at
         self._shift = day_starts_at * 3_600_000
         self._offsets: dict[int, int | None] = {}
+        self._key: str | None = None
 
     def __repr__(self) -> str:
         return f"Calendar({self.zone}, day_starts_at={self.day_starts_at})"
@@ -181,7 +182,30 @@ class Calendar:
         offset = offsets[utc_day]
         if offset is None:
             return study_day(from_ms(at), self.zone, self.day_starts_at).toordinal()
-        return (at + offset - self._shift) // DAY_MS + _EPOCH_ORDINAL
+        return (at + offset - self._shift) // DAY_MS + EPOCH_ORDINAL
+
+    def local_hour(self, at: int) -> int:
+        """The local hour of the day (0-23) of the moment `at` (UTC ms)."""
+        self.day_number(at)  # fills the offset cache of its UTC day
+        offset = self._offsets[at // DAY_MS]
+        if offset is None:
+            offset = self._offset_ms(at)
+        return (at + offset) // 3_600_000 % 24
+
+    @property
+    def key(self) -> str:
+        """A text that changes when the calendar does: the zone's name, the day start, and the
+        zone's offsets on a few dates (a zone read from a file may keep its name and change)."""
+        if self._key is not None:
+            return self._key
+        samples = [
+            self._offset_ms(to_ms(datetime(year, month, 15, tzinfo=UTC)))
+            for year in (1990, 2010, 2025)
+            for month in (1, 7)
+        ]
+        name = getattr(self.zone, "key", None) or str(self.zone)
+        self._key = f"{name}|{self.day_starts_at}|{','.join(map(str, samples))}"
+        return self._key
 
     def day_of(self, at: int) -> date:
         """The study day of the moment `at` (UTC ms)."""
@@ -211,6 +235,29 @@ class Calendar:
         `day_starts_at` local time on every date."""
         day = self.day_number
         return max(0, day(later // 1000 * 1000 - 1) - day(earlier // 1000 * 1000 - 1))
+
+
+def offset_segments(zone: tzinfo, lo_ms: int, hi_ms: int) -> list[tuple[int, int]]:
+    """(from UTC ms, UTC offset ms) pieces covering [lo, hi]: the offset changes only at the
+    zone's transitions, found by sampling every 6 hours and bisecting to the millisecond."""
+
+    def offset(ms: int) -> int:
+        delta = from_ms(ms).astimezone(zone).utcoffset()
+        return int(delta.total_seconds() * 1000) if delta else 0
+
+    segments = [(lo_ms, offset(lo_ms))]
+    step = 6 * 3_600_000
+    t = lo_ms
+    while t < hi_ms:
+        nxt = min(t + step, hi_ms)
+        if offset(nxt) != segments[-1][1]:
+            a, b = t, nxt
+            while b - a > 1:
+                mid = (a + b) // 2
+                a, b = (mid, b) if offset(mid) == segments[-1][1] else (a, mid)
+            segments.append((b, offset(b)))
+        t = nxt
+    return segments
 
 
 @functools.lru_cache(maxsize=16)

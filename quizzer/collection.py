@@ -113,13 +113,14 @@ _MEDIA_REF = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")
 
 def open_collection(decks_dir: Path | None = None, tree: DeckTree | None = None) -> Collection:
     """Open the collection of the data directory in use (`--data-dir` or `QUIZZER_HOME`)."""
-    from quizzer.clock import local_zone
+    from quizzer.clock import calendar, local_zone
     from quizzer.config import load_settings
     from quizzer.store.db import Store
 
     settings = load_settings()
     store = Store()
     zone = local_zone(settings.timezone)
+    store.use_calendar(calendar(zone, settings.day_starts_at))
     if store.pending_replay() is not None:
         import sys
 

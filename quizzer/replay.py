@@ -162,14 +162,17 @@ def replay_log(
 
 
 def rebuild(store: Store, settings: Settings, zone: tzinfo) -> tuple[int, int]:
-    """Replace the card-state cache (and each event's derived columns) with a replay of the log.
-    Returns (cards whose state changed, cards in the log)."""
+    """Replace the card-state cache (and each event's derived columns) with a replay of the log,
+    and recompute the statistics totals from it. Returns (cards whose state changed, cards in
+    the log)."""
     states, derived = replay_log(store.events(), settings, zone)
     old = store.states()
     changed = sum(1 for cid, s in states.items() if old.get(cid, CardState(cid)) != s)
     changed += sum(1 for cid in old if cid not in states)
-    store.replace_states(states.values(), clear=True)
-    store.rewrite_derived(derived)
+    with store.transaction():
+        store.replace_states(states.values(), clear=True)
+        store.rewrite_derived(derived)
+        store.rebuild_totals()
     return changed, len(states)
 
 

@@ -20,6 +20,9 @@ Figures and their JSON keys are documented in docs/statistics.md.
 from __future__ import annotations
 
 import bisect
+import functools
+import gc
+import heapq
 import math
 import re
 import sqlite3
@@ -29,12 +32,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from quizzer import queue
 from quizzer.clock import DAY_MS, calendar, day_start, from_ms, study_day, to_ms
+from quizzer.clock import offset_segments as offset_segments
 from quizzer.errors import QuizzerError
-from quizzer.scheduling import retrievability
+from quizzer.state import recall_curve
+from quizzer.store import aggregates
+from quizzer.store.aggregates import CALIBRATION_BINS, calibration_edges, offset_sql
+from quizzer.store.aggregates import calibration_bin as calibration_bin
 
 if TYPE_CHECKING:
     from quizzer.collection import Collection
@@ -42,6 +49,9 @@ if TYPE_CHECKING:
     from quizzer.decks.cards import Card
     from quizzer.decks.loader import DeckTree
     from quizzer.session import Selection
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 JSON_VERSION = 1
 """Bumped when a JSON key changes meaning or disappears (new keys do not bump it)."""
@@ -53,7 +63,6 @@ HEATMAP_DAYS = 365
 TOP_CARDS = 10
 MAX_LEECHES = 100
 MAX_DAYS = 36_500
-CALIBRATION_BINS = 20
 
 PERIODS = ("today", "yesterday", "last_7_days", "last_30_days", "last_365_days", "all_time")
 """Rows of the true-retention table, in order."""
@@ -483,20 +492,6 @@ def card_text(card: Card, limit: int = 100) -> str:
 # ---------------------------------------------------------------- calibration helpers
 
 
-def calibration_edges() -> list[tuple[float, float]]:
-    """The [low, high) range of predicted recall of each of fsrs-rs's calibration bins: bin k
-    holds p with floor(21**p) - 1 = k, i.e. p in [ln(k+1)/ln 21, ln(k+2)/ln 21) (finer near 1)."""
-    base = math.log(CALIBRATION_BINS + 1)
-    lows = [0.0] + [math.log(k + 2) / base for k in range(CALIBRATION_BINS - 1)]
-    return [(lo, hi) for lo, hi in zip(lows, [*lows[1:], 1.0], strict=True)]
-
-
-def calibration_bin(p: float) -> int:
-    """The calibration bin of a predicted recall (as the SQL query bins it)."""
-    lows = [lo for lo, _ in calibration_edges()]
-    return max(0, min(bisect.bisect_right(lows, p) - 1, CALIBRATION_BINS - 1))
-
-
 def calibration_from_bins(
     sums: Mapping[int, tuple[float, float, float, float]],
 ) -> Calibration:
@@ -558,37 +553,6 @@ class StudyDays:
             yield (self.first + timedelta(days=i)).toordinal(), self.starts[i], self.starts[i + 1]
 
 
-def offset_segments(zone: tzinfo, lo_ms: int, hi_ms: int) -> list[tuple[int, int]]:
-    """(from UTC ms, UTC offset ms) pieces covering [lo, hi]: the offset changes only at the
-    zone's transitions, found by sampling every 6 hours and bisecting to the millisecond."""
-
-    def offset(ms: int) -> int:
-        delta = from_ms(ms).astimezone(zone).utcoffset()
-        return int(delta.total_seconds() * 1000) if delta else 0
-
-    segments = [(lo_ms, offset(lo_ms))]
-    step = 6 * 3_600_000
-    t = lo_ms
-    while t < hi_ms:
-        nxt = min(t + step, hi_ms)
-        if offset(nxt) != segments[-1][1]:
-            a, b = t, nxt
-            while b - a > 1:
-                mid = (a + b) // 2
-                a, b = (mid, b) if offset(mid) == segments[-1][1] else (a, mid)
-            segments.append((b, offset(b)))
-        t = nxt
-    return segments
-
-
-def _offset_sql(segments: Sequence[tuple[int, int]]) -> str:
-    """A CASE giving the UTC offset (ms) of `l.at`; values are integers we computed."""
-    if len(segments) == 1:
-        return str(int(segments[0][1]))
-    whens = " ".join(f"WHEN l.at >= {int(s)} THEN {int(o)}" for s, o in reversed(segments[1:]))
-    return f"CASE {whens} ELSE {int(segments[0][1])} END"
-
-
 # ---------------------------------------------------------------- the computation
 
 
@@ -641,6 +605,25 @@ def compute(
     )
 
 
+def _without_gc(fn: Callable[P, R]) -> Callable[P, R]:
+    """Run `fn` with the garbage collector paused: the figures build tens of thousands of objects
+    and no reference cycles, and collections triggered by those allocations would walk the whole
+    heap (the deck tree) for nothing."""
+
+    @functools.wraps(fn)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if collecting:
+                gc.enable()
+
+    return paused
+
+
+@_without_gc
 def compute_at(
     db_path: Path,
     tree: DeckTree,
@@ -649,9 +632,13 @@ def compute_at(
     now_ms: int,
     scope: Scope,
     days: int = 30,
+    *,
+    totals: bool = True,
 ) -> Stats:
     """`compute` on an explicit database file. It opens its own connection, so a UI may call it
-    from a worker thread while the session keeps writing through the store's."""
+    from a worker thread while the session keeps writing through the store's. The whole
+    collection's figures come from the log's running totals when they can (`totals=False`
+    scans the log instead, as a scope always does)."""
     if not 1 <= days <= MAX_DAYS:
         raise StatsError(f"the period must be from 1 to {MAX_DAYS} days")
 
@@ -660,7 +647,19 @@ def compute_at(
         db.execute("BEGIN")  # one snapshot for every query of this connection
         return db
 
-    main, side = connect(), connect()
+    cal = calendar(zone, settings.day_starts_at)
+    whole = totals and not scope.decks and scope.tag is None and scope.card_ids is None
+    if whole:
+        aggregates.ensure(db_path, cal)
+    main = connect()
+    try:
+        if whole and aggregates.current(main, cal):
+            reader = aggregates.Reader(main, cal, now_ms + 1)
+            return _Computer(main, tree, settings, zone, now_ms, scope, days, reader).run()
+    except BaseException:
+        main.close()
+        raise
+    side = connect()
     try:
         # calibration scans the whole log on its own: a second connection runs it in a thread
         # (sqlite3 releases the GIL while a query runs) while this one does the rest
@@ -703,8 +702,12 @@ class _Computer:
         now_ms: int,
         scope: Scope,
         days: int,
+        totals: aggregates.Reader | None = None,
     ) -> None:
         self.db = db
+        self.totals = totals
+        """Read the figures over the log from the running totals (quizzer/store/aggregates.py):
+        only for the whole collection, when they are current."""
         self.tree = tree
         self.settings = settings
         self.zone = zone
@@ -719,6 +722,7 @@ class _Computer:
             tuple[Mapping[str, queue.StateRow], Any, queue.Day, queue.DoneToday] | None
         ) = None
         self.elapsed_days = calendar(zone, self.hour).elapsed_days
+        self._state_rows: dict[str, queue.StateRow] | None = None
 
     # ------------------------------------------------------------ set-up
 
@@ -762,13 +766,23 @@ class _Computer:
         """Select the scope's cards and create the temporary tables the queries use (the study
         days too, unless `days` is false)."""
         selection = self.scope.selection()
+        every = not self.scope.decks and self.scope.tag is None and self.scope.card_ids is None
         self.cards: dict[str, Card] = {
             c.id: c
             for c in self.tree.cards()
-            if selection.matches(c, self.tree.decks[c.deck_id].deck.tags)
-            and (self.scope.card_ids is None or c.id in self.scope.card_ids)
+            if every
+            or (
+                selection.matches(c, self.tree.decks[c.deck_id].deck.tags)
+                and (self.scope.card_ids is None or c.id in self.scope.card_ids)
+            )
         }
         self.scope_decks = {c.deck_id for c in self.cards.values()}
+        if self.totals:
+            self.first_day = self.today
+            self.calendar = StudyDays(
+                self.today, self.today + timedelta(days=FORECAST_DAYS + 1), self.zone, self.hour
+            )
+            return
         self._prepare_log()
         if days:
             self._prepare_days()
@@ -859,6 +873,8 @@ class _Computer:
         """Answers per (day, cram, state before, rating) over the period: count, time, and the
         answers with an interval of 21+ days and their time."""
         first = self.today - timedelta(days=self.days - 1)
+        if self.totals:
+            return self.totals.per_day(first.toordinal(), self.today.toordinal())
         return self._net(
             "SELECT d.i, l.kind = 'cram', l.state_before, l.rating, count(*), "
             "total(l.duration_ms), sum(l.ivl_before >= 21), "
@@ -905,7 +921,7 @@ class _Computer:
         if self._queue_inputs is None:
             day = queue.day_at(self.now, calendar(self.zone, self.hour))
             self._queue_inputs = (
-                queue.state_rows(self.db),
+                self._state_rows if self._state_rows is not None else queue.state_rows(self.db),
                 DeckSettings(self.settings, self.zone),
                 day,
                 queue.done_today(self.db, day),
@@ -918,28 +934,8 @@ class _Computer:
     def _retention(self) -> dict[str, RetentionRow]:
         """The true-retention table from six disjoint time ranges (today, yesterday, 2-6, 7-29,
         30-364 days ago, and before), counted by rating and young/mature on the class index."""
-        t, cal = self.today, self.calendar
-        bounds = [cal.start(t - timedelta(days=back)) for back in (0, 1, 6, 29, 364)] + [_NEVER]
-        ends = [min(cal.end(t), self.cut), *bounds[:-1]]
-        self.db.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS stats_ranges "
-            "(i INTEGER PRIMARY KEY, s INTEGER, e INTEGER)"
-        )
-        self.db.executemany(
-            "INSERT INTO temp.stats_ranges VALUES (?, ?, ?)",
-            ((i, bounds[i], ends[i]) for i in range(6)),
-        )
-        rows = self._net(
-            f"SELECT r.i, l.rating, {_CLASS}, count(*) "
-            "FROM temp.stats_ranges AS r JOIN {log} ON l.kind = 'review' "
-            f"AND l.rating IN (1, 2, 3, 4) AND {_CLASS} IN (1, 2) "
-            "AND l.at >= r.s AND l.at < r.e{scope} "
-            # a bounded rowid range on the outer table keeps the planner on covering-index seeks;
-            # when it expects many outer rows it picks a Bloom filter with table lookups instead
-            f"WHERE r.i BETWEEN 0 AND 5 GROUP BY r.i, l.rating, {_CLASS}",
-            3,
-            BY_CLASS,
-        )
+        t = self.today
+        rows = self.totals.retention(t.toordinal()) if self.totals else self._retention_rows()
         spans = {
             "today": (0,),
             "yesterday": (1,),
@@ -963,10 +959,36 @@ class _Computer:
             table[name] = RetentionRow(Rate.of(yp, yt), Rate.of(mp, mt), Rate.of(yp + mp, yt + mt))
         return table
 
+    def _retention_rows(self) -> dict[tuple[Any, ...], list[float]]:
+        t, cal = self.today, self.calendar
+        bounds = [cal.start(t - timedelta(days=back)) for back in (0, 1, 6, 29, 364)] + [_NEVER]
+        ends = [min(cal.end(t), self.cut), *bounds[:-1]]
+        self.db.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS stats_ranges "
+            "(i INTEGER PRIMARY KEY, s INTEGER, e INTEGER)"
+        )
+        self.db.executemany(
+            "INSERT INTO temp.stats_ranges VALUES (?, ?, ?)",
+            ((i, bounds[i], ends[i]) for i in range(6)),
+        )
+        return self._net(
+            f"SELECT r.i, l.rating, {_CLASS}, count(*) "
+            "FROM temp.stats_ranges AS r JOIN {log} ON l.kind = 'review' "
+            f"AND l.rating IN (1, 2, 3, 4) AND {_CLASS} IN (1, 2) "
+            "AND l.at >= r.s AND l.at < r.e{scope} "
+            # a bounded rowid range on the outer table keeps the planner on covering-index seeks;
+            # when it expects many outer rows it picks a Bloom filter with table lookups instead
+            f"WHERE r.i BETWEEN 0 AND 5 GROUP BY r.i, l.rating, {_CLASS}",
+            3,
+            BY_CLASS,
+        )
+
     def _heatmap(self) -> Heatmap:
         first = self.today - timedelta(days=HEATMAP_DAYS - 1)
         days = {"first": first.toordinal(), "last": self.today.toordinal()}
-        if self.scope_sql:
+        if self.totals:
+            per_day = self.totals.answers_per_day(days["first"], days["last"])
+        elif self.scope_sql:
             rows = self._net(
                 "SELECT d.i, count(*) FROM temp.stats_days AS d JOIN {log} "
                 "ON l.kind IN ('review', 'cram') AND {classes} AND l.at >= d.s AND l.at < d.e "
@@ -1010,6 +1032,10 @@ class _Computer:
         )
 
     def _streaks(self) -> Streaks:
+        t = self.today.toordinal()
+        if self.totals:
+            active = set(self.totals.answers_per_day(0, t))
+            return self._runs(active, min(active, default=t))
         # EXISTS stops at the first answer of a day, so the undone check costs almost nothing
         active = {
             r[0]
@@ -1021,13 +1047,17 @@ class _Computer:
                 self.sql_params,
             )
         }
+        return self._runs(active, self.first_day.toordinal())
+
+    def _runs(self, active: set[int], first: int) -> Streaks:
+        """The streaks of these active days (ordinals), none before `first`."""
         t = self.today.toordinal()
         start = t if t in active else t - 1
         current = 0
         while start - current in active:
             current += 1
         longest, best_end, run = 0, None, 0
-        for day in range(self.first_day.toordinal(), t + 1):
+        for day in range(first, t + 1):
             run = run + 1 if day in active else 0
             if run and run >= longest:
                 longest, best_end = run, day
@@ -1098,15 +1128,11 @@ class _Computer:
 
     def _hours(self) -> list[Hour]:
         first = self.today - timedelta(days=self.days - 1)
-        start = self.calendar.start(first)
-        offset = _offset_sql(offset_segments(self.zone, start, self.cut))
-        rows = self._net(
-            f"SELECT ((l.at + {offset}) / 3600000) % 24 AS h, count(*), sum(l.rating > 1) "
-            "FROM {log} WHERE l.kind = 'review' AND {classes} AND l.at >= :start "
-            "AND l.at < :cut{scope} GROUP BY h",
-            1,
-            start=start,
-        )
+        if self.totals:
+            by_hour = self.totals.hours(first.toordinal(), self.today.toordinal())
+            rows = {(h,): v for h, v in by_hour.items()}
+        else:
+            rows = self._hours_rows(first)
         return [
             Hour(
                 h,
@@ -1116,7 +1142,21 @@ class _Computer:
             for h in range(24)
         ]
 
+    def _hours_rows(self, first: date) -> dict[tuple[Any, ...], list[float]]:
+        start = self.calendar.start(first)
+        offset = offset_sql(offset_segments(self.zone, start, self.cut))
+        return self._net(
+            f"SELECT ((l.at + {offset}) / 3600000) % 24 AS h, count(*), sum(l.rating > 1) "
+            "FROM {log} WHERE l.kind = 'review' AND {classes} AND l.at >= :start "
+            "AND l.at < :cut{scope} GROUP BY h",
+            1,
+            start=start,
+        )
+
     def _deck_retention(self) -> dict[str, list[float]]:
+        if self.totals:
+            t = self.today.toordinal()
+            return self.totals.deck_reviews(t - 29, t)
         start = self.calendar.start(self.today - timedelta(days=29))
         rows = self._net(
             "SELECT substr(l.card_id, 1, instr(l.card_id, ':') - 1) AS deck, count(*), "
@@ -1130,6 +1170,8 @@ class _Computer:
     def calibration(self) -> Calibration:
         """Predicted recall against actual passes (all time), bin by bin: each bin is a range
         of the prediction index, so no sort is needed."""
+        if self.totals:
+            return calibration_from_bins(self.totals.recall_bins())
         self.db.execute(
             "CREATE TEMP TABLE IF NOT EXISTS stats_bins (k INTEGER PRIMARY KEY, lo REAL, hi REAL)"
         )
@@ -1152,24 +1194,47 @@ class _Computer:
     # ------------------------------------------------------------ card states
 
     def _cards(self) -> list[_CardInfo]:
-        infos = {cid: _CardInfo(card) for cid, card in self.cards.items()}
         rows = self.db.execute(
             "SELECT card_id, state, stability, difficulty, due, last_review, reps, lapses, "
             "suspended, buried_until, leech FROM cards"
         )
+        # the queue's view of the same rows, so that today's plan need not read them again
+        state_rows: dict[str, queue.StateRow] = {}
+        make = queue.StateRow
+        cards = self.cards
+        found: dict[str, _CardInfo] = {}
+        # predicted recall now in study days, as the memory update (and the log's r_before)
+        # count them: `retrievability` with `elapsed_days`, inlined for the card loop
+        decay, factor = recall_curve(self.params)
+        day = calendar(self.zone, self.hour).day_number
+        now_day = day(self.now // 1000 * 1000 - 1)
         for cid, state, s, d, due, last, reps, lapses, suspended, buried, leech in rows:
-            info = infos.get(cid)
-            if info is None:
+            state_rows[cid] = make(state, due, suspended, buried, s, last)
+            card = cards.get(cid)
+            if card is None:
                 continue
-            info.state, info.stability, info.difficulty = int(state), s, d
-            info.due, info.last_review, info.reps, info.lapses = due, last, reps, lapses
-            info.suspended, info.buried_until, info.leech = bool(suspended), buried, bool(leech)
+            r = None
             if state != 0 and s and last is not None:
-                # study days, as the memory update (and the log's r_before) count them
-                info.r = retrievability(s, self.elapsed_days(last, self.now), self.params)
-            if due is not None and last is not None:
-                info.interval = (due - last) / DAY_MS
-        return list(infos.values())
+                elapsed = max(0, now_day - day(last // 1000 * 1000 - 1))
+                r = float((1 + factor * elapsed / s) ** decay)
+            interval = (due - last) / DAY_MS if due is not None and last is not None else 0.0
+            found[cid] = _CardInfo(
+                card,
+                int(state),
+                s,
+                d,
+                due,
+                last,
+                reps,
+                lapses,
+                bool(suspended),
+                buried,
+                bool(leech),
+                r,
+                interval,
+            )
+        self._state_rows = state_rows
+        return [found.get(cid) or _CardInfo(card) for cid, card in cards.items()]
 
     def _counts(self, cards: Sequence[_CardInfo]) -> CardCounts:
         c: Counter[str] = Counter()
@@ -1322,14 +1387,14 @@ class _Computer:
         )
 
     def _hardest(self, cards: Sequence[_CardInfo]) -> Hardest:
-        lapsed = sorted(
+        lapsed = heapq.nsmallest(
+            TOP_CARDS,
             (i for i in cards if i.lapses > 0),
             key=lambda i: (-i.lapses, i.r if i.r is not None else 1.0, i.card.id),
         )
-        weakest = sorted(
+        weakest = heapq.nsmallest(
+            TOP_CARDS,
             (i for i in cards if i.r is not None and not i.suspended),
             key=lambda i: (i.r or 0.0, -i.lapses, i.card.id),
         )
-        return Hardest(
-            [self._row(i) for i in lapsed[:TOP_CARDS]], [self._row(i) for i in weakest[:TOP_CARDS]]
-        )
+        return Hardest([self._row(i) for i in lapsed], [self._row(i) for i in weakest])

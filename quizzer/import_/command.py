@@ -175,7 +175,7 @@ def _check_written(into: Path, written: WriteResult) -> None:
 def _history(
     package: Package, report: ImportReport, mapped: dict[str, Mapped], now_ms: int
 ) -> HistoryResult:
-    from quizzer.clock import local_zone
+    from quizzer.clock import calendar, local_zone
     from quizzer.config import load_settings
     from quizzer.import_.history import add_history, build_events, card_map
     from quizzer.store.db import Store
@@ -198,6 +198,7 @@ def _history(
         day_starts_at=settings.day_starts_at,
     )
     store = Store()
+    store.use_calendar(calendar(zone, settings.day_starts_at))
     try:
         add_history(store, settings, zone, events, result, dry_run=report.dry_run)
     finally:

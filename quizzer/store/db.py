@@ -24,8 +24,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from quizzer.clock import Calendar
 from quizzer.errors import QuizzerError
 from quizzer.state import CARD_COLUMNS, EVENT_COLUMNS, CardState, Event
+from quizzer.store import aggregates
 from quizzer.store.migrations import LATEST, MIGRATIONS, PENDING_REPLAY
 
 DB_NAME = "quizzer.sqlite3"
@@ -40,6 +42,9 @@ partial index `log_target` answers it)."""
 
 
 _last_ns = 0
+BULK = 5_000
+"""Past this many events written in one transaction, the statistics totals are recomputed in
+one pass rather than updated event by event."""
 
 
 class StoreError(QuizzerError, RuntimeError):
@@ -108,6 +113,12 @@ class Store:
         self._cache: dict[str, CardState] | None = None
         self._cache_key: tuple[int, int] = (-1, -1)
         self._cache_live = False
+        self.calendar: Calendar | None = None
+        """The learner's study calendar, which the statistics totals are kept in; when None, a
+        write marks them stale instead (see quizzer/store/aggregates.py)."""
+        self._written: list[tuple[str, str | None]] = []
+        self._rebuild_totals = False
+        self._totals_were: bool | None = None
         self.damaged = self.marker.exists()
         exists = self.path.exists()
         if not exists and not create:
@@ -206,6 +217,20 @@ class Store:
             row = self.db.execute("SELECT value FROM meta WHERE key = 'device'").fetchone()
         return str(row[0])
 
+    def use_calendar(self, cal: Calendar) -> None:
+        """Keep the statistics totals in this study calendar from now on. Stale totals of a small
+        log are rebuilt at once (a large one waits for the next statistics)."""
+        self.calendar = cal
+        if aggregates.current(self.db, cal) or self.damaged:
+            return
+        answers = self.db.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM log WHERE kind IN ('review', 'cram') LIMIT ?)",
+            (BULK,),
+        ).fetchone()[0]
+        if answers < BULK:
+            with self.transaction():
+                aggregates.rebuild(self.db, cal)
+
     def pending_replay(self) -> str | None:
         """Why the card states must be replayed from the log before use (a migration changed
         how they are computed), or None."""
@@ -242,8 +267,10 @@ class Store:
         # holding the write lock, nobody else can commit: the state cache, if it is current
         # now, is kept current by _put_state until COMMIT
         self._cache_live = self._cache is not None and self._cache_key == self.version()
+        self._written, self._rebuild_totals, self._totals_were = [], False, None
         try:
             yield self.db
+            self._flush_totals()
         except BaseException as exc:
             self._forget()
             self._rollback()
@@ -269,6 +296,29 @@ class Store:
     # kept in memory, valid while (PRAGMA data_version, total_changes) is unchanged: the first
     # moves when another connection commits, the second when this one writes anything. Writes
     # made through `transaction()` update the cache in place instead of dropping it.
+
+    def _flush_totals(self) -> None:
+        """Bring the statistics totals in line with this transaction's writes to the log."""
+        written, self._written = self._written, []
+        rebuild, self._rebuild_totals = self._rebuild_totals, False
+        were, self._totals_were = self._totals_were, None
+        cal = self.calendar
+        if cal is None:
+            return  # the log's triggers marked the totals stale if it changed
+        if rebuild or (were and len(written) > BULK):
+            aggregates.rebuild(self.db, cal)
+        elif were:
+            if written:
+                aggregates.apply_writes(self.db, cal, written)
+            aggregates.mark_current(self.db, cal)
+
+    def _totals_current(self) -> bool:
+        """Whether the totals matched the log when this transaction began (call before its
+        first write to the log: the log's triggers mark them stale on every change)."""
+        if self._totals_were is None:
+            cal = self.calendar
+            self._totals_were = cal is not None and aggregates.current(self.db, cal)
+        return self._totals_were
 
     def _rollback(self) -> None:
         """Roll back if a transaction is still open (SQLite ends some on its own, e.g. on a full
@@ -448,6 +498,8 @@ class Store:
 
     def _insert(self, event: Event, derived: Derived) -> None:
         data = event.to_dict()
+        self._totals_current()
+        self._written.append((event.uid, event.target if event.kind == "undo" else None))
         self.db.execute(
             "INSERT INTO log (uid, device, at, card_id, kind, rating, graded, response, verdict, "
             "duration_ms, target, until, state_before, ivl_before, r_before, before, after) "
@@ -479,9 +531,25 @@ class Store:
         if self._cache_live and self._cache is not None:
             self._cache[state.card_id] = state
 
+    def rebuild_totals(self) -> None:
+        """Recompute the statistics totals from the log when this transaction commits (they are
+        left stale when the store has no calendar)."""
+        with self.transaction():
+            self._rebuild_totals = True
+
     def rewrite_derived(self, rows: Iterable[tuple[str, Derived]]) -> None:
         """Update the derived columns of existing events (after a replay with new settings)."""
         with self.transaction():
+            rows = list(rows)
+            cal = self.calendar
+            small = cal is not None and len(rows) <= BULK and self._totals_current()
+            if cal is not None and small:
+                # events written in this transaction are counted when it commits, as they are
+                fresh = {u for u, _ in self._written}
+                uids = [uid for uid, _ in rows if uid not in fresh]
+                totals = aggregates.accumulate(aggregates.rows_of(self.db, uids), cal, -1)
+            elif rows and (cal is None or len(rows) > BULK):
+                self._rebuild_totals = True  # stale small changes stay stale until rebuilt
             self.db.executemany(
                 "UPDATE log SET state_before = ?, ivl_before = ?, r_before = ?, before = ?, "
                 "after = ? WHERE uid = ?",
@@ -497,6 +565,9 @@ class Store:
                     for uid, d in rows
                 ),
             )
+            if small and cal is not None:
+                aggregates.accumulate(aggregates.rows_of(self.db, uids), cal, 1, totals)
+                aggregates.add(self.db, totals)
 
     def integrity(self) -> str:
         """`PRAGMA integrity_check`: 'ok' when the file is sound, else its findings, one a line."""

@@ -119,12 +119,22 @@ def m005_sync_held(db: sqlite3.Connection) -> None:
     )
 
 
+def m006_stats_totals(db: sqlite3.Connection) -> None:
+    """Running totals of the log for statistics (quizzer/store/aggregates.py). They are per study
+    day, which needs the learner's calendar: they start stale, and the first statistics (or
+    `quizzer rebuild`) compute them."""
+    from quizzer.store.aggregates import create_tables
+
+    create_tables(db)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_sync_marks,
     m003_stats_indexes,
     m004_study_day_replay,
     m005_sync_held,
+    m006_stats_totals,
 ]
 """In order; the N-th function brings the schema to version N."""
 

@@ -325,7 +325,7 @@ def foreign_databases(folder: Path) -> list[Path]:
         ("app-id", "PRAGMA application_id = 1234; CREATE TABLE t (x)"),
         ("lookalike", "CREATE TABLE log (x); CREATE TABLE other (y)"),
         ("marked-empty", "PRAGMA application_id = 99"),
-        ("journal-newer", "PRAGMA user_version = 7; CREATE TABLE meta (k); CREATE TABLE log (x)"),
+        ("journal-newer", "PRAGMA user_version = 99; CREATE TABLE meta (k); CREATE TABLE log (x)"),
     ]:
         home = folder / name
         home.mkdir()

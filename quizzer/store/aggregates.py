@@ -1,0 +1,432 @@
+"""Running totals of the review log that the statistics read instead of scanning it.
+
+Four small tables hold, for every answer that no undo cancelled:
+
+* `agg_answers`: per study day, cram or not, state before, rating and interval class (-1 no
+  interval, 0 under a day, 1 young, 2 mature): answers and the time they took;
+* `agg_hours`: per study day and local hour, reviews and passes;
+* `agg_decks`: per study day and deck, reviews of cards with an interval of a day or more, and
+  passes;
+* `agg_recall`: per calibration bin of predicted recall (all time), reviews, the sum of the
+  predictions, passes and the sum of negative log-likelihoods. Sums of reals are kept in fixed
+  point (`SCALE`), so adding and taking away in any order gives exactly what a recomputation
+  gives.
+
+Days are study days of one calendar (zone and day start): `meta` holds its `Calendar.key`, and
+the totals count only while that key matches the learner's calendar; a change of time zone or of
+`day_starts_at` makes them stale and the next statistics rebuild them (one pass over the log).
+Per study day rather than per UTC hour: a year holds 365 rows per key instead of 8,760, and
+nothing ties an hour to a day start in zones whose offset is not whole hours.
+
+The store keeps the totals current in the transaction of each write (`Store._flush_totals`);
+a writer that does not know the calendar marks them stale instead. `rebuild` recomputes them
+from the log, in Python, with the same `contributions` the writes use.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from quizzer.clock import DAY_MS, EPOCH_ORDINAL, Calendar, offset_segments
+
+CALENDAR_KEY = "stats_calendar"
+"""The `meta` key holding the `Calendar.key` the totals were computed with (absent: stale)."""
+SCALE = 1_000_000_000
+"""Fixed point of the real sums in `agg_recall` (predictions and log-likelihoods)."""
+CALIBRATION_BINS = 20
+
+TABLES = {
+    "agg_answers": (("day", "cram", "state", "rating", "class"), ("n", "ms")),
+    "agg_hours": (("day", "hour"), ("n", "passed")),
+    "agg_decks": (("day", "deck"), ("n", "passed")),
+    "agg_recall": (("bin",), ("n", "p", "passed", "ll")),
+}
+"""Table: (key columns, summed columns)."""
+
+ROW_COLUMNS = "at, card_id, kind, rating, state_before, ivl_before, r_before, duration_ms"
+"""The log columns `contributions` reads, in order."""
+NOT_UNDONE = "uid NOT IN (SELECT target FROM log WHERE target IS NOT NULL)"
+
+Totals = dict[str, dict[tuple[Any, ...], list[int]]]
+
+
+def create_tables(db: sqlite3.Connection) -> None:
+    """The four tables, and triggers that mark them stale whenever the log changes (the store
+    marks them current again once it has brought them up to date; any other writer leaves them
+    stale, so the next statistics rebuild them)."""
+    stale = f"BEGIN DELETE FROM meta WHERE key = '{CALENDAR_KEY}'; END"
+    db.execute(f"CREATE TRIGGER IF NOT EXISTS log_insert_totals AFTER INSERT ON log {stale}")
+    db.execute(f"CREATE TRIGGER IF NOT EXISTS log_delete_totals AFTER DELETE ON log {stale}")
+    db.execute(
+        "CREATE TRIGGER IF NOT EXISTS log_update_totals AFTER UPDATE OF at, card_id, kind, rating, "
+        f"state_before, ivl_before, r_before, duration_ms, target, uid ON log {stale}"
+    )
+    for table, (keys, sums) in TABLES.items():
+        cols = ", ".join([*(f"{k} {'TEXT' if k == 'deck' else 'INTEGER'}" for k in keys)])
+        values = ", ".join(f"{s} INTEGER NOT NULL" for s in sums)
+        key = ", ".join(keys)
+        db.execute(
+            f"CREATE TABLE IF NOT EXISTS {table} ({cols}, {values}, PRIMARY KEY ({key})) "
+            "WITHOUT ROWID"
+        )
+
+
+def calibration_edges() -> list[tuple[float, float]]:
+    """The [low, high) range of predicted recall of each of fsrs-rs's calibration bins: bin k
+    holds p with floor(21**p) - 1 = k, i.e. p in [ln(k+1)/ln 21, ln(k+2)/ln 21) (finer near 1)."""
+    base = math.log(CALIBRATION_BINS + 1)
+    lows = [0.0] + [math.log(k + 2) / base for k in range(CALIBRATION_BINS - 1)]
+    return [(lo, hi) for lo, hi in zip(lows, [*lows[1:], 1.0], strict=True)]
+
+
+_LOWS = [lo for lo, _ in calibration_edges()]
+
+
+def calibration_bin(p: float) -> int:
+    """The calibration bin of a predicted recall."""
+    return max(0, min(bisect.bisect_right(_LOWS, p) - 1, CALIBRATION_BINS - 1))
+
+
+def fixed(x: float) -> int:
+    """A non-negative real in fixed point."""
+    return int(x * SCALE + 0.5)
+
+
+def contributions(
+    row: tuple[Any, ...], cal: Calendar
+) -> Iterator[tuple[str, tuple[Any, ...], tuple[int, ...]]]:
+    """What one log row (`ROW_COLUMNS`) adds to each table: (table, key, values)."""
+    at, card_id, kind, rating, state, ivl, r, duration = row
+    if kind not in ("review", "cram") or rating not in (1, 2, 3, 4):
+        return
+    passed = int(rating > 1)
+    if state in (0, 1, 2, 3):
+        day = cal.day_number(at)
+        cls = -1 if ivl is None else (ivl >= 1) + (ivl >= 21)
+        yield "agg_answers", (day, int(kind == "cram"), state, rating, cls), (1, duration or 0)
+        if kind == "review":
+            yield "agg_hours", (day, cal.local_hour(at)), (1, passed)
+            if ivl is not None and ivl >= 1:
+                deck = card_id[: card_id.find(":")] if ":" in card_id else ""
+                yield "agg_decks", (day, deck), (1, passed)
+    if kind == "review" and r is not None and 0 < r < 1:
+        nll = -math.log(r if passed else 1.0 - r)
+        yield "agg_recall", (calibration_bin(r),), (1, fixed(r), passed, fixed(nll))
+
+
+def accumulate(
+    rows: Iterable[tuple[Any, ...]], cal: Calendar, sign: int = 1, into: Totals | None = None
+) -> Totals:
+    """Sum the contributions of log rows (times `sign`) into per-table dictionaries."""
+    out: Totals = into if into is not None else {t: {} for t in TABLES}
+    for row in rows:
+        for table, key, values in contributions(row, cal):
+            acc = out[table].get(key)
+            if acc is None:
+                out[table][key] = [sign * v for v in values]
+            else:
+                for i, v in enumerate(values):
+                    acc[i] += sign * v
+    return out
+
+
+def add(db: sqlite3.Connection, totals: Totals) -> None:
+    """Add per-table sums to the tables (rows whose count falls to 0 are removed)."""
+    for table, (keys, sums) in TABLES.items():
+        rows = totals.get(table)
+        if not rows:
+            continue
+        marks = ", ".join("?" * (len(keys) + len(sums)))
+        update = ", ".join(f"{s} = {s} + excluded.{s}" for s in sums)
+        db.executemany(
+            f"INSERT INTO {table} VALUES ({marks}) ON CONFLICT DO UPDATE SET {update}",
+            ((*k, *v) for k, v in rows.items() if any(v)),
+        )
+        emptied = [k for k, v in rows.items() if v[0] < 0]
+        if emptied:
+            where = " AND ".join(f"{k} = ?" for k in keys)
+            db.executemany(f"DELETE FROM {table} WHERE {where} AND n = 0", emptied)
+
+
+def read(db: sqlite3.Connection) -> Totals:
+    """Every row of the four tables (for tests and checks)."""
+    out: Totals = {}
+    for table, (keys, _) in TABLES.items():
+        n = len(keys)
+        out[table] = {tuple(r[:n]): list(r[n:]) for r in db.execute(f"SELECT * FROM {table}")}
+    return out
+
+
+def log_rows(db: sqlite3.Connection) -> Iterator[tuple[Any, ...]]:
+    """The log rows that count (answers no undo cancelled), in no particular order."""
+    return db.execute(
+        f"SELECT {ROW_COLUMNS} FROM log WHERE kind IN ('review', 'cram') AND {NOT_UNDONE}"
+    )
+
+
+SPAN_MS = 100 * 365 * DAY_MS
+"""The longest stretch of the log that `rebuild` reads in SQL (events outside it, if any, are
+summed in Python)."""
+
+
+def rebuild(db: sqlite3.Connection, cal: Calendar) -> None:
+    """Recompute the tables from the log for this calendar (inside the caller's transaction).
+
+    The sums run in SQLite, with the zone's UTC offset as a CASE over its transitions, so the
+    study day and local hour are computed exactly as `contributions` computes them; events more
+    than a century from the first one (or in the first two days of 1970) are summed in Python."""
+    for table in TABLES:
+        db.execute(f"DELETE FROM {table}")
+    lo, hi = db.execute(
+        "SELECT min(at), max(at) FROM log WHERE at >= ? AND kind IN ('review', 'cram')",
+        (2 * DAY_MS,),
+    ).fetchone()
+    if lo is not None:
+        hi = min(hi, lo + SPAN_MS)
+        _rebuild_sql(db, cal, lo, hi)
+        outside: Iterable[tuple[Any, ...]] = db.execute(
+            f"SELECT {ROW_COLUMNS} FROM log WHERE (at < ? OR at > ?) "
+            f"AND kind IN ('review', 'cram') AND {NOT_UNDONE}",
+            (lo, hi),
+        )
+    else:
+        outside = log_rows(db)
+    add(db, accumulate(outside, cal))
+    mark_current(db, cal)
+
+
+def mark_current(db: sqlite3.Connection, cal: Calendar) -> None:
+    """Say the tables match the log under this calendar."""
+    db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (CALENDAR_KEY, cal.key))
+
+
+def offset_sql(segments: Sequence[tuple[int, int]]) -> str:
+    """A CASE giving the UTC offset (ms) of `l.at`; values are integers we computed."""
+    if len(segments) == 1:
+        return str(int(segments[0][1]))
+    whens = " ".join(f"WHEN l.at >= {int(s)} THEN {int(o)}" for s, o in reversed(segments[1:]))
+    return f"CASE {whens} ELSE {int(segments[0][1])} END"
+
+
+def _rebuild_sql(db: sqlite3.Connection, cal: Calendar, lo: int, hi: int) -> None:
+    local = f"(l.at + {offset_sql(offset_segments(cal.zone, lo, hi))})"
+    day = f"(({local} - {cal.day_starts_at * 3_600_000}) / {DAY_MS} + {EPOCH_ORDINAL})"
+    answers = (
+        "l.kind IN ('review', 'cram') AND l.rating IN (1, 2, 3, 4) "
+        "AND l.state_before IN (0, 1, 2, 3)"
+    )
+    # undone events by rowid, so that the log's covering indexes answer without the table
+    counted = (
+        f"l.at BETWEEN {int(lo)} AND {int(hi)} AND l.seq NOT IN (SELECT seq FROM log "
+        "WHERE uid IN (SELECT target FROM log WHERE target IS NOT NULL))"
+    )
+    db.execute(
+        f"INSERT INTO agg_answers SELECT {day} AS d, l.kind = 'cram' AS c, l.state_before, "
+        "l.rating, ifnull((l.ivl_before >= 1) + (l.ivl_before >= 21), -1) AS k, count(*), "
+        f"sum(ifnull(l.duration_ms, 0)) FROM log AS l WHERE {answers} AND {counted} "
+        "GROUP BY d, c, l.state_before, l.rating, k"
+    )
+    reviews = f"{answers} AND l.kind = 'review' AND {counted}"
+    db.execute(
+        f"INSERT INTO agg_hours SELECT {day} AS d, {local} / 3600000 % 24 AS h, count(*), "
+        f"sum(l.rating > 1) FROM log AS l WHERE {reviews} GROUP BY d, h"
+    )
+    db.execute(
+        f"INSERT INTO agg_decks SELECT {day} AS d, "
+        "substr(l.card_id, 1, instr(l.card_id, ':') - 1) AS deck, count(*), sum(l.rating > 1) "
+        f"FROM log AS l WHERE {reviews} AND l.ivl_before >= 1 GROUP BY d, deck"
+    )
+    try:
+        db.execute("SELECT ln(2.0)").fetchone()
+    except sqlite3.OperationalError:  # SQLite built without its math functions
+        db.create_function("ln", 1, math.log, deterministic=True)
+    edges = [lo_edge for lo_edge, _ in calibration_edges()]
+    whens = " ".join(f"WHEN l.r_before >= ? THEN {k}" for k in reversed(range(1, len(edges))))
+    db.execute(
+        f"INSERT INTO agg_recall SELECT CASE {whens} ELSE 0 END AS b, count(*), "
+        f"sum(CAST(l.r_before * {SCALE}.0 + 0.5 AS INTEGER)), sum(l.rating > 1), "
+        f"sum(CAST(-ln(iif(l.rating > 1, l.r_before, 1.0 - l.r_before)) * {SCALE}.0 + 0.5 "
+        "AS INTEGER)) FROM log AS l WHERE l.kind = 'review' AND l.rating IN (1, 2, 3, 4) "
+        f"AND l.r_before > 0 AND l.r_before < 1 AND {counted} GROUP BY b",
+        list(reversed(edges[1:])),
+    )
+
+
+def current(db: sqlite3.Connection, cal: Calendar) -> bool:
+    """True when the tables match the log under this calendar."""
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = ?", (CALENDAR_KEY,)).fetchone()
+    except sqlite3.OperationalError:
+        return False
+    return row is not None and row[0] == cal.key
+
+
+def rows_of(db: sqlite3.Connection, uids: Iterable[str]) -> list[tuple[Any, ...]]:
+    """The counting log rows (`ROW_COLUMNS`, not undone) of these events."""
+    ids = list(uids)
+    out: list[tuple[Any, ...]] = []
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        out += db.execute(
+            f"SELECT {ROW_COLUMNS} FROM log WHERE uid IN ({marks}) "
+            f"AND kind IN ('review', 'cram') AND {NOT_UNDONE}",
+            chunk,
+        ).fetchall()
+    return out
+
+
+def apply_writes(
+    db: sqlite3.Connection, cal: Calendar, inserted: Iterable[tuple[str, str | None]]
+) -> None:
+    """Bring the tables up to date after events were appended in this transaction: `inserted`
+    holds each new event's (uid, undo target or None). An answer counts unless an undo cancels
+    it; an undo takes its target away if the target counted before this transaction (it was
+    there, and no earlier undo had cancelled it)."""
+    new = dict(inserted)
+    totals = accumulate(rows_of(db, [u for u, t in new.items() if t is None]), cal)
+    targets = {t for t in new.values() if t is not None and t not in new}
+    for target in targets:
+        undos = db.execute("SELECT uid FROM log WHERE target = ?", (target,)).fetchall()
+        if all(u in new for (u,) in undos):
+            row = db.execute(f"SELECT {ROW_COLUMNS} FROM log WHERE uid = ?", (target,)).fetchone()
+            if row is not None:
+                accumulate([row], cal, -1, totals)
+    add(db, totals)
+
+
+# ---------------------------------------------------------------- for the statistics
+
+
+def ensure(db_path: Path, cal: Calendar) -> None:
+    """Rebuild stale totals for this calendar, on a connection of its own; a database that cannot
+    be written (read-only, locked past the timeout) is left as it is."""
+    try:
+        db = sqlite3.connect(db_path, timeout=30, isolation_level=None)
+    except sqlite3.Error:
+        return
+    try:
+        if current(db, cal):
+            return
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'agg_answers'").fetchone():
+            return
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if not current(db, cal):
+                rebuild(db, cal)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    except sqlite3.Error:
+        return
+    finally:
+        db.close()
+
+
+class Reader:
+    """The figures the statistics read from the totals, as of the moment before `cut` (UTC ms):
+    answers dated at or after it (a clock set back, a test travelling in time) are taken away
+    again, in Python, with the same `contributions` the writes use."""
+
+    def __init__(self, db: sqlite3.Connection, cal: Calendar, cut: int) -> None:
+        self.db = db
+        later = db.execute(  # '+kind': seek the time index, usually to nothing
+            f"SELECT {ROW_COLUMNS} FROM log WHERE at >= ? AND +kind IN ('review', 'cram') "
+            f"AND {NOT_UNDONE}",
+            (cut,),
+        ).fetchall()
+        self.later = accumulate(later, cal)
+
+    def per_day(self, first: int, last: int) -> dict[tuple[Any, ...], list[float]]:
+        """Answers per (day, cram, state before, rating) over days `first` to `last`: count,
+        time, and the same two for mature answers (interval of 21 days or more)."""
+        rows = self.db.execute(
+            "SELECT day, cram, state, rating, sum(n), sum(ms), sum(iif(class = 2, n, 0)), "
+            "sum(iif(class = 2, ms, 0)) FROM agg_answers WHERE day BETWEEN ? AND ? "
+            "GROUP BY day, cram, state, rating",
+            (first, last),
+        )
+        out = {tuple(r[:4]): list(r[4:]) for r in rows}
+        for (day, cram, state, rating, cls), (n, ms) in self.later["agg_answers"].items():
+            if first <= day <= last:
+                mature = cls == 2
+                _take(out, (day, cram, state, rating), (n, ms, n * mature, ms * mature))
+        return out
+
+    def retention(self, today: int) -> dict[tuple[Any, ...], list[float]]:
+        """Reviews of young and mature cards per (range, rating, class): ranges are today,
+        yesterday, 2-6, 7-29, 30-364 days ago and before."""
+        rows = self.db.execute(
+            "SELECT CASE WHEN day >= :t THEN 0 WHEN day = :t - 1 THEN 1 WHEN day >= :t - 6 "
+            "THEN 2 WHEN day >= :t - 29 THEN 3 WHEN day >= :t - 364 THEN 4 ELSE 5 END AS i, "
+            "rating, class, sum(n) FROM agg_answers WHERE cram = 0 AND class IN (1, 2) "
+            "GROUP BY i, rating, class",
+            {"t": today},
+        )
+        out = {tuple(r[:3]): [r[3]] for r in rows}
+        for (day, cram, _, rating, cls), (n, _) in self.later["agg_answers"].items():
+            if cram == 0 and cls in (1, 2):
+                back = today - day
+                i = next((k for k, b in enumerate((0, 1, 6, 29, 364)) if back <= b), 5)
+                _take(out, (i, rating, cls), (n,))
+        return out
+
+    def answers_per_day(self, first: int, last: int) -> dict[int, int]:
+        """Answers (reviews and cram) per day from `first` to `last` (days without are left
+        out)."""
+        rows = self.db.execute(
+            "SELECT day, sum(n) FROM agg_answers WHERE day BETWEEN ? AND ? GROUP BY day",
+            (first, last),
+        )
+        out = {(day,): [n] for day, n in rows}
+        for key, (n, _) in self.later["agg_answers"].items():
+            if first <= key[0] <= last:
+                _take(out, key[:1], (n,))
+        return {k[0]: v[0] for k, v in out.items()}
+
+    def hours(self, first: int, last: int) -> dict[int, list[float]]:
+        """Reviews and passes per local hour over days `first` to `last`."""
+        return self._by("agg_hours", "hour", first, last)
+
+    def deck_reviews(self, first: int, last: int) -> dict[str, list[float]]:
+        """Reviews of cards with an interval of a day or more, and passes, per deck."""
+        return self._by("agg_decks", "deck", first, last)
+
+    def _by(self, table: str, column: str, first: int, last: int) -> dict[Any, list[float]]:
+        """Reviews and passes of a (day, `column`) table over days `first` to `last`, by
+        `column`."""
+        rows = self.db.execute(
+            f"SELECT {column}, sum(n), sum(passed) FROM {table} WHERE day BETWEEN ? AND ? "
+            f"GROUP BY {column}",
+            (first, last),
+        )
+        out = {(k,): [n, p] for k, n, p in rows}
+        for (day, k), values in self.later[table].items():
+            if first <= day <= last:
+                _take(out, (k,), values)
+        return {k[0]: v for k, v in out.items()}
+
+    def recall_bins(self) -> dict[int, tuple[float, float, float, float]]:
+        """Per calibration bin: reviews, sum of predictions, passes, sum of log-likelihoods."""
+        rows = self.db.execute("SELECT bin, n, p, passed, ll FROM agg_recall")
+        out = {(k,): [n, p, passed, ll] for k, n, p, passed, ll in rows}
+        for key, values in self.later["agg_recall"].items():
+            _take(out, key, values)
+        return {k[0]: (n, p / SCALE, passed, -ll / SCALE) for k, (n, p, passed, ll) in out.items()}
+
+
+def _take(out: dict[tuple[Any, ...], list[Any]], key: tuple[Any, ...], values: Any) -> None:
+    """Take values away from a row of sums; a row whose count falls to 0 goes."""
+    acc = out.get(key)
+    if acc is None:  # pragma: no cover - a later answer is always in the totals
+        return
+    for i, v in enumerate(values):
+        acc[i] -= v
+    if not acc[0]:
+        del out[key]

@@ -1,0 +1,190 @@
+"""The statistics totals (quizzer/store/aggregates.py) equal a recomputation from the log after
+any history: answers in and out of order, cram, undo, bury, suspend, sync between two devices,
+day changes in a zone with daylight saving, and a change of calendar."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from quizzer import stats
+from quizzer.clock import calendar
+from quizzer.collection import Collection, open_collection
+from quizzer.session import SessionError
+from quizzer.state import Rating
+from quizzer.store import aggregates
+from quizzer.sync import sync
+
+T0 = 1_772_600_000_000  # 2026-03-04, four days before New York's clocks jump
+MINUTE, HOUR = 60_000, 3_600_000
+DECK = "title: D\nquestions:\n" + "".join(
+    f"  - {{id: q{i}, type: basic, prompt: 'P{i}?', answer: A{i}}}\n" for i in range(5)
+)
+
+step = st.one_of(
+    st.tuples(st.just("answer"), st.integers(0, 4), st.sampled_from(list(Rating))),
+    st.tuples(st.just("cram"), st.integers(0, 4), st.sampled_from(list(Rating))),
+    st.tuples(st.just("undo")),
+    st.tuples(st.just("bury"), st.integers(0, 4)),
+    st.tuples(st.just("suspend"), st.integers(0, 4)),
+    st.tuples(st.just("sync")),
+    st.tuples(st.just("later"), st.integers(1, 60)),  # hours
+    st.tuples(st.just("earlier")),  # the next answer is dated before the last one
+    st.tuples(st.just("other")),  # the other device acts next
+)
+
+
+@contextmanager
+def env(**values: str) -> Iterator[None]:
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def recomputed(col: Collection) -> aggregates.Totals:
+    """The totals rebuilt from the log (the incremental ones are put back afterwards)."""
+    db = col.store.db
+    db.execute("SAVEPOINT check_totals")
+    try:
+        aggregates.rebuild(db, calendar(col.zone, col.settings.day_starts_at))
+        return aggregates.read(db)
+    finally:
+        db.execute("ROLLBACK TO check_totals")
+        db.execute("RELEASE check_totals")
+
+
+def check(col: Collection, moments: list[int]) -> None:
+    """The totals equal a recomputation, and the figures of each moment (some before the last
+    answers) are the same from the totals as from the log."""
+    cal = calendar(col.zone, col.settings.day_starts_at)
+    assert aggregates.current(col.store.db, cal)
+    assert aggregates.read(col.store.db) == recomputed(col)
+    for now in moments:
+        args = (col.store.path, col.tree, col.settings, col.zone, now, stats.Scope())
+        fast = stats.compute_at(*args)
+        slow = stats.compute_at(*args, totals=False)
+        assert fast.to_json() == slow.to_json()
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    steps=st.lists(step, max_size=40),
+    day_start=st.sampled_from([0, 2, 4, 23]),
+    back=st.integers(1, 200),
+)
+def test_totals_equal_a_recomputation(
+    tmp_path_factory, steps: list[tuple[object, ...]], day_start: int, back: int
+) -> None:
+    root = tmp_path_factory.mktemp("totals")
+    (root / "decks" / "d").mkdir(parents=True)
+    (root / "sync").mkdir()
+    (root / "decks" / "d" / "deck.yaml").write_text(DECK, encoding="utf-8")
+    for name in ("a", "b"):
+        (root / name).mkdir()
+        (root / name / "config.toml").write_text(
+            f'timezone = "America/New_York"\nday_starts_at = {day_start}\n', encoding="utf-8"
+        )
+    cols: dict[str, Collection] = {}
+    with env(QUIZZER_DECKS=str(root / "decks"), QUIZZER_NOW="2026-03-02T09:00:00Z"):
+        for name in ("a", "b"):
+            with env(QUIZZER_HOME=str(root / name)):
+                cols[name] = open_collection()
+        try:
+            now, back, who = T0, False, "a"
+            for s in steps:
+                col = cols[who]
+                kind = s[0]
+                at = now - 3 * HOUR if back else now
+                if kind in ("answer", "cram"):
+                    session = col.session(cram=kind == "cram")
+                    with contextlib.suppress(SessionError):  # a buried or suspended card
+                        session.answer(f"d/deck:q{s[1]}", s[2], at, duration_ms=1000 + at % 7000)
+                    back = False
+                elif kind == "undo":
+                    col.session().undo(now)
+                elif kind == "bury":
+                    col.session().bury(f"d/deck:q{s[1]}", now)
+                elif kind == "suspend":
+                    col.session().suspend(f"d/deck:q{s[1]}", now)
+                elif kind == "sync":
+                    sync(col.store, col.settings, col.zone, root / "sync", now)
+                elif kind == "later":
+                    now += int(s[1]) * HOUR
+                elif kind == "earlier":
+                    back = True
+                else:
+                    who = "b" if who == "a" else "a"
+                now += MINUTE
+            for col in cols.values():
+                check(col, [now + HOUR, now - back * HOUR])
+        finally:
+            for col in cols.values():
+                col.close()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def test_a_new_calendar_makes_the_totals_stale_and_statistics_rebuild_them(
+    device, isolated: Path
+) -> None:
+    col = device("a")
+    session = col.session()
+    for i in range(4):
+        session.answer(f"d/deck:q{i}", Rating.GOOD, T0 + i * 5 * HOUR)
+    old = calendar(col.zone, col.settings.day_starts_at)
+    assert aggregates.current(col.store.db, old)
+    new = calendar(col.zone, 18)
+    assert not aggregates.current(col.store.db, new)
+    aggregates.ensure(col.store.path, new)
+    assert aggregates.current(col.store.db, new) and not aggregates.current(col.store.db, old)
+    # answers at 00:00, 05:00, 10:00 and 15:00 UTC: study days starting at 18:00 put the first
+    # on the day before the others
+    days = {k[0] for k in aggregates.read(col.store.db)["agg_answers"]}
+    assert len(days) == 2
+
+
+def test_a_writer_without_the_calendar_marks_the_totals_stale(device) -> None:
+    col = device("a")
+    col.session().answer("d/deck:q0", Rating.GOOD, T0)
+    cal = col.store.calendar
+    assert cal is not None and aggregates.current(col.store.db, cal)
+    col.store.calendar = None
+    col.session().answer("d/deck:q1", Rating.GOOD, T0 + MINUTE)
+    assert not aggregates.current(col.store.db, cal)
+
+
+def test_rebuild_recomputes_stale_totals(device) -> None:
+    from quizzer.replay import rebuild
+
+    col = device("a")
+    session = col.session()
+    for i in range(3):
+        session.answer(f"d/deck:q{i}", Rating.GOOD, T0 + i * MINUTE)
+    cal = calendar(col.zone, col.settings.day_starts_at)
+    # a row written by hand (not through the store): the log's trigger marks the totals stale
+    col.store.db.execute(
+        "INSERT INTO log (uid, device, at, card_id, kind, rating, state_before) "
+        "VALUES ('x1', 'other', ?, 'd/deck:q4', 'review', 4, 0)",
+        (T0 + HOUR,),
+    )
+    assert not aggregates.current(col.store.db, cal)
+    rebuild(col.store, col.settings, col.zone)
+    assert aggregates.current(col.store.db, cal)
+    totals = aggregates.read(col.store.db)
+    assert totals == recomputed(col)
+    assert sum(v[0] for v in totals["agg_answers"].values()) == 4

@@ -77,6 +77,22 @@ def build_parser() -> argparse.ArgumentParser:
         p = add(action, f"{action} a card", "card_state")
         p.add_argument("card_id", metavar="CARD_ID")
 
+    p = add("options", "show or change a deck or folder's options (saved in config.toml)")
+    p.add_argument("deck", metavar="DECK", help="deck id or folder")
+    p.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY=VALUE",
+        help="set this deck or folder's own value (repeatable), e.g. new_per_day=10",
+    )
+    p.add_argument(
+        "--reset",
+        action="append",
+        metavar="KEY",
+        help="remove its own value, so it inherits again (repeatable)",
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
     p = add("cards", "find cards with a search query and list them")
     p.add_argument("query", nargs="*", metavar="QUERY", help="a search (docs/searching.md)")
     p.add_argument("--json", action="store_true", help="machine-readable output")

@@ -93,6 +93,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
+    p = add("extend", "study more new or review cards in a deck or folder today only")
+    p.add_argument(
+        "deck", nargs="?", metavar="DECK", help="deck id or folder (none: studying everything)"
+    )
+    p.add_argument("--new", type=_cards, default=0, metavar="N", help="N more new cards today")
+    p.add_argument(
+        "--reviews", type=_cards, default=0, metavar="N", help="N more review cards today"
+    )
+
     p = add("cards", "find cards with a search query and list them")
     p.add_argument("query", nargs="*", metavar="QUERY", help="a search (docs/searching.md)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -203,6 +212,7 @@ def _whole(low: int, high: int, unit: str) -> Callable[[str], int]:
 _days = _whole(1, 36_500, "days")
 _CARD_SORTS = ("deck", "due", "interval", "stability", "recall", "lapses", "reps", "type", "state")
 _duration = _whole(0, MAX_DURATION_MS, "ms")
+_cards = _whole(0, 9999, "cards")
 
 
 def _version() -> str:

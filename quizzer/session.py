@@ -27,6 +27,7 @@ from quizzer.scheduling import preview
 from quizzer.search import parse
 from quizzer.state import MAX_DURATION_MS, CardPhase, CardState, Event, EventKind, Rating
 from quizzer.store.db import Derived, Store
+from quizzer.store.extensions import add_extension
 
 
 class SessionError(QuizzerError, ValueError):
@@ -387,6 +388,13 @@ class Session:
         """Make a card new again; its reviews stay in the log (and `undo` brings the state
         back)."""
         return self._simple(card_id, EventKind.FORGET, now_ms)
+
+    def extend(self, node: str, new: int, reviews: int, now_ms: int) -> None:
+        """Raise today's new and review limits of a deck or folder (`""`: everything) by `new`
+        and `reviews` cards, until the study day ends (custom study)."""
+        day = self.day(now_ms)
+        with self.store.transaction() as db:
+            add_extension(db, day.start, node.rstrip("/"), new, reviews)
 
     def undo(self, now_ms: int) -> tuple[Event, CardState] | None:
         """Cancel the last answer, bury, suspension or forget; returns it and the card's

@@ -119,12 +119,22 @@ def m005_sync_held(db: sqlite3.Connection) -> None:
     )
 
 
+def m006_limit_extensions(db: sqlite3.Connection) -> None:
+    """Today's extra new and review cards of a deck or folder (custom study's "increase today's
+    limit"), by study day: a row counts only on the day it names."""
+    db.execute(
+        "CREATE TABLE limit_extensions (day INTEGER NOT NULL, node TEXT NOT NULL, "
+        "new INTEGER NOT NULL, review INTEGER NOT NULL, PRIMARY KEY (day, node)) WITHOUT ROWID"
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_sync_marks,
     m003_stats_indexes,
     m004_study_day_replay,
     m005_sync_held,
+    m006_limit_extensions,
 ]
 """In order; the N-th function brings the schema to version N."""
 

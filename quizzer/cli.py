@@ -43,6 +43,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tag", help="only cards with this tag")
     p.add_argument("--query", metavar="Q", help="only cards matching a search (a filtered session)")
     p.add_argument("--cram", action="store_true", help="practise cards that are not due")
+    custom = p.add_mutually_exclusive_group()
+    custom.add_argument(
+        "--ahead",
+        type=_days,
+        metavar="N",
+        help="review cards due within N days, earliest first, without daily limits (rescheduled)",
+    )
+    custom.add_argument(
+        "--forgotten",
+        type=_days,
+        metavar="N",
+        help="practise the cards rated Again in the last N days (not rescheduled)",
+    )
 
     p = add("next", "show the next card due")
     p.add_argument("--deck", action="append", metavar="D", help="deck id or folder (repeatable)")
@@ -234,6 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ["QUIZZER_HOME"] = str(Path(args.data_dir).expanduser().resolve())
     if args.command is None:
         args.decks_filter, args.tag, args.query, args.cram = [], None, None, False
+        args.ahead = args.forgotten = None
         args.module = "review"
     try:
         return run_command(args)

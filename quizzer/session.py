@@ -21,7 +21,16 @@ from quizzer.decks.models import MultipleChoice, Order
 from quizzer.errors import QuizzerError
 from quizzer.finding import find
 from quizzer.live_queue import LiveQueue
-from quizzer.queue import Counts, Day, Plan, Today, card_tags, done_today, study_day
+from quizzer.queue import (
+    LEARN_AHEAD_MS,
+    Counts,
+    Day,
+    Plan,
+    Today,
+    card_tags,
+    done_today,
+    study_day,
+)
 from quizzer.replay import DeckSettings, derive, replay_cards, replay_rows
 from quizzer.scheduling import preview
 from quizzer.search import parse
@@ -43,6 +52,10 @@ class Selection:
     decks: tuple[str, ...] = ()
     tag: str | None = None
     query: str | None = None
+    ahead: bool = False
+    """Review ahead: the cards (those of the query, e.g. `prop:due<=7`) that have a due date,
+    earliest first, whether due yet or not, without daily limits; answers reschedule them
+    (Anki's "review ahead" filtered deck)."""
 
     @property
     def start(self) -> str:
@@ -102,6 +115,7 @@ class Session:
         self.zone = zone
         self.selection = selection
         self.cram = cram
+        self.ahead = selection.ahead and not cram
         self.tally = Tally()
         self.crammed: set[str] = set()
         self.index = tree.card_index()
@@ -195,7 +209,42 @@ class Session:
         """The card to show now, or None when nothing is due (see `next_due`)."""
         if self.cram:
             return self._next_cram(now_ms)
+        if self.ahead:
+            left = self._ahead_left(now_ms)
+            return left[0] if left else None
         return self._live(now_ms).next(now_ms)
+
+    def _ahead_left(self, now_ms: int) -> list[Card]:
+        """What a review-ahead session has left, earliest due first: each card once, and again
+        when an answer put it in (re)learning due within the learn-ahead window."""
+        self._select(now_ms)
+        states = self.store.states()
+        soon = now_ms + LEARN_AHEAD_MS
+        left = []
+        for c in self.cards:
+            state = states.get(c.id)
+            if state is None or state.due is None or state.suspended:
+                continue
+            if state.buried_until is not None and state.buried_until > now_ms:
+                continue
+            if c.id not in self.crammed or (state.state != CardPhase.REVIEW and state.due <= soon):
+                left.append((state.due, c))
+        return [c for _, c in sorted(left, key=lambda pair: pair[0])]
+
+    def left_in_session(self, now_ms: int) -> int | None:
+        """Cards a cram or review-ahead session has left (None for a normal session: its
+        counts are `counts`)."""
+        if self.ahead:
+            return len(self._ahead_left(now_ms))
+        if self.cram:
+            self._select(now_ms)
+            states = self.store.states()
+            return sum(
+                1
+                for c in self.cards
+                if c.id not in self.crammed and not (c.id in states and states[c.id].suspended)
+            )
+        return None
 
     def _next_cram(self, now_ms: int) -> Card | None:
         self._select(now_ms)
@@ -237,7 +286,10 @@ class Session:
         return self.store.state(card_id)
 
     def preview(self, card: Card, now_ms: int) -> dict[Rating, int]:
-        """For each rating, how long (ms) until the card would be due again."""
+        """For each rating, how long (ms) until the card would be due again; nothing in a cram
+        session, whose answers do not change when cards fall due."""
+        if self.cram:
+            return {}
         state = self.store.state(card.id)
         dues = preview(
             state,
@@ -315,7 +367,7 @@ class Session:
         event, derived = self.store.apply(card_id, make, self._replay)
         self._follow(version, card_id, now_ms, derived.before if kind == EventKind.REVIEW else None)
         self._count(derived.before, rating, duration_ms)
-        if self.cram:
+        if self.cram or self.ahead:
             self.crammed.add(card_id)
         return Answered(card, event, derived.before, derived.after, graded)
 

@@ -222,15 +222,9 @@ class ReviewScreen(Screen[None]):
 
     def _queue(self, now_ms: int) -> tuple[Card | None, Counts]:
         session = self.session
-        if session.cram:
-            card = session.next(now_ms)
-            states = session.store.states()
-            left = sum(
-                1
-                for c in session.cards
-                if c.id not in session.crammed and not (c.id in states and states[c.id].suspended)
-            )
-            return card, Counts(review=left)
+        left = session.left_in_session(now_ms)
+        if left is not None:  # cram or review ahead: no daily queue
+            return session.next(now_ms), Counts(review=left)
         queue = session.plan(now_ms)
         return next_card(queue), queue.counts
 

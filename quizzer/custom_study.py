@@ -5,6 +5,11 @@ without rescheduling, as a cram session)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from quizzer.session import Selection
+
 
 def custom_query(query: str | None, ahead: int | None, forgotten: int | None) -> str | None:
     """The search a custom study session covers: cards due within `ahead` days (Anki's review
@@ -20,3 +25,21 @@ def custom_query(query: str | None, ahead: int | None, forgotten: int | None) ->
     if extra is None or query is None:
         return extra or query
     return f"{extra} ({query})"
+
+
+def custom_selection(
+    decks: tuple[str, ...], kind: str, amount: int = 0, query: str = ""
+) -> tuple[Selection, bool]:
+    """The session a custom study choice opens on `decks` (`ahead`, `forgotten`, `query` or
+    `cram`), and whether it is a cram (answers that do not reschedule)."""
+    from quizzer.session import Selection
+
+    if kind == "ahead":
+        return Selection(decks, query=custom_query(None, amount, None), ahead=True), False
+    if kind == "forgotten":
+        return Selection(decks, query=custom_query(None, None, amount)), True
+    if kind == "query":
+        return Selection(decks, query=query), False
+    if kind == "cram":
+        return Selection(decks), True
+    raise ValueError(f"no custom study session {kind!r}")

@@ -113,8 +113,9 @@ class QuizzerApp(App[None]):
 
     def on_home_screen_study(self, message: HomeScreen.Study) -> None:
         """Home asked for a session."""
-        tag = self.selection.tag
-        self.start_review(Selection(message.selection.decks, tag), message.cram)
+        asked = message.selection
+        tag = self.selection.tag or asked.tag
+        self.start_review(Selection(asked.decks, tag, asked.query, asked.ahead), message.cram)
 
     def on_home_screen_stats(self, message: HomeScreen.Stats) -> None:
         """Open the statistics screen when there is one."""

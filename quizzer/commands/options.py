@@ -38,10 +38,6 @@ def run(args: argparse.Namespace) -> int:
     print(f"{node} ({'folder' if folder else 'deck'})")
     for o in options:
         value = " ".join(f"{m:g}" for m in o.value) if isinstance(o.value, tuple) else o.value
-        where = f"  [decks.{_quoted(o.table)}]" if o.table else ""
+        where = f'  [decks."{o.table}"]' if o.table else ""
         print(f"  {o.key:<18} {value!s:<10} {o.source}{where}")
     return 0
-
-
-def _quoted(pattern: str | None) -> str:
-    return f'"{pattern}"'

@@ -43,6 +43,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tag", help="only cards with this tag")
     p.add_argument("--query", metavar="Q", help="only cards matching a search (a filtered session)")
     p.add_argument("--cram", action="store_true", help="practise cards that are not due")
+    custom = p.add_mutually_exclusive_group()
+    custom.add_argument(
+        "--ahead",
+        type=_days,
+        metavar="N",
+        help="review cards due within N days, earliest first, without daily limits (rescheduled)",
+    )
+    custom.add_argument(
+        "--forgotten",
+        type=_days,
+        metavar="N",
+        help="practise the cards rated Again in the last N days (not rescheduled)",
+    )
 
     p = add("next", "show the next card due")
     p.add_argument("--deck", action="append", metavar="D", help="deck id or folder (repeatable)")
@@ -76,6 +89,31 @@ def build_parser() -> argparse.ArgumentParser:
     for action in ("suspend", "unsuspend", "bury"):
         p = add(action, f"{action} a card", "card_state")
         p.add_argument("card_id", metavar="CARD_ID")
+
+    p = add("options", "show or change a deck or folder's options (saved in config.toml)")
+    p.add_argument("deck", metavar="DECK", help="deck id or folder")
+    p.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY=VALUE",
+        help="set this deck or folder's own value (repeatable), e.g. new_per_day=10",
+    )
+    p.add_argument(
+        "--reset",
+        action="append",
+        metavar="KEY",
+        help="remove its own value, so it inherits again (repeatable)",
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = add("extend", "study more new or review cards in a deck or folder today only")
+    p.add_argument(
+        "deck", nargs="?", metavar="DECK", help="deck id or folder (none: studying everything)"
+    )
+    p.add_argument("--new", type=_cards, default=0, metavar="N", help="N more new cards today")
+    p.add_argument(
+        "--reviews", type=_cards, default=0, metavar="N", help="N more review cards today"
+    )
 
     p = add("cards", "find cards with a search query and list them")
     p.add_argument("query", nargs="*", metavar="QUERY", help="a search (docs/searching.md)")
@@ -187,6 +225,7 @@ def _whole(low: int, high: int, unit: str) -> Callable[[str], int]:
 _days = _whole(1, 36_500, "days")
 _CARD_SORTS = ("deck", "due", "interval", "stability", "recall", "lapses", "reps", "type", "state")
 _duration = _whole(0, MAX_DURATION_MS, "ms")
+_cards = _whole(0, 9999, "cards")
 
 
 def _version() -> str:
@@ -208,6 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ["QUIZZER_HOME"] = str(Path(args.data_dir).expanduser().resolve())
     if args.command is None:
         args.decks_filter, args.tag, args.query, args.cram = [], None, None, False
+        args.ahead = args.forgotten = None
         args.module = "review"
     try:
         return run_command(args)

@@ -160,12 +160,17 @@ def load_settings(path: Path | None = None) -> Settings:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text") from None
+    return validate_settings(data, str(path))
+
+
+def validate_settings(data: Any, where: str) -> Settings:
+    """Settings from parsed TOML; raise ConfigError `where: key: problem` for a bad value."""
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         key = ".".join(str(p) for p in err["loc"])
-        raise ConfigError(f"{path}: {key}: {err['msg']} (got {err.get('input')!r})") from None
+        raise ConfigError(f"{where}: {key}: {err['msg']} (got {err.get('input')!r})") from None
 
 
 def save_parameters(parameters: list[float], path: Path | None = None) -> None:

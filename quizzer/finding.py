@@ -29,10 +29,13 @@ def search_context(
     now_ms: int,
 ) -> Context:
     """What matching `query` needs at `now_ms`: the study day, the calendar, the parameters,
-    the deck tags and, for each `rated:N`, the cards answered since its cut-off."""
+    the deck tags and, for each `rated:N[:R]`, the cards answered (so) since its cut-off."""
     cal = calendar(zone, settings.day_starts_at)
     day = day_at(now_ms, cal)
-    rated = {n: answered_since(store.db, rated_cutoff(n, day.start, cal)) for n in query.rated_days}
+    rated = {
+        (n, r): answered_since(store.db, rated_cutoff(n, day.start, cal), r)
+        for n, r in query.rated_terms
+    }
     return Context(
         now=now_ms,
         day_end=day.end,

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from quizzer.clock import Calendar
 from quizzer.state import CardPhase, CardState, recall_curve
+from quizzer.store.extensions import extensions_on
 from quizzer.store.log import queue_states, reviews_between
 
 if TYPE_CHECKING:  # the queue imports neither pydantic nor fsrs: `quizzer due` stays light
@@ -120,6 +121,11 @@ class DoneToday:
     touched_questions: set[str] = field(default_factory=set)
     """`deck:question` of every card answered today (for burying siblings)."""
     touched_cards: set[str] = field(default_factory=set)
+    extra_new: Counter[str] = field(default_factory=Counter)
+    """Extra new cards allowed today, by the deck or folder they were granted to (custom
+    study); see `LimitTree`."""
+    extra_reviews: Counter[str] = field(default_factory=Counter)
+    """Extra review cards allowed today, likewise."""
 
 
 @dataclass(slots=True)
@@ -140,8 +146,12 @@ def day_at(now_ms: int, calendar: Calendar) -> Day:
 
 
 def done_today(db: sqlite3.Connection, day: Day) -> DoneToday:
-    """What the log says was done during `day` (undone events excluded)."""
+    """What the log says was done during `day` (undone events excluded), and the limits
+    extended for it."""
     today = DoneToday()
+    for node, (new, review) in extensions_on(db, day.start).items():
+        today.extra_new[node] += new
+        today.extra_reviews[node] += review
     for card_id, state_before in reviews_between(db, day.start, day.end):
         deck_id = card_id.rpartition(":")[0]
         today.touched_cards.add(card_id)
@@ -322,11 +332,11 @@ def serve(
         if bury:
             served.add(card.id.partition("#")[0])
         yield LEARNING, card
-    for kind, entries, done, which in (
-        (REVIEW, found.review, today.reviewed, 1),
-        (NEW, found.new, today.introduced, 0),
+    for kind, entries, done, extra, which in (
+        (REVIEW, found.review, today.reviewed, today.extra_reviews, 1),
+        (NEW, found.new, today.introduced, today.extra_new, 0),
     ):
-        limits = LimitTree(settings, done, which, start, from_top)
+        limits = LimitTree(settings, done, which, start, from_top, extra)
         for entry in entries:
             card = entry[-1]
             cid = card.id
@@ -355,7 +365,10 @@ class LimitTree:
     everything starts at the root, whose limits are the global ones. A card may be taken while
     every node from the start down to its deck has some left; taking it uses one of each. What
     was done today counts in a node's limit whatever session did it: a folder's count is the sum
-    of its decks'."""
+    of its decks'. An extension granted today to a deck or folder (`extra`) raises its own limit,
+    and with `limits_start_from_top` those of the folders above it too, as Anki's custom study
+    does (it takes the extra cards off the deck's count of cards studied today, and off its
+    parents' when all parent limits apply)."""
 
     def __init__(
         self,
@@ -364,10 +377,13 @@ class LimitTree:
         which: int,
         start: str,
         from_top: bool,
+        extra: Mapping[str, int] | None = None,
     ) -> None:
         self.settings = settings
         self.done = done
+        self.extra = extra or {}
         self.which = which  # 0: new, 1: review (the index in `node_limits`)
+        self.from_top = from_top
         self.start = "" if from_top else start.rstrip("/")
         self.left: dict[str, int] = {}
         self.chains: dict[str, tuple[str, ...]] = {}
@@ -389,12 +405,8 @@ class LimitTree:
         found = self.left.get(node)
         if found is None:
             limit = self.settings.node_limits(node)[self.which]
-            if node:
-                prefix = node + "/"
-                done = sum(n for d, n in self.done.items() if d == node or d.startswith(prefix))
-            else:
-                done = sum(self.done.values())
-            found = self.left[node] = limit - done
+            extra = _within(self.extra, node) if self.from_top else self.extra.get(node, 0)
+            found = self.left[node] = limit - _within(self.done, node) + extra
         return found
 
     def allows(self, chain: tuple[str, ...]) -> bool:
@@ -409,6 +421,14 @@ class LimitTree:
         """One card taken: one less left in every node of the chain."""
         for node in chain:
             self.left[node] -= 1
+
+
+def _within(counts: Mapping[str, int], node: str) -> int:
+    """The sum of the counts of `node` and of every deck or folder below it (`""`: all)."""
+    if not node:
+        return sum(counts.values())
+    prefix = node + "/"
+    return sum(n for d, n in counts.items() if d == node or d.startswith(prefix))
 
 
 def next_card(queue: Plan) -> Card | None:

@@ -6,12 +6,12 @@ matched against cards and their memory states.
     tag:metric type:cloze     a tag, a question type
     is:new is:learn is:review is:due is:suspended is:buried is:leech
     prop:ivl>=30 prop:r<0.8   properties: ivl, due, lapses, reps, s, r
-    rated:7                   answered in the last 7 study days
+    rated:7 rated:7:1         answered in the last 7 study days (rated Again: `:1`)
     cid:asr/ctc:blank-role    cards by id, several separated by commas
     -term  a or b  (a or b) c negation, or, grouping; terms side by side must all match
 
 Pure: no store, no clock. The caller gives the moment, the calendar and, for `rated:`, the cards
-answered since each cut-off (`Query.rated_days` says which). docs/searching.md is the reference.
+answered since each cut-off (`Query.rated_terms` says which). docs/searching.md is the reference.
 """
 
 from __future__ import annotations
@@ -212,13 +212,15 @@ class PropTerm:
 
 @dataclass(frozen=True, slots=True)
 class RatedTerm:
-    """`rated:N`: answered (reviewed or crammed) during the last N study days, today included."""
+    """`rated:N`: answered (reviewed or crammed) during the last N study days, today included;
+    `rated:N:R`: answered with rating R (1 Again to 4 Easy) then."""
 
     days: int
+    rating: int | None = None
 
     def test(self, card: Card, state: CardState, ctx: Context) -> bool:
-        """The card was answered since the cut-off."""
-        return card.id in ctx.rated.get(self.days, ())
+        """The card was answered (with the rating) since the cut-off."""
+        return card.id in ctx.rated.get((self.days, self.rating), ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,15 +255,15 @@ _COMPARE: dict[str, Callable[[float, float], bool]] = {
 @dataclass(slots=True)
 class Context:
     """What matching needs besides a card and its state: the moment, the study day's end, the
-    calendar that counts elapsed days, the FSRS parameters, the deck tags, and for `rated:N`
-    the ids of the cards answered in the last N days."""
+    calendar that counts elapsed days, the FSRS parameters, the deck tags, and for `rated:N` and
+    `rated:N:R` (keyed `(N, R or None)`) the ids of the cards answered so in the last N days."""
 
     now: int
     day_end: int
     calendar: Calendar
     parameters: tuple[float, ...]
     deck_tags: Mapping[str, Iterable[str]]
-    rated: Mapping[int, frozenset[str]] = field(default_factory=dict)
+    rated: Mapping[tuple[int, int | None], frozenset[str]] = field(default_factory=dict)
     _tags: dict[int, frozenset[str]] = field(default_factory=dict)
 
     def tags(self, card: Card) -> frozenset[str]:
@@ -310,9 +312,10 @@ class Query:
     root: Node
 
     @property
-    def rated_days(self) -> set[int]:
-        """The N of every `rated:N` in the query: the caller looks up who was answered since."""
-        return {n.days for n in _walk(self.root) if isinstance(n, RatedTerm)}
+    def rated_terms(self) -> set[tuple[int, int | None]]:
+        """(N, R or None) of every `rated:N[:R]` in the query: the caller looks up who was
+        answered (so) since."""
+        return {(n.days, n.rating) for n in _walk(self.root) if isinstance(n, RatedTerm)}
 
     def matches(self, card: Card, state: CardState, ctx: Context) -> bool:
         """True when the card, in this state, matches the query."""
@@ -557,9 +560,16 @@ def _prop(p: _Parser, value: str, column: int) -> Node:
 
 
 def _rated(p: _Parser, value: str, column: int) -> Node:
-    if not value.isdigit() or not 1 <= int(value) <= 36_500:
+    days, colon, rating = value.partition(":")
+    if not days.isdigit() or not 1 <= int(days) <= 36_500:
         raise p.fail(column, f"rated:{value}: give a number of days from 1 to 36500")
-    return RatedTerm(int(value))
+    if not colon:
+        return RatedTerm(int(days))
+    if rating not in ("1", "2", "3", "4"):
+        raise p.fail(
+            column, f"rated:{value}: give a rating from 1 (Again) to 4 (Easy) after the days"
+        )
+    return RatedTerm(int(days), int(rating))
 
 
 def _cid(p: _Parser, value: str, column: int) -> Node:

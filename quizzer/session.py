@@ -23,6 +23,7 @@ from quizzer.errors import QuizzerError
 from quizzer.finding import find
 from quizzer.live_queue import LiveQueue
 from quizzer.queue import (
+    LEARN_AHEAD_MS,
     Counts,
     Day,
     DoneToday,
@@ -37,6 +38,7 @@ from quizzer.scheduling import preview
 from quizzer.search import parse
 from quizzer.state import MAX_DURATION_MS, CardPhase, CardState, Event, EventKind, Rating
 from quizzer.store.db import Derived, Store
+from quizzer.store.extensions import add_extension
 
 
 class SessionError(QuizzerError, ValueError):
@@ -52,6 +54,10 @@ class Selection:
     decks: tuple[str, ...] = ()
     tag: str | None = None
     query: str | None = None
+    ahead: bool = False
+    """Review ahead: the cards (those of the query, e.g. `prop:due<=7`) that have a due date,
+    earliest first, whether due yet or not, without daily limits; answers reschedule them
+    (Anki's "review ahead" filtered deck)."""
 
     @property
     def start(self) -> str:
@@ -111,6 +117,7 @@ class Session:
         self.zone = zone
         self.selection = selection
         self.cram = cram
+        self.ahead = selection.ahead and not cram
         self.tally = Tally()
         self.crammed: set[str] = set()
         self.index = tree.card_index()
@@ -204,8 +211,38 @@ class Session:
         """The card to show now, or None when nothing is due (see `next_due`)."""
         if self.cram:
             return self._next_cram(now_ms)
+        if self.ahead:
+            left = self._ahead_left(now_ms)
+            return left[0] if left else None
         card: Card | None = self._live(now_ms).next(now_ms)
         return card
+
+    def _ahead_left(self, now_ms: int) -> list[Card]:
+        """What a review-ahead session has left, earliest due first: each card once, and again
+        when an answer put it in (re)learning due within the learn-ahead window."""
+        self._select(now_ms)
+        states = self.store.states()
+        soon = now_ms + LEARN_AHEAD_MS
+        left = []
+        for c in self.cards:
+            state = states.get(c.id)
+            if state is None or state.due is None or state.suspended:
+                continue
+            if state.buried_until is not None and state.buried_until > now_ms:
+                continue
+            if c.id not in self.crammed or (state.state != CardPhase.REVIEW and state.due <= soon):
+                left.append((state.due, c))
+        return [c for _, c in sorted(left, key=lambda pair: pair[0])]
+
+    def left_in_session(self, now_ms: int) -> int | None:
+        """Cards a cram or review-ahead session has left (None for a normal session: its
+        counts are `counts`)."""
+        if self.ahead:
+            return len(self._ahead_left(now_ms))
+        if self.cram:
+            self._select(now_ms)
+            return self._cram_left()[1]
+        return None
 
     def _next_cram(self, now_ms: int) -> Card | None:
         self._select(now_ms)
@@ -228,12 +265,11 @@ class Session:
         return weakest, len(left)
 
     def up_next(self, now_ms: int) -> tuple[Card | None, Counts]:
-        """The card to show now and what is left: today's counts, or, when cramming, the cards
-        not crammed yet (counted as reviews)."""
-        if self.cram:
-            self._select(now_ms)
-            card, left = self._cram_left()
-            return card, Counts(review=left)
+        """The card to show now and what is left: today's counts, or, when cramming or reviewing
+        ahead, the cards the session has left (counted as reviews)."""
+        left = self.left_in_session(now_ms)
+        if left is not None:  # cram or review ahead: no daily queue
+            return self.next(now_ms), Counts(review=left)
         plan = self.plan(now_ms)
         return next_card(plan), plan.counts
 
@@ -278,7 +314,10 @@ class Session:
         return self.store.state(card_id)
 
     def preview(self, card: Card, now_ms: int) -> dict[Rating, int]:
-        """For each rating, how long (ms) until the card would be due again."""
+        """For each rating, how long (ms) until the card would be due again; nothing in a cram
+        session, whose answers do not change when cards fall due."""
+        if self.cram:
+            return {}
         state = self.store.state(card.id)
         dues = preview(
             state,
@@ -345,7 +384,7 @@ class Session:
         event, derived = self.store.apply(card_id, make, self._replay)
         self._follow(version, card_id, now_ms, derived.before if kind == EventKind.REVIEW else None)
         self._count(derived.before, rating, duration_ms)
-        if self.cram:
+        if self.cram or self.ahead:
             self.crammed.add(card_id)
         return Answered(card, event, derived.before, derived.after, graded)
 
@@ -418,6 +457,13 @@ class Session:
         """Make a card new again; its reviews stay in the log (and `undo` brings the state
         back)."""
         return self._simple(card_id, EventKind.FORGET, now_ms)
+
+    def extend(self, node: str, new: int, reviews: int, now_ms: int) -> None:
+        """Raise today's new and review limits of a deck or folder (`""`: everything) by `new`
+        and `reviews` cards, until the study day ends (custom study)."""
+        day = self.day(now_ms)
+        with self.store.transaction() as db:
+            add_extension(db, day.start, node.rstrip("/"), new, reviews)
 
     def undo(self, now_ms: int) -> tuple[Event, CardState] | None:
         """Cancel the last answer, bury, suspension or forget; returns it and the card's

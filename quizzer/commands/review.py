@@ -20,17 +20,19 @@ def run(args: argparse.Namespace) -> int:
             "the review screen needs a terminal; without one, use 'quizzer next' and "
             "'quizzer answer' (add --json for scripts)"
         )
+    from quizzer.custom_study import custom_query
     from quizzer.search import parse
     from quizzer.tui.app import make_app
 
-    if args.query is not None:
-        parse(args.query)  # a bad query fails before the screen is taken
-
+    query, cram = custom_query(args.query, args.ahead, args.forgotten), args.cram
+    if query is not None:
+        parse(query)  # a bad query fails before the screen is taken
     app = make_app(
         decks=args.decks_filter or (),
         tag=args.tag,
-        query=args.query,
-        cram=args.cram,
+        query=query,
+        cram=cram or args.forgotten is not None,
+        ahead=args.ahead is not None,
         start_session=args.command == "review",
     )
     app.run()

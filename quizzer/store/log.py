@@ -52,13 +52,15 @@ def recorded_answers(db: sqlite3.Connection) -> list[tuple[Any, ...]]:
     ).fetchall()
 
 
-def answered_since(db: sqlite3.Connection, since_ms: int) -> frozenset[str]:
-    """Ids of the cards answered (reviewed or crammed) at or after `since_ms`, undone answers
-    excluded (what `rated:N` searches for)."""
+def answered_since(
+    db: sqlite3.Connection, since_ms: int, rating: int | None = None
+) -> frozenset[str]:
+    """Ids of the cards answered (reviewed or crammed) at or after `since_ms`, with `rating`
+    when given, undone answers excluded (what `rated:N` and `rated:N:R` search for)."""
     rows = db.execute(
         "SELECT DISTINCT card_id FROM log WHERE at >= ? AND +kind IN ('review', 'cram') "
-        f"AND {NOT_UNDONE}",
-        (since_ms,),
+        f"AND (? IS NULL OR rating = ?) AND {NOT_UNDONE}",
+        (since_ms, rating, rating),
     )
     return frozenset(r[0] for r in rows)
 

@@ -128,6 +128,15 @@ def m006_stats_totals(db: sqlite3.Connection) -> None:
     create_tables(db)
 
 
+def m007_limit_extensions(db: sqlite3.Connection) -> None:
+    """Today's extra new and review cards of a deck or folder (custom study's "increase today's
+    limit"), by study day: a row counts only on the day it names."""
+    db.execute(
+        "CREATE TABLE limit_extensions (day INTEGER NOT NULL, node TEXT NOT NULL, "
+        "new INTEGER NOT NULL, review INTEGER NOT NULL, PRIMARY KEY (day, node)) WITHOUT ROWID"
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_sync_marks,
@@ -135,6 +144,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m004_study_day_replay,
     m005_sync_held,
     m006_stats_totals,
+    m007_limit_extensions,
 ]
 """In order; the N-th function brings the schema to version N."""
 

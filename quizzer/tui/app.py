@@ -109,8 +109,9 @@ class QuizzerApp(App[None]):
 
     def on_home_screen_study(self, message: HomeScreen.Study) -> None:
         """Home asked for a session."""
-        tag = self.selection.tag
-        self.start_review(Selection(message.selection.decks, tag), message.cram)
+        asked = message.selection
+        tag = self.selection.tag or asked.tag
+        self.start_review(Selection(asked.decks, tag, asked.query, asked.ahead), message.cram)
 
     def on_home_screen_stats(self, message: HomeScreen.Stats) -> None:
         """Open the statistics screen (loaded on first use: it brings in the plots)."""
@@ -161,6 +162,7 @@ def make_app(
     tag: str | None = None,
     query: str | None = None,
     cram: bool = False,
+    ahead: bool = False,
     start_session: bool = False,
     collection: Collection | None = None,
     clock: Callable[[], datetime] | None = None,
@@ -168,13 +170,13 @@ def make_app(
     decks_dir: Path | None = None,
 ) -> QuizzerApp:
     """Build the app: home, or straight into a session on `decks` (all when empty), `tag` and
-    a search `query`.
+    a search `query` (reviewing ahead with `ahead`, see `Selection`).
 
     Tests pass an open `collection`, a fixed `clock` and a fake `timer` (answer durations).
     The clock is read once here, so a bad `QUIZZER_NOW` fails before the screen is taken."""
     (clock or clock_now)()
     prepare_graphics()  # asks the terminal what it can draw: only possible before the app runs
-    selection = Selection(tuple(d.rstrip("/") for d in decks), tag, query)
+    selection = Selection(tuple(d.rstrip("/") for d in decks), tag, query, ahead)
     return QuizzerApp(
         selection=selection,
         cram=cram,

@@ -354,7 +354,9 @@ async def test_cram_logs_cram_events(build: Build, collection: Collection) -> No
     app = build()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press("down", "down", "c")  # cram MFCC
+        await pilot.press("down", "down", "c")  # custom study of MFCC
+        await pilot.pause()
+        await pilot.press(*["down"] * 5, "enter")  # cram
         await pilot.pause()
         assert review_screen(app).session.cram
         await solve(pilot)

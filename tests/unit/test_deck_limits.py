@@ -118,3 +118,30 @@ def test_due_from_the_card_index_applies_folder_limits(
         data = json.loads(capsys.readouterr().out)
         assert data["total"]["new"] == 12
         assert {d: c["new"] for d, c in data["decks"].items()} == {"a/x": 3, "a/y": 2, "b/z": 7}
+
+
+def test_an_extension_raises_its_own_limit_and_only_today(make) -> None:
+    col = make()
+    col.session(Selection(("a",))).extend("a/x", 4, 0, T0)
+    assert new_by_deck(col, "a/x") == {"a/x": 7}
+    assert new_by_deck(col, "a") == {"a/x": 5}  # the folder's own 5 still holds
+    col.session().extend("a", 2, 0, T0)
+    assert new_by_deck(col, "a") == {"a/x": 7}
+    assert served(col, "a") == ["a/x"] * 7
+    assert (
+        new_by_deck(
+            col,
+            "a/x",
+        )
+        == {}
+    )
+    tomorrow = T0 + 86_400_000
+    plan = col.session(Selection(("a/x",))).plan(tomorrow)
+    assert plan.counts.new == 3
+
+
+def test_with_limits_from_the_top_an_extension_raises_the_folders_above(make) -> None:
+    col = make("limits_start_from_top = true\n")
+    col.session().extend("a/x", 4, 0, T0)
+    assert new_by_deck(col, "a/x") == {"a/x": 7}  # the folder's 5 raised to 9, the root's to 16
+    assert new_by_deck(col, "a/y") == {"a/y": 9}

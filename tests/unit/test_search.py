@@ -125,6 +125,11 @@ def test_states_properties_and_rated(col: Collection) -> None:
     assert ids(col, "rated:1") == ["asr/sub/accents:wer"]
     assert ids(col, "rated:3") == ["asr/sub/accents:wer", "tts/other:one"]
     assert ids(col, "rated:31") == ["asr/sub/accents:cafe", ALL[1], "tts/other:one"]
+    # rated with a rating: forgotten (Again) cards, Easy ones
+    assert ids(col, "rated:31:1") == ["asr/sub/accents:wer"]
+    assert ids(col, "rated:3:4") == ["tts/other:one"]
+    assert ids(col, "rated:1:4") == []
+    assert ids(col, "rated:31:3") == ["asr/sub/accents:cafe"]
     assert ids(col, "prop:lapses>=0") == ALL
     assert ids(col, "prop:reps=2") == ["asr/sub/accents:cafe"]
     # properties of memory never match a new card
@@ -140,6 +145,7 @@ def test_states_properties_and_rated(col: Collection) -> None:
     s.undo(T0)  # the suspension
     s.undo(T0)  # wer's answer
     assert ids(col, "rated:1") == []
+    assert ids(col, "rated:1:1") == []
 
 
 @pytest.mark.parametrize(
@@ -155,6 +161,8 @@ def test_states_properties_and_rated(col: Collection) -> None:
         ("prop:ivl", 6, "prop:NAME OP NUMBER"),
         ("rated:0", 7, "from 1 to 36500"),
         ("rated:x", 7, "from 1 to 36500"),
+        ("rated:7:5", 7, "a rating from 1 (Again) to 4 (Easy)"),
+        ("rated:7:", 7, "a rating from 1 (Again) to 4 (Easy)"),
         ("deck:", 6, "needs a value"),
         ("or is:new", 1, "needs a term before it"),
         ("is:new or", 10, "ends where a term"),

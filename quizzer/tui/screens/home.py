@@ -16,11 +16,16 @@ from textual.screen import Screen
 from textual.widgets import Static, Tree
 
 from quizzer.collection import Collection
+from quizzer.config import Settings
+from quizzer.custom_study import custom_selection
 from quizzer.decks.loader import DeckTree
 from quizzer.home import HomeFigures, describe_when, home_figures_apart
+from quizzer.paths import config_path
 from quizzer.queue import Counts
 from quizzer.scheduling import describe_duration
 from quizzer.session import Selection
+from quizzer.tui.screens.custom_study import CustomStudy, CustomStudyScreen
+from quizzer.tui.screens.deck_options import OptionsScreen
 from quizzer.tui.screens.help import HelpScreen
 from quizzer.tui.widgets.deck_tree import COLUMN, DeckNode, DeckTreeView
 from quizzer.tui.widgets.keybar import KeyBar
@@ -34,7 +39,8 @@ class HomeScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "review", "Review"),
         Binding("a", "review_all", "All"),
-        Binding("c", "cram", "Cram"),
+        Binding("c", "custom_study", "Custom"),
+        Binding("o", "options", "Options"),
         Binding("e", "edit", "Edit", show=False),
         Binding("s", "stats", "Stats"),
         Binding("slash", "browse", "Search"),
@@ -212,7 +218,16 @@ class HomeScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Study keys need a loaded collection."""
-        if action in ("review", "review_all", "cram", "edit", "stats", "browse", "tag"):
+        if action in (
+            "review",
+            "review_all",
+            "custom_study",
+            "options",
+            "edit",
+            "stats",
+            "browse",
+            "tag",
+        ):
             return self.collection is not None
         return True
 
@@ -230,7 +245,7 @@ class HomeScreen(Screen[None]):
             nxt = self.collection.session(selection).next_due(now)
             when = describe_when(nxt, now, self.collection.zone) if nxt else "nothing scheduled"
             self.notify(
-                f"Nothing due in {node.name} now. Next card: {when}. c crams it anyway.",
+                f"Nothing due in {node.name} now. Next card: {when}. c for custom study.",
                 title="All done",
             )
             return
@@ -249,9 +264,47 @@ class HomeScreen(Screen[None]):
         """Review everything due."""
         self._study(DeckNode("root", "", "All decks"), cram=False)
 
-    def action_cram(self) -> None:
-        """Cram the selected deck or folder."""
-        self._study(self._selected(), cram=True)
+    def action_custom_study(self) -> None:
+        """Custom study of the selected deck or folder: more cards today, review ahead,
+        forgotten cards, a search, or a cram."""
+        node = self._selected()
+        if self.collection is None or node is None or node.kind == "failed":
+            return
+        self.app.push_screen(
+            CustomStudyScreen(node.name), lambda choice: self._custom_study(node, choice)
+        )
+
+    def _custom_study(self, node: DeckNode, choice: CustomStudy | None) -> None:
+        if choice is None or self.collection is None:
+            return
+        if choice.kind in ("new", "reviews"):
+            new = choice.amount if choice.kind == "new" else 0
+            self.collection.session().extend(node.id, new, choice.amount - new, self.now_ms())
+            self.notify(f"{node.name}: {choice.amount} more {choice.kind} cards today.")
+            self.refresh_figures()
+            return
+        decks = (node.id,) if node.id else ()
+        self.post_message(
+            self.Study(*custom_selection(decks, choice.kind, choice.amount, choice.query))
+        )
+
+    def action_options(self) -> None:
+        """The options of the selected deck or folder."""
+        node = self._selected()
+        if self.collection is None or node is None or node.kind not in ("deck", "folder"):
+            self.notify("Select a deck or folder; global options are the top of config.toml.")
+            return
+        screen = OptionsScreen(
+            node.id, node.name, node.kind == "folder", self.collection.settings, config_path()
+        )
+        self.app.push_screen(screen, self._options_saved)
+
+    def _options_saved(self, settings: Settings | None) -> None:
+        if settings is None or self.collection is None:
+            return
+        self.collection.settings = settings
+        self.notify("Options saved in config.toml.")
+        self.refresh_figures()
 
     def action_edit(self) -> None:
         """Open the selected deck file in $EDITOR."""

@@ -44,14 +44,16 @@ class RatingBar(HorizontalGroup):
             yield RatingCell(rating)
 
     def show(self, intervals: Mapping[Rating, int], selected: Rating) -> None:
-        """Label each rating with its interval and highlight the selected one."""
+        """Label each rating with its interval (none in a session that does not reschedule, whose
+        `intervals` are empty) and highlight the selected one."""
         for cell in self.query(RatingCell):
+            interval = intervals.get(cell.rating)
             label = Content.assemble(
                 (str(int(cell.rating)), "bold"),
                 " ",
                 LABELS[cell.rating],
                 "\n",
-                describe_interval(intervals[cell.rating]),
+                "" if interval is None else describe_interval(interval),
             )
             cell.update(label)
             cell.set_class(cell.rating == selected, "-selected")

@@ -1,0 +1,185 @@
+"""Deck options: the settings in force for one deck or folder, where each comes from, and edits
+to config.toml that keep the learner's comments and layout (tomlkit).
+
+A deck or folder's own values live in a `[decks."<id>"]` table; a glob table (`[decks."asr/*"]`)
+is a folder's setting for the decks below it; top-level keys are the global values, and what
+config.toml leaves out is the built-in default. Later matching tables win, as in
+`Settings.for_deck`.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import tempfile
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+from pydantic import ValidationError
+
+from quizzer.config import ConfigError, Scheduling, Settings, validate_settings
+
+OPTION_KEYS: tuple[str, ...] = (
+    "new_per_day",
+    "reviews_per_day",
+    "desired_retention",
+    "learning_steps",
+    "relearning_steps",
+    "leech_threshold",
+    "leech_action",
+)
+"""The options a deck or folder shows and edits, in the order they are shown."""
+
+
+LIMIT_KEYS = frozenset({"new_per_day", "reviews_per_day"})
+"""Options a folder has for itself (its daily limits); its other options are those of the decks
+below it (a `[decks."<folder>/*"]` table)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One option of a deck or folder: its value in force and where that value comes from."""
+
+    key: str
+    value: Any
+    source: str
+    """`default` (built in), `global` (a top-level key of config.toml), `folder` (a table for
+    the decks of a folder above) or `own` (this deck or folder's own table)."""
+    table: str | None = None
+    """The `[decks."..."]` pattern that set it, for `folder` and `own`."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """For JSON output."""
+        value = list(self.value) if isinstance(self.value, tuple) else self.value
+        return {"key": self.key, "value": value, "source": self.source, "table": self.table}
+
+
+def own_table(node: str, key: str, folder: bool) -> str:
+    """The `[decks."..."]` pattern that holds `key` for the deck or folder `node` itself."""
+    node = node.rstrip("/")
+    return node + "/*" if folder and key not in LIMIT_KEYS else node
+
+
+def options_for(settings: Settings, node: str, folder: bool = False) -> list[Option]:
+    """The options of the deck or folder `node`, with the value in force and its source. A
+    folder's limits are its own (`queue.LimitTree`); its other options are those its decks get."""
+    node = node.rstrip("/")
+    found: dict[str, Option] = {}
+    for key in OPTION_KEYS:
+        source = "global" if key in settings.model_fields_set else "default"
+        found[key] = Option(key, getattr(settings, key), source)
+    for pattern, override in settings.decks.items():
+        for key in OPTION_KEYS:
+            if key not in override:
+                continue
+            own = own_table(node, key, folder)
+            if not fnmatch.fnmatchcase(own, pattern):
+                continue
+            value = getattr(Scheduling.model_validate({key: override[key]}), key)
+            found[key] = Option(key, value, "own" if pattern == own else "folder", pattern)
+    return [found[key] for key in OPTION_KEYS]
+
+
+def parse_value(key: str, text: str) -> Any:
+    """A value typed on the command line or in a form, as TOML would hold it: numbers, words,
+    and for steps a list of minutes (`1 10`, `1,10` or `[1, 10]`). Unknown keys are errors."""
+    if key not in OPTION_KEYS:
+        raise ConfigError(f"{key}: not a deck option (one of {', '.join(OPTION_KEYS)})")
+    text = text.strip()
+    if key.endswith("_steps"):
+        parts = text.strip("[]").replace(",", " ").split()
+        try:
+            return [_number(p) for p in parts]
+        except ValueError:
+            raise ConfigError(f"{key}: give minutes as numbers, e.g. '1 10' (got {text!r})") from (
+                None
+            )
+    try:
+        return _number(text)
+    except ValueError:
+        return text
+
+
+def _number(text: str) -> int | float:
+    try:
+        return int(text)
+    except ValueError:
+        return float(text)
+
+
+def edit_options(
+    text: str,
+    node: str,
+    changes: Mapping[str, Any],
+    resets: Iterable[str] = (),
+    folder: bool = False,
+) -> str:
+    """config.toml's text with the deck or folder `node`'s own values (`own_table`) changed
+    (`changes`) or removed (`resets`: back to what it inherits), everything else byte for byte
+    as it was. Raises ConfigError naming the key when a value is not allowed."""
+    node = node.rstrip("/")
+    if not node:
+        raise ConfigError("name a deck or folder")
+    for key in [*changes, *resets]:
+        if key not in OPTION_KEYS:
+            raise ConfigError(f"{key}: not a deck option (one of {', '.join(OPTION_KEYS)})")
+    for key, value in changes.items():
+        try:
+            Scheduling.model_validate({key: value})
+        except ValidationError as exc:
+            err = exc.errors(include_url=False)[0]
+            raise ConfigError(f"{key}: {err['msg']} (got {value!r})") from None
+    try:
+        doc = tomlkit.parse(text)
+    except tomlkit.exceptions.ParseError as exc:
+        raise ConfigError(f"config.toml: {exc}") from None
+    decks: Any = doc.get("decks")
+    if decks is None:
+        if not changes:
+            return text
+        decks = tomlkit.table(is_super_table=True)
+        doc.append("decks", decks)
+    for key in resets:
+        table = decks.get(own_table(node, key, folder))
+        if table is not None and key in table:
+            del table[key]
+    for key, value in changes.items():
+        pattern = own_table(node, key, folder)
+        table = decks.get(pattern)
+        if table is None:
+            table = tomlkit.table()
+            decks.append(pattern, table)
+        table[key] = value
+    result: str = tomlkit.dumps(doc)
+    validate_settings(tomllib.loads(result), "config.toml")
+    return result
+
+
+def save_options(
+    path: Path,
+    node: str,
+    changes: Mapping[str, Any],
+    resets: Iterable[str] = (),
+    folder: bool = False,
+) -> Settings:
+    """Apply `edit_options` to the config.toml at `path` (created when missing), written whole
+    or not at all; returns the settings it now holds."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    new = edit_options(text, node, changes, resets, folder)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".toml")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(new)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return validate_settings(tomllib.loads(new), str(path))

@@ -1,0 +1,64 @@
+"""`quizzer options`: what a learner sees and changes, and what the queue then does."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from quizzer.cli import main
+from tests.conftest import basic_deck
+
+CONFIG = '# mine\nnew_per_day = 4  # weekdays\n\n[decks."lang/*"]\ndesired_retention = 0.85\n'
+
+
+def _home(isolated: Path) -> Path:
+    home = isolated / "home"
+    home.mkdir(exist_ok=True)
+    (home / "config.toml").write_text(CONFIG, encoding="utf-8")
+    return home
+
+
+def test_options_show_sources_and_set_what_the_queue_uses(
+    write_deck, isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = _home(isolated)
+    write_deck("lang/fr", basic_deck(8))
+    write_deck("lang/de", basic_deck(8))
+    assert main(["options", "lang/fr", "--json"]) == 0
+    shown = {o["key"]: o for o in json.loads(capsys.readouterr().out)["options"]}
+    assert (shown["new_per_day"]["value"], shown["new_per_day"]["source"]) == (4, "global")
+    assert shown["desired_retention"] == {
+        "key": "desired_retention",
+        "value": 0.85,
+        "source": "folder",
+        "table": "lang/*",
+    }
+    argv = ["options", "lang/fr", "--set", "new_per_day=6", "--set", "learning_steps=2,20"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "new_per_day        6" in out and "own" in out
+    assert (home / "config.toml").read_text().startswith(CONFIG)
+    for deck, new in (("lang/fr", 6), ("lang/de", 4)):
+        assert main(["next", "--deck", deck, "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["counts"]["new"] == new
+
+
+def test_a_bad_option_is_one_line_and_nothing_is_written(
+    write_deck, isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = _home(isolated)
+    write_deck("lang/fr", basic_deck(2))
+    for argv, message in [
+        (["--set", "desired_retention=2"], "desired_retention: Input should be less than"),
+        (["--set", "leech_action=delete"], "leech_action: Input should be 'tag' or 'suspend'"),
+        (["--set", "new_per_day"], "write KEY=VALUE"),
+        (["--set", "colour=red"], "colour: not a deck option"),
+    ]:
+        assert main(["options", "lang/fr", *argv]) == 2
+        err = capsys.readouterr().err
+        assert message in err and err.count("\n") == 1
+    assert main(["options", "nowhere"]) == 2
+    assert "no deck or folder 'nowhere'" in capsys.readouterr().err
+    assert (home / "config.toml").read_text() == CONFIG

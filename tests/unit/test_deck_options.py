@@ -1,0 +1,120 @@
+"""Deck options: the value in force and where it comes from, and edits of config.toml that keep
+every comment and the layout outside the keys changed."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from quizzer.config import ConfigError, load_settings, validate_settings
+from quizzer.config_edit import edit_options, options_for, parse_value, save_options
+
+COMMENTED = """\
+# quizzer settings, kept by hand
+new_per_day = 12   # fewer new cards on weekdays
+day_starts_at = 5
+
+# speech recognition is hard: aim higher
+[decks."asr/*"]
+desired_retention = 0.92  # checked in March
+learning_steps = [1, 10, 60]
+
+[decks."tts/vits"]   # one deck
+reviews_per_day = 50
+"""
+
+
+def _sources(text: str, node: str, folder: bool = False) -> dict[str, tuple[object, str]]:
+    settings = validate_settings(tomllib.loads(text), "config.toml")
+    return {o.key: (o.value, o.source) for o in options_for(settings, node, folder)}
+
+
+def test_each_value_says_where_it_comes_from() -> None:
+    found = _sources(COMMENTED, "asr/ctc")
+    assert found["new_per_day"] == (12, "global")
+    assert found["reviews_per_day"] == (200, "default")
+    assert found["desired_retention"] == (0.92, "folder")
+    assert found["learning_steps"] == ((1.0, 10.0, 60.0), "folder")
+    assert found["leech_action"] == ("tag", "default")
+    assert _sources(COMMENTED, "tts/vits")["reviews_per_day"] == (50, "own")
+    # a folder's limits are its own; its other options are those its decks get
+    folder = _sources(COMMENTED, "asr", folder=True)
+    assert folder["desired_retention"] == (0.92, "own")
+    assert folder["new_per_day"] == (12, "global")
+
+
+def test_a_deck_table_overrides_its_folder_and_agrees_with_for_deck() -> None:
+    text = edit_options(COMMENTED, "asr/ctc", {"desired_retention": 0.95})
+    settings = validate_settings(tomllib.loads(text), "config.toml")
+    shown = {o.key: o for o in options_for(settings, "asr/ctc")}
+    assert shown["desired_retention"].source == "own"
+    assert shown["desired_retention"].table == "asr/ctc"
+    in_force = settings.for_deck("asr/ctc")
+    for key, option in shown.items():
+        assert getattr(in_force, key) == option.value, key
+
+
+def test_changing_keys_keeps_every_other_byte() -> None:
+    text = edit_options(COMMENTED, "tts/vits", {"reviews_per_day": 80})
+    assert text == COMMENTED.replace("reviews_per_day = 50", "reviews_per_day = 80")
+    text = edit_options(COMMENTED, "asr", {"desired_retention": 0.9}, folder=True)
+    assert text == COMMENTED.replace("0.92  # checked", "0.9  # checked")
+
+
+def test_a_new_table_is_appended_and_the_rest_is_untouched() -> None:
+    text = edit_options(COMMENTED, "asr", {"new_per_day": 30, "leech_threshold": 5}, folder=True)
+    steps = "learning_steps = [1, 10, 60]\n"
+    grown = COMMENTED.replace(steps, steps + "leech_threshold = 5\n")
+    assert text == grown + "\n[decks.asr]\nnew_per_day = 30\n"
+    # and back: resetting removes exactly the keys written
+    back = edit_options(text, "asr", {}, ["leech_threshold", "new_per_day"], folder=True)
+    assert back == COMMENTED + "\n[decks.asr]\n"
+
+
+def test_reset_brings_back_the_inherited_value() -> None:
+    text = edit_options(COMMENTED, "tts/vits", {}, ["reviews_per_day"])
+    assert _sources(text, "tts/vits")["reviews_per_day"] == (200, "default")
+    assert "# one deck" in text and "# checked in March" in text
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("desired_retention", 1.5, "desired_retention: Input should be less than or equal"),
+        ("leech_action", "delete", "leech_action: Input should be 'tag' or 'suspend'"),
+        ("learning_steps", [0], "learning_steps: Value error, steps must be positive"),
+        ("new_per_day", -1, "new_per_day: Input should be greater than or equal to 0"),
+        ("fuzz", False, "fuzz: not a deck option"),
+    ],
+)
+def test_bad_values_are_one_line_naming_the_key(key: str, value: object, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        edit_options(COMMENTED, "asr/ctc", {key: value})
+    assert str(caught.value).startswith(message)
+    assert "\n" not in str(caught.value)
+
+
+def test_values_typed_by_a_person() -> None:
+    assert parse_value("learning_steps", "1 10") == [1, 10]
+    assert parse_value("learning_steps", "[1, 2.5]") == [1, 2.5]
+    assert parse_value("desired_retention", "0.85") == 0.85
+    assert parse_value("leech_action", "suspend") == "suspend"
+    with pytest.raises(ConfigError, match="relearning_steps: give minutes"):
+        parse_value("relearning_steps", "ten")
+
+
+def test_save_writes_a_file_that_loads(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(COMMENTED, encoding="utf-8")
+    saved = save_options(path, "asr/ctc", {"new_per_day": 3})
+    assert (
+        load_settings(path).for_deck("asr/ctc").new_per_day
+        == 3
+        == saved.decks["asr/ctc"]["new_per_day"]
+    )
+    fresh = tmp_path / "none" / "config.toml"
+    save_options(fresh, "tts", {"reviews_per_day": 10}, folder=True)
+    assert load_settings(fresh).for_deck("tts").reviews_per_day == 10
+    assert list(tmp_path.rglob(".config-*")) == []

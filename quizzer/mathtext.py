@@ -235,3 +235,16 @@ def latex_to_text(latex: str) -> str:
             out.append(ch)
             pos += 1
     return unicodedata.normalize("NFC", re.sub(r"  +", " ", "".join(out)).strip())
+
+
+DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
+"""`$$...$$` display math in deck text."""
+INLINE_MATH = re.compile(r"(?<![\\$\w])\$(?=\S)([^$\n]+?)(?<=\S)\$(?![\w$])")
+r"""`$...$` inline math in deck text (not a lone dollar sign, not `\$`)."""
+
+
+def plain_math(text: str) -> str:
+    """Deck text with its math written as Unicode (`$\\alpha^2$` -> `α²`), for one-line
+    listings such as the statistics' cards to watch."""
+    text = DISPLAY_MATH.sub(lambda m: latex_to_text(m.group(1).strip()), text)
+    return INLINE_MATH.sub(lambda m: latex_to_text(m.group(1)), text)

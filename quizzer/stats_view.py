@@ -17,6 +17,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from quizzer.mathtext import plain_math
 from quizzer.scheduling import describe_duration
 from quizzer.stats import (
     BUTTON_GROUPS,
@@ -509,7 +510,7 @@ def cards_table(rows: Sequence[CardRow]) -> Table:
     table.add_column("Lapses", justify="right")
     table.add_column("R", justify="right")
     for row in rows:
-        name = Text(row.text)
+        name = Text(plain_math(row.text))
         name.append(f"  {row.card_id}", style="dim")
         if row.suspended:
             name.append(" (suspended)", style="yellow")

@@ -19,12 +19,10 @@ from quizzer.decks.faces import Faces, faces
 from quizzer.decks.grading import Graded, Verdict, diff, format_number, parse_number
 from quizzer.decks.media import strip_references
 from quizzer.decks.models import Numeric, Typed
-from quizzer.mathtext import latex_to_text
+from quizzer.mathtext import DISPLAY_MATH, INLINE_MATH, latex_to_text
 
 _FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
 _CODE_SPAN = re.compile(r"(`+).+?\1", re.DOTALL)
-_DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
-_INLINE_MATH = re.compile(r"(?<![\\$\w])\$(?=\S)([^$\n]+?)(?<=\S)\$(?![\w$])")
 _INLINE = re.compile(r"(`+)(.+?)\1|\*\*(.+?)\*\*|(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])")
 
 
@@ -55,10 +53,10 @@ def math_as_code(markdown: str) -> str:
 
 
 def _convert_math(text: str) -> str:
-    text = _DISPLAY_MATH.sub(
+    text = DISPLAY_MATH.sub(
         lambda m: "\n\n```\n" + latex_to_text(m.group(1).strip()) + "\n```\n\n", text
     )
-    return _INLINE_MATH.sub(lambda m: _code(latex_to_text(m.group(1))), text)
+    return INLINE_MATH.sub(lambda m: _code(latex_to_text(m.group(1))), text)
 
 
 def inline(markdown: str, code_style: str = "$text-warning on $warning 10%") -> Content:

@@ -194,3 +194,34 @@ async def test_home_screen_opens_it(col: Collection) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, StatsScreen)
+
+
+async def test_at_80x24_the_keys_show_help_works_and_decks_show_figures(col: Collection) -> None:
+    from tui_support import screen_text
+
+    from quizzer.tui.screens.help import HelpScreen
+
+    app = StatsApp(col)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "1-7 Tabs" in text and "? Help" in text
+        await pilot.press("5")
+        await settle(pilot)
+        header = next(line for line in screen_text(app).splitlines() if "Ret. 30d" in line)
+        assert all(name in header for name in ("Deck", "Cards", "New", "Left", "Stab."))
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+
+
+def test_cards_to_watch_show_math_as_unicode() -> None:
+    from rich.console import Console
+
+    from quizzer.stats import CardRow
+    from quizzer.stats_view import cards_table
+
+    row = CardRow("d:q", "d", "What is $\\alpha^2$?", 9, 10, 1.0, 5.0, 0.5, False, True)
+    console = Console(width=80, record=True)
+    console.print(cards_table([row]))
+    assert "α²" in console.export_text() and "$" not in console.export_text()

@@ -28,6 +28,11 @@ KEYS: dict[str, list[tuple[str, str]]] = {
         ("enter  space", "accept the highlighted rating"),
         ("← →", "highlight another rating"),
     ],
+    "Statistics": [
+        ("1-7", "overview, activity, forecast, memory, decks, calibration, cards to watch"),
+        ("[ ]", "a shorter or longer period"),
+        ("escape  q", "back"),
+    ],
     "Everywhere": [
         ("?  f1", "this help"),
         ("ctrl+q", "quit"),
@@ -55,7 +60,7 @@ KEYS: dict[str, list[tuple[str, str]]] = {
 }
 """Keys by where they work, as the help screen and docs/reviewing.md list them."""
 
-COLUMNS = (("Home", "Answer", "Everywhere"), ("Question", "During a review"))
+COLUMNS = (("Home", "Answer", "Everywhere"), ("Question", "During a review", "Statistics"))
 """How the sections are split into two columns on a wide terminal."""
 
 

@@ -43,9 +43,10 @@ class StatsScreen(Screen[None]):
         Binding("left_square_bracket", "period(-1)", "Shorter period"),
         Binding("right_square_bracket", "period(1)", "Longer period"),
         *(
-            Binding(str(i + 1), f"tab('{tab}')", tab.capitalize(), show=False)
+            Binding(str(i + 1), f"tab('{tab}')", "Tabs", show=i == 0, key_display="1-7")
             for i, tab in enumerate(TABS)
         ),
+        Binding("question_mark,f1", "help", "Help"),
     ]
 
     def __init__(
@@ -264,7 +265,8 @@ class StatsScreen(Screen[None]):
     def _decks(self, s: core.Stats) -> None:
         table = self.query_one("#decks-table", DataTable)
         table.clear(columns=True)
-        table.add_columns("Deck", "Title", "Cards", "New", "Left", "Ret. 30d", "Stab.", "R")
+        # the deck's title names it (its id is the row key): the figures fit at 80 columns
+        table.add_columns("Deck", "Cards", "New", "Left", "Ret. 30d", "Stab.", "R")
         for row in s.decks:
             figures = [
                 view.num(row.cards),
@@ -275,7 +277,6 @@ class StatsScreen(Screen[None]):
                 view.pct(row.mean_retrievability, 0),
             ]
             table.add_row(
-                row.deck,
                 row.title,
                 *(Text(f, justify="right") if isinstance(f, str) else f for f in figures),
                 key=row.deck,
@@ -352,6 +353,12 @@ class StatsScreen(Screen[None]):
     def action_tab(self, tab: str) -> None:
         """Show one tab."""
         self.query_one("#stats-tabs", TabbedContent).active = tab
+
+    def action_help(self) -> None:
+        """Every key, this screen's included."""
+        from quizzer.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen())
 
     def action_back(self) -> None:
         """Back to where statistics were opened from."""

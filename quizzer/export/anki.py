@@ -23,7 +23,6 @@ import zipfile
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import genanki
 
@@ -34,9 +33,6 @@ from quizzer.decks.models import Basic, Cloze, MultipleChoice, Numeric, Order, Q
 from quizzer.errors import QuizzerError
 from quizzer.export.anki_progress import LearnerProgress, any_leech, write_progress
 from quizzer.export.markdown import Renderer, plain
-
-if TYPE_CHECKING:
-    pass
 
 BUNDLED_ROOT_DECK = "AI Speech"
 """The top Anki deck of the bundled decks; another tree is named after its folder."""

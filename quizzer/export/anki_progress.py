@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from quizzer.clock import day_start, from_ms, study_day
+from quizzer.clock import DAY_MS, day_start, from_ms, study_day
 from quizzer.decks.cards import card_ids
 from quizzer.decks.models import Cloze, QuestionBase
 from quizzer.state import CardPhase, CardState, Event, EventKind
@@ -22,30 +22,9 @@ if TYPE_CHECKING:
     from quizzer.config import Settings
     from quizzer.store.db import Derived
 
-BUNDLED_ROOT_DECK = "AI Speech"
-"""The top Anki deck of the bundled decks; another tree is named after its folder."""
-DEFAULT_OUTPUT = "quizzer.apkg"
-
-# Fixed forever: Anki matches note types by id. A change of fields needs new ids.
-MODEL_IDS = {
-    "basic": 1_252_981_893,
-    "cloze": 1_666_582_841,
-    "choice": 1_166_341_634,
-    "typed": 1_781_238_841,
-    "numeric": 1_565_210_620,
-    "order": 1_210_725_389,
-}
-_ID_LOW, _ID_SPAN = 1 << 30, 1 << 30  # genanki's recommended id range [2^30, 2^31)
-_TAIL = ["Hint", "Explanation", "Source", "Quizzer ID"]
-
-
-_DAY_MS = 86_400_000
-
 
 _ANKI_EPOCH = date(2020, 1, 1)
 """The creation day written into a package with progress; review due days count from it."""
-
-
 _MAX_ANSWER_MS = 60_000  # Anki's cap on the time of one answer
 
 
@@ -281,7 +260,7 @@ def _card_row(
 def _interval_days(state: CardState) -> float:
     if state.due is None or state.last_review is None:
         return 0.0
-    return (state.due - state.last_review) / _DAY_MS
+    return (state.due - state.last_review) / DAY_MS
 
 
 def _revlog_interval(phase: CardPhase, due: int | None, since_ms: int | None) -> int:
@@ -289,7 +268,7 @@ def _revlog_interval(phase: CardPhase, due: int | None, since_ms: int | None) ->
     if phase == CardPhase.NEW or due is None or since_ms is None:
         return 0
     if phase == CardPhase.REVIEW:
-        return max(1, round((due - since_ms) / _DAY_MS))
+        return max(1, round((due - since_ms) / DAY_MS))
     return -max(1, round((due - since_ms) / 1000))
 
 

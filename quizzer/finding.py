@@ -8,6 +8,7 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from quizzer.clock import calendar, from_ms
+from quizzer.mathtext import plain_math
 from quizzer.queue import day_at
 from quizzer.search import Context, Query, parse, rated_cutoff
 from quizzer.state import CardState
@@ -163,8 +164,9 @@ def card_rows(
 
 
 def row_cells(row: dict[str, Any], zone: tzinfo) -> dict[str, str]:
-    """A row as the tables show it: state says suspended or buried first, the due moment in
-    local time, interval in days, recall as a percentage, `-` where a value does not apply."""
+    """A row as the tables show it: math written as Unicode, state says suspended or buried
+    first, the due moment in local time, interval in days, recall as a percentage, `-` where a
+    value does not apply."""
     state = row["state"]
     if row["suspended"]:
         state = "suspended"
@@ -175,7 +177,7 @@ def row_cells(row: dict[str, Any], zone: tzinfo) -> dict[str, str]:
         due = datetime.fromisoformat(row["due"]).astimezone(zone).strftime("%Y-%m-%d %H:%M")
     return {
         "deck": row["deck"],
-        "question": " ".join(row["question"].split()),
+        "question": " ".join(plain_math(row["question"]).split()),
         "type": row["type"],
         "state": state,
         "due": due,

@@ -89,3 +89,20 @@ def test_history_lists_every_answer_with_interval_and_recall_before(col: Collect
     info = card_info("x/d:a", col.tree, col.store, col.settings, col.zone, T0 + 5 * DAY)
     assert info.state.suspended and info.state.lapses == 1 and info.row["suspended"]
     assert info.history == history
+
+
+def test_row_cells_write_math_as_unicode() -> None:
+    row = {
+        "deck": "d",
+        "question": "Why is $\\alpha^2$\n used?",
+        "type": "basic",
+        "state": "new",
+        "suspended": False,
+        "buried": False,
+        "due": None,
+        "interval_days": None,
+        "stability": None,
+        "recall": None,
+        "lapses": 0,
+    }
+    assert row_cells(row, UTC)["question"] == "Why is α² used?"

@@ -12,7 +12,6 @@ from quizzer.errors import CommandError
 def run(args: argparse.Namespace) -> int:
     """Record an answer: a rating, or a response that quizzer grades."""
     from quizzer.scheduling import describe_interval
-    from quizzer.session import SessionError
     from quizzer.state import Rating
 
     if (args.rating is None) == (args.response is None):
@@ -36,17 +35,14 @@ def run(args: argparse.Namespace) -> int:
             raise CommandError(str(exc)) from None
         if card.question.auto_graded and args.rating is not None:
             pass  # a self-rating of an auto-graded card is allowed (the learner overrides)
-    try:
-        done = session.answer(
-            card.id,
-            rating,
-            now_ms,
-            graded=graded,
-            response=args.response,
-            duration_ms=args.duration_ms,
-        )
-    except SessionError as exc:
-        raise CommandError(str(exc)) from None
+    done = session.answer(
+        card.id,
+        rating,
+        now_ms,
+        graded=graded,
+        response=args.response,
+        duration_ms=args.duration_ms,
+    )
     due = done.after.due
     result = {
         "card_id": card.id,

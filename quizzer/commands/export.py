@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING
 
 from quizzer.commands.common import collection_for
 from quizzer.errors import CommandError
-from quizzer.export.anki import DEFAULT_OUTPUT, ExportError, _plural, export_anki
+from quizzer.export.anki import DEFAULT_OUTPUT, _plural, export_anki
 from quizzer.export.anki_progress import progress_from
-from quizzer.export.markdown import MediaError
 from quizzer.export.reviews import _zone_name, review_rows, write_reviews
 
 if TYPE_CHECKING:
@@ -50,17 +49,14 @@ def _anki(args: argparse.Namespace, col: Collection | None) -> int:
         if not found:
             raise CommandError(f"no card matches {args.query!r}; nothing to export")
         only = {card.question_id for card in found}
-    try:
-        result = export_anki(
-            tree,
-            output,
-            now_ms=now_ms,
-            deck_ids=args.export_decks or (),
-            progress=progress_from(col) if args.with_progress and col is not None else None,
-            only=only,
-        )
-    except (ExportError, MediaError) as exc:
-        raise CommandError(str(exc)) from None
+    result = export_anki(
+        tree,
+        output,
+        now_ms=now_ms,
+        deck_ids=args.export_decks or (),
+        progress=progress_from(col) if args.with_progress and col is not None else None,
+        only=only,
+    )
     print(result.summary())
     return 0
 

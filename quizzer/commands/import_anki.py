@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from quizzer.errors import CommandError
-from quizzer.import_.command import ImportError_, import_anki
+from quizzer.import_.command import import_anki
 
 
 def run(args: argparse.Namespace) -> int:
@@ -16,18 +15,15 @@ def run(args: argparse.Namespace) -> int:
     from quizzer.clock import now, to_ms
 
     into = Path(args.into).expanduser() if args.into else paths.user_decks_dir()
-    try:
-        report = import_anki(
-            Path(args.file).expanduser(),
-            into,
-            prefix=args.deck or "",
-            with_history=args.with_history,
-            use_params=args.use_params,
-            force=args.force,
-            dry_run=args.dry_run,
-            now_ms=to_ms(now()),
-        )
-    except ImportError_ as exc:
-        raise CommandError(str(exc)) from None
+    report = import_anki(
+        Path(args.file).expanduser(),
+        into,
+        prefix=args.deck or "",
+        with_history=args.with_history,
+        use_params=args.use_params,
+        force=args.force,
+        dry_run=args.dry_run,
+        now_ms=to_ms(now()),
+    )
     print("\n".join(report.lines()))
     return 0

@@ -9,22 +9,18 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from quizzer.commands.common import collection_for, now_ms
-from quizzer.errors import CommandError
 
 if TYPE_CHECKING:
     from quizzer.collection import Collection
 
 
-from quizzer.stats import StatsError, compute
+from quizzer.stats import compute
 from quizzer.stats_view import render
 
 
 def _report(args: argparse.Namespace, collection: Collection, now: int) -> int:
     """`quizzer stats [DECK] [--days N] [--json]`."""
-    try:
-        stats = compute(collection, now, args.deck, args.days, args.query)
-    except StatsError as exc:
-        raise CommandError(str(exc)) from None
+    stats = compute(collection, now, args.deck, args.days, args.query)
     if args.json:
         print(json.dumps(stats.to_json(), indent=2, ensure_ascii=False))
         return 0

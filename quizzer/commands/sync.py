@@ -8,8 +8,7 @@ from pathlib import Path
 
 from quizzer.commands.common import collection_for, now_ms
 from quizzer.commands.spinner import Spinner
-from quizzer.errors import CommandError
-from quizzer.sync import SyncError, format_report, sync
+from quizzer.sync import format_report, sync
 
 
 def run(args: argparse.Namespace) -> int:
@@ -20,14 +19,11 @@ def run(args: argparse.Namespace) -> int:
     folder = Path(args.dir)
     # a spinner on a terminal only: a script syncing from cron wants the summary line alone
     progress = Spinner() if sys.stderr.isatty() else None
-    try:
-        if progress is None:
-            report = sync(col.store, col.settings, col.zone, folder, now)
-        else:
-            with progress:
-                report = sync(col.store, col.settings, col.zone, folder, now, progress.stage)
-    except SyncError as exc:
-        raise CommandError(str(exc)) from None
+    if progress is None:
+        report = sync(col.store, col.settings, col.zone, folder, now)
+    else:
+        with progress:
+            report = sync(col.store, col.settings, col.zone, folder, now, progress.stage)
     for problem in report.problems:
         print(printable(f"quizzer: warning: {problem}"), file=sys.stderr)
     print(printable(format_report(folder, report)))

@@ -144,9 +144,12 @@ def edit_options(
         decks = tomlkit.table(is_super_table=True)
         doc.append("decks", decks)
     for key in resets:
-        table = decks.get(own_table(node, key, folder))
+        pattern = own_table(node, key, folder)
+        table = decks.get(pattern)
         if table is not None and key in table:
             del table[key]
+            if not table.as_string().strip() and not table.trivia.comment:
+                del decks[pattern]  # nothing of the person's left in it, not even a comment
     for key, value in changes.items():
         pattern = own_table(node, key, folder)
         table = decks.get(pattern)

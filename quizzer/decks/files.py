@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from quizzer.files import DECK_LIMIT, read_regular
@@ -19,15 +20,27 @@ ORDER_FILE = "_order.txt"
 they are studied. Unlisted ones follow, alphabetically."""
 
 
-def find_deck_files(root: Path) -> list[Path]:
+def find_deck_files(root: Path, unreadable: list[OSError] | None = None) -> list[Path]:
     """Deck files under `root` in study order, skipping hidden folders and files starting with
-    `_`."""
-    found = []
-    for path in root.rglob(f"*{DECK_SUFFIX}"):
-        parts = path.relative_to(root).parts
-        if any(p.startswith((".", "_")) for p in parts):
+    `_`. A folder that cannot be listed is skipped; its error is added to `unreadable` when
+    given, so the caller can say which decks are missing."""
+    found: list[Path] = []
+
+    def skipped(error: OSError) -> None:
+        if unreadable is not None and error.filename != str(root):
+            unreadable.append(error)
+
+    for folder, subfolders, files in os.walk(root, onerror=skipped):
+        rel = Path(folder).relative_to(root)
+        if any(p.startswith((".", "_")) for p in rel.parts):
+            subfolders.clear()
             continue
-        found.append(path)
+        # A folder named like a deck is kept too: reading it gives a located problem.
+        found.extend(
+            Path(folder, name)
+            for name in [*files, *subfolders]
+            if name.endswith(DECK_SUFFIX) and not name.startswith((".", "_"))
+        )
     ranks: dict[Path, dict[str, int]] = {}
 
     def key(path: Path) -> list[tuple[int, str]]:

@@ -124,7 +124,8 @@ def load_tree(root: Path, *, display_root: Path | None = None) -> DeckTree:
     """Load every deck under `root`. Decks with problems are reported and skipped."""
     tree = DeckTree(root)
     cache = DeckCache.open()
-    for path in find_deck_files(root):
+    unreadable: list[OSError] = []
+    for path in find_deck_files(root, unreadable):
         deck_id = deck_id_for(path, root)
         shown = _display(path, display_root)
         result = (
@@ -139,6 +140,10 @@ def load_tree(root: Path, *, display_root: Path | None = None) -> DeckTree:
         else:
             tree.problems.extend(result)
             tree.failed[deck_id] = path
+    for error in unreadable:
+        shown = _display(Path(error.filename), display_root)
+        reason = f"cannot read folder: {error.strerror or error}; its decks are skipped"
+        tree.problems.append(Problem(shown, 1, 1, reason))
     if cache:
         cache.save()
     return tree

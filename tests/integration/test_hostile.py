@@ -684,6 +684,50 @@ def test_special_files_never_hang_or_exhaust_memory(write_deck, isolated: Path) 
         assert "Traceback" not in result.stderr
 
 
+def without_root_powers(command: list[str]) -> list[str]:
+    """`command` run so that file permissions hold, as for any user: root's power to read past
+    them is dropped (it would otherwise read a folder of mode 000)."""
+    if os.geteuid() != 0:
+        return command
+    if shutil.which("setpriv") is None:
+        pytest.skip("needs setpriv to drop root's power over file permissions")
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *command]
+
+
+def test_an_unreadable_folder_is_named_and_the_rest_studied(write_deck, isolated: Path) -> None:
+    root = write_deck("good", GOOD_DECK).parent
+    write_deck("locked/hidden", GOOD_DECK)
+    (root / "locked").chmod(0)
+    env = {**os.environ, "QUIZZER_HOME": str(isolated / "home"), "QUIZZER_DECKS": str(root)}
+    try:
+        for command in (["lint", str(root)], ["decks"], ["due"], ["due"]):
+            result = subprocess.run(
+                without_root_powers([sys.executable, "-m", "quizzer", *command]),
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                stdin=subprocess.DEVNULL,
+            )
+            said = result.stdout + result.stderr
+            assert "Traceback" not in said
+            assert "locked:1:1: cannot read folder: Permission denied; its decks" in said
+            assert result.returncode == (1 if command[0] == "lint" else 0), said
+        assert (
+            "good"
+            in subprocess.run(
+                without_root_powers([sys.executable, "-m", "quizzer", "decks"]),
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                stdin=subprocess.DEVNULL,
+            ).stdout
+        )
+    finally:
+        (root / "locked").chmod(0o755)
+
+
 @pytest.mark.parametrize("kind", ["fifo", "dev-zero", "folder", "huge"])
 def test_special_image_files_are_refused_by_export(write_deck, isolated: Path, kind) -> None:
     root = isolated / "decks"

@@ -70,7 +70,7 @@ def test_a_new_table_is_appended_and_the_rest_is_untouched() -> None:
     assert text == grown + "\n[decks.asr]\nnew_per_day = 30\n"
     # and back: resetting removes exactly the keys written
     back = edit_options(text, "asr", {}, ["leech_threshold", "new_per_day"], folder=True)
-    assert back == COMMENTED + "\n[decks.asr]\n"
+    assert back == COMMENTED + "\n"
 
 
 def test_reset_brings_back_the_inherited_value() -> None:

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 from quizzer.stats import compute
-from quizzer.stats_view import render
+from quizzer.views.stats import render
 
 
 def _report(args: argparse.Namespace, collection: Collection, now: int) -> int:

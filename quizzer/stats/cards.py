@@ -8,7 +8,6 @@ import bisect
 import heapq
 import math
 import re
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -68,9 +67,10 @@ def card_infos(
     cal: Calendar,
     now_ms: int,
 ) -> tuple[list[CardInfo], dict[str, queue.StateRow]]:
-    """The scope's `cards` with their states from the card-state `rows` (`scan.card_states`),
-    in the cards' order; and the queue's view of every row, so that today's plan need not read
-    them again."""
+    """The scope's `cards` that have a stored state, with it, from the card-state `rows`
+    (`scan.card_states`), in the cards' order (the others were never reviewed: new, and in no
+    figure but the counts); and the queue's view of every row, so that today's plan need not
+    read them again."""
     state_rows: dict[str, queue.StateRow] = {}
     make = queue.StateRow
     found: dict[str, CardInfo] = {}
@@ -104,37 +104,31 @@ def card_infos(
             r,
             interval,
         )
-    return [found.get(cid) or CardInfo(card) for cid, card in cards.items()], state_rows
+    # the cards' order, so that sums over them add in the same order whatever the table's
+    return [found[cid] for cid in cards if cid in found], state_rows
 
 
-def counts(cards: Sequence[CardInfo], now_ms: int) -> CardCounts:
-    """Cards by what they are now; every card in exactly one group."""
-    c: Counter[str] = Counter()
+def counts(cards: Sequence[CardInfo], total: int, now_ms: int) -> CardCounts:
+    """Cards by what they are now, every card in exactly one group: `cards` are those with a
+    stored state, `total` counts the others too (new cards)."""
+    new = total - len(cards)
+    learning = relearning = young = mature = suspended = buried = 0
     for info in cards:
         if info.suspended:
-            c["suspended"] += 1
+            suspended += 1
         elif info.buried_until and info.buried_until > now_ms:
-            c["buried"] += 1
+            buried += 1
         elif info.state == 0:
-            c["new"] += 1
+            new += 1
         elif info.state == 1:
-            c["learning"] += 1
+            learning += 1
         elif info.state == 3:
-            c["relearning"] += 1
+            relearning += 1
         elif info.interval >= MATURE_DAYS:
-            c["mature"] += 1
+            mature += 1
         else:
-            c["young"] += 1
-    return CardCounts(
-        c["new"],
-        c["learning"],
-        c["relearning"],
-        c["young"],
-        c["mature"],
-        c["suspended"],
-        c["buried"],
-        len(cards),
-    )
+            young += 1
+    return CardCounts(new, learning, relearning, young, mature, suspended, buried, total)
 
 
 def forecast(cards: Sequence[CardInfo], today: date, starts: Sequence[int]) -> Forecast:
@@ -162,21 +156,27 @@ def forecast(cards: Sequence[CardInfo], today: date, starts: Sequence[int]) -> F
 def distribution(
     values: list[float], edges: Sequence[float], labels: Sequence[str]
 ) -> Distribution:
-    """Count, mean, median and the bins [edges[i], edges[i + 1]) of `values`."""
-    bins = [0] * (len(edges) - 1)
-    for v in values:
-        bins[min(max(bisect.bisect_right(edges, v) - 1, 0), len(bins) - 1)] += 1
+    """Count, mean, median and the bins [edges[i], edges[i + 1]) of `values` (the first bin
+    takes what falls below it, the last what falls above)."""
     ordered = sorted(values)
+    n = len(ordered)
+    # the bins from the sorted values: where each inner edge falls, not one search per value
+    cuts = [0, *(bisect.bisect_left(ordered, e) for e in edges[1:-1]), n]
     median = None
     if ordered:
-        mid = len(ordered) // 2
-        median = ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+        mid = n // 2
+        median = ordered[mid] if n % 2 else (ordered[mid - 1] + ordered[mid]) / 2
     return Distribution(
-        len(values),
-        mean(sum(values), len(values)),
+        n,
+        mean(sum(values), n),
         rounded(median) if median is not None else None,
         [
-            Bin(label, edges[i], edges[i + 1] if math.isfinite(edges[i + 1]) else None, bins[i])
+            Bin(
+                label,
+                edges[i],
+                edges[i + 1] if math.isfinite(edges[i + 1]) else None,
+                cuts[i + 1] - cuts[i],
+            )
             for i, label in enumerate(labels)
         ],
     )

@@ -3,8 +3,9 @@ queue; set up once per computation."""
 
 from __future__ import annotations
 
+import bisect
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -45,9 +46,6 @@ class StudyDays:
             yield (self.first + timedelta(days=i)).toordinal(), self.starts[i], self.starts[i + 1]
 
 
-_QueueInputs = tuple[Mapping[str, queue.StateRow], Any, queue.Day, queue.DoneToday]
-
-
 class Context:
     """One computation's inputs: a connection holding one snapshot of the database, the decks
     tree and settings, the moment asked about, the scope and its cards, the period."""
@@ -79,36 +77,58 @@ class Context:
         """Today and the days of the forecast."""
         selection = scope.selection()
         every = not scope.decks and scope.tag is None and scope.card_ids is None
-        self.cards: dict[str, Card] = {
-            c.id: c
-            for c in tree.cards()
-            if every
-            or (
-                selection.matches(c, tree.decks[c.deck_id].deck.tags)
-                and (scope.card_ids is None or c.id in scope.card_ids)
-            )
-        }
-        self.scope_decks = {c.deck_id for c in self.cards.values()}
+        self.cards: dict[str, Card] = {}
+        self.sizes: dict[str, int] = {}
+        """The scope's decks, each with its number of cards in the scope, in study order (the
+        cards of a deck are consecutive in `cards`)."""
+        for deck_id in tree.ordered():
+            loaded = tree.decks[deck_id]
+            chosen = loaded.cards
+            if not every:
+                tags = loaded.deck.tags
+                chosen = [
+                    c
+                    for c in chosen
+                    if selection.matches(c, tags)
+                    and (scope.card_ids is None or c.id in scope.card_ids)
+                ]
+            if chosen:
+                self.sizes[deck_id] = len(chosen)
+                self.cards.update({c.id: c for c in chosen})
+        self.scope_decks = set(self.sizes)
         self.state_rows: Mapping[str, queue.StateRow] | None = None
         """The queue's view of the card states, once the figures over cards have read them."""
-        self._queue_inputs: (
-            tuple[Mapping[str, queue.StateRow], Any, queue.Day, queue.DoneToday] | None
-        ) = None
 
-    def plan(self, cards: Sequence[Card], start: str | None = None) -> queue.Plan:
-        """Today's queue over these cards, as a session on them (started on `start`, else on
-        the scope) would serve it."""
+    def left(self) -> tuple[queue.Counts, dict[str, queue.Counts]]:
+        """What is left today in a session on the scope, and in one on each of its decks, as
+        `queue.plan` counts it: the cards are sorted into candidates once, and each deck's
+        plan is assembled from its share of them (in the same order: a deck's cards keep their
+        order within the scope's)."""
         from quizzer.replay import DeckSettings
 
-        if self._queue_inputs is None:
-            day = queue.day_at(self.now, calendar(self.zone, self.hour))
-            self._queue_inputs = (
-                self.state_rows if self.state_rows is not None else queue.state_rows(self.db),
-                DeckSettings(self.settings, self.zone),
-                day,
-                queue.done_today(self.db, day),
-            )
-        states, deck_settings, day, today = self._queue_inputs
-        if start is None:
-            start = self.scope.selection().start
-        return queue.plan(cards, states, deck_settings, day, today, start)
+        day = queue.day_at(self.now, calendar(self.zone, self.hour))
+        states = self.state_rows if self.state_rows is not None else queue.state_rows(self.db)
+        settings = DeckSettings(self.settings, self.zone)
+        done = queue.done_today(self.db, day)
+        found = queue.classify(enumerate(self.cards.values()), states, settings, day)
+        found.learning.sort()
+        found.review.sort()
+        whole = queue.assemble(found, settings, day, done, self.scope.selection().start).counts
+        shares = {d: queue.Candidates(wake=day.end) for d in self.sizes}
+        for entry in found.learning:
+            shares[entry[2].deck_id].learning.append(entry)
+        for review in found.review:
+            shares[review[2].deck_id].review.append(review)
+        # new cards are in selection order, and a deck's cards are consecutive in it
+        new, first = found.new, 0
+        for deck_id, size in self.sizes.items():
+            lo = bisect.bisect_left(new, first, key=_first)
+            first += size
+            shares[deck_id].new = new[lo : bisect.bisect_left(new, first, key=_first)]
+        return whole, {
+            d: queue.assemble(share, settings, day, done, d).counts for d, share in shares.items()
+        }
+
+
+def _first(entry: tuple[Any, ...]) -> Any:
+    return entry[0]

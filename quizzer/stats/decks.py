@@ -3,27 +3,25 @@ stability and predicted recall. Pure, given the cards, the per-deck reviews and 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
 
 from quizzer import queue
 from quizzer.stats.cards import CardInfo
 from quizzer.stats.results import DeckRow, Rate, mean
 
-if TYPE_CHECKING:
-    from quizzer.decks.cards import Card
-
 
 def deck_rows(
     cards: Sequence[CardInfo],
-    decks: Iterable[str],
+    sizes: Mapping[str, int],
     titles: Mapping[str, str],
     retention: Mapping[str, list[float]],
-    plan: Callable[[list[Card], str], queue.Plan],
+    left: Mapping[str, queue.Counts],
 ) -> list[DeckRow]:
-    """The rows of `decks`, sorted by id; `retention` maps a deck to [reviews, passed] over the
-    last 30 days, and `plan(cards, deck)` is today's queue of a session on that deck."""
-    groups: dict[str, list[CardInfo]] = {d: [] for d in decks}
+    """The rows of the decks of `sizes` (deck: its cards in the scope), sorted by id. `cards`
+    are the scope's cards with a stored state (the others are new); `retention` maps a deck to
+    [reviews, passed] over the last 30 days; `left` is what today's queue of a session on the
+    deck holds."""
+    groups: dict[str, list[CardInfo]] = {d: [] for d in sizes}
     for info in cards:
         groups[info.card.deck_id].append(info)
     rows = []
@@ -31,15 +29,15 @@ def deck_rows(
         infos = groups[deck_id]
         reviewed = [i for i in infos if i.state != 0 and i.stability is not None]
         rs = [i.r for i in infos if i.r is not None]
-        left = plan([i.card for i in infos], deck_id).counts
+        never = sizes[deck_id] - len(infos)
         total, passed = retention.get(deck_id, [0, 0])
         rows.append(
             DeckRow(
                 deck_id,
                 titles[deck_id],
-                len(infos),
-                sum(1 for i in infos if i.state == 0 and not i.suspended),
-                left,
+                sizes[deck_id],
+                never + sum(1 for i in infos if i.state == 0 and not i.suspended),
+                left[deck_id],
                 Rate.of(passed, total),
                 mean(sum(i.stability or 0 for i in reviewed), len(reviewed)),
                 mean(sum(rs), len(rs)),

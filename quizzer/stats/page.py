@@ -177,7 +177,8 @@ def figures(
         card_states(ctx.db), ctx.cards, ctx.params, calendar(ctx.zone, ctx.hour), ctx.now
     )
     deck_retention = source.deck_reviews(t - 29, t)
-    titles = {d: ctx.tree.decks[d].deck.title for d in ctx.scope_decks}
+    titles = {d: ctx.tree.decks[d].deck.title for d in ctx.sizes}
+    left, deck_left = ctx.left()
     return Stats(
         meta=Meta(
             JSON_VERSION,
@@ -188,7 +189,7 @@ def figures(
             ctx.days,
         ),
         scope=ScopeInfo(ctx.scope.spec, sorted(ctx.scope_decks), ctx.scope.tag, len(ctx.cards)),
-        today=activity.today_figures(per_day, ctx.today, ctx.plan(list(ctx.cards.values())).counts),
+        today=activity.today_figures(per_day, ctx.today, left),
         true_retention=retention.true_retention(source.retention(t)),
         forecast=cards.forecast(infos, ctx.today, ctx.calendar.starts),
         heatmap=activity.heatmap(source.answers_per_day(t - HEATMAP_DAYS + 1, t), ctx.today),
@@ -196,11 +197,11 @@ def figures(
         reviews=activity.reviews_per_day(per_day, ctx.today, ctx.days),
         answer_buttons=activity.buttons(per_day),
         hours=activity.hours(source.hours(t - ctx.days + 1, t)),
-        card_counts=cards.counts(infos, ctx.now),
+        card_counts=cards.counts(infos, len(ctx.cards), ctx.now),
         stability=cards.stability(infos),
         difficulty=cards.difficulty(infos),
         retrievability=cards.retrievability(infos),
-        decks=decks.deck_rows(infos, ctx.scope_decks, titles, deck_retention, ctx.plan),
+        decks=decks.deck_rows(infos, ctx.sizes, titles, deck_retention, deck_left),
         leeches=cards.leeches(infos, ctx.settings.leech_threshold),
         hardest=cards.hardest(infos),
         calibration=(

@@ -4,7 +4,6 @@ them) and of the day asked about."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
@@ -62,29 +61,34 @@ def today_figures(per_day: PerDay, today: date, left: queue.Counts) -> Today:
 def reviews_per_day(per_day: PerDay, today: date, days: int) -> ReviewsPerDay:
     """Answers per day and category over the `days` study days ending `today`."""
     first = today - timedelta(days=days - 1)
+    base = first.toordinal()
     dates = [first + timedelta(days=i) for i in range(days)]
-    index = {d.toordinal(): i for i, d in enumerate(dates)}
     count = {c: [0] * days for c in CATEGORIES}
     time_ms = {c: [0.0] * days for c in CATEGORIES}
+    by_state = {s: (count[name], time_ms[name]) for s, name in _STATE_NAMES.items()}
+    cram_n, cram_ms = count["cram"], time_ms["cram"]
+    young_n, young_ms = count["young"], time_ms["young"]
+    mature_n, mature_ms = count["mature"], time_ms["mature"]
     for (day, is_cram, state, _rating), v in per_day.items():
-        i = index[day]
-        n, spent, mature, mature_spent = v[0], v[1], v[2], v[3]
+        i = day - base
+        n, spent = v[0], v[1]
         if is_cram:
-            parts = {"cram": (n, spent)}
+            cram_n[i] += int(n)
+            cram_ms[i] += spent
         elif state == 2:
-            parts = {
-                "young": (n - mature, spent - mature_spent),
-                "mature": (mature, mature_spent),
-            }
+            mature, mature_spent = v[2], v[3]
+            young_n[i] += int(n - mature)
+            young_ms[i] += spent - mature_spent
+            mature_n[i] += int(mature)
+            mature_ms[i] += mature_spent
         else:
-            parts = {_STATE_NAMES[state]: (n, spent)}
-        for category, (k, ms) in parts.items():
-            count[category][i] += int(k)
-            time_ms[category][i] += ms
-    totals = [sum(count[c][i] for c in CATEGORIES) for i in range(days)]
+            counts, times = by_state[state]
+            counts[i] += int(n)
+            times[i] += spent
+    totals = [sum(column) for column in zip(*count.values(), strict=True)]
     total = sum(totals)
     total_ms = round(sum(sum(v) for v in time_ms.values()))
-    studied = sum(1 for n in totals if n)
+    studied = days - totals.count(0)
     return ReviewsPerDay(
         first,
         today,
@@ -102,20 +106,21 @@ def reviews_per_day(per_day: PerDay, today: date, days: int) -> ReviewsPerDay:
 
 def buttons(per_day: PerDay) -> dict[str, ButtonRow]:
     """How often each button was pressed over the period, by kind of card (cram aside)."""
-    counts = {g: Counter[int]() for g in BUTTON_GROUPS}
+    learning, young, mature, every = ([0] * 5 for _ in BUTTON_GROUPS)
     for (_day, is_cram, state, rating), v in per_day.items():
         if is_cram:
             continue
-        n, mature = v[0], v[2]
+        n = int(v[0])
         if state == 2:
-            counts["young"][rating] += int(n - mature)
-            counts["mature"][rating] += int(mature)
+            old = int(v[2])
+            young[rating] += n - old
+            mature[rating] += old
         else:
-            counts["learning"][rating] += int(n)
-        counts["all"][rating] += int(n)
+            learning[rating] += n
+        every[rating] += n
     rows = {}
-    for group, c in counts.items():
-        total = sum(c.values())
+    for group, c in zip(BUTTON_GROUPS, (learning, young, mature, every), strict=True):
+        total = c[1] + c[2] + c[3] + c[4]
         rows[group] = ButtonRow(c[1], c[2], c[3], c[4], total, Rate.of(total - c[1], total))
     return rows
 

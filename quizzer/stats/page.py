@@ -215,6 +215,6 @@ def _streaks(source: Source, today: date) -> Streaks:
     if isinstance(source, LogScan):
         active, first = source.active_days()
     else:
-        active = set(source.answers_per_day(0, t))
+        active = source.active_days(t)
         first = min(active, default=t)
     return activity.streaks(active, first, today)

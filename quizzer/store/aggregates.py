@@ -390,6 +390,20 @@ class Reader:
                 _take(out, key[:1], (n,))
         return {k[0]: v[0] for k, v in out.items()}
 
+    def active_days(self, last: int) -> set[int]:
+        """The days up to `last` with at least one answer (rows whose count fell to 0 are
+        deleted, so a row is an answer)."""
+        days = {
+            day
+            for (day,) in self.db.execute(
+                "SELECT DISTINCT day FROM agg_answers WHERE day <= ?", (last,)
+            )
+        }
+        for day in {key[0] for key in self.later["agg_answers"]} & days:
+            if not self.answers_per_day(day, day):
+                days.discard(day)
+        return days
+
     def hours(self, first: int, last: int) -> dict[int, list[float]]:
         """Reviews and passes per local hour over days `first` to `last`."""
         return self._by("agg_hours", "hour", first, last)

@@ -85,3 +85,23 @@ def test_distribution_bins_are_half_open_and_the_median_averages_the_middle_pair
     assert [b.cards for b in d.bins] == [1, 1, 1, 1]
     assert (d.median, d.mean) == (1.5, 100.875)
     assert d.bins[-1].high is None
+
+
+def test_cards_never_reviewed_count_as_new_in_the_counts_and_their_deck() -> None:
+    from types import SimpleNamespace
+
+    from quizzer.stats import decks
+
+    card = SimpleNamespace(id="a/b:q1", deck_id="a/b")
+    infos = [
+        CardInfo(
+            card, state=2, stability=30.0, due=40 * 86_400_000, last_review=0, r=0.9, interval=40.0
+        ),
+        CardInfo(card, state=0, suspended=True),
+    ]
+    c = cards.counts(infos, 5, now_ms=0)
+    assert (c.new, c.mature, c.suspended, c.total) == (3, 1, 1, 5)
+    left = {"a/b": queue.Counts(1, 0, 0)}
+    (row,) = decks.deck_rows(infos, {"a/b": 5}, {"a/b": "B"}, {"a/b": [4, 3]}, left)
+    assert (row.cards, row.new, row.left, row.mean_stability) == (5, 3, left["a/b"], 30.0)
+    assert (row.retention_30d.passed, row.retention_30d.total) == (3, 4)

@@ -457,7 +457,7 @@ class Suite:
             self.add("replay of the whole log, cold process", f"error: {str(exc)[-60:]}")
 
         # statistics
-        stats_cli = _has("quizzer.stats_view") or _has("quizzer.stats")
+        stats_cli = _has("quizzer.views.stats") or _has("quizzer.stats")
         if stats_cli:
             try:
                 st = run_child(

@@ -6,16 +6,11 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
-from rich.console import Console
-
 from quizzer.commands.common import collection_for, now_ms
+from quizzer.stats import compute
 
 if TYPE_CHECKING:
     from quizzer.collection import Collection
-
-
-from quizzer.stats import compute
-from quizzer.stats_view import render
 
 
 def _report(args: argparse.Namespace, collection: Collection, now: int) -> int:
@@ -24,6 +19,10 @@ def _report(args: argparse.Namespace, collection: Collection, now: int) -> int:
     if args.json:
         print(json.dumps(stats.to_json(), indent=2, ensure_ascii=False))
         return 0
+    from rich.console import Console  # the JSON output needs neither Rich nor the view
+
+    from quizzer.views.stats import render
+
     console = Console(highlight=False)
     console.print(render(stats, width=min(console.width, 100)))
     return 0

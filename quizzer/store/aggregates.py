@@ -347,12 +347,22 @@ class Reader:
         """Answers per (day, cram, state before, rating) over days `first` to `last`: count,
         time, and the same two for mature answers (interval of 21 days or more)."""
         rows = self.db.execute(
-            "SELECT day, cram, state, rating, sum(n), sum(ms), sum(iif(class = 2, n, 0)), "
-            "sum(iif(class = 2, ms, 0)) FROM agg_answers WHERE day BETWEEN ? AND ? "
-            "GROUP BY day, cram, state, rating",
+            "SELECT day, cram, state, rating, class, n, ms FROM agg_answers "
+            "WHERE day BETWEEN ? AND ?",
             (first, last),
         )
-        out = {tuple(r[:4]): list(r[4:]) for r in rows}
+        # summed here rather than by GROUP BY: the rows come in key order, a few per key
+        out: dict[tuple[Any, ...], list[float]] = {}
+        for day, cram, state, rating, cls, n, ms in rows:
+            key = (day, cram, state, rating)
+            acc = out.get(key)
+            if acc is None:
+                acc = out[key] = [0, 0, 0, 0]
+            acc[0] += n
+            acc[1] += ms
+            if cls == 2:
+                acc[2] += n
+                acc[3] += ms
         for (day, cram, state, rating, cls), (n, ms) in self.later["agg_answers"].items():
             if first <= day <= last:
                 mature = cls == 2
@@ -389,6 +399,20 @@ class Reader:
             if first <= key[0] <= last:
                 _take(out, key[:1], (n,))
         return {k[0]: v[0] for k, v in out.items()}
+
+    def active_days(self, last: int) -> set[int]:
+        """The days up to `last` with at least one answer (rows whose count fell to 0 are
+        deleted, so a row is an answer)."""
+        days = {
+            day
+            for (day,) in self.db.execute(
+                "SELECT DISTINCT day FROM agg_answers WHERE day <= ?", (last,)
+            )
+        }
+        for day in {key[0] for key in self.later["agg_answers"]} & days:
+            if not self.answers_per_day(day, day):
+                days.discard(day)
+        return days
 
     def hours(self, first: int, last: int) -> dict[int, list[float]]:
         """Reviews and passes per local hour over days `first` to `last`."""

@@ -77,7 +77,7 @@ def m002_sync_marks(db: sqlite3.Connection) -> None:
 
 
 def m003_stats_indexes(db: sqlite3.Connection) -> None:
-    """Covering indexes for statistics (quizzer/stats.py), so that no figure reads the table
+    """Covering indexes for statistics (quizzer/stats/scan.py), so that no figure reads the table
     itself or sorts the log: answers by kind, rating and prior state, then time (per-day figures
     are range seeks in index order); by kind, rating and interval class (0 under a day, 1 young,
     2 mature), then time (the true retention table is range counts); reviews with a prediction

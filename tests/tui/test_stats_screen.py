@@ -219,7 +219,7 @@ def test_cards_to_watch_show_math_as_unicode() -> None:
     from rich.console import Console
 
     from quizzer.stats import CardRow
-    from quizzer.stats_view import cards_table
+    from quizzer.views.stats import cards_table
 
     row = CardRow("d:q", "d", "What is $\\alpha^2$?", 9, 10, 1.0, 5.0, 0.5, False, True)
     console = Console(width=80, record=True)

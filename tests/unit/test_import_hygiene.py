@@ -35,6 +35,7 @@ CORE = [
 ]
 OPTIONAL_CORE = [
     "quizzer.stats",
+    "quizzer.views.stats",
     "quizzer.optimize",
     "quizzer.sync",
     "quizzer.export.anki",

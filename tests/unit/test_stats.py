@@ -731,7 +731,7 @@ def test_cli_json_and_view(col: Collection, capsys: pytest.CaptureFixture[str]) 
 def test_view_fits_80_columns(result: stats.Stats) -> None:
     from rich.console import Console
 
-    from quizzer.stats_view import render
+    from quizzer.views.stats import render
 
     console = Console(width=80, record=True, color_system=None, highlight=False)
     console.print(render(result, width=80))
@@ -759,7 +759,7 @@ def test_empty_collection(write_deck: Callable[[str, str], Path]) -> None:
     assert empty.forecast.total == 0 and empty.reviews.total == 0
     from rich.console import Console
 
-    from quizzer.stats_view import render
+    from quizzer.views.stats import render
 
     Console(width=80, record=True).print(render(empty))
 

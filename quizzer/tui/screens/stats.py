@@ -2,7 +2,7 @@
 
 Figures come from `quizzer.stats.compute`, run in a thread worker on its own database connection,
 so a million reviews never freeze the screen. Tables, the calendar heatmap and the per-day bar
-charts reuse the Rich renderables of the command line (`quizzer.stats_view`: a column of block
+charts reuse the Rich renderables of the command line (`quizzer.views.stats`: a column of block
 characters per day is exact where a plot's bars are not); the memory histograms and the
 calibration curve are plotted by textual-plotext.
 """
@@ -22,8 +22,8 @@ from textual.widgets import DataTable, LoadingIndicator, Select, Static, TabbedC
 from textual_plotext import PlotextPlot
 
 from quizzer import stats as core
-from quizzer import stats_view as view
 from quizzer.tui.widgets.keybar import KeyBar
+from quizzer.views import stats as view
 
 if TYPE_CHECKING:
     from quizzer.collection import Collection

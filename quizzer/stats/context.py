@@ -1,0 +1,134 @@
+"""What every figure group shares: the connection, the study calendar, the scope's cards, today's
+queue; set up once per computation."""
+
+from __future__ import annotations
+
+import bisect
+import sqlite3
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any
+
+from quizzer import queue
+from quizzer.clock import calendar, day_start, from_ms, study_day, to_ms
+from quizzer.stats.results import FORECAST_DAYS
+from quizzer.stats.scope import Scope
+
+if TYPE_CHECKING:
+    from quizzer.config import Settings
+    from quizzer.decks.cards import Card
+    from quizzer.decks.loader import DeckTree
+
+
+class StudyDays:
+    """Consecutive study days with their UTC bounds (ms), from the clock helpers."""
+
+    def __init__(self, first: date, last: date, zone: tzinfo, day_starts_at: int) -> None:
+        self.first = first
+        self.last = last
+        count = (last - first).days + 1
+        self.starts = [
+            to_ms(day_start(first + timedelta(days=i), zone, day_starts_at))
+            for i in range(count + 1)
+        ]
+
+    def start(self, day: date) -> int:
+        """UTC ms at which `day` begins."""
+        return self.starts[(day - self.first).days]
+
+    def end(self, day: date) -> int:
+        """UTC ms at which `day` ends."""
+        return self.starts[(day - self.first).days + 1]
+
+    def rows(self, first: date, last: date) -> Iterable[tuple[int, int, int]]:
+        """(ordinal, start, end) of each day from `first` to `last`."""
+        for i in range((first - self.first).days, (last - self.first).days + 1):
+            yield (self.first + timedelta(days=i)).toordinal(), self.starts[i], self.starts[i + 1]
+
+
+class Context:
+    """One computation's inputs: a connection holding one snapshot of the database, the decks
+    tree and settings, the moment asked about, the scope and its cards, the period."""
+
+    def __init__(
+        self,
+        db: sqlite3.Connection,
+        tree: DeckTree,
+        settings: Settings,
+        zone: tzinfo,
+        now_ms: int,
+        scope: Scope,
+        days: int,
+    ) -> None:
+        self.db = db
+        self.tree = tree
+        self.settings = settings
+        self.zone = zone
+        self.now = now_ms
+        self.cut = now_ms + 1  # events after the moment asked about are ignored
+        self.scope = scope
+        self.days = days
+        self.params = tuple(settings.parameters)
+        self.hour = settings.day_starts_at
+        self.today = study_day(from_ms(now_ms), zone, self.hour)
+        self.calendar = StudyDays(
+            self.today, self.today + timedelta(days=FORECAST_DAYS + 1), zone, self.hour
+        )
+        """Today and the days of the forecast."""
+        selection = scope.selection()
+        every = not scope.decks and scope.tag is None and scope.card_ids is None
+        self.cards: dict[str, Card] = {}
+        self.sizes: dict[str, int] = {}
+        """The scope's decks, each with its number of cards in the scope, in study order (the
+        cards of a deck are consecutive in `cards`)."""
+        for deck_id in tree.ordered():
+            loaded = tree.decks[deck_id]
+            chosen = loaded.cards
+            if not every:
+                tags = loaded.deck.tags
+                chosen = [
+                    c
+                    for c in chosen
+                    if selection.matches(c, tags)
+                    and (scope.card_ids is None or c.id in scope.card_ids)
+                ]
+            if chosen:
+                self.sizes[deck_id] = len(chosen)
+                self.cards.update({c.id: c for c in chosen})
+        self.scope_decks = set(self.sizes)
+        self.state_rows: Mapping[str, queue.StateRow] | None = None
+        """The queue's view of the card states, once the figures over cards have read them."""
+
+    def left(self) -> tuple[queue.Counts, dict[str, queue.Counts]]:
+        """What is left today in a session on the scope, and in one on each of its decks, as
+        `queue.plan` counts it: the cards are sorted into candidates once, and each deck's
+        plan is assembled from its share of them (in the same order: a deck's cards keep their
+        order within the scope's)."""
+        from quizzer.replay import DeckSettings
+
+        day = queue.day_at(self.now, calendar(self.zone, self.hour))
+        states = self.state_rows if self.state_rows is not None else queue.state_rows(self.db)
+        settings = DeckSettings(self.settings, self.zone)
+        done = queue.done_today(self.db, day)
+        found = queue.classify(enumerate(self.cards.values()), states, settings, day)
+        found.learning.sort()
+        found.review.sort()
+        whole = queue.assemble(found, settings, day, done, self.scope.selection().start).counts
+        shares = {d: queue.Candidates(wake=day.end) for d in self.sizes}
+        for entry in found.learning:
+            shares[entry[2].deck_id].learning.append(entry)
+        for review in found.review:
+            shares[review[2].deck_id].review.append(review)
+        # new cards are in selection order, and a deck's cards are consecutive in it
+        new, first = found.new, 0
+        for deck_id, size in self.sizes.items():
+            lo = bisect.bisect_left(new, first, key=_first)
+            first += size
+            shares[deck_id].new = new[lo : bisect.bisect_left(new, first, key=_first)]
+        return whole, {
+            d: queue.assemble(share, settings, day, done, d).counts for d, share in shares.items()
+        }
+
+
+def _first(entry: tuple[Any, ...]) -> Any:
+    return entry[0]

@@ -1,0 +1,220 @@
+"""Every figure of the statistics page at once: `compute` over a collection, `compute_at` over a
+database file. Chooses where the figures over the log come from (the running totals, or a scan of
+the log for a scope), and runs calibration's scan beside the rest."""
+
+from __future__ import annotations
+
+import functools
+import gc
+import sqlite3
+import threading
+from collections.abc import Callable
+from datetime import date, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+
+import quizzer.stats.activity as activity
+import quizzer.stats.cards as cards
+import quizzer.stats.decks as decks
+import quizzer.stats.retention as retention
+from quizzer.clock import calendar, from_ms
+from quizzer.stats.context import Context
+from quizzer.stats.results import (
+    HEATMAP_DAYS,
+    JSON_VERSION,
+    MAX_DAYS,
+    Calibration,
+    Meta,
+    ScopeInfo,
+    Stats,
+    Streaks,
+)
+from quizzer.stats.scan import LogScan, card_states
+from quizzer.stats.scope import Scope, StatsError, resolve_scope
+from quizzer.store import aggregates
+
+if TYPE_CHECKING:
+    from quizzer.collection import Collection
+    from quizzer.config import Settings
+    from quizzer.decks.loader import DeckTree
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+Source = aggregates.Reader | LogScan
+"""Where the figures over the log come from: the running totals, or a scan of the log."""
+
+
+def compute(
+    collection: Collection,
+    now_ms: int,
+    scope: Scope | str | None = None,
+    days: int = 30,
+    query: str | None = None,
+) -> Stats:
+    """Every figure of the statistics page for a scope (a `Scope`, or a deck id, folder,
+    `tag:NAME` or None for everything), narrowed by a search `query` when given, and a period
+    of `days` study days ending today."""
+    if not isinstance(scope, Scope):
+        scope = resolve_scope(collection.tree, scope)
+    if query is not None:
+        from dataclasses import replace
+
+        from quizzer.finding import find
+
+        c = collection
+        found = find(query, c.tree, c.store, c.settings, c.zone, now_ms)
+        spec = f"{scope.spec} {query}" if scope.spec else query
+        scope = replace(scope, spec=spec, card_ids=frozenset(card.id for card in found))
+    return compute_at(
+        collection.store.path,
+        collection.tree,
+        collection.settings,
+        collection.zone,
+        now_ms,
+        scope,
+        days,
+    )
+
+
+def _without_gc(fn: Callable[P, R]) -> Callable[P, R]:
+    """Run `fn` with the garbage collector paused: the figures build tens of thousands of objects
+    and no reference cycles, and collections triggered by those allocations would walk the whole
+    heap (the deck tree) for nothing."""
+
+    @functools.wraps(fn)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if collecting:
+                gc.enable()
+
+    return paused
+
+
+@_without_gc
+def compute_at(
+    db_path: Path,
+    tree: DeckTree,
+    settings: Settings,
+    zone: tzinfo,
+    now_ms: int,
+    scope: Scope,
+    days: int = 30,
+    *,
+    totals: bool = True,
+) -> Stats:
+    """`compute` on an explicit database file. It opens its own connection, so a UI may call it
+    from a worker thread while the session keeps writing through the store's. The whole
+    collection's figures come from the log's running totals when they can (`totals=False`
+    scans the log instead, as a scope always does)."""
+    if not 1 <= days <= MAX_DAYS:
+        raise StatsError(f"the period must be from 1 to {MAX_DAYS} days")
+
+    def connect() -> sqlite3.Connection:
+        db = sqlite3.connect(db_path, timeout=30, isolation_level=None, check_same_thread=False)
+        db.execute("BEGIN")  # one snapshot for every query of this connection
+        return db
+
+    cal = calendar(zone, settings.day_starts_at)
+    whole = totals and not scope.decks and scope.tag is None and scope.card_ids is None
+    if whole:
+        aggregates.ensure(db_path, cal)
+    main = connect()
+    try:
+        if whole and aggregates.current(main, cal):
+            reader = aggregates.Reader(main, cal, now_ms + 1)
+            return figures(Context(main, tree, settings, zone, now_ms, scope, days), reader)
+    except BaseException:
+        main.close()
+        raise
+    side = connect()
+    try:
+        # calibration scans the whole log on its own: a second connection runs it in a thread
+        # (sqlite3 releases the GIL while a query runs) while this one does the rest
+        done: dict[str, Any] = {}
+
+        def calibrate() -> None:
+            try:
+                ctx = Context(side, tree, settings, zone, now_ms, scope, days)
+                done["value"] = retention.calibration_from_bins(
+                    LogScan(ctx, days=False).recall_bins()
+                )
+            except BaseException as exc:  # re-raised in the caller's thread
+                done["error"] = exc
+
+        worker = threading.Thread(target=calibrate, name="quizzer-stats", daemon=True)
+        worker.start()
+
+        def calibration() -> Calibration:
+            worker.join()
+            if "error" in done:
+                raise done["error"]
+            result: Calibration = done["value"]
+            return result
+
+        try:
+            ctx = Context(main, tree, settings, zone, now_ms, scope, days)
+            return figures(ctx, LogScan(ctx), calibration)
+        finally:
+            worker.join()
+    finally:
+        main.close()
+        side.close()
+
+
+def figures(
+    ctx: Context, source: Source, calibration: Callable[[], Calibration] | None = None
+) -> Stats:
+    """Every figure of `ctx`, the log's read from `source`; `calibration`, when given, supplies
+    that one (computed elsewhere)."""
+    t = ctx.today.toordinal()
+    per_day = source.per_day(t - ctx.days + 1, t)
+    infos, ctx.state_rows = cards.card_infos(
+        card_states(ctx.db), ctx.cards, ctx.params, calendar(ctx.zone, ctx.hour), ctx.now
+    )
+    deck_retention = source.deck_reviews(t - 29, t)
+    titles = {d: ctx.tree.decks[d].deck.title for d in ctx.sizes}
+    left, deck_left = ctx.left()
+    return Stats(
+        meta=Meta(
+            JSON_VERSION,
+            from_ms(ctx.now).isoformat().replace("+00:00", "Z"),
+            ctx.today,
+            ctx.hour,
+            str(getattr(ctx.zone, "key", ctx.zone)),
+            ctx.days,
+        ),
+        scope=ScopeInfo(ctx.scope.spec, sorted(ctx.scope_decks), ctx.scope.tag, len(ctx.cards)),
+        today=activity.today_figures(per_day, ctx.today, left),
+        true_retention=retention.true_retention(source.retention(t)),
+        forecast=cards.forecast(infos, ctx.today, ctx.calendar.starts),
+        heatmap=activity.heatmap(source.answers_per_day(t - HEATMAP_DAYS + 1, t), ctx.today),
+        streaks=_streaks(source, ctx.today),
+        reviews=activity.reviews_per_day(per_day, ctx.today, ctx.days),
+        answer_buttons=activity.buttons(per_day),
+        hours=activity.hours(source.hours(t - ctx.days + 1, t)),
+        card_counts=cards.counts(infos, len(ctx.cards), ctx.now),
+        stability=cards.stability(infos),
+        difficulty=cards.difficulty(infos),
+        retrievability=cards.retrievability(infos),
+        decks=decks.deck_rows(infos, ctx.sizes, titles, deck_retention, deck_left),
+        leeches=cards.leeches(infos, ctx.settings.leech_threshold),
+        hardest=cards.hardest(infos),
+        calibration=(
+            calibration() if calibration else retention.calibration_from_bins(source.recall_bins())
+        ),
+    )
+
+
+def _streaks(source: Source, today: date) -> Streaks:
+    t = today.toordinal()
+    if isinstance(source, LogScan):
+        active, first = source.active_days()
+    else:
+        active = source.active_days(t)
+        first = min(active, default=t)
+    return activity.streaks(active, first, today)

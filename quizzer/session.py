@@ -17,8 +17,8 @@ from quizzer.decks.cards import Card
 from quizzer.decks.faces import shown_order
 from quizzer.decks.grading import Graded, grade_text
 from quizzer.decks.loaded import LoadedDeck
-from quizzer.decks.loader import DeckTree
 from quizzer.decks.models import MultipleChoice, Order
+from quizzer.decks.tree import DeckTree
 from quizzer.errors import QuizzerError
 from quizzer.finding import find
 from quizzer.live_queue import LiveQueue

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from quizzer.collection import Collection
     from quizzer.config import Settings
     from quizzer.decks.cards import Card
-    from quizzer.decks.loader import DeckTree
+    from quizzer.decks.tree import DeckTree
     from quizzer.session import Selection
 
 P = ParamSpec("P")

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from quizzer.clock import now as clock_now
 from quizzer.clock import to_ms
 from quizzer.collection import Collection, open_collection, reload_decks
-from quizzer.decks.loader import DeckTree
+from quizzer.decks.tree import DeckTree
 from quizzer.session import Selection
 from quizzer.tui.editor import open_for_editing, run_editor
 from quizzer.tui.screens.home import HomeScreen

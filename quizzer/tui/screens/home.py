@@ -18,7 +18,7 @@ from textual.widgets import Static, Tree
 from quizzer.collection import Collection
 from quizzer.config import Settings
 from quizzer.custom_study import custom_selection
-from quizzer.decks.loader import DeckTree
+from quizzer.decks.tree import DeckTree
 from quizzer.home import HomeFigures, describe_when, home_figures_apart
 from quizzer.paths import config_path
 from quizzer.queue import Counts

@@ -23,8 +23,8 @@ from textual.widgets import ContentSwitcher, Markdown, ProgressBar, Static
 from quizzer.collection import Collection, reload_decks
 from quizzer.decks.cards import Card
 from quizzer.decks.grading import Graded
-from quizzer.decks.loader import DeckTree
 from quizzer.decks.media import MediaRef, card_media
+from quizzer.decks.tree import DeckTree
 from quizzer.player import NoPlayer, Player
 from quizzer.queue import Counts
 from quizzer.session import Session, SessionError

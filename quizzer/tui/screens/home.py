@@ -84,11 +84,16 @@ class HomeScreen(Screen[None]):
         yield Static("Loading decks…", id="today")
         with Vertical(id="deck-panel"):
             yield Static(id="tree-header")
-            tree = DeckTreeView(id="decks")
-            tree.loading = True
-            yield tree
+            yield DeckTreeView(id="decks")
         yield Static(id="problems")
         yield KeyBar()
+
+    def on_mount(self) -> None:
+        """The tree shows it is loading until the collection comes, unless it came first (set
+        in `compose`, the cover could land after the tree was filled, and stay)."""
+        tree = self.query_one(DeckTreeView)
+        if self.collection is None and tree.display:
+            tree.loading = True
 
     # ------------------------------------------------------------ data
 

@@ -22,7 +22,6 @@ from quizzer.decks.cards import expand
 from quizzer.decks.files import DECK_SUFFIX, deck_id_for, find_deck_files
 from quizzer.decks.loaded import LoadedDeck, Problem
 from quizzer.decks.models import QUESTION_TYPES, Choice, Deck, QuestionBase
-from quizzer.decks.tree import DeckTree, folder_title, load_roots, load_tree
 from quizzer.files import DECK_LIMIT, read_regular
 from quizzer.terminal import CONTROL
 
@@ -51,18 +50,14 @@ def _deck_adapter() -> TypeAdapter[Deck]:
     return TypeAdapter(Deck)
 
 
-__all__ = [  # the tree's names too, for callers written before it had its own module
+__all__ = [
     "DECK_SUFFIX",
-    "DeckTree",
     "LoadedDeck",
     "Problem",
     "deck_id_for",
     "find_deck_files",
-    "folder_title",
     "load_bytes",
     "load_file",
-    "load_roots",
-    "load_tree",
 ]
 
 

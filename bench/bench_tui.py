@@ -71,6 +71,7 @@ def bench_startup(runs: int) -> None:
             "PYTHONPATH": str(ROOT),
         }
         env.pop("QUIZZER_DECKS", None)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: bytecode compiled once
         cold_env = {**env, "QUIZZER_NO_CACHE": "1"}
         cold = [startup(cold_env) for _ in range(runs)]
         startup(env)  # fill the deck cache

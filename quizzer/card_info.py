@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from quizzer.config import Settings
-    from quizzer.decks.loader import DeckTree
+    from quizzer.decks.tree import DeckTree
     from quizzer.store.db import Store
 
 DAY_MS = 86_400_000

@@ -18,7 +18,7 @@ from quizzer import paths
 
 if TYPE_CHECKING:
     from quizzer.config import Settings
-    from quizzer.decks.loader import DeckTree
+    from quizzer.decks.tree import DeckTree
     from quizzer.queue import Plan
     from quizzer.session import Selection, Session
     from quizzer.store.db import Store
@@ -56,7 +56,7 @@ class Collection:
 def load_decks(decks_dir: Path | None = None) -> DeckTree:
     """Load the decks in use: only `decks_dir` when given, else `paths.deck_roots()` (the
     `--decks` tree, or the bundled decks with the learner's own)."""
-    from quizzer.decks.loader import load_roots
+    from quizzer.decks.tree import load_roots
 
     roots = [decks_dir] if decks_dir is not None else paths.deck_roots()
     return load_roots(roots, show_relative_to=paths.bundled_decks().parent)
@@ -64,7 +64,7 @@ def load_decks(decks_dir: Path | None = None) -> DeckTree:
 
 def reload_decks(tree: DeckTree) -> DeckTree:
     """Load the same trees again (after an edit)."""
-    from quizzer.decks.loader import load_roots
+    from quizzer.decks.tree import load_roots
 
     return load_roots(tree.roots, show_relative_to=paths.bundled_decks().parent)
 

@@ -10,7 +10,7 @@ from datetime import date, timedelta, tzinfo
 from quizzer.clock import day_start, from_ms, study_day, to_ms
 from quizzer.collection import Collection
 from quizzer.decks.cards import Card
-from quizzer.decks.loader import DeckTree
+from quizzer.decks.tree import DeckTree
 from quizzer.queue import Counts, card_tags, plan
 from quizzer.scheduling import describe_interval
 from quizzer.session import Selection, Session

@@ -11,16 +11,16 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import tzinfo
+from typing import TYPE_CHECKING
 
 from quizzer.config import Settings
 from quizzer.decks.cards import Card
 from quizzer.decks.faces import shown_order
 from quizzer.decks.grading import Graded, grade_text
 from quizzer.decks.loaded import LoadedDeck
-from quizzer.decks.loader import DeckTree
 from quizzer.decks.models import MultipleChoice, Order
+from quizzer.decks.tree import DeckTree
 from quizzer.errors import QuizzerError
-from quizzer.finding import find
 from quizzer.live_queue import LiveQueue
 from quizzer.queue import (
     LEARN_AHEAD_MS,
@@ -35,10 +35,12 @@ from quizzer.queue import (
 )
 from quizzer.replay import DeckSettings, derive, replay_cards, replay_rows
 from quizzer.scheduling import preview
-from quizzer.search import parse
 from quizzer.state import MAX_DURATION_MS, CardPhase, CardState, Event, EventKind, Rating
 from quizzer.store.db import Derived, Store
 from quizzer.store.extensions import add_extension
+
+if TYPE_CHECKING:
+    from quizzer.search import Query
 
 
 class SessionError(QuizzerError, ValueError):
@@ -125,7 +127,7 @@ class Session:
             c for c in tree.cards() if selection.matches(c, tree.decks[c.deck_id].deck.tags)
         ]
         self.queue = LiveQueue(self.cards, self.deck_settings, selection.start)
-        self._query = parse(selection.query) if selection.query else None
+        self._query = _parse(selection.query) if selection.query else None
         self._latest_write = 0
 
     # ------------------------------------------------------------ time
@@ -144,6 +146,8 @@ class Session:
         """Narrow the cards to those matching the selection's query, once, at `now_ms` (the
         live queue then covers those cards only)."""
         if self._query is not None:
+            from quizzer.finding import find
+
             query, self._query = self._query, None
             self.cards = find(
                 query, self.tree, self.store, self.settings, self.zone, now_ms, self.cards
@@ -483,3 +487,10 @@ class Session:
                 self.tally.time_ms -= target.duration_ms or 0
             self.crammed.discard(target.card_id)
         return result
+
+
+def _parse(query: str) -> Query:
+    """The parsed search query (the query language is imported only by sessions that use it)."""
+    from quizzer.search import parse
+
+    return parse(query)

@@ -14,8 +14,9 @@ def run(args: argparse.Namespace) -> int:
     """Check deck files; print one located line per problem, then per warning."""
     from quizzer import paths
     from quizzer.decks.lint import deck_warnings
-    from quizzer.decks.loader import LoadedDeck, deck_id_for, load_file, load_tree
+    from quizzer.decks.loader import LoadedDeck, deck_id_for, load_file
     from quizzer.decks.media import check_deck, check_tree
+    from quizzer.decks.tree import load_tree
 
     targets = [Path(p) for p in args.paths] or [r for r in paths.deck_roots() if r.is_dir()]
     problems = []

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 import yaml
 
 from quizzer.decks.grading import Verdict, grade_typed
-from quizzer.decks.loader import LoadedDeck, Problem
+from quizzer.decks.loaded import LoadedDeck, Problem
 from quizzer.decks.models import MultipleChoice, QuestionBase, Typed
 
 WARNING = "warning: "

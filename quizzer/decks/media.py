@@ -19,8 +19,9 @@ from typing import Literal
 from urllib.parse import unquote
 
 from quizzer.decks.cards import Card
-from quizzer.decks.loader import DeckTree, LoadedDeck, Problem
+from quizzer.decks.loaded import LoadedDeck, Problem
 from quizzer.decks.models import Basic, Cloze, MultipleChoice, Order, QuestionBase
+from quizzer.decks.tree import DeckTree
 
 MediaKind = Literal["image", "audio"]
 

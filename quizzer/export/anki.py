@@ -28,8 +28,9 @@ import genanki
 
 from quizzer import paths
 from quizzer.decks.faces import shown_order
-from quizzer.decks.loader import DeckTree, LoadedDeck, folder_title
+from quizzer.decks.loaded import LoadedDeck
 from quizzer.decks.models import Basic, Cloze, MultipleChoice, Numeric, Order, QuestionBase, Typed
+from quizzer.decks.tree import DeckTree, folder_title
 from quizzer.errors import QuizzerError
 from quizzer.export.anki_progress import LearnerProgress, any_leech, write_progress
 from quizzer.export.markdown import Renderer, plain

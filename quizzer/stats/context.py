@@ -17,7 +17,7 @@ from quizzer.stats.scope import Scope
 if TYPE_CHECKING:
     from quizzer.config import Settings
     from quizzer.decks.cards import Card
-    from quizzer.decks.loader import DeckTree
+    from quizzer.decks.tree import DeckTree
 
 
 class StudyDays:

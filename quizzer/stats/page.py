@@ -36,7 +36,7 @@ from quizzer.store import aggregates
 if TYPE_CHECKING:
     from quizzer.collection import Collection
     from quizzer.config import Settings
-    from quizzer.decks.loader import DeckTree
+    from quizzer.decks.tree import DeckTree
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from quizzer.errors import QuizzerError
 
 if TYPE_CHECKING:
-    from quizzer.decks.loader import DeckTree
+    from quizzer.decks.tree import DeckTree
     from quizzer.session import Selection
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,7 @@ from textual.screen import Screen
 from quizzer.clock import now as clock_now
 from quizzer.clock import to_ms
 from quizzer.collection import Collection, open_collection, reload_decks
-from quizzer.decks.loader import DeckTree
+from quizzer.decks.tree import DeckTree
 from quizzer.session import Selection
 from quizzer.tui.editor import open_for_editing, run_editor
 from quizzer.tui.screens.home import HomeScreen
@@ -40,6 +42,7 @@ class QuizzerApp(App[None]):
         clock: Callable[[], datetime] = clock_now,
         timer: Callable[[], float] = time.monotonic,
         decks_dir: Path | None = None,
+        opening: Future[Collection] | None = None,
     ) -> None:
         super().__init__()
         self.selection = selection or Selection()
@@ -51,6 +54,8 @@ class QuizzerApp(App[None]):
         self.timer = timer
         self.decks_dir = decks_dir
         self.load_error: str | None = None
+        self.opening = opening
+        """The collection being opened since the app was built (`open_in_background`)."""
 
     def now_ms(self) -> int:
         """The time for the core, in UTC ms (honours QUIZZER_NOW through the default clock)."""
@@ -77,7 +82,10 @@ class QuizzerApp(App[None]):
     @work(thread=True, exclusive=True, group="load")
     def _open_collection(self) -> None:
         try:
-            collection = open_collection(self.decks_dir)
+            if self.opening is not None:
+                collection = self.opening.result()
+            else:
+                collection = open_collection(self.decks_dir)
         except Exception as exc:  # the message is shown on home instead of a traceback
             self.call_from_thread(self._failed, str(exc) or type(exc).__name__)
             return
@@ -175,6 +183,7 @@ def make_app(
     Tests pass an open `collection`, a fixed `clock` and a fake `timer` (answer durations).
     The clock is read once here, so a bad `QUIZZER_NOW` fails before the screen is taken."""
     (clock or clock_now)()
+    opening = open_in_background(decks_dir) if collection is None else None
     prepare_graphics()  # asks the terminal what it can draw: only possible before the app runs
     selection = Selection(tuple(d.rstrip("/") for d in decks), tag, query, ahead)
     return QuizzerApp(
@@ -185,4 +194,20 @@ def make_app(
         clock=clock or clock_now,
         timer=timer or time.monotonic,
         decks_dir=decks_dir,
+        opening=opening,
     )
+
+
+def open_in_background(decks_dir: Path | None) -> Future[Collection]:
+    """Start opening the collection in a thread now: reading the decks and the store overlaps
+    with Textual starting up, instead of waiting for the app to mount."""
+    opening: Future[Collection] = Future()
+
+    def run() -> None:
+        try:
+            opening.set_result(open_collection(decks_dir))
+        except BaseException as exc:  # handed to the app, which shows the message on home
+            opening.set_exception(exc)
+
+    threading.Thread(target=run, name="open collection", daemon=True).start()
+    return opening

@@ -11,7 +11,7 @@ from typing import Any
 from textual.app import App, SuspendNotSupported
 
 from quizzer.collection import editable_deck
-from quizzer.decks.loader import DeckTree
+from quizzer.decks.tree import DeckTree
 
 
 def editor_command(path: Path, line: int) -> list[str]:

@@ -27,7 +27,7 @@ from quizzer.cli import main
 from quizzer.clock import parse_instant, study_day, to_ms
 from quizzer.collection import load_decks, open_collection
 from quizzer.commands.decks import deck_summary
-from quizzer.decks.loader import DeckTree, folder_title
+from quizzer.decks.tree import DeckTree, folder_title
 from quizzer.export.anki import (
     MODEL_IDS,
     ExportError,

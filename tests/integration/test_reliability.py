@@ -320,7 +320,7 @@ def test_generated_decks_load_export_and_import_into_anki(
         from quizzer.export.anki import export_anki
     except ImportError:
         pytest.skip("quizzer.export.anki is not there yet")
-    from quizzer.decks.loader import DeckTree
+    from quizzer.decks.tree import DeckTree
 
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     loaded = load_bytes(text.encode(), "fuzz/deck", "fuzz/deck.yaml")

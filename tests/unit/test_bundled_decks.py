@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
-from quizzer.decks.loader import DeckTree, load_tree
 from quizzer.decks.models import Typed
+from quizzer.decks.tree import DeckTree, load_tree
 from quizzer.paths import bundled_decks
 
 # Every topic of the roadmap's topic list, by domain, and the deck that teaches it.

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from quizzer.decks.cards import split_card_id
 from quizzer.decks.cloze import render_cloze
-from quizzer.decks.loader import load_tree
+from quizzer.decks.tree import load_tree
 
 
 def card_ids(decks: Path) -> list[str]:

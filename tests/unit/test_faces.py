@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from quizzer.decks.faces import faces, shown_order
-from quizzer.decks.loader import load_tree
 from quizzer.decks.models import Order
+from quizzer.decks.tree import load_tree
 
 
 def test_each_type_shows_its_faces(sample_tree: Path, decks_dir: Path) -> None:

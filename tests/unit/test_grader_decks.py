@@ -18,7 +18,6 @@ from collections.abc import Iterator
 import pytest
 
 from quizzer.decks.grading import Verdict, format_number, grade_numeric, grade_typed
-from quizzer.decks.loader import load_tree
 from quizzer.decks.models import Numeric, QuestionBase, Typed
 from quizzer.decks.quantities import (
     Quantity,
@@ -29,6 +28,7 @@ from quizzer.decks.quantities import (
     read_quantity,
     rules,
 )
+from quizzer.decks.tree import load_tree
 from quizzer.paths import bundled_decks
 
 KNOWN_SYNONYMS: dict[frozenset[str], str] = {}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from tests.conftest import SAMPLE_DECK
+
 CORE = [
     "quizzer",
     "quizzer.cli",
@@ -13,6 +15,7 @@ CORE = [
     "quizzer.paths",
     "quizzer.decks.models",
     "quizzer.decks.loader",
+    "quizzer.decks.tree",
     "quizzer.decks.cards",
     "quizzer.decks.grading",
     "quizzer.decks.schema",
@@ -70,3 +73,26 @@ def test_due_command_imports_neither_textual_nor_genanki(tmp_path, monkeypatch) 
     assert "textual" not in loaded
     assert "genanki" not in loaded
     assert "quizzer.tui" not in loaded
+
+
+def test_decks_from_the_cache_need_no_yaml_parser(write_deck, decks_dir) -> None:
+    """Validated decks read back from the deck cache skip the loader; an edited deck goes
+    through it again and its problem is still reported."""
+    from quizzer.collection import load_decks
+
+    write_deck("speech/ctc", SAMPLE_DECK)
+    load_decks()  # fills the cache
+    code = "from quizzer.collection import load_decks\nprint(len(load_decks().decks))"
+    loaded = imported_after(code)
+    assert "quizzer.decks.tree" in loaded
+    assert not {"yaml", "quizzer.decks.loader"} & loaded
+    broken = decks_dir / "speech" / "ctc.yaml"
+    broken.write_text(broken.read_text().replace("questions:", "questions: [", 1))
+    out = subprocess.run(
+        [sys.executable, "-c", code + "\nimport sys\nprint('yaml' in sys.modules)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert out == ["0", "True"]
+    assert load_decks().problems

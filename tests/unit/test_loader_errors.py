@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from quizzer.decks.loader import LoadedDeck, Problem, load_bytes, load_tree
+from quizzer.decks.loader import LoadedDeck, Problem, load_bytes
+from quizzer.decks.tree import load_tree
 
 HEADER = "title: T\nquestions:\n"
 

@@ -16,7 +16,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from quizzer.collection import Collection, reload_decks
-from quizzer.decks.loader import DeckTree
+from quizzer.decks.tree import DeckTree
 from quizzer.errors import QuizzerError
 from quizzer.finding import SORT_FIELDS, card_rows, row_cells
 from quizzer.search import MAX_QUERY

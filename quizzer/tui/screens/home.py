@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -16,19 +16,17 @@ from textual.screen import Screen
 from textual.widgets import Static, Tree
 
 from quizzer.collection import Collection
-from quizzer.config import Settings
-from quizzer.custom_study import custom_selection
-from quizzer.decks.loader import DeckTree
+from quizzer.decks.tree import DeckTree
 from quizzer.home import HomeFigures, describe_when, home_figures_apart
-from quizzer.paths import config_path
 from quizzer.queue import Counts
 from quizzer.scheduling import describe_duration
 from quizzer.session import Selection
-from quizzer.tui.screens.custom_study import CustomStudy, CustomStudyScreen
-from quizzer.tui.screens.deck_options import OptionsScreen
-from quizzer.tui.screens.help import HelpScreen
 from quizzer.tui.widgets.deck_tree import COLUMN, DeckNode, DeckTreeView
 from quizzer.tui.widgets.keybar import KeyBar
+
+if TYPE_CHECKING:
+    from quizzer.config import Settings
+    from quizzer.tui.screens.custom_study import CustomStudy
 
 MAX_PROBLEMS_SHOWN = 3
 
@@ -86,11 +84,16 @@ class HomeScreen(Screen[None]):
         yield Static("Loading decks…", id="today")
         with Vertical(id="deck-panel"):
             yield Static(id="tree-header")
-            tree = DeckTreeView(id="decks")
-            tree.loading = True
-            yield tree
+            yield DeckTreeView(id="decks")
         yield Static(id="problems")
         yield KeyBar()
+
+    def on_mount(self) -> None:
+        """The tree shows it is loading until the collection comes, unless it came first (set
+        in `compose`, the cover could land after the tree was filled, and stay)."""
+        tree = self.query_one(DeckTreeView)
+        if self.collection is None and tree.display:
+            tree.loading = True
 
     # ------------------------------------------------------------ data
 
@@ -270,6 +273,8 @@ class HomeScreen(Screen[None]):
         node = self._selected()
         if self.collection is None or node is None or node.kind == "failed":
             return
+        from quizzer.tui.screens.custom_study import CustomStudyScreen
+
         self.app.push_screen(
             CustomStudyScreen(node.name), lambda choice: self._custom_study(node, choice)
         )
@@ -283,6 +288,8 @@ class HomeScreen(Screen[None]):
             self.notify(f"{node.name}: {choice.amount} more {choice.kind} cards today.")
             self.refresh_figures()
             return
+        from quizzer.custom_study import custom_selection
+
         decks = (node.id,) if node.id else ()
         self.post_message(
             self.Study(*custom_selection(decks, choice.kind, choice.amount, choice.query))
@@ -294,6 +301,9 @@ class HomeScreen(Screen[None]):
         if self.collection is None or node is None or node.kind not in ("deck", "folder"):
             self.notify("Select a deck or folder; global options are the top of config.toml.")
             return
+        from quizzer.paths import config_path
+        from quizzer.tui.screens.deck_options import OptionsScreen
+
         screen = OptionsScreen(
             node.id, node.name, node.kind == "folder", self.collection.settings, config_path()
         )
@@ -357,6 +367,8 @@ class HomeScreen(Screen[None]):
 
     def action_help(self) -> None:
         """Show every key."""
+        from quizzer.tui.screens.help import HelpScreen
+
         self.app.push_screen(HelpScreen())
 
     async def action_quit(self) -> None:

@@ -23,16 +23,14 @@ from textual.widgets import ContentSwitcher, Markdown, ProgressBar, Static
 from quizzer.collection import Collection, reload_decks
 from quizzer.decks.cards import Card
 from quizzer.decks.grading import Graded
-from quizzer.decks.loader import DeckTree
 from quizzer.decks.media import MediaRef, card_media
+from quizzer.decks.tree import DeckTree
 from quizzer.player import NoPlayer, Player
 from quizzer.queue import Counts
 from quizzer.session import Session, SessionError
 from quizzer.state import CardPhase, EventKind, Rating
 from quizzer.tui.editor import open_for_editing, run_editor
 from quizzer.tui.render import after_notes, deck_path, screen_faces
-from quizzer.tui.screens.help import HelpScreen
-from quizzer.tui.screens.summary import SummaryScreen
 from quizzer.tui.widgets.answer import AnswerMode, Stage
 from quizzer.tui.widgets.answer_choice import ChoiceAnswer
 from quizzer.tui.widgets.answer_flashcard import FlashcardAnswer
@@ -398,6 +396,8 @@ class ReviewScreen(Screen[None]):
 
     def finish(self) -> None:
         """The queue is empty: show the summary."""
+        from quizzer.tui.screens.summary import SummaryScreen
+
         now = self.now_ms()
         summary = SummaryScreen(
             self.session.tally,
@@ -616,6 +616,8 @@ class ReviewScreen(Screen[None]):
 
     def action_help(self) -> None:
         """Show every key."""
+        from quizzer.tui.screens.help import HelpScreen
+
         self.app.push_screen(HelpScreen())
 
     def action_browse(self) -> None:

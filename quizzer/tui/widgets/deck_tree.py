@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from quizzer.decks.loader import DeckTree, folder_title
+from quizzer.decks.tree import DeckTree, folder_title
 from quizzer.queue import Counts
 
 COLUMN = 6

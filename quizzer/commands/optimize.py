@@ -15,9 +15,9 @@ from quizzer.optimize import (
     SPLITS_MIN_REVIEWS,
     fit,
     format_report,
-    load_histories,
-    training_set,
 )
+from quizzer.store.log import review_answers
+from quizzer.training_set import training_set
 
 
 def run(args: argparse.Namespace) -> int:
@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     settings = col.settings
     with Spinner() as progress:
         progress.stage("reading the review log")
-        data = training_set(load_histories(col.store), col.zone, settings.day_starts_at)
+        data = training_set(review_answers(col.store.db), col.zone, settings.day_starts_at)
         if len(data.items) < MIN_REVIEWS:
             report = None
         else:

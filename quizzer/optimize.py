@@ -35,6 +35,10 @@ fsrs-rs returns the defaults below 8 and fits only the initial stabilities below
 is where fitted parameters stop being mostly noise."""
 SPLITS_MIN_REVIEWS = 1_000
 """Time-series splits train on the first sixth of the items: below this, that is too little."""
+SPLITS_MAX_REVIEWS = 200_000
+"""Above this many predictable reviews the time-series splits run only when asked (`--splits`):
+their five fits take about three times as long as the fit itself, and the whole-history
+comparison already rests on that many reviews."""
 N_SPLITS = 5
 """As fsrs-rs's `evaluate_with_time_series_splits`: six segments, the last five are predicted."""
 DECIMALS = 4
@@ -128,14 +132,22 @@ def time_series_splits(
     return future.result()
 
 
+def splits_run(predictable: int, asked: bool = False) -> bool:
+    """Whether `fit` runs the time-series splits on this many predictable reviews: from
+    SPLITS_MIN_REVIEWS, and above SPLITS_MAX_REVIEWS only when `asked`."""
+    return predictable >= SPLITS_MIN_REVIEWS and (asked or predictable <= SPLITS_MAX_REVIEWS)
+
+
 def fit(
     data: TrainingSet,
     current: Sequence[float],
     num_relearning_steps: int = 1,
     progress: Progress | None = None,
+    *,
+    splits: bool = False,
 ) -> FitReport:
-    """Fit parameters to `data` and evaluate them and `current`, on the whole history and, with
-    enough reviews, with time-series splits."""
+    """Fit parameters to `data` and evaluate them and `current`, on the whole history and, when
+    `splits_run` (`splits`: however many reviews), with time-series splits."""
     stage = progress.stage if progress else (lambda text: None)
     current = [float(p) for p in current]
     n = len(data.item_card)
@@ -145,7 +157,7 @@ def fit(
     current_all, held_out = Score(data, 0, n), Score(data, n // (N_SPLITS + 1), n)
     score(data, current, [current_all, held_out])
     report = FitReport(current, fitted, current_all.result(), evaluate(data, fitted))
-    if n >= SPLITS_MIN_REVIEWS:
+    if splits_run(n, splits):
         stage(f"time-series splits ({N_SPLITS} more fits)")
         report.fitted_split = time_series_splits(data, num_relearning_steps, progress)
         report.current_split = held_out.result()

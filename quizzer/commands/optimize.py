@@ -1,4 +1,4 @@
-"""`quizzer optimize [--reschedule]`: FSRS parameters fitted to the learner's reviews."""
+"""`quizzer optimize [--reschedule] [--splits]`: FSRS parameters fitted to the learner's reviews."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from quizzer.errors import CommandError
 from quizzer.optimize import (
     DECIMALS,
     MIN_REVIEWS,
+    SPLITS_MAX_REVIEWS,
     SPLITS_MIN_REVIEWS,
     fit,
     format_report,
@@ -21,8 +22,8 @@ from quizzer.training_set import training_set
 
 
 def run(args: argparse.Namespace) -> int:
-    """`quizzer optimize [--reschedule]`: fit FSRS parameters to the review log, save them when
-    they predict better, and with --reschedule replay the log with them."""
+    """`quizzer optimize [--reschedule] [--splits]`: fit FSRS parameters to the review log, save
+    them when they predict better, and with --reschedule replay the log with them."""
     col = collection_for(args)
     settings = col.settings
     with Spinner() as progress:
@@ -32,7 +33,13 @@ def run(args: argparse.Namespace) -> int:
             report = None
         else:
             try:
-                report = fit(data, settings.parameters, len(settings.relearning_steps), progress)
+                report = fit(
+                    data,
+                    settings.parameters,
+                    len(settings.relearning_steps),
+                    progress,
+                    splits=args.splits,
+                )
             except (ValueError, RuntimeError, OverflowError) as exc:  # raised by fsrs-rs
                 raise CommandError(f"fsrs-rs could not fit your reviews: {exc}") from None
     print(
@@ -48,8 +55,13 @@ def run(args: argparse.Namespace) -> int:
         return 0
     for line in format_report(report):
         print(line)
-    if report.fitted_split is None:
+    if report.fitted_split is None and len(data.items) < SPLITS_MIN_REVIEWS:
         print(f"(time-series splits run from {SPLITS_MIN_REVIEWS:,} predictable reviews)")
+    elif report.fitted_split is None:
+        print(
+            f"(time-series splits run up to {SPLITS_MAX_REVIEWS:,} predictable reviews; "
+            "--splits runs them however many, five more fits)"
+        )
     parameters = settings.parameters
     if report.better:
         save_parameters(report.fitted)

@@ -36,6 +36,7 @@ CORE = [
 OPTIONAL_CORE = [
     "quizzer.stats",
     "quizzer.optimize",
+    "quizzer.training_set",
     "quizzer.sync",
     "quizzer.export.anki",
     "quizzer.export.reviews",

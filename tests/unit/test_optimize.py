@@ -28,6 +28,7 @@ from quizzer.optimize import (
     recommend,
     simulate_learner,
     simulate_retentions,
+    splits_run,
     store_events,
 )
 from quizzer.state import Event, EventKind, Rating
@@ -260,6 +261,35 @@ def test_optimize_saves_better_parameters_and_reschedules(
     assert "do not predict your reviews better" in out
     assert "replayed the log with the current parameters; 0 of" in out
     assert load_settings().parameters == saved.parameters
+
+
+def test_the_splits_run_on_large_logs_only_when_asked(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quizzer import optimize
+    from quizzer.commands import optimize as command
+
+    assert not splits_run(999) and splits_run(1_000) and splits_run(200_000)
+    assert not splits_run(200_001) and splits_run(200_001, asked=True)
+    assert not splits_run(999, asked=True)
+
+    events = simulate_learner(TRUE, cards=300, days=150, seed=12)
+    with Store() as store:
+        store_events(store, events)
+    usable = len(training_set(review_rows(events), UTC, 4).items)
+    assert usable > 1_000
+    for module in (optimize, command):
+        monkeypatch.setattr(module, "SPLITS_MAX_REVIEWS", usable - 1)
+    assert main(["optimize"]) == 0
+    out = capsys.readouterr().out
+    assert "fitted parameters, whole history" in out
+    assert "fitted on the past" not in out
+    assert f"(time-series splits run up to {usable - 1:,} predictable reviews; --splits" in out
+    paths.config_path().unlink(missing_ok=True)
+    assert main(["optimize", "--splits"]) == 0
+    out = capsys.readouterr().out
+    assert "fitted on the past, predicting the future" in out
+    assert "--splits" not in out
 
 
 # ---------------------------------------------------------------- retention

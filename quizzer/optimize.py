@@ -154,10 +154,11 @@ def fit(
     stage(f"fitting parameters to {n:,} reviews")
     fitted = fit_parameters(data, num_relearning_steps, current)
     stage("evaluating both parameter sets")
+    with_splits = splits_run(n, splits)
     current_all, held_out = Score(data, 0, n), Score(data, n // (N_SPLITS + 1), n)
-    score(data, current, [current_all, held_out])
+    score(data, current, [current_all, held_out] if with_splits else [current_all])
     report = FitReport(current, fitted, current_all.result(), evaluate(data, fitted))
-    if splits_run(n, splits):
+    if with_splits:
         stage(f"time-series splits ({N_SPLITS} more fits)")
         report.fitted_split = time_series_splits(data, num_relearning_steps, progress)
         report.current_split = held_out.result()

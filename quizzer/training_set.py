@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from itertools import groupby
 from operator import getitem
-from typing import overload
+from typing import Any, overload
 
 import fsrs_rs_python as rs
 
@@ -137,14 +137,13 @@ def training_set(
     # the item columns, as lists while they grow (appending to a list is the fastest)
     item_card: list[int] = []
     item_length: list[int] = []
-    card_ids: list[int] = []
     delta_t: list[int] = []
     recalled: list[int] = []
     bins: list[int] = []
     bin_numbers: dict[tuple[int, int, int], int] = {}
-    # card id -> [card index, day of its last review, fsrs id, reviews a day or more after the
-    # one before, lapses among them]
-    seen: dict[str, list[int]] = {}
+    # card id -> [its history, day of its last review, card index, reviews a day or more after
+    # the one before, lapses among them]
+    seen: dict[str, list[Any]] = {}
     shared: dict[int, rs.FSRSReview] = {}  # by delta_t * 8 + rating
     bin_index: dict[tuple[int, int, int], int] = {}
     tied: list[int] = []  # items whose review has the time of the item before
@@ -153,17 +152,17 @@ def training_set(
         day = day_number(at)
         card = seen.get(card_id)
         if card is None:
-            seen[card_id] = [len(histories), day, fsrs_card_id(card_id), 0, 0]
             review = shared.get(rating)
             if review is None:
                 review = shared[rating] = rs.FSRSReview(rating, 0)
             histories.append([review])
+            seen[card_id] = [histories[-1], day, len(histories) - 1, 0, 0]
             continue
         delta = day - card[1]
         review = shared.get(delta * 8 + rating)
         if review is None:
             review = shared[delta * 8 + rating] = rs.FSRSReview(rating, delta)
-        history = histories[card[0]]
+        history = card[0]
         history.append(review)
         if delta > 0:
             card[1] = day
@@ -171,9 +170,8 @@ def training_set(
             box = bin_index.get(key)
             if box is None:
                 box = bin_index[key] = bin_numbers.setdefault(_bin(*key), len(bin_numbers))
-            item_card.append(card[0])
+            item_card.append(card[2])
             item_length.append(len(history))
-            card_ids.append(card[2])
             delta_t.append(delta)
             recalled.append(rating > 1)
             bins.append(box)
@@ -183,18 +181,19 @@ def training_set(
             if at == last_at:
                 tied.append(len(item_card) - 1)
             last_at = at
+    numbers = [fsrs_card_id(card_id) for card_id in seen]
     data = TrainingSet(
         histories,
         array("i", item_card),
         array("i", item_length),
-        array("q", card_ids),
+        array("q", map(numbers.__getitem__, item_card)),
         array("i", delta_t),
         array("b", recalled),
         array("i", bins),
         list(bin_numbers),
         reviews=sum(map(len, histories)),
     )
-    del item_card, item_length, card_ids, delta_t, recalled, bins
+    del item_card, item_length, delta_t, recalled, bins
     _order_ties(data, tied)
     positions: list[list[int]] = [[] for _ in histories]
     for i, c in enumerate(data.item_card):

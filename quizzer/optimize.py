@@ -83,7 +83,7 @@ def evaluate(data: TrainingSet, parameters: Sequence[float]) -> Evaluation:
     """Log loss and RMSE (bins) of `parameters` on every item of `data`, weighted by recency as
     fsrs-rs's `evaluate` does."""
     whole = Score(data, 0, len(data.item_card))
-    score(data, parameters, [whole])
+    score(data, parameters, whole)
     return whole.result()
 
 
@@ -128,7 +128,7 @@ def time_series_splits(
             progress.step(f"time-series split {k}/{N_SPLITS}: fitting {k * size:,} reviews")
         past = compute_parameters(data.items[: k * size], num_relearning_steps)
         future.start, future.stop = k * size, n if k == N_SPLITS else (k + 1) * size
-        score(data, past, [future])
+        score(data, past, future)
     return future.result()
 
 
@@ -154,13 +154,12 @@ def fit(
     stage(f"fitting parameters to {n:,} reviews")
     fitted = fit_parameters(data, num_relearning_steps, current)
     stage("evaluating both parameter sets")
-    with_splits = splits_run(n, splits)
-    current_all, held_out = Score(data, 0, n), Score(data, n // (N_SPLITS + 1), n)
-    score(data, current, [current_all, held_out] if with_splits else [current_all])
-    report = FitReport(current, fitted, current_all.result(), evaluate(data, fitted))
-    if with_splits:
+    report = FitReport(current, fitted, evaluate(data, current), evaluate(data, fitted))
+    if splits_run(n, splits):
         stage(f"time-series splits ({N_SPLITS} more fits)")
         report.fitted_split = time_series_splits(data, num_relearning_steps, progress)
+        held_out = Score(data, n // (N_SPLITS + 1), n)
+        score(data, current, held_out)
         report.current_split = held_out.result()
     return report
 

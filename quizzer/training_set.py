@@ -256,6 +256,7 @@ class Score:
     __slots__ = ("actual", "count", "loss", "predicted", "recency", "start", "stop", "weight")
 
     def __init__(self, data: TrainingSet, start: int, stop: int, *, recency: bool = True) -> None:
+        """An empty score of items `start`..`stop` of `data` (`score` adds to it)."""
         self.start, self.stop, self.recency = start, stop, recency
         self.loss = 0.0
         self.weight = [0.0] * len(data.bin_keys)
@@ -263,25 +264,6 @@ class Score:
         self.predicted = [0.0] * len(data.bin_keys)
         self.actual = [0] * len(data.bin_keys)
         self.count = [0] * len(data.bin_keys)
-
-    def add(self, data: TrainingSet, recall: Sequence[float], offset: int) -> None:
-        """Add the items `start`..`stop` whose predicted recall is `recall[item - offset]`."""
-        loss = 0.0
-        predicted, actual, count, weight = self.predicted, self.actual, self.count, self.weight
-        bins, recalled = data.bins, data.recalled
-        log = math.log
-        last = max(self.stop - self.start - 1, 1)
-        for i in range(self.start, self.stop):
-            p = recall[i - offset]
-            y = recalled[i]
-            box = bins[i]
-            w = 0.25 + 0.75 * ((i - self.start) / last) ** 3 if self.recency else 1.0
-            loss += log(p if y else 1.0 - p) * w
-            predicted[box] += p
-            actual[box] += y
-            count[box] += 1
-            weight[box] += w
-        self.loss += loss
 
     def result(self) -> Evaluation:
         """The figures so far; ValueError when they are not finite (as fsrs-rs)."""
@@ -297,29 +279,32 @@ class Score:
         return Evaluation(loss, rmse)
 
 
-def predict(data: TrainingSet, parameters: Sequence[float], start: int, stop: int) -> array[float]:
-    """The recall `parameters` predict for items `start`..`stop`, from one replay of each card's
-    history: the memory state after a review gives the recall predicted at the next one."""
+def score(data: TrainingSet, parameters: Sequence[float], into: Score) -> None:
+    """Add the predictions of `parameters` for the items of `into` to it, from one replay of each
+    card's history: the memory state after a review gives the recall predicted at the next."""
     model = rs.FSRS(list(parameters))
     decay = -float(parameters[20])
     factor = 0.9 ** (1 / decay) - 1
-    recall = array("d", bytes(8 * (stop - start)))
-    item_length, delta_t = data.item_length, data.delta_t
+    start, stop, recency = into.start, into.stop, into.recency
+    last = max(stop - start - 1, 1)
+    predicted, actual, count, weight = into.predicted, into.actual, into.count, into.weight
+    item_length, delta_t, recalled, bins = data.item_length, data.delta_t, data.recalled, data.bins
+    log = math.log
+    loss = 0.0
     for c, positions in enumerate(data.positions):
-        first, last = bisect_left(positions, start), bisect_left(positions, stop)
-        if first == last:
+        first, end = bisect_left(positions, start), bisect_left(positions, stop)
+        if first == end:
             continue
-        history = data.histories[c][: item_length[positions[last - 1]] - 1]
+        history = data.histories[c][: item_length[positions[end - 1]] - 1]
         states = model.historical_memory_states(rs.FSRSItem(history))
-        for i in positions[first:last]:
-            stability = states[item_length[i] - 2].stability
-            recall[i - start] = (delta_t[i] / stability * factor + 1) ** decay
-    return recall
-
-
-def score(data: TrainingSet, parameters: Sequence[float], scores: Sequence[Score]) -> None:
-    """Add to each of `scores` the predictions of `parameters` for its items."""
-    start = min(s.start for s in scores)
-    recall = predict(data, parameters, start, max(s.stop for s in scores))
-    for s in scores:
-        s.add(data, recall, start)
+        for i in positions[first:end]:
+            p = (delta_t[i] / states[item_length[i] - 2].stability * factor + 1) ** decay
+            y = recalled[i]
+            box = bins[i]
+            w = 0.25 + 0.75 * ((i - start) / last) ** 3 if recency else 1.0
+            loss += log(p if y else 1.0 - p) * w
+            predicted[box] += p
+            actual[box] += y
+            count[box] += 1
+            weight[box] += w
+    into.loss += loss

@@ -2,10 +2,11 @@
 by card.
 
 fsrs-rs trains on one item per review made a day or more after the card's previous one, carrying
-the card's whole history up to it: a card with n such reviews makes items of 2, 3, ..., n + 1
+the card's whole history up to it: a card reviewed n times makes up to n - 1 items of 2 to n
 reviews, so the items of a large log hold tens of times more reviews than the log itself (37.8
-million for 1,000,000 reviews). A `TrainingSet` keeps each card's history once; `Items` makes the
-fsrs-rs items from it one at a time while fsrs-rs copies them in, so Python never holds them all.
+million for the 1,000,000 reviews of the benchmark collection). A `TrainingSet` keeps each card's
+history once; `Items` makes the fsrs-rs items from it one at a time while fsrs-rs copies them in,
+so Python never holds them all.
 
 fsrs-rs's `evaluate` replays every item's history from the first review (the same 37.8 million
 steps); `score` gets the same log loss and binned RMSE from one replay of each card
@@ -64,6 +65,7 @@ class TrainingSet:
     bins: array[int] = field(default_factory=lambda: array("i"))
     """The fsrs-rs `r_matrix` bin of each item, as an index into `bin_keys`."""
     bin_keys: list[tuple[int, int, int]] = field(default_factory=list)
+    """fsrs-rs's (delta_t, length, lapses) bin of each bin number."""
     positions: list[array[int]] = field(default_factory=list)
     """Each card's items, as indexes into the item arrays (ascending)."""
     reviews: int = 0

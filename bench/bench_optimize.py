@@ -29,15 +29,11 @@ from typing import Any, TypeVar
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout
 
 from quizzer.config import DEFAULT_PARAMETERS
-from quizzer.optimize import (
-    EXAMPLE_LEARNER,
-    fit,
-    load_histories,
-    simulate_learner,
-    training_set,
-)
+from quizzer.optimize import EXAMPLE_LEARNER, fit, simulate_learner
 from quizzer.state import CardState, Event
 from quizzer.store.db import Store
+from quizzer.store.log import review_answers
+from quizzer.training_set import training_set
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,17 +108,15 @@ def main() -> None:
     generate, events = timed(synthetic_reviews, args.reviews)
     with Store() as store:
         insert, _ = timed(insert_rows, store, events)
-        load, histories = timed(load_histories, store)
-    items, data = timed(training_set, histories, UTC, 4)
+        load, data = timed(lambda: training_set(review_answers(store.db), UTC, 4))
     fitting, report = timed(fit, data, DEFAULT_PARAMETERS)
-    cards = len(histories)
     print(
-        f"synthetic log: {len(events):,} reviews of {cards:,} cards "
+        f"synthetic log: {len(events):,} reviews of {data.cards:,} cards "
         f"({len(data.items):,} predictable); generated in {generate:.1f}s, "
         f"inserted in {insert:.1f}s"
     )
     print(
-        f"stages: read log {load:.2f}s, build items {items:.2f}s, "
+        f"stages: read the log into the training set {load:.2f}s, "
         f"fit + evaluate + time-series splits {fitting:.2f}s"
     )
     print(

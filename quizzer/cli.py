@@ -179,6 +179,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--reschedule", action="store_true", help="replay the log with the new parameters"
     )
+    p.add_argument(
+        "--splits",
+        action="store_true",
+        help="run the time-series splits however many reviews (slow on large logs)",
+    )
     p = add("retention", "simulate workload for several desired retentions")
     p.add_argument("--days", type=int, default=365, metavar="N", help="horizon in days (365)")
     p = add("sync", "exchange reviews with other devices through a folder")

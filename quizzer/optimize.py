@@ -13,20 +13,21 @@ import math
 import random
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from statistics import median
 from typing import Any, Protocol
 
 import fsrs_rs_python as rs
 
-from quizzer.clock import DAY_MS, Calendar
+from quizzer.clock import DAY_MS
 from quizzer.collection import Collection
 from quizzer.config import DEFAULT_PARAMETERS, Settings
-from quizzer.scheduling import fsrs_card_id, retrievability
+from quizzer.scheduling import retrievability
 from quizzer.state import CardPhase, Event, EventKind, Rating
 from quizzer.store.db import NOT_UNDONE, Store
+from quizzer.training_set import Evaluation, Items, Score, TrainingSet, score
 
 MIN_REVIEWS = 400
 """Fitting needs this many usable reviews (made a day or more after the card's previous review).
@@ -34,6 +35,10 @@ fsrs-rs returns the defaults below 8 and fits only the initial stabilities below
 is where fitted parameters stop being mostly noise."""
 SPLITS_MIN_REVIEWS = 1_000
 """Time-series splits train on the first sixth of the items: below this, that is too little."""
+SPLITS_MAX_REVIEWS = 200_000
+"""Above this many predictable reviews the time-series splits run only when asked (`--splits`):
+their five fits take about three times as long as the fit itself, and the whole-history
+comparison already rests on that many reviews."""
 N_SPLITS = 5
 """As fsrs-rs's `evaluate_with_time_series_splits`: six segments, the last five are predicted."""
 DECIMALS = 4
@@ -45,95 +50,7 @@ NEAR_BEST = 0.05
 SIMULATION_SEED = 42
 
 
-# ---------------------------------------------------------------- the training set
-
-
-@dataclass(slots=True)
-class TrainingSet:
-    """The log as fsrs-rs items, in the time order of the review each one predicts."""
-
-    items: list[rs.FSRSItem] = field(default_factory=list)
-    card_ids: list[int] = field(default_factory=list)
-    """fsrs's integer id of the card of each item."""
-    reviews: int = 0
-    """Review events used (undone, cram and other events left out)."""
-    cards: int = 0
-
-
-def review_histories(events: Iterable[Event]) -> dict[str, list[tuple[int, int]]]:
-    """Each card's reviews as (UTC ms, rating), in replay order: only `review` events that were
-    not undone (cram, bury, suspend and undo events say nothing about memory)."""
-    ordered = sorted(events, key=lambda e: (e.at, e.uid))
-    undone = {e.target for e in ordered if e.kind == EventKind.UNDO}
-    histories: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for event in ordered:
-        if event.kind == EventKind.REVIEW and event.uid not in undone and event.rating:
-            histories[event.card_id].append((event.at, int(event.rating)))
-    return dict(histories)
-
-
-def load_histories(store: Store) -> dict[str, list[tuple[int, int]]]:
-    """`review_histories` of the whole log, read straight from SQL (fast on large logs)."""
-    undone = store.undone()
-    rows = store.db.execute(  # in the order of the log_card index: no sort needed
-        "SELECT card_id, at, uid, rating FROM log WHERE kind = 'review' AND rating IS NOT NULL "
-        "ORDER BY card_id, at"
-    )
-    found: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
-    tied: set[str] = set()
-    previous = ("", -1)
-    for card_id, at, uid, rating in rows:
-        if uid not in undone:
-            found[card_id].append((at, uid, rating))
-            if (card_id, at) == previous:
-                tied.add(card_id)
-            previous = (card_id, at)
-    for card_id in tied:  # replay order breaks ties in time by uid
-        found[card_id].sort()
-    return {card_id: [(at, rating) for at, _, rating in h] for card_id, h in found.items()}
-
-
-def training_set(
-    histories: dict[str, list[tuple[int, int]]], zone: tzinfo, day_starts_at: int
-) -> TrainingSet:
-    """fsrs-rs items from review histories. delta_t is the number of study days (local, starting
-    at `day_starts_at`) since the card's previous review, 0 for the first. As Anki does, a review
-    becomes an item only when it is a day or more after the previous one: same-day reviews stay
-    in the histories but are not predicted."""
-    days = Calendar(zone, day_starts_at).day_number
-    dated: list[tuple[int, int, rs.FSRSItem]] = []
-    reviews = 0
-    for card_id, history in histories.items():
-        reviews += len(history)
-        number = fsrs_card_id(card_id)
-        so_far: list[rs.FSRSReview] = []
-        previous_day: int | None = None
-        for at, rating in history:
-            day = days(at)
-            delta = 0 if previous_day is None else day - previous_day
-            so_far.append(rs.FSRSReview(rating, delta))
-            if previous_day is not None and delta > 0:
-                dated.append((at, number, rs.FSRSItem(list(so_far))))
-            previous_day = day
-    dated.sort(key=lambda d: (d[0], d[1]))
-    return TrainingSet(
-        items=[d[2] for d in dated],
-        card_ids=[d[1] for d in dated],
-        reviews=reviews,
-        cards=len(histories),
-    )
-
-
 # ---------------------------------------------------------------- fitting and judging
-
-
-@dataclass(frozen=True, slots=True)
-class Evaluation:
-    """How well a parameter set predicts recalls: lower is better for both."""
-
-    log_loss: float
-    rmse_bins: float
-    """RMSE between predicted and actual recall rates over bins of similar predictions."""
 
 
 @dataclass(slots=True)
@@ -162,10 +79,24 @@ class FitReport:
         return True
 
 
-def evaluate(parameters: Sequence[float], items: list[rs.FSRSItem]) -> Evaluation:
-    """Log loss and RMSE (bins) of `parameters` on `items`."""
-    result = rs.FSRS(list(parameters)).evaluate(items)
-    return Evaluation(float(result.log_loss), float(result.rmse_bins))
+def evaluate(data: TrainingSet, parameters: Sequence[float]) -> Evaluation:
+    """Log loss and RMSE (bins) of `parameters` on every item of `data`, weighted by recency as
+    fsrs-rs's `evaluate` does."""
+    whole = Score(data, 0, len(data.item_card))
+    score(data, parameters, whole)
+    return whole.result()
+
+
+def compute_parameters(
+    items: Items, num_relearning_steps: int = 1, start: Sequence[float] = DEFAULT_PARAMETERS
+) -> list[float]:
+    """fsrs-rs's fit of `items`, as it comes."""
+    return rs.FSRS(list(start)).compute_parameters(
+        items,
+        card_ids=items.card_ids(),
+        enable_short_term=True,
+        num_relearning_steps=num_relearning_steps,
+    )
 
 
 def fit_parameters(
@@ -175,16 +106,36 @@ def fit_parameters(
     inside the bounds the `fsrs` scheduler accepts."""
     from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
-    raw = rs.FSRS(list(start)).compute_parameters(
-        data.items,
-        card_ids=data.card_ids,
-        enable_short_term=True,
-        num_relearning_steps=num_relearning_steps,
-    )
+    raw = compute_parameters(data.items, num_relearning_steps, start)
     return [
         min(max(round(float(p), DECIMALS), lo), hi)
         for p, lo, hi in zip(raw, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True)
     ]
+
+
+def time_series_splits(
+    data: TrainingSet, num_relearning_steps: int = 1, progress: Progress | None = None
+) -> Evaluation:
+    """fsrs-rs's `evaluate_with_time_series_splits`, one fit at a time: the items cut into
+    N_SPLITS + 1 segments in time order, parameters fitted on the segments before each of the
+    last N_SPLITS predict it, every prediction weighing the same. (fsrs-rs copies every split's
+    items before running the fits side by side: four times the items in memory.)"""
+    n = len(data.item_card)
+    size = n // (N_SPLITS + 1)
+    future = Score(data, size, n, recency=False)
+    for k in range(1, N_SPLITS + 1):
+        if progress:
+            progress.step(f"time-series split {k}/{N_SPLITS}: fitting {k * size:,} reviews")
+        past = compute_parameters(data.items[: k * size], num_relearning_steps)
+        future.start, future.stop = k * size, n if k == N_SPLITS else (k + 1) * size
+        score(data, past, future)
+    return future.result()
+
+
+def splits_run(predictable: int, asked: bool = False) -> bool:
+    """Whether `fit` runs the time-series splits on this many predictable reviews: from
+    SPLITS_MIN_REVIEWS, and above SPLITS_MAX_REVIEWS only when `asked`."""
+    return predictable >= SPLITS_MIN_REVIEWS and (asked or predictable <= SPLITS_MAX_REVIEWS)
 
 
 def fit(
@@ -192,26 +143,24 @@ def fit(
     current: Sequence[float],
     num_relearning_steps: int = 1,
     progress: Progress | None = None,
+    *,
+    splits: bool = False,
 ) -> FitReport:
-    """Fit parameters to `data` and evaluate them and `current`, on the whole history and, with
-    enough reviews, with fsrs-rs's time-series splits."""
+    """Fit parameters to `data` and evaluate them and `current`, on the whole history and, when
+    `splits_run` (`splits`: however many reviews), with time-series splits."""
     stage = progress.stage if progress else (lambda text: None)
     current = [float(p) for p in current]
-    stage(f"fitting parameters to {len(data.items):,} reviews")
+    n = len(data.item_card)
+    stage(f"fitting parameters to {n:,} reviews")
     fitted = fit_parameters(data, num_relearning_steps, current)
     stage("evaluating both parameter sets")
-    report = FitReport(current, fitted, evaluate(current, data.items), evaluate(fitted, data.items))
-    if len(data.items) >= SPLITS_MIN_REVIEWS:
+    report = FitReport(current, fitted, evaluate(data, current), evaluate(data, fitted))
+    if splits_run(n, splits):
         stage(f"time-series splits ({N_SPLITS} more fits)")
-        split = rs.evaluate_with_time_series_splits(
-            data.items,
-            card_ids=data.card_ids,
-            enable_short_term=True,
-            num_relearning_steps=num_relearning_steps,
-        )
-        report.fitted_split = Evaluation(float(split.log_loss), float(split.rmse_bins))
-        held_out = data.items[len(data.items) // (N_SPLITS + 1) :]
-        report.current_split = evaluate(current, held_out)
+        report.fitted_split = time_series_splits(data, num_relearning_steps, progress)
+        held_out = Score(data, n // (N_SPLITS + 1), n)
+        score(data, current, held_out)
+        report.current_split = held_out.result()
     return report
 
 

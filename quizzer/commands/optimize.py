@@ -1,38 +1,48 @@
-"""`quizzer optimize [--reschedule]`: FSRS parameters fitted to the learner's reviews."""
+"""`quizzer optimize [--reschedule] [--splits]`: FSRS parameters fitted to the learner's reviews."""
 
 from __future__ import annotations
 
 import argparse
 
 from quizzer import paths
-from quizzer.commands.common import collection_for
+from quizzer.collection import open_collection
 from quizzer.commands.spinner import Spinner
 from quizzer.config import save_parameters
+from quizzer.decks.loader import DeckTree
 from quizzer.errors import CommandError
 from quizzer.optimize import (
     DECIMALS,
     MIN_REVIEWS,
+    SPLITS_MAX_REVIEWS,
     SPLITS_MIN_REVIEWS,
     fit,
     format_report,
-    load_histories,
-    training_set,
 )
+from quizzer.store.log import review_answers
+from quizzer.training_set import training_set
 
 
 def run(args: argparse.Namespace) -> int:
-    """`quizzer optimize [--reschedule]`: fit FSRS parameters to the review log, save them when
-    they predict better, and with --reschedule replay the log with them."""
-    col = collection_for(args)
+    """`quizzer optimize [--reschedule] [--splits]`: fit FSRS parameters to the review log, save
+    them when they predict better, and with --reschedule replay the log with them."""
+    # the log, the settings and the time zone: the decks are not read (on 10,000 questions that
+    # saves a tenth of a second and 20 MB)
+    col = open_collection(tree=DeckTree(paths.data_dir()))
     settings = col.settings
     with Spinner() as progress:
         progress.stage("reading the review log")
-        data = training_set(load_histories(col.store), col.zone, settings.day_starts_at)
+        data = training_set(review_answers(col.store.db), col.zone, settings.day_starts_at)
         if len(data.items) < MIN_REVIEWS:
             report = None
         else:
             try:
-                report = fit(data, settings.parameters, len(settings.relearning_steps), progress)
+                report = fit(
+                    data,
+                    settings.parameters,
+                    len(settings.relearning_steps),
+                    progress,
+                    splits=args.splits,
+                )
             except (ValueError, RuntimeError, OverflowError) as exc:  # raised by fsrs-rs
                 raise CommandError(f"fsrs-rs could not fit your reviews: {exc}") from None
     print(
@@ -48,8 +58,13 @@ def run(args: argparse.Namespace) -> int:
         return 0
     for line in format_report(report):
         print(line)
-    if report.fitted_split is None:
+    if report.fitted_split is None and len(data.items) < SPLITS_MIN_REVIEWS:
         print(f"(time-series splits run from {SPLITS_MIN_REVIEWS:,} predictable reviews)")
+    elif report.fitted_split is None:
+        print(
+            f"(time-series splits run up to {SPLITS_MAX_REVIEWS:,} predictable reviews; "
+            "--splits runs them however many, five more fits)"
+        )
     parameters = settings.parameters
     if report.better:
         save_parameters(report.fitted)

@@ -36,7 +36,9 @@ APPLICATION_ID = 0x517A7172
 """`PRAGMA application_id` of a quizzer database ("Qzqr")."""
 _OWN_TABLES = {"meta", "log", "cards"}
 BUSY_TIMEOUT_MS = 30_000
-NOT_UNDONE = "uid NOT IN (SELECT target FROM log WHERE target IS NOT NULL)"
+UNDONE_UIDS = "SELECT target FROM log WHERE target IS NOT NULL"
+"""SQL: the uids of the events an undo cancelled."""
+NOT_UNDONE = f"uid NOT IN ({UNDONE_UIDS})"
 """SQL condition on `log` rows: not cancelled by an undo (only undo events have a target; the
 partial index `log_target` answers it)."""
 

@@ -13,9 +13,9 @@ import pytest
 from quizzer.cli import main
 from quizzer.collection import Collection, open_collection
 from quizzer.export.reviews import COLUMNS, reviews_text
-from quizzer.optimize import load_histories
 from quizzer.scheduling import fsrs_card_id
 from quizzer.state import Rating
+from quizzer.store.log import review_answers
 
 T0 = 1_772_438_400_000  # 2026-03-02T08:00Z
 MINUTE, DAY = 60_000, 86_400_000
@@ -69,7 +69,9 @@ def test_csv_reads_back_into_the_histories_the_optimizer_uses(col: Collection) -
         by_card.setdefault(int(row["card_id"]), []).append(
             (int(row["review_time"]), int(row["review_rating"]))
         )
-    expected = {fsrs_card_id(c): h for c, h in load_histories(col.store).items()}
+    expected: dict[int, list[tuple[int, int]]] = {}
+    for card, at, rating in review_answers(col.store.db):
+        expected.setdefault(fsrs_card_id(card), []).append((at, rating))
     assert {c: sorted(h) for c, h in by_card.items()} == expected
 
 

@@ -40,6 +40,7 @@ OPTIONAL_CORE = [
     "quizzer.stats",
     "quizzer.views.stats",
     "quizzer.optimize",
+    "quizzer.training_set",
     "quizzer.sync",
     "quizzer.export.anki",
     "quizzer.export.reviews",

@@ -20,22 +20,20 @@ from quizzer.optimize import (
     EXAMPLE_LEARNER,
     MIN_REVIEWS,
     RETENTIONS,
-    Evaluation,
     FitReport,
     SimulatedRetention,
-    TrainingSet,
     evaluate,
     fit,
     fit_parameters,
     recommend,
-    review_histories,
     simulate_learner,
     simulate_retentions,
+    splits_run,
     store_events,
-    training_set,
 )
 from quizzer.state import Event, EventKind, Rating
 from quizzer.store.db import Store
+from quizzer.training_set import Evaluation, TrainingSet, review_rows, training_set
 
 TRUE = EXAMPLE_LEARNER
 """The synthetic learner's memory: FSRS-6 parameters far enough from the defaults to matter."""
@@ -48,12 +46,12 @@ def pairs(item: object) -> list[tuple[int, int]]:
 
 
 def split_by_card(events: list[Event], share: float, seed: int) -> tuple[TrainingSet, TrainingSet]:
-    histories = review_histories(events)
-    ids = sorted(histories)
+    rows = review_rows(events)
+    ids = sorted({card for card, _, _ in rows})
     random.Random(seed).shuffle(ids)
     held = set(ids[: int(len(ids) * share)])
-    train = training_set({k: v for k, v in histories.items() if k not in held}, UTC, 4)
-    test = training_set({k: v for k, v in histories.items() if k in held}, UTC, 4)
+    train = training_set([r for r in rows if r[0] not in held], UTC, 4)
+    test = training_set([r for r in rows if r[0] in held], UTC, 4)
     return train, test
 
 
@@ -69,9 +67,9 @@ def test_fitted_parameters_beat_the_defaults_on_held_out_cards(learner: list[Eve
     train, test = split_by_card(learner, 0.3, seed=1)
     assert len(train.items) > 5_000 and len(test.items) > 2_000
     fitted = fit_parameters(train)
-    default = evaluate(DEFAULT_PARAMETERS, test.items)
-    mine = evaluate(fitted, test.items)
-    truth = evaluate(TRUE, test.items)
+    default = evaluate(test, DEFAULT_PARAMETERS)
+    mine = evaluate(test, fitted)
+    truth = evaluate(test, TRUE)
     assert mine.log_loss < default.log_loss - 0.001
     assert mine.rmse_bins < default.rmse_bins
     # the fit recovers most of what separates the defaults from the truth
@@ -79,7 +77,7 @@ def test_fitted_parameters_beat_the_defaults_on_held_out_cards(learner: list[Eve
 
 
 def test_fitted_parameters_beat_the_defaults_on_later_reviews(learner: list[Event]) -> None:
-    data = training_set(review_histories(learner), UTC, 4)
+    data = training_set(review_rows(learner), UTC, 4)
     report = fit(data, DEFAULT_PARAMETERS)
     assert report.fitted_split is not None and report.current_split is not None
     # fitted on each split's past only, predicting its future, against the defaults on the same
@@ -136,7 +134,7 @@ def test_items_follow_fsrs_rs_conventions() -> None:
         review("b2", "x:b", t + 2 * DAY, 4),
         review("s1", "x:b", t + 2 * DAY + 5, 0, EventKind.SUSPEND),
     ]
-    data = training_set(review_histories(events), UTC, 4)
+    data = training_set(review_rows(events), UTC, 4)
     assert data.reviews == 6 and data.cards == 2
     assert [pairs(i) for i in data.items] == [
         [(1, 0), (3, 0), (3, 1)],
@@ -144,16 +142,14 @@ def test_items_follow_fsrs_rs_conventions() -> None:
         [(1, 0), (3, 0), (3, 1), (2, 2)],
     ]
     assert len(set(data.card_ids)) == 2
-    store_items = training_set(review_histories(reversed(events)), UTC, 4)
+    store_items = training_set(review_rows(reversed(events)), UTC, 4)
     assert [pairs(i) for i in store_items.items] == [pairs(i) for i in data.items]
 
 
-def test_load_histories_reads_the_same_as_review_histories(
-    learner: list[Event], tmp_path: Path
-) -> None:
-    from quizzer.optimize import load_histories
+def test_the_store_reads_the_answers_in_replay_order(learner: list[Event], tmp_path: Path) -> None:
     from quizzer.state import CardState
     from quizzer.store.db import Derived
+    from quizzer.store.log import review_answers
 
     events = learner[:3000]
     undo = Event(
@@ -164,7 +160,7 @@ def test_load_histories_reads_the_same_as_review_histories(
         kind=EventKind.UNDO,
         target=events[-1].uid,
     )
-    tie = [  # the same card twice in the same millisecond: replay order goes by uid
+    tie = [  # the same card thrice in the same millisecond: replay order goes by uid
         Event(
             uid=uid,
             device="d",
@@ -178,9 +174,14 @@ def test_load_histories_reads_the_same_as_review_histories(
     with Store(tmp_path / "q.sqlite3") as store:
         blank = Derived(CardState("x"), CardState("x"))
         store.insert_events((e, blank) for e in [*tie, *events, undo])
-        histories = load_histories(store)
-    assert histories == review_histories([*events, undo, *tie])
-    assert histories["x:tie"] == [(events[0].at, 3), (events[0].at, 1), (events[0].at, 4)]
+        rows = list(review_answers(store.db))
+    assert rows == review_rows([*events, undo, *tie])
+    assert len(rows) == len(events) - 1 + 3
+    assert [r for r in rows if r[0] == "x:tie"] == [
+        ("x:tie", events[0].at, 3),
+        ("x:tie", events[0].at, 1),
+        ("x:tie", events[0].at, 4),
+    ]
 
 
 # ---------------------------------------------------------------- deciding
@@ -204,7 +205,7 @@ def test_a_fit_is_kept_only_when_it_predicts_better() -> None:
 def test_fitted_parameters_are_valid_for_the_scheduler(learner: list[Event]) -> None:
     import fsrs
 
-    data = training_set(review_histories(learner[:4000]), UTC, 4)
+    data = training_set(review_rows(learner[:4000]), UTC, 4)
     fitted = fit_parameters(data)
     assert len(fitted) == 21 and all(round(p, 4) == p for p in fitted)
     fsrs.Scheduler(parameters=fitted)
@@ -220,7 +221,7 @@ def test_optimize_below_the_minimum_says_how_many_more(capsys: pytest.CaptureFix
         store_events(store, events)
     assert main(["optimize", "--reschedule"]) == 0
     out = capsys.readouterr().out
-    usable = len(training_set(review_histories(events), UTC, 4).items)
+    usable = len(training_set(review_rows(events), UTC, 4).items)
     assert usable < MIN_REVIEWS
     assert f"review {MIN_REVIEWS - usable} more" in out
     assert "Nothing was changed" in out
@@ -260,6 +261,35 @@ def test_optimize_saves_better_parameters_and_reschedules(
     assert "do not predict your reviews better" in out
     assert "replayed the log with the current parameters; 0 of" in out
     assert load_settings().parameters == saved.parameters
+
+
+def test_the_splits_run_on_large_logs_only_when_asked(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quizzer import optimize
+    from quizzer.commands import optimize as command
+
+    assert not splits_run(999) and splits_run(1_000) and splits_run(200_000)
+    assert not splits_run(200_001) and splits_run(200_001, asked=True)
+    assert not splits_run(999, asked=True)
+
+    events = simulate_learner(TRUE, cards=300, days=150, seed=12)
+    with Store() as store:
+        store_events(store, events)
+    usable = len(training_set(review_rows(events), UTC, 4).items)
+    assert usable > 1_000
+    for module in (optimize, command):
+        monkeypatch.setattr(module, "SPLITS_MAX_REVIEWS", usable - 1)
+    assert main(["optimize"]) == 0
+    out = capsys.readouterr().out
+    assert "fitted parameters, whole history" in out
+    assert "fitted on the past" not in out
+    assert f"(time-series splits run up to {usable - 1:,} predictable reviews; --splits" in out
+    paths.config_path().unlink(missing_ok=True)
+    assert main(["optimize", "--splits"]) == 0
+    out = capsys.readouterr().out
+    assert "fitted on the past, predicting the future" in out
+    assert "--splits" not in out
 
 
 # ---------------------------------------------------------------- retention

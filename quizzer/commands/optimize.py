@@ -8,7 +8,7 @@ from quizzer import paths
 from quizzer.collection import open_collection
 from quizzer.commands.spinner import Spinner
 from quizzer.config import save_parameters
-from quizzer.decks.loader import DeckTree
+from quizzer.decks.tree import DeckTree
 from quizzer.errors import CommandError
 from quizzer.optimize import (
     DECIMALS,

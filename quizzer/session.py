@@ -12,14 +12,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
+from quizzer.answering import SessionError as SessionError
+from quizzer.answering import grade_response, order_seed, record_answer, unknown_card
 from quizzer.config import Settings
 from quizzer.decks.cards import Card
 from quizzer.decks.faces import shown_order
-from quizzer.decks.grading import Graded, grade_text
+from quizzer.decks.grading import Graded
 from quizzer.decks.loaded import LoadedDeck
 from quizzer.decks.loader import DeckTree
 from quizzer.decks.models import MultipleChoice, Order
-from quizzer.errors import QuizzerError
 from quizzer.finding import find
 from quizzer.live_queue import LiveQueue
 from quizzer.queue import (
@@ -36,13 +37,9 @@ from quizzer.queue import (
 from quizzer.replay import DeckSettings, derive, replay_cards, replay_rows
 from quizzer.scheduling import preview
 from quizzer.search import parse
-from quizzer.state import MAX_DURATION_MS, CardPhase, CardState, Event, EventKind, Rating
+from quizzer.state import CardPhase, CardState, Event, EventKind, Rating
 from quizzer.store.db import Derived, Store
 from quizzer.store.extensions import add_extension
-
-
-class SessionError(QuizzerError, ValueError):
-    """A request the session cannot carry out (unknown card, bad response...)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,7 +304,7 @@ class Session:
         try:
             return self.index[card_id]
         except KeyError:
-            raise SessionError(f"unknown card id {card_id!r}") from None
+            raise unknown_card(card_id) from None
 
     def state(self, card_id: str) -> CardState:
         """The stored memory state of a card."""
@@ -334,18 +331,13 @@ class Session:
         the same for the command line and the TUI until the card is answered again."""
         if not isinstance(card.question, MultipleChoice | Order):
             return []
-        return shown_order(card.question, f"{card.id}/{self.store.state(card.id).reps}")
+        return shown_order(card.question, order_seed(card.id, self.store.state(card.id).reps))
 
     # ------------------------------------------------------------ writes
 
     def grade(self, card: Card, response: str) -> Graded:
         """Grade a text response (numbers of shown options for choice and order questions)."""
-        from quizzer.decks.grading import ResponseError
-
-        try:
-            return grade_text(card.question, response, self.shown_order(card))
-        except ResponseError as exc:
-            raise SessionError(str(exc)) from None
+        return grade_response(card.question, response, self.shown_order(card))
 
     def answer(
         self,
@@ -359,30 +351,19 @@ class Session:
     ) -> Answered:
         """Record an answer; it is committed to disk before this returns."""
         card = self.card(card_id)
-        kind = EventKind.CRAM if self.cram else EventKind.REVIEW
-        if duration_ms is not None and not 0 <= duration_ms <= MAX_DURATION_MS:
-            raise SessionError(f"answer time {duration_ms} ms is not between 0 and a day")
-
-        def make(state: CardState) -> tuple[Event, Derived]:
-            if kind == EventKind.REVIEW:
-                self._check_answerable(state, now_ms)
-            event = Event(
-                uid=self.store.new_uid(),
-                device=self.store.device,
-                at=now_ms,
-                card_id=card_id,
-                kind=kind,
-                rating=Rating(rating),
-                graded="auto" if graded else "self",
-                response=response,
-                verdict=str(graded.verdict) if graded else None,
-                duration_ms=duration_ms,
-            )
-            return event, derive(state, event, self.deck_settings)
-
         version = self.store.version()
-        event, derived = self.store.apply(card_id, make, self._replay)
-        self._follow(version, card_id, now_ms, derived.before if kind == EventKind.REVIEW else None)
+        event, derived = record_answer(
+            self.store,
+            self.deck_settings,
+            card_id,
+            rating,
+            now_ms,
+            cram=self.cram,
+            graded=graded,
+            response=response,
+            duration_ms=duration_ms,
+        )
+        self._follow(version, card_id, now_ms, None if self.cram else derived.before)
         self._count(derived.before, rating, duration_ms)
         if self.cram or self.ahead:
             self.crammed.add(card_id)
@@ -390,18 +371,6 @@ class Session:
 
     def _replay(self, events: list[Event]) -> tuple[dict[str, CardState], dict[str, Derived]]:
         return replay_rows(events, self.deck_settings)
-
-    def _check_answerable(self, state: CardState, now_ms: int) -> None:
-        """Suspended and buried cards are out of the queue; answering one would reschedule it."""
-        if state.suspended:
-            raise SessionError(
-                f"{state.card_id} is suspended; 'quizzer unsuspend {state.card_id}' brings it back"
-            )
-        if state.buried_until is not None and state.buried_until > now_ms:
-            raise SessionError(
-                f"{state.card_id} is buried until the next study day; answer it then (or "
-                "'quizzer undo' the bury if it was the last thing done)"
-            )
 
     def _count(self, before: CardState, rating: Rating, duration_ms: int | None) -> None:
         self.tally.answered += 1

@@ -58,9 +58,10 @@ def record_answer(
     graded: Graded | None = None,
     response: str | None = None,
     duration_ms: int | None = None,
-) -> tuple[Event, Derived]:
-    """Append an answer to the log and update the card's state, in one committed transaction.
-    A review of a suspended or buried card is refused (a cram answer changes no state)."""
+) -> tuple[Event, Derived, CardState]:
+    """Append an answer to the log and update the card's state, in one committed transaction
+    (what `Store.apply` returns). A review of a suspended or buried card is refused (a cram
+    answer changes no state)."""
     kind = EventKind.CRAM if cram else EventKind.REVIEW
     if duration_ms is not None and not 0 <= duration_ms <= MAX_DURATION_MS:
         raise SessionError(f"answer time {duration_ms} ms is not between 0 and a day")

@@ -159,26 +159,21 @@ class Session:
 
     def _follow(
         self,
-        before: tuple[int, int],
-        card_id: str,
+        state: CardState,
         now_ms: int,
         reviewed: CardState | None = None,
         *,
         undone: bool = False,
     ) -> None:
-        """Bring the live queue up to date after this session wrote one event about `card_id`
-        (`before`: the store's version before the write; `reviewed`: the card's state before a
-        review). Anything it cannot follow (another writer in between, another day, an event
-        earlier than one already written) makes the next call rebuild it."""
+        """Bring the live queue up to date after this session wrote one event about a card, which
+        left it in `state` (`reviewed`: its state before a review). Anything it cannot follow
+        (another writer before the write, another day, an event earlier than one already
+        written) makes the next call rebuild it."""
         queue = self.queue
-        after = self.store.version()
+        card_id = state.card_id
+        before, after = self.store.last_write
         latest, self._latest_write = self._latest_write, max(self._latest_write, now_ms)
-        if not (
-            queue.version == before
-            and after[0] == before[0]
-            and now_ms >= latest
-            and queue.valid(now_ms, before)
-        ):
+        if not (queue.version == before and now_ms >= latest and queue.valid(now_ms, before)):
             queue.version = None
             return
         if undone:
@@ -193,7 +188,7 @@ class Session:
                 today.introduced[deck_id] += 1
             elif reviewed.state == CardPhase.REVIEW:
                 today.reviewed[deck_id] += 1
-        queue.move(self.store.state(card_id))
+        queue.move(state)
         queue.version = after
 
     def plan(self, now_ms: int) -> Plan:
@@ -351,8 +346,7 @@ class Session:
     ) -> Answered:
         """Record an answer; it is committed to disk before this returns."""
         card = self.card(card_id)
-        version = self.store.version()
-        event, derived = record_answer(
+        event, derived, state = record_answer(
             self.store,
             self.deck_settings,
             card_id,
@@ -363,7 +357,7 @@ class Session:
             response=response,
             duration_ms=duration_ms,
         )
-        self._follow(version, card_id, now_ms, None if self.cram else derived.before)
+        self._follow(state, now_ms, None if self.cram else derived.before)
         self._count(derived.before, rating, duration_ms)
         if self.cram or self.ahead:
             self.crammed.add(card_id)
@@ -403,11 +397,10 @@ class Session:
     ) -> CardState:
         self.card(card_id)
         event = self._event(card_id, kind, now_ms, until=until)
-        version = self.store.version()
-        _, derived = self.store.apply(
+        _, derived, state = self.store.apply(
             card_id, lambda state: (event, derive(state, event, self.deck_settings)), self._replay
         )
-        self._follow(version, card_id, now_ms)
+        self._follow(state, now_ms)
         return derived.after
 
     def bury(self, card_id: str, now_ms: int) -> CardState:
@@ -437,14 +430,13 @@ class Session:
     def undo(self, now_ms: int) -> tuple[Event, CardState] | None:
         """Cancel the last answer, bury, suspension or forget; returns it and the card's
         restored state."""
-        version = self.store.version()
         result = self.store.undo(
             lambda target: self._event(target.card_id, EventKind.UNDO, now_ms, target=target.uid),
             lambda events: replay_cards(events, self.deck_settings)[events[0].card_id],
         )
         if result is not None:
-            target, _ = result
-            self._follow(version, target.card_id, now_ms, undone=True)
+            target, restored = result
+            self._follow(restored, now_ms, undone=True)
             if target.kind in (EventKind.REVIEW, EventKind.CRAM) and self.tally.answered:
                 self.tally.answered -= 1
                 self.tally.correct -= (target.rating or 1) > Rating.AGAIN

@@ -90,7 +90,7 @@ def _from_index(args: argparse.Namespace, index: AnswerIndex) -> int | None:
             order = key.shown_order(order_seed(card_id, store.state(card_id).reps))
             graded = grade_response(key, args.response, order)
         rating = _rating(args, graded)
-        _, derived = record_answer(
+        _, derived, _ = record_answer(
             store,
             index.rules,
             card_id,

@@ -171,6 +171,19 @@ def inproc_quizzer(runs: int, answers: int) -> dict[str, Any]:
         t0 = time.perf_counter()
         session.answer(card.id, ratings[i % len(ratings)], at, duration_ms=4000)
         out["answer"].append(time.perf_counter() - t0)
+    # SQL statements per answer, as SQLite traces them (a trigger's body shows as one more)
+    statements: list[str] = []
+    out["statements"] = []
+    col.store.db.set_trace_callback(statements.append)
+    for i in range(answers, answers + 5):
+        at = now_ms + i * 5_000
+        card = session.next(at)
+        if card is None:
+            break
+        statements.clear()
+        session.answer(card.id, ratings[i % len(ratings)], at, duration_ms=4000)
+        out["statements"].append(len(statements))
+    col.store.db.set_trace_callback(None)
     try:
         from quizzer import stats as stats_module
     except ImportError:
@@ -402,6 +415,13 @@ class Suite:
                 f"{_ms(m)} / {_ms(p)}",
                 times=times,
             )
+            cold_due = statistics.median(due.times)
+            self.add(
+                "`quizzer answer` process / cold `due` (medians, this run)",
+                f"{m / cold_due:.2f}x",
+                goal="<= 1.5x",
+                ok=m <= 1.5 * cold_due,
+            )
         home = self.fresh_home("answer-inproc")
         q = _worker("inproc_quizzer", _env(gen, home), self.runs, self.answers)
         for op, name in (
@@ -434,6 +454,11 @@ class Suite:
             times=q["answer"],
         )
 
+        if q.get("statements"):
+            self.add(
+                "SQL statements per answer, in-process (traced)",
+                str(statistics.median(q["statements"])),
+            )
         floor = _worker("inproc_floor", _env(gen, home), str(home), self.runs)["commit"]
         fm = statistics.median(floor)
         self.add("fsync floor: bare commit of one row (WAL, synchronous=FULL)", _ms(fm))

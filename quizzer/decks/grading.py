@@ -165,7 +165,7 @@ class AnswerKey:
         if self.kind == "typed":
             return [*head, list(self.answers)]
         if self.kind == "numeric":
-            return [*head, self.answer, self.allowed_error, self.unit]
+            return [*head, float(self.answer), float(self.allowed_error), self.unit]
         return [*head, list(self.items)]
 
     @classmethod

@@ -159,7 +159,7 @@ def inproc_quizzer(runs: int, answers: int) -> dict[str, Any]:
         session.plan(now_ms)
         out["due"].append(time.perf_counter() - t0)
     out.update(_search_times(col, now_ms, runs))
-    out["next"], out["answer"] = [], []
+    out["next"], out["answer"], out["answer_cpu"] = [], [], []
     ratings = (Rating.GOOD, Rating.GOOD, Rating.AGAIN, Rating.HARD, Rating.EASY)
     for i in range(answers):
         at = now_ms + i * 5_000
@@ -168,9 +168,10 @@ def inproc_quizzer(runs: int, answers: int) -> dict[str, Any]:
         out["next"].append(time.perf_counter() - t0)
         if card is None:
             break
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         session.answer(card.id, ratings[i % len(ratings)], at, duration_ms=4000)
         out["answer"].append(time.perf_counter() - t0)
+        out["answer_cpu"].append(time.process_time() - c0)
     # SQL statements per answer, as SQLite traces them (a trigger's body shows as one more)
     statements: list[str] = []
     out["statements"] = []
@@ -454,6 +455,16 @@ class Suite:
             times=q["answer"],
         )
 
+        if q.get("answer_cpu"):
+            cpu = statistics.median(q["answer_cpu"])
+            acpu, acpu_m = anki_cell("answer_cpu")
+            self.add(
+                "answer CPU time, in-process (user and kernel, not waiting on the disk)",
+                _ms(cpu),
+                acpu,
+                cpu / acpu_m if acpu_m else None,
+                times=q["answer_cpu"],
+            )
         if q.get("statements"):
             self.add(
                 "SQL statements per answer, in-process (traced)",

@@ -162,7 +162,7 @@ def inproc_quizzer(runs: int, answers: int) -> dict[str, Any]:
         session.plan(now_ms)
         out["due"].append(time.perf_counter() - t0)
     out.update(_search_times(col, now_ms, runs))
-    out["next"], out["answer"] = [], []
+    out["next"], out["answer"], out["answer_cpu"] = [], [], []
     ratings = (Rating.GOOD, Rating.GOOD, Rating.AGAIN, Rating.HARD, Rating.EASY)
     for i in range(answers):
         at = now_ms + i * 5_000
@@ -171,9 +171,23 @@ def inproc_quizzer(runs: int, answers: int) -> dict[str, Any]:
         out["next"].append(time.perf_counter() - t0)
         if card is None:
             break
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         session.answer(card.id, ratings[i % len(ratings)], at, duration_ms=4000)
         out["answer"].append(time.perf_counter() - t0)
+        out["answer_cpu"].append(time.process_time() - c0)
+    # SQL statements per answer, as SQLite traces them (a trigger's body shows as one more)
+    statements: list[str] = []
+    out["statements"] = []
+    col.store.db.set_trace_callback(statements.append)
+    for i in range(answers, answers + 5):
+        at = now_ms + i * 5_000
+        card = session.next(at)
+        if card is None:
+            break
+        statements.clear()
+        session.answer(card.id, ratings[i % len(ratings)], at, duration_ms=4000)
+        out["statements"].append(len(statements))
+    col.store.db.set_trace_callback(None)
     try:
         from quizzer import stats as stats_module
     except ImportError:
@@ -405,6 +419,13 @@ class Suite:
                 f"{_ms(m)} / {_ms(p)}",
                 times=times,
             )
+            cold_due = statistics.median(due.times)
+            self.add(
+                "`quizzer answer` process / cold `due` (medians, this run)",
+                f"{m / cold_due:.2f}x",
+                goal="<= 1.5x",
+                ok=m <= 1.5 * cold_due,
+            )
         home = self.fresh_home("answer-inproc")
         q = _worker("inproc_quizzer", _env(gen, home), self.runs, self.answers)
         for op, name in (
@@ -437,6 +458,21 @@ class Suite:
             times=q["answer"],
         )
 
+        if q.get("answer_cpu"):
+            cpu = statistics.median(q["answer_cpu"])
+            acpu, acpu_m = anki_cell("answer_cpu")
+            self.add(
+                "answer CPU time, in-process (user and kernel, not waiting on the disk)",
+                _ms(cpu),
+                acpu,
+                cpu / acpu_m if acpu_m else None,
+                times=q["answer_cpu"],
+            )
+        if q.get("statements"):
+            self.add(
+                "SQL statements per answer, in-process (traced)",
+                str(statistics.median(q["statements"])),
+            )
         floor = _worker("inproc_floor", _env(gen, home), str(home), self.runs)["commit"]
         fm = statistics.median(floor)
         self.add("fsync floor: bare commit of one row (WAL, synchronous=FULL)", _ms(fm))

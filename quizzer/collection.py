@@ -1,15 +1,17 @@
 """A learner's collection: the deck tree, the store and the settings, opened together.
 
 `due_plan` answers "what is left today" from the card index (decks/cache.py) when it is current:
-no YAML, no pydantic, no fsrs, which keeps `quizzer due` well under a third of a second. Modules
-are imported where they are used so that path stays light.
+no YAML, no pydantic, no fsrs, which keeps `quizzer due` well under a third of a second;
+`answer_index` gives `quizzer answer` what it needs from the same index (the cards, each deck's
+scheduling settings, the answer keys). Modules are imported where they are used so that those
+paths stay light.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -17,7 +19,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from quizzer import paths
 
 if TYPE_CHECKING:
+    from quizzer.clock import Calendar
     from quizzer.config import Settings
+    from quizzer.decks.grading import AnswerKey
     from quizzer.decks.tree import DeckTree
     from quizzer.queue import Plan
     from quizzer.session import Selection, Session
@@ -217,9 +221,11 @@ def write_card_index(col: Collection) -> None:
     cards = [(c.id, c.deck_id, c.question_id) for c in col.tree.cards()]
     per_deck = {}
     per_folder = {}
+    rules = {}
     for deck_id in col.tree.decks:
         s = col.settings.for_deck(deck_id)
         per_deck[deck_id] = (s.new_per_day, s.reviews_per_day, s.bury_siblings)
+        rules[deck_id] = [getattr(s, name) for name in RULE_FIELDS]
         parts = deck_id.split("/")
         for folder in ("/".join(parts[:i]) for i in range(1, len(parts))):
             f = col.settings.for_deck(folder)
@@ -234,7 +240,17 @@ def write_card_index(col: Collection) -> None:
         "per_folder": per_folder,
         "day_starts_at": g.day_starts_at,
         "timezone": g.timezone,
+        "rules": rules,
     }
+    from quizzer.decks.grading import AnswerKey
+
+    keys = {
+        f"{deck_id}:{q.id}": AnswerKey.of(q).to_data()
+        for deck_id, loaded in col.tree.decks.items()
+        for q in loaded.deck.questions
+        if q.auto_graded
+    }
+    write_index(fingerprint, keys, KEYS)
     write_index(fingerprint, payload)
 
 
@@ -320,3 +336,118 @@ def due_plan(now_ms: int, open_full: Callable[[], Collection] = open_collection)
     finally:
         col.close()
     return result
+
+
+# ---------------------------------------------------------------- the card index (`answer`)
+
+KEYS = "keys"
+"""The file beside the card index that holds the answer keys of the auto-graded questions."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeckRules:
+    """The settings of one deck that a review reads (`scheduling.Rules`), as the card index
+    stores them."""
+
+    desired_retention: float
+    learning_steps: tuple[float, ...]
+    relearning_steps: tuple[float, ...]
+    maximum_interval: int
+    fuzz: bool
+    leech_threshold: int
+    leech_action: str
+
+
+RULE_FIELDS = tuple(f.name for f in fields(DeckRules))
+
+
+class IndexedRules:
+    """Every deck's scheduling settings, the FSRS parameters and the study calendar, from the
+    card index (duck-types `replay.DeckSettings` for `replay.derive`)."""
+
+    def __init__(
+        self, parameters: tuple[float, ...], calendar: Calendar, per_deck: dict[str, DeckRules]
+    ) -> None:
+        self.parameters = parameters
+        self.calendar = calendar
+        self.per_deck = per_deck
+
+    def for_card(self, card_id: str) -> DeckRules:
+        """The settings of the card's deck."""
+        return self.per_deck[card_id.rpartition(":")[0]]
+
+
+@dataclass(slots=True)
+class AnswerIndex:
+    """What `quizzer answer` needs of the collection, from a current card index: which cards
+    exist, how each deck schedules, the learner's zone, and (read on demand) the answer keys."""
+
+    fingerprint: str
+    card_ids: set[str]
+    rules: IndexedRules
+    zone: tzinfo
+
+    def answer_key(self, card_id: str) -> AnswerKey | None:
+        """The answer key of an auto-graded card; None for a self-graded one, or when the keys
+        are missing or damaged (the full path then answers)."""
+        from quizzer.decks.cache import read_index
+        from quizzer.decks.grading import AnswerKey
+
+        keys = read_index(self.fingerprint, KEYS)
+        data = keys.get(card_id.partition("#")[0]) if isinstance(keys, dict) else None
+        if data is None:
+            return None
+        try:
+            return AnswerKey.from_data(data)
+        except (TypeError, ValueError):
+            return None
+
+
+def answer_index() -> AnswerIndex | None:
+    """The card index's view for `quizzer answer`, or None when the index is not current."""
+    from quizzer.decks.cache import caching_enabled, read_index
+
+    if not caching_enabled():
+        return None
+    fingerprint = _fingerprint(paths.deck_roots())
+    payload: Any = read_index(fingerprint) if fingerprint else None
+    read = _read_index(payload) if payload is not None else None
+    if read is None or fingerprint is None:
+        return None
+    settings, cards, zone, day_starts_at = read
+    per_deck = _read_rules(payload.get("rules"), settings.per_deck)
+    if per_deck is None:
+        return None
+    from quizzer.clock import calendar
+
+    rules = IndexedRules(settings.parameters, calendar(zone, day_starts_at), per_deck)
+    return AnswerIndex(fingerprint, {c.id for c in cards}, rules, zone)
+
+
+def _read_rules(data: Any, decks: dict[str, Limits]) -> dict[str, DeckRules] | None:
+    """Each deck's scheduling settings from the index, every value checked; None when any is
+    off or missing."""
+    number = (int, float)
+    out = {}
+    try:
+        for deck_id in decks:
+            retention, learning, relearning, maximum, fuzz, threshold, action = data[deck_id]
+            steps = (*learning, *relearning)
+            if not (
+                type(retention) in number
+                and 0 < retention < 1
+                and all(type(m) in number and m > 0 for m in steps)
+                and type(maximum) is int
+                and maximum >= 1
+                and type(fuzz) is bool
+                and type(threshold) is int
+                and threshold >= 1
+                and action in ("tag", "suspend")
+            ):
+                return None
+            out[deck_id] = DeckRules(
+                retention, tuple(learning), tuple(relearning), maximum, fuzz, threshold, action
+            )
+    except (KeyError, TypeError, ValueError):
+        return None
+    return out

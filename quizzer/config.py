@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import fnmatch
 import tomllib
-from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -90,11 +89,6 @@ class Scheduling(BaseModel):
         if any(not 0 < s <= 525_600 for s in steps):
             raise ValueError("steps must be positive numbers of minutes, at most a year")
         return steps
-
-    def steps(self, which: Literal["learning", "relearning"]) -> tuple[timedelta, ...]:
-        """Learning or relearning steps as timedeltas."""
-        minutes = self.learning_steps if which == "learning" else self.relearning_steps
-        return tuple(timedelta(minutes=m) for m in minutes)
 
 
 class Settings(Scheduling):

@@ -9,13 +9,28 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import tzinfo
+from typing import TYPE_CHECKING, Protocol
 
-from quizzer.clock import calendar
-from quizzer.config import Scheduling, Settings
-from quizzer.decks.cards import split_card_id
-from quizzer.scheduling import interval_days, review, state_retrievability
+from quizzer.clock import Calendar, calendar
+from quizzer.scheduling import Rules, interval_days, review, state_retrievability
 from quizzer.state import CardPhase, CardState, Event, EventKind
 from quizzer.store.db import Derived, Store
+
+if TYPE_CHECKING:  # applying an event needs no pydantic: `quizzer answer` stays light
+    from quizzer.config import Scheduling, Settings
+
+
+class RulesSource(Protocol):
+    """What applying an event needs of the settings: a `DeckSettings`, or the card index's copy
+    (`collection.IndexedRules`)."""
+
+    @property
+    def parameters(self) -> tuple[float, ...]: ...
+    @property
+    def calendar(self) -> Calendar: ...
+    def for_card(self, card_id: str) -> Rules:
+        """The settings of the deck a card belongs to."""
+        ...
 
 
 class DeckSettings:
@@ -38,14 +53,14 @@ class DeckSettings:
 
     def for_card(self, card_id: str) -> Scheduling:
         """The settings of the deck a card belongs to."""
-        deck_id = split_card_id(card_id)[0]
+        deck_id = card_id.rpartition(":")[0]
         found = self._by_deck.get(deck_id)
         if found is None:
             found = self._by_deck[deck_id] = self.settings.for_deck(deck_id)
         return found
 
 
-def derive(state: CardState, event: Event, settings: DeckSettings) -> Derived:
+def derive(state: CardState, event: Event, settings: RulesSource) -> Derived:
     """Apply one event (not an undo) to a card's state."""
     kind = event.kind
     if kind == EventKind.REVIEW:
@@ -86,7 +101,7 @@ def derive(state: CardState, event: Event, settings: DeckSettings) -> Derived:
 
 
 def replay(
-    events: Iterable[Event], settings: DeckSettings
+    events: Iterable[Event], settings: RulesSource
 ) -> tuple[dict[str, CardState], list[tuple[str, Derived]]]:
     """Fold events (in time order) into card states. Returns the final states and the derived
     columns of every applied event, by uid."""
@@ -105,7 +120,7 @@ def replay(
     return states, derived
 
 
-def replay_cards(events: Iterable[Event], settings: DeckSettings) -> dict[str, CardState]:
+def replay_cards(events: Iterable[Event], settings: RulesSource) -> dict[str, CardState]:
     """Final states of the cards that appear in `events` (cards with only undone events come
     back as new)."""
     by_card: dict[str, list[Event]] = defaultdict(list)
@@ -118,7 +133,7 @@ def replay_cards(events: Iterable[Event], settings: DeckSettings) -> dict[str, C
 
 
 def replay_rows(
-    events: Iterable[Event], settings: DeckSettings
+    events: Iterable[Event], settings: RulesSource
 ) -> tuple[dict[str, CardState], dict[str, Derived]]:
     """Each card's final state (what `replay` gives) and the derived columns of every event (undo
     events and undone ones included), computed as one device answering them in time order would

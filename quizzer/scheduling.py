@@ -14,17 +14,36 @@ import math
 import random
 from datetime import timedelta
 from functools import lru_cache
-from typing import Literal
+from typing import Protocol
 
 import fsrs_rs_python as rs
 
 from quizzer.clock import DAY_MS, Calendar
-from quizzer.config import Scheduling
 from quizzer.state import CardPhase, CardState, Rating, recall_curve
 
 FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, math.inf, 0.05))
 """(start, end, factor): an interval of d days is spread by 1 day plus `factor` of its days in
 each range (Anki's and the `fsrs` package's fuzz ranges)."""
+
+
+class Rules(Protocol):
+    """The per-deck settings a review reads: a `config.Scheduling`, or the card index's copy
+    (`collection.DeckRules`), so that `quizzer answer` schedules without loading pydantic."""
+
+    @property
+    def desired_retention(self) -> float: ...
+    @property
+    def learning_steps(self) -> tuple[float, ...]: ...
+    @property
+    def relearning_steps(self) -> tuple[float, ...]: ...
+    @property
+    def maximum_interval(self) -> int: ...
+    @property
+    def fuzz(self) -> bool: ...
+    @property
+    def leech_threshold(self) -> int: ...
+    @property
+    def leech_action(self) -> str: ...
 
 
 def fsrs_card_id(card_id: str) -> int:
@@ -46,19 +65,19 @@ def elapsed_days(state: CardState, at_ms: int, calendar: Calendar) -> int:
 
 
 def _next_step(
-    state: CardState, rating: Rating, settings: Scheduling
+    state: CardState, rating: Rating, settings: Rules
 ) -> tuple[CardPhase, int | None, timedelta | None]:
     """The phase and step after answering, and the wait when it is a (re)learning step (None:
     a review interval in days). A new card starts learning at step 0."""
     if state.state == CardPhase.REVIEW:
         if rating != Rating.AGAIN or not settings.relearning_steps:
             return CardPhase.REVIEW, None, None
-        return CardPhase.RELEARNING, 0, settings.steps("relearning")[0]
-    which: Literal["learning", "relearning"] = (
-        "relearning" if state.state == CardPhase.RELEARNING else "learning"
-    )
-    phase = CardPhase.RELEARNING if which == "relearning" else CardPhase.LEARNING
-    steps = settings.steps(which)
+        return CardPhase.RELEARNING, 0, timedelta(minutes=settings.relearning_steps[0])
+    if state.state == CardPhase.RELEARNING:
+        phase, minutes = CardPhase.RELEARNING, settings.relearning_steps
+    else:
+        phase, minutes = CardPhase.LEARNING, settings.learning_steps
+    steps = [timedelta(minutes=m) for m in minutes]
     step = state.step or 0
     if not steps or (step >= len(steps) and rating != Rating.AGAIN):
         return CardPhase.REVIEW, None, None
@@ -73,13 +92,13 @@ def _next_step(
     return CardPhase.REVIEW, None, None
 
 
-def review_interval(interval: float, settings: Scheduling) -> int:
+def review_interval(interval: float, settings: Rules) -> int:
     """Whole days from fsrs-rs's interval, as Anki rounds it (half away from zero), at least 1
     and at most `maximum_interval`."""
     return min(max(math.floor(interval + 0.5), 1), settings.maximum_interval)
 
 
-def fuzzed(days: int, settings: Scheduling, seed: str) -> int:
+def fuzzed(days: int, settings: Rules, seed: str) -> int:
     """An interval spread by fuzz (intervals under 2.5 days are kept), with one draw of a
     generator seeded by `seed`: the `fsrs` package's fuzz, reproducibly."""
     if days < 2.5:
@@ -97,7 +116,7 @@ def review(
     state: CardState,
     rating: Rating,
     at_ms: int,
-    settings: Scheduling,
+    settings: Rules,
     parameters: tuple[float, ...],
     seed: str,
     calendar: Calendar,
@@ -152,7 +171,7 @@ def _is_leech_point(lapses: int, threshold: int) -> bool:
 def preview(
     state: CardState,
     at_ms: int,
-    settings: Scheduling,
+    settings: Rules,
     parameters: tuple[float, ...],
     seed: str,
     calendar: Calendar,

@@ -13,14 +13,15 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import TYPE_CHECKING
 
+from quizzer.answering import SessionError as SessionError
+from quizzer.answering import grade_response, order_seed, record_answer, unknown_card
 from quizzer.config import Settings
 from quizzer.decks.cards import Card
 from quizzer.decks.faces import shown_order
-from quizzer.decks.grading import Graded, grade_text
+from quizzer.decks.grading import Graded
 from quizzer.decks.loaded import LoadedDeck
 from quizzer.decks.models import MultipleChoice, Order
 from quizzer.decks.tree import DeckTree
-from quizzer.errors import QuizzerError
 from quizzer.live_queue import LiveQueue
 from quizzer.queue import (
     LEARN_AHEAD_MS,
@@ -35,16 +36,12 @@ from quizzer.queue import (
 )
 from quizzer.replay import DeckSettings, derive, replay_cards, replay_rows
 from quizzer.scheduling import preview
-from quizzer.state import MAX_DURATION_MS, CardPhase, CardState, Event, EventKind, Rating
+from quizzer.state import CardPhase, CardState, Event, EventKind, Rating
 from quizzer.store.db import Derived, Store
 from quizzer.store.extensions import add_extension
 
 if TYPE_CHECKING:
     from quizzer.search import Query
-
-
-class SessionError(QuizzerError, ValueError):
-    """A request the session cannot carry out (unknown card, bad response...)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,26 +163,21 @@ class Session:
 
     def _follow(
         self,
-        before: tuple[int, int],
-        card_id: str,
+        state: CardState,
         now_ms: int,
         reviewed: CardState | None = None,
         *,
         undone: bool = False,
     ) -> None:
-        """Bring the live queue up to date after this session wrote one event about `card_id`
-        (`before`: the store's version before the write; `reviewed`: the card's state before a
-        review). Anything it cannot follow (another writer in between, another day, an event
-        earlier than one already written) makes the next call rebuild it."""
+        """Bring the live queue up to date after this session wrote one event about a card, which
+        left it in `state` (`reviewed`: its state before a review). Anything it cannot follow
+        (another writer before the write, another day, an event earlier than one already
+        written) makes the next call rebuild it."""
         queue = self.queue
-        after = self.store.version()
+        card_id = state.card_id
+        before, after = self.store.last_write
         latest, self._latest_write = self._latest_write, max(self._latest_write, now_ms)
-        if not (
-            queue.version == before
-            and after[0] == before[0]
-            and now_ms >= latest
-            and queue.valid(now_ms, before)
-        ):
+        if not (queue.version == before and now_ms >= latest and queue.valid(now_ms, before)):
             queue.version = None
             return
         if undone:
@@ -200,7 +192,7 @@ class Session:
                 today.introduced[deck_id] += 1
             elif reviewed.state == CardPhase.REVIEW:
                 today.reviewed[deck_id] += 1
-        queue.move(self.store.state(card_id))
+        queue.move(state)
         queue.version = after
 
     def plan(self, now_ms: int) -> Plan:
@@ -311,7 +303,7 @@ class Session:
         try:
             return self.index[card_id]
         except KeyError:
-            raise SessionError(f"unknown card id {card_id!r}") from None
+            raise unknown_card(card_id) from None
 
     def state(self, card_id: str) -> CardState:
         """The stored memory state of a card."""
@@ -338,18 +330,13 @@ class Session:
         the same for the command line and the TUI until the card is answered again."""
         if not isinstance(card.question, MultipleChoice | Order):
             return []
-        return shown_order(card.question, f"{card.id}/{self.store.state(card.id).reps}")
+        return shown_order(card.question, order_seed(card.id, self.store.state(card.id).reps))
 
     # ------------------------------------------------------------ writes
 
     def grade(self, card: Card, response: str) -> Graded:
         """Grade a text response (numbers of shown options for choice and order questions)."""
-        from quizzer.decks.grading import ResponseError
-
-        try:
-            return grade_text(card.question, response, self.shown_order(card))
-        except ResponseError as exc:
-            raise SessionError(str(exc)) from None
+        return grade_response(card.question, response, self.shown_order(card))
 
     def answer(
         self,
@@ -363,30 +350,18 @@ class Session:
     ) -> Answered:
         """Record an answer; it is committed to disk before this returns."""
         card = self.card(card_id)
-        kind = EventKind.CRAM if self.cram else EventKind.REVIEW
-        if duration_ms is not None and not 0 <= duration_ms <= MAX_DURATION_MS:
-            raise SessionError(f"answer time {duration_ms} ms is not between 0 and a day")
-
-        def make(state: CardState) -> tuple[Event, Derived]:
-            if kind == EventKind.REVIEW:
-                self._check_answerable(state, now_ms)
-            event = Event(
-                uid=self.store.new_uid(),
-                device=self.store.device,
-                at=now_ms,
-                card_id=card_id,
-                kind=kind,
-                rating=Rating(rating),
-                graded="auto" if graded else "self",
-                response=response,
-                verdict=str(graded.verdict) if graded else None,
-                duration_ms=duration_ms,
-            )
-            return event, derive(state, event, self.deck_settings)
-
-        version = self.store.version()
-        event, derived = self.store.apply(card_id, make, self._replay)
-        self._follow(version, card_id, now_ms, derived.before if kind == EventKind.REVIEW else None)
+        event, derived, state = record_answer(
+            self.store,
+            self.deck_settings,
+            card_id,
+            rating,
+            now_ms,
+            cram=self.cram,
+            graded=graded,
+            response=response,
+            duration_ms=duration_ms,
+        )
+        self._follow(state, now_ms, None if self.cram else derived.before)
         self._count(derived.before, rating, duration_ms)
         if self.cram or self.ahead:
             self.crammed.add(card_id)
@@ -394,18 +369,6 @@ class Session:
 
     def _replay(self, events: list[Event]) -> tuple[dict[str, CardState], dict[str, Derived]]:
         return replay_rows(events, self.deck_settings)
-
-    def _check_answerable(self, state: CardState, now_ms: int) -> None:
-        """Suspended and buried cards are out of the queue; answering one would reschedule it."""
-        if state.suspended:
-            raise SessionError(
-                f"{state.card_id} is suspended; 'quizzer unsuspend {state.card_id}' brings it back"
-            )
-        if state.buried_until is not None and state.buried_until > now_ms:
-            raise SessionError(
-                f"{state.card_id} is buried until the next study day; answer it then (or "
-                "'quizzer undo' the bury if it was the last thing done)"
-            )
 
     def _count(self, before: CardState, rating: Rating, duration_ms: int | None) -> None:
         self.tally.answered += 1
@@ -438,11 +401,10 @@ class Session:
     ) -> CardState:
         self.card(card_id)
         event = self._event(card_id, kind, now_ms, until=until)
-        version = self.store.version()
-        _, derived = self.store.apply(
+        _, derived, state = self.store.apply(
             card_id, lambda state: (event, derive(state, event, self.deck_settings)), self._replay
         )
-        self._follow(version, card_id, now_ms)
+        self._follow(state, now_ms)
         return derived.after
 
     def bury(self, card_id: str, now_ms: int) -> CardState:
@@ -472,14 +434,13 @@ class Session:
     def undo(self, now_ms: int) -> tuple[Event, CardState] | None:
         """Cancel the last answer, bury, suspension or forget; returns it and the card's
         restored state."""
-        version = self.store.version()
         result = self.store.undo(
             lambda target: self._event(target.card_id, EventKind.UNDO, now_ms, target=target.uid),
             lambda events: replay_cards(events, self.deck_settings)[events[0].card_id],
         )
         if result is not None:
-            target, _ = result
-            self._follow(version, target.card_id, now_ms, undone=True)
+            target, restored = result
+            self._follow(restored, now_ms, undone=True)
             if target.kind in (EventKind.REVIEW, EventKind.CRAM) and self.tally.answered:
                 self.tally.answered -= 1
                 self.tally.correct -= (target.rating or 1) > Rating.AGAIN

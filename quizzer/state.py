@@ -85,8 +85,7 @@ class CardState:
 
     def to_json(self) -> str:
         """Compact JSON, as stored in the log's before/after columns."""
-        data = {name: getattr(self, name) for name in _STATE_FIELDS}
-        return json.dumps(data, separators=(",", ":"))
+        return _compact({name: getattr(self, name) for name in _STATE_FIELDS})
 
     @classmethod
     def from_json(cls, card_id: str, text: str) -> CardState:
@@ -105,10 +104,21 @@ class CardState:
         return cls(*values)
 
     def as_row(self) -> tuple[Any, ...]:
-        """The `cards` table row, in field order."""
-        return tuple(
-            int(v) if isinstance(v, bool) else v
-            for v in (getattr(self, f.name) for f in fields(self))
+        """The `cards` table row, in field order (`CARD_COLUMNS`)."""
+        return (
+            self.card_id,
+            int(self.state),
+            self.step,
+            self.stability,
+            self.difficulty,
+            self.due,
+            self.last_review,
+            self.reps,
+            self.lapses,
+            int(self.suspended),
+            self.buried_until,
+            self.introduced,
+            int(self.leech),
         )
 
     def but(self, **changes: Any) -> CardState:
@@ -118,6 +128,8 @@ class CardState:
 
 CARD_COLUMNS = tuple(f.name for f in fields(CardState))
 _STATE_FIELDS = CARD_COLUMNS[1:]
+_compact = json.JSONEncoder(separators=(",", ":")).encode
+"""`json.dumps(..., separators=(",", ":"))` without building an encoder on every call."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from quizzer.errors import CommandError
 
 if TYPE_CHECKING:
-    from quizzer.collection import Collection
+    from quizzer.collection import AnswerIndex, Collection
     from quizzer.session import Selection
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -33,7 +33,7 @@ def iso(ms: int | None) -> str | None:
     return from_ms(ms).isoformat().replace("+00:00", "Z")
 
 
-def local(ms: int, col: Collection) -> str:
+def local(ms: int, col: Collection | AnswerIndex) -> str:
     """A moment in the learner's zone, to the minute."""
     from quizzer.clock import from_ms
 

@@ -7,7 +7,8 @@ load are dropped.
 
 The card index (`read_index` / `write_index`) is smaller still: plain tuples describing every card
 of a whole tree, keyed by a fingerprint of all deck files and the settings. Commands that only
-count cards (`quizzer due`) answer from it without importing YAML or pydantic at all.
+count cards (`quizzer due`) answer from it without importing YAML or pydantic at all, and so does
+`quizzer answer`, with the answer keys of the auto-graded questions kept in a file beside it.
 
 Both are JSON files, checked when read (decks/stored.py checks a deck against the models): a file
 planted in the cache folder can at worst make a start slower, never run code. Anything unreadable
@@ -184,23 +185,24 @@ def tree_fingerprint(roots: Sequence[Path], *extra: bytes) -> str | None:
     return h.hexdigest()
 
 
-def _index_path() -> Path:
-    return cache_dir() / f"{_INDEX_FORMAT}.json"
+def _index_path(part: str = "") -> Path:
+    return cache_dir() / f"{_INDEX_FORMAT}{'-' + part if part else ''}.json"
 
 
-def read_index(fingerprint: str) -> Any | None:
+def read_index(fingerprint: str, part: str = "") -> Any | None:
     """The payload stored under this fingerprint, or None (missing, stale, damaged, or off);
-    the caller checks its shape."""
+    the caller checks its shape. `part` names a file kept beside the index, read only by the
+    commands that need it (the answer keys)."""
     if not caching_enabled():
         return None
-    read = _read_json(_index_path())
+    read = _read_json(_index_path(part))
     stored = read[0] if read is not None else None
     if not isinstance(stored, list) or len(stored) != 2 or stored[0] != fingerprint:
         return None
     return stored[1]
 
 
-def write_index(fingerprint: str, payload: Any) -> None:
+def write_index(fingerprint: str, payload: Any, part: str = "") -> None:
     """Store the payload under this fingerprint (the index holds one tree at a time)."""
     if caching_enabled():
-        _atomic_dump(_index_path(), (fingerprint, payload))
+        _atomic_dump(_index_path(part), (fingerprint, payload))

@@ -7,12 +7,12 @@ Markdown; each front end renders it its own way.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from quizzer.decks.cards import Card
 from quizzer.decks.cloze import Deletion, render_cloze
+from quizzer.decks.grading import AnswerKey
 from quizzer.decks.models import (
     Basic,
     Cloze,
@@ -78,20 +78,6 @@ def faces(
 def shown_order(question: QuestionBase, seed: str) -> list[int]:
     """The order in which a choice or order question's entries are shown (empty for other
     questions): a shuffle fixed by `seed`. An order question never starts already solved."""
-    if isinstance(question, MultipleChoice):
-        n = len(question.choices)
-    elif isinstance(question, Order):
-        n = len(question.items)
-    else:
+    if not isinstance(question, MultipleChoice | Order):
         return []
-    order = shuffled(n, seed)
-    if isinstance(question, Order) and order == sorted(order):
-        order = order[1:] + order[:1]
-    return order
-
-
-def shuffled(n: int, seed: str) -> list[int]:
-    """0..n-1 in an order fixed by `seed` (the Anki import undoes the export's shuffle with it)."""
-    order = list(range(n))
-    random.Random(seed).shuffle(order)
-    return order
+    return AnswerKey.of(question).shown_order(seed)

@@ -3,6 +3,10 @@
 Each returns a `Graded`: correct, close or incorrect, the expected answer as it should be shown, and
 a sentence for the learner. Ratings follow from verdicts (incorrect: Again, close: Hard,
 correct: Good).
+
+The graders read a question's answer fields only (protocols below), so they grade a deck model or
+its `AnswerKey` alike: the plain copy that the card index carries, with which `quizzer answer
+--response` grades without loading the decks. This module imports no pydantic.
 """
 
 from __future__ import annotations
@@ -10,13 +14,14 @@ from __future__ import annotations
 import contextlib
 import difflib
 import math
+import random
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Protocol
 
-from quizzer.decks.models import MultipleChoice, Numeric, Order, QuestionBase, Typed
 from quizzer.decks.quantities import (
     Quantity,
     QuantityError,
@@ -28,6 +33,9 @@ from quizzer.decks.quantities import (
     read_quantity,
     rules,
 )
+
+if TYPE_CHECKING:
+    from quizzer.decks.models import QuestionBase
 
 
 class Verdict(StrEnum):
@@ -64,10 +72,155 @@ class ResponseError(ValueError):
     """A response that cannot be read for this question (e.g. choice number out of range)."""
 
 
+# ---------------------------------------------------------------- what grading reads
+
+
+class ChoiceOption(Protocol):
+    """An option of a choice question."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def correct(self) -> bool: ...
+
+
+class ChoiceQuestion(Protocol):
+    """What grading a choice question reads."""
+
+    @property
+    def choices(self) -> Sequence[ChoiceOption]: ...
+
+
+class TypedQuestion(Protocol):
+    """What grading a typed question reads."""
+
+    @property
+    def prompt(self) -> str: ...
+    @property
+    def answers(self) -> Sequence[str]: ...
+
+
+class NumericQuestion(Protocol):
+    """What grading a numeric question reads."""
+
+    @property
+    def prompt(self) -> str: ...
+    @property
+    def answer(self) -> float: ...
+    @property
+    def unit(self) -> str | None: ...
+    @property
+    def allowed_error(self) -> float: ...
+
+
+class OrderQuestion(Protocol):
+    """What grading an order question reads."""
+
+    @property
+    def items(self) -> Sequence[str]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """A choice question's option, as the answer key holds it."""
+
+    text: str
+    correct: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerKey:
+    """What grading an auto-graded question and numbering its shown entries need, as plain data
+    (`to_data` / `from_data` for the card index). Only the fields of its kind are set."""
+
+    kind: str
+    prompt: str
+    choices: tuple[Option, ...] = ()
+    answers: tuple[str, ...] = ()
+    answer: float = 0.0
+    allowed_error: float = 0.0
+    unit: str | None = None
+    items: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, question: QuestionBase) -> AnswerKey:
+        """The key of a deck's question; ResponseError for a self-graded one."""
+        q: Any = question
+        kind = question.kind
+        if kind == "choice":
+            return cls(kind, q.prompt, choices=tuple(Option(c.text, c.correct) for c in q.choices))
+        if kind == "typed":
+            return cls(kind, q.prompt, answers=tuple(q.answers))
+        if kind == "numeric":
+            return cls(kind, q.prompt, answer=q.answer, allowed_error=q.allowed_error, unit=q.unit)
+        if kind == "order":
+            return cls(kind, q.prompt, items=tuple(q.items))
+        raise ResponseError(f"{kind} questions are self-graded: give a rating instead")
+
+    def to_data(self) -> list[Any]:
+        """The key as JSON data: the kind, the prompt, then the fields of the kind."""
+        head: list[Any] = [self.kind, self.prompt]
+        if self.kind == "choice":
+            return [*head, [[c.text, c.correct] for c in self.choices]]
+        if self.kind == "typed":
+            return [*head, list(self.answers)]
+        if self.kind == "numeric":
+            return [*head, float(self.answer), float(self.allowed_error), self.unit]
+        return [*head, list(self.items)]
+
+    @classmethod
+    def from_data(cls, data: Any) -> AnswerKey:
+        """The key `to_data` wrote; TypeError or ValueError when the data is not one."""
+        kind, prompt, *rest = data
+        if type(prompt) is not str:
+            raise TypeError("prompt")
+        if kind == "choice":
+            (choices,) = rest
+            options = tuple(Option(t, c) for t, c in choices)
+            if len(options) < 2 or not all(
+                type(o.text) is str and type(o.correct) is bool for o in options
+            ):
+                raise TypeError("choices")
+            return cls(kind, prompt, choices=options)
+        if kind == "numeric":
+            answer, allowed, unit = rest
+            if not all(type(x) is float and math.isfinite(x) for x in (answer, allowed)):
+                raise TypeError("numbers")
+            if unit is not None and type(unit) is not str:
+                raise TypeError("unit")
+            return cls(kind, prompt, answer=answer, allowed_error=allowed, unit=unit)
+        if kind not in ("typed", "order"):
+            raise ValueError(f"not an auto-graded kind: {kind!r}")
+        (texts,) = rest
+        if not texts or not all(type(t) is str for t in texts):
+            raise TypeError("texts")
+        if kind == "typed":
+            return cls(kind, prompt, answers=tuple(texts))
+        return cls(kind, prompt, items=tuple(texts))
+
+    def shown_order(self, seed: str) -> list[int]:
+        """The order in which the entries of a choice or order question are shown (empty for
+        the others): a shuffle fixed by `seed`. An order question never starts already solved."""
+        n = len(self.choices) if self.kind == "choice" else len(self.items)
+        if not n:
+            return []
+        order = shuffled(n, seed)
+        if self.kind == "order" and order == sorted(order):
+            order = order[1:] + order[:1]
+        return order
+
+
+def shuffled(n: int, seed: str) -> list[int]:
+    """0..n-1 in an order fixed by `seed` (the Anki import undoes the export's shuffle with it)."""
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    return order
+
+
 # ---------------------------------------------------------------- choice
 
 
-def grade_choice(question: MultipleChoice, chosen: Sequence[int]) -> Graded:
+def grade_choice(question: ChoiceQuestion, chosen: Sequence[int]) -> Graded:
     """Grade the set of chosen option indices (0-based, in the question's order)."""
     n = len(question.choices)
     picked = set(chosen)
@@ -184,7 +337,7 @@ class _TypedNumbers:
     unit: Unit | None
 
 
-def _typed_numbers(question: Typed, words: frozenset[str]) -> _TypedNumbers:
+def _typed_numbers(question: TypedQuestion, words: frozenset[str]) -> _TypedNumbers:
     values = []
     for answer in question.answers:
         with contextlib.suppress(QuantityError):
@@ -194,7 +347,7 @@ def _typed_numbers(question: Typed, words: frozenset[str]) -> _TypedNumbers:
     return _TypedNumbers(values, unit)
 
 
-def grade_typed(question: Typed, response: str) -> Graded:
+def grade_typed(question: TypedQuestion, response: str) -> Graded:
     """Grade free text against every accepted answer, forgiving what `forgiven.toml` lists."""
     expected = question.answers[0]
     if not response.strip():
@@ -355,7 +508,7 @@ def format_number(value: float) -> str:
     return f"{value:,.6g}" if abs(value) >= 1e6 else f"{value:g}"
 
 
-def grade_numeric(question: Numeric, response: str) -> Graded:
+def grade_numeric(question: NumericQuestion, response: str) -> Graded:
     """Grade a number: within the tolerance is correct, within twice a non-zero tolerance close.
     A value written in another unit of the same dimension is converted first."""
     unit, unit_words = question_unit(question.unit)
@@ -384,7 +537,7 @@ def grade_numeric(question: Numeric, response: str) -> Graded:
 # ---------------------------------------------------------------- order
 
 
-def grade_order(question: Order, arrangement: Sequence[int]) -> Graded:
+def grade_order(question: OrderQuestion, arrangement: Sequence[int]) -> Graded:
     """Grade an arrangement: item indices (0-based, in the question's order) as the learner placed
     them. Exact is correct; a single swap of two items is close."""
     n = len(question.items)
@@ -418,19 +571,20 @@ def parse_indices(text: str, count: int) -> list[int]:
     return indices
 
 
-def grade_text(question: QuestionBase, response: str, shown_order: Sequence[int]) -> Graded:
+def grade_text(
+    question: QuestionBase | AnswerKey, response: str, shown_order: Sequence[int]
+) -> Graded:
     """Grade a response typed as text, as the command line receives it.
 
     For choice and order questions the numbers refer to the options as shown (`shown_order` maps
     shown position to the question's own index)."""
-    if isinstance(question, Typed):
-        return grade_typed(question, response)
-    if isinstance(question, Numeric):
-        return grade_numeric(question, response)
-    if isinstance(question, MultipleChoice):
-        picked = parse_indices(response, len(question.choices))
-        return grade_choice(question, [shown_order[i] for i in picked])
-    if isinstance(question, Order):
-        placed = parse_indices(response, len(question.items))
-        return grade_order(question, [shown_order[i] for i in placed])
-    raise ResponseError(f"{question.kind} questions are self-graded: give a rating instead")
+    key = question if isinstance(question, AnswerKey) else AnswerKey.of(question)
+    if key.kind == "typed":
+        return grade_typed(key, response)
+    if key.kind == "numeric":
+        return grade_numeric(key, response)
+    if key.kind == "choice":
+        picked = parse_indices(response, len(key.choices))
+        return grade_choice(key, [shown_order[i] for i in picked])
+    placed = parse_indices(response, len(key.items))
+    return grade_order(key, [shown_order[i] for i in placed])

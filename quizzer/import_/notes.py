@@ -18,7 +18,7 @@ from typing import Any
 from bs4 import BeautifulSoup
 from pydantic import ValidationError
 
-from quizzer.decks.faces import shuffled
+from quizzer.decks.grading import shuffled
 from quizzer.decks.models import ID_PATTERN, QUESTION_TYPES, slugify
 from quizzer.import_.package import Note
 from quizzer.import_.to_markdown import html_to_markdown, plain_text

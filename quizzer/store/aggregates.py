@@ -135,22 +135,36 @@ def accumulate(
     return out
 
 
+def _add_sql(table: str) -> tuple[str, str]:
+    keys, sums = TABLES[table]
+    marks = ", ".join("?" * (len(keys) + len(sums)))
+    update = ", ".join(f"{s} = {s} + excluded.{s}" for s in sums)
+    where = " AND ".join(f"{k} = ?" for k in keys)
+    return (
+        f"INSERT INTO {table} VALUES ({marks}) ON CONFLICT DO UPDATE SET {update}",
+        f"DELETE FROM {table} WHERE {where} AND n = 0",
+    )
+
+
+_ADD = {table: _add_sql(table) for table in TABLES}
+"""Per table: the upsert that adds a row of sums, and the removal of a row whose count is 0."""
+
+
 def add(db: sqlite3.Connection, totals: Totals) -> None:
     """Add per-table sums to the tables (rows whose count falls to 0 are removed)."""
-    for table, (keys, sums) in TABLES.items():
-        rows = totals.get(table)
+    for table, rows in totals.items():
         if not rows:
             continue
-        marks = ", ".join("?" * (len(keys) + len(sums)))
-        update = ", ".join(f"{s} = {s} + excluded.{s}" for s in sums)
-        db.executemany(
-            f"INSERT INTO {table} VALUES ({marks}) ON CONFLICT DO UPDATE SET {update}",
-            ((*k, *v) for k, v in rows.items() if any(v)),
-        )
+        upsert, remove = _ADD[table]
+        if len(rows) == 1:  # one answer's share: a single statement
+            ((key, values),) = rows.items()
+            if any(values):
+                db.execute(upsert, (*key, *values))
+        else:
+            db.executemany(upsert, ((*k, *v) for k, v in rows.items() if any(v)))
         emptied = [k for k, v in rows.items() if v[0] < 0]
         if emptied:
-            where = " AND ".join(f"{k} = ?" for k in keys)
-            db.executemany(f"DELETE FROM {table} WHERE {where} AND n = 0", emptied)
+            db.executemany(remove, emptied)
 
 
 def read(db: sqlite3.Connection) -> Totals:
@@ -282,16 +296,22 @@ def rows_of(db: sqlite3.Connection, uids: Iterable[str]) -> list[tuple[Any, ...]
 
 
 def apply_writes(
-    db: sqlite3.Connection, cal: Calendar, inserted: Iterable[tuple[str, str | None]]
+    db: sqlite3.Connection,
+    cal: Calendar,
+    inserted: Iterable[tuple[str, str | None, tuple[Any, ...] | None]],
 ) -> None:
     """Bring the tables up to date after events were appended in this transaction: `inserted`
-    holds each new event's (uid, undo target or None). An answer counts unless an undo cancels
-    it; an undo takes its target away if the target counted before this transaction (it was
-    there, and no earlier undo had cancelled it)."""
-    new = dict(inserted)
-    totals = accumulate(rows_of(db, [u for u, t in new.items() if t is None]), cal)
-    targets = {t for t in new.values() if t is not None and t not in new}
-    for target in targets:
+    holds each new event's (uid, undo target or None, its `ROW_COLUMNS` values when they are
+    known to count unless this transaction undoes it, else None: read back). An answer counts
+    unless an undo cancels it; an undo takes its target away if the target counted before this
+    transaction (it was there, and no earlier undo had cancelled it)."""
+    written = list(inserted)
+    new = {uid: target for uid, target, _ in written}
+    cancelled = {t for t in new.values() if t is not None}
+    known = [row for uid, _, row in written if row is not None and uid not in cancelled]
+    unknown = [uid for uid, target, row in written if target is None and row is None]
+    totals = accumulate([*known, *rows_of(db, unknown)], cal)
+    for target in cancelled - new.keys():
         undos = db.execute("SELECT uid FROM log WHERE target = ?", (target,)).fetchall()
         if all(u in new for (u,) in undos):
             row = db.execute(f"SELECT {ROW_COLUMNS} FROM log WHERE uid = ?", (target,)).fetchone()

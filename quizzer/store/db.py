@@ -118,9 +118,17 @@ class Store:
         self.calendar: Calendar | None = None
         """The learner's study calendar, which the statistics totals are kept in; when None, a
         write marks them stale instead (see quizzer/store/aggregates.py)."""
-        self._written: list[tuple[str, str | None]] = []
+        self._written: list[tuple[str, str | None, tuple[Any, ...] | None]] = []
         self._rebuild_totals = False
         self._totals_were: bool | None = None
+        self._begun: tuple[int, int] = (-1, -1)
+        self._totals_known: tuple[tuple[int, int], str] | None = None
+        """(version, calendar key) after this connection's last commit that left the totals
+        current: at the same version they still are, without asking the database."""
+        self.last_write: tuple[tuple[int, int], tuple[int, int]] = ((-1, -1), (-1, -1))
+        """The store's version (`version()`) when the last write transaction began, holding the
+        write lock, and when it committed: equal first halves mean no other connection wrote
+        in between, and the second is what `version()` gives until something else writes."""
         self.damaged = self.marker.exists()
         exists = self.path.exists()
         if not exists and not create:
@@ -268,11 +276,12 @@ class Store:
         self.db.execute("BEGIN IMMEDIATE")
         # holding the write lock, nobody else can commit: the state cache, if it is current
         # now, is kept current by _put_state until COMMIT
-        self._cache_live = self._cache is not None and self._cache_key == self.version()
+        begun = self._begun = self.version()
+        self._cache_live = self._cache is not None and self._cache_key == begun
         self._written, self._rebuild_totals, self._totals_were = [], False, None
         try:
             yield self.db
-            self._flush_totals()
+            marked = self._flush_totals()
         except BaseException as exc:
             self._forget()
             self._rollback()
@@ -285,8 +294,13 @@ class Store:
             self._forget()
             self._rollback()
             raise
+        # this connection's own commits leave its data_version as it was
+        after = (begun[0], self.db.total_changes)
+        self.last_write = (begun, after)
+        cal = self.calendar
+        self._totals_known = (after, cal.key) if marked and cal is not None else None
         if self._cache_live:
-            self._cache_key = self.version()
+            self._cache_key = after
         else:
             self._cache = None
         self._cache_live = False
@@ -299,27 +313,34 @@ class Store:
     # moves when another connection commits, the second when this one writes anything. Writes
     # made through `transaction()` update the cache in place instead of dropping it.
 
-    def _flush_totals(self) -> None:
-        """Bring the statistics totals in line with this transaction's writes to the log."""
+    def _flush_totals(self) -> bool:
+        """Bring the statistics totals in line with this transaction's writes to the log;
+        True when they are current (and marked so) at its end."""
         written, self._written = self._written, []
         rebuild, self._rebuild_totals = self._rebuild_totals, False
         were, self._totals_were = self._totals_were, None
         cal = self.calendar
         if cal is None:
-            return  # the log's triggers marked the totals stale if it changed
+            return False  # the log's triggers marked the totals stale if it changed
         if rebuild or (were and len(written) > BULK):
             aggregates.rebuild(self.db, cal)
         elif were:
             if written:
                 aggregates.apply_writes(self.db, cal, written)
             aggregates.mark_current(self.db, cal)
+        else:
+            return False
+        return True
 
     def _totals_current(self) -> bool:
         """Whether the totals matched the log when this transaction began (call before its
         first write to the log: the log's triggers mark them stale on every change)."""
         if self._totals_were is None:
             cal = self.calendar
-            self._totals_were = cal is not None and aggregates.current(self.db, cal)
+            known = self._totals_known
+            self._totals_were = cal is not None and (
+                known == (self._begun, cal.key) or aggregates.current(self.db, cal)
+            )
         return self._totals_were
 
     def _rollback(self) -> None:
@@ -436,10 +457,10 @@ class Store:
         card_id: str,
         make: Callable[[CardState], tuple[Event, Derived]],
         replay: Callable[[list[Event]], tuple[dict[str, CardState], dict[str, Derived]]],
-    ) -> tuple[Event, Derived]:
+    ) -> tuple[Event, Derived, CardState]:
         """Atomically: read the card's state, let `make` build the event from it, append the
-        event and store the new state. Returns the event and its derived columns, once
-        committed.
+        event and store the new state. Returns the event, its derived columns and the card's
+        new state, once committed.
 
         The card cache must always equal a replay of the log in time order. An event that comes
         after a later one of its card (another process answered in the same millisecond with a
@@ -452,16 +473,16 @@ class Store:
                 (card_id, event.at, event.at, event.uid),
             ).fetchone()
             if later is None:
-                self._insert(event, derived)
+                self._insert(event, derived, fresh=True)
                 self._put_state(derived.after)
-                return event, derived
+                return event, derived, derived.after
             existing = self.events([card_id])
             states, rows = replay([*existing, event])
             derived = rows[event.uid]
-            self._insert(event, derived)
+            self._insert(event, derived, fresh=True)
             self.rewrite_derived((e.uid, rows[e.uid]) for e in existing)
             self._put_state(states[card_id])
-        return event, derived
+        return event, derived, states[card_id]
 
     def undo(
         self,
@@ -498,10 +519,25 @@ class Store:
             for state in states:
                 self._put_state(state)
 
-    def _insert(self, event: Event, derived: Derived) -> None:
-        data = event.to_dict()
+    def _insert(self, event: Event, derived: Derived, *, fresh: bool = False) -> None:
+        """Append an event. `fresh`: its uid was just made, so no undo in the log can target
+        it yet, and the totals count it from these values rather than reading it back."""
         self._totals_current()
-        self._written.append((event.uid, event.target if event.kind == "undo" else None))
+        kind = str(event.kind)
+        rating = None if event.rating is None else int(event.rating)
+        counted = (
+            event.at,
+            event.card_id,
+            kind,
+            rating,
+            derived.state_before,
+            derived.ivl_before,
+            derived.r_before,
+            event.duration_ms,
+        )
+        self._written.append(
+            (event.uid, event.target if kind == "undo" else None, counted if fresh else None)
+        )
         self.db.execute(
             "INSERT INTO log (uid, device, at, card_id, kind, rating, graded, response, verdict, "
             "duration_ms, target, until, state_before, ivl_before, r_before, before, after) "
@@ -511,8 +547,8 @@ class Store:
                 event.device,
                 event.at,
                 event.card_id,
-                str(event.kind),
-                data.get("rating"),
+                kind,
+                rating,
                 event.graded,
                 event.response,
                 event.verdict,
@@ -547,7 +583,7 @@ class Store:
             small = cal is not None and len(rows) <= BULK and self._totals_current()
             if cal is not None and small:
                 # events written in this transaction are counted when it commits, as they are
-                fresh = {u for u, _ in self._written}
+                fresh = {u for u, _, _ in self._written}
                 uids = [uid for uid, _ in rows if uid not in fresh]
                 totals = aggregates.accumulate(aggregates.rows_of(self.db, uids), cal, -1)
             elif rows and (cal is None or len(rows) > BULK):

@@ -272,3 +272,38 @@ def counts() -> dict[str, int]:
 if __name__ == "__main__":
     for name, count in counts().items():
         print(f"{count:6} {name}")
+
+
+def test_the_answer_key_grades_every_bundled_question_as_the_question_does() -> None:
+    """The card index's copy of a question (`AnswerKey`, through JSON) gives the same verdict,
+    message and expected answer for right, wrong and unreadable responses, and numbers the
+    shown options alike."""
+    import json
+
+    from quizzer.decks.faces import shown_order
+    from quizzer.decks.grading import AnswerKey, ResponseError, grade_text
+
+    tree = load_tree(bundled_decks())
+    checked = set()
+    for deck_id, loaded in tree.decks.items():
+        for q in loaded.deck.questions:
+            if not q.auto_graded:
+                continue
+            key = AnswerKey.from_data(json.loads(json.dumps(AnswerKey.of(q).to_data())))
+            seed = f"{deck_id}:{q.id}/3"
+            order = shown_order(q, seed)
+            assert key.shown_order(seed) == order
+            responses = ["1", "2,1", "1 2 3", "zzz", "", "42", "1e3 ms", "0.5"]
+            responses += list(getattr(q, "answers", []))
+            if isinstance(q, Numeric):
+                responses += [format_number(q.answer), f"{q.answer * 1.1} {q.unit or ''}"]
+            for response in responses:
+                try:
+                    want = grade_text(q, response, order)
+                except ResponseError as exc:
+                    with pytest.raises(ResponseError, match=re.escape(str(exc))):
+                        grade_text(key, response, order)
+                    continue
+                assert grade_text(key, response, order) == want, (deck_id, q.id, response)
+            checked.add(q.kind)
+    assert checked == {"choice", "typed", "numeric", "order"}

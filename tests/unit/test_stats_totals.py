@@ -188,3 +188,30 @@ def test_rebuild_recomputes_stale_totals(device) -> None:
     totals = aggregates.read(col.store.db)
     assert totals == recomputed(col)
     assert sum(v[0] for v in totals["agg_answers"].values()) == 4
+
+
+def test_totals_made_stale_between_two_answers_stay_stale(device) -> None:
+    """A store that left the totals current remembers it, but a log row written in between,
+    by another connection or by hand on its own, must not be counted as current."""
+    import sqlite3
+
+    col = device("a")
+    session = col.session()
+    session.answer("d/deck:q0", Rating.GOOD, T0)
+    cal = col.store.calendar
+    assert cal is not None and aggregates.current(col.store.db, cal)
+    row = (
+        "INSERT INTO log (uid, device, at, card_id, kind, rating, state_before) "
+        "VALUES (?, 'other', ?, 'd/deck:q4', 'review', 4, 0)"
+    )
+    other = sqlite3.connect(col.store.path, isolation_level=None)
+    other.execute(row, ("x1", T0 + HOUR))
+    other.close()
+    session.answer("d/deck:q1", Rating.GOOD, T0 + MINUTE)
+    assert not aggregates.current(col.store.db, cal)
+    col.store.rebuild_totals()
+    session.answer("d/deck:q2", Rating.GOOD, T0 + 2 * MINUTE)
+    assert aggregates.current(col.store.db, cal)
+    col.store.db.execute(row, ("x2", T0 + 2 * HOUR))
+    session.answer("d/deck:q3", Rating.GOOD, T0 + 3 * MINUTE)
+    assert not aggregates.current(col.store.db, cal)

@@ -1,0 +1,99 @@
+"""Recording an answer: the one write that `Session.answer` and the light `quizzer answer` path
+(which answers from the card index, without loading the decks) share, so that both check, build
+and store an answer alike.
+
+Light on purpose: it imports neither pydantic nor the deck models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from quizzer.errors import QuizzerError
+from quizzer.replay import RulesSource, derive, replay_rows
+from quizzer.state import MAX_DURATION_MS, CardState, Event, EventKind, Rating
+
+if TYPE_CHECKING:
+    from quizzer.decks.grading import AnswerKey, Graded
+    from quizzer.decks.models import QuestionBase
+    from quizzer.store.db import Derived, Store
+
+
+class SessionError(QuizzerError, ValueError):
+    """A request the session cannot carry out (unknown card, bad response...)."""
+
+
+def unknown_card(card_id: str) -> SessionError:
+    """The error for a card id that no deck has."""
+    return SessionError(f"unknown card id {card_id!r}")
+
+
+def order_seed(card_id: str, reps: int) -> str:
+    """What fixes the order in which a card's options are shown: the same for the command line
+    and the TUI until the card is answered again."""
+    return f"{card_id}/{reps}"
+
+
+def grade_response(
+    question: QuestionBase | AnswerKey, response: str, shown_order: Sequence[int]
+) -> Graded:
+    """Grade a text response (numbers of shown options for choice and order questions)."""
+    from quizzer.decks.grading import ResponseError, grade_text
+
+    try:
+        return grade_text(question, response, shown_order)
+    except ResponseError as exc:
+        raise SessionError(str(exc)) from None
+
+
+def record_answer(
+    store: Store,
+    settings: RulesSource,
+    card_id: str,
+    rating: Rating,
+    now_ms: int,
+    *,
+    cram: bool = False,
+    graded: Graded | None = None,
+    response: str | None = None,
+    duration_ms: int | None = None,
+) -> tuple[Event, Derived, CardState]:
+    """Append an answer to the log and update the card's state, in one committed transaction
+    (what `Store.apply` returns). A review of a suspended or buried card is refused (a cram
+    answer changes no state)."""
+    kind = EventKind.CRAM if cram else EventKind.REVIEW
+    if duration_ms is not None and not 0 <= duration_ms <= MAX_DURATION_MS:
+        raise SessionError(f"answer time {duration_ms} ms is not between 0 and a day")
+
+    def make(state: CardState) -> tuple[Event, Derived]:
+        if kind == EventKind.REVIEW:
+            check_answerable(state, now_ms)
+        event = Event(
+            uid=store.new_uid(),
+            device=store.device,
+            at=now_ms,
+            card_id=card_id,
+            kind=kind,
+            rating=Rating(rating),
+            graded="auto" if graded else "self",
+            response=response,
+            verdict=str(graded.verdict) if graded else None,
+            duration_ms=duration_ms,
+        )
+        return event, derive(state, event, settings)
+
+    return store.apply(card_id, make, lambda events: replay_rows(events, settings))
+
+
+def check_answerable(state: CardState, now_ms: int) -> None:
+    """Suspended and buried cards are out of the queue; answering one would reschedule it."""
+    if state.suspended:
+        raise SessionError(
+            f"{state.card_id} is suspended; 'quizzer unsuspend {state.card_id}' brings it back"
+        )
+    if state.buried_until is not None and state.buried_until > now_ms:
+        raise SessionError(
+            f"{state.card_id} is buried until the next study day; answer it then (or "
+            "'quizzer undo' the bury if it was the last thing done)"
+        )

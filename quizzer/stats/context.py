@@ -126,7 +126,7 @@ class Context:
             first += size
             shares[deck_id].new = new[lo : bisect.bisect_left(new, first, key=_first)]
         return whole, {
-            d: queue.assemble(share, settings, day, done, d).counts for d, share in shares.items()
+            d: queue.deck_counts(share, settings, day, done, d) for d, share in shares.items()
         }
 
 

@@ -72,15 +72,16 @@ def card_infos(
     figure but the counts); and the queue's view of every row, so that today's plan need not
     read them again."""
     state_rows: dict[str, queue.StateRow] = {}
-    make = queue.StateRow
+    row_type, make = queue.StateRow, tuple.__new__
     found: dict[str, CardInfo] = {}
     # predicted recall now in study days, as the memory update (and the log's r_before)
     # count them: `retrievability` with `elapsed_days`, inlined for the card loop
     decay, factor = recall_curve(params)
     day = cal.day_number
     now_day = day(now_ms // 1000 * 1000 - 1)
-    for cid, state, s, d, due, last, reps, lapses, suspended, buried, leech in rows:
-        state_rows[cid] = make(state, due, suspended, buried, s, last)
+    for row in rows:
+        cid, state, due, suspended, buried, s, last, d, reps, lapses, leech = row
+        state_rows[cid] = make(row_type, row[1:7])
         card = cards.get(cid)
         if card is None:
             continue

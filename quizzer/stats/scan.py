@@ -22,7 +22,6 @@ from __future__ import annotations
 import bisect
 import math
 import sqlite3
-from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -48,18 +47,16 @@ _CLASSES = "l.rating IN (1, 2, 3, 4) AND l.state_before IN (0, 1, 2, 3)"
 and keeps rows in index order, so GROUP BY kind/rating/state needs no sort."""
 
 CardStateRow = tuple[Any, ...]
-"""card_id, state, stability, difficulty, due, last_review, reps, lapses, suspended,
-buried_until, leech."""
+"""card_id, then the queue's `StateRow` (state, due, suspended, buried_until, stability,
+last_review), then difficulty, reps, lapses, leech."""
 
 
-def card_states(db: sqlite3.Connection) -> Iterator[CardStateRow]:
+def card_states(db: sqlite3.Connection) -> list[CardStateRow]:
     """Every row of the card-state cache, with the columns the statistics read."""
-    return iter(
-        db.execute(
-            "SELECT card_id, state, stability, difficulty, due, last_review, reps, lapses, "
-            "suspended, buried_until, leech FROM cards"
-        )
-    )
+    return db.execute(
+        "SELECT card_id, state, due, suspended, buried_until, stability, last_review, "
+        "difficulty, reps, lapses, leech FROM cards"
+    ).fetchall()
 
 
 class LogScan:

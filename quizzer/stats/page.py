@@ -121,9 +121,12 @@ def compute_at(
 
     cal = calendar(zone, settings.day_starts_at)
     whole = totals and not scope.decks and scope.tag is None and scope.card_ids is None
-    if whole:
-        aggregates.ensure(db_path, cal)
     main = connect()
+    if whole and not aggregates.current(main, cal):
+        # stale totals are rebuilt on a connection of their own, then read from a new snapshot
+        main.close()
+        aggregates.ensure(db_path, cal)
+        main = connect()
     try:
         if whole and aggregates.current(main, cal):
             reader = aggregates.Reader(main, cal, now_ms + 1)

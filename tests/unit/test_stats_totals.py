@@ -188,3 +188,23 @@ def test_rebuild_recomputes_stale_totals(device) -> None:
     totals = aggregates.read(col.store.db)
     assert totals == recomputed(col)
     assert sum(v[0] for v in totals["agg_answers"].values()) == 4
+
+
+def test_statistics_rebuild_stale_totals_before_reading_them(device) -> None:
+    col = device("a")
+    session = col.session()
+    for i in range(3):
+        session.answer(f"d/deck:q{i}", Rating.GOOD, T0 + i * MINUTE)
+    cal = calendar(col.zone, col.settings.day_starts_at)
+    col.store.db.execute(  # written by hand: the log's trigger marks the totals stale
+        "INSERT INTO log (uid, device, at, card_id, kind, rating, state_before) "
+        "VALUES ('x1', 'other', ?, 'd/deck:q4', 'review', 1, 0)",
+        (T0 + HOUR,),
+    )
+    assert not aggregates.current(col.store.db, cal)
+    args = (col.store.path, col.tree, col.settings, col.zone, T0 + 2 * HOUR, stats.Scope())
+    fast = stats.compute_at(*args)
+    assert aggregates.current(col.store.db, cal)
+    assert aggregates.read(col.store.db) == recomputed(col)
+    assert fast.today.reviews == 4 and fast.today.again == 1
+    assert fast.to_json() == stats.compute_at(*args, totals=False).to_json()

@@ -208,3 +208,23 @@ def test_statistics_rebuild_stale_totals_before_reading_them(device) -> None:
     assert aggregates.read(col.store.db) == recomputed(col)
     assert fast.today.reviews == 4 and fast.today.again == 1
     assert fast.to_json() == stats.compute_at(*args, totals=False).to_json()
+
+
+def test_a_database_of_the_schema_before_the_per_day_totals_gets_them(device) -> None:
+    col = device("a")
+    session = col.session()
+    for i in range(4):
+        session.answer(f"d/deck:q{i}", Rating.GOOD if i else Rating.AGAIN, T0 + i * 30 * HOUR)
+    expected = aggregates.read(col.store.db)["agg_days"]
+    assert sum(v[0] for v in expected.values()) == 4
+    # what the previous schema left: current totals, no per-day table
+    col.store.db.execute("DROP TABLE agg_days")
+    col.store.db.execute("DELETE FROM migrations WHERE version >= 8")
+    col.store.db.execute("PRAGMA user_version = 7")
+    col.close()
+    col = device("a")  # migrates, and a small log's totals are rebuilt at once
+    cal = calendar(col.zone, col.settings.day_starts_at)
+    assert aggregates.current(col.store.db, cal)
+    assert aggregates.read(col.store.db)["agg_days"] == expected
+    args = (col.store.path, col.tree, col.settings, col.zone, T0 + 100 * HOUR, stats.Scope())
+    assert stats.compute_at(*args).to_json() == stats.compute_at(*args, totals=False).to_json()

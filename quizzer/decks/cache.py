@@ -188,19 +188,20 @@ def _index_path() -> Path:
     return cache_dir() / f"{_INDEX_FORMAT}.json"
 
 
-def read_index(fingerprint: str) -> Any | None:
-    """The payload stored under this fingerprint, or None (missing, stale, damaged, or off);
-    the caller checks its shape."""
+def read_index(fingerprint: str, path: Path | None = None) -> Any | None:
+    """The payload stored under this fingerprint (in the card index, or the file `path`), or
+    None (missing, stale, damaged, or off); the caller checks its shape."""
     if not caching_enabled():
         return None
-    read = _read_json(_index_path())
+    read = _read_json(path or _index_path())
     stored = read[0] if read is not None else None
     if not isinstance(stored, list) or len(stored) != 2 or stored[0] != fingerprint:
         return None
     return stored[1]
 
 
-def write_index(fingerprint: str, payload: Any) -> None:
-    """Store the payload under this fingerprint (the index holds one tree at a time)."""
+def write_index(fingerprint: str, payload: Any, path: Path | None = None) -> None:
+    """Store the payload under this fingerprint (in the card index, or the file `path`; each
+    holds one tree at a time)."""
     if caching_enabled():
-        _atomic_dump(_index_path(), (fingerprint, payload))
+        _atomic_dump(path or _index_path(), (fingerprint, payload))

@@ -8,7 +8,7 @@ import bisect
 import heapq
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -220,12 +220,12 @@ def card_text(card: Card, limit: int = 100) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def card_row(info: CardInfo) -> CardRow:
-    """A card worth a look, as the tables show it."""
+def card_row(info: CardInfo, text: Callable[[Any], str] = card_text) -> CardRow:
+    """A card worth a look, as the tables show it (`text`: its question on one line)."""
     return CardRow(
         info.card.id,
         info.card.deck_id,
-        card_text(info.card),
+        text(info.card),
         info.lapses,
         info.reps,
         rounded(info.stability) if info.stability is not None else None,
@@ -236,13 +236,15 @@ def card_row(info: CardInfo) -> CardRow:
     )
 
 
-def leeches(cards: Sequence[CardInfo], threshold: int) -> Leeches:
+def leeches(
+    cards: Sequence[CardInfo], threshold: int, text: Callable[[Any], str] = card_text
+) -> Leeches:
     """The cards flagged as leeches, most lapses first."""
     found = sorted((i for i in cards if i.leech), key=lambda i: (-i.lapses, i.card.id))
-    return Leeches(len(found), threshold, [card_row(i) for i in found[:MAX_LEECHES]])
+    return Leeches(len(found), threshold, [card_row(i, text) for i in found[:MAX_LEECHES]])
 
 
-def hardest(cards: Sequence[CardInfo]) -> Hardest:
+def hardest(cards: Sequence[CardInfo], text: Callable[[Any], str] = card_text) -> Hardest:
     """The cards with most lapses, and those with the lowest predicted recall now."""
     lapsed = heapq.nsmallest(
         TOP_CARDS,
@@ -254,4 +256,4 @@ def hardest(cards: Sequence[CardInfo]) -> Hardest:
         (i for i in cards if i.r is not None and not i.suspended),
         key=lambda i: (i.r or 0.0, -i.lapses, i.card.id),
     )
-    return Hardest([card_row(i) for i in lapsed], [card_row(i) for i in weakest])
+    return Hardest([card_row(i, text) for i in lapsed], [card_row(i, text) for i in weakest])

@@ -31,8 +31,10 @@ def run(args: argparse.Namespace) -> int:
 
     now = now_ms()
     # from the stats index while the decks and settings are unchanged (no YAML or pydantic);
-    # else by loading them, which prints the same warnings and writes the index again
-    if args.query is None:
+    # else by loading them, which prints the same warnings and writes the index again. A tag
+    # or a search reads the questions themselves.
+    indexed = args.query is None and not (args.deck or "").strip().startswith("tag:")
+    if indexed:
         quick = indexed_stats(now, args.deck, args.days)
         if quick is not None:
             return _show(args, quick)
@@ -40,6 +42,6 @@ def run(args: argparse.Namespace) -> int:
 
     collection = collection_for(args)
     stats = compute(collection, now, args.deck, args.days, args.query)
-    if args.query is None:
+    if indexed:
         write_stats_index(collection)
     return _show(args, stats)

@@ -126,3 +126,12 @@ def test_a_tag_a_search_or_a_damaged_index_take_the_full_path(
         assert indexed_stats(at, None, 30) is None, damage
         assert _out(capsys, "--json") == whole  # the full path, which writes it again
         assert indexed_stats(at, None, 30) is not None
+
+    # a tag or a search reads the questions: it neither uses nor writes the index
+    index.unlink()
+    _out(capsys, "tag:greek", "--json")
+    assert main(["stats", "--json", "--query", "is:new"]) == 0
+    capsys.readouterr()
+    assert not index.exists()
+    _out(capsys, "--json")
+    assert index.exists()

@@ -140,9 +140,9 @@ class Context:
 
     def left(self) -> tuple[queue.Counts, dict[str, queue.Counts]]:
         """What is left today in a session on the scope, and in one on each of its decks, as
-        `queue.plan` counts it: the cards are sorted into candidates once, and each deck's
-        plan is assembled from its share of them (in the same order: a deck's cards keep their
-        order within the scope's)."""
+        `queue.plan` counts it: the cards are sorted into candidates once, the scope's plan is
+        assembled from them, and each deck's counted from its share (in the same order: a
+        deck's cards keep their order within the scope's)."""
         day = queue.day_at(self.now, calendar(self.zone, self.hour))
         states = self.state_rows if self.state_rows is not None else queue.state_rows(self.db)
         settings = self.queue_settings

@@ -168,21 +168,26 @@ def test_a_writer_without_the_calendar_marks_the_totals_stale(device) -> None:
     assert not aggregates.current(col.store.db, cal)
 
 
+def stale(col: Collection, rating: int) -> None:
+    """Three answers through the store, then a fourth (rated `rating`) written by hand, which the
+    log's trigger marks the totals stale for."""
+    session = col.session()
+    for i in range(3):
+        session.answer(f"d/deck:q{i}", Rating.GOOD, T0 + i * MINUTE)
+    col.store.db.execute(
+        "INSERT INTO log (uid, device, at, card_id, kind, rating, state_before) "
+        "VALUES ('x1', 'other', ?, 'd/deck:q4', 'review', ?, 0)",
+        (T0 + HOUR, rating),
+    )
+    assert not aggregates.current(col.store.db, calendar(col.zone, col.settings.day_starts_at))
+
+
 def test_rebuild_recomputes_stale_totals(device) -> None:
     from quizzer.replay import rebuild
 
     col = device("a")
-    session = col.session()
-    for i in range(3):
-        session.answer(f"d/deck:q{i}", Rating.GOOD, T0 + i * MINUTE)
+    stale(col, 4)
     cal = calendar(col.zone, col.settings.day_starts_at)
-    # a row written by hand (not through the store): the log's trigger marks the totals stale
-    col.store.db.execute(
-        "INSERT INTO log (uid, device, at, card_id, kind, rating, state_before) "
-        "VALUES ('x1', 'other', ?, 'd/deck:q4', 'review', 4, 0)",
-        (T0 + HOUR,),
-    )
-    assert not aggregates.current(col.store.db, cal)
     rebuild(col.store, col.settings, col.zone)
     assert aggregates.current(col.store.db, cal)
     totals = aggregates.read(col.store.db)
@@ -192,16 +197,8 @@ def test_rebuild_recomputes_stale_totals(device) -> None:
 
 def test_statistics_rebuild_stale_totals_before_reading_them(device) -> None:
     col = device("a")
-    session = col.session()
-    for i in range(3):
-        session.answer(f"d/deck:q{i}", Rating.GOOD, T0 + i * MINUTE)
+    stale(col, 1)
     cal = calendar(col.zone, col.settings.day_starts_at)
-    col.store.db.execute(  # written by hand: the log's trigger marks the totals stale
-        "INSERT INTO log (uid, device, at, card_id, kind, rating, state_before) "
-        "VALUES ('x1', 'other', ?, 'd/deck:q4', 'review', 1, 0)",
-        (T0 + HOUR,),
-    )
-    assert not aggregates.current(col.store.db, cal)
     args = (col.store.path, col.tree, col.settings, col.zone, T0 + 2 * HOUR, stats.Scope())
     fast = stats.compute_at(*args)
     assert aggregates.current(col.store.db, cal)

@@ -202,7 +202,9 @@ def _config_bytes() -> bytes:
         return b"unreadable"
 
 
-def _fingerprint(roots: list[Path]) -> str | None:
+def index_fingerprint(roots: list[Path]) -> str | None:
+    """The fingerprint of the decks under `roots` and of the configuration that the card index
+    (and the stats index) are keyed by."""
     from quizzer.decks.cache import tree_fingerprint
 
     return tree_fingerprint(roots, _config_bytes())
@@ -215,9 +217,24 @@ def write_card_index(col: Collection) -> None:
 
     if col.tree.problems or not caching_enabled():
         return
-    fingerprint = _fingerprint(col.tree.roots)
+    fingerprint = index_fingerprint(col.tree.roots)
     if fingerprint is None:
         return
+    from quizzer.decks.grading import AnswerKey
+
+    keys = {
+        f"{deck_id}:{q.id}": AnswerKey.of(q).to_data()
+        for deck_id, loaded in col.tree.decks.items()
+        for q in loaded.deck.questions
+        if q.auto_graded
+    }
+    write_index(fingerprint, keys, KEYS)
+    write_index(fingerprint, index_payload(col))
+
+
+def index_payload(col: Collection) -> dict[str, Any]:
+    """What the card index holds: every card (in study order) and the settings the queue
+    reads."""
     cards = [(c.id, c.deck_id, c.question_id) for c in col.tree.cards()]
     per_deck = {}
     per_folder = {}
@@ -242,16 +259,7 @@ def write_card_index(col: Collection) -> None:
         "timezone": g.timezone,
         "rules": rules,
     }
-    from quizzer.decks.grading import AnswerKey
-
-    keys = {
-        f"{deck_id}:{q.id}": AnswerKey.of(q).to_data()
-        for deck_id, loaded in col.tree.decks.items()
-        for q in loaded.deck.questions
-        if q.auto_graded
-    }
-    write_index(fingerprint, keys, KEYS)
-    write_index(fingerprint, payload)
+    return payload
 
 
 def _indexed_plan(now_ms: int) -> Plan | None:
@@ -260,9 +268,9 @@ def _indexed_plan(now_ms: int) -> Plan | None:
 
     if not caching_enabled():
         return None
-    fingerprint = _fingerprint(paths.deck_roots())
+    fingerprint = index_fingerprint(paths.deck_roots())
     payload: Any = read_index(fingerprint) if fingerprint else None
-    read = _read_index(payload) if payload is not None else None
+    read = parse_index(payload) if payload is not None else None
     if read is None:
         return None
     settings, cards, zone, day_starts_at = read
@@ -277,7 +285,7 @@ def _indexed_plan(now_ms: int) -> Plan | None:
         return plan(cards, state_rows(store.db), settings, day, done_today(store.db, day))
 
 
-def _read_index(payload: Any) -> tuple[IndexedSettings, list[CardRef], tzinfo, int] | None:
+def parse_index(payload: Any) -> tuple[IndexedSettings, list[CardRef], tzinfo, int] | None:
     """The card index's contents, each value checked (the file is JSON anyone could have
     written); None when anything is off, and the full path then rebuilds it."""
     from quizzer.clock import ClockError, local_zone
@@ -409,9 +417,9 @@ def answer_index() -> AnswerIndex | None:
 
     if not caching_enabled():
         return None
-    fingerprint = _fingerprint(paths.deck_roots())
+    fingerprint = index_fingerprint(paths.deck_roots())
     payload: Any = read_index(fingerprint) if fingerprint else None
-    read = _read_index(payload) if payload is not None else None
+    read = parse_index(payload) if payload is not None else None
     if read is None or fingerprint is None:
         return None
     settings, cards, zone, day_starts_at = read

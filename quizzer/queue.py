@@ -296,6 +296,45 @@ def assemble(
     return Plan(chosen[LEARNING], chosen[REVIEW], chosen[NEW], ahead, counts, per_deck)
 
 
+def deck_counts(
+    found: Candidates, settings: QueueSettings, day: Day, today: DoneToday, deck_id: str
+) -> Counts:
+    """`assemble(found, settings, day, today, deck_id).counts` when every candidate is a card of
+    the deck `deck_id`, without building the queue: the cards of one deck share one chain of
+    limits, so the limits are a single number of cards left, and only sibling burying needs
+    the candidates walked (up to that number)."""
+    learning = found.learning
+    due_now = bisect_right(learning, day.now, key=_first)
+    ahead_end = bisect_right(learning, day.now + LEARN_AHEAD_MS, key=_first)
+    later_end = max(ahead_end, bisect_left(learning, day.end, key=_first))
+    global_settings = settings.settings
+    bury = bool(global_settings.bury_siblings)
+    from_top = bool(getattr(global_settings, "limits_start_from_top", False))
+    touched_questions, touched_cards = today.touched_questions, today.touched_cards
+    served = {c.id.partition("#")[0] for _, _, c in learning[:due_now]} if bury else set()
+    taken = []
+    for entries, done, extra, which in (
+        (found.review, today.reviewed, today.extra_reviews, 1),
+        (found.new, today.introduced, today.extra_new, 0),
+    ):
+        room = LimitTree(settings, done, which, deck_id, from_top, extra).room(deck_id)
+        if not bury:
+            taken.append(max(0, min(room, len(entries))))
+            continue
+        n = 0
+        for entry in entries:
+            if n >= room:
+                break
+            cid = entry[-1].id
+            question = cid.partition("#")[0]
+            if cid not in touched_cards and (question in touched_questions or question in served):
+                continue
+            served.add(question)
+            n += 1
+        taken.append(n)
+    return Counts(taken[1], ahead_end, taken[0], later_end - ahead_end)
+
+
 def first_card(
     found: Candidates, settings: QueueSettings, day: Day, today: DoneToday, start: str = ""
 ) -> Any:
@@ -412,6 +451,10 @@ class LimitTree:
     def allows(self, chain: tuple[str, ...]) -> bool:
         """Every node of the chain has some of its limit left."""
         return all(self._left(node) > 0 for node in chain)
+
+    def room(self, deck_id: str) -> int:
+        """How many more cards of `deck_id` may be taken: the least left along its chain."""
+        return max(0, min(self._left(node) for node in self.chain(deck_id)))
 
     def exhausted(self) -> bool:
         """The node studying starts from has nothing left, so no further card can be taken."""

@@ -8,7 +8,6 @@ Every method takes the time as an argument.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import TYPE_CHECKING
@@ -29,13 +28,13 @@ from quizzer.queue import (
     Day,
     DoneToday,
     Plan,
-    card_tags,
     day_at,
     done_today,
     next_card,
 )
 from quizzer.replay import DeckSettings, derive, replay_cards, replay_rows
 from quizzer.scheduling import preview
+from quizzer.selection import Selection as Selection  # re-exported: sessions take one
 from quizzer.state import CardPhase, CardState, Event, EventKind, Rating
 from quizzer.store.db import Derived, Store
 from quizzer.store.extensions import add_extension
@@ -43,34 +42,8 @@ from quizzer.store.extensions import add_extension
 if TYPE_CHECKING:
     from quizzer.search import Query
 
-
-@dataclass(frozen=True, slots=True)
-class Selection:
-    """Which cards a session covers: decks or folders (empty: all), optionally a tag, and
-    optionally a search query (docs/searching.md), evaluated once when the session first asks
-    for a card, as Anki builds a filtered deck: the cards matching then stay in the session."""
-
-    decks: tuple[str, ...] = ()
-    tag: str | None = None
-    query: str | None = None
-    ahead: bool = False
-    """Review ahead: the cards (those of the query, e.g. `prop:due<=7`) that have a due date,
-    earliest first, whether due yet or not, without daily limits; answers reschedule them
-    (Anki's "review ahead" filtered deck)."""
-
-    @property
-    def start(self) -> str:
-        """Where the daily limits start (`queue.LimitTree`): the deck or folder studied, or the root
-        (`""`) for everything or several."""
-        return self.decks[0].rstrip("/") if len(self.decks) == 1 else ""
-
-    def matches(self, card: Card, deck_tags: Iterable[str]) -> bool:
-        """True when the card is in one of the decks or folders and carries the tag."""
-        if self.decks and not any(
-            card.deck_id == d or card.deck_id.startswith(d.rstrip("/") + "/") for d in self.decks
-        ):
-            return False
-        return self.tag is None or self.tag in card_tags(card, deck_tags)
+EVERYTHING = Selection()
+"""The selection of every card."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +78,7 @@ class Session:
         tree: DeckTree,
         settings: Settings,
         zone: tzinfo,
-        selection: Selection = Selection(),
+        selection: Selection = EVERYTHING,
         *,
         cram: bool = False,
     ) -> None:

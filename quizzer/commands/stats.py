@@ -7,15 +7,12 @@ import json
 from typing import TYPE_CHECKING
 
 from quizzer.commands.common import collection_for, now_ms
-from quizzer.stats import compute
 
 if TYPE_CHECKING:
-    from quizzer.collection import Collection
+    from quizzer.stats import Stats
 
 
-def _report(args: argparse.Namespace, collection: Collection, now: int) -> int:
-    """`quizzer stats [DECK] [--days N] [--json]`."""
-    stats = compute(collection, now, args.deck, args.days, args.query)
+def _show(args: argparse.Namespace, stats: Stats) -> int:
     if args.json:
         print(json.dumps(stats.to_json(), indent=2, ensure_ascii=False))
         return 0
@@ -30,4 +27,21 @@ def _report(args: argparse.Namespace, collection: Collection, now: int) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """`quizzer stats [DECK] [--days N] [--json]`."""
-    return _report(args, collection_for(args), now_ms())
+    from quizzer.stats.indexed import indexed_stats, write_stats_index
+
+    now = now_ms()
+    # from the stats index while the decks and settings are unchanged (no YAML or pydantic);
+    # else by loading them, which prints the same warnings and writes the index again. A tag
+    # or a search reads the questions themselves.
+    indexed = args.query is None and not (args.deck or "").strip().startswith("tag:")
+    if indexed:
+        quick = indexed_stats(now, args.deck, args.days)
+        if quick is not None:
+            return _show(args, quick)
+    from quizzer.stats import compute
+
+    collection = collection_for(args)
+    stats = compute(collection, now, args.deck, args.days, args.query)
+    if indexed:
+        write_stats_index(collection)
+    return _show(args, stats)

@@ -8,7 +8,7 @@ import bisect
 import heapq
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -72,15 +72,16 @@ def card_infos(
     figure but the counts); and the queue's view of every row, so that today's plan need not
     read them again."""
     state_rows: dict[str, queue.StateRow] = {}
-    make = queue.StateRow
+    row_type, make = queue.StateRow, tuple.__new__
     found: dict[str, CardInfo] = {}
     # predicted recall now in study days, as the memory update (and the log's r_before)
     # count them: `retrievability` with `elapsed_days`, inlined for the card loop
     decay, factor = recall_curve(params)
     day = cal.day_number
     now_day = day(now_ms // 1000 * 1000 - 1)
-    for cid, state, s, d, due, last, reps, lapses, suspended, buried, leech in rows:
-        state_rows[cid] = make(state, due, suspended, buried, s, last)
+    for row in rows:
+        cid, state, due, suspended, buried, s, last, d, reps, lapses, leech = row
+        state_rows[cid] = make(row_type, row[1:7])
         card = cards.get(cid)
         if card is None:
             continue
@@ -219,12 +220,12 @@ def card_text(card: Card, limit: int = 100) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def card_row(info: CardInfo) -> CardRow:
-    """A card worth a look, as the tables show it."""
+def card_row(info: CardInfo, text: Callable[[Any], str] = card_text) -> CardRow:
+    """A card worth a look, as the tables show it (`text`: its question on one line)."""
     return CardRow(
         info.card.id,
         info.card.deck_id,
-        card_text(info.card),
+        text(info.card),
         info.lapses,
         info.reps,
         rounded(info.stability) if info.stability is not None else None,
@@ -235,13 +236,15 @@ def card_row(info: CardInfo) -> CardRow:
     )
 
 
-def leeches(cards: Sequence[CardInfo], threshold: int) -> Leeches:
+def leeches(
+    cards: Sequence[CardInfo], threshold: int, text: Callable[[Any], str] = card_text
+) -> Leeches:
     """The cards flagged as leeches, most lapses first."""
     found = sorted((i for i in cards if i.leech), key=lambda i: (-i.lapses, i.card.id))
-    return Leeches(len(found), threshold, [card_row(i) for i in found[:MAX_LEECHES]])
+    return Leeches(len(found), threshold, [card_row(i, text) for i in found[:MAX_LEECHES]])
 
 
-def hardest(cards: Sequence[CardInfo]) -> Hardest:
+def hardest(cards: Sequence[CardInfo], text: Callable[[Any], str] = card_text) -> Hardest:
     """The cards with most lapses, and those with the lowest predicted recall now."""
     lapsed = heapq.nsmallest(
         TOP_CARDS,
@@ -253,4 +256,4 @@ def hardest(cards: Sequence[CardInfo]) -> Hardest:
         (i for i in cards if i.r is not None and not i.suspended),
         key=lambda i: (i.r or 0.0, -i.lapses, i.card.id),
     )
-    return Hardest([card_row(i) for i in lapsed], [card_row(i) for i in weakest])
+    return Hardest([card_row(i, text) for i in lapsed], [card_row(i, text) for i in weakest])

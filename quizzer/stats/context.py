@@ -5,19 +5,52 @@ from __future__ import annotations
 
 import bisect
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta, tzinfo
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from quizzer import queue
 from quizzer.clock import calendar, day_start, from_ms, study_day, to_ms
+from quizzer.stats.cards import card_text
 from quizzer.stats.results import FORECAST_DAYS
 from quizzer.stats.scope import Scope
 
-if TYPE_CHECKING:
-    from quizzer.config import Settings
-    from quizzer.decks.cards import Card
-    from quizzer.decks.tree import DeckTree
+
+class StatsSettings(Protocol):
+    """What the figures read of the settings: `config.Settings`, or the stats index's copy."""
+
+    @property
+    def parameters(self) -> Sequence[float]: ...
+    @property
+    def day_starts_at(self) -> int: ...
+    @property
+    def leech_threshold(self) -> int: ...
+
+
+class DeckInfo(Protocol):
+    """What the figures read of a deck."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def tags(self) -> Sequence[str]: ...
+
+
+class LoadedInfo(Protocol):
+    """What the figures read of a loaded deck: the deck, and its cards in study order."""
+
+    @property
+    def deck(self) -> DeckInfo: ...
+    @property
+    def cards(self) -> Sequence[Any]: ...
+
+
+class Tree(Protocol):
+    """What the figures read of the decks tree: `DeckTree`, or the stats index's copy."""
+
+    @property
+    def decks(self) -> Mapping[str, LoadedInfo]: ...
+    def ordered(self) -> list[str]: ...
 
 
 class StudyDays:
@@ -53,13 +86,17 @@ class Context:
     def __init__(
         self,
         db: sqlite3.Connection,
-        tree: DeckTree,
-        settings: Settings,
+        tree: Tree,
+        settings: StatsSettings,
         zone: tzinfo,
         now_ms: int,
         scope: Scope,
         days: int,
+        queue_settings: queue.QueueSettings | None = None,
+        text: Callable[[Any], str] = card_text,
     ) -> None:
+        """`queue_settings` are the limits today's queue applies (by default, `DeckSettings` of
+        `settings`); `text` gives a card's question on one line (`card_text`)."""
         self.db = db
         self.tree = tree
         self.settings = settings
@@ -68,6 +105,8 @@ class Context:
         self.cut = now_ms + 1  # events after the moment asked about are ignored
         self.scope = scope
         self.days = days
+        self.queue_settings = queue_settings
+        self.text = text
         self.params = tuple(settings.parameters)
         self.hour = settings.day_starts_at
         self.today = study_day(from_ms(now_ms), zone, self.hour)
@@ -77,7 +116,7 @@ class Context:
         """Today and the days of the forecast."""
         selection = scope.selection()
         every = not scope.decks and scope.tag is None and scope.card_ids is None
-        self.cards: dict[str, Card] = {}
+        self.cards: dict[str, Any] = {}
         self.sizes: dict[str, int] = {}
         """The scope's decks, each with its number of cards in the scope, in study order (the
         cards of a deck are consecutive in `cards`)."""
@@ -101,14 +140,16 @@ class Context:
 
     def left(self) -> tuple[queue.Counts, dict[str, queue.Counts]]:
         """What is left today in a session on the scope, and in one on each of its decks, as
-        `queue.plan` counts it: the cards are sorted into candidates once, and each deck's
-        plan is assembled from its share of them (in the same order: a deck's cards keep their
-        order within the scope's)."""
-        from quizzer.replay import DeckSettings
-
+        `queue.plan` counts it: the cards are sorted into candidates once, the scope's plan is
+        assembled from them, and each deck's counted from its share (in the same order: a
+        deck's cards keep their order within the scope's)."""
         day = queue.day_at(self.now, calendar(self.zone, self.hour))
         states = self.state_rows if self.state_rows is not None else queue.state_rows(self.db)
-        settings = DeckSettings(self.settings, self.zone)
+        settings = self.queue_settings
+        if settings is None:
+            from quizzer.replay import DeckSettings
+
+            settings = DeckSettings(self.settings, self.zone)  # type: ignore[arg-type]
         done = queue.done_today(self.db, day)
         found = queue.classify(enumerate(self.cards.values()), states, settings, day)
         found.learning.sort()
@@ -126,7 +167,7 @@ class Context:
             first += size
             shares[deck_id].new = new[lo : bisect.bisect_left(new, first, key=_first)]
         return whole, {
-            d: queue.assemble(share, settings, day, done, d).counts for d, share in shares.items()
+            d: queue.deck_counts(share, settings, day, done, d) for d, share in shares.items()
         }
 
 

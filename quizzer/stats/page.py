@@ -18,7 +18,7 @@ import quizzer.stats.cards as cards
 import quizzer.stats.decks as decks
 import quizzer.stats.retention as retention
 from quizzer.clock import calendar, from_ms
-from quizzer.stats.context import Context
+from quizzer.stats.context import Context, StatsSettings, Tree
 from quizzer.stats.results import (
     HEATMAP_DAYS,
     JSON_VERSION,
@@ -35,8 +35,7 @@ from quizzer.store import aggregates
 
 if TYPE_CHECKING:
     from quizzer.collection import Collection
-    from quizzer.config import Settings
-    from quizzer.decks.tree import DeckTree
+    from quizzer.queue import QueueSettings
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -98,21 +97,29 @@ def _without_gc(fn: Callable[P, R]) -> Callable[P, R]:
 @_without_gc
 def compute_at(
     db_path: Path,
-    tree: DeckTree,
-    settings: Settings,
+    tree: Tree,
+    settings: StatsSettings,
     zone: tzinfo,
     now_ms: int,
     scope: Scope,
     days: int = 30,
     *,
     totals: bool = True,
+    queue_settings: QueueSettings | None = None,
+    text: Callable[[Any], str] | None = None,
 ) -> Stats:
     """`compute` on an explicit database file. It opens its own connection, so a UI may call it
     from a worker thread while the session keeps writing through the store's. The whole
     collection's figures come from the log's running totals when they can (`totals=False`
-    scans the log instead, as a scope always does)."""
+    scans the log instead, as a scope always does). `queue_settings` and `text` stand in for
+    what the settings and the cards' questions give (see `Context`), when the caller has them
+    without either."""
     if not 1 <= days <= MAX_DAYS:
         raise StatsError(f"the period must be from 1 to {MAX_DAYS} days")
+
+    extra: dict[str, Any] = {"queue_settings": queue_settings}
+    if text is not None:
+        extra["text"] = text
 
     def connect() -> sqlite3.Connection:
         db = sqlite3.connect(db_path, timeout=30, isolation_level=None, check_same_thread=False)
@@ -121,13 +128,17 @@ def compute_at(
 
     cal = calendar(zone, settings.day_starts_at)
     whole = totals and not scope.decks and scope.tag is None and scope.card_ids is None
-    if whole:
-        aggregates.ensure(db_path, cal)
     main = connect()
+    if whole and not aggregates.current(main, cal):
+        # stale totals are rebuilt on a connection of their own, then read from a new snapshot
+        main.close()
+        aggregates.ensure(db_path, cal)
+        main = connect()
     try:
         if whole and aggregates.current(main, cal):
             reader = aggregates.Reader(main, cal, now_ms + 1)
-            return figures(Context(main, tree, settings, zone, now_ms, scope, days), reader)
+            ctx = Context(main, tree, settings, zone, now_ms, scope, days, **extra)
+            return figures(ctx, reader)
     except BaseException:
         main.close()
         raise
@@ -139,7 +150,7 @@ def compute_at(
 
         def calibrate() -> None:
             try:
-                ctx = Context(side, tree, settings, zone, now_ms, scope, days)
+                ctx = Context(side, tree, settings, zone, now_ms, scope, days, **extra)
                 done["value"] = retention.calibration_from_bins(
                     LogScan(ctx, days=False).recall_bins()
                 )
@@ -157,7 +168,7 @@ def compute_at(
             return result
 
         try:
-            ctx = Context(main, tree, settings, zone, now_ms, scope, days)
+            ctx = Context(main, tree, settings, zone, now_ms, scope, days, **extra)
             return figures(ctx, LogScan(ctx), calibration)
         finally:
             worker.join()
@@ -202,8 +213,8 @@ def figures(
         difficulty=cards.difficulty(infos),
         retrievability=cards.retrievability(infos),
         decks=decks.deck_rows(infos, ctx.sizes, titles, deck_retention, deck_left),
-        leeches=cards.leeches(infos, ctx.settings.leech_threshold),
-        hardest=cards.hardest(infos),
+        leeches=cards.leeches(infos, ctx.settings.leech_threshold, ctx.text),
+        hardest=cards.hardest(infos, ctx.text),
         calibration=(
             calibration() if calibration else retention.calibration_from_bins(source.recall_bins())
         ),

@@ -29,19 +29,19 @@ _SPANS = {
 
 
 def true_retention(rows: Mapping[tuple[Any, ...], list[float]]) -> dict[str, RetentionRow]:
-    """The true-retention table from reviews per (range, rating, interval class)."""
+    """The true-retention table from [reviews, passes] per (range, interval class)."""
     table = {}
     for name in PERIODS:
         yp = yt = mp = mt = 0.0
-        for (i, rating, ivl_class), (n,) in rows.items():
+        for (i, ivl_class), (n, passed) in rows.items():
             if i not in _SPANS[name]:
                 continue
             if ivl_class == 2:
                 mt += n
-                mp += n if rating > 1 else 0
+                mp += passed
             else:
                 yt += n
-                yp += n if rating > 1 else 0
+                yp += passed
         table[name] = RetentionRow(Rate.of(yp, yt), Rate.of(mp, mt), Rate.of(yp + mp, yt + mt))
     return table
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import bisect
 import math
 import sqlite3
-from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -48,18 +47,16 @@ _CLASSES = "l.rating IN (1, 2, 3, 4) AND l.state_before IN (0, 1, 2, 3)"
 and keeps rows in index order, so GROUP BY kind/rating/state needs no sort."""
 
 CardStateRow = tuple[Any, ...]
-"""card_id, state, stability, difficulty, due, last_review, reps, lapses, suspended,
-buried_until, leech."""
+"""card_id, then the queue's `StateRow` (state, due, suspended, buried_until, stability,
+last_review), then difficulty, reps, lapses, leech."""
 
 
-def card_states(db: sqlite3.Connection) -> Iterator[CardStateRow]:
+def card_states(db: sqlite3.Connection) -> list[CardStateRow]:
     """Every row of the card-state cache, with the columns the statistics read."""
-    return iter(
-        db.execute(
-            "SELECT card_id, state, stability, difficulty, due, last_review, reps, lapses, "
-            "suspended, buried_until, leech FROM cards"
-        )
-    )
+    return db.execute(
+        "SELECT card_id, state, due, suspended, buried_until, stability, last_review, "
+        "difficulty, reps, lapses, leech FROM cards"
+    ).fetchall()
 
 
 class LogScan:
@@ -177,7 +174,7 @@ class LogScan:
         )
 
     def retention(self, today: int) -> dict[tuple[Any, ...], list[float]]:
-        """Reviews per (range, rating, interval class 1 young or 2 mature) over six disjoint
+        """Reviews and passes per (range, interval class 1 young or 2 mature) over six disjoint
         time ranges: today, yesterday, 2-6, 7-29, 30-364 days ago, and before."""
         t, cal = date.fromordinal(today), self.calendar
         bounds = [cal.start(t - timedelta(days=back)) for back in (0, 1, 6, 29, 364)] + [_NEVER]
@@ -190,7 +187,7 @@ class LogScan:
             "INSERT INTO temp.stats_ranges VALUES (?, ?, ?)",
             ((i, bounds[i], ends[i]) for i in range(6)),
         )
-        return self._net(
+        rows = self._net(
             f"SELECT r.i, l.rating, {_CLASS}, count(*) "
             "FROM temp.stats_ranges AS r JOIN {log} ON l.kind = 'review' "
             f"AND l.rating IN (1, 2, 3, 4) AND {_CLASS} IN (1, 2) "
@@ -201,6 +198,12 @@ class LogScan:
             3,
             BY_CLASS,
         )
+        out: dict[tuple[Any, ...], list[float]] = {}
+        for (i, rating, ivl_class), (n,) in rows.items():
+            acc = out.setdefault((i, ivl_class), [0, 0])
+            acc[0] += n
+            acc[1] += n if rating > 1 else 0
+        return out
 
     def answers_per_day(self, first: int, last: int) -> dict[int, int]:
         """Answers (reviews and cram) per study day from `first` to `last` (ordinals)."""

@@ -9,7 +9,7 @@ from quizzer.errors import QuizzerError
 
 if TYPE_CHECKING:
     from quizzer.decks.tree import DeckTree
-    from quizzer.session import Selection
+    from quizzer.selection import Selection
 
 
 class StatsError(QuizzerError, ValueError):
@@ -29,7 +29,7 @@ class Scope:
 
     def selection(self) -> Selection:
         """The same cards as a session selection."""
-        from quizzer.session import Selection
+        from quizzer.selection import Selection
 
         return Selection(self.decks, self.tag)
 

@@ -1,9 +1,12 @@
 """Running totals of the review log that the statistics read instead of scanning it.
 
-Four small tables hold, for every answer that no undo cancelled:
+Five small tables hold, for every answer that no undo cancelled:
 
 * `agg_answers`: per study day, cram or not, state before, rating and interval class (-1 no
   interval, 0 under a day, 1 young, 2 mature): answers and the time they took;
+* `agg_days`: per study day, answers (reviews and cram), and the reviews of young (interval 1
+  to 21 days) and of mature cards with their passes: the calendar, streaks and true retention
+  read one row a day instead of every key of `agg_answers`;
 * `agg_hours`: per study day and local hour, reviews and passes;
 * `agg_decks`: per study day and deck, reviews of cards with an interval of a day or more, and
   passes;
@@ -42,6 +45,7 @@ CALIBRATION_BINS = 20
 
 TABLES = {
     "agg_answers": (("day", "cram", "state", "rating", "class"), ("n", "ms")),
+    "agg_days": (("day",), ("n", "young", "young_passed", "mature", "mature_passed")),
     "agg_hours": (("day", "hour"), ("n", "passed")),
     "agg_decks": (("day", "deck"), ("n", "passed")),
     "agg_recall": (("bin",), ("n", "p", "passed", "ll")),
@@ -109,6 +113,9 @@ def contributions(
         day = cal.day_number(at)
         cls = -1 if ivl is None else (ivl >= 1) + (ivl >= 21)
         yield "agg_answers", (day, int(kind == "cram"), state, rating, cls), (1, duration or 0)
+        young = int(kind == "review" and cls == 1)
+        mature = int(kind == "review" and cls == 2)
+        yield "agg_days", (day,), (1, young, young * passed, mature, mature * passed)
         if kind == "review":
             yield "agg_hours", (day, cal.local_hour(at)), (1, passed)
             if ivl is not None and ivl >= 1:
@@ -244,6 +251,12 @@ def _rebuild_sql(db: sqlite3.Connection, cal: Calendar, lo: int, hi: int) -> Non
         "l.rating, ifnull((l.ivl_before >= 1) + (l.ivl_before >= 21), -1) AS k, count(*), "
         f"sum(ifnull(l.duration_ms, 0)) FROM log AS l WHERE {answers} AND {counted} "
         "GROUP BY d, c, l.state_before, l.rating, k"
+    )
+    db.execute(
+        "INSERT INTO agg_days SELECT day, sum(n), sum(iif(cram = 0 AND class = 1, n, 0)), "
+        "sum(iif(cram = 0 AND class = 1 AND rating > 1, n, 0)), "
+        "sum(iif(cram = 0 AND class = 2, n, 0)), "
+        "sum(iif(cram = 0 AND class = 2 AND rating > 1, n, 0)) FROM agg_answers GROUP BY day"
     )
     reviews = f"{answers} AND l.kind = 'review' AND {counted}"
     db.execute(
@@ -390,46 +403,51 @@ class Reader:
         return out
 
     def retention(self, today: int) -> dict[tuple[Any, ...], list[float]]:
-        """Reviews of young and mature cards per (range, rating, class): ranges are today,
+        """Reviews and passes per (range, interval class 1 young or 2 mature): ranges are today,
         yesterday, 2-6, 7-29, 30-364 days ago and before."""
         rows = self.db.execute(
             "SELECT CASE WHEN day >= :t THEN 0 WHEN day = :t - 1 THEN 1 WHEN day >= :t - 6 "
             "THEN 2 WHEN day >= :t - 29 THEN 3 WHEN day >= :t - 364 THEN 4 ELSE 5 END AS i, "
-            "rating, class, sum(n) FROM agg_answers WHERE cram = 0 AND class IN (1, 2) "
-            "GROUP BY i, rating, class",
+            "sum(young), sum(young_passed), sum(mature), sum(mature_passed) FROM agg_days "
+            "GROUP BY i",
             {"t": today},
         )
-        out = {tuple(r[:3]): [r[3]] for r in rows}
-        for (day, cram, _, rating, cls), (n, _) in self.later["agg_answers"].items():
-            if cram == 0 and cls in (1, 2):
-                back = today - day
-                i = next((k for k, b in enumerate((0, 1, 6, 29, 364)) if back <= b), 5)
-                _take(out, (i, rating, cls), (n,))
+        out: dict[tuple[Any, ...], list[float]] = {}
+        for i, young, young_passed, mature, mature_passed in rows:
+            if young:
+                out[(i, 1)] = [young, young_passed]
+            if mature:
+                out[(i, 2)] = [mature, mature_passed]
+        for (day,), (_, young, young_passed, mature, mature_passed) in self.later[
+            "agg_days"
+        ].items():
+            back = today - day
+            i = next((k for k, b in enumerate((0, 1, 6, 29, 364)) if back <= b), 5)
+            if young:
+                _take(out, (i, 1), (young, young_passed))
+            if mature:
+                _take(out, (i, 2), (mature, mature_passed))
         return out
 
     def answers_per_day(self, first: int, last: int) -> dict[int, int]:
         """Answers (reviews and cram) per day from `first` to `last` (days without are left
         out)."""
         rows = self.db.execute(
-            "SELECT day, sum(n) FROM agg_answers WHERE day BETWEEN ? AND ? GROUP BY day",
-            (first, last),
+            "SELECT day, n FROM agg_days WHERE day BETWEEN ? AND ?", (first, last)
         )
         out = {(day,): [n] for day, n in rows}
-        for key, (n, _) in self.later["agg_answers"].items():
+        for key, values in self.later["agg_days"].items():
             if first <= key[0] <= last:
-                _take(out, key[:1], (n,))
+                _take(out, key, values[:1])
         return {k[0]: v[0] for k, v in out.items()}
 
     def active_days(self, last: int) -> set[int]:
         """The days up to `last` with at least one answer (rows whose count fell to 0 are
         deleted, so a row is an answer)."""
         days = {
-            day
-            for (day,) in self.db.execute(
-                "SELECT DISTINCT day FROM agg_answers WHERE day <= ?", (last,)
-            )
+            day for (day,) in self.db.execute("SELECT day FROM agg_days WHERE day <= ?", (last,))
         }
-        for day in {key[0] for key in self.later["agg_answers"]} & days:
+        for day in {key[0] for key in self.later["agg_days"]} & days:
             if not self.answers_per_day(day, day):
                 days.discard(day)
         return days

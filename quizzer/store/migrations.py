@@ -137,6 +137,15 @@ def m007_limit_extensions(db: sqlite3.Connection) -> None:
     )
 
 
+def m008_stats_days(db: sqlite3.Connection) -> None:
+    """One row of running totals per study day (`agg_days`). The totals are marked stale, so the
+    next statistics (or a small collection's next opening) rebuild them with it."""
+    from quizzer.store.aggregates import CALENDAR_KEY, create_tables
+
+    create_tables(db)
+    db.execute("DELETE FROM meta WHERE key = ?", (CALENDAR_KEY,))
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_sync_marks,
@@ -145,6 +154,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m005_sync_held,
     m006_stats_totals,
     m007_limit_extensions,
+    m008_stats_days,
 ]
 """In order; the N-th function brings the schema to version N."""
 

@@ -97,3 +97,14 @@ def test_decks_from_the_cache_need_no_yaml_parser(write_deck, decks_dir) -> None
     ).stdout.split()
     assert out == ["0", "True"]
     assert load_decks().problems
+
+
+def test_stats_from_its_index_imports_neither_yaml_nor_pydantic(sample_tree) -> None:
+    code = (
+        "import contextlib, io\nfrom quizzer.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n    main(['stats', '--json'])"
+    )
+    first = imported_after(code)  # loads the decks, and writes the stats index
+    assert "pydantic" in first and "yaml" in first
+    loaded = imported_after(code)
+    assert not {m for m in loaded if m.split(".")[0] in ("pydantic", "yaml", "rich", "fsrs")}

@@ -53,8 +53,8 @@ def test_buttons_split_young_and_mature_reviews_and_skip_cram() -> None:
 
 
 def test_true_retention_periods_add_up_the_disjoint_ranges() -> None:
-    # (range: 0 today .. 5 before a year, rating, class 1 young / 2 mature): [reviews]
-    rows = {(0, 3, 1): [2], (0, 1, 2): [1], (2, 3, 2): [4], (5, 1, 1): [3]}
+    # (range: 0 today .. 5 before a year, class 1 young / 2 mature): [reviews, passes]
+    rows = {(0, 1): [2, 2], (0, 2): [1, 0], (2, 2): [4, 4], (5, 1): [3, 0]}
     table = retention.true_retention(rows)
     assert (table["today"].all.passed, table["today"].all.total) == (2, 3)
     assert table["yesterday"].all.total == 0

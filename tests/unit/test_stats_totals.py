@@ -168,21 +168,26 @@ def test_a_writer_without_the_calendar_marks_the_totals_stale(device) -> None:
     assert not aggregates.current(col.store.db, cal)
 
 
+def stale(col: Collection, rating: int) -> None:
+    """Three answers through the store, then a fourth (rated `rating`) written by hand, which the
+    log's trigger marks the totals stale for."""
+    session = col.session()
+    for i in range(3):
+        session.answer(f"d/deck:q{i}", Rating.GOOD, T0 + i * MINUTE)
+    col.store.db.execute(
+        "INSERT INTO log (uid, device, at, card_id, kind, rating, state_before) "
+        "VALUES ('x1', 'other', ?, 'd/deck:q4', 'review', ?, 0)",
+        (T0 + HOUR, rating),
+    )
+    assert not aggregates.current(col.store.db, calendar(col.zone, col.settings.day_starts_at))
+
+
 def test_rebuild_recomputes_stale_totals(device) -> None:
     from quizzer.replay import rebuild
 
     col = device("a")
-    session = col.session()
-    for i in range(3):
-        session.answer(f"d/deck:q{i}", Rating.GOOD, T0 + i * MINUTE)
+    stale(col, 4)
     cal = calendar(col.zone, col.settings.day_starts_at)
-    # a row written by hand (not through the store): the log's trigger marks the totals stale
-    col.store.db.execute(
-        "INSERT INTO log (uid, device, at, card_id, kind, rating, state_before) "
-        "VALUES ('x1', 'other', ?, 'd/deck:q4', 'review', 4, 0)",
-        (T0 + HOUR,),
-    )
-    assert not aggregates.current(col.store.db, cal)
     rebuild(col.store, col.settings, col.zone)
     assert aggregates.current(col.store.db, cal)
     totals = aggregates.read(col.store.db)
@@ -215,3 +220,35 @@ def test_totals_made_stale_between_two_answers_stay_stale(device) -> None:
     col.store.db.execute(row, ("x2", T0 + 2 * HOUR))
     session.answer("d/deck:q3", Rating.GOOD, T0 + 3 * MINUTE)
     assert not aggregates.current(col.store.db, cal)
+
+
+def test_statistics_rebuild_stale_totals_before_reading_them(device) -> None:
+    col = device("a")
+    stale(col, 1)
+    cal = calendar(col.zone, col.settings.day_starts_at)
+    args = (col.store.path, col.tree, col.settings, col.zone, T0 + 2 * HOUR, stats.Scope())
+    fast = stats.compute_at(*args)
+    assert aggregates.current(col.store.db, cal)
+    assert aggregates.read(col.store.db) == recomputed(col)
+    assert fast.today.reviews == 4 and fast.today.again == 1
+    assert fast.to_json() == stats.compute_at(*args, totals=False).to_json()
+
+
+def test_a_database_of_the_schema_before_the_per_day_totals_gets_them(device) -> None:
+    col = device("a")
+    session = col.session()
+    for i in range(4):
+        session.answer(f"d/deck:q{i}", Rating.GOOD if i else Rating.AGAIN, T0 + i * 30 * HOUR)
+    expected = aggregates.read(col.store.db)["agg_days"]
+    assert sum(v[0] for v in expected.values()) == 4
+    # what the previous schema left: current totals, no per-day table
+    col.store.db.execute("DROP TABLE agg_days")
+    col.store.db.execute("DELETE FROM migrations WHERE version >= 8")
+    col.store.db.execute("PRAGMA user_version = 7")
+    col.close()
+    col = device("a")  # migrates, and a small log's totals are rebuilt at once
+    cal = calendar(col.zone, col.settings.day_starts_at)
+    assert aggregates.current(col.store.db, cal)
+    assert aggregates.read(col.store.db)["agg_days"] == expected
+    args = (col.store.path, col.tree, col.settings, col.zone, T0 + 100 * HOUR, stats.Scope())
+    assert stats.compute_at(*args).to_json() == stats.compute_at(*args, totals=False).to_json()

@@ -1,0 +1,45 @@
+"""Which cards a session or the statistics cover: decks or folders, a tag, a search query.
+
+Kept apart from the session so that what only reads cards (the statistics from their index)
+need not import the session's models and scheduler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from quizzer.queue import card_tags
+
+if TYPE_CHECKING:
+    from quizzer.decks.cards import Card
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Which cards a session covers: decks or folders (empty: all), optionally a tag, and
+    optionally a search query (docs/searching.md), evaluated once when the session first asks
+    for a card, as Anki builds a filtered deck: the cards matching then stay in the session."""
+
+    decks: tuple[str, ...] = ()
+    tag: str | None = None
+    query: str | None = None
+    ahead: bool = False
+    """Review ahead: the cards (those of the query, e.g. `prop:due<=7`) that have a due date,
+    earliest first, whether due yet or not, without daily limits; answers reschedule them
+    (Anki's "review ahead" filtered deck)."""
+
+    @property
+    def start(self) -> str:
+        """Where the daily limits start (`queue.LimitTree`): the deck or folder studied, or the root
+        (`""`) for everything or several."""
+        return self.decks[0].rstrip("/") if len(self.decks) == 1 else ""
+
+    def matches(self, card: Card, deck_tags: Iterable[str]) -> bool:
+        """True when the card is in one of the decks or folders and carries the tag."""
+        if self.decks and not any(
+            card.deck_id == d or card.deck_id.startswith(d.rstrip("/") + "/") for d in self.decks
+        ):
+            return False
+        return self.tag is None or self.tag in card_tags(card, deck_tags)

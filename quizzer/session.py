@@ -120,8 +120,12 @@ class Session:
         self.tally = Tally()
         self.crammed: set[str] = set()
         self.index = tree.card_index()
+        decks = tree.decks
+        # the deck's tags only when a tag is asked for: reading them builds the deck's models
         self.cards = [
-            c for c in tree.cards() if selection.matches(c, tree.decks[c.deck_id].deck.tags)
+            c
+            for c in tree.cards()
+            if selection.matches(c, decks[c.deck_id].deck.tags if selection.tag else ())
         ]
         self.queue = LiveQueue(self.cards, self.deck_settings, selection.start)
         self._query = _parse(selection.query) if selection.query else None

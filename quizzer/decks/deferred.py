@@ -60,6 +60,7 @@ class DeferredDeck(LoadedDeck):
             except AttributeError:
                 deck = self._make()
                 _DECK.__set__(self, deck)
+                del self._make  # lets the stored data go
                 return deck
 
     @deck.setter

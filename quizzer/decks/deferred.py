@@ -118,5 +118,19 @@ class DeferredCard(Card):
         """The `<deck-id>:<question-id>` part shared by sibling cards."""
         return self._question_id
 
+    def __eq__(self, other: object) -> bool:
+        # as two `Card`s compare, whichever of the two classes each side is
+        if not isinstance(other, Card):
+            return NotImplemented
+        return (self.id, self.deck_id, self.question, self.variant, self.position) == (
+            other.id,
+            other.deck_id,
+            other.question,
+            other.variant,
+            other.position,
+        )
+
+    __hash__ = Card.__hash__
+
     def __reduce__(self) -> tuple[Any, ...]:
         return Card, (self.id, self.deck_id, self.question, self.variant, self.position)

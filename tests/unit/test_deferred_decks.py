@@ -39,6 +39,7 @@ def test_cached_decks_equal_decks_loaded_without_the_cache(
                 b.position,
             )
             assert a.question == b.question
+            assert a == b and b == a
             # the card holds the very question object of its deck
             assert any(a.question is q for q in again.deck.questions)
 

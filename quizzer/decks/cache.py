@@ -197,8 +197,8 @@ def _build(data: Any, deck_id: str, path: Path, shown: str) -> Deck:
     ids = [q.get("id") if type(q) is dict else None for q in data.get("questions", ())]
     if not isinstance(again, LoadedDeck) or [q.id for q in again.deck.questions] != ids:
         raise DeckCacheError(
-            f"{shown}: the deck cache held a damaged copy of this deck and the file changed "
-            "since; it has been removed: start quizzer again"
+            f"{shown}: the deck cache held a damaged copy of this deck, and the file has "
+            "changed since quizzer started; the cache was removed: start quizzer again"
         )
     return again.deck
 

@@ -25,6 +25,7 @@ from quizzer.queue import (
     Plan,
     QueueCard,
     QueueSettings,
+    StateRow,
     assemble,
     classify,
     first_card,
@@ -62,7 +63,11 @@ class LiveQueue:
         )
 
     def rebuild(
-        self, states: Mapping[str, CardState], day: Day, today: DoneToday, version: tuple[int, int]
+        self,
+        states: Mapping[str, CardState] | Mapping[str, StateRow],
+        day: Day,
+        today: DoneToday,
+        version: tuple[int, int],
     ) -> None:
         """Classify every card afresh."""
         found = classify(enumerate(self.cards), states, self.settings, day)

@@ -22,6 +22,9 @@ def run(args: argparse.Namespace) -> int:
         )
     from quizzer.custom_study import custom_query
     from quizzer.search import parse
+    from quizzer.tui import pause_collector
+
+    pause_collector()  # the imports too (see quizzer.tui)
     from quizzer.tui.app import make_app
 
     query, cram = custom_query(args.query, args.ahead, args.forgotten), args.cram

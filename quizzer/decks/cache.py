@@ -3,7 +3,8 @@
 Parsing and validating YAML dominates start-up on a large tree. `DeckCache` maps the hash of a
 file's bytes to its validated deck and cards, so an unchanged file is read and hashed but not
 parsed; an edited file misses the cache and is validated again; entries for files not seen in a
-load are dropped.
+load are dropped. A deck read from the cache builds its models when first used
+(decks/deferred.py): a session's first card needs only its own deck's.
 
 The card index (`read_index` / `write_index`) is smaller still: plain tuples describing every card
 of a whole tree, keyed by a fingerprint of all deck files and the settings. Commands that only
@@ -21,18 +22,23 @@ import; the loader re-exports `find_deck_files` and `deck_id_for`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quizzer import __version__
 from quizzer.decks.files import deck_id_for, find_deck_files
 from quizzer.decks.loaded import LoadedDeck, Problem
+from quizzer.errors import QuizzerError
 from quizzer.files import DECK_LIMIT, read_regular
 from quizzer.paths import cache_dir
+
+if TYPE_CHECKING:
+    from quizzer.decks.models import Deck
 
 Parse = Callable[[bytes, str, str, Path], "LoadedDeck | list[Problem]"]
 """How a deck file's bytes become a deck or its problems (deck id, shown name, path)."""
@@ -138,28 +144,67 @@ class DeckCache:
 
 
 def _from_entry(entry: Any, deck_id: str, path: Path, shown: str) -> LoadedDeck | None:
-    """The deck of a cache entry, or None when the entry is not a valid one."""
-    from quizzer.decks.cards import Card
-    from quizzer.decks.stored import StoredError, load_deck
+    """The deck of a cache entry, or None when the entry is not a valid one. The deck's models
+    are built when first used (decks/deferred.py); what the cards need of it is checked now."""
+    from quizzer.decks.deferred import DeferredCard, DeferredDeck
+    from quizzer.decks.models import ID_PATTERN
 
     try:
-        deck = load_deck(entry["deck"])
-        lines, cards, warnings = entry["lines"], entry["cards"], entry["warnings"]
+        data, lines, cards, warnings = (
+            entry["deck"],
+            entry["lines"],
+            entry["cards"],
+            entry["warnings"],
+        )
         if not all(type(k) is str and type(v) is int for k, v in lines.items()):
             return None
-        questions = deck.questions
-        loaded = LoadedDeck(deck_id, path, deck, lines)
+        ids = [q["id"] for q in data["questions"]]
+        if not all(type(i) is str and ID_PATTERN.match(i) for i in ids):
+            return None
+        loaded = DeferredDeck(deck_id, path, lines, lambda: _build(data, deck_id, path, shown))
         loaded.cards = [
-            Card(cid, deck_id, questions[q], variant, position)
+            DeferredCard(cid, loaded, q, ids[q], variant, position)
             for cid, q, variant, position in cards
             if type(cid) is str and type(variant) is str and type(position) is int and q >= 0
         ]
         if len(loaded.cards) != len(cards):
             return None
         loaded.warnings = [Problem(shown, line, column, str(m)) for line, column, m in warnings]
-    except (StoredError, KeyError, TypeError, ValueError, IndexError, AttributeError):
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
         return None
     return loaded
+
+
+def _build(data: Any, deck_id: str, path: Path, shown: str) -> Deck:
+    """The models of a cached deck. A damaged entry (the cache folder is only as trustworthy as
+    anything else the user can write) is read from its file again, as a miss would have been:
+    the cache file is removed so that the next start rebuilds it, and when the file no longer
+    matches the cards already handed out, this start stops with a one-line error."""
+    from quizzer.decks.stored import StoredError, load_deck
+
+    try:
+        return load_deck(data)
+    except StoredError:
+        pass
+    from quizzer.decks.loader import load_bytes
+
+    with contextlib.suppress(OSError):
+        (cache_dir() / f"{_FORMAT}.json").unlink()
+    try:
+        again = load_bytes(read_regular(path, DECK_LIMIT), deck_id, shown, path)
+    except OSError:
+        again = []
+    ids = [q.get("id") if type(q) is dict else None for q in data.get("questions", ())]
+    if not isinstance(again, LoadedDeck) or [q.id for q in again.deck.questions] != ids:
+        raise DeckCacheError(
+            f"{shown}: the deck cache held a damaged copy of this deck, and the file has "
+            "changed since quizzer started; the cache was removed: start quizzer again"
+        )
+    return again.deck
+
+
+class DeckCacheError(QuizzerError):
+    """A damaged deck cache entry found after the deck's cards were in use."""
 
 
 # ---------------------------------------------------------------- card index

@@ -19,6 +19,7 @@ from quizzer.clock import to_ms
 from quizzer.collection import Collection, open_collection, reload_decks
 from quizzer.decks.tree import DeckTree
 from quizzer.session import Selection
+from quizzer.tui import pause_collector, resume_collector
 from quizzer.tui.editor import open_for_editing, run_editor
 from quizzer.tui.screens.home import HomeScreen
 from quizzer.tui.screens.review import ReviewScreen
@@ -94,9 +95,14 @@ class QuizzerApp(App[None]):
     def _failed(self, message: str) -> None:
         self.load_error = message
         self.home.show_error(message)
+        self.call_after_refresh(resume_collector)
 
     def _collection_ready(self, collection: Collection) -> None:
         self.collection = collection
+        self._show_first(collection)
+        self.call_after_refresh(resume_collector)  # paused since the start: see quizzer.tui
+
+    def _show_first(self, collection: Collection) -> None:
         if not self.start_session:
             self.home.show_collection(collection)
             return
@@ -155,6 +161,7 @@ class QuizzerApp(App[None]):
 
     def on_unmount(self) -> None:
         """Close the store this app opened."""
+        resume_collector()
         if self.owns_collection and self.collection is not None:
             self.collection.close()
 
@@ -183,6 +190,7 @@ def make_app(
     Tests pass an open `collection`, a fixed `clock` and a fake `timer` (answer durations).
     The clock is read once here, so a bad `QUIZZER_NOW` fails before the screen is taken."""
     (clock or clock_now)()
+    pause_collector()  # until the first screen is shown (see quizzer.tui)
     opening = open_in_background(decks_dir) if collection is None else None
     prepare_graphics()  # asks the terminal what it can draw: only possible before the app runs
     selection = Selection(tuple(d.rstrip("/") for d in decks), tag, query, ahead)

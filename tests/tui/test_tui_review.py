@@ -90,6 +90,32 @@ async def test_an_unopenable_collection_is_reported_not_raised(
         assert "Cannot open the collection" in screen_text(app)
 
 
+async def test_the_garbage_collector_runs_again_once_the_first_card_is_shown(
+    deck_tree: Path,
+) -> None:
+    """The start pauses Python's cyclic collector (see quizzer.tui); a session that kept it off
+    would never free a cycle."""
+    import gc
+
+    app = make_app(start_session=True, timer=FakeTimer())
+    assert not gc.isenabled()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.card)
+        await until(pilot, gc.isenabled)
+    home = deck_tree.parent / "home"
+    for failing in (False, True):  # home, then a collection that cannot be opened
+        if failing:
+            for leftover in home.glob("quizzer.sqlite3*"):
+                leftover.unlink()
+            (home / "quizzer.sqlite3").write_bytes(b"not a database at all" * 100)
+        home_app = make_app(timer=FakeTimer())
+        assert not gc.isenabled()
+        async with home_app.run_test(size=(100, 24)) as pilot:
+            await until(pilot, lambda a=home_app: a.collection or a.load_error)
+            await until(pilot, gc.isenabled)
+        assert (home_app.load_error is not None) is failing
+
+
 def test_a_bad_clock_fails_before_the_app_starts(monkeypatch: pytest.MonkeyPatch) -> None:
     from quizzer.clock import ClockError
 

@@ -1,0 +1,90 @@
+"""Decks read back from the deck cache build their models when first used, and are then the
+same decks a load without the cache gives."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from quizzer.clock import now, to_ms
+from quizzer.collection import load_decks, open_collection
+from quizzer.decks.cache import DeckCacheError
+from quizzer.decks.deferred import DeferredDeck
+from tests.conftest import SAMPLE_DECK, basic_deck
+
+
+def test_cached_decks_equal_decks_loaded_without_the_cache(
+    write_deck, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_deck("demo/sample", SAMPLE_DECK)
+    write_deck("demo/plain", basic_deck(5))
+    load_decks()  # fills the cache
+    cached = load_decks()
+    monkeypatch.setenv("QUIZZER_NO_CACHE", "1")
+    fresh = load_decks()
+    assert all(isinstance(d, DeferredDeck) for d in cached.decks.values())
+    assert list(cached.decks) == list(fresh.decks)
+    for deck_id, loaded in fresh.decks.items():
+        again = cached.decks[deck_id]
+        assert again.deck == loaded.deck
+        assert again.lines == loaded.lines and again.warnings == loaded.warnings
+        for a, b in zip(again.cards, loaded.cards, strict=True):
+            assert (a.id, a.deck_id, a.question_id, a.variant, a.position) == (
+                b.id,
+                b.deck_id,
+                b.question_id,
+                b.variant,
+                b.position,
+            )
+            assert a.question == b.question
+            assert a == b and b == a
+            # the card holds the very question object of its deck
+            assert any(a.question is q for q in again.deck.questions)
+
+
+def test_the_first_card_builds_only_its_own_deck(write_deck) -> None:
+    for n in range(4):
+        write_deck(f"demo/d{n}", basic_deck(3))
+    load_decks()  # fills the cache
+    col = open_collection()
+    try:
+        session = col.session()
+        card = session.next(to_ms(now()))
+        assert card is not None and card.question.prompt
+        built = {d for d, loaded in col.tree.decks.items() if loaded.built}  # type: ignore[attr-defined]
+        assert built == {card.deck_id}
+    finally:
+        col.close()
+
+
+def _plant(home: Path, change) -> None:
+    path = next((home / "cache").glob("decks-*.json"))
+    data = json.loads(path.read_text())
+    for entry in data.values():
+        change(entry)
+    path.write_text(json.dumps(data))
+
+
+def test_a_damaged_entry_is_read_from_its_file_when_used(
+    write_deck, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_deck("demo/plain", basic_deck(3))
+    load_decks()
+    _plant(isolated / "home", lambda e: e["deck"].update(title=["not", "text"]))
+    tree = load_decks()
+    assert tree.decks["demo/plain"].deck.title == "D"
+    assert [c.question.prompt for c in tree.decks["demo/plain"].cards] == ["P0", "P1", "P2"]
+    # the damaged cache file is gone: the next load rebuilds it
+    assert not list((isolated / "home" / "cache").glob("decks-*.json"))
+
+
+def test_a_damaged_entry_whose_file_changed_stops_with_one_line(write_deck, isolated: Path) -> None:
+    path = write_deck("demo/plain", basic_deck(3))
+    load_decks()
+    _plant(isolated / "home", lambda e: e["deck"].update(title=["not", "text"]))
+    tree = load_decks()
+    path.write_text(basic_deck(2).replace("q1", "renamed"), encoding="utf-8")
+    with pytest.raises(DeckCacheError, match=r"plain\.yaml: the deck cache held a damaged"):
+        _ = tree.decks["demo/plain"].deck

@@ -589,7 +589,7 @@ class Suite:
     def _tui(self) -> None:
         gen = self.gen
         if not (_has("bench.bench_tui") or _has("quizzer.tui.app")):
-            self.add("TUI start to first card", "n/a", goal="< 1 s")
+            self.add("TUI start to first card", "n/a", goal="< 0.6 s")
             self.add("peak memory of the TUI", "n/a", goal="< 200 MB")
             return
         home = self.fresh_home("tui")
@@ -605,14 +605,14 @@ class Suite:
                     times.append(float(data["shown_at"]) - spawned)
                 peaks.append(int(data.get("peak_kb") or data.get("child_peak_kb") or 0))
         except (RuntimeError, StopIteration) as exc:
-            self.add("TUI start to first card", f"error: {str(exc)[-60:]}", goal="< 1 s")
+            self.add("TUI start to first card", f"error: {str(exc)[-60:]}", goal="< 0.6 s")
             return
         name = f"TUI start to first card ({via})" if via else "TUI start to first card"
         if not times:
-            self.add(name, "n/a", goal="< 1 s")
+            self.add(name, "n/a", goal="< 0.6 s")
         else:
             m = statistics.median(times)
-            self.add(name, _ms(m), goal="< 1 s", ok=m < 1.0, times=times)
+            self.add(name, _ms(m), goal="< 0.6 s", ok=m < 0.6, times=times)
         peak = max(peaks)
         self.add(
             "peak memory of the TUI", f"{peak // 1024} MB", goal="< 200 MB", ok=peak < 200 * 1024

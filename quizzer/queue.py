@@ -376,13 +376,18 @@ def serve(
         (NEW, found.new, today.introduced, today.extra_new, 0),
     ):
         limits = LimitTree(settings, done, which, start, from_top, extra)
+        blocked: set[str] = set()  # limits only go down during a pass: a full deck stays full
         for entry in entries:
             card = entry[-1]
             cid = card.id
-            chain = limits.chain(card.deck_id)
+            deck_id = card.deck_id
+            if deck_id in blocked:
+                continue
+            chain = limits.chain(deck_id)
             if not limits.allows(chain):
                 if limits.exhausted():
                     break
+                blocked.add(deck_id)
                 continue
             if bury:
                 question = cid.partition("#")[0]
@@ -450,7 +455,12 @@ class LimitTree:
 
     def allows(self, chain: tuple[str, ...]) -> bool:
         """Every node of the chain has some of its limit left."""
-        return all(self._left(node) > 0 for node in chain)
+        left = self.left
+        for node in chain:
+            n = left.get(node)
+            if (self._left(node) if n is None else n) <= 0:
+                return False
+        return True
 
     def room(self, deck_id: str) -> int:
         """How many more cards of `deck_id` may be taken: the least left along its chain."""

@@ -210,14 +210,38 @@ def index_fingerprint(roots: list[Path]) -> str | None:
     return tree_fingerprint(roots, _config_bytes())
 
 
-def write_card_index(col: Collection) -> None:
-    """Record what `due_plan` needs about this collection's decks and settings, unless some
-    deck failed to load (the full path then keeps reporting it)."""
-    from quizzer.decks.cache import caching_enabled, write_index
+def writable_fingerprint(col: Collection) -> str | None:
+    """The fingerprint to store this collection's indexes under; None when none may be written:
+    caching is off, or some deck failed to load (the full path then keeps reporting it)."""
+    from quizzer.decks.cache import caching_enabled
 
     if col.tree.problems or not caching_enabled():
-        return
-    fingerprint = index_fingerprint(col.tree.roots)
+        return None
+    return index_fingerprint(col.tree.roots)
+
+
+def current_index(part: str = "") -> tuple[str, Any, ParsedIndex] | None:
+    """The card index (or the `part` of it kept beside it) while it is current: its
+    fingerprint, its payload and the payload's checked contents (`parse_index`); None when
+    caching is off or the index is missing, stale or damaged."""
+    from quizzer.decks.cache import caching_enabled, read_index
+
+    if not caching_enabled():
+        return None
+    fingerprint = index_fingerprint(paths.deck_roots())
+    if fingerprint is None:
+        return None
+    payload: Any = read_index(fingerprint, part)
+    parsed = parse_index(payload) if payload is not None else None
+    return None if parsed is None else (fingerprint, payload, parsed)
+
+
+def write_card_index(col: Collection) -> None:
+    """Record what `due_plan` and `quizzer answer` need about this collection's decks and
+    settings, unless some deck failed to load."""
+    from quizzer.decks.cache import write_index
+
+    fingerprint = writable_fingerprint(col)
     if fingerprint is None:
         return
     from quizzer.decks.grading import AnswerKey
@@ -264,16 +288,10 @@ def index_payload(col: Collection) -> dict[str, Any]:
 
 def _indexed_plan(now_ms: int) -> Plan | None:
     """Today's queue over every deck, from the card index; None when it is not current."""
-    from quizzer.decks.cache import caching_enabled, read_index
-
-    if not caching_enabled():
+    index = current_index()
+    if index is None:
         return None
-    fingerprint = index_fingerprint(paths.deck_roots())
-    payload: Any = read_index(fingerprint) if fingerprint else None
-    read = parse_index(payload) if payload is not None else None
-    if read is None:
-        return None
-    settings, cards, zone, day_starts_at = read
+    settings, cards, zone, day_starts_at = index[2]
     from quizzer.clock import calendar
     from quizzer.queue import day_at, done_today, plan, state_rows
     from quizzer.store.db import Store
@@ -285,7 +303,11 @@ def _indexed_plan(now_ms: int) -> Plan | None:
         return plan(cards, state_rows(store.db), settings, day, done_today(store.db, day))
 
 
-def parse_index(payload: Any) -> tuple[IndexedSettings, list[CardRef], tzinfo, int] | None:
+ParsedIndex = tuple[IndexedSettings, list[CardRef], tzinfo, int]
+"""The card index's contents: the settings the queue reads, every card, the zone, the day start."""
+
+
+def parse_index(payload: Any) -> ParsedIndex | None:
     """The card index's contents, each value checked (the file is JSON anyone could have
     written); None when anything is off, and the full path then rebuilds it."""
     from quizzer.clock import ClockError, local_zone
@@ -413,16 +435,10 @@ class AnswerIndex:
 
 def answer_index() -> AnswerIndex | None:
     """The card index's view for `quizzer answer`, or None when the index is not current."""
-    from quizzer.decks.cache import caching_enabled, read_index
-
-    if not caching_enabled():
+    index = current_index()
+    if index is None:
         return None
-    fingerprint = index_fingerprint(paths.deck_roots())
-    payload: Any = read_index(fingerprint) if fingerprint else None
-    read = parse_index(payload) if payload is not None else None
-    if read is None or fingerprint is None:
-        return None
-    settings, cards, zone, day_starts_at = read
+    fingerprint, payload, (settings, cards, zone, day_starts_at) = index
     per_deck = _read_rules(payload.get("rules"), settings.per_deck)
     if per_deck is None:
         return None

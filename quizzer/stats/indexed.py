@@ -81,13 +81,11 @@ class IndexedSettings:
 def write_stats_index(col: Collection) -> None:
     """Record what the statistics read of this collection's decks and settings (nothing when
     some deck failed to load, or caching is off)."""
-    from quizzer.collection import index_fingerprint, index_payload
-    from quizzer.decks.cache import caching_enabled, write_index
+    from quizzer.collection import index_payload, writable_fingerprint
+    from quizzer.decks.cache import write_index
     from quizzer.stats.cards import card_text
 
-    if col.tree.problems or not caching_enabled():
-        return
-    fingerprint = index_fingerprint(col.tree.roots)
+    fingerprint = writable_fingerprint(col)
     if fingerprint is None:
         return
     payload = index_payload(col)
@@ -101,18 +99,14 @@ def indexed_stats(now_ms: int, spec: str | None, days: int) -> Stats | None:
     """The figures of the whole collection, a deck or a folder (`spec`, as `compute` takes it)
     from the stats index; None when it is not current (or `spec` is a tag), and the caller
     takes the full path."""
-    from quizzer import paths
-    from quizzer.collection import index_fingerprint, parse_index
-    from quizzer.decks.cache import caching_enabled, read_index
+    from quizzer.collection import current_index
 
-    if not caching_enabled() or (spec is not None and spec.strip().startswith("tag:")):
+    if spec is not None and spec.strip().startswith("tag:"):
         return None
-    fingerprint = index_fingerprint(paths.deck_roots())
-    payload: Any = read_index(fingerprint, STATS) if fingerprint else None
-    parsed = parse_index(payload) if payload is not None else None
-    if parsed is None:
+    index = current_index(STATS)
+    if index is None:
         return None
-    queue_settings, refs, zone, day_starts_at = parsed
+    _, payload, (queue_settings, refs, zone, day_starts_at) = index
     tree = _tree(payload, refs)
     threshold = payload.get("leech_threshold")
     if tree is None or type(threshold) is not int:

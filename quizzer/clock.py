@@ -184,6 +184,16 @@ class Calendar:
             return study_day(from_ms(at), self.zone, self.day_starts_at).toordinal()
         return (at + offset - self._shift) // DAY_MS + EPOCH_ORDINAL
 
+    def day_numbers(self, at: int) -> tuple[int, int]:
+        """`day_number` of the moment `at` and of the last millisecond of the second before it
+        (where the memory update counts elapsed days from), for the price of one."""
+        day = self.day_number(at)
+        before = at // 1000 * 1000 - 1
+        offset = self._offsets[at // DAY_MS]
+        if offset is None or before // DAY_MS != at // DAY_MS:
+            return day, self.day_number(before)
+        return day, (before + offset - self._shift) // DAY_MS + EPOCH_ORDINAL
+
     def local_hour(self, at: int) -> int:
         """The local hour of the day (0-23) of the moment `at` (UTC ms)."""
         self.day_number(at)  # fills the offset cache of its UTC day

@@ -1,6 +1,7 @@
 """The cards as they are now: counts by state, the forecast, the distributions of stability,
 difficulty and predicted recall, leeches and the hardest cards. Pure functions of the card-state
-rows, the decks tree's cards and the moment asked about."""
+rows, the decks tree's cards and the moment asked about: `scan` walks the rows once, the figures
+are made from what it gathers."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import compress
+from operator import not_
 from typing import TYPE_CHECKING, Any
 
 from quizzer import queue
@@ -41,112 +44,215 @@ if TYPE_CHECKING:
 
 @dataclass(slots=True)
 class CardInfo:
-    """A card of the scope with its state now (the defaults: a card never reviewed)."""
+    """A card of the scope with its state now, as the tables of cards show it."""
 
     card: Card
     state: int = 0
     stability: float | None = None
     difficulty: float | None = None
-    due: int | None = None
-    last_review: int | None = None
     reps: int = 0
     lapses: int = 0
     suspended: bool = False
-    buried_until: int | None = None
     leech: bool = False
     r: float | None = None
     """Predicted recall now."""
-    interval: float = 0.0
-    """Days from the last review to the due date."""
 
 
-def card_infos(
+@dataclass(slots=True)
+class DeckSums:
+    """One deck's share of the cards with a stored state."""
+
+    stated: int = 0
+    """Its cards with a stored state (the others were never reviewed)."""
+    new: int = 0
+    """Of those, the new ones that are not suspended."""
+    stability: float = 0.0
+    """The sum of the stabilities of its reviewed cards, and their number."""
+    stable: int = 0
+    recall: float = 0.0
+    """The sum of its cards' predicted recall now, and their number."""
+    recalled: int = 0
+
+
+@dataclass(slots=True)
+class CardScan:
+    """What one pass over the card states of a scope gathers: the inputs of every figure over
+    cards, and today's queue candidates."""
+
+    counts: CardCounts
+    dues: list[int]
+    """The due moment of every card with one that is reviewed and not suspended."""
+    stability: list[float]
+    """Stability (days) of the reviewed cards."""
+    difficulty: list[float]
+    """Difficulty of the reviewed cards, as 0-100 %."""
+    recall: list[float]
+    """Predicted recall now (%) of the reviewed cards."""
+    decks: dict[str, DeckSums]
+    leeches: list[tuple[Any, ...]]
+    """(-lapses, card id, row, r) of each leech."""
+    lapsed: list[tuple[Any, ...]]
+    """(-lapses, r or 1, card id, row, r) of each card that lapsed."""
+    weakest: list[tuple[Any, ...]]
+    """(r, -lapses, card id, row, r) of each card with a predicted recall, not suspended."""
+    candidates: queue.Candidates
+    """Today's queue candidates of the scope, as `queue.classify` sorts them (unsorted)."""
+
+
+def scan(
     rows: Iterable[tuple[Any, ...]],
     cards: Mapping[str, Card],
     params: Sequence[float],
     cal: Calendar,
     now_ms: int,
-) -> tuple[list[CardInfo], dict[str, queue.StateRow]]:
-    """The scope's `cards` that have a stored state, with it, from the card-state `rows`
-    (`scan.card_states`), in the cards' order (the others were never reviewed: new, and in no
-    figure but the counts); and the queue's view of every row, so that today's plan need not
-    read them again."""
-    state_rows: dict[str, queue.StateRow] = {}
-    row_type, make = queue.StateRow, tuple.__new__
-    found: dict[str, CardInfo] = {}
-    # predicted recall now in study days, as the memory update (and the log's r_before)
-    # count them: `retrievability` with `elapsed_days`, inlined for the card loop
+    day: queue.Day,
+    queue_params: Sequence[float],
+) -> CardScan:
+    """One pass over the card-state `rows` (`scan.card_states`) of the scope's `cards` (in study
+    order; rows of other cards are skipped) at `now_ms`: what every figure over cards needs, and
+    the candidates `queue.classify` finds for today's queue on `day` (with the queue's
+    `queue_params`), so that the rows are read and walked once.
+
+    Predicted recall is counted twice on purpose: the figures count elapsed days as the memory
+    update and the log's r_before do (from the second before each moment), the queue as
+    `queue.classify` orders reviews."""
+    position = dict(zip(cards, range(len(cards)), strict=True))
+    get = cards.get
     decay, factor = recall_curve(params)
-    day = cal.day_number
-    now_day = day(now_ms // 1000 * 1000 - 1)
+    q_decay, q_factor = recall_curve(queue_params)
+    numbers = cal.day_numbers
+    now_day = cal.day_number(now_ms // 1000 * 1000 - 1)
+    q_now, q_end = day.now, day.end
+    q_today = day.calendar.day_number(q_now)
+    # the queue's recall is the figures' unless the two count days or the curve differently
+    same = q_today == now_day and (q_decay, q_factor) == (decay, factor)
+    found = queue.Candidates(wake=q_end)
+    learning, review = found.learning, found.review
+    wake = q_end
+    held: set[str] = set()  # stored states that are not new cards of today's queue
+    new = learning_n = relearning = young = mature = suspended_n = buried_n = stated = 0
+    dues: list[int] = []
+    stabilities: list[float] = []
+    difficulties: list[float] = []
+    recalls: list[float] = []
+    decks: dict[str, DeckSums] = {}
+    leech_rows: list[tuple[Any, ...]] = []
+    lapsed: list[tuple[Any, ...]] = []
+    weakest: list[tuple[Any, ...]] = []
+    deck_id, sums = None, DeckSums()
+    mature_ms = MATURE_DAYS * DAY_MS
+    # this loop visits every reviewed card of the scope: names are hoisted, branches flat
     for row in rows:
-        cid, state, due, suspended, buried, s, last, d, reps, lapses, leech = row
-        state_rows[cid] = make(row_type, row[1:7])
-        card = cards.get(cid)
+        cid, state, due, suspended, buried, s, last, d, _reps, lapses, leech = row
+        card = get(cid)
         if card is None:
             continue
+        stated += 1
+        if card.deck_id != deck_id:
+            deck_id = card.deck_id
+            sums = decks.get(deck_id) or decks.setdefault(deck_id, DeckSums())
+        sums.stated += 1
         r = None
-        if state != 0 and s and last is not None:
-            elapsed = max(0, now_day - day(last // 1000 * 1000 - 1))
-            r = float((1 + factor * elapsed / s) ** decay)
-        interval = (due - last) / DAY_MS if due is not None and last is not None else 0.0
-        found[cid] = CardInfo(
-            card,
-            int(state),
-            s,
-            d,
-            due,
-            last,
-            reps,
-            lapses,
-            bool(suspended),
-            buried,
-            bool(leech),
-            r,
-            interval,
-        )
-    # the cards' order, so that sums over them add in the same order whatever the table's
-    return [found[cid] for cid in cards if cid in found], state_rows
-
-
-def counts(cards: Sequence[CardInfo], total: int, now_ms: int) -> CardCounts:
-    """Cards by what they are now, every card in exactly one group: `cards` are those with a
-    stored state, `total` counts the others too (new cards)."""
-    new = total - len(cards)
-    learning = relearning = young = mature = suspended = buried = 0
-    for info in cards:
-        if info.suspended:
-            suspended += 1
-        elif info.buried_until and info.buried_until > now_ms:
-            buried += 1
-        elif info.state == 0:
+        if last is not None:
+            last_day, counted_day = numbers(last)
+            if state and s:
+                elapsed = now_day - counted_day
+                r = float((1 + factor * (elapsed if elapsed > 0 else 0) / s) ** decay)
+                recalls.append(r * 100)
+                sums.recall += r
+                sums.recalled += 1
+        if state:
+            if due is not None and not suspended:
+                dues.append(due)
+            if s is not None:
+                stabilities.append(s)
+                sums.stability += s
+                sums.stable += 1
+            if d is not None:
+                difficulties.append((d - 1) / 9 * 100)
+        if leech:
+            leech_rows.append((-lapses, cid, row, r))
+        if lapses:
+            lapsed.append((-lapses, 1.0 if r is None else r, cid, row, r))
+        if r is not None and not suspended:
+            weakest.append((r, -lapses, cid, row, r))
+        # the card counts, and the queue's view (queue.classify, which the two must follow)
+        if suspended or (buried and buried > now_ms):
+            if suspended:
+                suspended_n += 1
+            else:
+                buried_n += 1
+                if not state:
+                    sums.new += 1  # a deck's new cards include buried ones
+            held.add(cid)
+            if buried and q_now < buried < wake:
+                wake = buried
+            continue
+        if not state:
             new += 1
-        elif info.state == 1:
-            learning += 1
-        elif info.state == 3:
+            sums.new += 1
+            continue
+        held.add(cid)
+        if state == 1:
+            learning_n += 1
+        elif state == 3:
             relearning += 1
-        elif info.interval >= MATURE_DAYS:
+        elif due is not None and last is not None and due - last >= mature_ms:
             mature += 1
         else:
             young += 1
-    return CardCounts(new, learning, relearning, young, mature, suspended, buried, total)
-
-
-def forecast(cards: Sequence[CardInfo], today: date, starts: Sequence[int]) -> Forecast:
-    """Cards falling due on each day from `today` (whose bounds, UTC ms, begin `starts`: the
-    start of today and of each of the next days, one past the last day shown)."""
-    starts = starts[: FORECAST_DAYS + 2]
-    due = [0] * (FORECAST_DAYS + 1)
-    backlog = later = 0
-    for info in cards:
-        if info.state == 0 or info.suspended or info.due is None:
+        if due is None:
             continue
-        if info.due < starts[0]:
-            backlog += 1
-        elif info.due >= starts[-1]:
-            later += 1
-        else:
-            due[bisect.bisect_right(starts, info.due) - 1] += 1
+        if state != 2:
+            learning.append((due, position[cid], card))
+        elif due < q_end:
+            if not s:
+                recall = 0.0
+            elif last is None:
+                recall = 1.0
+            elif same and r is not None and last_day == counted_day:
+                recall = r
+            else:
+                elapsed = q_today - last_day
+                recall = float((1 + q_factor * (elapsed if elapsed > 0 else 0) / s) ** q_decay)
+            review.append((recall, position[cid], card))
+    # every card of the scope without a held state is new today, in study order
+    keep = map(not_, map(held.__contains__, cards))
+    found.new = list(compress(enumerate(cards.values()), keep))
+    found.wake = wake
+    counts = CardCounts(
+        new + len(cards) - stated,
+        learning_n,
+        relearning,
+        young,
+        mature,
+        suspended_n,
+        buried_n,
+        len(cards),
+    )
+    return CardScan(
+        counts,
+        dues,
+        stabilities,
+        difficulties,
+        recalls,
+        decks,
+        leech_rows,
+        lapsed,
+        weakest,
+        found,
+    )
+
+
+def forecast(dues: Sequence[int], today: date, starts: Sequence[int]) -> Forecast:
+    """Cards falling due on each day from `today` (`dues`: the due moments of the cards that
+    count; the days' bounds, UTC ms, begin `starts`: the start of today and of each of the next
+    days, one past the last day shown)."""
+    starts = starts[: FORECAST_DAYS + 2]
+    ordered = sorted(dues)
+    cuts = [bisect.bisect_left(ordered, start) for start in starts]
+    backlog, later = cuts[0], len(ordered) - cuts[-1]
+    due = [cuts[i + 1] - cuts[i] for i in range(FORECAST_DAYS + 1)]
     days, running = [], backlog
     for i, n in enumerate(due):
         running += n
@@ -183,24 +289,19 @@ def distribution(
     )
 
 
-def stability(cards: Sequence[CardInfo]) -> Distribution:
+def stability(values: list[float]) -> Distribution:
     """Stability (days) of the reviewed cards."""
-    values = [i.stability for i in cards if i.state != 0 and i.stability is not None]
     return distribution(values, STABILITY_EDGES, STABILITY_LABELS)
 
 
-def difficulty(cards: Sequence[CardInfo]) -> Distribution:
-    """Difficulty of the reviewed cards: FSRS's 1 to 10, shown as 0-100 % like Anki."""
-    values = [
-        (i.difficulty - 1) / 9 * 100 for i in cards if i.state != 0 and i.difficulty is not None
-    ]
+def difficulty(values: list[float]) -> Distribution:
+    """Difficulty of the reviewed cards: FSRS's 1 to 10, given as 0-100 % like Anki."""
     edges = [10.0 * k for k in range(11)]
     return distribution(values, edges, [f"{10 * k}-{10 * k + 10}%" for k in range(10)])
 
 
-def retrievability(cards: Sequence[CardInfo]) -> Distribution:
+def retrievability(values: list[float]) -> Distribution:
     """Predicted recall now (%), and its sum: how many cards you would recall right now."""
-    values = [i.r * 100 for i in cards if i.r is not None]
     edges = [5.0 * k for k in range(21)]
     dist = distribution(values, edges, [f"{5 * k}-{5 * k + 5}%" for k in range(20)])
     return Distribution(
@@ -236,24 +337,30 @@ def card_row(info: CardInfo, text: Callable[[Any], str] = card_text) -> CardRow:
     )
 
 
+def info(card: Card, row: tuple[Any, ...], r: float | None) -> CardInfo:
+    """The `CardInfo` of a card from its card-state row (`scan.card_states`)."""
+    _, state, _, suspended, _, s, _, d, reps, lapses, leech = row
+    return CardInfo(card, state, s, d, reps, lapses, bool(suspended), bool(leech), r)
+
+
 def leeches(
-    cards: Sequence[CardInfo], threshold: int, text: Callable[[Any], str] = card_text
+    found: CardScan,
+    cards: Mapping[str, Card],
+    threshold: int,
+    text: Callable[[Any], str] = card_text,
 ) -> Leeches:
     """The cards flagged as leeches, most lapses first."""
-    found = sorted((i for i in cards if i.leech), key=lambda i: (-i.lapses, i.card.id))
-    return Leeches(len(found), threshold, [card_row(i, text) for i in found[:MAX_LEECHES]])
+    shown = sorted(found.leeches)[:MAX_LEECHES]
+    rows = [card_row(info(cards[cid], row, r), text) for _, cid, row, r in shown]
+    return Leeches(len(found.leeches), threshold, rows)
 
 
-def hardest(cards: Sequence[CardInfo], text: Callable[[Any], str] = card_text) -> Hardest:
+def hardest(
+    found: CardScan, cards: Mapping[str, Card], text: Callable[[Any], str] = card_text
+) -> Hardest:
     """The cards with most lapses, and those with the lowest predicted recall now."""
-    lapsed = heapq.nsmallest(
-        TOP_CARDS,
-        (i for i in cards if i.lapses > 0),
-        key=lambda i: (-i.lapses, i.r if i.r is not None else 1.0, i.card.id),
+    lapsed, weakest = (
+        [card_row(info(cards[e[2]], e[3], e[4]), text) for e in heapq.nsmallest(TOP_CARDS, group)]
+        for group in (found.lapsed, found.weakest)
     )
-    weakest = heapq.nsmallest(
-        TOP_CARDS,
-        (i for i in cards if i.r is not None and not i.suspended),
-        key=lambda i: (i.r or 0.0, -i.lapses, i.card.id),
-    )
-    return Hardest([card_row(i, text) for i in lapsed], [card_row(i, text) for i in weakest])
+    return Hardest(lapsed, weakest)

@@ -4,6 +4,7 @@ queue; set up once per computation."""
 from __future__ import annotations
 
 import bisect
+import functools
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta, tzinfo
@@ -135,23 +136,25 @@ class Context:
                 self.sizes[deck_id] = len(chosen)
                 self.cards.update({c.id: c for c in chosen})
         self.scope_decks = set(self.sizes)
-        self.state_rows: Mapping[str, queue.StateRow] | None = None
-        """The queue's view of the card states, once the figures over cards have read them."""
+        self.day = queue.day_at(now_ms, calendar(zone, self.hour))
+        """Today's study day, as the queue sees it."""
 
-    def left(self) -> tuple[queue.Counts, dict[str, queue.Counts]]:
+    @functools.cached_property
+    def rules(self) -> queue.QueueSettings:
+        """The limits today's queue applies."""
+        if self.queue_settings is not None:
+            return self.queue_settings
+        from quizzer.replay import DeckSettings
+
+        return DeckSettings(self.settings, self.zone)  # type: ignore[arg-type]
+
+    def left(self, found: queue.Candidates) -> tuple[queue.Counts, dict[str, queue.Counts]]:
         """What is left today in a session on the scope, and in one on each of its decks, as
-        `queue.plan` counts it: the cards are sorted into candidates once, the scope's plan is
+        `queue.plan` counts it, from the scope's candidates (`cards.scan`): the scope's plan is
         assembled from them, and each deck's counted from its share (in the same order: a
         deck's cards keep their order within the scope's)."""
-        day = queue.day_at(self.now, calendar(self.zone, self.hour))
-        states = self.state_rows if self.state_rows is not None else queue.state_rows(self.db)
-        settings = self.queue_settings
-        if settings is None:
-            from quizzer.replay import DeckSettings
-
-            settings = DeckSettings(self.settings, self.zone)  # type: ignore[arg-type]
+        day, settings = self.day, self.rules
         done = queue.done_today(self.db, day)
-        found = queue.classify(enumerate(self.cards.values()), states, settings, day)
         found.learning.sort()
         found.review.sort()
         whole = queue.assemble(found, settings, day, done, self.scope.selection().start).counts

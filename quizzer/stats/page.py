@@ -184,12 +184,18 @@ def figures(
     that one (computed elsewhere)."""
     t = ctx.today.toordinal()
     per_day = source.per_day(t - ctx.days + 1, t)
-    infos, ctx.state_rows = cards.card_infos(
-        card_states(ctx.db), ctx.cards, ctx.params, calendar(ctx.zone, ctx.hour), ctx.now
+    found = cards.scan(
+        card_states(ctx.db),
+        ctx.cards,
+        ctx.params,
+        calendar(ctx.zone, ctx.hour),
+        ctx.now,
+        ctx.day,
+        ctx.rules.parameters,
     )
     deck_retention = source.deck_reviews(t - 29, t)
     titles = {d: ctx.tree.decks[d].deck.title for d in ctx.sizes}
-    left, deck_left = ctx.left()
+    left, deck_left = ctx.left(found.candidates)
     return Stats(
         meta=Meta(
             JSON_VERSION,
@@ -202,19 +208,19 @@ def figures(
         scope=ScopeInfo(ctx.scope.spec, sorted(ctx.scope_decks), ctx.scope.tag, len(ctx.cards)),
         today=activity.today_figures(per_day, ctx.today, left),
         true_retention=retention.true_retention(source.retention(t)),
-        forecast=cards.forecast(infos, ctx.today, ctx.calendar.starts),
+        forecast=cards.forecast(found.dues, ctx.today, ctx.calendar.starts),
         heatmap=activity.heatmap(source.answers_per_day(t - HEATMAP_DAYS + 1, t), ctx.today),
         streaks=_streaks(source, ctx.today),
         reviews=activity.reviews_per_day(per_day, ctx.today, ctx.days),
         answer_buttons=activity.buttons(per_day),
         hours=activity.hours(source.hours(t - ctx.days + 1, t)),
-        card_counts=cards.counts(infos, len(ctx.cards), ctx.now),
-        stability=cards.stability(infos),
-        difficulty=cards.difficulty(infos),
-        retrievability=cards.retrievability(infos),
-        decks=decks.deck_rows(infos, ctx.sizes, titles, deck_retention, deck_left),
-        leeches=cards.leeches(infos, ctx.settings.leech_threshold, ctx.text),
-        hardest=cards.hardest(infos, ctx.text),
+        card_counts=found.counts,
+        stability=cards.stability(found.stability),
+        difficulty=cards.difficulty(found.difficulty),
+        retrievability=cards.retrievability(found.recall),
+        decks=decks.deck_rows(found.decks, ctx.sizes, titles, deck_retention, deck_left),
+        leeches=cards.leeches(found, ctx.cards, ctx.settings.leech_threshold, ctx.text),
+        hardest=cards.hardest(found, ctx.cards, ctx.text),
         calibration=(
             calibration() if calibration else retention.calibration_from_bins(source.recall_bins())
         ),

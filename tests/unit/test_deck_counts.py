@@ -1,7 +1,8 @@
 """What is left in one deck, counted without building its queue (`queue.deck_counts`, which the
 statistics use for every deck's line), equals the counts of a full `queue.plan` of a session on
 that deck, at every step of random histories, with sibling burying on and off and limits that
-start from the deck or from the top."""
+start from the deck or from the top. So do the statistics' "left today" and every deck's, which
+come from one pass over the card states (`stats.cards.scan`) instead of `queue.classify`."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from quizzer.config import Settings
 from quizzer.queue import classify, deck_counts, done_today, plan
 from quizzer.session import Session, SessionError
 from quizzer.state import Rating
+from quizzer.stats import compute_at, resolve_scope
 from quizzer.store.db import Store
 
 DECK_A = """\
@@ -54,6 +56,17 @@ def _check(session: Session, now: int) -> None:
     day = session.day(now)
     states = session.store.states()
     done = done_today(session.store.db, day)
+    figures = compute_at(
+        session.store.path,
+        session.tree,
+        session.settings,
+        UTC,
+        now,
+        resolve_scope(session.tree, None),
+    )
+    whole = plan(session.cards, states, session.deck_settings, day, done)
+    assert figures.today.left == whole.counts
+    left = {row.deck: row.left for row in figures.decks}
     for deck in ("demo/a", "demo/b"):
         cards = [c for c in session.cards if c.deck_id == deck]
         full = plan(cards, states, session.deck_settings, day, done, deck)
@@ -61,6 +74,7 @@ def _check(session: Session, now: int) -> None:
         found.learning.sort()
         found.review.sort()
         assert deck_counts(found, session.deck_settings, day, done, deck) == full.counts, deck
+        assert left[deck] == full.counts, deck
 
 
 @pytest.mark.parametrize("extra", CONFIGS.values(), ids=CONFIGS.keys())

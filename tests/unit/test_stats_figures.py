@@ -5,11 +5,11 @@ or card states and checks figures worked out by hand."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 
 from quizzer import queue
+from quizzer.config import Settings
 from quizzer.stats import activity, cards, retention
-from quizzer.stats.cards import CardInfo
 
 TODAY = date(2026, 3, 10)
 T = TODAY.toordinal()
@@ -65,15 +65,13 @@ def test_true_retention_periods_add_up_the_disjoint_ranges() -> None:
 def test_forecast_puts_each_due_card_on_its_day() -> None:
     day = 86_400_000
     starts = [1_000 * day + k * day for k in range(33)]
-    infos = [
-        CardInfo(None, state=2, due=starts[0] - 1),  # overdue
-        CardInfo(None, state=2, due=starts[0]),  # today
-        CardInfo(None, state=2, due=starts[3] + 5),  # in three days
-        CardInfo(None, state=2, due=starts[31]),  # after the 30 days
-        CardInfo(None, state=2, due=starts[3], suspended=True),
-        CardInfo(None, state=0),  # new: never due
+    dues = [
+        starts[3] + 5,  # in three days
+        starts[0] - 1,  # overdue
+        starts[0],  # today
+        starts[31],  # after the 30 days
     ]
-    f = cards.forecast(infos, TODAY, starts)
+    f = cards.forecast(dues, TODAY, starts)
     assert (f.backlog, f.later, f.total) == (1, 1, 4)
     assert [d.due for d in f.days[:4]] == [1, 0, 0, 1]
     assert f.days[3].cumulative == 3
@@ -87,21 +85,80 @@ def test_distribution_bins_are_half_open_and_the_median_averages_the_middle_pair
     assert d.bins[-1].high is None
 
 
-def test_cards_never_reviewed_count_as_new_in_the_counts_and_their_deck() -> None:
+def _row(card_id: str, state: int, **values: object) -> tuple[object, ...]:
+    """A card-state row as `scan.card_states` reads it."""
+    columns = ("due", "suspended", "buried_until", "stability", "last_review", "difficulty")
+    rest = ("reps", "lapses", "leech")
+    return (
+        card_id,
+        state,
+        *(values.get(c, 0 if c == "suspended" else None) for c in columns),
+        *(values.get(c, 0) for c in rest),
+    )
+
+
+def test_one_pass_over_the_card_states_gathers_every_figure_over_cards() -> None:
     from types import SimpleNamespace
 
+    from quizzer.clock import calendar
     from quizzer.stats import decks
 
-    card = SimpleNamespace(id="a/b:q1", deck_id="a/b")
-    infos = [
-        CardInfo(
-            card, state=2, stability=30.0, due=40 * 86_400_000, last_review=0, r=0.9, interval=40.0
+    day_ms = 86_400_000
+    now = 1_000 * day_ms + 12 * 3_600_000
+    scope = {f"a/b:q{i}": SimpleNamespace(id=f"a/b:q{i}", deck_id="a/b") for i in range(1, 7)} | {
+        "c:q1": SimpleNamespace(id="c:q1", deck_id="c")
+    }
+    rows = [
+        # mature: reviewed 30 days ago, due in 10
+        _row(
+            "a/b:q1",
+            2,
+            due=now + 10 * day_ms,
+            last_review=now - 30 * day_ms,
+            stability=30.0,
+            difficulty=5.5,
+            lapses=2,
+            reps=6,
         ),
-        CardInfo(card, state=0, suspended=True),
+        _row("a/b:q2", 0, suspended=1),  # new and suspended: not new in the counts
+        _row(
+            "a/b:q3",
+            1,
+            due=now + 60_000,
+            last_review=now - 60_000,
+            stability=1.0,
+            difficulty=7.0,
+            lapses=5,
+            leech=1,
+        ),  # learning, a leech
+        _row("a/b:q4", 0, buried_until=now + 3_600_000),  # new, buried until later today
+        _row("gone:q1", 2, due=now, last_review=now - day_ms, stability=3.0),  # not in scope
     ]
-    c = cards.counts(infos, 5, now_ms=0)
-    assert (c.new, c.mature, c.suspended, c.total) == (3, 1, 1, 5)
-    left = {"a/b": queue.Counts(1, 0, 0)}
-    (row,) = decks.deck_rows(infos, {"a/b": 5}, {"a/b": "B"}, {"a/b": [4, 3]}, left)
-    assert (row.cards, row.new, row.left, row.mean_stability) == (5, 3, left["a/b"], 30.0)
-    assert (row.retention_30d.passed, row.retention_30d.total) == (3, 4)
+    cal = calendar(UTC, 4)
+    params = Settings().parameters
+    day = queue.day_at(now, cal)
+    found = cards.scan(sorted(rows), scope, params, cal, now, day, params)
+    c = found.counts
+    # q5, q6 and c:q1 were never reviewed
+    assert (c.new, c.learning, c.mature, c.suspended, c.buried, c.total) == (3, 1, 1, 1, 1, 7)
+    assert sorted(found.dues) == [now + 60_000, now + 10 * day_ms]
+    assert found.stability == [30.0, 1.0]
+    assert found.difficulty == [50.0, (7.0 - 1) / 9 * 100]
+    assert len(found.recall) == 2 and 0 < found.recall[0] < 100
+    # the queue: q3 is learning; q5, q6 (never reviewed) and c:q1 are new, in study order
+    assert [e[2].id for e in found.candidates.learning] == ["a/b:q3"]
+    assert [e[1].id for e in found.candidates.new] == ["a/b:q5", "a/b:q6", "c:q1"]
+    assert found.candidates.wake == now + 3_600_000  # when q4 comes back
+    leeches = cards.leeches(found, scope, 8, text=lambda card: card.id)
+    assert (leeches.count, [r.card_id for r in leeches.cards]) == (1, ["a/b:q3"])
+    hard = cards.hardest(found, scope, text=lambda card: card.id)
+    assert [r.card_id for r in hard.most_lapses] == ["a/b:q3", "a/b:q1"]
+    assert [r.lapses for r in hard.most_lapses] == [5, 2]
+    left = {"a/b": queue.Counts(1, 0, 0), "c": queue.Counts(1, 0, 0)}
+    ab, cc = decks.deck_rows(
+        found.decks, {"a/b": 6, "c": 1}, {"a/b": "B", "c": "C"}, {"a/b": [4, 3]}, left
+    )
+    # new in a deck: never reviewed (q5, q6) and stored new ones not suspended (q4, buried)
+    assert (ab.cards, ab.new, ab.left, ab.mean_stability) == (6, 3, left["a/b"], 15.5)
+    assert (ab.retention_30d.passed, ab.retention_30d.total) == (3, 4)
+    assert (cc.cards, cc.new, cc.mean_stability) == (1, 1, None)

@@ -45,9 +45,18 @@ def at(text: str, zone: ZoneInfo = PARIS) -> int:
 )
 def test_day_numbers_agree_with_the_clock(moment: int, zone: str, starts: int) -> None:
     tz = ZoneInfo(zone)
-    assert Calendar(tz, starts).day_number(moment) == (
-        study_day(from_ms(moment), tz, starts).toordinal()
-    )
+    cal = Calendar(tz, starts)
+    assert cal.day_number(moment) == study_day(from_ms(moment), tz, starts).toordinal()
+    # and the pair the statistics read: the day, and the day of the second before
+    before = moment // 1000 * 1000 - 1
+    assert cal.day_numbers(moment) == (cal.day_number(moment), cal.day_number(before))
+
+
+@pytest.mark.parametrize("moment", ["2026-03-03T04:00:00.400", "2026-03-29T04:00:00.999"])
+def test_a_moment_in_the_first_second_of_a_day_counts_from_the_day_before(moment: str) -> None:
+    cal = Calendar(PARIS, 4)
+    day = cal.day_number(at(moment))
+    assert cal.day_numbers(at(moment)) == (day, day - 1)
 
 
 def test_elapsed_days_count_day_starts_not_hours() -> None:

@@ -377,27 +377,34 @@ def serve(
     ):
         limits = LimitTree(settings, done, which, start, from_top, extra)
         blocked: set[str] = set()  # limits only go down during a pass: a full deck stays full
+        chains, left = limits.chains, limits.left
+        # this loop visits every card served: the limit tree's chain, allows and take, inlined
         for entry in entries:
             card = entry[-1]
-            cid = card.id
             deck_id = card.deck_id
             if deck_id in blocked:
                 continue
-            chain = limits.chain(deck_id)
-            if not limits.allows(chain):
-                if limits.exhausted():
+            chain = chains.get(deck_id) or limits.chain(deck_id)
+            for node in chain:
+                n = left.get(node)
+                if (limits.node_left(node) if n is None else n) <= 0:
                     break
-                blocked.add(deck_id)
+            else:
+                if bury:
+                    cid = card.id
+                    question = cid.partition("#")[0]
+                    if cid not in touched_cards and (
+                        question in touched_questions or question in served
+                    ):
+                        continue
+                    served.add(question)
+                yield kind, card
+                for node in chain:
+                    left[node] -= 1
                 continue
-            if bury:
-                question = cid.partition("#")[0]
-                if cid not in touched_cards and (
-                    question in touched_questions or question in served
-                ):
-                    continue
-                served.add(question)
-            yield kind, card
-            limits.take(chain)
+            if limits.exhausted():
+                break
+            blocked.add(deck_id)
 
 
 class LimitTree:
@@ -412,7 +419,7 @@ class LimitTree:
     of its decks'. An extension granted today to a deck or folder (`extra`) raises its own limit,
     and with `limits_start_from_top` those of the folders above it too, as Anki's custom study
     does (it takes the extra cards off the deck's count of cards studied today, and off its
-    parents' when all parent limits apply)."""
+    parents' when all parent limits apply). `serve` walks the chains inline."""
 
     def __init__(
         self,
@@ -445,7 +452,8 @@ class LimitTree:
             found = self.chains[deck_id] = tuple(dict.fromkeys(nodes))
         return found
 
-    def _left(self, node: str) -> int:
+    def node_left(self, node: str) -> int:
+        """What is left of the limit of one node (a deck, a folder or the root `""`)."""
         found = self.left.get(node)
         if found is None:
             limit = self.settings.node_limits(node)[self.which]
@@ -453,27 +461,13 @@ class LimitTree:
             found = self.left[node] = limit - _within(self.done, node) + extra
         return found
 
-    def allows(self, chain: tuple[str, ...]) -> bool:
-        """Every node of the chain has some of its limit left."""
-        left = self.left
-        for node in chain:
-            n = left.get(node)
-            if (self._left(node) if n is None else n) <= 0:
-                return False
-        return True
-
     def room(self, deck_id: str) -> int:
         """How many more cards of `deck_id` may be taken: the least left along its chain."""
-        return max(0, min(self._left(node) for node in self.chain(deck_id)))
+        return max(0, min(self.node_left(node) for node in self.chain(deck_id)))
 
     def exhausted(self) -> bool:
         """The node studying starts from has nothing left, so no further card can be taken."""
-        return self._left(self.start) <= 0
-
-    def take(self, chain: tuple[str, ...]) -> None:
-        """One card taken: one less left in every node of the chain."""
-        for node in chain:
-            self.left[node] -= 1
+        return self.node_left(self.start) <= 0
 
 
 def _within(counts: Mapping[str, int], node: str) -> int:

@@ -161,7 +161,15 @@ def _from_entry(entry: Any, deck_id: str, path: Path, shown: str) -> LoadedDeck 
         ids = [q["id"] for q in data["questions"]]
         if not all(type(i) is str and ID_PATTERN.match(i) for i in ids):
             return None
-        loaded = DeferredDeck(deck_id, path, lines, lambda: _build(data, deck_id, path, shown))
+        title = data.get("title")
+        loaded = DeferredDeck(
+            deck_id,
+            path,
+            lines,
+            lambda: _build(data, deck_id, path, shown),
+            title if type(title) is str and title else None,
+            data["questions"],
+        )
         loaded.cards = [
             DeferredCard(cid, loaded, q, ids[q], variant, position)
             for cid, q, variant, position in cards

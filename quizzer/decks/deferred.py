@@ -34,18 +34,38 @@ _QUESTION = Card.__dict__["question"]
 class DeferredDeck(LoadedDeck):
     """A `LoadedDeck` whose `deck` is made by `make` on first access."""
 
-    __slots__ = ("_make",)
+    __slots__ = ("_make", "_stored", "_title")
     _make: Callable[[], Deck]
+    _stored: list[Any]
+    _title: str | None
 
     def __init__(
-        self, deck_id: str, path: Path, lines: dict[str, int], make: Callable[[], Deck]
+        self,
+        deck_id: str,
+        path: Path,
+        lines: dict[str, int],
+        make: Callable[[], Deck],
+        title: str | None = None,
+        stored: list[Any] | None = None,
     ) -> None:
+        """`title` is the stored deck's title when the entry holds a valid one, `stored` its
+        questions' stored data: what shows a title or a few questions (the statistics' deck
+        lines and cards to watch) then needs no models of the rest."""
         self.id = deck_id
         self.path = path
         self.lines = lines
         self.cards = []
         self.warnings = []
         self._make = make
+        self._title = title
+        self._stored = stored or []
+
+    @property
+    def title(self) -> str:
+        """The deck's title, from the stored entry until the models are built."""
+        if self._title is None or self.built:
+            return self.deck.title
+        return self._title
 
     @property
     def deck(self) -> Deck:
@@ -61,6 +81,7 @@ class DeferredDeck(LoadedDeck):
                 deck = self._make()
                 _DECK.__set__(self, deck)
                 del self._make  # lets the stored data go
+                self._stored = []
                 return deck
 
     @deck.setter
@@ -75,6 +96,24 @@ class DeferredDeck(LoadedDeck):
         except AttributeError:
             return False
         return True
+
+
+def shown_card(card: Card) -> Card:
+    """`card`, or when its deck's models are not built yet, a copy holding its own question
+    built alone from the stored data (to show a few cards without building their decks)."""
+    if not isinstance(card, DeferredCard) or card._deck.built:
+        return card
+    try:
+        stored = card._deck._stored[card._index]
+    except IndexError:
+        return card
+    from quizzer.decks.stored import StoredError, load_question
+
+    try:
+        question = load_question(stored)
+    except StoredError:
+        return card  # the whole deck is read again, as any damaged entry is
+    return Card(card.id, card.deck_id, question, card.variant, card.position)
 
 
 class DeferredCard(Card):

@@ -40,6 +40,11 @@ class LoadedDeck:
     """Things `quizzer lint` points out that do not stop the deck from loading."""
 
     @property
+    def title(self) -> str:
+        """The deck's title."""
+        return self.deck.title
+
+    @property
     def domain(self) -> str:
         """The folder part of the deck id (`asr` for `asr/ctc`); empty at the top level."""
         return self.id.rpartition("/")[0]

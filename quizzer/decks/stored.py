@@ -22,7 +22,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, BeforeValidator
 from pydantic_core import PydanticCustomError
 
-from quizzer.decks.models import Deck, Text
+from quizzer.decks.models import Deck, QuestionBase, Text
 
 
 class StoredError(ValueError):
@@ -39,6 +39,13 @@ def load_deck(data: Any) -> Deck:
     deck = _checker(Deck)(data)
     assert isinstance(deck, Deck)
     return deck
+
+
+def load_question(data: Any) -> QuestionBase:
+    """One question of a deck stored by `dump_deck`, checked as `load_deck` checks it."""
+    question = _checker(get_args(Deck.model_fields["questions"].annotation)[0])(data)
+    assert isinstance(question, QuestionBase)
+    return question
 
 
 def _fail(value: Any) -> Any:

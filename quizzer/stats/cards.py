@@ -315,9 +315,10 @@ def retrievability(values: list[float]) -> Distribution:
 
 def card_text(card: Card, limit: int = 100) -> str:
     """A card's question on one line, shortened to `limit` characters."""
+    from quizzer.decks.deferred import shown_card
     from quizzer.decks.faces import faces
 
-    text = re.sub(r"\s+", " ", faces(card).front).strip()
+    text = re.sub(r"\s+", " ", faces(shown_card(card)).front).strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

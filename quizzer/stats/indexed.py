@@ -57,6 +57,11 @@ class IndexedLoaded:
     deck: IndexedDeck
     cards: list[IndexedCard]
 
+    @property
+    def title(self) -> str:
+        """The deck's title."""
+        return self.deck.title
+
 
 @dataclass(frozen=True, slots=True)
 class IndexedTree:
@@ -89,7 +94,7 @@ def write_stats_index(col: Collection) -> None:
     if fingerprint is None:
         return
     payload = index_payload(col)
-    payload["titles"] = [(d, col.tree.decks[d].deck.title) for d in col.tree.ordered()]
+    payload["titles"] = [(d, col.tree.decks[d].title) for d in col.tree.ordered()]
     payload["leech_threshold"] = col.settings.leech_threshold
     payload["texts"] = [card_text(c) for c in col.tree.cards()]
     write_index(fingerprint, payload, STATS)
@@ -159,7 +164,7 @@ def _tree(payload: Any, refs: list[Any]) -> IndexedTree | None:
         if at == len(order):
             return None  # a card of an unknown deck, or out of study order
         decks[order[at]].cards.append(IndexedCard(ref.id, ref.deck_id, ref.question_id, text))
-    strings = [*order, *(d.deck.title for d in decks.values()), *texts, *(r.id for r in refs)]
+    strings = [*order, *(d.title for d in decks.values()), *texts, *(r.id for r in refs)]
     if _CONTROL.search("".join(strings)):
         return None
     return IndexedTree(decks)

@@ -194,7 +194,7 @@ def figures(
         ctx.rules.parameters,
     )
     deck_retention = source.deck_reviews(t - 29, t)
-    titles = {d: ctx.tree.decks[d].deck.title for d in ctx.sizes}
+    titles = {d: ctx.tree.decks[d].title for d in ctx.sizes}
     left, deck_left = ctx.left(found.candidates)
     return Stats(
         meta=Meta(

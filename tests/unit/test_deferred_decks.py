@@ -88,3 +88,38 @@ def test_a_damaged_entry_whose_file_changed_stops_with_one_line(write_deck, isol
     path.write_text(basic_deck(2).replace("q1", "renamed"), encoding="utf-8")
     with pytest.raises(DeckCacheError, match=r"plain\.yaml: the deck cache held a damaged"):
         _ = tree.decks["demo/plain"].deck
+
+
+def test_statistics_show_titles_and_cards_without_building_any_deck(
+    write_deck, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quizzer import stats
+    from quizzer.state import Rating
+
+    write_deck("demo/sample", SAMPLE_DECK)
+    for n in range(3):
+        write_deck(f"demo/d{n}", basic_deck(3))
+    load_decks()  # fills the cache
+    at = to_ms(now())
+
+    def figures(answer: bool = False) -> tuple[object, object, set[str]]:
+        col = open_collection()
+        try:
+            if answer:
+                session = col.session()
+                for i in range(6):
+                    card = session.next(at + i * 1000)
+                    assert card is not None
+                    session.answer(card.id, Rating.GOOD, at + i * 1000)
+            page = stats.compute(col, at + 10_000, None, 30)
+            built = {d for d, loaded in col.tree.decks.items() if getattr(loaded, "built", True)}
+            return page.decks, page.hardest, built
+        finally:
+            col.close()
+
+    figures(answer=True)
+    decks, hardest, built = figures()
+    assert built == set()
+    assert hardest.lowest_retrievability  # cards to watch are shown, with their text
+    monkeypatch.setenv("QUIZZER_NO_CACHE", "1")
+    assert figures()[:2] == (decks, hardest)

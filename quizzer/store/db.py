@@ -122,6 +122,9 @@ class Store:
         self._rebuild_totals = False
         self._totals_were: bool | None = None
         self._begun: tuple[int, int] = (-1, -1)
+        self._one_ready = False
+        """Whether this connection has `aggregates.prepare_one`'s view (temporary objects made
+        inside a transaction go if it rolls back, so a failed one forgets it)."""
         self._totals_known: tuple[tuple[int, int], str] | None = None
         """(version, calendar key) after this connection's last commit that left the totals
         current: at the same version they still are, without asking the database."""
@@ -284,6 +287,7 @@ class Store:
             marked = self._flush_totals()
         except BaseException as exc:
             self._forget()
+            self._one_ready = False
             self._rollback()
             if isinstance(exc, sqlite3.DatabaseError):  # e.g. raised by a cursor's fetch
                 raise self._failed(exc) from None
@@ -324,6 +328,12 @@ class Store:
             return False  # the log's triggers marked the totals stale if it changed
         if rebuild or (were and len(written) > BULK):
             aggregates.rebuild(self.db, cal)
+        elif were and len(written) == 1 and written[0][1] is None and written[0][2] is not None:
+            # one new event (an answer, a bury...): its share and the mark in one statement
+            if not self._one_ready:
+                aggregates.prepare_one(self.db)
+                self._one_ready = True
+            aggregates.add_answer(self.db, cal, written[0][2])
         elif were:
             if written:
                 aggregates.apply_writes(self.db, cal, written)

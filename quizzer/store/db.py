@@ -633,6 +633,29 @@ def explain_unguarded(exc: sqlite3.DatabaseError) -> str:
     return _explain(path, exc)
 
 
+def damage_behind(exc: Exception) -> str | None:
+    """The message for an unexpected error `exc` when the database in use is damaged (one
+    flipped bit can give a stored value another type, which SQLite notices only when it checks
+    the file), the damage noted beside it as `Store` does; None when the file checks sound."""
+    path = default_path()
+    if not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            found = [str(r[0]) for r in db.execute("PRAGMA integrity_check(1)")]
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as error:
+        found = [str(error)]
+    if found == ["ok"]:
+        return None
+    reason = f"database disk image is malformed: {found[0]} ({type(exc).__name__}: {exc})"
+    with suppress(OSError):
+        path.with_name(path.name + DAMAGED_SUFFIX).write_text(f"{reason}\n", encoding="utf-8")
+    return _explain(path, sqlite3.DatabaseError(reason))
+
+
 def _is_damage(exc: sqlite3.DatabaseError) -> bool:
     name = getattr(exc, "sqlite_errorname", "")
     return name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in str(exc)

@@ -279,10 +279,10 @@ def _known_error(exc: Exception) -> str | None:
     import sqlite3
 
     from quizzer.errors import QuizzerError
-    from quizzer.store.db import explain_unguarded
+    from quizzer.store.db import damage_behind, explain_unguarded
 
     if isinstance(exc, QuizzerError):
         return str(exc)
     if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.ProgrammingError):
         return explain_unguarded(exc)  # raised while a cursor was read, after its statement ran
-    return None
+    return damage_behind(exc)

@@ -5,12 +5,13 @@ a scope (a deck, a folder, a tag, a search), or totals that are stale, scans the
 instead. `LogScan` answers the same questions as `aggregates.Reader`, in the same shapes, so the
 figure modules do not know which one they read.
 
-Every aggregate runs in SQLite on one of two covering indexes (migration 3), in a shape that
-avoids sorting the log:
+Every aggregate runs in SQLite on one covering index of the log (`log_stats`: kind, rating,
+state before, time, then the other columns the figures read), in a shape that avoids sorting the
+log:
 
 * per-day figures join a small table of study days (bounds computed in Python with the clock
-  helpers, so they are DST-exact) to range seeks on the time index, and group in index order;
-* true retention over long periods is range counts on the interval index;
+  helpers, so they are DST-exact) to range seeks on the index, and group in index order;
+* true retention over long periods is range counts on the same index, summed by interval class;
 * undone events are not filtered row by row (that costs more than the scan itself): each
   aggregate is computed once over the log and once over a tiny table of the undone events, and
   the second result is subtracted from the first. Every figure is a count or a sum, so this is
@@ -28,18 +29,15 @@ from typing import Any
 from quizzer.clock import from_ms, offset_segments, study_day
 from quizzer.stats.context import Context, StudyDays
 from quizzer.stats.results import FORECAST_DAYS, HEATMAP_DAYS
-from quizzer.store.aggregates import CALIBRATION_BINS, calibration_edges, offset_sql
+from quizzer.store.aggregates import calibration_edges, offset_sql
 
 _NEVER = -(2**62)
-BY_TIME = "log_stats_time"
-"""Index (kind, rating, state_before, at, ivl_before, duration_ms, card_id): time ranges."""
-BY_CLASS = "log_stats_interval"
-"""Index (kind, rating, (ivl_before >= 1) + (ivl_before >= 21), at, ivl_before, card_id): by
-interval class (0 under a day, 1 young, 2 mature), then time."""
+BY_TIME = "log_stats"
+"""Index (kind, rating, state_before, at, ivl_before, r_before, duration_ms, card_id): time
+ranges of each kind, rating and state before (migration 9; one index where there were three,
+so that an answer writes fewer pages)."""
 _CLASS = "(l.ivl_before >= 1) + (l.ivl_before >= 21)"
-"""The class index's expression, written exactly as the index has it so SQLite matches it."""
-BY_RECALL = "log_stats_recall"
-"""Partial index (kind, r_before, rating, at, card_id) where 0 < r_before < 1: predictions."""
+"""The interval class: 0 under a day, 1 young, 2 mature (NULL without an interval)."""
 BY_AT = "log_at"
 """The store's index on `at` alone: the narrowest way to count every event of a day."""
 _CLASSES = "l.rating IN (1, 2, 3, 4) AND l.state_before IN (0, 1, 2, 3)"
@@ -123,7 +121,7 @@ class LogScan:
         }
         self.log_by = {
             name: "main.log AS l" + (f" INDEXED BY {name}" if name in indexes else "")
-            for name in (BY_TIME, BY_CLASS, BY_RECALL, BY_AT)
+            for name in (BY_TIME, BY_AT)
         }
         try:
             db.execute("SELECT ln(2.0)").fetchone()
@@ -189,21 +187,22 @@ class LogScan:
             ((i, bounds[i], ends[i]) for i in range(6)),
         )
         rows = self._net(
-            f"SELECT r.i, l.rating, {_CLASS}, count(*) "
-            "FROM temp.stats_ranges AS r JOIN {log} ON l.kind = 'review' "
-            f"AND l.rating IN (1, 2, 3, 4) AND {_CLASS} IN (1, 2) "
-            "AND l.at >= r.s AND l.at < r.e{scope} "
+            # interval classes 1 and 2 are an interval of a day or more; 2 is 21 days or more
+            "SELECT r.i, l.rating, count(*), sum(l.ivl_before >= 21) "
+            "FROM temp.stats_ranges AS r JOIN {log} ON l.kind = 'review' AND {classes} "
+            "AND l.ivl_before >= 1 AND l.at >= r.s AND l.at < r.e{scope} "
             # a bounded rowid range on the outer table keeps the planner on covering-index seeks;
             # when it expects many outer rows it picks a Bloom filter with table lookups instead
-            f"WHERE r.i BETWEEN 0 AND 5 GROUP BY r.i, l.rating, {_CLASS}",
-            3,
-            BY_CLASS,
+            "WHERE r.i BETWEEN 0 AND 5 GROUP BY r.i, l.rating",
+            2,
         )
         out: dict[tuple[Any, ...], list[float]] = {}
-        for (i, rating, ivl_class), (n,) in rows.items():
-            acc = out.setdefault((i, ivl_class), [0, 0])
-            acc[0] += n
-            acc[1] += n if rating > 1 else 0
+        for (i, rating), (n, mature) in rows.items():
+            for ivl_class, count in ((1, n - mature), (2, mature)):
+                if count:
+                    acc = out.setdefault((i, ivl_class), [0, 0])
+                    acc[0] += count
+                    acc[1] += count if rating > 1 else 0
         return out
 
     def answers_per_day(self, first: int, last: int) -> dict[int, int]:
@@ -286,23 +285,17 @@ class LogScan:
 
     def recall_bins(self) -> dict[int, tuple[float, float, float, float]]:
         """Per calibration bin of predicted recall (all time): reviews, the sum of predictions,
-        passes, the sum of log-likelihoods. Each bin is a range of the prediction index, so no
-        sort is needed."""
-        self.db.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS stats_bins (k INTEGER PRIMARY KEY, lo REAL, hi REAL)"
-        )
-        self.db.executemany(
-            "INSERT INTO temp.stats_bins VALUES (?, ?, ?)",
-            ((k, lo, hi) for k, (lo, hi) in enumerate(calibration_edges())),
+        passes, the sum of log-likelihoods. One pass over the reviews of the index, each put in
+        its bin by a CASE over the bins' lower edges (literal constants computed here)."""
+        lows = [lo for lo, _ in calibration_edges()]
+        whens = " ".join(
+            f"WHEN l.r_before >= {lows[k]!r} THEN {k}" for k in reversed(range(1, len(lows)))
         )
         rows = self._net(
-            "SELECT b.k, count(*), total(l.r_before), sum(l.rating > 1), "
-            "total(ln(iif(l.rating > 1, l.r_before, 1.0 - l.r_before))) "
-            "FROM temp.stats_bins AS b JOIN {log} ON l.kind = 'review' "
-            "AND l.r_before >= b.lo AND l.r_before < b.hi AND l.r_before > 0 AND l.r_before < 1 "
-            "AND l.rating IN (1, 2, 3, 4) AND l.at < :cut{scope} "
-            f"WHERE b.k BETWEEN 0 AND {CALIBRATION_BINS - 1} GROUP BY b.k",
+            f"SELECT CASE {whens} ELSE 0 END AS k, count(*), total(l.r_before), "
+            "sum(l.rating > 1), total(ln(iif(l.rating > 1, l.r_before, 1.0 - l.r_before))) "
+            "FROM {log} WHERE l.kind = 'review' AND l.rating IN (1, 2, 3, 4) "
+            "AND l.r_before > 0 AND l.r_before < 1 AND l.at < :cut{scope} GROUP BY k",
             1,
-            BY_RECALL,
         )
         return {int(k[0]): (v[0], v[1], v[2], v[3]) for k, v in rows.items()}

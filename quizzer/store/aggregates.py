@@ -174,6 +174,65 @@ def add(db: sqlite3.Connection, totals: Totals) -> None:
             db.executemany(remove, emptied)
 
 
+ONE = "agg_one"
+"""A temporary view of this connection: inserting one row into it adds one answer's share to
+every table and marks the totals current, in one statement (`add_answer`)."""
+
+
+def _one_layout() -> tuple[list[str], dict[str, int]]:
+    columns: list[str] = []
+    starts: dict[str, int] = {}
+    for table, (keys, sums) in TABLES.items():
+        starts[table] = len(columns)
+        columns += [f"{table}_{c}" for c in (*keys, *sums)]
+    return columns, starts
+
+
+_ONE_COLUMNS, _ONE_AT = _one_layout()
+"""`agg_one`'s columns (each table's key and sums, then the calendar key), and where each
+table's start."""
+
+
+def _one_trigger() -> str:
+    parts = []
+    for table, (keys, sums) in TABLES.items():
+        cols = ", ".join(f"NEW.{table}_{c}" for c in (*keys, *sums))
+        update = ", ".join(f"{c} = {c} + excluded.{c}" for c in sums)
+        parts.append(
+            f"INSERT INTO {table} SELECT {cols} WHERE NEW.{table}_{keys[0]} IS NOT NULL "
+            f"ON CONFLICT DO UPDATE SET {update};"
+        )
+    parts.append(f"INSERT OR REPLACE INTO meta VALUES ('{CALENDAR_KEY}', NEW.calendar);")
+    return f"CREATE TEMP TRIGGER IF NOT EXISTS {ONE}_add INSTEAD OF INSERT ON {ONE} BEGIN " + (
+        " ".join(parts) + " END"
+    )
+
+
+_ONE_INSERT = f"INSERT INTO temp.{ONE} VALUES ({', '.join('?' * (len(_ONE_COLUMNS) + 1))})"
+
+
+def prepare_one(db: sqlite3.Connection) -> None:
+    """Create this connection's `agg_one` view and its trigger (idempotent; temporary objects,
+    so nothing is written to the database file)."""
+    nulls = ", ".join("NULL" for _ in range(len(_ONE_COLUMNS) + 1))
+    db.execute(
+        f"CREATE TEMP VIEW IF NOT EXISTS {ONE} ({', '.join(_ONE_COLUMNS)}, calendar) "
+        f"AS SELECT {nulls} WHERE 0"
+    )
+    db.execute(_one_trigger())
+
+
+def add_answer(db: sqlite3.Connection, cal: Calendar, row: tuple[Any, ...]) -> None:
+    """Add one log row's (`ROW_COLUMNS`) share to the tables and mark them current under `cal`,
+    in one statement (the connection needs `prepare_one` first)."""
+    params: list[Any] = [None] * len(_ONE_COLUMNS)
+    for table, key, values in contributions(row, cal):
+        at = _ONE_AT[table]
+        params[at : at + len(key) + len(values)] = (*key, *values)
+    params.append(cal.key)
+    db.execute(_ONE_INSERT, params)
+
+
 def read(db: sqlite3.Connection) -> Totals:
     """Every row of the four tables (for tests and checks)."""
     out: Totals = {}

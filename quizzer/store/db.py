@@ -122,6 +122,9 @@ class Store:
         self._rebuild_totals = False
         self._totals_were: bool | None = None
         self._begun: tuple[int, int] = (-1, -1)
+        self._one_ready = False
+        """Whether this connection has `aggregates.prepare_one`'s view (temporary objects made
+        inside a transaction go if it rolls back, so a failed one forgets it)."""
         self._totals_known: tuple[tuple[int, int], str] | None = None
         """(version, calendar key) after this connection's last commit that left the totals
         current: at the same version they still are, without asking the database."""
@@ -284,6 +287,7 @@ class Store:
             marked = self._flush_totals()
         except BaseException as exc:
             self._forget()
+            self._one_ready = False
             self._rollback()
             if isinstance(exc, sqlite3.DatabaseError):  # e.g. raised by a cursor's fetch
                 raise self._failed(exc) from None
@@ -324,6 +328,12 @@ class Store:
             return False  # the log's triggers marked the totals stale if it changed
         if rebuild or (were and len(written) > BULK):
             aggregates.rebuild(self.db, cal)
+        elif were and len(written) == 1 and written[0][1] is None and written[0][2] is not None:
+            # one new event (an answer, a bury...): its share and the mark in one statement
+            if not self._one_ready:
+                aggregates.prepare_one(self.db)
+                self._one_ready = True
+            aggregates.add_answer(self.db, cal, written[0][2])
         elif were:
             if written:
                 aggregates.apply_writes(self.db, cal, written)
@@ -621,6 +631,29 @@ def explain_unguarded(exc: sqlite3.DatabaseError) -> str:
         with suppress(OSError):
             path.with_name(path.name + DAMAGED_SUFFIX).write_text(f"{exc}\n", encoding="utf-8")
     return _explain(path, exc)
+
+
+def damage_behind(exc: Exception) -> str | None:
+    """The message for an unexpected error `exc` when the database in use is damaged (one
+    flipped bit can give a stored value another type, which SQLite notices only when it checks
+    the file), the damage noted beside it as `Store` does; None when the file checks sound."""
+    path = default_path()
+    if not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            found = [str(r[0]) for r in db.execute("PRAGMA integrity_check(1)")]
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as error:
+        found = [str(error)]
+    if found == ["ok"]:
+        return None
+    reason = f"database disk image is malformed: {found[0]} ({type(exc).__name__}: {exc})"
+    with suppress(OSError):
+        path.with_name(path.name + DAMAGED_SUFFIX).write_text(f"{reason}\n", encoding="utf-8")
+    return _explain(path, sqlite3.DatabaseError(reason))
 
 
 def _is_damage(exc: sqlite3.DatabaseError) -> bool:

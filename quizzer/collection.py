@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from quizzer.decks.grading import AnswerKey
     from quizzer.decks.tree import DeckTree
     from quizzer.queue import Plan
+    from quizzer.replay import DeckSettings
     from quizzer.session import Selection, Session
     from quizzer.store.db import Store
 
@@ -36,6 +37,17 @@ class Collection:
     store: Store
     settings: Settings
     zone: tzinfo
+    _deck_settings: DeckSettings | None = field(default=None, init=False, repr=False)
+
+    def deck_settings(self) -> DeckSettings:
+        """Each deck's settings (`replay.DeckSettings`, which works them out once per deck),
+        kept while the settings and zone stay the same."""
+        from quizzer.replay import DeckSettings
+
+        found = self._deck_settings
+        if found is None or found.settings is not self.settings or found.zone is not self.zone:
+            found = self._deck_settings = DeckSettings(self.settings, self.zone)
+        return found
 
     def session(self, selection: Selection | None = None, *, cram: bool = False) -> Session:
         """A study session over part or all of the collection (all of it by default)."""

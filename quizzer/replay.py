@@ -39,6 +39,7 @@ class DeckSettings:
 
     def __init__(self, settings: Settings, zone: tzinfo) -> None:
         self.settings = settings
+        self.zone = zone
         self.parameters = tuple(settings.parameters)
         self.calendar = calendar(zone, settings.day_starts_at)
         self._by_deck: dict[str, Scheduling] = {}

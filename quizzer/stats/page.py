@@ -73,6 +73,7 @@ def compute(
         now_ms,
         scope,
         days,
+        queue_settings=collection.deck_settings(),
     )
 
 

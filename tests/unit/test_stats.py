@@ -467,6 +467,16 @@ def test_per_deck_table(col: Collection, result: stats.Stats) -> None:
     assert fr.mean_retrievability == pytest.approx((2 + R(3, 1) + R(40, 3)) / 4, abs=1e-6)
 
 
+def test_left_follows_a_settings_change_made_while_the_collection_is_open(
+    col: Collection, result: stats.Stats
+) -> None:
+    assert result.decks[0].left.new == 1
+    # as the options screen does: the collection gets new settings
+    col.settings = col.settings.model_copy(update={"new_per_day": 0})
+    fr = stats.compute(col, NOW_MS, None, 30).decks[0]
+    assert fr.left == Counts(new=0, learning=1, review=0, later_today=0)
+
+
 def test_leeches_and_hardest(result: stats.Stats) -> None:
     # q2 had 7 lapses; today's Again made 8 = the leech threshold, so it was tagged
     assert result.leeches.count == 1

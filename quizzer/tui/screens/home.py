@@ -137,8 +137,12 @@ class HomeScreen(Screen[None]):
             self.app.call_from_thread(self.show_figures, figures)
 
     def on_screen_resume(self) -> None:
-        """Back from a session: the counts have changed."""
-        self.refresh_figures()
+        """Back from a session: the counts have changed. A resume that comes once another
+        screen is already on top waits for that screen to end: the first one, posted when the
+        app starts, can arrive after `quizzer review` pushed its session (when the collection
+        opened quickly), and home's tree and figures must not compete with the first card."""
+        if self.app.screen is self:
+            self.refresh_figures()
 
     def show_figures(self, figures: HomeFigures) -> None:
         """Show counts per deck, today's totals and the streak."""

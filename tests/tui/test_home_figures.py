@@ -10,13 +10,8 @@ import pytest
 from quizzer.clock import now, to_ms
 from quizzer.collection import Collection
 from quizzer.decks.grading import Graded, Verdict, grade_text
-from quizzer.home import (
-    current_streak,
-    deck_counts,
-    describe_when,
-    node_ids,
-    today_totals,
-)
+from quizzer.home import current_streak, deck_counts, describe_when, today_totals
+from quizzer.queue import node_ids
 from quizzer.scheduling import describe_duration
 from quizzer.state import Rating
 from quizzer.tui.render import diff_content, inline, math_as_code, screen_faces, typed_feedback

@@ -55,9 +55,7 @@ class ConfigError(QuizzerError, ValueError):
 class Scheduling(BaseModel):
     """Settings that may differ per deck."""
 
-    model_config = ConfigDict(
-        extra="forbid", use_attribute_docstrings=True, frozen=True, allow_inf_nan=False
-    )
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     desired_retention: float = Field(0.9, ge=0.7, le=0.99)
     """Probability of recall FSRS aims for when a card falls due (0.70 to 0.99). Higher means

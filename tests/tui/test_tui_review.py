@@ -22,6 +22,7 @@ from quizzer.tui.screens.help import HelpScreen
 from quizzer.tui.screens.home import HomeScreen
 from quizzer.tui.screens.review import ReviewScreen, Stage
 from quizzer.tui.screens.summary import SummaryScreen
+from quizzer.tui.widgets.deck_tree import DeckTreeView
 
 Build = Callable[..., QuizzerApp]
 
@@ -120,7 +121,8 @@ async def test_the_garbage_collector_runs_again_once_the_first_card_is_shown(
 async def test_home_waits_for_the_session_it_started_under(build: Build) -> None:
     """`quizzer review` pushes its session over home as soon as the collection is open. Home's
     first resume, posted when the app starts, can come after that (a quickly opened
-    collection): it must not fill in home's tree and figures behind the first card."""
+    collection): it must not fill in home's tree and figures behind the first card, and home
+    shows no loading animation meanwhile."""
     app = build(start_session=True)
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.card)
@@ -130,6 +132,7 @@ async def test_home_waits_for_the_session_it_started_under(build: Build) -> None
         await pilot.pause()
         assert home.shown_tree is None
         assert not [w for w in app.workers if w.group == "figures"]
+        assert not home.query_one(DeckTreeView).loading  # no animation behind the session
         while isinstance(app.screen, ReviewScreen):
             await solve(pilot)
             await pilot.press("4")

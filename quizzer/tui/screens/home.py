@@ -69,9 +69,11 @@ class HomeScreen(Screen[None]):
             super().__init__()
             self.selection = selection
 
-    def __init__(self, now_ms: Callable[[], int]) -> None:
+    def __init__(self, now_ms: Callable[[], int], *, covered: bool = False) -> None:
         super().__init__()
         self.now_ms = now_ms
+        self.covered = covered
+        """A session opens over home as soon as the collection is open (`quizzer review`)."""
         self.collection: Collection | None = None
         self.shown_tree: DeckTree | None = None
         self.counts: dict[str, Counts] = {}
@@ -90,9 +92,10 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """The tree shows it is loading until the collection comes, unless it came first (set
-        in `compose`, the cover could land after the tree was filled, and stay)."""
+        in `compose`, the cover could land after the tree was filled, and stay), or a session
+        is to cover home then: its animation would only take time from the first card."""
         tree = self.query_one(DeckTreeView)
-        if self.collection is None and tree.display:
+        if self.collection is None and tree.display and not self.covered:
             tree.loading = True
 
     # ------------------------------------------------------------ data

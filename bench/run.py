@@ -595,10 +595,10 @@ class Suite:
         home = self.fresh_home("tui")
         times, peaks, via = [], [], ""
         try:
-            # untimed, as for the cold rows: the first start after copying a large collection
-            # was often 100 to 200 ms slower, whatever the collection's size
+            # untimed, as for the cold rows (the first starts after copying a large collection
+            # were slower in some sittings, whatever its size)
             _worker("inproc_tui", _env(gen, home))
-            # at least five: a start's time varies by more than 0.1 s from run to run
+            # at least five: now and then a start is 0.1 s slower for no reason of its own
             for _ in range(max(5, self.runs)):
                 spawned = time.time()
                 data = _worker("inproc_tui", _env(gen, home))

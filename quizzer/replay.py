@@ -48,7 +48,7 @@ class DeckSettings:
         else with every `[decks."glob"]` matching its id applied."""
         found = self.settings if not node else self._by_deck.get(node)
         if found is None:
-            found = self._for_deck(node)
+            found = self._by_deck[node] = self.settings.for_deck(node)
         return found.new_per_day, found.reviews_per_day
 
     def for_card(self, card_id: str) -> Scheduling:
@@ -56,17 +56,7 @@ class DeckSettings:
         deck_id = card_id.rpartition(":")[0]
         found = self._by_deck.get(deck_id)
         if found is None:
-            found = self._for_deck(deck_id)
-        return found
-
-    def _for_deck(self, node: str) -> Scheduling:
-        # without any `[decks."glob"]`, every deck and folder shares the globals: validated once
-        # rather than once per deck the first time a session serves one of its cards
-        if not self.settings.decks and self._by_deck:
-            found = next(iter(self._by_deck.values()))
-        else:
-            found = self.settings.for_deck(node)
-        self._by_deck[node] = found
+            found = self._by_deck[deck_id] = self.settings.for_deck(deck_id)
         return found
 
 

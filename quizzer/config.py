@@ -55,9 +55,7 @@ class ConfigError(QuizzerError, ValueError):
 class Scheduling(BaseModel):
     """Settings that may differ per deck."""
 
-    model_config = ConfigDict(
-        extra="forbid", use_attribute_docstrings=True, frozen=True, allow_inf_nan=False
-    )
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
 
     desired_retention: float = Field(0.9, ge=0.7, le=0.99)
     """Probability of recall FSRS aims for when a card falls due (0.70 to 0.99). Higher means
@@ -133,9 +131,11 @@ class Settings(Scheduling):
     def for_deck(self, deck_id: str) -> Scheduling:
         """The scheduling settings of one deck: the globals, then every matching override."""
         values = {k: getattr(self, k) for k in Scheduling.model_fields}
-        for pattern, override in self.decks.items():
-            if fnmatch.fnmatchcase(deck_id, pattern):
-                values.update(override)
+        overrides = [o for p, o in self.decks.items() if fnmatch.fnmatchcase(deck_id, p)]
+        if not overrides:
+            return Scheduling.model_construct(**values)  # this model's values, already checked
+        for override in overrides:
+            values.update(override)
         return Scheduling.model_validate(values)
 
 
@@ -145,7 +145,7 @@ def load_settings(path: Path | None = None) -> Settings:
     try:
         data = tomllib.loads(read_regular(path, DECK_LIMIT).decode("utf-8"))
     except FileNotFoundError:
-        return Settings()
+        return Settings.model_construct()  # the defaults, valid by definition: nothing to check
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}") from None
     except RecursionError:

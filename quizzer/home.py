@@ -11,17 +11,11 @@ from quizzer.clock import day_start, from_ms, study_day, to_ms
 from quizzer.collection import Collection
 from quizzer.decks.cards import Card
 from quizzer.decks.tree import DeckTree
-from quizzer.queue import Counts, card_tags, plan
+from quizzer.queue import Counts, card_tags, node_ids, plan
 from quizzer.scheduling import describe_interval
 from quizzer.session import Selection, Session
 from quizzer.store.db import Store
 from quizzer.store.log import answered_between, answers_between
-
-
-def node_ids(deck_id: str) -> list[str]:
-    """The tree nodes a deck belongs to: the root (`""`), every folder above it, and itself."""
-    parts = deck_id.split("/")
-    return ["/".join(parts[:i]) for i in range(len(parts) + 1)]
 
 
 def deck_counts(session: Session, now_ms: int) -> dict[str, Counts]:

@@ -16,6 +16,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from quizzer.clock import Calendar
@@ -110,22 +111,68 @@ class Counts:
         }
 
 
+class NodeCounts:
+    """Counts by deck or folder id, with the sum over each node and everything below it kept
+    up to date as they are added (`within`): a daily limit reads it for every node on a card's
+    way from the root, on every `next`, so it must not cost a pass over every deck counted."""
+
+    __slots__ = ("own", "sums")
+
+    def __init__(self) -> None:
+        self.own: Counter[str] = Counter()
+        self.sums: Counter[str] = Counter()
+
+    def add(self, node: str, n: int = 1) -> None:
+        """Count `n` more for `node` (a deck or folder id; `""` the root)."""
+        self.own[node] += n
+        sums = self.sums
+        for above in node_ids(node):
+            sums[above] += n
+
+    def __getitem__(self, node: str) -> int:
+        """The count of `node` itself."""
+        return self.own[node]
+
+    def within(self, node: str) -> int:
+        """The sum of the counts of `node` and of every deck or folder below it (`""`: all)."""
+        return self.sums[node]
+
+
+def node_ids(node: str) -> list[str]:
+    """The root, every folder on the way to `node`, and `node` itself: `a/b` gives
+    `["", "a", "a/b"]`."""
+    if not node:
+        return [""]
+    parts = node.split("/")
+    return [""] + ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
 @dataclass(slots=True)
 class DoneToday:
     """What was already done today, from the log."""
 
-    introduced: Counter[str] = field(default_factory=Counter)
+    introduced: NodeCounts = field(default_factory=NodeCounts)
     """New cards introduced today, by deck."""
-    reviewed: Counter[str] = field(default_factory=Counter)
+    reviewed: NodeCounts = field(default_factory=NodeCounts)
     """Review-state cards answered today, by deck."""
     touched_questions: set[str] = field(default_factory=set)
     """`deck:question` of every card answered today (for burying siblings)."""
     touched_cards: set[str] = field(default_factory=set)
-    extra_new: Counter[str] = field(default_factory=Counter)
+    extra_new: NodeCounts = field(default_factory=NodeCounts)
     """Extra new cards allowed today, by the deck or folder they were granted to (custom
     study); see `LimitTree`."""
-    extra_reviews: Counter[str] = field(default_factory=Counter)
+    extra_reviews: NodeCounts = field(default_factory=NodeCounts)
     """Extra review cards allowed today, likewise."""
+
+    def answered(self, card_id: str, state_before: int) -> None:
+        """Count one review answer given today to a card that was in `state_before`."""
+        deck_id = card_id.rpartition(":")[0]
+        self.touched_cards.add(card_id)
+        self.touched_questions.add(card_id.partition("#")[0])
+        if state_before == CardPhase.NEW:
+            self.introduced.add(deck_id)
+        elif state_before == CardPhase.REVIEW:
+            self.reviewed.add(deck_id)
 
 
 @dataclass(slots=True)
@@ -150,16 +197,10 @@ def done_today(db: sqlite3.Connection, day: Day) -> DoneToday:
     extended for it."""
     today = DoneToday()
     for node, (new, review) in extensions_on(db, day.start).items():
-        today.extra_new[node] += new
-        today.extra_reviews[node] += review
+        today.extra_new.add(node, new)
+        today.extra_reviews.add(node, review)
     for card_id, state_before in reviews_between(db, day.start, day.end):
-        deck_id = card_id.rpartition(":")[0]
-        today.touched_cards.add(card_id)
-        today.touched_questions.add(card_id.partition("#")[0])
-        if state_before == CardPhase.NEW:
-            today.introduced[deck_id] += 1
-        elif state_before == CardPhase.REVIEW:
-            today.reviewed[deck_id] += 1
+        today.answered(card_id, state_before)
     return today
 
 
@@ -377,14 +418,17 @@ def serve(
     ):
         limits = LimitTree(settings, done, which, start, from_top, extra)
         blocked: set[str] = set()  # limits only go down during a pass: a full deck stays full
-        chains, left = limits.chains, limits.left
-        # this loop visits every card served: the limit tree's chain, allows and take, inlined
+        chains: dict[str, tuple[str, ...]] = {}
+        left = limits.left
+        # this loop visits every card served: the limit tree's walk, inlined
         for entry in entries:
             card = entry[-1]
             deck_id = card.deck_id
             if deck_id in blocked:
                 continue
-            chain = chains.get(deck_id) or limits.chain(deck_id)
+            chain = chains.get(deck_id)
+            if chain is None:
+                chain = chains[deck_id] = limits.chain(deck_id)
             for node in chain:
                 n = left.get(node)
                 if (limits.node_left(node) if n is None else n) <= 0:
@@ -407,6 +451,16 @@ def serve(
             blocked.add(deck_id)
 
 
+@lru_cache(maxsize=4096)
+def limit_chain(start: str, deck_id: str) -> tuple[str, ...]:
+    """`LimitTree.chain` studying from `start` (kept between calls: a session asks for it on
+    every card it serves)."""
+    nodes = node_ids(deck_id)
+    if start and (deck_id == start or deck_id.startswith(start + "/")):
+        nodes = nodes[start.count("/") + 1 :]
+    return tuple(dict.fromkeys(nodes))
+
+
 class LimitTree:
     """What is left of one daily limit (new or review cards) in every deck and folder, as
     Anki's limit tree keeps it (rslib/src/decks/limits.rs).
@@ -424,41 +478,32 @@ class LimitTree:
     def __init__(
         self,
         settings: QueueSettings,
-        done: Mapping[str, int],
+        done: NodeCounts,
         which: int,
         start: str,
         from_top: bool,
-        extra: Mapping[str, int] | None = None,
+        extra: NodeCounts | None = None,
     ) -> None:
         self.settings = settings
         self.done = done
-        self.extra = extra or {}
+        self.extra = extra if extra is not None else NodeCounts()
         self.which = which  # 0: new, 1: review (the index in `node_limits`)
         self.from_top = from_top
         self.start = "" if from_top else start.rstrip("/")
         self.left: dict[str, int] = {}
-        self.chains: dict[str, tuple[str, ...]] = {}
 
     def chain(self, deck_id: str) -> tuple[str, ...]:
         """The nodes whose limits apply to a card of `deck_id`: the start, each folder below it
         on the way to the deck, and the deck."""
-        found = self.chains.get(deck_id)
-        if found is None:
-            parts = deck_id.split("/")
-            nodes = [""] + ["/".join(parts[: i + 1]) for i in range(len(parts))]
-            start = self.start
-            if start and (deck_id == start or deck_id.startswith(start + "/")):
-                nodes = nodes[start.count("/") + 1 :]
-            found = self.chains[deck_id] = tuple(dict.fromkeys(nodes))
-        return found
+        return limit_chain(self.start, deck_id)
 
     def node_left(self, node: str) -> int:
         """What is left of the limit of one node (a deck, a folder or the root `""`)."""
         found = self.left.get(node)
         if found is None:
             limit = self.settings.node_limits(node)[self.which]
-            extra = _within(self.extra, node) if self.from_top else self.extra.get(node, 0)
-            found = self.left[node] = limit - _within(self.done, node) + extra
+            extra = self.extra.within(node) if self.from_top else self.extra[node]
+            found = self.left[node] = limit - self.done.within(node) + extra
         return found
 
     def room(self, deck_id: str) -> int:
@@ -468,14 +513,6 @@ class LimitTree:
     def exhausted(self) -> bool:
         """The node studying starts from has nothing left, so no further card can be taken."""
         return self.node_left(self.start) <= 0
-
-
-def _within(counts: Mapping[str, int], node: str) -> int:
-    """The sum of the counts of `node` and of every deck or folder below it (`""`: all)."""
-    if not node:
-        return sum(counts.values())
-    prefix = node + "/"
-    return sum(n for d, n in counts.items() if d == node or d.startswith(prefix))
 
 
 def next_card(queue: Plan) -> Card | None:

@@ -164,14 +164,7 @@ class Session:
             assert queue.day is not None
             queue.today = self.today(queue.day)
         elif reviewed is not None:
-            today = queue.today
-            today.touched_cards.add(card_id)
-            today.touched_questions.add(card_id.partition("#")[0])
-            deck_id = card_id.rpartition(":")[0]
-            if reviewed.state == CardPhase.NEW:
-                today.introduced[deck_id] += 1
-            elif reviewed.state == CardPhase.REVIEW:
-                today.reviewed[deck_id] += 1
+            queue.today.answered(card_id, reviewed.state)
         queue.move(state)
         queue.version = after
 

@@ -21,15 +21,16 @@ def run(args: argparse.Namespace) -> int:
             "'quizzer answer' (add --json for scripts)"
         )
     from quizzer.custom_study import custom_query
-    from quizzer.search import parse
     from quizzer.tui import pause_collector
-
-    pause_collector()  # the imports too (see quizzer.tui)
-    from quizzer.tui.app import make_app
 
     query, cram = custom_query(args.query, args.ahead, args.forgotten), args.cram
     if query is not None:
+        from quizzer.search import parse
+
         parse(query)  # a bad query fails before the screen is taken
+    pause_collector()  # the imports too (see quizzer.tui)
+    from quizzer.tui.app import make_app
+
     app = make_app(
         decks=args.decks_filter or (),
         tag=args.tag,

@@ -9,15 +9,18 @@ from typing import Any
 
 from quizzer.store.db import NOT_UNDONE, UNDONE_UIDS
 
-ANSWER_KINDS = "kind IN ('review', 'cram')"
-"""Log rows that are answers: reviews and cram (undone ones are filtered separately)."""
+ANSWERS_BY_TIME = "+kind IN ('review', 'cram')"
+"""SQL condition on `log` rows that are answers (reviews and cram; undone ones are filtered
+separately) within a time range. The `+` keeps SQLite on the time index (log_at): the statistics'
+indexes that lead with `kind` would have it visit every answer of the log, about 0.4 s at
+5,000,000 reviews for a day without any."""
 
 
 def answers_between(db: sqlite3.Connection, start: int, end: int) -> tuple[int, int]:
     """Answers given in [start, end) (UTC ms), undone ones excluded, and the time they took."""
     count, time_ms = db.execute(
         "SELECT count(*), coalesce(sum(duration_ms), 0) FROM log "
-        f"WHERE at >= ? AND at < ? AND {ANSWER_KINDS} AND {NOT_UNDONE}",
+        f"WHERE at >= ? AND at < ? AND {ANSWERS_BY_TIME} AND {NOT_UNDONE}",
         (start, end),
     ).fetchone()
     return int(count), int(time_ms)
@@ -27,7 +30,8 @@ def answered_between(db: sqlite3.Connection, start: int, end: int) -> bool:
     """Whether any answer (not undone) was given in [start, end); one range query on the
     log's time index, however long the log."""
     row = db.execute(
-        f"SELECT 1 FROM log WHERE at >= ? AND at < ? AND {ANSWER_KINDS} AND {NOT_UNDONE} LIMIT 1",
+        f"SELECT 1 FROM log WHERE at >= ? AND at < ? AND {ANSWERS_BY_TIME} AND {NOT_UNDONE} "
+        "LIMIT 1",
         (start, end),
     ).fetchone()
     return row is not None

@@ -64,7 +64,7 @@ class QuizzerApp(App[None]):
 
     def get_default_screen(self) -> Screen[Any]:
         """Home is the bottom of the screen stack."""
-        return HomeScreen(self.now_ms)
+        return HomeScreen(self.now_ms, covered=self.start_session)
 
     @property
     def home(self) -> HomeScreen:

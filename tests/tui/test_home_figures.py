@@ -10,13 +10,8 @@ import pytest
 from quizzer.clock import now, to_ms
 from quizzer.collection import Collection
 from quizzer.decks.grading import Graded, Verdict, grade_text
-from quizzer.home import (
-    current_streak,
-    deck_counts,
-    describe_when,
-    node_ids,
-    today_totals,
-)
+from quizzer.home import current_streak, deck_counts, describe_when, today_totals
+from quizzer.queue import node_ids
 from quizzer.scheduling import describe_duration
 from quizzer.state import Rating
 from quizzer.tui.render import diff_content, inline, math_as_code, screen_faces, typed_feedback
@@ -142,3 +137,28 @@ def test_typed_feedback_compares_numbers_as_numbers(collection: Collection) -> N
         "  answer   680,000 hours",
     ]
     assert not [s for s in content.spans if "strike" in str(s.style)]
+
+
+def test_today_and_the_streak_seek_the_log_by_time(collection: Collection) -> None:
+    """Home's totals and streak read only the days they count, however long the log: every
+    query they run finds its log rows through the time index (an index that leads with the
+    event's kind would visit every answer ever given, seconds at millions of reviews)."""
+    session = collection.session()
+    start = to_ms(now())
+    card = next(collection.tree.cards())
+    for day in range(3):
+        session.answer(card.id, Rating.GOOD, start - day * DAY)
+    db = collection.store.db
+    statements: list[str] = []
+    db.set_trace_callback(statements.append)
+    try:
+        assert today_totals(session, start).reviews == 1
+        assert current_streak(session, start) == 3
+    finally:
+        db.set_trace_callback(None)
+    reads = [s for s in statements if " FROM log " in s]
+    assert reads
+    for sql in reads:
+        plan = [row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}")]
+        outer = next(step for step in plan if step.startswith(("SEARCH log", "SCAN log")))
+        assert "INDEX log_at " in outer, (sql, plan)

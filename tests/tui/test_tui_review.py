@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 from textual.widgets import Input, Markdown
 from tui_support import FakeTimer, review_screen, screen_text, solve, type_text, until
 
@@ -21,6 +22,7 @@ from quizzer.tui.screens.help import HelpScreen
 from quizzer.tui.screens.home import HomeScreen
 from quizzer.tui.screens.review import ReviewScreen, Stage
 from quizzer.tui.screens.summary import SummaryScreen
+from quizzer.tui.widgets.deck_tree import DeckTreeView
 
 Build = Callable[..., QuizzerApp]
 
@@ -114,6 +116,30 @@ async def test_the_garbage_collector_runs_again_once_the_first_card_is_shown(
             await until(pilot, lambda a=home_app: a.collection or a.load_error)
             await until(pilot, gc.isenabled)
         assert (home_app.load_error is not None) is failing
+
+
+async def test_home_waits_for_the_session_it_started_under(build: Build) -> None:
+    """`quizzer review` pushes its session over home as soon as the collection is open. Home's
+    first resume, posted when the app starts, can come after that (a quickly opened
+    collection): it must not fill in home's tree and figures behind the first card, and home
+    shows no loading animation meanwhile."""
+    app = build(start_session=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.card)
+        home = app.home
+        home.post_message(events.ScreenResume())
+        await pilot.pause()
+        await pilot.pause()
+        assert home.shown_tree is None
+        assert not [w for w in app.workers if w.group == "figures"]
+        assert not home.query_one(DeckTreeView).loading  # no animation behind the session
+        while isinstance(app.screen, ReviewScreen):
+            await solve(pilot)
+            await pilot.press("4")
+            await pilot.pause()
+        await pilot.press("enter")  # leave the summary
+        await until(pilot, lambda: "6 reviewed" in screen_text(app))
+        assert app.collection is not None and home.shown_tree is app.collection.tree
 
 
 def test_a_bad_clock_fails_before_the_app_starts(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -145,3 +145,16 @@ def test_with_limits_from_the_top_an_extension_raises_the_folders_above(make) ->
     col.session().extend("a/x", 4, 0, T0)
     assert new_by_deck(col, "a/x") == {"a/x": 7}  # the folder's 5 raised to 9, the root's to 16
     assert new_by_deck(col, "a/y") == {"a/y": 9}
+
+
+def test_what_is_counted_for_a_deck_counts_in_every_node_above_it() -> None:
+    from quizzer.queue import NodeCounts
+
+    counts = NodeCounts()
+    for node, n in (("lang/fr", 2), ("lang/fr/verbs", 3), ("lang/french", 5), ("", 1), ("x", 4)):
+        counts.add(node, n)
+    assert counts["lang/fr"] == 2 and counts["lang"] == 0 and counts["nowhere"] == 0
+    assert counts.within("lang/fr") == 5  # its own and its subfolder's, not lang/french's
+    assert counts.within("lang") == 10
+    assert counts.within("") == 15
+    assert counts.within("lang/fr/verbs") == 3 and counts.within("y") == 0

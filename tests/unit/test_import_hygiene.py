@@ -108,3 +108,18 @@ def test_stats_from_its_index_imports_neither_yaml_nor_pydantic(sample_tree) -> 
     assert "pydantic" in first and "yaml" in first
     loaded = imported_after(code)
     assert not {m for m in loaded if m.split(".")[0] in ("pydantic", "yaml", "rich", "fsrs")}
+
+
+def test_review_without_a_query_leaves_the_search_language_for_later(sample_tree) -> None:
+    """`quizzer review` imports only what its first card needs before the app runs: no search
+    language without a query, no statistics, no exporter."""
+    code = (
+        "import quizzer.commands.review as review\nfrom textual.app import App\n"
+        "review._has_terminal = lambda: True\nApp.run = lambda self, **kw: None\n"
+        "from quizzer.cli import main\nassert main(['review']) == 0"
+    )
+    loaded = imported_after(code)
+    assert "quizzer.tui.app" in loaded
+    assert not {"quizzer.search", "quizzer.finding", "quizzer.stats", "genanki"} & loaded
+    with_query = imported_after(code.replace("['review']", "['review', '--query', 'is:due']"))
+    assert "quizzer.search" in with_query

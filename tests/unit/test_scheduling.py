@@ -316,6 +316,19 @@ def test_per_deck_overrides(isolated: Path) -> None:
     assert settings.for_deck("tts/vits").desired_retention == 0.9
 
 
+def test_settings_without_a_file_are_the_checked_defaults(isolated: Path) -> None:
+    """Without config.toml (and for a deck no override matches) the settings are made without
+    running the validators again: the values must be those a validation gives."""
+    from quizzer.config import Scheduling, Settings
+
+    settings = load_settings()
+    assert settings == Settings.model_validate({}) and not settings.model_fields_set
+    plain = settings.for_deck("any/deck")
+    assert plain == Scheduling.model_validate({}) and plain.learning_steps == (1.0, 10.0)
+    configure(isolated / "home", "learning_steps = [2, 20]\n")
+    assert load_settings().for_deck("any/deck").learning_steps == (2.0, 20.0)
+
+
 def test_store_is_wal_with_foreign_keys(isolated: Path) -> None:
     store = Store()
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -69,9 +69,11 @@ class HomeScreen(Screen[None]):
             super().__init__()
             self.selection = selection
 
-    def __init__(self, now_ms: Callable[[], int]) -> None:
+    def __init__(self, now_ms: Callable[[], int], *, covered: bool = False) -> None:
         super().__init__()
         self.now_ms = now_ms
+        self.covered = covered
+        """A session opens over home as soon as the collection is open (`quizzer review`)."""
         self.collection: Collection | None = None
         self.shown_tree: DeckTree | None = None
         self.counts: dict[str, Counts] = {}
@@ -90,9 +92,10 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """The tree shows it is loading until the collection comes, unless it came first (set
-        in `compose`, the cover could land after the tree was filled, and stay)."""
+        in `compose`, the cover could land after the tree was filled, and stay), or a session
+        is to cover home then: its animation would only take time from the first card."""
         tree = self.query_one(DeckTreeView)
-        if self.collection is None and tree.display:
+        if self.collection is None and tree.display and not self.covered:
             tree.loading = True
 
     # ------------------------------------------------------------ data
@@ -137,8 +140,12 @@ class HomeScreen(Screen[None]):
             self.app.call_from_thread(self.show_figures, figures)
 
     def on_screen_resume(self) -> None:
-        """Back from a session: the counts have changed."""
-        self.refresh_figures()
+        """Back from a session: the counts have changed. A resume that comes once another
+        screen is already on top waits for that screen to end: the first one, posted when the
+        app starts, can arrive after `quizzer review` pushed its session (when the collection
+        opened quickly), and home's tree and figures must not compete with the first card."""
+        if self.app.screen is self:
+            self.refresh_figures()
 
     def show_figures(self, figures: HomeFigures) -> None:
         """Show counts per deck, today's totals and the streak."""

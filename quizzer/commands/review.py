@@ -40,4 +40,6 @@ def run(args: argparse.Namespace) -> int:
         start_session=args.command == "review",
     )
     app.run()
+    if app.failure is not None:
+        raise app.failure
     return EXIT_OK

@@ -18,6 +18,7 @@ from quizzer.clock import now as clock_now
 from quizzer.clock import to_ms
 from quizzer.collection import Collection, open_collection, reload_decks
 from quizzer.decks.tree import DeckTree
+from quizzer.errors import QuizzerError
 from quizzer.session import Selection
 from quizzer.tui import pause_collector, resume_collector
 from quizzer.tui.editor import open_for_editing, run_editor
@@ -57,6 +58,18 @@ class QuizzerApp(App[None]):
         self.load_error: str | None = None
         self.opening = opening
         """The collection being opened since the app was built (`open_in_background`)."""
+        self.failure: QuizzerError | None = None
+        """The error that ended the app, to be reported as the command line reports one."""
+
+    def _handle_exception(self, error: Exception) -> None:
+        # one of quizzer's own errors (a deck cache damaged and its file changed while in use)
+        # ends the app with its one line, as the command line prints it, not a traceback
+        if isinstance(error, QuizzerError):
+            if self.failure is None:
+                self.failure = error
+            self.exit(return_code=2)
+            return
+        super()._handle_exception(error)
 
     def now_ms(self) -> int:
         """The time for the core, in UTC ms (honours QUIZZER_NOW through the default clock)."""

@@ -3,6 +3,7 @@ type, undo, bury, suspend, edit, and the summary. Assertions are on the screen a
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import textwrap
 from collections.abc import Callable
@@ -742,3 +743,35 @@ async def test_a_card_suspended_elsewhere_meanwhile_is_refused_not_raised(
         assert collection.store.state(card.id).reps == 0
         assert isinstance(app.screen, ReviewScreen) and review_screen(app).card != card
     assert not [e for e in reviews(collection) if e.card_id == card.id]
+
+
+async def test_a_damaged_deck_cache_found_mid_session_ends_the_app_with_one_line(
+    write_deck: Callable[[str, str], Path], isolated: Path
+) -> None:
+    import json
+
+    from tests.conftest import basic_deck
+
+    write_deck("demo/a", basic_deck(1))
+    write_deck("demo/b", basic_deck(3))
+    load_decks()  # fills the deck cache
+    cache = next((isolated / "home" / "cache").glob("decks-*.json"))
+    entries = json.loads(cache.read_text())
+    for entry in entries.values():
+        if len(entry["deck"]["questions"]) == 3:  # demo/b's
+            entry["deck"]["questions"][0]["prompt"] = 5  # damaged: not text
+    cache.write_text(json.dumps(entries))
+    app = make_app(start_session=True, timer=FakeTimer())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: any(isinstance(s, ReviewScreen) for s in app.screen_stack))
+        await until(pilot, lambda: "P0" in screen_text(app))
+        # demo/b's file changes while its damaged copy is still the one in use
+        write_deck("demo/b", basic_deck(3).replace("id: q", "id: x"))
+        await pilot.press("space")
+        # the key's handler fails, so its screen never settles: the press is not awaited
+        pressing = asyncio.ensure_future(pilot.press("4"))
+        await until(pilot, lambda: app.failure is not None)
+        pressing.cancel()
+    assert app.return_code == 2
+    assert app.failure is not None and "damaged copy" in str(app.failure)
+    assert "\n" not in str(app.failure)

@@ -775,3 +775,20 @@ async def test_a_damaged_deck_cache_found_mid_session_ends_the_app_with_one_line
     assert app.return_code == 2
     assert app.failure is not None and "damaged copy" in str(app.failure)
     assert "\n" not in str(app.failure)
+
+
+async def test_home_shows_cached_decks_without_building_their_models(
+    write_deck: Callable[[str, str], Path], isolated: Path
+) -> None:
+    from tests.conftest import basic_deck
+
+    for n in range(3):
+        write_deck(f"demo/d{n}", basic_deck(2).replace("title: D", f"title: Deck {n}"))
+    load_decks()  # fills the deck cache
+    app = make_app(timer=FakeTimer())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "Deck 2" in screen_text(app))
+        await pilot.pause()
+        assert app.collection is not None
+        built = {d for d, loaded in app.collection.tree.decks.items() if loaded.built}  # type: ignore[attr-defined]
+    assert built == set()

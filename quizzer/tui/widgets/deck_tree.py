@@ -86,7 +86,7 @@ class DeckTreeView(Tree[DeckNode]):
         self.counts = counts
         self.clear()
         folders: dict[str, TreeNode[DeckNode]] = {"": self.root}
-        entries = [(d, "deck", tree.decks[d].deck.title) for d in tree.decks]
+        entries = [(d, "deck", tree.decks[d].title) for d in tree.decks]
         entries += [(d, "failed", d.rsplit("/", 1)[-1]) for d in tree.failed]
         if self.only is not None:
             entries = [e for e in entries if e[0] in self.only]

@@ -35,6 +35,9 @@ class DeckTree:
     """Every tree the decks came from, in order of precedence (`root` is the first)."""
     origins: dict[str, Path] = field(default_factory=dict)
     """The root each deck id (loaded or failed) came from."""
+    _indexed: tuple[tuple[int, ...], dict[str, Card], dict[str, int]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         if not self.roots:
@@ -55,8 +58,22 @@ class DeckTree:
             yield from self.decks[deck_id].cards
 
     def card_index(self) -> dict[str, Card]:
-        """Cards by id."""
-        return {card.id: card for card in self.cards()}
+        """Cards by id, in study order. Made once per loaded tree (an edit loads a new tree):
+        callers must not change it."""
+        return self._index()[1]
+
+    def card_positions(self) -> dict[str, int]:
+        """Each card's place in study order, by id (made once, as `card_index`)."""
+        return self._index()[2]
+
+    def _index(self) -> tuple[tuple[int, ...], dict[str, Card], dict[str, int]]:
+        # the key notices decks added, removed or given other cards while a tree is built
+        key = (len(self.order), *(len(loaded.cards) for loaded in self.decks.values()))
+        found = self._indexed
+        if found is None or found[0] != key:
+            index = {card.id: card for card in self.cards()}
+            found = self._indexed = (key, index, dict(zip(index, range(len(index)), strict=True)))
+        return found
 
 
 def folder_title(name: str) -> str:

@@ -107,16 +107,19 @@ def scan(
     now_ms: int,
     day: queue.Day,
     queue_params: Sequence[float],
+    position: Mapping[str, int] | None = None,
 ) -> CardScan:
     """One pass over the card-state `rows` (`scan.card_states`) of the scope's `cards` (in study
     order; rows of other cards are skipped) at `now_ms`: what every figure over cards needs, and
     the candidates `queue.classify` finds for today's queue on `day` (with the queue's
-    `queue_params`), so that the rows are read and walked once.
+    `queue_params`; `position`: each card's place in `cards`, worked out when not given), so
+    that the rows are read and walked once.
 
     Predicted recall is counted twice on purpose: the figures count elapsed days as the memory
     update and the log's r_before do (from the second before each moment), the queue as
     `queue.classify` orders reviews."""
-    position = dict(zip(cards, range(len(cards)), strict=True))
+    if position is None:
+        position = dict(zip(cards, range(len(cards)), strict=True))
     get = cards.get
     decay, factor = recall_curve(params)
     q_decay, q_factor = recall_curve(queue_params)

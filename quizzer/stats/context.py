@@ -54,6 +54,8 @@ class Tree(Protocol):
     @property
     def decks(self) -> Mapping[str, LoadedInfo]: ...
     def ordered(self) -> list[str]: ...
+    def card_index(self) -> Mapping[str, Any]: ...
+    def card_positions(self) -> Mapping[str, int]: ...
 
 
 class StudyDays:
@@ -119,24 +121,33 @@ class Context:
         """Today and the days of the forecast."""
         selection = scope.selection()
         every = not scope.decks and scope.tag is None and scope.card_ids is None
-        self.cards: dict[str, Any] = {}
+        self.cards: Mapping[str, Any] = {}
+        """The scope's cards by id, in study order."""
+        self.position: Mapping[str, int] = {}
+        """Each card's place in `cards`."""
         self.sizes: dict[str, int] = {}
         """The scope's decks, each with its number of cards in the scope, in study order (the
         cards of a deck are consecutive in `cards`)."""
-        for deck_id in tree.ordered():
-            loaded = tree.decks[deck_id]
-            chosen = loaded.cards
-            if not every:
+        if every:  # the tree's own index, made once per loaded tree
+            self.cards, self.position = tree.card_index(), tree.card_positions()
+            for deck_id in tree.ordered():
+                if tree.decks[deck_id].cards:
+                    self.sizes[deck_id] = len(tree.decks[deck_id].cards)
+        else:
+            cards: dict[str, Any] = {}
+            for deck_id in tree.ordered():
+                loaded = tree.decks[deck_id]
                 tags = loaded.deck.tags
                 chosen = [
                     c
-                    for c in chosen
+                    for c in loaded.cards
                     if selection.matches(c, tags)
                     and (scope.card_ids is None or c.id in scope.card_ids)
                 ]
-            if chosen:
-                self.sizes[deck_id] = len(chosen)
-                self.cards.update({c.id: c for c in chosen})
+                if chosen:
+                    self.sizes[deck_id] = len(chosen)
+                    cards.update({c.id: c for c in chosen})
+            self.cards, self.position = cards, dict(zip(cards, range(len(cards)), strict=True))
         self.scope_decks = set(self.sizes)
         self.day = queue.day_at(now_ms, calendar(zone, self.hour))
         """Today's study day, as the queue sees it."""

@@ -73,6 +73,14 @@ class IndexedTree:
         """Deck ids in study order."""
         return list(self.decks)
 
+    def card_index(self) -> dict[str, IndexedCard]:
+        """Cards by id, in study order."""
+        return {card.id: card for loaded in self.decks.values() for card in loaded.cards}
+
+    def card_positions(self) -> dict[str, int]:
+        """Each card's place in study order, by id."""
+        return {card_id: i for i, card_id in enumerate(self.card_index())}
+
 
 @dataclass(frozen=True, slots=True)
 class IndexedSettings:

@@ -193,6 +193,7 @@ def figures(
         ctx.now,
         ctx.day,
         ctx.rules.parameters,
+        ctx.position,
     )
     deck_retention = source.deck_reviews(t - 29, t)
     titles = {d: ctx.tree.decks[d].title for d in ctx.sizes}

@@ -115,9 +115,10 @@ def scan(
     `queue_params`; `position`: each card's place in `cards`, worked out when not given), so
     that the rows are read and walked once.
 
-    Predicted recall is counted twice on purpose: the figures count elapsed days as the memory
-    update and the log's r_before do (from the second before each moment), the queue as
-    `queue.classify` orders reviews."""
+    The figures and the queue may differ on a card's predicted recall: the figures count
+    elapsed days as the memory update and the log's r_before do (from the second before each
+    moment), the queue as `queue.classify` orders reviews. A card's is worked out once when the
+    two agree, as they nearly always do."""
     if position is None:
         position = dict(zip(cards, range(len(cards)), strict=True))
     get = cards.get

@@ -160,8 +160,7 @@ class Event:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Event:
         """Inverse of `to_dict`; raises KeyError/ValueError/TypeError on bad data."""
-        known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k in known}
+        values = {k: v for k, v in data.items() if k in _EVENT_NAMES}
         values["kind"] = EventKind(values["kind"])
         if values.get("rating") is not None:
             values["rating"] = Rating(int(values["rating"]))
@@ -172,3 +171,4 @@ class Event:
 
 
 EVENT_COLUMNS = tuple(f.name for f in fields(Event))
+_EVENT_NAMES = frozenset(EVENT_COLUMNS)

@@ -236,11 +236,9 @@ def classify(
     states: Mapping[str, CardState] | Mapping[str, StateRow],
     settings: QueueSettings,
     day: Day,
-    into: Candidates | None = None,
 ) -> Candidates:
-    """Sort cards (with their positions in the selection) into today's candidates, appended
-    unsorted to `into` (a new `Candidates` when None)."""
-    found = into if into is not None else Candidates(wake=day.end)
+    """Sort cards (with their positions in the selection) into today's candidates (unsorted)."""
+    found = Candidates(wake=day.end)
     learning, review, new = found.learning, found.review, found.new
     wake = found.wake
     decay, factor = recall_curve(settings.parameters)

@@ -79,7 +79,8 @@ class IndexedTree:
 
     def card_positions(self) -> dict[str, int]:
         """Each card's place in study order, by id."""
-        return {card_id: i for i, card_id in enumerate(self.card_index())}
+        cards = (card for loaded in self.decks.values() for card in loaded.cards)
+        return {card.id: i for i, card in enumerate(cards)}
 
 
 @dataclass(frozen=True, slots=True)

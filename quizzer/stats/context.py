@@ -29,10 +29,8 @@ class StatsSettings(Protocol):
 
 
 class DeckInfo(Protocol):
-    """What the figures read of a deck."""
+    """What the figures read of a deck (its title comes from `LoadedInfo`, without its models)."""
 
-    @property
-    def title(self) -> str: ...
     @property
     def tags(self) -> Sequence[str]: ...
 

@@ -4,9 +4,8 @@ them) and of the day asked about."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from typing import Any
 
 from quizzer import queue
 from quizzer.stats.results import (
@@ -23,106 +22,83 @@ from quizzer.stats.results import (
     rounded,
 )
 
-PerDay = Mapping[tuple[Any, ...], list[float]]
-"""Answers per (day ordinal, cram, state before, rating): count, time (ms), answers with an
-interval of 21+ days, their time."""
+AnswerRow = tuple[int, int, int, int, int, float, float]
+"""Answers of one study day: (day ordinal, cram, state before, rating, mature: an interval of 21
+days or more, count, time in ms). Rows may repeat a key (their values add up) and may carry
+negative values (answers taken away again)."""
 
-_STATE_NAMES = {0: "new", 1: "learning", 3: "relearning"}
+_CATEGORY = {0: "new", 1: "learning", 3: "relearning"}
 
 
-def today_figures(per_day: PerDay, today: date, left: queue.Counts) -> Today:
-    """What was studied on `today`, with what the queue has `left`."""
-    t = today.toordinal()
-    reviews = new = again = cram = time_ms = 0.0
-    mature_total = mature_passed = 0.0
-    for (day, is_cram, state, rating), v in per_day.items():
+def period(
+    rows: Iterable[AnswerRow], today: date, days: int, left: queue.Counts
+) -> tuple[Today, ReviewsPerDay, dict[str, ButtonRow]]:
+    """What was studied `today` (with what the queue has `left`), the answers per day and
+    category, and the answer buttons, over the `days` study days ending `today`: one pass over
+    the period's `rows`."""
+    first = today - timedelta(days=days - 1)
+    base, t = first.toordinal(), today.toordinal()
+    count = {c: [0] * days for c in CATEGORIES}
+    spent = {c: [0.0] * days for c in CATEGORIES}
+    columns = {
+        (cram, state, mature): (count[name], spent[name])
+        for cram, state, mature, name in (
+            *((0, s, m, _CATEGORY[s]) for s in _CATEGORY for m in (0, 1)),
+            (0, 2, 0, "young"),
+            (0, 2, 1, "mature"),
+            *((1, s, m, "cram") for s in range(4) for m in (0, 1)),
+        )
+    }
+    # answer buttons: learning (states 0, 1, 3), young, mature, then all, each by rating
+    learning, young, mature, every = presses = [[0] * 5 for _ in BUTTON_GROUPS]
+    group = {0: learning, 1: learning, 3: learning}
+    reviews = new = again = cram = 0
+    time_ms = mature_total = mature_passed = 0.0
+    for day, is_cram, state, rating, old, n, ms in rows:
+        numbers, times = columns[is_cram, state, old]
+        numbers[day - base] += int(n)
+        times[day - base] += ms
+        if not is_cram:
+            by_rating = (mature if old else young) if state == 2 else group[state]
+            by_rating[rating] += int(n)
+            every[rating] += int(n)
         if day != t:
             continue
-        time_ms += v[1]
+        time_ms += ms
         if is_cram:
-            cram += v[0]
+            cram += int(n)
             continue
-        reviews += v[0]
-        new += v[0] if state == 0 else 0
-        again += v[0] if rating == 1 else 0
-        mature_total += v[2]
-        mature_passed += v[2] if rating > 1 else 0
-    return Today(
-        int(reviews),
-        int(new),
-        int(again),
-        int(cram),
-        round(time_ms),
-        Rate.of(mature_passed, mature_total),
-        left,
+        reviews += int(n)
+        new += int(n) if state == 0 else 0
+        again += int(n) if rating == 1 else 0
+        if old:
+            mature_total += n
+            mature_passed += n if rating > 1 else 0
+    studied = Today(
+        reviews, new, again, cram, round(time_ms), Rate.of(mature_passed, mature_total), left
     )
-
-
-def reviews_per_day(per_day: PerDay, today: date, days: int) -> ReviewsPerDay:
-    """Answers per day and category over the `days` study days ending `today`."""
-    first = today - timedelta(days=days - 1)
-    base = first.toordinal()
-    dates = [first + timedelta(days=i) for i in range(days)]
-    count = {c: [0] * days for c in CATEGORIES}
-    time_ms = {c: [0.0] * days for c in CATEGORIES}
-    by_state = {s: (count[name], time_ms[name]) for s, name in _STATE_NAMES.items()}
-    cram_n, cram_ms = count["cram"], time_ms["cram"]
-    young_n, young_ms = count["young"], time_ms["young"]
-    mature_n, mature_ms = count["mature"], time_ms["mature"]
-    for (day, is_cram, state, _rating), v in per_day.items():
-        i = day - base
-        n, spent = v[0], v[1]
-        if is_cram:
-            cram_n[i] += int(n)
-            cram_ms[i] += spent
-        elif state == 2:
-            mature, mature_spent = v[2], v[3]
-            young_n[i] += int(n - mature)
-            young_ms[i] += spent - mature_spent
-            mature_n[i] += int(mature)
-            mature_ms[i] += mature_spent
-        else:
-            counts, times = by_state[state]
-            counts[i] += int(n)
-            times[i] += spent
     totals = [sum(column) for column in zip(*count.values(), strict=True)]
     total = sum(totals)
-    total_ms = round(sum(sum(v) for v in time_ms.values()))
-    studied = days - totals.count(0)
-    return ReviewsPerDay(
+    total_ms = round(sum(sum(v) for v in spent.values()))
+    active = days - totals.count(0)
+    per_day = ReviewsPerDay(
         first,
         today,
-        dates,
+        [first + timedelta(days=i) for i in range(days)],
         count,
-        {c: [round(ms) for ms in v] for c, v in time_ms.items()},
+        {c: [round(ms) for ms in v] for c, v in spent.items()},
         total,
         total_ms,
-        studied,
+        active,
         rounded(total / days),
-        rounded(total / studied) if studied else 0.0,
+        rounded(total / active) if active else 0.0,
         rounded(total_ms / total / 1000) if total else None,
     )
-
-
-def buttons(per_day: PerDay) -> dict[str, ButtonRow]:
-    """How often each button was pressed over the period, by kind of card (cram aside)."""
-    learning, young, mature, every = ([0] * 5 for _ in BUTTON_GROUPS)
-    for (_day, is_cram, state, rating), v in per_day.items():
-        if is_cram:
-            continue
-        n = int(v[0])
-        if state == 2:
-            old = int(v[2])
-            young[rating] += n - old
-            mature[rating] += old
-        else:
-            learning[rating] += n
-        every[rating] += n
-    rows = {}
-    for group, c in zip(BUTTON_GROUPS, (learning, young, mature, every), strict=True):
-        total = c[1] + c[2] + c[3] + c[4]
-        rows[group] = ButtonRow(c[1], c[2], c[3], c[4], total, Rate.of(total - c[1], total))
-    return rows
+    buttons = {}
+    for name, c in zip(BUTTON_GROUPS, presses, strict=True):
+        pressed = c[1] + c[2] + c[3] + c[4]
+        buttons[name] = ButtonRow(c[1], c[2], c[3], c[4], pressed, Rate.of(pressed - c[1], pressed))
+    return studied, per_day, buttons
 
 
 def heatmap(answers: Mapping[int, int], today: date) -> Heatmap:

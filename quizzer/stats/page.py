@@ -198,6 +198,7 @@ def figures(
     deck_retention = source.deck_reviews(t - 29, t)
     titles = {d: ctx.tree.decks[d].title for d in ctx.sizes}
     left, deck_left = ctx.left(found.candidates)
+    today, reviews, buttons = activity.period(per_day, ctx.today, ctx.days, left)
     return Stats(
         meta=Meta(
             JSON_VERSION,
@@ -208,13 +209,13 @@ def figures(
             ctx.days,
         ),
         scope=ScopeInfo(ctx.scope.spec, sorted(ctx.scope_decks), ctx.scope.tag, len(ctx.cards)),
-        today=activity.today_figures(per_day, ctx.today, left),
+        today=today,
         true_retention=retention.true_retention(source.retention(t)),
         forecast=cards.forecast(found.dues, ctx.today, ctx.calendar.starts),
         heatmap=activity.heatmap(source.answers_per_day(t - HEATMAP_DAYS + 1, t), ctx.today),
         streaks=_streaks(source, ctx.today),
-        reviews=activity.reviews_per_day(per_day, ctx.today, ctx.days),
-        answer_buttons=activity.buttons(per_day),
+        reviews=reviews,
+        answer_buttons=buttons,
         hours=activity.hours(source.hours(t - ctx.days + 1, t)),
         card_counts=found.counts,
         stability=cards.stability(found.stability),

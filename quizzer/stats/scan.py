@@ -157,20 +157,21 @@ class LogScan:
 
     # ------------------------------------------------------------ the questions
 
-    def per_day(self, first: int, last: int) -> dict[tuple[Any, ...], list[float]]:
-        """Answers per (day, cram, state before, rating) from day `first` to `last` (ordinals):
-        count, time, and the answers with an interval of 21+ days and their time."""
-        return self._net(
-            "SELECT d.i, l.kind = 'cram', l.state_before, l.rating, count(*), "
-            "total(l.duration_ms), sum(l.ivl_before >= 21), "
-            "total(iif(l.ivl_before >= 21, l.duration_ms, 0)) "
+    def per_day(self, first: int, last: int) -> list[tuple[Any, ...]]:
+        """Answers from day `first` to `last` (ordinals), as rows of (day, cram, state before,
+        rating, mature: an interval of 21 days or more, count, time)."""
+        rows = self._net(
+            "SELECT d.i, l.kind = 'cram', l.state_before, l.rating, "
+            "ifnull(l.ivl_before >= 21, 0) AS m, count(*), total(l.duration_ms) "
             "FROM temp.stats_days AS d JOIN {log} ON l.kind IN ('review', 'cram') AND {classes} "
             "AND l.at >= d.s AND l.at < d.e AND l.at < :cut{scope} "
-            "WHERE d.i BETWEEN :first AND :last GROUP BY d.i, l.kind, l.rating, l.state_before",
-            4,
+            "WHERE d.i BETWEEN :first AND :last "
+            "GROUP BY d.i, l.kind, l.rating, l.state_before, m",
+            5,
             first=first,
             last=last,
         )
+        return [(*key, *values) for key, values in rows.items()]
 
     def retention(self, today: int) -> dict[tuple[Any, ...], list[float]]:
         """Reviews and passes per (range, interval class 1 young or 2 mature) over six disjoint

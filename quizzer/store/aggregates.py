@@ -435,31 +435,19 @@ class Reader:
         ).fetchall()
         self.later = accumulate(later, cal)
 
-    def per_day(self, first: int, last: int) -> dict[tuple[Any, ...], list[float]]:
-        """Answers per (day, cram, state before, rating) over days `first` to `last`: count,
-        time, and the same two for mature answers (interval of 21 days or more)."""
+    def per_day(self, first: int, last: int) -> list[tuple[Any, ...]]:
+        """Answers over days `first` to `last`, as rows of (day, cram, state before, rating,
+        mature: an interval of 21 days or more, count, time); a key may come more than once
+        (its rows add up), and the later answers come as negative rows."""
         rows = self.db.execute(
-            "SELECT day, cram, state, rating, class, n, ms FROM agg_answers "
+            "SELECT day, cram, state, rating, class = 2, n, ms FROM agg_answers "
             "WHERE day BETWEEN ? AND ?",
             (first, last),
-        )
-        # summed here rather than by GROUP BY: the rows come in key order, a few per key
-        out: dict[tuple[Any, ...], list[float]] = {}
-        for day, cram, state, rating, cls, n, ms in rows:
-            key = (day, cram, state, rating)
-            acc = out.get(key)
-            if acc is None:
-                acc = out[key] = [0, 0, 0, 0]
-            acc[0] += n
-            acc[1] += ms
-            if cls == 2:
-                acc[2] += n
-                acc[3] += ms
+        ).fetchall()
         for (day, cram, state, rating, cls), (n, ms) in self.later["agg_answers"].items():
             if first <= day <= last:
-                mature = cls == 2
-                _take(out, (day, cram, state, rating), (n, ms, n * mature, ms * mature))
-        return out
+                rows.append((day, cram, state, rating, int(cls == 2), -n, -ms))
+        return rows
 
     def retention(self, today: int) -> dict[tuple[Any, ...], list[float]]:
         """Reviews and passes per (range, interval class 1 young or 2 mature): ranges are today,

@@ -25,16 +25,17 @@ def test_streaks_count_back_from_yesterday_until_today_has_an_answer() -> None:
 
 
 def test_today_counts_only_todays_rows_and_keeps_cram_apart() -> None:
-    # (day, cram, state before, rating): [answers, ms, answers with interval >= 21 d, their ms]
-    per_day = {
-        (T, 0, 2, 3): [3, 9000, 2, 5000],  # three reviews, two of them mature, passed
-        (T, 0, 2, 1): [1, 4000, 1, 4000],  # a mature lapse
-        (T, 0, 0, 3): [2, 6000, 0, 0],  # two new cards
-        (T, 1, 2, 1): [1, 2000, 0, 0],  # cram
-        (T - 1, 0, 2, 3): [7, 7000, 7, 7000],  # yesterday: not today
-    }
+    # (day, cram, state before, rating, mature: interval >= 21 d, answers, ms)
+    rows = [
+        (T, 0, 2, 3, 1, 2, 5000),  # two mature reviews, passed
+        (T, 0, 2, 3, 0, 1, 4000),  # and a young one
+        (T, 0, 2, 1, 1, 1, 4000),  # a mature lapse
+        (T, 0, 0, 3, 0, 2, 6000),  # two new cards
+        (T, 1, 2, 1, 0, 1, 2000),  # cram
+        (T - 1, 0, 2, 3, 1, 7, 7000),  # yesterday: not today
+    ]
     left = queue.Counts(1, 2, 3)
-    today = activity.today_figures(per_day, TODAY, left)
+    today, _, _ = activity.period(rows, TODAY, 30, left)
     assert (today.reviews, today.new_learned, today.again, today.cram) == (6, 2, 1, 1)
     assert today.time_ms == 21000
     assert (today.mature.passed, today.mature.total) == (2, 3)
@@ -42,14 +43,34 @@ def test_today_counts_only_todays_rows_and_keeps_cram_apart() -> None:
 
 
 def test_buttons_split_young_and_mature_reviews_and_skip_cram() -> None:
-    per_day = {
-        (T, 0, 2, 3): [5, 0, 2, 0],
-        (T - 3, 0, 1, 1): [4, 0, 0, 0],
-        (T, 1, 2, 4): [9, 0, 0, 0],
-    }
-    rows = activity.buttons(per_day)
-    assert (rows["young"].good, rows["mature"].good, rows["learning"].again) == (3, 2, 4)
-    assert (rows["all"].total, rows["all"].correct.passed) == (9, 5)
+    rows = [
+        (T, 0, 2, 3, 0, 3, 0),
+        (T, 0, 2, 3, 1, 2, 0),
+        (T - 3, 0, 1, 1, 0, 4, 0),
+        (T, 1, 2, 4, 0, 9, 0),
+    ]
+    _, _, buttons = activity.period(rows, TODAY, 30, queue.Counts(0, 0, 0))
+    assert (buttons["young"].good, buttons["mature"].good, buttons["learning"].again) == (3, 2, 4)
+    assert (buttons["all"].total, buttons["all"].correct.passed) == (9, 5)
+
+
+def test_rows_of_one_key_add_up_and_negative_rows_take_answers_away() -> None:
+    # a later answer of the totals comes back as a negative row of the same key
+    rows = [
+        (T, 0, 2, 3, 1, 3, 9000),
+        (T, 0, 2, 3, 1, -1, -3000),
+        (T - 2, 0, 3, 1, 0, 1, 1000),
+        (T - 2, 1, 0, 3, 0, 2, 500),
+    ]
+    today, per_day, buttons = activity.period(rows, TODAY, 3, queue.Counts(0, 0, 0))
+    assert (today.reviews, today.time_ms) == (2, 6000)
+    assert per_day.dates == [date(2026, 3, 8), date(2026, 3, 9), TODAY]
+    assert per_day.count["mature"] == [0, 0, 2]
+    assert per_day.count["relearning"] == [1, 0, 0]
+    assert per_day.count["cram"] == [2, 0, 0]
+    assert per_day.time_ms["mature"] == [0, 0, 6000]
+    assert (per_day.total, per_day.total_time_ms, per_day.days_studied) == (5, 7500, 2)
+    assert (buttons["mature"].good, buttons["learning"].again, buttons["all"].total) == (2, 1, 3)
 
 
 def test_true_retention_periods_add_up_the_disjoint_ranges() -> None:

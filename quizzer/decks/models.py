@@ -68,7 +68,6 @@ class _Strict(BaseModel):
         extra="forbid",
         frozen=True,
         defer_build=True,  # cached decks are rebuilt without validating: build on first use
-        use_attribute_docstrings=True,
         str_strip_whitespace=False,
     )
 

@@ -123,6 +123,10 @@ def test_schema_is_json_schema_with_field_docs(capsys: pytest.CaptureFixture[str
     assert "reverse" in basic["properties"]
     assert "second card" in basic["properties"]["reverse"]["description"]
     assert basic["additionalProperties"] is False
+    # fields declared on a base class, and the deck's own fields at the top of the schema
+    assert "unique in the deck" in basic["properties"]["id"]["description"]
+    assert "primary sources" in schema["properties"]["sources"]["description"]
+    assert "right option" in schema["$defs"]["Choice"]["properties"]["correct"]["description"]
 
 
 def test_new_creates_a_lint_clean_deck_and_refuses_to_overwrite(decks_dir: Path, capsys) -> None:

@@ -2,10 +2,11 @@
 
 Rebuilding and checking the models of every question is most of a warm start's deck loading
 (13,100 models at 10,000 questions), yet the first card of a session needs only its own deck. A
-`DeferredDeck` holds a cache entry's data and builds its `Deck` on first access to `deck`; its
-cards are `DeferredCard`s, which know their id, deck, variant, position and question id from the
-entry and reach their question through the deck. Both are subclasses of the eager classes, so
-callers see a `LoadedDeck` and `Card`s that behave the same, only built later.
+`DeferredDeck` holds a cache entry's cards, and reads the entry's data and builds its `Deck` on
+first access to `deck`; its cards are `DeferredCard`s, which know their id, deck, variant,
+position and question id from the entry and reach their question through the deck. Both are
+subclasses of the eager classes, so callers see a `LoadedDeck` and `Card`s that behave the same,
+only built later.
 
 The models of one deck are built once, under a lock: the home screen's figures are counted in a
 worker thread while the UI thread shows cards, and every card must hold the same question objects
@@ -34,9 +35,10 @@ _QUESTION = Card.__dict__["question"]
 class DeferredDeck(LoadedDeck):
     """A `LoadedDeck` whose `deck` is made by `make` on first access."""
 
-    __slots__ = ("_make", "_stored", "_title")
+    __slots__ = ("_make", "_read", "_stored", "_title")
     _make: Callable[[], Deck]
-    _stored: list[Any]
+    _read: Callable[[], list[Any]] | None
+    _stored: list[Any] | None
     _title: str | None
 
     def __init__(
@@ -46,10 +48,10 @@ class DeferredDeck(LoadedDeck):
         lines: dict[str, int],
         make: Callable[[], Deck],
         title: str | None = None,
-        stored: list[Any] | None = None,
+        stored: Callable[[], list[Any]] | None = None,
     ) -> None:
-        """`title` is the stored deck's title when the entry holds a valid one, `stored` its
-        questions' stored data: what shows a title or a few questions (the statistics' deck
+        """`title` is the stored deck's title when the entry holds a valid one, `stored` reads
+        its questions' stored data: what shows a title or a few questions (the statistics' deck
         lines and cards to watch) then needs no models of the rest."""
         self.id = deck_id
         self.path = path
@@ -58,7 +60,19 @@ class DeferredDeck(LoadedDeck):
         self.warnings = []
         self._make = make
         self._title = title
-        self._stored = stored or []
+        self._read = stored
+        self._stored = None
+
+    def stored_question(self, index: int) -> Any | None:
+        """The stored data of the deck's `index`-th question, read on first use (None when the
+        models are built already, or the data cannot be read)."""
+        if self._stored is None:
+            with _BUILD:
+                if self._stored is None:
+                    read, self._read = self._read, None
+                    self._stored = read() if read is not None and not self.built else []
+        stored = self._stored
+        return stored[index] if 0 <= index < len(stored) else None
 
     @property
     def title(self) -> str:
@@ -81,7 +95,7 @@ class DeferredDeck(LoadedDeck):
                 deck = self._make()
                 _DECK.__set__(self, deck)
                 del self._make  # lets the stored data go
-                self._stored = []
+                self._read, self._stored = None, []
                 return deck
 
     @deck.setter
@@ -103,9 +117,8 @@ def shown_card(card: Card) -> Card:
     built alone from the stored data (to show a few cards without building their decks)."""
     if not isinstance(card, DeferredCard) or card._deck.built:
         return card
-    try:
-        stored = card._deck._stored[card._index]
-    except IndexError:
+    stored = card._deck.stored_question(card._index)
+    if stored is None:
         return card
     from quizzer.decks.stored import StoredError, load_question
 

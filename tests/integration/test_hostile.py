@@ -804,7 +804,8 @@ def test_file_names_with_control_characters_are_printed_harmlessly(decks_dir, ca
 
 
 def cache_files(home: Path) -> list[Path]:
-    return sorted((home / "cache").glob("*.json"))
+    """Every cache file: the deck cache and the indexes, and each cached deck's data."""
+    return sorted((home / "cache").rglob("*.json"))
 
 
 def test_planted_cache_files_never_run_and_are_rebuilt(sample_tree, isolated: Path, capsys):
@@ -814,7 +815,8 @@ def test_planted_cache_files_never_run_and_are_rebuilt(sample_tree, isolated: Pa
     assert main(["due", "--json"]) == 0
     due = capsys.readouterr().out
     files = cache_files(home)
-    assert {f.name.split("-")[0] for f in files} == {"decks", "index"}
+    assert {f.name.split("-")[0] for f in files if f.parent.name == "cache"} == {"decks", "index"}
+    assert any(f.parent.name.startswith("decks-") for f in files)  # the sample deck's data
     sentinel = isolated / "ran"
     # a pickle that would create a file when loaded, under every name a cache ever had
     import pickle
@@ -834,22 +836,32 @@ def test_planted_cache_files_never_run_and_are_rebuilt(sample_tree, isolated: Pa
     # JSON of the right outline but wrong values: rebuilt silently
     decks_file = next(f for f in cache_files(home) if f.name.startswith("decks"))
     good = json.loads(decks_file.read_text())
-    for mutate in (
-        lambda e: e["deck"].update(title=["not", "text"]),
-        lambda e: e["deck"]["questions"][0].update(id="Not An Id"),
-        lambda e: e["deck"]["questions"][1].update(text="no deletion left"),
-        lambda e: e["deck"]["questions"][0].update(prompt="\x1b]0;owned\x07"),
-        lambda e: e["deck"]["questions"][4].update(tolerance="lots"),
-        lambda e: e["deck"]["questions"][4].update(answer=1e400),
-        lambda e: e.update(cards=[["x", 99, "", 0]]),
-        lambda e: e["deck"].update(questions=[]),
-        lambda e: e["deck"].update(extra=1),
-        lambda e: e.update(warnings=[[1, 1, "planted"]] * 3 + [None]),
+    bodies = {f: f.read_text() for f in cache_files(home) if f.parent.name.startswith("decks-")}
+    for entry_change, deck_change in (
+        (None, lambda d: d.update(title=["not", "text"])),
+        (None, lambda d: d["questions"][0].update(id="Not An Id")),
+        (None, lambda d: d["questions"][1].update(text="no deletion left")),
+        (None, lambda d: d["questions"][0].update(prompt="\x1b]0;owned\x07")),
+        (None, lambda d: d["questions"][4].update(tolerance="lots")),
+        (None, lambda d: d["questions"][4].update(answer=1e400)),
+        (None, lambda d: d.update(questions=[])),
+        (None, lambda d: d.update(extra=1)),
+        (lambda e: e.update(cards=[["x", 99, "", 0]]), None),
+        (lambda e: e.update(ids=["Not An Id"]), None),
+        (lambda e: e.update(title=["not", "text"], lines={"a": "b"}), None),
+        (lambda e: e.update(warnings=[[1, 1, "planted"]] * 3 + [None]), None),
     ):
         data = json.loads(json.dumps(good))
         for entry in data.values():
-            mutate(entry)
+            if entry_change is not None:
+                entry_change(entry)
         decks_file.write_text(json.dumps(data))
+        for body_file, text in bodies.items():
+            body = json.loads(text)
+            if deck_change is not None:
+                deck_change(body)
+            body_file.parent.mkdir(parents=True, exist_ok=True)
+            body_file.write_text(json.dumps(body))
         assert main(["next", "--json"]) == 0
         printed = capsys.readouterr()
         assert json.loads(printed.out) == expected

@@ -755,12 +755,11 @@ async def test_a_damaged_deck_cache_found_mid_session_ends_the_app_with_one_line
     write_deck("demo/a", basic_deck(1))
     write_deck("demo/b", basic_deck(3))
     load_decks()  # fills the deck cache
-    cache = next((isolated / "home" / "cache").glob("decks-*.json"))
-    entries = json.loads(cache.read_text())
-    for entry in entries.values():
-        if len(entry["deck"]["questions"]) == 3:  # demo/b's
-            entry["deck"]["questions"][0]["prompt"] = 5  # damaged: not text
-    cache.write_text(json.dumps(entries))
+    for stored in (isolated / "home" / "cache").glob("decks-*/*.json"):  # each deck's data
+        deck = json.loads(stored.read_text())
+        if len(deck["questions"]) == 3:  # demo/b's
+            deck["questions"][0]["prompt"] = 5  # damaged: not text
+            stored.write_text(json.dumps(deck))
     app = make_app(start_session=True, timer=FakeTimer())
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: any(isinstance(s, ReviewScreen) for s in app.screen_stack))

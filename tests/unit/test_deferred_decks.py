@@ -60,11 +60,12 @@ def test_the_first_card_builds_only_its_own_deck(write_deck) -> None:
 
 
 def _plant(home: Path, change) -> None:
-    path = next((home / "cache").glob("decks-*.json"))
-    data = json.loads(path.read_text())
-    for entry in data.values():
-        change(entry)
-    path.write_text(json.dumps(data))
+    """Change the stored data of every cached deck (each in its own file beside the cache's)."""
+    (folder,) = (p for p in (home / "cache").glob("decks-*") if p.is_dir())
+    for path in folder.glob("*.json"):
+        data = json.loads(path.read_text())
+        change(data)
+        path.write_text(json.dumps(data))
 
 
 def test_a_damaged_entry_is_read_from_its_file_when_used(
@@ -72,7 +73,7 @@ def test_a_damaged_entry_is_read_from_its_file_when_used(
 ) -> None:
     write_deck("demo/plain", basic_deck(3))
     load_decks()
-    _plant(isolated / "home", lambda e: e["deck"].update(title=["not", "text"]))
+    _plant(isolated / "home", lambda d: d.update(title=["not", "text"]))
     tree = load_decks()
     assert tree.decks["demo/plain"].deck.title == "D"
     assert [c.question.prompt for c in tree.decks["demo/plain"].cards] == ["P0", "P1", "P2"]
@@ -80,10 +81,60 @@ def test_a_damaged_entry_is_read_from_its_file_when_used(
     assert not list((isolated / "home" / "cache").glob("decks-*.json"))
 
 
+def _bodies(home: Path) -> list[Path]:
+    return sorted(
+        p
+        for folder in (home / "cache").glob("decks-*")
+        if folder.is_dir()
+        for p in folder.glob("*.json")
+    )
+
+
+def test_a_start_reads_only_the_data_of_the_decks_it_uses(
+    write_deck, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quizzer.decks import cache
+
+    for n in range(4):
+        write_deck(f"demo/d{n}", basic_deck(3))
+    load_decks()  # fills the cache: one data file per deck
+    assert len(_bodies(isolated / "home")) == 4
+    read: list[str] = []
+    real = cache._read_body
+    monkeypatch.setattr(cache, "_read_body", lambda key: read.append(key) or real(key))
+    col = open_collection()
+    try:
+        assert read == []  # the cards, titles and lines come from the cache file alone
+        card = col.session().next(to_ms(now()))
+        assert card is not None and card.question.prompt
+        assert [key.split(" ")[0] for key in read] == [card.deck_id]
+    finally:
+        col.close()
+
+
+def test_the_data_of_an_edited_deck_is_replaced_and_a_missing_one_read_from_its_file(
+    write_deck, isolated: Path
+) -> None:
+    home = isolated / "home"
+    path = write_deck("demo/plain", basic_deck(3))
+    write_deck("demo/other", basic_deck(2))
+    load_decks()
+    before = _bodies(home)
+    path.write_text(basic_deck(4), encoding="utf-8")
+    load_decks()
+    after = _bodies(home)
+    assert len(after) == 2 and len(set(before) & set(after)) == 1  # the old data went
+    for body in after:
+        body.unlink()
+    tree = load_decks()
+    assert [c.question.prompt for c in tree.decks["demo/plain"].cards] == ["P0", "P1", "P2", "P3"]
+    assert tree.decks["demo/other"].deck.title == "D"
+
+
 def test_a_damaged_entry_whose_file_changed_stops_with_one_line(write_deck, isolated: Path) -> None:
     path = write_deck("demo/plain", basic_deck(3))
     load_decks()
-    _plant(isolated / "home", lambda e: e["deck"].update(title=["not", "text"]))
+    _plant(isolated / "home", lambda d: d.update(title=["not", "text"]))
     tree = load_decks()
     path.write_text(basic_deck(2).replace("q1", "renamed"), encoding="utf-8")
     with pytest.raises(DeckCacheError, match=r"plain\.yaml: the deck cache held a damaged"):

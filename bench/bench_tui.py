@@ -1,9 +1,10 @@
 """Benchmark the review screen: start-up to the first card, and keypress to the next card.
 
 1. Start-up: a fresh `python3` process builds the app with `make_app(start_session=True)` over the
-   bundled decks, runs it headless, and reports when the first card is on screen. Measured cold
-   (no deck cache) and warm (cache filled by the previous run), from the moment the parent
-   spawned the process, so interpreter start and every import count.
+   bundled decks, runs it headless, and reports when the first card is on screen. As `quizzer
+   review` does, it pauses the garbage collector before importing the app. Measured cold (no
+   deck cache) and warm (cache filled by the previous run), from the moment the parent spawned
+   the process, so interpreter start and every import count.
 2. Latency: on a synthetic tree of a few hundred cards of every type, each card is answered up to
    its ratings with Pilot, then the rating key is sent and the time until the next card is fully
    presented is taken (the answer's SQLite commit, the queue, and the new card's widgets). The
@@ -34,6 +35,8 @@ NOW = "2026-03-02T09:00:00Z"
 
 CHILD = """
 import asyncio, json, sys, time
+from quizzer.tui import pause_collector
+pause_collector()  # before the app's imports, as `quizzer review` starts it
 from quizzer.tui.app import make_app
 from quizzer.tui.screens.review import ReviewScreen, Stage
 

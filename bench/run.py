@@ -672,6 +672,9 @@ def inproc_tui() -> dict[str, Any]:
                 }
     import asyncio
 
+    from quizzer.tui import pause_collector
+
+    pause_collector()  # before the app's imports, as `quizzer review` starts it
     from quizzer.tui.app import make_app
 
     async def first_card() -> float | None:

@@ -2,9 +2,10 @@
 
 Parsing and validating YAML dominates start-up on a large tree. `DeckCache` maps the hash of a
 file's bytes to its validated deck and cards, so an unchanged file is read and hashed but not
-parsed; an edited file misses the cache and is validated again; entries for files not seen in a
-load are dropped. A deck read from the cache builds its models when first used
-(decks/deferred.py): a session's first card needs only its own deck's. So one file holds what a
+parsed; an edited file misses the cache and is validated again, and its old entry is dropped
+(the entries of decks a load did not read are kept: they belong to another tree, or another
+root). A deck read from the cache builds its models when first used (decks/deferred.py): a
+session's first card needs only its own deck's. So one file holds what a
 start needs of every deck (its title, question ids and lines, cards and warnings), and each
 deck's questions are in a file of their own, read when that deck is first used (at 10,000
 questions: 0.7 MB read at start instead of 3.8 MB).
@@ -95,6 +96,8 @@ class DeckCache:
         self.used: dict[str, Any] = {}
         self.bodies: dict[str, Any] = {}
         """The deck data of the entries made in this load, written by `save`."""
+        self.loaded: set[str] = set()
+        """The deck ids of this load: their entries that it did not use are out of date."""
         self.dirty = False
 
     @classmethod
@@ -121,6 +124,7 @@ class DeckCache:
         except OSError as exc:
             return [Problem(shown, 1, 1, f"cannot read file: {exc.strerror or exc}")]
         key = f"{deck_id} {_digest(data)}"  # no NUL: see has_controls
+        self.loaded.add(deck_id)
         hit = self.entries.get(key)
         if hit is not None:
             loaded = _from_entry(hit, key, deck_id, path, shown)
@@ -148,14 +152,19 @@ class DeckCache:
         return result
 
     def save(self) -> None:
-        """Write the entries used in this load and the data of the new ones, if anything
-        changed, and remove the data of entries no longer used; failures are ignored."""
-        if not self.dirty and len(self.used) == len(self.entries):
+        """Write the entries of this load, and the data of the new ones, if anything changed;
+        an entry of a deck this load read from a changed file goes, with its data, and the
+        entries of decks it did not read stay (they belong to another tree: `quizzer lint` of
+        a folder must not make the next start parse the bundled decks again). Failures are
+        ignored."""
+        kept = {k: v for k, v in self.entries.items() if k.rpartition(" ")[0] not in self.loaded}
+        entries = {**kept, **self.used}
+        if not self.dirty and len(entries) == len(self.entries):
             return
         for key, body in self.bodies.items():
             _atomic_dump(_body_path(key), body)
-        _atomic_dump(self.path, self.used)
-        keep = {_body_path(key).name for key in self.used}
+        _atomic_dump(self.path, entries)
+        keep = {_body_path(key).name for key in entries}
         with contextlib.suppress(OSError):
             for old in _body_path("").parent.iterdir():
                 if old.suffix == ".json" and old.name not in keep:

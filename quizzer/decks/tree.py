@@ -86,8 +86,17 @@ def folder_title(name: str) -> str:
 
 def load_tree(root: Path, *, display_root: Path | None = None) -> DeckTree:
     """Load every deck under `root`. Decks with problems are reported and skipped."""
-    tree = DeckTree(root)
     cache = DeckCache.open()
+    tree = _load(root, cache, display_root)
+    if cache:
+        cache.save()
+    return tree
+
+
+def _load(root: Path, cache: DeckCache | None, display_root: Path | None) -> DeckTree:
+    """Every deck under `root`, through `cache` (which the caller saves once it has loaded
+    everything: a save drops the entries that load did not use)."""
+    tree = DeckTree(root)
     unreadable: list[OSError] = []
     for path in find_deck_files(root, unreadable):
         deck_id = deck_id_for(path, root)
@@ -108,8 +117,6 @@ def load_tree(root: Path, *, display_root: Path | None = None) -> DeckTree:
         shown = _display(Path(error.filename), display_root)
         reason = f"cannot read folder: {error.strerror or error}; its decks are skipped"
         tree.problems.append(Problem(shown, 1, 1, reason))
-    if cache:
-        cache.save()
     return tree
 
 
@@ -118,9 +125,10 @@ def load_roots(roots: Sequence[Path], *, show_relative_to: Path | None = None) -
     an earlier one (in its place in the study order; decks new to the later tree follow). File
     names under `show_relative_to` are shown relative to it in problems."""
     merged = DeckTree(roots[0], roots=list(roots))
+    cache = DeckCache.open()  # one for every root: each root saving its own dropped the others'
     for root in roots:
         shown_root = show_relative_to if _is_under(root, show_relative_to) else None
-        tree = load_tree(root, display_root=shown_root)
+        tree = _load(root, cache, shown_root)
         for deck_id in tree.order:
             if deck_id in merged.origins:
                 merged.decks.pop(deck_id, None)
@@ -131,6 +139,8 @@ def load_roots(roots: Sequence[Path], *, show_relative_to: Path | None = None) -
         merged.decks.update(tree.decks)
         merged.failed.update(tree.failed)
         merged.problems.extend(tree.problems)
+    if cache:
+        cache.save()
     return merged
 
 

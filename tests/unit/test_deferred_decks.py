@@ -174,3 +174,39 @@ def test_statistics_show_titles_and_cards_without_building_any_deck(
     assert hardest.lowest_retrievability  # cards to watch are shown, with their text
     monkeypatch.setenv("QUIZZER_NO_CACHE", "1")
     assert figures()[:2] == (decks, hardest)
+
+
+def test_a_tree_of_several_roots_keeps_every_roots_decks_in_the_cache(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the bundled decks and the learner's own folder are two roots of one tree
+    from quizzer.decks import tree as trees
+
+    first, second, empty = (isolated / name for name in ("first", "second", "empty"))
+    for root, names in ((first, ("a", "b")), (second, ("c",))):
+        for name in names:
+            (root / "demo").mkdir(parents=True, exist_ok=True)
+            (root / "demo" / f"{name}.yaml").write_text(basic_deck(2), encoding="utf-8")
+    empty.mkdir()
+    roots = [first, second, empty]
+    trees.load_roots(roots)  # fills the cache
+    parsed: list[str] = []
+    real = trees.load_bytes
+    monkeypatch.setattr(
+        trees, "load_bytes", lambda data, d, *rest: parsed.append(d) or real(data, d, *rest)
+    )
+    again = trees.load_roots(roots)
+    assert parsed == []  # every deck of every root came from the cache
+    assert sorted(again.decks) == ["demo/a", "demo/b", "demo/c"]
+    assert all(isinstance(d, DeferredDeck) for d in again.decks.values())
+    # linting one root alone (`quizzer lint FOLDER`) leaves the other roots' decks cached
+    trees.load_tree(second)
+    trees.load_roots(roots)
+    assert parsed == []
+    # an edited deck is parsed once, and its old entry goes
+    (first / "demo" / "a.yaml").write_text(basic_deck(3), encoding="utf-8")
+    trees.load_roots(roots)
+    trees.load_roots(roots)
+    assert parsed == ["demo/a"]
+    (folder,) = (p for p in (isolated / "home" / "cache").glob("decks-*") if p.is_dir())
+    assert len(list(folder.glob("*.json"))) == 3

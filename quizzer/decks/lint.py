@@ -13,6 +13,7 @@ import yaml
 
 from quizzer.decks.grading import Verdict, grade_typed
 from quizzer.decks.loaded import LoadedDeck, Problem
+from quizzer.decks.loader import YamlLoader
 from quizzer.decks.models import MultipleChoice, QuestionBase, Typed
 
 WARNING = "warning: "
@@ -24,7 +25,7 @@ def deck_warnings(loaded: LoadedDeck, shown: str) -> list[Problem]:
     """Every warning for a deck that loaded, located in its file."""
     try:
         text = loaded.path.read_text(encoding="utf-8")
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=YamlLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return []
     nodes = _questions(root)

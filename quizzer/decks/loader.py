@@ -26,9 +26,13 @@ from quizzer.files import DECK_LIMIT, read_regular
 from quizzer.terminal import CONTROL
 
 try:  # the C parser is several times faster; fall back to pure Python where it is missing
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _Parser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Parser  # type: ignore[assignment]
+
+YamlLoader = _Parser
+"""What every deck file is read with, lint's warnings included: PyYAML's C parser where it was
+built, else its pure Python one (the same nodes, with the same marks)."""
 
 DECK_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
 _STANDARD_TAGS = {
@@ -116,7 +120,7 @@ def load_bytes(
             loaded.warnings = _control_warnings(text, shown)
             return loaded
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = yaml.compose(text, Loader=YamlLoader)
     except yaml.MarkedYAMLError as exc:
         return [*problems, _yaml_problem(shown, text, exc)]
     except yaml.reader.ReaderError as exc:
@@ -168,7 +172,7 @@ def _control_warnings(text: str, shown: str) -> list[Problem]:
     if "\\" not in text and not CONTROL.search(text):
         return []
     found = []
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in yaml.parse(text, Loader=YamlLoader):
         if isinstance(event, yaml.ScalarEvent) and CONTROL.search(event.value):
             code = ord(CONTROL.search(event.value).group())  # type: ignore[union-attr]
             found.append(
@@ -302,7 +306,7 @@ def _fast_data(text: str) -> tuple[Any, list[int]] | None:
 
     documents = 0
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=YamlLoader):
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
@@ -350,7 +354,7 @@ _NO_KEY = object()
 
 
 def _alias_mark(text: str) -> Any:
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in yaml.parse(text, Loader=YamlLoader):
         if isinstance(event, yaml.AliasEvent):
             return event.start_mark
     return None

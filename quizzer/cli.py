@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from quizzer.state import MAX_DURATION_MS
+from quizzer.state import MAX_DURATION_MS, Rating
 from quizzer.terminal import printable
 
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -74,10 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--rating",
         dest="rating_override",
-        type=int,
-        choices=range(1, 5),
+        type=_rating_number,
         metavar="N",
-        help="with --response: the rating to record instead of the suggested one",
+        help="the rating (again, hard, good, easy or 1-4); with --response, recorded instead of "
+        "the suggested one",
     )
     p.add_argument(
         "--duration-ms", type=_duration, metavar="MS", help="time spent answering (up to a day)"
@@ -225,6 +225,14 @@ def _whole(low: int, high: int, unit: str) -> Callable[[str], int]:
         return value
 
     return parse
+
+
+def _rating_number(text: str) -> int:
+    """An argparse type: a rating given as again, hard, good, easy or 1-4, as its number."""
+    try:
+        return int(Rating.parse(text))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 _days = _whole(1, 36_500, "days")

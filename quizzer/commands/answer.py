@@ -27,6 +27,8 @@ def run(args: argparse.Namespace) -> int:
     """Record an answer: a rating, or a response that quizzer grades."""
     from quizzer.collection import answer_index
 
+    if args.rating is None and args.response is None and args.rating_override is not None:
+        args.rating, args.rating_override = str(args.rating_override), None  # `--rating N` alone
     if (args.rating is None) == (args.response is None):
         raise CommandError("give either a RATING (again, hard, good, easy, 1-4) or --response TEXT")
     if args.rating_override is not None and args.response is None:

@@ -80,6 +80,8 @@ def _cases(right: dict[str, str]) -> list[list[str]]:
         ["demo/sample:basic-q#reverse", "3", "--duration-ms", "4200"],  # new: learning steps
         ["demo/sample:cloze-q#c1", "hard"],  # in learning
         ["demo/sample:cloze-q#c1", "easy", "--json"],
+        ["demo/sample:cloze-q#c1", "--rating", "good"],  # the rating given as an option
+        ["demo/sample:cloze-q#c1", "--rating", "2", "--json"],
         ["demo/sample:choice-q", "--response", choice],
         ["demo/sample:choice-q", "--response", choice, "--json"],
         ["demo/sample:choice-q", "--response", "1"],

@@ -172,6 +172,9 @@ def test_due_next_answer_undo_for_scripts(sample_tree: Path, capsys) -> None:
     undone = out_json(capsys, "undo", "--json")
     assert undone["undone"]["card_id"] == card["card_id"]
     assert undone["state"] == "new"
+    # the rating may also come as an option, a word or a number
+    again = out_json(capsys, "answer", card["card_id"], "--rating", "easy", "--json")
+    assert again["rating"] == "easy" and again["state"] == "review"
 
 
 def test_answer_with_response_is_graded(sample_tree: Path, capsys) -> None:

@@ -474,6 +474,7 @@ def test_answers_are_bounded_and_held_to_the_queue(sample_tree, capsys) -> None:
     "argv",
     [
         ["answer", "demo/sample:basic-q", "good", "--rating", "4"],
+        ["answer", "demo/sample:basic-q", "--rating", "great"],
         ["answer", "demo/sample:basic-q", "good", "--response", "x"],
         ["export", "reviews", "--with-progress"],
         ["export", "reviews", "demo/sample"],

@@ -7,8 +7,9 @@ parsed; an edited file misses the cache and is validated again, and its old entr
 root). A deck read from the cache builds its models when first used (decks/deferred.py): a
 session's first card needs only its own deck's. So one file holds what a
 start needs of every deck (its title, question ids and lines, cards and warnings), and each
-deck's questions are in a file of their own, read when that deck is first used (at 10,000
-questions: 0.7 MB read at start instead of 3.8 MB).
+deck's data is in a file of its own, read when that deck is first used (at 10,000 questions:
+0.7 MB read at start instead of 3.8 MB); a question a line, so that showing one card of a deck
+(the statistics' cards to watch) parses one line.
 
 The card index (`read_index` / `write_index`) is smaller still: plain tuples describing every card
 of a whole tree, keyed by a fingerprint of all deck files and the settings. Commands that only
@@ -27,12 +28,13 @@ import; the loader re-exports `find_deck_files` and `deck_id_for`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from quizzer import __version__
 from quizzer.decks.files import deck_id_for, find_deck_files
@@ -65,13 +67,18 @@ def _digest(data: bytes) -> str:
 
 def _atomic_dump(path: Path, payload: object) -> None:
     """Write JSON next to `path` and move it into place; failures are ignored."""
+    with contextlib.suppress(ValueError):
+        _atomic_write(path, json.dumps(payload, separators=(",", ":"), ensure_ascii=False))
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    """Write text next to `path` and move it into place; failures are ignored."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("w", encoding="utf-8") as fh:
-            json.dump(payload, fh, separators=(",", ":"), ensure_ascii=False)
+        tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
-    except (OSError, ValueError):
+    except OSError:
         pass
 
 
@@ -162,12 +169,13 @@ class DeckCache:
         if not self.dirty and len(entries) == len(self.entries):
             return
         for key, body in self.bodies.items():
-            _atomic_dump(_body_path(key), body)
+            with contextlib.suppress(ValueError):
+                _atomic_write(_body_path(key), dump_body(body))
         _atomic_dump(self.path, entries)
         keep = {_body_path(key).name for key in entries}
         with contextlib.suppress(OSError):
             for old in _body_path("").parent.iterdir():
-                if old.suffix == ".json" and old.name not in keep:
+                if old.suffix == ".jsonl" and old.name not in keep:
                     old.unlink(missing_ok=True)
             for earlier in _EARLIER_FORMATS:
                 (self.path.parent / f"{earlier}.json").unlink(missing_ok=True)
@@ -176,17 +184,61 @@ class DeckCache:
 def _body_path(key: str) -> Path:
     """The file holding the deck data of the entry `key`."""
     name = hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
-    return cache_dir() / _FORMAT / f"{name}.json"
+    return cache_dir() / _FORMAT / f"{name}.jsonl"
 
 
-def _read_body(key: str) -> Any | None:
-    """The deck data of the entry `key`, or None when missing, unreadable or not quizzer's."""
+def dump_body(deck: dict[str, Any]) -> str:
+    """A deck's stored data as JSON lines: the deck without its questions, then one line a
+    question, so that one question is read without the others."""
+    line = functools.partial(json.dumps, separators=(",", ":"), ensure_ascii=False)
+    head = {k: v for k, v in deck.items() if k != "questions"}
+    return "\n".join([line(head), *map(line, deck.get("questions", ()))]) + "\n"
+
+
+def load_body(text: str) -> dict[str, Any] | None:
+    """The deck data of `dump_body`'s text, or None when it is not that."""
+    try:
+        head, *questions = map(json.loads, text.splitlines())
+    except (ValueError, RecursionError):
+        return None
+    return {**head, "questions": questions} if isinstance(head, dict) else None
+
+
+def _body_lines(key: str) -> list[str] | None:
+    """The lines of the entry `key`'s data file; None when missing, unreadable or not
+    quizzer's."""
     from quizzer.decks.stored import has_controls
 
-    read = _read_json(_body_path(key))
-    if read is None or has_controls(read[1]) or not isinstance(read[0], dict):
+    try:
+        text = read_regular(_body_path(key), _CACHE_LIMIT).decode("utf-8")
+    except (OSError, ValueError):
         return None
-    return read[0]
+    return None if has_controls(text) else text.splitlines()
+
+
+def _read_body(key: str) -> dict[str, Any] | None:
+    """The deck data of the entry `key`, or None when missing, unreadable or not quizzer's."""
+    lines = _body_lines(key)
+    return None if lines is None else load_body("\n".join(lines))
+
+
+class _StoredQuestions(Sequence[Any]):
+    """The stored questions of a data file, each read from its line when asked for."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self._lines = lines
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Any]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [json.loads(line) for line in self._lines[index]]
+        return json.loads(self._lines[index])
 
 
 def _from_entry(entry: Any, key: str, deck_id: str, path: Path, shown: str) -> LoadedDeck | None:
@@ -229,11 +281,10 @@ def _from_entry(entry: Any, key: str, deck_id: str, path: Path, shown: str) -> L
     return loaded
 
 
-def _stored_questions(key: str) -> list[Any]:
+def _stored_questions(key: str) -> Sequence[Any]:
     """The stored questions of the entry `key` (none when its data cannot be read)."""
-    body = _read_body(key)
-    questions = body.get("questions") if body is not None else None
-    return questions if type(questions) is list else []
+    lines = _body_lines(key)
+    return _StoredQuestions(lines[1:]) if lines else ()
 
 
 def _build(key: str, ids: list[str], deck_id: str, path: Path, shown: str) -> Deck:

@@ -16,7 +16,7 @@ as its deck.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,8 +37,8 @@ class DeferredDeck(LoadedDeck):
 
     __slots__ = ("_make", "_read", "_stored", "_title")
     _make: Callable[[], Deck]
-    _read: Callable[[], list[Any]] | None
-    _stored: list[Any] | None
+    _read: Callable[[], Sequence[Any]] | None
+    _stored: Sequence[Any] | None
     _title: str | None
 
     def __init__(
@@ -48,7 +48,7 @@ class DeferredDeck(LoadedDeck):
         lines: dict[str, int],
         make: Callable[[], Deck],
         title: str | None = None,
-        stored: Callable[[], list[Any]] | None = None,
+        stored: Callable[[], Sequence[Any]] | None = None,
     ) -> None:
         """`title` is the stored deck's title when the entry holds a valid one, `stored` reads
         its questions' stored data: what shows a title or a few questions (the statistics' deck
@@ -72,7 +72,10 @@ class DeferredDeck(LoadedDeck):
                     read, self._read = self._read, None
                     self._stored = read() if read is not None and not self.built else []
         stored = self._stored
-        return stored[index] if 0 <= index < len(stored) else None
+        try:
+            return stored[index] if 0 <= index < len(stored) else None
+        except ValueError:  # a damaged line: the deck is built from its file instead
+            return None
 
     @property
     def title(self) -> str:

@@ -18,6 +18,7 @@ import pytest
 
 from quizzer.cli import main
 from quizzer.collection import Collection
+from quizzer.decks.cache import dump_body, load_body
 from quizzer.replay import replay_log
 from quizzer.state import Event, EventKind, Rating
 from quizzer.store.db import APPLICATION_ID, DB_NAME, Store, StoreError
@@ -806,7 +807,7 @@ def test_file_names_with_control_characters_are_printed_harmlessly(decks_dir, ca
 
 def cache_files(home: Path) -> list[Path]:
     """Every cache file: the deck cache and the indexes, and each cached deck's data."""
-    return sorted((home / "cache").rglob("*.json"))
+    return sorted(p for p in (home / "cache").rglob("*") if p.suffix in (".json", ".jsonl"))
 
 
 def test_planted_cache_files_never_run_and_are_rebuilt(sample_tree, isolated: Path, capsys):
@@ -837,7 +838,7 @@ def test_planted_cache_files_never_run_and_are_rebuilt(sample_tree, isolated: Pa
     # JSON of the right outline but wrong values: rebuilt silently
     decks_file = next(f for f in cache_files(home) if f.name.startswith("decks"))
     good = json.loads(decks_file.read_text())
-    bodies = {f: f.read_text() for f in cache_files(home) if f.parent.name.startswith("decks-")}
+    bodies = {f: load_body(f.read_text()) for f in cache_files(home) if f.suffix == ".jsonl"}
     for entry_change, deck_change in (
         (None, lambda d: d.update(title=["not", "text"])),
         (None, lambda d: d["questions"][0].update(id="Not An Id")),
@@ -857,12 +858,12 @@ def test_planted_cache_files_never_run_and_are_rebuilt(sample_tree, isolated: Pa
             if entry_change is not None:
                 entry_change(entry)
         decks_file.write_text(json.dumps(data))
-        for body_file, text in bodies.items():
-            body = json.loads(text)
+        for body_file, stored in bodies.items():
+            body = json.loads(json.dumps(stored))
             if deck_change is not None:
                 deck_change(body)
             body_file.parent.mkdir(parents=True, exist_ok=True)
-            body_file.write_text(json.dumps(body))
+            body_file.write_text(dump_body(body))
         assert main(["next", "--json"]) == 0
         printed = capsys.readouterr()
         assert json.loads(printed.out) == expected

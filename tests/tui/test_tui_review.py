@@ -748,18 +748,18 @@ async def test_a_card_suspended_elsewhere_meanwhile_is_refused_not_raised(
 async def test_a_damaged_deck_cache_found_mid_session_ends_the_app_with_one_line(
     write_deck: Callable[[str, str], Path], isolated: Path
 ) -> None:
-    import json
-
+    from quizzer.decks.cache import dump_body, load_body
     from tests.conftest import basic_deck
 
     write_deck("demo/a", basic_deck(1))
     write_deck("demo/b", basic_deck(3))
     load_decks()  # fills the deck cache
-    for stored in (isolated / "home" / "cache").glob("decks-*/*.json"):  # each deck's data
-        deck = json.loads(stored.read_text())
+    for stored in (isolated / "home" / "cache").glob("decks-*/*.jsonl"):  # each deck's data
+        deck = load_body(stored.read_text())
+        assert deck is not None
         if len(deck["questions"]) == 3:  # demo/b's
             deck["questions"][0]["prompt"] = 5  # damaged: not text
-            stored.write_text(json.dumps(deck))
+            stored.write_text(dump_body(deck))
     app = make_app(start_session=True, timer=FakeTimer())
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: any(isinstance(s, ReviewScreen) for s in app.screen_stack))

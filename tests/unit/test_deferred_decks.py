@@ -3,14 +3,13 @@ same decks a load without the cache gives."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from quizzer.clock import now, to_ms
 from quizzer.collection import load_decks, open_collection
-from quizzer.decks.cache import DeckCacheError
+from quizzer.decks.cache import DeckCacheError, dump_body, load_body
 from quizzer.decks.deferred import DeferredDeck
 from tests.conftest import SAMPLE_DECK, basic_deck
 
@@ -62,10 +61,11 @@ def test_the_first_card_builds_only_its_own_deck(write_deck) -> None:
 def _plant(home: Path, change) -> None:
     """Change the stored data of every cached deck (each in its own file beside the cache's)."""
     (folder,) = (p for p in (home / "cache").glob("decks-*") if p.is_dir())
-    for path in folder.glob("*.json"):
-        data = json.loads(path.read_text())
+    for path in folder.glob("*.jsonl"):
+        data = load_body(path.read_text())
+        assert data is not None
         change(data)
-        path.write_text(json.dumps(data))
+        path.write_text(dump_body(data))
 
 
 def test_a_damaged_entry_is_read_from_its_file_when_used(
@@ -86,7 +86,7 @@ def _bodies(home: Path) -> list[Path]:
         p
         for folder in (home / "cache").glob("decks-*")
         if folder.is_dir()
-        for p in folder.glob("*.json")
+        for p in folder.glob("*.jsonl")
     )
 
 
@@ -209,4 +209,4 @@ def test_a_tree_of_several_roots_keeps_every_roots_decks_in_the_cache(
     trees.load_roots(roots)
     assert parsed == ["demo/a"]
     (folder,) = (p for p in (isolated / "home" / "cache").glob("decks-*") if p.is_dir())
-    assert len(list(folder.glob("*.json"))) == 3
+    assert len(list(folder.glob("*.jsonl"))) == 3

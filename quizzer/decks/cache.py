@@ -32,6 +32,7 @@ import functools
 import hashlib
 import json
 import os
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
@@ -54,6 +55,8 @@ _EARLIER_FORMATS = [f"decks-{__version__}-{n}" for n in range(1, 5)]
 """Earlier layouts of this version's deck cache, removed when the cache is saved."""
 _INDEX_FORMAT = f"index-{__version__}-2"
 _CACHE_LIMIT = 256 * 1024 * 1024
+_DATA_KEPT_S = 24 * 3600
+"""How long the data file of a cache entry that is gone stays, for a quizzer still using it."""
 
 
 def caching_enabled() -> bool:
@@ -160,10 +163,11 @@ class DeckCache:
 
     def save(self) -> None:
         """Write the entries of this load, and the data of the new ones, if anything changed;
-        an entry of a deck this load read from a changed file goes, with its data, and the
-        entries of decks it did not read stay (they belong to another tree: `quizzer lint` of
-        a folder must not make the next start parse the bundled decks again). Failures are
-        ignored."""
+        an entry of a deck this load read from a changed file goes, and the entries of decks
+        it did not read stay (they belong to another tree: `quizzer lint` of a folder must not
+        make the next start parse the bundled decks again). The data of entries gone is
+        removed once a day old: a quizzer started before the change may still build the deck
+        from it. Failures are ignored."""
         kept = {k: v for k, v in self.entries.items() if k.rpartition(" ")[0] not in self.loaded}
         entries = {**kept, **self.used}
         if not self.dirty and len(entries) == len(self.entries):
@@ -173,10 +177,13 @@ class DeckCache:
                 _atomic_write(_body_path(key), dump_body(body))
         _atomic_dump(self.path, entries)
         keep = {_body_path(key).name for key in entries}
+        old_enough = time.time() - _DATA_KEPT_S
         with contextlib.suppress(OSError):
             for old in _body_path("").parent.iterdir():
                 if old.suffix == ".jsonl" and old.name not in keep:
-                    old.unlink(missing_ok=True)
+                    with contextlib.suppress(OSError):
+                        if old.stat().st_mtime < old_enough:
+                            old.unlink()
             for earlier in _EARLIER_FORMATS:
                 (self.path.parent / f"{earlier}.json").unlink(missing_ok=True)
 

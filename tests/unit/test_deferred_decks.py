@@ -3,6 +3,8 @@ same decks a load without the cache gives."""
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -118,17 +120,36 @@ def test_the_data_of_an_edited_deck_is_replaced_and_a_missing_one_read_from_its_
     home = isolated / "home"
     path = write_deck("demo/plain", basic_deck(3))
     write_deck("demo/other", basic_deck(2))
-    load_decks()
+    running = load_decks()  # a quizzer started before the edit
     before = _bodies(home)
     path.write_text(basic_deck(4), encoding="utf-8")
     load_decks()
     after = _bodies(home)
-    assert len(after) == 2 and len(set(before) & set(after)) == 1  # the old data went
-    for body in after:
+    assert len(after) == 3 and set(before) < set(after)  # the old data stays a while
+    # for the quizzer still running on the old deck, which builds it as it was
+    assert [q.id for q in running.decks["demo/plain"].deck.questions] == ["q0", "q1", "q2"]
+    # once a day old, the next save removes it
+    (stale,) = set(after) - _bodies_of_entries(home)
+    os.utime(stale, (0, 0))
+    path.write_text(basic_deck(5), encoding="utf-8")
+    load_decks()
+    assert stale not in _bodies(home)
+    assert len(_bodies(home)) == 3  # demo/other's, the 4-question one's (recent), the new one
+    for body in _bodies(home):
         body.unlink()
     tree = load_decks()
-    assert [c.question.prompt for c in tree.decks["demo/plain"].cards] == ["P0", "P1", "P2", "P3"]
+    assert [c.question.prompt for c in tree.decks["demo/plain"].cards] == [
+        f"P{i}" for i in range(5)
+    ]
     assert tree.decks["demo/other"].deck.title == "D"
+
+
+def _bodies_of_entries(home: Path) -> set[Path]:
+    """The data files the cache file's entries name."""
+    from quizzer.decks.cache import _body_path
+
+    (cache,) = (p for p in (home / "cache").glob("decks-*.json"))
+    return {_body_path(key) for key in json.loads(cache.read_text())}
 
 
 def test_a_damaged_entry_whose_file_changed_stops_with_one_line(write_deck, isolated: Path) -> None:
@@ -208,5 +229,4 @@ def test_a_tree_of_several_roots_keeps_every_roots_decks_in_the_cache(
     trees.load_roots(roots)
     trees.load_roots(roots)
     assert parsed == ["demo/a"]
-    (folder,) = (p for p in (isolated / "home" / "cache").glob("decks-*") if p.is_dir())
-    assert len(list(folder.glob("*.jsonl"))) == 3
+    assert len(_bodies_of_entries(isolated / "home")) == 3

@@ -7,13 +7,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
 
-from quizzer.clock import day_start, from_ms, study_day, to_ms
+from quizzer.clock import calendar, day_start, from_ms, study_day, to_ms
 from quizzer.collection import Collection
-from quizzer.decks.cards import Card
 from quizzer.decks.tree import DeckTree
-from quizzer.queue import Counts, card_tags, node_ids, plan
+from quizzer.queue import Candidates, Counts, assemble, card_tags, classify, node_ids, state_rows
 from quizzer.scheduling import describe_interval
 from quizzer.session import Selection, Session
+from quizzer.store import aggregates
 from quizzer.store.db import Store
 from quizzer.store.log import answered_between, answers_between
 
@@ -21,18 +21,24 @@ from quizzer.store.log import answered_between, answers_between
 def deck_counts(session: Session, now_ms: int) -> dict[str, Counts]:
     """New, learning and review cards left today for every deck, every folder and the root (`""`).
 
-    Each node is planned on its own, as a session started on it would be, so a folder shows what
-    reviewing that folder gives (daily limits included) rather than the sum of its decks."""
+    Each node is counted on its own, as a session started on it would count, so a folder shows
+    what reviewing that folder gives (daily limits included) rather than the sum of its decks.
+    The cards are sorted into today's candidates once; a node's candidates are those of its
+    cards, in the same order, which is what a plan of the node's cards alone would sort."""
     day = session.day(now_ms)
     today = session.today(day)
-    states = session.store.states()
-    groups: dict[str, list[Card]] = defaultdict(list)
-    for card in session.cards:
-        for node in node_ids(card.deck_id):
-            groups[node].append(card)
+    settings = session.deck_settings
+    found = classify(enumerate(session.cards), state_rows(session.store.db), settings, day)
+    found.learning.sort()
+    found.review.sort()
+    nodes = {d: node_ids(d) for d in dict.fromkeys(card.deck_id for card in session.cards)}
+    shares = {node: Candidates(wake=day.end) for chain in nodes.values() for node in chain}
+    for part in ("learning", "review", "new"):
+        for entry in getattr(found, part):
+            for node in nodes[entry[-1].deck_id]:
+                getattr(shares[node], part).append(entry)
     return {
-        node: plan(cards, states, session.deck_settings, day, today, node).counts
-        for node, cards in groups.items()
+        node: assemble(share, settings, day, today, node).counts for node, share in shares.items()
     }
 
 
@@ -56,10 +62,20 @@ def current_streak(session: Session, now_ms: int) -> int:
     """Consecutive study days with at least one answer (undone ones excluded), ending today, or
     yesterday when nothing was studied yet today.
 
-    Walks back one study day at a time with a range query on the log's time index, so it costs a
-    query per day of streak, however long the log."""
+    Read from the statistics' running totals (the study days with an answer) when they are
+    current, as the statistics' streak is; else walks back one study day at a time with a range
+    query on the log's time index, a query per day of streak, however long the log."""
     zone, starts_at = session.zone, session.settings.day_starts_at
     db = session.store.db
+    cal = calendar(zone, starts_at)
+    if aggregates.current(db, cal):
+        today = cal.day_number(now_ms)
+        active = aggregates.Reader(db, cal, now_ms + 1).active_days(today)
+        last = today if today in active else today - 1
+        count = 0
+        while last - count in active:
+            count += 1
+        return count
 
     def studied(day: date) -> bool:
         start, end = day_start(day, zone, starts_at), day_start(day + timedelta(1), zone, starts_at)

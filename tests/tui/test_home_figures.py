@@ -37,6 +37,10 @@ def test_current_streak_uses_the_study_day_and_ignores_undone_reviews(
     assert current_streak(session, start) == 3
     later = start + 3 * DAY  # nothing for two days: the streak is broken
     assert current_streak(session, int(later)) == 0
+    # with the statistics' totals stale (another writer, a changed calendar) the log is walked
+    collection.store.db.execute("DELETE FROM meta WHERE key = 'stats_calendar'")
+    assert current_streak(session, start) == 3
+    assert current_streak(session, int(later)) == 0
 
 
 def test_deck_counts_cover_every_node(collection: Collection) -> None:

@@ -2,7 +2,8 @@
 statistics use for every deck's line), equals the counts of a full `queue.plan` of a session on
 that deck, at every step of random histories, with sibling burying on and off and limits that
 start from the deck or from the top. So do the statistics' "left today" and every deck's, which
-come from one pass over the card states (`stats.cards.scan`) instead of `queue.classify`."""
+come from one pass over the card states (`stats.cards.scan`) instead of `queue.classify`, and
+home's counts of every deck, folder and the root, from one classification of every card."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from hypothesis import strategies as st
 from quizzer.clock import to_ms
 from quizzer.collection import load_decks
 from quizzer.config import Settings
-from quizzer.queue import classify, deck_counts, done_today, plan
+from quizzer.home import deck_counts as home_counts
+from quizzer.queue import classify, deck_counts, done_today, node_ids, plan
 from quizzer.session import Session, SessionError
 from quizzer.state import Rating
 from quizzer.stats import compute_at, resolve_scope
@@ -75,6 +77,12 @@ def _check(session: Session, now: int) -> None:
         found.review.sort()
         assert deck_counts(found, session.deck_settings, day, done, deck) == full.counts, deck
         assert left[deck] == full.counts, deck
+    # home's counts of every node: each deck, the folder and the root, from one classification
+    home = home_counts(session, now)
+    assert set(home) == {"", "demo", "demo/a", "demo/b"}
+    for node, counts in home.items():
+        cards = [c for c in session.cards if node in node_ids(c.deck_id)]
+        assert counts == plan(cards, states, session.deck_settings, day, done, node).counts, node
 
 
 @pytest.mark.parametrize("extra", CONFIGS.values(), ids=CONFIGS.keys())

@@ -5,11 +5,11 @@ file's bytes to its validated deck and cards, so an unchanged file is read and h
 parsed; an edited file misses the cache and is validated again, and its old entry is dropped
 (the entries of decks a load did not read are kept: they belong to another tree, or another
 root). A deck read from the cache builds its models when first used (decks/deferred.py): a
-session's first card needs only its own deck's. So one file holds what a
-start needs of every deck (its title, question ids and lines, cards and warnings), and each
-deck's data is in a file of its own, read when that deck is first used (at 10,000 questions:
-0.7 MB read at start instead of 3.8 MB); a question a line, so that showing one card of a deck
-(the statistics' cards to watch) parses one line.
+session's first card needs only its own deck's. So one file holds what a start needs of every
+deck (its title, question ids and lines, cards and warnings), and each deck's data is in a file
+of its own, read when that deck is first used (at 10,000 questions: 0.7 MB read at start
+instead of 3.8 MB), a question a line, so that showing one card of a deck (the statistics'
+cards to watch) parses one line.
 
 The card index (`read_index` / `write_index`) is smaller still: plain tuples describing every card
 of a whole tree, keyed by a fingerprint of all deck files and the settings. Commands that only

@@ -205,7 +205,7 @@ def dump_body(deck: dict[str, Any]) -> str:
 def load_body(text: str) -> dict[str, Any] | None:
     """The deck data of `dump_body`'s text, or None when it is not that."""
     try:
-        head, *questions = map(json.loads, text.splitlines())
+        head, *questions = map(json.loads, _lines(text))
     except (ValueError, RecursionError):
         return None
     return {**head, "questions": questions} if isinstance(head, dict) else None
@@ -220,7 +220,16 @@ def _body_lines(key: str) -> list[str] | None:
         text = read_regular(_body_path(key), _CACHE_LIMIT).decode("utf-8")
     except (OSError, ValueError):
         return None
-    return None if has_controls(text) else text.splitlines()
+    return None if has_controls(text) else _lines(text)
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of a data file: split at newlines only (`str.splitlines` would also split at
+    the line and paragraph separators U+2028 and U+2029, which JSON leaves in strings)."""
+    lines = text.split("\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    return lines
 
 
 def _read_body(key: str) -> dict[str, Any] | None:

@@ -12,7 +12,7 @@ import pytest
 from quizzer.clock import now, to_ms
 from quizzer.collection import load_decks, open_collection
 from quizzer.decks.cache import DeckCacheError, dump_body, load_body
-from quizzer.decks.deferred import DeferredDeck
+from quizzer.decks.deferred import DeferredDeck, shown_card
 from tests.conftest import SAMPLE_DECK, basic_deck
 
 
@@ -230,3 +230,23 @@ def test_a_tree_of_several_roots_keeps_every_roots_decks_in_the_cache(
     trees.load_roots(roots)
     assert parsed == ["demo/a"]
     assert len(_bodies_of_entries(isolated / "home")) == 3
+
+
+def test_a_question_holding_a_line_separator_keeps_the_next_questions_in_place(
+    write_deck, isolated: Path
+) -> None:
+    # U+2028 and U+2029 stay in JSON strings as they are: the data file splits at newlines only
+    write_deck(
+        "demo/sep",
+        "title: S\nquestions:\n"
+        '  - {id: a, type: basic, prompt: "one\\u2028two\\u2029three", answer: x}\n'
+        "  - {id: b, type: basic, prompt: second, answer: y}\n",
+    )
+    load_decks()  # fills the cache
+    tree = load_decks()
+    deck = tree.decks["demo/sep"]
+    assert isinstance(deck, DeferredDeck)
+    shown = [shown_card(card).question.prompt for card in deck.cards]
+    assert not deck.built
+    assert shown == ["one\u2028two\u2029three", "second"]
+    assert [q.prompt for q in deck.deck.questions] == shown

@@ -14,6 +14,7 @@ import io
 import os
 import struct
 import sys
+from collections.abc import Container
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -245,6 +246,16 @@ class Calendar:
         `day_starts_at` local time on every date."""
         day = self.day_number
         return max(0, day(later // 1000 * 1000 - 1) - day(earlier // 1000 * 1000 - 1))
+
+
+def current_run(days: Container[int], today: int) -> int:
+    """How many consecutive study days (ordinals) in `days` end today, or yesterday while today
+    is not among them: the current streak."""
+    last = today if today in days else today - 1
+    count = 0
+    while last - count in days:
+        count += 1
+    return count
 
 
 def offset_segments(zone: tzinfo, lo_ms: int, hi_ms: int) -> list[tuple[int, int]]:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
 
-from quizzer.clock import calendar, day_start, from_ms, study_day, to_ms
+from quizzer.clock import calendar, current_run, day_start, from_ms, study_day, to_ms
 from quizzer.collection import Collection
 from quizzer.decks.tree import DeckTree
 from quizzer.queue import Candidates, Counts, assemble, card_tags, classify, node_ids, state_rows
@@ -70,12 +70,7 @@ def current_streak(session: Session, now_ms: int) -> int:
     cal = calendar(zone, starts_at)
     if aggregates.current(db, cal):
         today = cal.day_number(now_ms)
-        active = aggregates.Reader(db, cal, now_ms + 1).active_days(today)
-        last = today if today in active else today - 1
-        count = 0
-        while last - count in active:
-            count += 1
-        return count
+        return current_run(aggregates.Reader(db, cal, now_ms + 1).active_days(today), today)
 
     def studied(day: date) -> bool:
         start, end = day_start(day, zone, starts_at), day_start(day + timedelta(1), zone, starts_at)

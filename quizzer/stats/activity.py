@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 from quizzer import queue
+from quizzer.clock import current_run
 from quizzer.stats.results import (
     BUTTON_GROUPS,
     CATEGORIES,
@@ -112,10 +113,7 @@ def heatmap(answers: Mapping[int, int], today: date) -> Heatmap:
 def streaks(active: set[int], first: int, today: date) -> Streaks:
     """The streaks of these active days (ordinals), none before `first`."""
     t = today.toordinal()
-    start = t if t in active else t - 1
-    current = 0
-    while start - current in active:
-        current += 1
+    current = current_run(active, t)
     longest, best_end, run = 0, None, 0
     for day in range(first, t + 1):
         run = run + 1 if day in active else 0

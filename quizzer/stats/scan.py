@@ -36,8 +36,6 @@ BY_TIME = "log_stats"
 """Index (kind, rating, state_before, at, ivl_before, r_before, duration_ms, card_id): time
 ranges of each kind, rating and state before (migration 9; one index where there were three,
 so that an answer writes fewer pages)."""
-_CLASS = "(l.ivl_before >= 1) + (l.ivl_before >= 21)"
-"""The interval class: 0 under a day, 1 young, 2 mature (NULL without an interval)."""
 BY_AT = "log_at"
 """The store's index on `at` alone: the narrowest way to count every event of a day."""
 _CLASSES = "l.rating IN (1, 2, 3, 4) AND l.state_before IN (0, 1, 2, 3)"

@@ -21,7 +21,6 @@ log:
 from __future__ import annotations
 
 import bisect
-import math
 import sqlite3
 from datetime import date, timedelta
 from typing import Any
@@ -29,7 +28,7 @@ from typing import Any
 from quizzer.clock import from_ms, offset_segments, study_day
 from quizzer.stats.context import Context, StudyDays
 from quizzer.stats.results import FORECAST_DAYS, HEATMAP_DAYS
-from quizzer.store.aggregates import calibration_edges, offset_sql
+from quizzer.store.aggregates import RECALL_BIN, offset_sql, with_ln
 
 _NEVER = -(2**62)
 BY_TIME = "log_stats"
@@ -121,10 +120,7 @@ class LogScan:
             name: "main.log AS l" + (f" INDEXED BY {name}" if name in indexes else "")
             for name in (BY_TIME, BY_AT)
         }
-        try:
-            db.execute("SELECT ln(2.0)").fetchone()
-        except sqlite3.OperationalError:  # SQLite built without its math functions
-            db.create_function("ln", 1, math.log, deterministic=True)
+        with_ln(db)
         db.execute(
             "CREATE TEMP TABLE stats_undone AS SELECT seq, kind, rating, state_before, at, "
             "ivl_before, r_before, duration_ms, card_id FROM main.log "
@@ -285,13 +281,9 @@ class LogScan:
     def recall_bins(self) -> dict[int, tuple[float, float, float, float]]:
         """Per calibration bin of predicted recall (all time): reviews, the sum of predictions,
         passes, the sum of log-likelihoods. One pass over the reviews of the index, each put in
-        its bin by a CASE over the bins' lower edges (literal constants computed here)."""
-        lows = [lo for lo, _ in calibration_edges()]
-        whens = " ".join(
-            f"WHEN l.r_before >= {lows[k]!r} THEN {k}" for k in reversed(range(1, len(lows)))
-        )
+        its bin by `aggregates.RECALL_BIN`."""
         rows = self._net(
-            f"SELECT CASE {whens} ELSE 0 END AS k, count(*), total(l.r_before), "
+            f"SELECT {RECALL_BIN} AS k, count(*), total(l.r_before), "
             "sum(l.rating > 1), total(ln(iif(l.rating > 1, l.r_before, 1.0 - l.r_before))) "
             "FROM {log} WHERE l.kind = 'review' AND l.rating IN (1, 2, 3, 4) "
             "AND l.r_before > 0 AND l.r_before < 1 AND l.at < :cut{scope} GROUP BY k",

@@ -91,6 +91,15 @@ def calibration_edges() -> list[tuple[float, float]]:
 _LOWS = [lo for lo, _ in calibration_edges()]
 
 
+RECALL_BIN = (
+    "CASE "
+    + " ".join(f"WHEN l.r_before >= {_LOWS[k]!r} THEN {k}" for k in range(len(_LOWS) - 1, 0, -1))
+    + " ELSE 0 END"
+)
+"""`calibration_bin` of a log row `l`'s predicted recall, in SQL (the edges as literals: `repr`
+gives back each float exactly)."""
+
+
 def calibration_bin(p: float) -> int:
     """The calibration bin of a predicted recall."""
     return max(0, min(bisect.bisect_right(_LOWS, p) - 1, CALIBRATION_BINS - 1))
@@ -327,20 +336,22 @@ def _rebuild_sql(db: sqlite3.Connection, cal: Calendar, lo: int, hi: int) -> Non
         "substr(l.card_id, 1, instr(l.card_id, ':') - 1) AS deck, count(*), sum(l.rating > 1) "
         f"FROM log AS l WHERE {reviews} AND l.ivl_before >= 1 GROUP BY d, deck"
     )
-    try:
-        db.execute("SELECT ln(2.0)").fetchone()
-    except sqlite3.OperationalError:  # SQLite built without its math functions
-        db.create_function("ln", 1, math.log, deterministic=True)
-    edges = [lo_edge for lo_edge, _ in calibration_edges()]
-    whens = " ".join(f"WHEN l.r_before >= ? THEN {k}" for k in reversed(range(1, len(edges))))
+    with_ln(db)
     db.execute(
-        f"INSERT INTO agg_recall SELECT CASE {whens} ELSE 0 END AS b, count(*), "
+        f"INSERT INTO agg_recall SELECT {RECALL_BIN} AS b, count(*), "
         f"sum(CAST(l.r_before * {SCALE}.0 + 0.5 AS INTEGER)), sum(l.rating > 1), "
         f"sum(CAST(-ln(iif(l.rating > 1, l.r_before, 1.0 - l.r_before)) * {SCALE}.0 + 0.5 "
         "AS INTEGER)) FROM log AS l WHERE l.kind = 'review' AND l.rating IN (1, 2, 3, 4) "
-        f"AND l.r_before > 0 AND l.r_before < 1 AND {counted} GROUP BY b",
-        list(reversed(edges[1:])),
+        f"AND l.r_before > 0 AND l.r_before < 1 AND {counted} GROUP BY b"
     )
+
+
+def with_ln(db: sqlite3.Connection) -> None:
+    """Give the connection SQL's `ln` when its SQLite was built without its math functions."""
+    try:
+        db.execute("SELECT ln(2.0)").fetchone()
+    except sqlite3.OperationalError:
+        db.create_function("ln", 1, math.log, deterministic=True)
 
 
 def current(db: sqlite3.Connection, cal: Calendar) -> bool:

@@ -68,10 +68,14 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+_json = functools.partial(json.dumps, separators=(",", ":"), ensure_ascii=False)
+"""Compact JSON, as every cache file is written."""
+
+
 def _atomic_dump(path: Path, payload: object) -> None:
     """Write JSON next to `path` and move it into place; failures are ignored."""
     with contextlib.suppress(ValueError):
-        _atomic_write(path, json.dumps(payload, separators=(",", ":"), ensure_ascii=False))
+        _atomic_write(path, _json(payload))
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -197,15 +201,18 @@ def _body_path(key: str) -> Path:
 def dump_body(deck: dict[str, Any]) -> str:
     """A deck's stored data as JSON lines: the deck without its questions, then one line a
     question, so that one question is read without the others."""
-    line = functools.partial(json.dumps, separators=(",", ":"), ensure_ascii=False)
     head = {k: v for k, v in deck.items() if k != "questions"}
-    return "\n".join([line(head), *map(line, deck.get("questions", ()))]) + "\n"
+    return "\n".join([_json(head), *map(_json, deck.get("questions", ()))]) + "\n"
 
 
 def load_body(text: str) -> dict[str, Any] | None:
     """The deck data of `dump_body`'s text, or None when it is not that."""
+    return _parse_body(_lines(text))
+
+
+def _parse_body(lines: list[str]) -> dict[str, Any] | None:
     try:
-        head, *questions = map(json.loads, _lines(text))
+        head, *questions = map(json.loads, lines)
     except (ValueError, RecursionError):
         return None
     return {**head, "questions": questions} if isinstance(head, dict) else None
@@ -235,7 +242,7 @@ def _lines(text: str) -> list[str]:
 def _read_body(key: str) -> dict[str, Any] | None:
     """The deck data of the entry `key`, or None when missing, unreadable or not quizzer's."""
     lines = _body_lines(key)
-    return None if lines is None else load_body("\n".join(lines))
+    return None if lines is None else _parse_body(lines)
 
 
 class _StoredQuestions(Sequence[Any]):

@@ -68,9 +68,11 @@ def current_streak(session: Session, now_ms: int) -> int:
     zone, starts_at = session.zone, session.settings.day_starts_at
     db = session.store.db
     cal = calendar(zone, starts_at)
-    if aggregates.current(db, cal):
-        today = cal.day_number(now_ms)
-        return current_run(aggregates.Reader(db, cal, now_ms + 1).active_days(today), today)
+    with aggregates.snapshot(db):
+        reader = aggregates.reader(db, cal, now_ms + 1)
+        if reader is not None:
+            today = cal.day_number(now_ms)
+            return current_run(reader.active_days(today), today)
 
     def studied(day: date) -> bool:
         start, end = day_start(day, zone, starts_at), day_start(day + timedelta(1), zone, starts_at)

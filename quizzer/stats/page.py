@@ -130,14 +130,15 @@ def compute_at(
     cal = calendar(zone, settings.day_starts_at)
     whole = totals and not scope.decks and scope.tag is None and scope.card_ids is None
     main = connect()
-    if whole and not aggregates.current(main, cal):
-        # stale totals are rebuilt on a connection of their own, then read from a new snapshot
+    if whole and not aggregates.readable(main, cal):
+        # stale totals are rebuilt (a long tail folded) on a connection of their own, then
+        # read from a new snapshot
         main.close()
         aggregates.ensure(db_path, cal)
         main = connect()
     try:
-        if whole and aggregates.current(main, cal):
-            reader = aggregates.Reader(main, cal, now_ms + 1)
+        reader = aggregates.reader(main, cal, now_ms + 1) if whole else None
+        if reader is not None:
             ctx = Context(main, tree, settings, zone, now_ms, scope, days, **extra)
             return figures(ctx, reader)
     except BaseException:

@@ -21,9 +21,15 @@ the totals count only while that key matches the learner's calendar; a change of
 Per study day rather than per UTC hour: a year holds 365 rows per key instead of 8,760, and
 nothing ties an hour to a day start in zones whose offset is not whole hours.
 
-The store keeps the totals current in the transaction of each write (`Store._flush_totals`);
-a writer that does not know the calendar marks them stale instead. `rebuild` recomputes them
-from the log, in Python, with the same `contributions` the writes use.
+The totals count the log up to a mark, the `seq` in `meta` under `SEQ_KEY`; the events after it
+(the tail: a few hundred at most while the store writes) are counted when read (`tail`), and
+folded into the tables once there are `FOLD` of them (`fold`), in the transaction of the write
+that reaches it. An answer therefore writes nothing here, and totals plus tail always equal a
+recomputation: an event appended by anyone lands in the tail. Triggers on the log mark the totals
+stale when a counted row (at or before the mark) is deleted or changed, or an event is inserted
+at or before it; the store, which adjusts the totals for its own rewrites of counted rows, marks
+them current again. `rebuild` recomputes them from the log, in SQLite, grouping as
+`contributions` does.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ import bisect
 import math
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +46,14 @@ from quizzer.clock import DAY_MS, EPOCH_ORDINAL, Calendar, offset_segments
 
 CALENDAR_KEY = "stats_calendar"
 """The `meta` key holding the `Calendar.key` the totals were computed with (absent: stale)."""
+SEQ_KEY = "stats_seq"
+"""The `meta` key holding the last log `seq` the totals count (absent: stale)."""
+BULK = 5_000
+"""Past this many events to count (a tail, rows rewritten by a replay), the totals are
+recomputed in one pass in SQLite rather than event by event in Python."""
+FOLD = 64
+"""Events after the mark at which a write folds them into the totals: what statistics read of
+the log on top of the totals, and what one write in that many does for them."""
 SCALE = 1_000_000_000
 """Fixed point of the real sums in `agg_recall` (predictions and log-likelihoods)."""
 CALIBRATION_BINS = 20
@@ -60,16 +75,7 @@ Totals = dict[str, dict[tuple[Any, ...], list[int]]]
 
 
 def create_tables(db: sqlite3.Connection) -> None:
-    """The four tables, and triggers that mark them stale whenever the log changes (the store
-    marks them current again once it has brought them up to date; any other writer leaves them
-    stale, so the next statistics rebuild them)."""
-    stale = f"BEGIN DELETE FROM meta WHERE key = '{CALENDAR_KEY}'; END"
-    db.execute(f"CREATE TRIGGER IF NOT EXISTS log_insert_totals AFTER INSERT ON log {stale}")
-    db.execute(f"CREATE TRIGGER IF NOT EXISTS log_delete_totals AFTER DELETE ON log {stale}")
-    db.execute(
-        "CREATE TRIGGER IF NOT EXISTS log_update_totals AFTER UPDATE OF at, card_id, kind, rating, "
-        f"state_before, ivl_before, r_before, duration_ms, target, uid ON log {stale}"
-    )
+    """The tables of totals (they start empty and stale)."""
     for table, (keys, sums) in TABLES.items():
         cols = ", ".join([*(f"{k} {'TEXT' if k == 'deck' else 'INTEGER'}" for k in keys)])
         values = ", ".join(f"{s} INTEGER NOT NULL" for s in sums)
@@ -78,6 +84,29 @@ def create_tables(db: sqlite3.Connection) -> None:
             f"CREATE TABLE IF NOT EXISTS {table} ({cols}, {values}, PRIMARY KEY ({key})) "
             "WITHOUT ROWID"
         )
+
+
+def create_triggers(db: sqlite3.Connection) -> None:
+    """Triggers that mark the totals stale when the log changes under them: a counted row (at or
+    before the mark) deleted or changed, an event inserted at or before the mark, or an undo's
+    target or an event's uid changed anywhere (that moves what the tail cancels). Appending is
+    not a change: the tail counts what was appended."""
+    stale = f"BEGIN DELETE FROM meta WHERE key = '{CALENDAR_KEY}'; END"
+    mark = f"(SELECT CAST(value AS INTEGER) FROM meta WHERE key = '{SEQ_KEY}')"
+    db.execute(
+        "CREATE TRIGGER IF NOT EXISTS log_insert_totals AFTER INSERT ON log "
+        f"WHEN NEW.seq <= {mark} {stale}"
+    )
+    db.execute(
+        "CREATE TRIGGER IF NOT EXISTS log_delete_totals AFTER DELETE ON log "
+        f"WHEN OLD.seq <= {mark} OR OLD.target IS NOT NULL {stale}"
+    )
+    db.execute(
+        "CREATE TRIGGER IF NOT EXISTS log_update_totals AFTER UPDATE OF seq, at, card_id, kind, "
+        "rating, state_before, ivl_before, r_before, duration_ms, target, uid ON log "
+        f"WHEN OLD.seq <= {mark} OR NEW.seq <= {mark} OR OLD.target IS NOT NULL "
+        f"OR NEW.target IS NOT NULL OR OLD.uid != NEW.uid {stale}"
+    )
 
 
 def calibration_edges() -> list[tuple[float, float]]:
@@ -183,71 +212,20 @@ def add(db: sqlite3.Connection, totals: Totals) -> None:
             db.executemany(remove, emptied)
 
 
-ONE = "agg_one"
-"""A temporary view of this connection: inserting one row into it adds one answer's share to
-every table and marks the totals current, in one statement (`add_answer`)."""
-
-
-def _one_layout() -> tuple[list[str], dict[str, int]]:
-    columns: list[str] = []
-    starts: dict[str, int] = {}
-    for table, (keys, sums) in TABLES.items():
-        starts[table] = len(columns)
-        columns += [f"{table}_{c}" for c in (*keys, *sums)]
-    return columns, starts
-
-
-_ONE_COLUMNS, _ONE_AT = _one_layout()
-"""`agg_one`'s columns (each table's key and sums, then the calendar key), and where each
-table's start."""
-
-
-def _one_trigger() -> str:
-    parts = []
-    for table, (keys, sums) in TABLES.items():
-        cols = ", ".join(f"NEW.{table}_{c}" for c in (*keys, *sums))
-        update = ", ".join(f"{c} = {c} + excluded.{c}" for c in sums)
-        parts.append(
-            f"INSERT INTO {table} SELECT {cols} WHERE NEW.{table}_{keys[0]} IS NOT NULL "
-            f"ON CONFLICT DO UPDATE SET {update};"
-        )
-    parts.append(f"INSERT OR REPLACE INTO meta VALUES ('{CALENDAR_KEY}', NEW.calendar);")
-    return f"CREATE TEMP TRIGGER IF NOT EXISTS {ONE}_add INSTEAD OF INSERT ON {ONE} BEGIN " + (
-        " ".join(parts) + " END"
-    )
-
-
-_ONE_INSERT = f"INSERT INTO temp.{ONE} VALUES ({', '.join('?' * (len(_ONE_COLUMNS) + 1))})"
-
-
-def prepare_one(db: sqlite3.Connection) -> None:
-    """Create this connection's `agg_one` view and its trigger (idempotent; temporary objects,
-    so nothing is written to the database file)."""
-    nulls = ", ".join("NULL" for _ in range(len(_ONE_COLUMNS) + 1))
-    db.execute(
-        f"CREATE TEMP VIEW IF NOT EXISTS {ONE} ({', '.join(_ONE_COLUMNS)}, calendar) "
-        f"AS SELECT {nulls} WHERE 0"
-    )
-    db.execute(_one_trigger())
-
-
-def add_answer(db: sqlite3.Connection, cal: Calendar, row: tuple[Any, ...]) -> None:
-    """Add one log row's (`ROW_COLUMNS`) share to the tables and mark them current under `cal`,
-    in one statement (the connection needs `prepare_one` first)."""
-    params: list[Any] = [None] * len(_ONE_COLUMNS)
-    for table, key, values in contributions(row, cal):
-        at = _ONE_AT[table]
-        params[at : at + len(key) + len(values)] = (*key, *values)
-    params.append(cal.key)
-    db.execute(_ONE_INSERT, params)
-
-
-def read(db: sqlite3.Connection) -> Totals:
-    """Every row of the four tables (for tests and checks)."""
+def read(db: sqlite3.Connection, cal: Calendar | None = None) -> Totals:
+    """Every row of the tables (for tests and checks); with `cal`, the rows they hold once the
+    tail is counted in (the tables must be current under it)."""
     out: Totals = {}
     for table, (keys, _) in TABLES.items():
         n = len(keys)
         out[table] = {tuple(r[:n]): list(r[n:]) for r in db.execute(f"SELECT * FROM {table}")}
+    upto = None if cal is None else mark(db, cal)
+    if cal is not None:
+        if upto is None:
+            raise ValueError("the totals are stale")
+        for table, rows in tail(db, cal, upto).items():
+            for key, values in rows.items():
+                _add(out[table], key, values)
     return out
 
 
@@ -286,12 +264,20 @@ def rebuild(db: sqlite3.Connection, cal: Calendar) -> None:
     else:
         outside = log_rows(db)
     add(db, accumulate(outside, cal))
-    mark_current(db, cal)
+    mark_current(db, cal, last_seq(db))
 
 
-def mark_current(db: sqlite3.Connection, cal: Calendar) -> None:
-    """Say the tables match the log under this calendar."""
+def last_seq(db: sqlite3.Connection) -> int:
+    """The `seq` of the log's last event (0 when it is empty)."""
+    return int(db.execute("SELECT coalesce(max(seq), 0) FROM log").fetchone()[0])
+
+
+def mark_current(db: sqlite3.Connection, cal: Calendar, seq: int | None = None) -> None:
+    """Say the tables count the log under this calendar, up to event `seq` (when given; else
+    up to the mark they had)."""
     db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (CALENDAR_KEY, cal.key))
+    if seq is not None:
+        db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (SEQ_KEY, str(seq)))
 
 
 def offset_sql(segments: Sequence[tuple[int, int]]) -> str:
@@ -354,73 +340,105 @@ def with_ln(db: sqlite3.Connection) -> None:
         db.create_function("ln", 1, math.log, deterministic=True)
 
 
-def current(db: sqlite3.Connection, cal: Calendar) -> bool:
-    """True when the tables match the log under this calendar."""
+def mark(db: sqlite3.Connection, cal: Calendar) -> int | None:
+    """The last log `seq` the tables count when they are current under this calendar, else
+    None."""
     try:
-        row = db.execute("SELECT value FROM meta WHERE key = ?", (CALENDAR_KEY,)).fetchone()
+        rows = dict(
+            db.execute(
+                "SELECT key, value FROM meta WHERE key IN (?, ?)", (CALENDAR_KEY, SEQ_KEY)
+            ).fetchall()
+        )
     except sqlite3.OperationalError:
-        return False
-    return row is not None and row[0] == cal.key
+        return None
+    seq = rows.get(SEQ_KEY)
+    if rows.get(CALENDAR_KEY) != cal.key or seq is None:
+        return None
+    return int(seq)
 
 
-def rows_of(db: sqlite3.Connection, uids: Iterable[str]) -> list[tuple[Any, ...]]:
-    """The counting log rows (`ROW_COLUMNS`, not undone) of these events."""
+def current(db: sqlite3.Connection, cal: Calendar) -> bool:
+    """True when the tables (with the tail) count the log under this calendar."""
+    return mark(db, cal) is not None
+
+
+def readable(db: sqlite3.Connection, cal: Calendar) -> bool:
+    """True when the tables are current under this calendar and their tail is short."""
+    upto = mark(db, cal)
+    return upto is not None and last_seq(db) - upto < FOLD
+
+
+def counted_rows(db: sqlite3.Connection, uids: Iterable[str], upto: int) -> list[tuple[Any, ...]]:
+    """The rows (`ROW_COLUMNS`) of these events that the tables count: answers at or before the
+    mark `upto` that no undo cancelled."""
     ids = list(uids)
     out: list[tuple[Any, ...]] = []
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
         marks = ",".join("?" * len(chunk))
         out += db.execute(
-            f"SELECT {ROW_COLUMNS} FROM log WHERE uid IN ({marks}) "
+            f"SELECT {ROW_COLUMNS} FROM log WHERE uid IN ({marks}) AND seq <= ? "
             f"AND kind IN ('review', 'cram') AND {NOT_UNDONE}",
-            chunk,
+            (*chunk, upto),
         ).fetchall()
     return out
 
 
-def apply_writes(
-    db: sqlite3.Connection,
-    cal: Calendar,
-    inserted: Iterable[tuple[str, str | None, tuple[Any, ...] | None]],
-) -> None:
-    """Bring the tables up to date after events were appended in this transaction: `inserted`
-    holds each new event's (uid, undo target or None, its `ROW_COLUMNS` values when they are
-    known to count unless this transaction undoes it, else None: read back). An answer counts
-    unless an undo cancels it; an undo takes its target away if the target counted before this
-    transaction (it was there, and no earlier undo had cancelled it)."""
-    written = list(inserted)
-    new = {uid: target for uid, target, _ in written}
-    cancelled = {t for t in new.values() if t is not None}
-    known = [row for uid, _, row in written if row is not None and uid not in cancelled]
-    unknown = [uid for uid, target, row in written if target is None and row is None]
-    totals = accumulate([*known, *rows_of(db, unknown)], cal)
-    for target in cancelled - new.keys():
-        undos = db.execute("SELECT uid FROM log WHERE target = ?", (target,)).fetchall()
-        if all(u in new for (u,) in undos):
-            row = db.execute(f"SELECT {ROW_COLUMNS} FROM log WHERE uid = ?", (target,)).fetchone()
-            if row is not None:
-                accumulate([row], cal, -1, totals)
-    add(db, totals)
+def tail(db: sqlite3.Connection, cal: Calendar, upto: int) -> Totals:
+    """What the events after the mark `upto` change in the tables: the answers among them that
+    no undo cancelled, less the counted answers that an undo among them cancels. Every read
+    is bounded by the tail: its rows by seq, each undo looked up by its target."""
+    columns = ", ".join(f"l.{c}" for c in ROW_COLUMNS.split(", "))
+    totals = accumulate(
+        db.execute(  # '+': by seq, the table's own order, never an index led by kind or target
+            f"SELECT {columns} FROM log AS l WHERE l.seq > ? AND +l.kind IN ('review', 'cram') "
+            "AND NOT EXISTS (SELECT 1 FROM log AS u WHERE u.target = l.uid)",
+            (upto,),
+        ),
+        cal,
+    )
+    cancelled = db.execute(
+        f"SELECT {columns} FROM (SELECT DISTINCT target FROM log WHERE seq > :m "
+        "AND +target IS NOT NULL) AS t CROSS JOIN log AS l ON l.uid = t.target "
+        "WHERE l.seq <= :m AND +l.kind IN ('review', 'cram') "
+        "AND NOT EXISTS (SELECT 1 FROM log AS u WHERE u.target = l.uid AND u.seq <= :m)",
+        {"m": upto},
+    )
+    return accumulate(cancelled, cal, -1, totals)
 
 
-# ---------------------------------------------------------------- for the statistics
+def fold(db: sqlite3.Connection, cal: Calendar) -> bool:
+    """Fold the tail into the tables (inside the caller's transaction), or rebuild them when it
+    is longer than a rebuild costs; nothing when they are stale. True when they are current
+    and hold everything now."""
+    upto = mark(db, cal)
+    if upto is None:
+        return False
+    last = last_seq(db)
+    if last - upto > BULK:
+        rebuild(db, cal)
+    elif last > upto:
+        add(db, tail(db, cal, upto))
+        mark_current(db, cal, last)
+    return True
 
 
 def ensure(db_path: Path, cal: Calendar) -> None:
-    """Rebuild stale totals for this calendar, on a connection of its own; a database that cannot
-    be written (read-only, locked past the timeout) is left as it is."""
+    """Rebuild stale totals for this calendar, or fold a tail of `FOLD` events or more, on a
+    connection of its own; a database that cannot be written (read-only, locked past the
+    timeout) is left as it is."""
     try:
         db = sqlite3.connect(db_path, timeout=30, isolation_level=None)
     except sqlite3.Error:
         return
     try:
-        if current(db, cal):
+        if readable(db, cal):
             return
         if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'agg_answers'").fetchone():
             return
         db.execute("BEGIN IMMEDIATE")
         try:
-            if not current(db, cal):
+            if not fold(db, cal):
                 rebuild(db, cal)
             db.execute("COMMIT")
         except BaseException:
@@ -433,31 +451,36 @@ def ensure(db_path: Path, cal: Calendar) -> None:
 
 
 class Reader:
-    """The figures the statistics read from the totals, as of the moment before `cut` (UTC ms):
-    answers dated at or after it (a clock set back, a test travelling in time) are taken away
-    again, in Python, with the same `contributions` the writes use."""
+    """The figures the statistics read from the totals and the tail, as of the moment before
+    `cut` (UTC ms): answers dated at or after it (a clock set back, a test travelling in time)
+    are taken away again, in Python, with the same `contributions` the writes use. Read in one
+    transaction (a snapshot), so that no fold comes between the tail and the tables."""
 
-    def __init__(self, db: sqlite3.Connection, cal: Calendar, cut: int) -> None:
+    def __init__(self, db: sqlite3.Connection, cal: Calendar, cut: int, upto: int) -> None:
+        """`upto`: the totals' `mark`, read in the same transaction."""
         self.db = db
+        self.delta = tail(db, cal, upto)
+        """What the tail adds and the answers from `cut` on take away, per table."""
         later = db.execute(  # '+kind': seek the time index, usually to nothing
             f"SELECT {ROW_COLUMNS} FROM log WHERE at >= ? AND +kind IN ('review', 'cram') "
             f"AND {NOT_UNDONE}",
             (cut,),
-        ).fetchall()
-        self.later = accumulate(later, cal)
+        )
+        accumulate(later, cal, -1, self.delta)
 
     def per_day(self, first: int, last: int) -> list[tuple[Any, ...]]:
         """Answers over days `first` to `last`, as rows of (day, cram, state before, rating,
         mature: an interval of 21 days or more, count, time); a key may come more than once
-        (its rows add up), and the later answers come as negative rows."""
+        (its rows add up): the tail's and the later answers' come as rows of their own
+        (negative for those taken away)."""
         rows = self.db.execute(
             "SELECT day, cram, state, rating, class = 2, n, ms FROM agg_answers "
             "WHERE day BETWEEN ? AND ?",
             (first, last),
         ).fetchall()
-        for (day, cram, state, rating, cls), (n, ms) in self.later["agg_answers"].items():
-            if first <= day <= last:
-                rows.append((day, cram, state, rating, int(cls == 2), -n, -ms))
+        for (day, cram, state, rating, cls), (n, ms) in self.delta["agg_answers"].items():
+            if first <= day <= last and n:
+                rows.append((day, cram, state, rating, int(cls == 2), n, ms))
         return rows
 
     def retention(self, today: int) -> dict[tuple[Any, ...], list[float]]:
@@ -476,15 +499,15 @@ class Reader:
                 out[(i, 1)] = [young, young_passed]
             if mature:
                 out[(i, 2)] = [mature, mature_passed]
-        for (day,), (_, young, young_passed, mature, mature_passed) in self.later[
+        for (day,), (_, young, young_passed, mature, mature_passed) in self.delta[
             "agg_days"
         ].items():
             back = today - day
             i = next((k for k, b in enumerate((0, 1, 6, 29, 364)) if back <= b), 5)
             if young:
-                _take(out, (i, 1), (young, young_passed))
+                _add(out, (i, 1), (young, young_passed))
             if mature:
-                _take(out, (i, 2), (mature, mature_passed))
+                _add(out, (i, 2), (mature, mature_passed))
         return out
 
     def answers_per_day(self, first: int, last: int) -> dict[int, int]:
@@ -494,9 +517,9 @@ class Reader:
             "SELECT day, n FROM agg_days WHERE day BETWEEN ? AND ?", (first, last)
         )
         out = {(day,): [n] for day, n in rows}
-        for key, values in self.later["agg_days"].items():
+        for key, values in self.delta["agg_days"].items():
             if first <= key[0] <= last:
-                _take(out, key, values[:1])
+                _add(out, key, values[:1])
         return {k[0]: v[0] for k, v in out.items()}
 
     def active_days(self, last: int) -> set[int]:
@@ -505,9 +528,12 @@ class Reader:
         days = {
             day for (day,) in self.db.execute("SELECT day FROM agg_days WHERE day <= ?", (last,))
         }
-        for day in {key[0] for key in self.later["agg_days"]} & days:
-            if not self.answers_per_day(day, day):
-                days.discard(day)
+        for (day,) in self.delta["agg_days"]:
+            if day <= last:
+                if self.answers_per_day(day, day):
+                    days.add(day)
+                else:
+                    days.discard(day)
         return days
 
     def hours(self, first: int, last: int) -> dict[int, list[float]]:
@@ -527,26 +553,50 @@ class Reader:
             (first, last),
         )
         out = {(k,): [n, p] for k, n, p in rows}
-        for (day, k), values in self.later[table].items():
+        for (day, k), values in self.delta[table].items():
             if first <= day <= last:
-                _take(out, (k,), values)
+                _add(out, (k,), values)
         return {k[0]: v for k, v in out.items()}
 
     def recall_bins(self) -> dict[int, tuple[float, float, float, float]]:
         """Per calibration bin: reviews, sum of predictions, passes, sum of log-likelihoods."""
         rows = self.db.execute("SELECT bin, n, p, passed, ll FROM agg_recall")
         out = {(k,): [n, p, passed, ll] for k, n, p, passed, ll in rows}
-        for key, values in self.later["agg_recall"].items():
-            _take(out, key, values)
+        for key, values in self.delta["agg_recall"].items():
+            _add(out, key, values)
         return {k[0]: (n, p / SCALE, passed, -ll / SCALE) for k, (n, p, passed, ll) in out.items()}
 
 
-def _take(out: dict[tuple[Any, ...], list[Any]], key: tuple[Any, ...], values: Any) -> None:
-    """Take values away from a row of sums; a row whose count falls to 0 goes."""
+def _add(out: dict[tuple[Any, ...], list[Any]], key: tuple[Any, ...], values: Any) -> None:
+    """Add (signed) values to a row of sums; a row whose count falls to 0 goes."""
     acc = out.get(key)
-    if acc is None:  # pragma: no cover - a later answer is always in the totals
+    if acc is None:
+        if values[0]:
+            out[key] = list(values)
         return
     for i, v in enumerate(values):
-        acc[i] -= v
+        acc[i] += v
     if not acc[0]:
         del out[key]
+
+
+@contextmanager
+def snapshot(db: sqlite3.Connection) -> Iterator[None]:
+    """A read transaction on a connection in autocommit mode (none when one is open), so that
+    reads of the tables and of the tail see the same state of the file."""
+    if db.in_transaction:
+        yield
+        return
+    db.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if db.in_transaction:
+            db.execute("COMMIT")
+
+
+def reader(db: sqlite3.Connection, cal: Calendar, cut: int) -> Reader | None:
+    """A `Reader` of the totals as of `cut`, or None when they are stale (call inside a read
+    transaction)."""
+    upto = mark(db, cal)
+    return None if upto is None else Reader(db, cal, cut, upto)

@@ -44,9 +44,6 @@ partial index `log_target` answers it)."""
 
 
 _last_ns = 0
-BULK = 5_000
-"""Past this many events written in one transaction, the statistics totals are recomputed in
-one pass rather than updated event by event."""
 
 
 class StoreError(QuizzerError, RuntimeError):
@@ -118,16 +115,16 @@ class Store:
         self.calendar: Calendar | None = None
         """The learner's study calendar, which the statistics totals are kept in; when None, a
         write marks them stale instead (see quizzer/store/aggregates.py)."""
-        self._written: list[tuple[str, str | None, tuple[Any, ...] | None]] = []
+        self._appended = 0
+        """The `seq` of the last event this transaction appended (0: none)."""
         self._rebuild_totals = False
-        self._totals_were: bool | None = None
+        self._remark = False
+        """This transaction brought the totals in line with its rewrite of counted rows, which
+        the log's triggers marked stale."""
         self._begun: tuple[int, int] = (-1, -1)
-        self._one_ready = False
-        """Whether this connection has `aggregates.prepare_one`'s view (temporary objects made
-        inside a transaction go if it rolls back, so a failed one forgets it)."""
-        self._totals_known: tuple[tuple[int, int], str] | None = None
-        """(version, calendar key) after this connection's last commit that left the totals
-        current: at the same version they still are, without asking the database."""
+        self._known_mark: tuple[tuple[int, int], str, int] | None = None
+        """(version, calendar key, mark) after this connection's last commit that left the
+        totals current: at the same version the mark is still that, without asking."""
         self.last_write: tuple[tuple[int, int], tuple[int, int]] = ((-1, -1), (-1, -1))
         """The store's version (`version()`) when the last write transaction began, holding the
         write lock, and when it committed: equal first halves mean no other connection wrote
@@ -238,9 +235,9 @@ class Store:
             return
         answers = self.db.execute(
             "SELECT count(*) FROM (SELECT 1 FROM log WHERE kind IN ('review', 'cram') LIMIT ?)",
-            (BULK,),
+            (aggregates.BULK,),
         ).fetchone()[0]
-        if answers < BULK:
+        if answers < aggregates.BULK:
             with self.transaction():
                 aggregates.rebuild(self.db, cal)
 
@@ -281,13 +278,12 @@ class Store:
         # now, is kept current by _put_state until COMMIT
         begun = self._begun = self.version()
         self._cache_live = self._cache is not None and self._cache_key == begun
-        self._written, self._rebuild_totals, self._totals_were = [], False, None
+        self._appended, self._rebuild_totals, self._remark = 0, False, False
         try:
             yield self.db
-            marked = self._flush_totals()
+            mark = self._settle_totals()
         except BaseException as exc:
             self._forget()
-            self._one_ready = False
             self._rollback()
             if isinstance(exc, sqlite3.DatabaseError):  # e.g. raised by a cursor's fetch
                 raise self._failed(exc) from None
@@ -302,7 +298,7 @@ class Store:
         after = (begun[0], self.db.total_changes)
         self.last_write = (begun, after)
         cal = self.calendar
-        self._totals_known = (after, cal.key) if marked and cal is not None else None
+        self._known_mark = (after, cal.key, mark) if mark is not None and cal else None
         if self._cache_live:
             self._cache_key = after
         else:
@@ -317,41 +313,30 @@ class Store:
     # moves when another connection commits, the second when this one writes anything. Writes
     # made through `transaction()` update the cache in place instead of dropping it.
 
-    def _flush_totals(self) -> bool:
-        """Bring the statistics totals in line with this transaction's writes to the log;
-        True when they are current (and marked so) at its end."""
-        written, self._written = self._written, []
+    def _settle_totals(self) -> int | None:
+        """Keep the statistics totals in line with this transaction's writes to the log: events
+        it appended wait in the tail until there are `aggregates.FOLD` of them, then are folded
+        in. Returns the totals' mark at its end, or None when they are stale."""
+        appended, self._appended = self._appended, 0
         rebuild, self._rebuild_totals = self._rebuild_totals, False
-        were, self._totals_were = self._totals_were, None
+        remark, self._remark = self._remark, False
         cal = self.calendar
         if cal is None:
-            return False  # the log's triggers marked the totals stale if it changed
-        if rebuild or (were and len(written) > BULK):
+            return None  # appended events wait in the tail; the triggers saw any other change
+        if rebuild:
             aggregates.rebuild(self.db, cal)
-        elif were and len(written) == 1 and written[0][1] is None and written[0][2] is not None:
-            # one new event (an answer, a bury...): its share and the mark in one statement
-            if not self._one_ready:
-                aggregates.prepare_one(self.db)
-                self._one_ready = True
-            aggregates.add_answer(self.db, cal, written[0][2])
-        elif were:
-            if written:
-                aggregates.apply_writes(self.db, cal, written)
+            return aggregates.mark(self.db, cal)
+        if remark:
             aggregates.mark_current(self.db, cal)
+        known = self._known_mark
+        if not remark and known is not None and known[:2] == (self._begun, cal.key):
+            mark: int | None = known[2]
         else:
-            return False
-        return True
-
-    def _totals_current(self) -> bool:
-        """Whether the totals matched the log when this transaction began (call before its
-        first write to the log: the log's triggers mark them stale on every change)."""
-        if self._totals_were is None:
-            cal = self.calendar
-            known = self._totals_known
-            self._totals_were = cal is not None and (
-                known == (self._begun, cal.key) or aggregates.current(self.db, cal)
-            )
-        return self._totals_were
+            mark = aggregates.mark(self.db, cal)
+        if mark is not None and appended - mark >= aggregates.FOLD:
+            aggregates.fold(self.db, cal)
+            mark = aggregates.mark(self.db, cal)
+        return mark
 
     def _rollback(self) -> None:
         """Roll back if a transaction is still open (SQLite ends some on its own, e.g. on a full
@@ -483,13 +468,13 @@ class Store:
                 (card_id, event.at, event.at, event.uid),
             ).fetchone()
             if later is None:
-                self._insert(event, derived, fresh=True)
+                self._insert(event, derived)
                 self._put_state(derived.after)
                 return event, derived, derived.after
             existing = self.events([card_id])
             states, rows = replay([*existing, event])
             derived = rows[event.uid]
-            self._insert(event, derived, fresh=True)
+            self._insert(event, derived)
             self.rewrite_derived((e.uid, rows[e.uid]) for e in existing)
             self._put_state(states[card_id])
         return event, derived, states[card_id]
@@ -529,26 +514,11 @@ class Store:
             for state in states:
                 self._put_state(state)
 
-    def _insert(self, event: Event, derived: Derived, *, fresh: bool = False) -> None:
-        """Append an event. `fresh`: its uid was just made, so no undo in the log can target
-        it yet, and the totals count it from these values rather than reading it back."""
-        self._totals_current()
+    def _insert(self, event: Event, derived: Derived) -> None:
+        """Append an event (the statistics totals count it from the tail)."""
         kind = str(event.kind)
         rating = None if event.rating is None else int(event.rating)
-        counted = (
-            event.at,
-            event.card_id,
-            kind,
-            rating,
-            derived.state_before,
-            derived.ivl_before,
-            derived.r_before,
-            event.duration_ms,
-        )
-        self._written.append(
-            (event.uid, event.target if kind == "undo" else None, counted if fresh else None)
-        )
-        self.db.execute(
+        cursor = self.db.execute(
             "INSERT INTO log (uid, device, at, card_id, kind, rating, graded, response, verdict, "
             "duration_ms, target, until, state_before, ivl_before, r_before, before, after) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -572,6 +542,7 @@ class Store:
                 derived.after.to_json(),
             ),
         )
+        self._appended = cursor.lastrowid or self._appended
 
     def _put_state(self, state: CardState) -> None:
         marks = ", ".join("?" * len(CARD_COLUMNS))
@@ -590,14 +561,15 @@ class Store:
         with self.transaction():
             rows = list(rows)
             cal = self.calendar
-            small = cal is not None and len(rows) <= BULK and self._totals_current()
-            if cal is not None and small:
-                # events written in this transaction are counted when it commits, as they are
-                fresh = {u for u, _, _ in self._written}
-                uids = [uid for uid, _ in rows if uid not in fresh]
-                totals = aggregates.accumulate(aggregates.rows_of(self.db, uids), cal, -1)
-            elif rows and (cal is None or len(rows) > BULK):
-                self._rebuild_totals = True  # stale small changes stay stale until rebuilt
+            # counted rows (at or before the totals' mark) leave the totals as they are
+            # rewritten; rows of the tail are counted as they are when read
+            upto = aggregates.mark(self.db, cal) if cal is not None and rows else None
+            if upto is not None and len(rows) > aggregates.BULK:
+                self._rebuild_totals, upto = True, None
+            if upto is not None and cal is not None:
+                uids = [uid for uid, _ in rows]
+                counted = aggregates.counted_rows(self.db, uids, upto)
+                totals = aggregates.accumulate(counted, cal, -1)
             self.db.executemany(
                 "UPDATE log SET state_before = ?, ivl_before = ?, r_before = ?, before = ?, "
                 "after = ? WHERE uid = ?",
@@ -613,9 +585,11 @@ class Store:
                     for uid, d in rows
                 ),
             )
-            if small and cal is not None:
-                aggregates.accumulate(aggregates.rows_of(self.db, uids), cal, 1, totals)
-                aggregates.add(self.db, totals)
+            if upto is not None and cal is not None:
+                if counted:
+                    counted = aggregates.counted_rows(self.db, uids, upto)
+                    aggregates.add(self.db, aggregates.accumulate(counted, cal, 1, totals))
+                self._remark = True  # the triggers saw counted rows change
 
     def integrity(self) -> str:
         """`PRAGMA integrity_check`: 'ok' when the file is sound, else its findings, one a line."""

@@ -158,6 +158,21 @@ def m009_fewer_indexes(db: sqlite3.Connection) -> None:
     )
 
 
+def m010_totals_tail(db: sqlite3.Connection) -> None:
+    """The statistics totals count the log up to a mark, and the events after it are counted
+    when read (quizzer/store/aggregates.py): an answer no longer writes them. Current totals
+    count the whole log, so the mark is its last event; the log's triggers now fire only for
+    changes at or before the mark."""
+    from quizzer.store.aggregates import CALENDAR_KEY, SEQ_KEY, create_triggers
+
+    for name in ("log_insert_totals", "log_delete_totals", "log_update_totals"):
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+    create_triggers(db)
+    if db.execute("SELECT 1 FROM meta WHERE key = ?", (CALENDAR_KEY,)).fetchone():
+        last = db.execute("SELECT coalesce(max(seq), 0) FROM log").fetchone()[0]
+        db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (SEQ_KEY, str(last)))
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_sync_marks,
@@ -168,6 +183,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m007_limit_extensions,
     m008_stats_days,
     m009_fewer_indexes,
+    m010_totals_tail,
 ]
 """In order; the N-th function brings the schema to version N."""
 

@@ -1,6 +1,7 @@
-"""The statistics totals (quizzer/store/aggregates.py) equal a recomputation from the log after
-any history: answers in and out of order, cram, undo, bury, suspend, sync between two devices,
-day changes in a zone with daylight saving, and a change of calendar."""
+"""The statistics totals (quizzer/store/aggregates.py), with the tail of events after their mark,
+equal a recomputation from the log after any history: answers in and out of order, cram, undo,
+bury, suspend, sync between two devices, day changes in a zone with daylight saving, folds of
+the tail, and a change of calendar."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from quizzer import stats
@@ -68,11 +69,15 @@ def recomputed(col: Collection) -> aggregates.Totals:
 
 
 def check(col: Collection, moments: list[int]) -> None:
-    """The totals equal a recomputation, and the figures of each moment (some before the last
-    answers) are the same from the totals as from the log."""
+    """The totals with their tail equal a recomputation, the store leaves fewer than `FOLD`
+    events in the tail, and the figures of each moment (some before the last answers) are the
+    same from the totals as from the log."""
     cal = calendar(col.zone, col.settings.day_starts_at)
-    assert aggregates.current(col.store.db, cal)
-    assert aggregates.read(col.store.db) == recomputed(col)
+    db = col.store.db
+    upto = aggregates.mark(db, cal)
+    assert upto is not None
+    assert aggregates.last_seq(db) - upto < aggregates.FOLD
+    assert aggregates.read(db, cal) == recomputed(col)
     for now in moments:
         args = (col.store.path, col.tree, col.settings, col.zone, now, stats.Scope())
         fast = stats.compute_at(*args)
@@ -81,15 +86,24 @@ def check(col: Collection, moments: list[int]) -> None:
 
 
 @settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     steps=st.lists(step, max_size=40),
     day_start=st.sampled_from([0, 2, 4, 23]),
     back=st.integers(1, 200),
+    fold=st.sampled_from([1, 3, 7, aggregates.FOLD]),
+)
+# an undo after the mark of an answer folded before it; the same across a sync
+@example(steps=[("answer", 0, Rating.GOOD), ("undo",)], day_start=4, back=1, fold=1)
+@example(
+    steps=[("answer", 0, Rating.AGAIN), ("sync",), ("other",), ("sync",), ("other",), ("undo",)],
+    day_start=4,
+    back=1,
+    fold=2,
 )
 def test_totals_equal_a_recomputation(
-    tmp_path_factory, steps: list[tuple[object, ...]], day_start: int, back: int
+    tmp_path_factory, steps: list[tuple[object, ...]], day_start: int, back: int, fold: int
 ) -> None:
     root = tmp_path_factory.mktemp("totals")
     (root / "decks" / "d").mkdir(parents=True)
@@ -101,6 +115,8 @@ def test_totals_equal_a_recomputation(
             f'timezone = "America/New_York"\nday_starts_at = {day_start}\n', encoding="utf-8"
         )
     cols: dict[str, Collection] = {}
+    kept = aggregates.FOLD
+    aggregates.FOLD = fold  # folds every few events, or (the default) never in such a history
     with env(QUIZZER_DECKS=str(root / "decks"), QUIZZER_NOW="2026-03-02T09:00:00Z"):
         for name in ("a", "b"):
             with env(QUIZZER_HOME=str(root / name)):
@@ -134,6 +150,7 @@ def test_totals_equal_a_recomputation(
             for col in cols.values():
                 check(col, [now + HOUR, now - back * HOUR])
         finally:
+            aggregates.FOLD = kept
             for col in cols.values():
                 col.close()
     shutil.rmtree(root, ignore_errors=True)
@@ -158,28 +175,59 @@ def test_a_new_calendar_makes_the_totals_stale_and_statistics_rebuild_them(
     assert len(days) == 2
 
 
-def test_a_writer_without_the_calendar_marks_the_totals_stale(device) -> None:
+def test_events_written_by_anyone_land_in_the_tail_and_count(device) -> None:
+    """A store without the calendar and a script writing SQL append events; the totals stay
+    current, and with the tail they count those events."""
+    import sqlite3
+
     col = device("a")
     col.session().answer("d/deck:q0", Rating.GOOD, T0)
     cal = col.store.calendar
-    assert cal is not None and aggregates.current(col.store.db, cal)
+    assert cal is not None
     col.store.calendar = None
-    col.session().answer("d/deck:q1", Rating.GOOD, T0 + MINUTE)
-    assert not aggregates.current(col.store.db, cal)
+    col.session().answer("d/deck:q1", Rating.AGAIN, T0 + MINUTE)
+    other = sqlite3.connect(col.store.path, isolation_level=None)
+    other.execute(
+        "INSERT INTO log (uid, device, at, card_id, kind, rating, state_before) "
+        "VALUES ('x1', 'other', ?, 'd/deck:q4', 'review', 4, 0)",
+        (T0 + HOUR,),
+    )
+    other.close()
+    assert aggregates.current(col.store.db, cal)
+    totals = aggregates.read(col.store.db, cal)
+    assert totals == recomputed(col)
+    assert sum(v[0] for v in totals["agg_answers"].values()) == 3
+
+
+def test_the_store_folds_the_tail_once_it_is_long(device, monkeypatch) -> None:
+    monkeypatch.setattr(aggregates, "FOLD", 3)
+    col = device("a")
+    cal = col.store.calendar
+    assert cal is not None
+    session = col.session()
+    marks = []
+    for i in range(7):
+        session.answer(f"d/deck:q{i % 6}", Rating.GOOD, T0 + i * MINUTE)
+        marks.append(aggregates.mark(col.store.db, cal))
+    assert marks == [0, 0, 3, 3, 3, 6, 6]
+    raw = aggregates.read(col.store.db)
+    assert sum(v[0] for v in raw["agg_answers"].values()) == 6  # the seventh is in the tail
+    assert aggregates.read(col.store.db, cal) == recomputed(col)
 
 
 def stale(col: Collection, rating: int) -> None:
-    """Three answers through the store, then a fourth (rated `rating`) written by hand, which the
-    log's trigger marks the totals stale for."""
+    """Four answers through the store, counted by the totals, then the last one's rating
+    changed by hand to `rating`, which the log's trigger marks the totals stale for."""
     session = col.session()
-    for i in range(3):
+    for i in range(4):
         session.answer(f"d/deck:q{i}", Rating.GOOD, T0 + i * MINUTE)
+    col.store.rebuild_totals()
+    cal = calendar(col.zone, col.settings.day_starts_at)
+    assert aggregates.mark(col.store.db, cal) == aggregates.last_seq(col.store.db)
     col.store.db.execute(
-        "INSERT INTO log (uid, device, at, card_id, kind, rating, state_before) "
-        "VALUES ('x1', 'other', ?, 'd/deck:q4', 'review', ?, 0)",
-        (T0 + HOUR, rating),
+        "UPDATE log SET rating = ? WHERE seq = (SELECT max(seq) FROM log)", (rating,)
     )
-    assert not aggregates.current(col.store.db, calendar(col.zone, col.settings.day_starts_at))
+    assert not aggregates.current(col.store.db, cal)
 
 
 def test_rebuild_recomputes_stale_totals(device) -> None:
@@ -195,29 +243,27 @@ def test_rebuild_recomputes_stale_totals(device) -> None:
     assert sum(v[0] for v in totals["agg_answers"].values()) == 4
 
 
-def test_totals_made_stale_between_two_answers_stay_stale(device) -> None:
-    """A store that left the totals current remembers it, but a log row written in between,
-    by another connection or by hand on its own, must not be counted as current."""
+def test_totals_made_stale_between_two_answers_stay_stale(device, monkeypatch) -> None:
+    """A store remembers the mark it left, but a counted row changed in between, by another
+    connection or by hand on its own, must not be folded into totals called current."""
     import sqlite3
 
+    monkeypatch.setattr(aggregates, "FOLD", 1)  # every answer folds
     col = device("a")
     session = col.session()
     session.answer("d/deck:q0", Rating.GOOD, T0)
     cal = col.store.calendar
-    assert cal is not None and aggregates.current(col.store.db, cal)
-    row = (
-        "INSERT INTO log (uid, device, at, card_id, kind, rating, state_before) "
-        "VALUES (?, 'other', ?, 'd/deck:q4', 'review', 4, 0)"
-    )
+    assert cal is not None and aggregates.mark(col.store.db, cal) == 1
+    change = "UPDATE log SET rating = 1 WHERE seq = 1"
     other = sqlite3.connect(col.store.path, isolation_level=None)
-    other.execute(row, ("x1", T0 + HOUR))
+    other.execute(change)
     other.close()
     session.answer("d/deck:q1", Rating.GOOD, T0 + MINUTE)
     assert not aggregates.current(col.store.db, cal)
     col.store.rebuild_totals()
     session.answer("d/deck:q2", Rating.GOOD, T0 + 2 * MINUTE)
-    assert aggregates.current(col.store.db, cal)
-    col.store.db.execute(row, ("x2", T0 + 2 * HOUR))
+    assert aggregates.mark(col.store.db, cal) == 3
+    col.store.db.execute(change.replace("1", "2", 1))
     session.answer("d/deck:q3", Rating.GOOD, T0 + 3 * MINUTE)
     assert not aggregates.current(col.store.db, cal)
 
@@ -234,12 +280,30 @@ def test_statistics_rebuild_stale_totals_before_reading_them(device) -> None:
     assert fast.to_json() == stats.compute_at(*args, totals=False).to_json()
 
 
+def test_statistics_fold_a_long_tail_left_by_other_writers(device, monkeypatch) -> None:
+    monkeypatch.setattr(aggregates, "FOLD", 3)
+    col = device("a")
+    cal = col.store.calendar
+    assert cal is not None
+    col.store.calendar = None  # a writer that cannot fold
+    session = col.session()
+    for i in range(5):
+        session.answer(f"d/deck:q{i}", Rating.GOOD, T0 + i * MINUTE)
+    assert aggregates.mark(col.store.db, cal) == 0
+    args = (col.store.path, col.tree, col.settings, col.zone, T0 + 2 * HOUR, stats.Scope())
+    fast = stats.compute_at(*args)
+    assert aggregates.mark(col.store.db, cal) == 5
+    assert fast.today.reviews == 5
+    assert fast.to_json() == stats.compute_at(*args, totals=False).to_json()
+
+
 def test_a_database_of_the_schema_before_the_per_day_totals_gets_them(device) -> None:
     col = device("a")
     session = col.session()
     for i in range(4):
         session.answer(f"d/deck:q{i}", Rating.GOOD if i else Rating.AGAIN, T0 + i * 30 * HOUR)
-    expected = aggregates.read(col.store.db)["agg_days"]
+    cal = calendar(col.zone, col.settings.day_starts_at)
+    expected = aggregates.read(col.store.db, cal)["agg_days"]
     assert sum(v[0] for v in expected.values()) == 4
     # what the previous schema left: current totals, no per-day table
     col.store.db.execute("DROP TABLE agg_days")
@@ -247,8 +311,32 @@ def test_a_database_of_the_schema_before_the_per_day_totals_gets_them(device) ->
     col.store.db.execute("PRAGMA user_version = 7")
     col.close()
     col = device("a")  # migrates, and a small log's totals are rebuilt at once
-    cal = calendar(col.zone, col.settings.day_starts_at)
     assert aggregates.current(col.store.db, cal)
     assert aggregates.read(col.store.db)["agg_days"] == expected
     args = (col.store.path, col.tree, col.settings, col.zone, T0 + 100 * HOUR, stats.Scope())
     assert stats.compute_at(*args).to_json() == stats.compute_at(*args, totals=False).to_json()
+
+
+def test_totals_kept_by_every_answer_get_a_mark_at_the_last_event(device) -> None:
+    """A database of the schema before the tail: totals current through its last event, and
+    triggers that fired on every change of the log."""
+    col = device("a")
+    session = col.session()
+    for i in range(4):
+        session.answer(f"d/deck:q{i}", Rating.GOOD if i else Rating.AGAIN, T0 + i * HOUR)
+    col.store.rebuild_totals()
+    db = col.store.db
+    db.execute("DELETE FROM meta WHERE key = ?", (aggregates.SEQ_KEY,))
+    stale_sql = f"BEGIN DELETE FROM meta WHERE key = '{aggregates.CALENDAR_KEY}'; END"
+    for name, event in (("insert", "INSERT"), ("delete", "DELETE"), ("update", "UPDATE")):
+        db.execute(f"DROP TRIGGER log_{name}_totals")
+        db.execute(f"CREATE TRIGGER log_{name}_totals AFTER {event} ON log {stale_sql}")
+    db.execute("DELETE FROM migrations WHERE version >= 10")
+    db.execute("PRAGMA user_version = 9")
+    col.close()
+    col = device("a")
+    cal = calendar(col.zone, col.settings.day_starts_at)
+    assert aggregates.mark(col.store.db, cal) == 4
+    col.session().answer("d/deck:q5", Rating.HARD, T0 + 5 * HOUR)
+    assert aggregates.mark(col.store.db, cal) == 4  # the answer waits in the tail
+    assert aggregates.read(col.store.db, cal) == recomputed(col)

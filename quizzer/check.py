@@ -1,8 +1,9 @@
-"""`quizzer check`: is the database file sound, and does the card cache equal a replay of the log?
+"""`quizzer check`: is the database file sound, and do the card cache and the statistics totals
+equal what the log gives?
 
 SQLite's integrity check reads every page; the replay recomputes every card from the log (what
-`quizzer rebuild` would write) and compares, without writing. A sound file clears the damage
-marker an earlier error left (see store/db.py).
+`quizzer rebuild` would write) and the totals from the log's answers, and compares, without
+writing. A sound file clears the damage marker an earlier error left (see store/db.py).
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
+from quizzer.clock import Calendar, calendar
 from quizzer.config import Settings
+from quizzer.store import aggregates
 from quizzer.store.db import Store, StoreError
 
 
@@ -25,6 +28,10 @@ class CheckReport:
     """Cards in the log (compared with the cache)."""
     drift: list[str] = field(default_factory=list)
     """Cards whose cached state differs from the replay of the log."""
+    totals: str = "stale"
+    """The statistics totals with their tail against a recomputation from the log: `equal`,
+    `differ`, or `stale` (marked for a rebuild, which the next statistics make: nothing to
+    compare)."""
 
     @property
     def sound(self) -> bool:
@@ -33,8 +40,9 @@ class CheckReport:
 
     @property
     def ok(self) -> bool:
-        """True when the file is sound and the cache equals the replay."""
-        return self.sound and not self.drift
+        """True when the file is sound, the cache equals the replay and the totals do not
+        differ from a recomputation."""
+        return self.sound and not self.drift and self.totals != "differ"
 
 
 def check_store(store: Store, settings: Settings, zone: tzinfo) -> CheckReport:
@@ -61,4 +69,17 @@ def check_store(store: Store, settings: Settings, zone: tzinfo) -> CheckReport:
     report.drift = sorted(
         cid for cid in expected.keys() | cached.keys() if expected.get(cid) != cached.get(cid)
     )
+    report.totals = compare_totals(store, calendar(zone, settings.day_starts_at))
     return report
+
+
+def compare_totals(store: Store, cal: Calendar) -> str:
+    """`equal` when the statistics totals, with their tail, equal a recomputation from the
+    log's answers; `differ` when not; `stale` when they are marked for a rebuild."""
+    db = store.db
+    with aggregates.snapshot(db):
+        if not aggregates.current(db, cal):
+            return "stale"
+        kept = aggregates.read(db, cal)
+        recomputed = aggregates.accumulate(aggregates.log_rows(db), cal)
+    return "equal" if kept == recomputed else "differ"

@@ -1,4 +1,5 @@
-"""`quizzer check [--json]`: the database's integrity and the card cache against a replay."""
+"""`quizzer check [--json]`: the database's integrity, and the card cache and the statistics
+totals against the log."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ def run(args: argparse.Namespace) -> int:
             "integrity": report.integrity,
             "cards": report.cards,
             "drift": report.drift,
+            "totals": report.totals,
             "ok": report.ok,
         }
         print(json.dumps(data, indent=2))
@@ -46,6 +48,16 @@ def run(args: argparse.Namespace) -> int:
             "recomputes them"
         )
         return 1
+    if report.totals == "differ":
+        print(
+            f"{report.path}: sound, but the statistics totals differ from a recomputation from "
+            "the log; 'quizzer rebuild' recomputes them"
+        )
+        return 1
     cards = f"{report.cards} card{'s' if report.cards != 1 else ''}"
-    print(f"{report.path}: sound; the card cache equals a replay of the log ({cards})")
+    totals = {
+        "equal": "the statistics totals equal a recomputation",
+        "stale": "the statistics totals are rebuilt by the next statistics",
+    }[report.totals]
+    print(f"{report.path}: sound; the card cache equals a replay of the log ({cards}); {totals}")
     return 0

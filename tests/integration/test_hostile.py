@@ -427,6 +427,14 @@ def test_check_reports_drift_and_damage(device, isolated: Path, capsys) -> None:
     assert main(["check", "--json"]) == 1
     out = json.loads(capsys.readouterr().out)
     assert out["drift"] == [card(0)] and out["integrity"] == ["ok"] and not out["ok"]
+    assert out["totals"] == "equal"
+    assert main(["rebuild"]) == 0
+    assert main(["check"]) == 0
+    assert "the statistics totals equal a recomputation" in capsys.readouterr().out
+    # totals that disagree with the log (a script editing them) are found, and rebuilt
+    a.store.db.execute("UPDATE agg_days SET n = n + 1")
+    assert main(["check"]) == 1
+    assert "statistics totals differ" in capsys.readouterr().out
     assert main(["rebuild"]) == 0
     assert main(["check"]) == 0
 

@@ -13,6 +13,7 @@ from datetime import tzinfo
 
 from quizzer.clock import Calendar, calendar
 from quizzer.config import Settings
+from quizzer.state import CardState
 from quizzer.store import aggregates
 from quizzer.store.db import Store, StoreError
 
@@ -59,17 +60,19 @@ def check_store(store: Store, settings: Settings, zone: tzinfo) -> CheckReport:
         store.mark_damaged(report.integrity[0])
         return report
     store.mark_sound()
-    try:
-        expected, _ = replay_log(store.events(), settings, zone)
-        cached = store.states()
-    except StoreError as exc:  # pragma: no cover - the integrity check passed just before
-        report.integrity = [str(exc)]
-        return report
-    report.cards = len(expected)
-    report.drift = sorted(
-        cid for cid in expected.keys() | cached.keys() if expected.get(cid) != cached.get(cid)
-    )
-    report.totals = compare_totals(store, calendar(zone, settings.day_starts_at))
+    with aggregates.snapshot(store.db):  # the log, the cache and the totals as of one moment
+        try:
+            expected: dict[str, CardState] = {}
+            for _ in replay_log(store, settings, zone, expected):
+                pass
+            cached = store.states()
+            report.cards = len(expected)
+            report.drift = [c for c, s in expected.items() if cached.pop(c, None) != s]
+        except StoreError as exc:  # pragma: no cover - the integrity check passed just before
+            report.integrity = [str(exc)]
+            return report
+        report.drift = sorted([*report.drift, *cached])  # cached cards the log does not have
+        report.totals = compare_totals(store, calendar(zone, settings.day_starts_at))
     return report
 
 

@@ -7,7 +7,7 @@ session, `quizzer rebuild`, sync and `optimize --reschedule` all go through `der
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Protocol
 
@@ -167,29 +167,49 @@ def replay_rows(
 
 
 def replay_log(
-    events: list[Event], settings: Settings, zone: tzinfo
-) -> tuple[dict[str, CardState], list[tuple[str, Derived]]]:
-    """What the card cache must hold for this log: every card in it (a card with only undone
-    events is new again), and the derived columns of each applied event."""
-    states, derived = replay(events, DeckSettings(settings, zone))
-    for event in events:
-        states.setdefault(event.card_id, CardState(event.card_id))
-    return states, derived
+    store: Store, settings: Settings, zone: tzinfo, states: dict[str, CardState]
+) -> Iterator[tuple[str, Derived]]:
+    """The whole log replayed in time order, read as it is replayed: yields the derived columns
+    of each applied event as `replay` computes them, and leaves in `states` what the card cache
+    must hold (every card in the log; one with only undone events is new again). Holds the
+    cards' states, not the log, however long it is."""
+    rules = DeckSettings(settings, zone)
+    # an undo only ever cancels an event of its own card
+    undone = set(store.db.execute("SELECT card_id, target FROM log WHERE target IS NOT NULL"))
+    for event in store.iter_events():
+        card_id = event.card_id
+        state = states.get(card_id)
+        if state is None:
+            state = states[card_id] = CardState(card_id)
+        if event.kind == EventKind.UNDO or (card_id, event.uid) in undone:
+            continue
+        result = derive(state, event, rules)
+        states[card_id] = result.after
+        yield event.uid, result
+
+
+REWRITE_BATCH = 5_000
+"""Events whose derived columns `rebuild` rewrites in one statement."""
 
 
 def rebuild(store: Store, settings: Settings, zone: tzinfo) -> tuple[int, int]:
     """Replace the card-state cache (and each event's derived columns) with a replay of the log,
-    and recompute the statistics totals from it. Returns (cards whose state changed, cards in
-    the log)."""
-    states, derived = replay_log(store.events(), settings, zone)
+    and recompute the statistics totals from it, in one transaction. Returns (cards whose state
+    changed, cards in the log)."""
     old = store.states()
-    changed = sum(1 for cid, s in states.items() if old.get(cid, CardState(cid)) != s)
-    changed += sum(1 for cid in old if cid not in states)
+    states: dict[str, CardState] = {}
     with store.transaction():
-        store.replace_states(states.values(), clear=True)
-        store.rewrite_derived(derived)
         store.rebuild_totals()
-    return changed, len(states)
+        batch: list[tuple[str, Derived]] = []
+        for row in replay_log(store, settings, zone, states):
+            batch.append(row)
+            if len(batch) == REWRITE_BATCH:
+                store.rewrite_derived(batch)
+                batch = []
+        store.rewrite_derived(batch)
+        store.replace_states(states.values(), clear=True)
+    changed = sum(1 for cid, s in states.items() if old.pop(cid, CardState(cid)) != s)
+    return changed + len(old), len(states)
 
 
 def run_pending_replay(store: Store, settings: Settings, zone: tzinfo) -> tuple[int, int] | None:

@@ -426,6 +426,12 @@ class Store:
             rows.sort(key=lambda r: (r[2], r[0]))
         return [Event.from_dict(dict(zip(EVENT_COLUMNS, r, strict=True))) for r in rows]
 
+    def iter_events(self) -> Iterator[Event]:
+        """Every log event in replay order (time, then uid), read as it is used: the caller may
+        write to the log meanwhile, but not change these columns."""
+        rows = self.db.execute(f"SELECT {', '.join(EVENT_COLUMNS)} FROM log ORDER BY at, uid")
+        return (Event.from_dict(dict(zip(EVENT_COLUMNS, r, strict=True))) for r in rows)
+
     def last_undoable(self) -> tuple[Event, CardState] | None:
         """The newest event this device recorded that is not undone, with its before-state
         (events received by sync are another device's to undo)."""
@@ -563,7 +569,9 @@ class Store:
             cal = self.calendar
             # counted rows (at or before the totals' mark) leave the totals as they are
             # rewritten; rows of the tail are counted as they are when read
-            upto = aggregates.mark(self.db, cal) if cal is not None and rows else None
+            upto = None
+            if cal is not None and rows and not self._rebuild_totals:
+                upto = aggregates.mark(self.db, cal)
             if upto is not None and len(rows) > aggregates.BULK:
                 self._rebuild_totals, upto = True, None
             if upto is not None and cal is not None:

@@ -194,7 +194,16 @@ def test_undo_restores_the_exact_earlier_state(sample_tree) -> None:
     assert col.store.count("SELECT count(*) FROM log WHERE kind = 'undo'") == 8
 
 
-def test_rebuild_reproduces_the_cache_exactly(write_deck, isolated: Path) -> None:
+@pytest.mark.parametrize("batch", [1, 7, 5_000])
+def test_rebuild_reproduces_the_cache_exactly(
+    write_deck, isolated: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    """However many events are rewritten at a time, the cache, every event's derived columns
+    and the statistics totals come out as the live answers wrote them."""
+    from quizzer import replay as replay_module
+    from quizzer.store import aggregates
+
+    monkeypatch.setattr(replay_module, "REWRITE_BATCH", batch)
     write_deck("sim/deck", many_cards(25))
     col = open_collection()  # fuzz on: the seeded fuzz must replay identically
     study(col, 30, random.Random(3))
@@ -203,10 +212,21 @@ def test_rebuild_reproduces_the_cache_exactly(write_deck, isolated: Path) -> Non
     session.undo(ms(START + timedelta(days=30)))
     session.bury("sim/deck:q002", ms(START + timedelta(days=30)))
     before = col.store.states()
+    derived = "SELECT uid, state_before, ivl_before, r_before, before, after FROM log ORDER BY seq"
+    written = col.store.db.execute(derived).fetchall()
+    cal = col.store.calendar
+    assert cal is not None
+    totals = aggregates.read(col.store.db, cal)
     col.store.db.execute("DELETE FROM cards")
+    col.store.db.execute(  # what a replay computes: the applied events' derived columns
+        "UPDATE log SET state_before = NULL, r_before = NULL, after = '{}' WHERE kind != 'undo' "
+        "AND uid NOT IN (SELECT target FROM log WHERE target IS NOT NULL)"
+    )
     assert col.store.states() == {}
     changed, total = rebuild(col.store, col.settings, col.zone)
     assert col.store.states() == before
+    assert col.store.db.execute(derived).fetchall() == written
+    assert aggregates.read(col.store.db, cal) == totals
     assert total == len(before)
     assert changed == total  # every card had to be recreated
 

@@ -9,7 +9,9 @@ before / after JSON the real code writes, and the `cards` cache holds each card'
 a `quizzer rebuild` of a generated collection changes nothing.
 
 Histories are simulated on a relative time line and then shifted so that each card's next due date
-falls somewhere around `NOW` (FSRS only looks at elapsed time, so the shift changes no state).
+falls somewhere around `NOW`. The shift is a whole number of days: FSRS's elapsed time is counted
+in study days (from 04:00 UTC here), so the reviews keep their study days and the shift changes
+no state.
 Generation runs on every core and the result is cached under `bench/out/` (keyed by the spec), so
 the 1,000,000-review collection is built once.
 
@@ -33,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 OUT = Path(__file__).resolve().parent / "out"
-GENERATOR_VERSION = 5
+GENERATOR_VERSION = 6
 NOW_ISO = "2026-03-02T09:00:00Z"
 NOW_MS = 1_772_442_000_000  # NOW_ISO in UTC milliseconds
 DAY_MS = 86_400_000
@@ -308,7 +310,7 @@ def _simulate(job: tuple[list[tuple[str, int]], int]) -> tuple[list[tuple[Any, .
         anchor = (state.due or last) + rng.randrange(-21 * DAY_MS, 42 * DAY_MS)
         anchor = max(anchor, last + 6 * 3_600_000)
         shift = NOW_MS - anchor
-        shift -= shift % 1000
+        shift -= shift % DAY_MS
         for uid, at0, cid, rating, dur, sb, ib, rb, before, after in events:
             rows.append(
                 (

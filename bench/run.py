@@ -504,6 +504,7 @@ class Suite:
                 _ms(statistics.median(rb.times)),
                 times=rb.times,
             )
+            self.add("peak memory of `quizzer rebuild`", f"{rb.peak_kb // 1024} MB")
         except RuntimeError as exc:
             self.add("replay of the whole log, cold process", f"error: {str(exc)[-60:]}")
 

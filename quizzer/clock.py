@@ -156,13 +156,16 @@ class Calendar:
     starts. Day numbers are fast: the zone's offset is looked up once per UTC day, and per moment
     only on days when it changes (daylight saving)."""
 
-    __slots__ = ("_key", "_offsets", "_shift", "day_starts_at", "zone")
+    __slots__ = ("_key", "_offsets", "_shift", "_starts", "day_starts_at", "zone")
 
     def __init__(self, zone: tzinfo, day_starts_at: int) -> None:
         self.zone = zone
         self.day_starts_at = day_starts_at
         self._shift = day_starts_at * 3_600_000
         self._offsets: dict[int, int | None] = {}
+        """Per UTC day: its UTC offset (ms), or None when the offset changes during it."""
+        self._starts: dict[int, int] = {}
+        """Per UTC day: the UTC offset (ms) at its first millisecond."""
         self._key: str | None = None
 
     def __repr__(self) -> str:
@@ -177,13 +180,20 @@ class Calendar:
         utc_day = at // DAY_MS
         offsets = self._offsets
         if utc_day not in offsets:
-            first = self._offset_ms(utc_day * DAY_MS)
-            last = self._offset_ms((utc_day + 1) * DAY_MS - 1)
-            offsets[utc_day] = first if first == last else None
+            # the same offset at this day's start and the next one's: none changed in between
+            # (a change at midnight UTC exactly only sends this day to the exact path below)
+            first, after = self._start(utc_day), self._start(utc_day + 1)
+            offsets[utc_day] = first if first == after else None
         offset = offsets[utc_day]
         if offset is None:
             return study_day(from_ms(at), self.zone, self.day_starts_at).toordinal()
         return (at + offset - self._shift) // DAY_MS + EPOCH_ORDINAL
+
+    def _start(self, utc_day: int) -> int:
+        found = self._starts.get(utc_day)
+        if found is None:
+            found = self._starts[utc_day] = self._offset_ms(utc_day * DAY_MS)
+        return found
 
     def day_numbers(self, at: int) -> tuple[int, int]:
         """`day_number` of the moment `at` and of the last millisecond of the second before it

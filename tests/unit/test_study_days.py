@@ -52,6 +52,25 @@ def test_day_numbers_agree_with_the_clock(moment: int, zone: str, starts: int) -
     assert cal.day_numbers(moment) == (cal.day_number(moment), cal.day_number(before))
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    moments=st.lists(st.integers(1_700_000_000_000, 1_800_000_000_000), max_size=60),
+    near=st.lists(st.integers(-3 * 86_400_000, 3 * 86_400_000), max_size=30),
+    zone=st.sampled_from(["Europe/Paris", "America/New_York", "Australia/Lord_Howe", "UTC"]),
+    starts=st.integers(0, 23),
+)
+def test_one_calendar_agrees_with_the_clock_whatever_it_has_seen(
+    moments: list[int], near: list[int], zone: str, starts: int
+) -> None:
+    """The offsets a calendar keeps per UTC day serve later moments, near daylight-saving
+    changes too (moments a few days around 2026's changes in Europe and America)."""
+    tz = ZoneInfo(zone)
+    cal = Calendar(tz, starts)
+    changes = [at("2026-03-29T02:30"), at("2026-10-25T02:30"), 1_772_938_800_000]
+    for moment in [*moments, *(changes[i % 3] + d for i, d in enumerate(near))]:
+        assert cal.day_number(moment) == study_day(from_ms(moment), tz, starts).toordinal()
+
+
 @pytest.mark.parametrize("moment", ["2026-03-03T04:00:00.400", "2026-03-29T04:00:00.999"])
 def test_a_moment_in_the_first_second_of_a_day_counts_from_the_day_before(moment: str) -> None:
     cal = Calendar(PARIS, 4)

@@ -223,10 +223,16 @@ def read(db: sqlite3.Connection, cal: Calendar | None = None) -> Totals:
     if cal is not None:
         if upto is None:
             raise ValueError("the totals are stale")
-        for table, rows in tail(db, cal, upto).items():
-            for key, values in rows.items():
-                _add(out[table], key, values)
+        accumulate_into(out, tail(db, cal, upto))
     return out
+
+
+def accumulate_into(out: Totals, change: Totals, sign: int = 1) -> None:
+    """Add the rows of `change` (times `sign`) to `out`; a row whose count falls to 0 goes."""
+    for table, rows in change.items():
+        into = out[table]
+        for key, values in rows.items():
+            _add(into, key, [sign * v for v in values])
 
 
 def log_rows(db: sqlite3.Connection) -> Iterator[tuple[Any, ...]]:

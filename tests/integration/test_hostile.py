@@ -436,11 +436,12 @@ def test_check_reports_drift_and_damage(device, isolated: Path, capsys) -> None:
     assert main(["check"]) == 0
     assert "the statistics totals equal a recomputation" in capsys.readouterr().out
     # totals that disagree with the log (a script editing them) are found, and rebuilt
-    a.store.db.execute("UPDATE agg_days SET n = n + 1")
-    assert main(["check"]) == 1
-    assert "statistics totals differ" in capsys.readouterr().out
-    assert main(["rebuild"]) == 0
-    assert main(["check"]) == 0
+    for edit in ("UPDATE agg_days SET n = n + 1", "DELETE FROM agg_hours"):
+        a.store.db.execute(edit)
+        assert main(["check"]) == 1
+        assert "statistics totals differ" in capsys.readouterr().out
+        assert main(["rebuild"]) == 0
+        assert main(["check"]) == 0
 
 
 @pytest.mark.skipif(shutil.which("unshare") is None, reason="needs unshare to mount a tmpfs")

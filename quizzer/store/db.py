@@ -113,8 +113,9 @@ class Store:
         self._cache_key: tuple[int, int] = (-1, -1)
         self._cache_live = False
         self.calendar: Calendar | None = None
-        """The learner's study calendar, which the statistics totals are kept in; when None, a
-        write marks them stale instead (see quizzer/store/aggregates.py)."""
+        """The learner's study calendar, which the statistics totals are kept in; when None, the
+        events written wait in the totals' tail for a writer (or the statistics) that knows it
+        to fold them in (see quizzer/store/aggregates.py)."""
         self._appended = 0
         """The `seq` of the last event this transaction appended (0: none)."""
         self._rebuild_totals = False

@@ -22,7 +22,7 @@ Per study day rather than per UTC hour: a year holds 365 rows per key instead of
 nothing ties an hour to a day start in zones whose offset is not whole hours.
 
 The totals count the log up to a mark, the `seq` in `meta` under `SEQ_KEY`; the events after it
-(the tail: a few hundred at most while the store writes) are counted when read (`tail`), and
+(the tail: fewer than `FOLD` while the store writes) are counted when read (`tail`), and
 folded into the tables once there are `FOLD` of them (`fold`), in the transaction of the write
 that reaches it. An answer therefore writes nothing here, and totals plus tail always equal a
 recomputation: an event appended by anyone lands in the tail. Triggers on the log mark the totals

@@ -25,7 +25,7 @@ import sqlite3
 from datetime import date, timedelta
 from typing import Any
 
-from quizzer.clock import from_ms, offset_segments, study_day
+from quizzer.clock import LATEST_MS, from_ms, offset_segments, study_day
 from quizzer.stats.context import Context, StudyDays
 from quizzer.stats.results import FORECAST_DAYS, HEATMAP_DAYS
 from quizzer.store.aggregates import RECALL_BIN, offset_sql, with_ln
@@ -73,7 +73,10 @@ class LogScan:
 
     def _prepare_days(self, period: int) -> None:
         db = self.db
-        first = db.execute("SELECT min(at) FROM log").fetchone()[0]
+        first = db.execute(  # times out of range (a log edited by hand) place no day
+            "SELECT min(at) FROM log WHERE at >= 0 AND at < ? AND typeof(at) = 'integer'",
+            (LATEST_MS,),
+        ).fetchone()[0]
         first_day = study_day(from_ms(first), self.zone, self.hour) if first is not None else None
         earliest = self.today - timedelta(days=max(HEATMAP_DAYS, period) - 1)
         self.first_day = min(first_day, earliest) if first_day else earliest

@@ -42,7 +42,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from quizzer.clock import DAY_MS, EPOCH_ORDINAL, Calendar, offset_segments
+from quizzer.clock import DAY_MS, EPOCH_ORDINAL, LATEST_MS, Calendar, in_range, offset_segments
 
 CALENDAR_KEY = "stats_calendar"
 """The `meta` key holding the `Calendar.key` the totals were computed with (absent: stale)."""
@@ -139,12 +139,25 @@ def fixed(x: float) -> int:
     return int(x * SCALE + 0.5)
 
 
+_NUMBER = (int, float)
+
+
 def contributions(
     row: tuple[Any, ...], cal: Calendar
 ) -> Iterator[tuple[str, tuple[Any, ...], tuple[int, ...]]]:
-    """What one log row (`ROW_COLUMNS`) adds to each table: (table, key, values)."""
+    """What one log row (`ROW_COLUMNS`) adds to each table: (table, key, values). A row whose
+    values are not of the types the store writes adds nothing: the log refuses such rows
+    (migration 11), but one written before may remain."""
     at, card_id, kind, rating, state, ivl, r, duration = row
-    if kind not in ("review", "cram") or rating not in (1, 2, 3, 4):
+    if (
+        kind not in ("review", "cram")
+        or rating not in (1, 2, 3, 4)
+        or not in_range(at)
+        or type(card_id) is not str
+        or not (ivl is None or type(ivl) in _NUMBER)
+        or not (r is None or type(r) in _NUMBER)
+        or not (duration is None or type(duration) is int)
+    ):
         return
     passed = int(rating > 1)
     if state in (0, 1, 2, 3):
@@ -256,8 +269,9 @@ def rebuild(db: sqlite3.Connection, cal: Calendar) -> None:
     for table in TABLES:
         db.execute(f"DELETE FROM {table}")
     lo, hi = db.execute(
-        "SELECT min(at), max(at) FROM log WHERE at >= ? AND kind IN ('review', 'cram')",
-        (2 * DAY_MS,),
+        "SELECT min(at), max(at) FROM log WHERE at >= ? AND at < ? AND typeof(at) = 'integer' "
+        "AND kind IN ('review', 'cram')",
+        (2 * DAY_MS, LATEST_MS),
     ).fetchone()
     if lo is not None:
         hi = min(hi, lo + SPAN_MS)

@@ -173,6 +173,31 @@ def m010_totals_tail(db: sqlite3.Connection) -> None:
         db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (SEQ_KEY, str(last)))
 
 
+def m011_log_types(db: sqlite3.Connection) -> None:
+    """The log refuses a row whose values quizzer could not read back: a time that is not an
+    integer moment in range, an interval, prediction or duration that is not a number (what a
+    script writing SQL by hand could insert). Rows already there are left as they are."""
+    from quizzer.clock import LATEST_MS
+
+    bad = (
+        f"typeof(NEW.at) != 'integer' OR NEW.at < 0 OR NEW.at >= {LATEST_MS} "
+        "OR typeof(NEW.ivl_before) NOT IN ('null', 'integer', 'real') "
+        "OR typeof(NEW.r_before) NOT IN ('null', 'integer', 'real') "
+        "OR typeof(NEW.duration_ms) NOT IN ('null', 'integer')"
+    )
+    refuse = (
+        "BEGIN SELECT RAISE(ABORT, 'log: at must be a time in UTC milliseconds, and ivl_before, "
+        "r_before and duration_ms numbers or NULL'); END"
+    )
+    db.execute(
+        f"CREATE TRIGGER IF NOT EXISTS log_insert_types BEFORE INSERT ON log WHEN {bad} {refuse}"
+    )
+    db.execute(
+        "CREATE TRIGGER IF NOT EXISTS log_update_types BEFORE UPDATE OF at, ivl_before, r_before, "
+        f"duration_ms ON log WHEN {bad} {refuse}"
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_sync_marks,
@@ -184,6 +209,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m008_stats_days,
     m009_fewer_indexes,
     m010_totals_tail,
+    m011_log_types,
 ]
 """In order; the N-th function brings the schema to version N."""
 

@@ -340,3 +340,73 @@ def test_totals_kept_by_every_answer_get_a_mark_at_the_last_event(device) -> Non
     col.session().answer("d/deck:q5", Rating.HARD, T0 + 5 * HOUR)
     assert aggregates.mark(col.store.db, cal) == 4  # the answer waits in the tail
     assert aggregates.read(col.store.db, cal) == recomputed(col)
+
+
+def test_the_log_refuses_rows_it_could_not_read_back(device) -> None:
+    import sqlite3
+
+    import pytest
+
+    col = device("a")
+    other = sqlite3.connect(col.store.path, isolation_level=None)
+    row = (
+        "INSERT INTO log (uid, device, at, card_id, kind, rating) "
+        "VALUES (?, 's', ?, 'c', 'review', 3)"
+    )
+    for at in ("soon", 10**17, -5, 1.5):
+        with pytest.raises(sqlite3.IntegrityError, match="at must be a time in UTC milliseconds"):
+            other.execute(row, (f"x{at}", at))
+    other.execute(row, ("ok", T0))
+    with pytest.raises(sqlite3.IntegrityError, match="numbers or NULL"):
+        other.execute("UPDATE log SET duration_ms = 'slow' WHERE uid = 'ok'")
+    other.close()
+
+
+def test_rows_written_before_the_log_refused_them_break_no_answer(device, monkeypatch) -> None:
+    """Rows a script wrote before migration 11 (a time out of range, values of the wrong type)
+    are left out by the fold, the tail and the rebuild alike; answering and the statistics go
+    on."""
+    from quizzer.store.migrations import m011_log_types
+
+    monkeypatch.setattr(aggregates, "FOLD", 2)  # the answers below fold the bad rows in
+    col = device("a")
+    cal = col.store.calendar
+    assert cal is not None
+    db = col.store.db
+    session = col.session()
+    session.answer("d/deck:q0", Rating.GOOD, T0)
+    db.execute("DROP TRIGGER log_insert_types")
+    columns = "uid, device, at, card_id, kind, rating, state_before, ivl_before, r_before"
+    for uid, at, card in (
+        ("x1", 10**17, "d/deck:q1"),
+        ("x2", "soon", "d/deck:q1"),
+        ("x3", -5, "d/deck:q2"),
+    ):
+        db.execute(
+            f"INSERT INTO log ({columns}) VALUES (?, 'script', ?, ?, 'review', 3, 0, NULL, NULL)",
+            (uid, at, card),
+        )
+    for i in range(2):
+        session.answer(f"d/deck:q{i + 3}", Rating.GOOD, T0 + (i + 2) * HOUR)
+    upto = aggregates.mark(db, cal)
+    assert upto is not None and upto >= 4  # the three rows (2 to 4) were folded in
+    totals = aggregates.read(db, cal)
+    assert totals == recomputed(col)
+    assert sum(v[0] for v in totals["agg_answers"].values()) == 3  # the store's three answers
+    # values of the wrong type: nothing to compare them with, but nothing breaks
+    db.execute(
+        f"INSERT INTO log ({columns}) "
+        "VALUES ('x4', 's', ?, 'd/deck:q2', 'review', 3, 2, 'long', 'x')",
+        (T0 + HOUR,),
+    )
+    db.execute(
+        "INSERT INTO log (uid, device, at, card_id, kind, rating, duration_ms) "
+        "VALUES ('x5', 's', ?, 'd/deck:q3', 'review', 3, 'slow')",
+        (T0 + HOUR,),
+    )
+    m011_log_types(db)
+    for i, card in enumerate(("q5", "q0", "q4")):  # q1's own log has a time it cannot sort
+        session.answer(f"d/deck:{card}", Rating.GOOD, T0 + (i + 4) * HOUR)
+    args = (col.store.path, col.tree, col.settings, col.zone, T0 + 8 * HOUR, stats.Scope())
+    assert stats.compute_at(*args).today.reviews == 6
+    assert stats.compute_at(*args, totals=False).today.reviews >= 6

@@ -188,7 +188,7 @@ def _own_events(store: Store, after_seq: int) -> list[tuple[int, Event]]:
         f"SELECT seq, {cols} FROM log WHERE device = ? AND seq > ? ORDER BY seq",
         (store.device, after_seq),
     )
-    return [(r[0], Event.from_dict(dict(zip(EVENT_COLUMNS, r[1:], strict=True)))) for r in rows]
+    return [(r[0], store.event(r[1:])) for r in rows]
 
 
 def _known_uids(store: Store, uids: Sequence[str]) -> set[str]:

@@ -24,6 +24,7 @@ def run(args: argparse.Namespace) -> int:
             "database": report.path,
             "integrity": report.integrity,
             "cards": report.cards,
+            "unreadable": report.unreadable,
             "drift": report.drift,
             "totals": report.totals,
             "ok": report.ok,
@@ -39,6 +40,9 @@ def run(args: argparse.Namespace) -> int:
             "start afresh (sync brings back what other devices have)",
             file=sys.stderr,
         )
+        return 1
+    if report.unreadable:
+        print(report.unreadable)
         return 1
     if report.drift:
         n = len(report.drift)

@@ -18,13 +18,13 @@ import shutil
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from quizzer.clock import Calendar
+from quizzer.clock import Calendar, in_range
 from quizzer.errors import QuizzerError
 from quizzer.state import CARD_COLUMNS, EVENT_COLUMNS, CardState, Event
 from quizzer.store import aggregates
@@ -424,14 +424,30 @@ class Store:
                 rows += self.db.execute(
                     f"SELECT {cols} FROM log WHERE card_id IN ({marks})", chunk
                 ).fetchall()
-            rows.sort(key=lambda r: (r[2], r[0]))
-        return [Event.from_dict(dict(zip(EVENT_COLUMNS, r, strict=True))) for r in rows]
+            events = [self.event(r) for r in rows]
+            events.sort(key=lambda e: (e.at, e.uid))
+            return events
+        return [self.event(r) for r in rows]
 
     def iter_events(self) -> Iterator[Event]:
         """Every log event in replay order (time, then uid), read as it is used: the caller may
         write to the log meanwhile, but not change these columns."""
         rows = self.db.execute(f"SELECT {', '.join(EVENT_COLUMNS)} FROM log ORDER BY at, uid")
-        return (Event.from_dict(dict(zip(EVENT_COLUMNS, r, strict=True))) for r in rows)
+        return map(self.event, rows)
+
+    def event(self, row: Sequence[Any]) -> Event:
+        """The event of a log row (`EVENT_COLUMNS`, in order); StoreError naming it when its
+        values are not an event's (a row written by hand before the log refused such rows)."""
+        try:
+            event = Event.from_dict(dict(zip(EVENT_COLUMNS, row, strict=True)))
+            if not in_range(event.at):
+                raise ValueError(f"time {event.at} out of range")
+            return event
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StoreError(
+                f"{self.path}: the log event {row[0]!r} cannot be read ({exc}); quizzer did "
+                "not write it: correct or delete that row with SQL"
+            ) from None
 
     def last_undoable(self) -> tuple[Event, CardState] | None:
         """The newest event this device recorded that is not undone, with its before-state
@@ -445,7 +461,7 @@ class Store:
         ).fetchone()
         if row is None:
             return None
-        event = Event.from_dict(dict(zip(EVENT_COLUMNS, row[:-1], strict=True)))
+        event = self.event(row[:-1])
         return event, CardState.from_json(event.card_id, row[-1])
 
     def count(self, sql: str, params: tuple[Any, ...] = ()) -> int:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -410,3 +411,12 @@ def test_rows_written_before_the_log_refused_them_break_no_answer(device, monkey
     args = (col.store.path, col.tree, col.settings, col.zone, T0 + 8 * HOUR, stats.Scope())
     assert stats.compute_at(*args).today.reviews == 6
     assert stats.compute_at(*args, totals=False).today.reviews >= 6
+    # a replay cannot read them: one line naming the row, not a traceback
+    from quizzer.check import check_store
+    from quizzer.store.db import StoreError
+
+    with pytest.raises(StoreError, match=r"the log event 'x[12]' cannot be read"):
+        session.answer("d/deck:q1", Rating.GOOD, T0 + 9 * HOUR)
+    report = check_store(col.store, col.settings, col.zone)
+    assert not report.ok and report.unreadable is not None
+    assert "the log event 'x3' cannot be read (time -5 out of range)" in report.unreadable

@@ -232,8 +232,8 @@ def read(db: sqlite3.Connection, cal: Calendar | None = None) -> Totals:
     for table, (keys, _) in TABLES.items():
         n = len(keys)
         out[table] = {tuple(r[:n]): list(r[n:]) for r in db.execute(f"SELECT * FROM {table}")}
-    upto = None if cal is None else mark(db, cal)
     if cal is not None:
+        upto = mark(db, cal)
         if upto is None:
             raise ValueError("the totals are stale")
         accumulate_into(out, tail(db, cal, upto))
@@ -260,8 +260,9 @@ SPAN_MS = 100 * 365 * DAY_MS
 summed in Python)."""
 
 
-def rebuild(db: sqlite3.Connection, cal: Calendar) -> None:
-    """Recompute the tables from the log for this calendar (inside the caller's transaction).
+def rebuild(db: sqlite3.Connection, cal: Calendar) -> int:
+    """Recompute the tables from the log for this calendar (inside the caller's transaction);
+    returns their mark, the log's last event.
 
     The sums run in SQLite, with the zone's UTC offset as a CASE over its transitions, so the
     study day and local hour are computed exactly as `contributions` computes them; events more
@@ -284,7 +285,9 @@ def rebuild(db: sqlite3.Connection, cal: Calendar) -> None:
     else:
         outside = log_rows(db)
     add(db, accumulate(outside, cal))
-    mark_current(db, cal, last_seq(db))
+    last = last_seq(db)
+    mark_current(db, cal, last)
+    return last
 
 
 def last_seq(db: sqlite3.Connection) -> int:
@@ -427,20 +430,20 @@ def tail(db: sqlite3.Connection, cal: Calendar, upto: int) -> Totals:
     return accumulate(cancelled, cal, -1, totals)
 
 
-def fold(db: sqlite3.Connection, cal: Calendar) -> bool:
+def fold(db: sqlite3.Connection, cal: Calendar) -> int | None:
     """Fold the tail into the tables (inside the caller's transaction), or rebuild them when it
-    is longer than a rebuild costs; nothing when they are stale. True when they are current
-    and hold everything now."""
+    is longer than a rebuild costs; nothing when they are stale. Returns their mark when they
+    are current (they then hold everything), else None."""
     upto = mark(db, cal)
     if upto is None:
-        return False
+        return None
     last = last_seq(db)
     if last - upto > BULK:
-        rebuild(db, cal)
-    elif last > upto:
+        return rebuild(db, cal)
+    if last > upto:
         add(db, tail(db, cal, upto))
         mark_current(db, cal, last)
-    return True
+    return last
 
 
 def ensure(db_path: Path, cal: Calendar) -> None:
@@ -458,7 +461,7 @@ def ensure(db_path: Path, cal: Calendar) -> None:
             return
         db.execute("BEGIN IMMEDIATE")
         try:
-            if not fold(db, cal):
+            if fold(db, cal) is None:
                 rebuild(db, cal)
             db.execute("COMMIT")
         except BaseException:

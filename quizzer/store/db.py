@@ -325,8 +325,7 @@ class Store:
         if cal is None:
             return None  # appended events wait in the tail; the triggers saw any other change
         if rebuild:
-            aggregates.rebuild(self.db, cal)
-            return aggregates.mark(self.db, cal)
+            return aggregates.rebuild(self.db, cal)
         if remark:
             aggregates.mark_current(self.db, cal)
         known = self._known_mark
@@ -335,8 +334,7 @@ class Store:
         else:
             mark = aggregates.mark(self.db, cal)
         if mark is not None and appended - mark >= aggregates.FOLD:
-            aggregates.fold(self.db, cal)
-            mark = aggregates.mark(self.db, cal)
+            mark = aggregates.fold(self.db, cal)
         return mark
 
     def _rollback(self) -> None:
@@ -412,22 +410,18 @@ class Store:
 
     def events(self, card_ids: Iterable[str] | None = None) -> list[Event]:
         """Log events (all, or of some cards) in replay order: time, then uid."""
-        cols = ", ".join(EVENT_COLUMNS)
         if card_ids is None:
-            rows = self.db.execute(f"SELECT {cols} FROM log ORDER BY at, uid").fetchall()
-        else:
-            ids = list(card_ids)
-            rows = []
-            for i in range(0, len(ids), 500):
-                chunk = ids[i : i + 500]
-                marks = ",".join("?" * len(chunk))
-                rows += self.db.execute(
-                    f"SELECT {cols} FROM log WHERE card_id IN ({marks})", chunk
-                ).fetchall()
-            events = [self.event(r) for r in rows]
-            events.sort(key=lambda e: (e.at, e.uid))
-            return events
-        return [self.event(r) for r in rows]
+            return list(self.iter_events())
+        cols = ", ".join(EVENT_COLUMNS)
+        ids = list(card_ids)
+        events: list[Event] = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(f"SELECT {cols} FROM log WHERE card_id IN ({marks})", chunk)
+            events += map(self.event, rows)
+        events.sort(key=lambda e: (e.at, e.uid))
+        return events
 
     def iter_events(self) -> Iterator[Event]:
         """Every log event in replay order (time, then uid), read as it is used: the caller may

@@ -163,14 +163,13 @@ def m010_totals_tail(db: sqlite3.Connection) -> None:
     when read (quizzer/store/aggregates.py): an answer no longer writes them. Current totals
     count the whole log, so the mark is its last event; the log's triggers now fire only for
     changes at or before the mark."""
-    from quizzer.store.aggregates import CALENDAR_KEY, SEQ_KEY, create_triggers
+    from quizzer.store.aggregates import CALENDAR_KEY, SEQ_KEY, create_triggers, last_seq
 
     for name in ("log_insert_totals", "log_delete_totals", "log_update_totals"):
         db.execute(f"DROP TRIGGER IF EXISTS {name}")
     create_triggers(db)
     if db.execute("SELECT 1 FROM meta WHERE key = ?", (CALENDAR_KEY,)).fetchone():
-        last = db.execute("SELECT coalesce(max(seq), 0) FROM log").fetchone()[0]
-        db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (SEQ_KEY, str(last)))
+        db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (SEQ_KEY, str(last_seq(db))))
 
 
 def m011_log_types(db: sqlite3.Connection) -> None:

@@ -70,10 +70,9 @@ def check_store(store: Store, settings: Settings, zone: tzinfo) -> CheckReport:
             cached = store.states()
             report.cards = len(expected)
             report.drift = [c for c, s in expected.items() if cached.pop(c, None) != s]
+            report.drift = sorted([*report.drift, *cached])  # cards the log does not have
         except StoreError as exc:  # the integrity check passed: a row no replay can read
             report.unreadable = str(exc)
-            return report
-        report.drift = sorted([*report.drift, *cached])  # cached cards the log does not have
         report.totals = compare_totals(store, calendar(zone, settings.day_starts_at))
     return report
 

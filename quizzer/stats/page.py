@@ -130,14 +130,15 @@ def compute_at(
     cal = calendar(zone, settings.day_starts_at)
     whole = totals and not scope.decks and scope.tag is None and scope.card_ids is None
     main = connect()
-    if whole and not aggregates.readable(main, cal):
-        # stale totals are rebuilt (a long tail folded) on a connection of their own, then
-        # read from a new snapshot
-        main.close()
-        aggregates.ensure(db_path, cal)
-        main = connect()
     try:
-        reader = aggregates.reader(main, cal, now_ms + 1) if whole else None
+        reader = aggregates.reader(main, cal, now_ms + 1, short=True) if whole else None
+        if whole and reader is None:
+            # stale totals are rebuilt (a long tail folded) on a connection of their own, then
+            # read from a new snapshot
+            main.close()
+            aggregates.ensure(db_path, cal)
+            main = connect()
+            reader = aggregates.reader(main, cal, now_ms + 1)
         if reader is not None:
             ctx = Context(main, tree, settings, zone, now_ms, scope, days, **extra)
             return figures(ctx, reader)

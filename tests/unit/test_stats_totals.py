@@ -343,23 +343,47 @@ def test_totals_kept_by_every_answer_get_a_mark_at_the_last_event(device) -> Non
     assert aggregates.read(col.store.db, cal) == recomputed(col)
 
 
-def test_the_log_refuses_rows_it_could_not_read_back(device) -> None:
+@pytest.mark.parametrize("schema", ["new", "from version 11"])
+def test_the_log_refuses_rows_it_could_not_read_back(device, schema) -> None:
     import sqlite3
 
-    import pytest
-
     col = device("a")
+    if schema != "new":  # the checks as version 11 wrote them, with IN lists
+        db = col.store.db
+        old = (
+            "typeof(NEW.at) != 'integer' OR NEW.at < 0 OR NEW.at >= 221845392000000 "
+            "OR typeof(NEW.ivl_before) NOT IN ('null', 'integer', 'real') "
+            "OR typeof(NEW.r_before) NOT IN ('null', 'integer', 'real') "
+            "OR typeof(NEW.duration_ms) NOT IN ('null', 'integer')"
+        )
+        db.execute("DROP TRIGGER log_insert_types")
+        db.execute(
+            f"CREATE TRIGGER log_insert_types BEFORE INSERT ON log WHEN {old} "
+            "BEGIN SELECT RAISE(ABORT, 'log: old check, numbers or NULL'); END"
+        )
+        db.execute("DELETE FROM migrations WHERE version >= 12")
+        db.execute("PRAGMA user_version = 11")
+        col.close()
+        col = device("a")
+    triggers = col.store.db.execute(
+        "SELECT sql FROM sqlite_master WHERE name LIKE 'log_%_types'"
+    ).fetchall()
+    assert len(triggers) == 2 and not any(" IN (" in sql for (sql,) in triggers)
     other = sqlite3.connect(col.store.path, isolation_level=None)
     row = (
-        "INSERT INTO log (uid, device, at, card_id, kind, rating) "
-        "VALUES (?, 's', ?, 'c', 'review', 3)"
+        "INSERT INTO log (uid, device, at, card_id, kind, rating, ivl_before, r_before, "
+        "duration_ms) VALUES (?, 's', ?, 'c', 'review', 3, ?, ?, ?)"
     )
     for at in ("soon", 10**17, -5, 1.5):
         with pytest.raises(sqlite3.IntegrityError, match="at must be a time in UTC milliseconds"):
-            other.execute(row, (f"x{at}", at))
-    other.execute(row, ("ok", T0))
+            other.execute(row, (f"x{at}", at, None, None, None))
+    for i, bad in enumerate((("long", 0.9, 1), (b"1", 0.9, 1), (1, "x", 1), (1, 0.9, 1.5))):
+        with pytest.raises(sqlite3.IntegrityError, match="numbers or NULL"):
+            other.execute(row, (f"bad{i}", T0, *bad))
+    for i, good in enumerate(((None, None, None), (3, 0.9, 4000), (2.5, 1, 0))):
+        other.execute(row, (f"ok{i}", T0, *good))
     with pytest.raises(sqlite3.IntegrityError, match="numbers or NULL"):
-        other.execute("UPDATE log SET duration_ms = 'slow' WHERE uid = 'ok'")
+        other.execute("UPDATE log SET duration_ms = 'slow' WHERE uid = 'ok0'")
     other.close()
 
 
@@ -408,6 +432,8 @@ def test_rows_written_before_the_log_refused_them_break_no_answer(device, monkey
     m011_log_types(db)
     for i, card in enumerate(("q5", "q0", "q4")):  # q1's own log has a time it cannot sort
         session.answer(f"d/deck:{card}", Rating.GOOD, T0 + (i + 4) * HOUR)
+    # the rebuild in SQL leaves them out as the fold and the tail do
+    assert aggregates.read(db, cal) == recomputed(col)
     args = (col.store.path, col.tree, col.settings, col.zone, T0 + 8 * HOUR, stats.Scope())
     assert stats.compute_at(*args).today.reviews == 6
     assert stats.compute_at(*args, totals=False).today.reviews >= 6
@@ -419,4 +445,5 @@ def test_rows_written_before_the_log_refused_them_break_no_answer(device, monkey
         session.answer("d/deck:q1", Rating.GOOD, T0 + 9 * HOUR)
     report = check_store(col.store, col.settings, col.zone)
     assert not report.ok and report.unreadable is not None
+    assert report.totals == "equal"
     assert "the log event 'x3' cannot be read (time -5 out of range)" in report.unreadable

@@ -40,8 +40,21 @@ if TYPE_CHECKING:
 P = ParamSpec("P")
 R = TypeVar("R")
 
-Source = aggregates.Reader | LogScan
-"""Where the figures over the log come from: the running totals, or a scan of the log."""
+
+class DeckSource:
+    """The figures over the log of decks and folders: those over all time from the per-deck
+    totals (`aggregates.Reader` with `decks`), those of the period (answers per day, hours)
+    from a scan of the period's log, which the totals do not hold per deck."""
+
+    def __init__(self, totals: aggregates.Reader, period: LogScan) -> None:
+        self.per_day, self.hours = period.per_day, period.hours
+        self.retention, self.answers_per_day = totals.retention, totals.answers_per_day
+        self.active_days, self.recall_bins = totals.active_days, totals.recall_bins
+        self.deck_reviews = totals.deck_reviews
+
+
+Source = aggregates.Reader | LogScan | DeckSource
+"""Where the figures over the log come from: the running totals, a scan of the log, or both."""
 
 
 def compute(
@@ -128,20 +141,26 @@ def compute_at(
         return db
 
     cal = calendar(zone, settings.day_starts_at)
-    whole = totals and not scope.decks and scope.tag is None and scope.card_ids is None
+    # the totals hold the whole collection and each deck; a tag or a search is a set of cards
+    counted = totals and scope.tag is None and scope.card_ids is None
+    decks = scope.decks or None
     main = connect()
     try:
-        reader = aggregates.reader(main, cal, now_ms + 1, short=True) if whole else None
-        if whole and reader is None:
+        reader = None
+        if counted:
+            reader = aggregates.reader(main, cal, now_ms + 1, short=True, decks=decks)
+        if counted and reader is None:
             # stale totals are rebuilt (a long tail folded) on a connection of their own, then
             # read from a new snapshot
             main.close()
             aggregates.ensure(db_path, cal)
             main = connect()
-            reader = aggregates.reader(main, cal, now_ms + 1)
-        if reader is not None:
+            reader = aggregates.reader(main, cal, now_ms + 1, decks=decks)
+        if counted and reader is not None:
             ctx = Context(main, tree, settings, zone, now_ms, scope, days, **extra)
-            return figures(ctx, reader)
+            if decks is None:
+                return figures(ctx, reader)
+            return figures(ctx, DeckSource(reader, LogScan(ctx, history=False)))
     except BaseException:
         main.close()
         raise

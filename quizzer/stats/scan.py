@@ -59,9 +59,10 @@ class LogScan:
     """Aggregates over the log for one scope, read through temporary tables of this connection
     (the scope's cards or id ranges, the study days, the undone events)."""
 
-    def __init__(self, ctx: Context, days: bool = True) -> None:
+    def __init__(self, ctx: Context, days: bool = True, history: bool = True) -> None:
         """Set up the scope and the undone events, and the study days unless `days` is false
-        (calibration needs none)."""
+        (calibration needs none): from the log's first day, or when not `history` (no figure
+        over all time is asked) from the first day of the period and the heatmap."""
         self.db = ctx.db
         self.cut = ctx.cut
         self.today = ctx.today
@@ -69,14 +70,16 @@ class LogScan:
         self.hour = ctx.hour
         self._prepare_log(ctx)
         if days:
-            self._prepare_days(ctx.days)
+            self._prepare_days(ctx.days, history)
 
-    def _prepare_days(self, period: int) -> None:
+    def _prepare_days(self, period: int, history: bool) -> None:
         db = self.db
-        first = db.execute(  # times out of range (a log edited by hand) place no day
-            "SELECT min(at) FROM log WHERE at >= 0 AND at < ? AND typeof(at) = 'integer'",
-            (LATEST_MS,),
-        ).fetchone()[0]
+        first = None
+        if history:
+            first = db.execute(  # times out of range (a log edited by hand) place no day
+                "SELECT min(at) FROM log WHERE at >= 0 AND at < ? AND typeof(at) = 'integer'",
+                (LATEST_MS,),
+            ).fetchone()[0]
         first_day = study_day(from_ms(first), self.zone, self.hour) if first is not None else None
         earliest = self.today - timedelta(days=max(HEATMAP_DAYS, period) - 1)
         self.first_day = min(first_day, earliest) if first_day else earliest

@@ -1,6 +1,6 @@
 """Running totals of the review log that the statistics read instead of scanning it.
 
-Five small tables hold, for every answer that no undo cancelled:
+Seven tables hold, for every answer that no undo cancelled:
 
 * `agg_answers`: per study day, cram or not, state before, rating and interval class (-1 no
   interval, 0 under a day, 1 young, 2 mature): answers and the time they took;
@@ -13,7 +13,10 @@ Five small tables hold, for every answer that no undo cancelled:
 * `agg_recall`: per calibration bin of predicted recall (all time), reviews, the sum of the
   predictions, passes and the sum of negative log-likelihoods. Sums of reals are kept in fixed
   point (`SCALE`), so adding and taking away in any order gives exactly what a recomputation
-  gives.
+  gives;
+* `agg_deck_days` and `agg_deck_recall`: `agg_days` and `agg_recall` per deck, keyed by the deck
+  first, so that a deck's or a folder's statistics read its own rows (streaks, the calendar, true
+  retention and calibration over all time) instead of scanning the log.
 
 Days are study days of one calendar (zone and day start): `meta` holds its `Calendar.key`, and
 the totals count only while that key matches the learner's calendar; a change of time zone or of
@@ -64,6 +67,8 @@ TABLES = {
     "agg_hours": (("day", "hour"), ("n", "passed")),
     "agg_decks": (("day", "deck"), ("n", "passed")),
     "agg_recall": (("bin",), ("n", "p", "passed", "ll")),
+    "agg_deck_days": (("deck", "day"), ("n", "young", "young_passed", "mature", "mature_passed")),
+    "agg_deck_recall": (("deck", "bin"), ("n", "p", "passed", "ll")),
 }
 """Table: (key columns, summed columns)."""
 
@@ -160,21 +165,25 @@ def contributions(
     ):
         return
     passed = int(rating > 1)
+    deck = card_id[: card_id.find(":")] if ":" in card_id else ""
     if state in (0, 1, 2, 3):
         day = cal.day_number(at)
         cls = -1 if ivl is None else (ivl >= 1) + (ivl >= 21)
         yield "agg_answers", (day, int(kind == "cram"), state, rating, cls), (1, duration or 0)
         young = int(kind == "review" and cls == 1)
         mature = int(kind == "review" and cls == 2)
-        yield "agg_days", (day,), (1, young, young * passed, mature, mature * passed)
+        days = (1, young, young * passed, mature, mature * passed)
+        yield "agg_days", (day,), days
+        yield "agg_deck_days", (deck, day), days
         if kind == "review":
             yield "agg_hours", (day, cal.local_hour(at)), (1, passed)
             if ivl is not None and ivl >= 1:
-                deck = card_id[: card_id.find(":")] if ":" in card_id else ""
                 yield "agg_decks", (day, deck), (1, passed)
     if kind == "review" and r is not None and 0 < r < 1:
         nll = -math.log(r if passed else 1.0 - r)
-        yield "agg_recall", (calibration_bin(r),), (1, fixed(r), passed, fixed(nll))
+        recall = (1, fixed(r), passed, fixed(nll))
+        yield "agg_recall", (calibration_bin(r),), recall
+        yield "agg_deck_recall", (deck, calibration_bin(r)), recall
 
 
 def accumulate(
@@ -336,29 +345,40 @@ def _rebuild_sql(db: sqlite3.Connection, cal: Calendar, lo: int, hi: int) -> Non
         f"sum(ifnull(l.duration_ms, 0)) FROM log AS l WHERE {answers} AND {counted} "
         "GROUP BY d, c, l.state_before, l.rating, k"
     )
+    deck = "substr(l.card_id, 1, instr(l.card_id, ':') - 1)"
+    young = "l.kind = 'review' AND l.ivl_before >= 1 AND l.ivl_before < 21"
+    mature = "l.kind = 'review' AND l.ivl_before >= 21"
     db.execute(
-        "INSERT INTO agg_days SELECT day, sum(n), sum(iif(cram = 0 AND class = 1, n, 0)), "
-        "sum(iif(cram = 0 AND class = 1 AND rating > 1, n, 0)), "
-        "sum(iif(cram = 0 AND class = 2, n, 0)), "
-        "sum(iif(cram = 0 AND class = 2 AND rating > 1, n, 0)) FROM agg_answers GROUP BY day"
+        f"INSERT INTO agg_deck_days SELECT {deck} AS k, {day} AS d, count(*), "
+        f"sum(iif({young}, 1, 0)), sum(iif({young} AND l.rating > 1, 1, 0)), "
+        f"sum(iif({mature}, 1, 0)), sum(iif({mature} AND l.rating > 1, 1, 0)) "
+        f"FROM log AS l WHERE {answers} AND {counted} GROUP BY k, d"
+    )
+    # the whole collection's days, and each deck's reviews after a day or more, from the decks'
+    db.execute(
+        "INSERT INTO agg_days SELECT day, sum(n), sum(young), sum(young_passed), sum(mature), "
+        "sum(mature_passed) FROM agg_deck_days GROUP BY day"
+    )
+    db.execute(
+        "INSERT INTO agg_decks SELECT day, deck, young + mature, young_passed + mature_passed "
+        "FROM agg_deck_days WHERE young + mature > 0"
     )
     reviews = f"{answers} AND l.kind = 'review' AND {counted}"
     db.execute(
         f"INSERT INTO agg_hours SELECT {day} AS d, {local} / 3600000 % 24 AS h, count(*), "
         f"sum(l.rating > 1) FROM log AS l WHERE {reviews} GROUP BY d, h"
     )
-    db.execute(
-        f"INSERT INTO agg_decks SELECT {day} AS d, "
-        "substr(l.card_id, 1, instr(l.card_id, ':') - 1) AS deck, count(*), sum(l.rating > 1) "
-        f"FROM log AS l WHERE {reviews} AND l.ivl_before >= 1 GROUP BY d, deck"
-    )
     with_ln(db)
     db.execute(
-        f"INSERT INTO agg_recall SELECT {RECALL_BIN} AS b, count(*), "
+        f"INSERT INTO agg_deck_recall SELECT {deck} AS k, {RECALL_BIN} AS b, count(*), "
         f"sum(CAST(l.r_before * {SCALE}.0 + 0.5 AS INTEGER)), sum(l.rating > 1), "
         f"sum(CAST(-ln(iif(l.rating > 1, l.r_before, 1.0 - l.r_before)) * {SCALE}.0 + 0.5 "
         f"AS INTEGER)) FROM log AS l WHERE {TYPED} AND l.kind = 'review' "
-        f"AND l.r_before > 0 AND l.r_before < 1 AND {counted} GROUP BY b"
+        f"AND l.r_before > 0 AND l.r_before < 1 AND {counted} GROUP BY k, b"
+    )
+    db.execute(
+        "INSERT INTO agg_recall SELECT bin, sum(n), sum(p), sum(passed), sum(ll) "
+        "FROM agg_deck_recall GROUP BY bin"
     )
 
 
@@ -390,12 +410,6 @@ def mark(db: sqlite3.Connection, cal: Calendar) -> int | None:
 def current(db: sqlite3.Connection, cal: Calendar) -> bool:
     """True when the tables (with the tail) count the log under this calendar."""
     return mark(db, cal) is not None
-
-
-def readable(db: sqlite3.Connection, cal: Calendar) -> bool:
-    """True when the tables are current under this calendar and their tail is short."""
-    upto = mark(db, cal)
-    return upto is not None and last_seq(db) - upto < FOLD
 
 
 def counted_rows(db: sqlite3.Connection, uids: Iterable[str], upto: int) -> list[tuple[Any, ...]]:
@@ -462,8 +476,9 @@ def ensure(db_path: Path, cal: Calendar) -> None:
     except sqlite3.Error:
         return
     try:
-        if readable(db, cal):
-            return
+        upto = mark(db, cal)
+        if upto is not None and last_seq(db) - upto < FOLD:
+            return  # current, and the tail is short
         if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'agg_answers'").fetchone():
             return
         db.execute("BEGIN IMMEDIATE")
@@ -484,11 +499,24 @@ class Reader:
     """The figures the statistics read from the totals and the tail, as of the moment before
     `cut` (UTC ms): answers dated at or after it (a clock set back, a test travelling in time)
     are taken away again, in Python, with the same `contributions` the writes use. Read in one
-    transaction (a snapshot), so that no fold comes between the tail and the tables."""
+    transaction (a snapshot), so that no fold comes between the tail and the tables.
 
-    def __init__(self, db: sqlite3.Connection, cal: Calendar, cut: int, upto: int) -> None:
+    With `decks` (deck ids and folders), the figures over all time (`retention`,
+    `answers_per_day`, `active_days`, `recall_bins`) are those of the cards of these decks,
+    orphans included, read from the per-deck tables; `per_day` and `hours` are the whole
+    collection's in any case."""
+
+    def __init__(
+        self,
+        db: sqlite3.Connection,
+        cal: Calendar,
+        cut: int,
+        upto: int,
+        decks: Sequence[str] | None = None,
+    ) -> None:
         """`upto`: the totals' `mark`, read in the same transaction."""
         self.db = db
+        self.decks = None if decks is None else [d.rstrip("/") for d in decks]
         self.delta = tail(db, cal, upto)
         """What the tail adds and the answers from `cut` on take away, per table."""
         later = db.execute(  # '+kind': seek the time index, usually to nothing
@@ -513,15 +541,38 @@ class Reader:
                 rows.append((day, cram, state, rating, int(cls == 2), n, ms))
         return rows
 
+    def _scoped(self, table: str) -> tuple[str, dict[str, Any]]:
+        """The table to read for the scope (`agg_X` or `agg_deck_X`) with a WHERE clause that
+        keeps the scope's decks (TRUE for the whole collection), and its parameters."""
+        if self.decks is None:
+            return f"{table} WHERE TRUE", {}
+        params: dict[str, Any] = {}
+        terms = []
+        for n, name in enumerate(self.decks):
+            # deck `a/b` itself, and the decks of folder `a/b` ('/' < '0')
+            params |= {f"d{n}": name, f"f{n}": name + "/", f"g{n}": name + "0"}
+            terms.append(f"deck = :d{n} OR (deck >= :f{n} AND deck < :g{n})")
+        return f"agg_deck_{table[4:]} WHERE ({' OR '.join(terms)})", params
+
+    def _delta(self, table: str) -> Iterator[tuple[tuple[Any, ...], list[int]]]:
+        """The tail's rows of `agg_X` for the scope, keyed as `agg_X` is (without the deck)."""
+        if self.decks is None:
+            yield from self.delta[table].items()
+            return
+        for (deck, *key), values in self.delta[f"agg_deck_{table[4:]}"].items():
+            if any(deck == d or deck.startswith(d + "/") for d in self.decks):
+                yield tuple(key), values
+
     def retention(self, today: int) -> dict[tuple[Any, ...], list[float]]:
         """Reviews and passes per (range, interval class 1 young or 2 mature): ranges are today,
         yesterday, 2-6, 7-29, 30-364 days ago and before."""
+        table, params = self._scoped("agg_days")
         rows = self.db.execute(
             "SELECT CASE WHEN day >= :t THEN 0 WHEN day = :t - 1 THEN 1 WHEN day >= :t - 6 "
             "THEN 2 WHEN day >= :t - 29 THEN 3 WHEN day >= :t - 364 THEN 4 ELSE 5 END AS i, "
-            "sum(young), sum(young_passed), sum(mature), sum(mature_passed) FROM agg_days "
+            f"sum(young), sum(young_passed), sum(mature), sum(mature_passed) FROM {table} "
             "GROUP BY i",
-            {"t": today},
+            {"t": today, **params},
         )
         out: dict[tuple[Any, ...], list[float]] = {}
         for i, young, young_passed, mature, mature_passed in rows:
@@ -529,9 +580,7 @@ class Reader:
                 out[(i, 1)] = [young, young_passed]
             if mature:
                 out[(i, 2)] = [mature, mature_passed]
-        for (day,), (_, young, young_passed, mature, mature_passed) in self.delta[
-            "agg_days"
-        ].items():
+        for (day,), (_, young, young_passed, mature, mature_passed) in self._delta("agg_days"):
             back = today - day
             i = next((k for k, b in enumerate((0, 1, 6, 29, 364)) if back <= b), 5)
             if young:
@@ -543,22 +592,24 @@ class Reader:
     def answers_per_day(self, first: int, last: int) -> dict[int, int]:
         """Answers (reviews and cram) per day from `first` to `last` (days without are left
         out)."""
+        table, params = self._scoped("agg_days")
         rows = self.db.execute(
-            "SELECT day, n FROM agg_days WHERE day BETWEEN ? AND ?", (first, last)
+            f"SELECT day, sum(n) FROM {table} AND day BETWEEN :first AND :last GROUP BY day",
+            {"first": first, "last": last, **params},
         )
         out = {(day,): [n] for day, n in rows}
-        for key, values in self.delta["agg_days"].items():
+        for key, values in self._delta("agg_days"):
             if first <= key[0] <= last:
                 _add(out, key, values[:1])
-        return {k[0]: v[0] for k, v in out.items()}
+        return {k[0]: v[0] for k, v in out.items() if v[0]}
 
     def active_days(self, last: int) -> set[int]:
         """The days up to `last` with at least one answer (rows whose count fell to 0 are
         deleted, so a row is an answer)."""
-        days = {
-            day for (day,) in self.db.execute("SELECT day FROM agg_days WHERE day <= ?", (last,))
-        }
-        for (day,) in self.delta["agg_days"]:
+        table, params = self._scoped("agg_days")
+        sql = f"SELECT DISTINCT day FROM {table} AND day <= :last"
+        days = {day for (day,) in self.db.execute(sql, {"last": last, **params})}
+        for (day,), _ in self._delta("agg_days"):
             if day <= last:
                 if self.answers_per_day(day, day):
                     days.add(day)
@@ -590,9 +641,12 @@ class Reader:
 
     def recall_bins(self) -> dict[int, tuple[float, float, float, float]]:
         """Per calibration bin: reviews, sum of predictions, passes, sum of log-likelihoods."""
-        rows = self.db.execute("SELECT bin, n, p, passed, ll FROM agg_recall")
+        table, params = self._scoped("agg_recall")
+        rows = self.db.execute(
+            f"SELECT bin, sum(n), sum(p), sum(passed), sum(ll) FROM {table} GROUP BY bin", params
+        )
         out = {(k,): [n, p, passed, ll] for k, n, p, passed, ll in rows}
-        for key, values in self.delta["agg_recall"].items():
+        for key, values in self._delta("agg_recall"):
             _add(out, key, values)
         return {k[0]: (n, p / SCALE, passed, -ll / SCALE) for k, (n, p, passed, ll) in out.items()}
 
@@ -626,11 +680,17 @@ def snapshot(db: sqlite3.Connection) -> Iterator[None]:
 
 
 def reader(
-    db: sqlite3.Connection, cal: Calendar, cut: int, *, short: bool = False
+    db: sqlite3.Connection,
+    cal: Calendar,
+    cut: int,
+    *,
+    short: bool = False,
+    decks: Sequence[str] | None = None,
 ) -> Reader | None:
-    """A `Reader` of the totals as of `cut`, or None when they are stale or, when `short`, their
-    tail is `FOLD` events or longer (call inside a read transaction)."""
+    """A `Reader` of the totals as of `cut` (of these `decks` only, when given), or None when
+    they are stale or, when `short`, their tail is `FOLD` events or longer (call inside a read
+    transaction)."""
     upto = mark(db, cal)
     if upto is None or (short and last_seq(db) - upto >= FOLD):
         return None
-    return Reader(db, cal, cut, upto)
+    return Reader(db, cal, cut, upto, decks)

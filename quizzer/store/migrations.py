@@ -207,6 +207,13 @@ def m012_cheaper_log_types(db: sqlite3.Connection) -> None:
     m011_log_types(db)
 
 
+def m013_deck_totals(db: sqlite3.Connection) -> None:
+    """Running totals per deck over all time (`agg_deck_days`, `agg_deck_recall`), so that a
+    deck's or folder's statistics stop scanning the whole log. The totals are marked stale, so
+    the next statistics (or a small collection's next opening) rebuild them with these."""
+    m008_stats_days(db)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_sync_marks,
@@ -220,6 +227,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m010_totals_tail,
     m011_log_types,
     m012_cheaper_log_types,
+    m013_deck_totals,
 ]
 """In order; the N-th function brings the schema to version N."""
 

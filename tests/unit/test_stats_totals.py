@@ -30,12 +30,21 @@ DECK = "title: D\nquestions:\n" + "".join(
     f"  - {{id: q{i}, type: basic, prompt: 'P{i}?', answer: A{i}}}\n" for i in range(5)
 )
 
+CARDS = [
+    *(f"d/deck:q{i}" for i in range(5)),
+    *(f"d/other:q{i}" for i in range(2)),
+    *(f"e/solo:q{i}" for i in range(2)),
+]
+"""The cards of the property test: two decks of folder `d`, and one of folder `e`."""
+SCOPES = [("d/deck",), ("d",), ("e/solo", "d/other"), ("e",)]
+"""Decks and folders whose figures from the per-deck totals are compared with a scan."""
+card = st.integers(0, len(CARDS) - 1)
 step = st.one_of(
-    st.tuples(st.just("answer"), st.integers(0, 4), st.sampled_from(list(Rating))),
-    st.tuples(st.just("cram"), st.integers(0, 4), st.sampled_from(list(Rating))),
+    st.tuples(st.just("answer"), card, st.sampled_from(list(Rating))),
+    st.tuples(st.just("cram"), card, st.sampled_from(list(Rating))),
     st.tuples(st.just("undo")),
-    st.tuples(st.just("bury"), st.integers(0, 4)),
-    st.tuples(st.just("suspend"), st.integers(0, 4)),
+    st.tuples(st.just("bury"), card),
+    st.tuples(st.just("suspend"), card),
     st.tuples(st.just("sync")),
     st.tuples(st.just("later"), st.integers(1, 60)),  # hours
     st.tuples(st.just("earlier")),  # the next answer is dated before the last one
@@ -80,10 +89,12 @@ def check(col: Collection, moments: list[int]) -> None:
     assert aggregates.last_seq(db) - upto < aggregates.FOLD
     assert aggregates.read(db, cal) == recomputed(col)
     for now in moments:
-        args = (col.store.path, col.tree, col.settings, col.zone, now, stats.Scope())
-        fast = stats.compute_at(*args)
-        slow = stats.compute_at(*args, totals=False)
-        assert fast.to_json() == slow.to_json()
+        for decks in [(), *SCOPES]:
+            scope = stats.Scope(decks=decks, spec=" ".join(decks) or None)
+            args = (col.store.path, col.tree, col.settings, col.zone, now, scope)
+            fast = stats.compute_at(*args)
+            slow = stats.compute_at(*args, totals=False)
+            assert fast.to_json() == slow.to_json(), decks
 
 
 @settings(
@@ -110,6 +121,9 @@ def test_totals_equal_a_recomputation(
     (root / "decks" / "d").mkdir(parents=True)
     (root / "sync").mkdir()
     (root / "decks" / "d" / "deck.yaml").write_text(DECK, encoding="utf-8")
+    (root / "decks" / "d" / "other.yaml").write_text(DECK, encoding="utf-8")
+    (root / "decks" / "e").mkdir()
+    (root / "decks" / "e" / "solo.yaml").write_text(DECK, encoding="utf-8")
     for name in ("a", "b"):
         (root / name).mkdir()
         (root / name / "config.toml").write_text(
@@ -131,14 +145,14 @@ def test_totals_equal_a_recomputation(
                 if kind in ("answer", "cram"):
                     session = col.session(cram=kind == "cram")
                     with contextlib.suppress(SessionError):  # a buried or suspended card
-                        session.answer(f"d/deck:q{s[1]}", s[2], at, duration_ms=1000 + at % 7000)
+                        session.answer(CARDS[s[1]], s[2], at, duration_ms=1000 + at % 7000)
                     back = False
                 elif kind == "undo":
                     col.session().undo(now)
                 elif kind == "bury":
-                    col.session().bury(f"d/deck:q{s[1]}", now)
+                    col.session().bury(CARDS[s[1]], now)
                 elif kind == "suspend":
-                    col.session().suspend(f"d/deck:q{s[1]}", now)
+                    col.session().suspend(CARDS[s[1]], now)
                 elif kind == "sync":
                     sync(col.store, col.settings, col.zone, root / "sync", now)
                 elif kind == "later":
@@ -341,6 +355,37 @@ def test_totals_kept_by_every_answer_get_a_mark_at_the_last_event(device) -> Non
     col.session().answer("d/deck:q5", Rating.HARD, T0 + 5 * HOUR)
     assert aggregates.mark(col.store.db, cal) == 4  # the answer waits in the tail
     assert aggregates.read(col.store.db, cal) == recomputed(col)
+
+
+def test_a_database_from_before_the_deck_totals_gets_them_at_its_next_statistics(
+    device, write_deck
+) -> None:
+    """Migration 13 adds the per-deck totals and marks the totals stale; the next statistics
+    rebuild them, and a deck's figures from them equal a scan of the log."""
+    from tests.conftest import basic_deck
+
+    write_deck("e/solo", basic_deck(2))
+    col = device("a")
+    session = col.session()
+    for i, card in enumerate(("d/deck:q0", "e/solo:q1", "d/deck:q2", "e/solo:q0")):
+        session.answer(card, Rating.GOOD if i % 3 else Rating.AGAIN, T0 + i * HOUR)
+    db = col.store.db
+    for table in ("agg_deck_days", "agg_deck_recall"):
+        db.execute(f"DROP TABLE {table}")
+    db.execute("DELETE FROM migrations WHERE version >= 13")
+    db.execute("PRAGMA user_version = 12")
+    col.close()
+    col = device("a")
+    cal = calendar(col.zone, col.settings.day_starts_at)
+    # a collection this small is rebuilt as it opens; a large one at its next statistics
+    assert aggregates.read(col.store.db, cal) == recomputed(col)
+    assert {k[0] for k in aggregates.read(col.store.db)["agg_deck_days"]} == {"d/deck", "e/solo"}
+    for decks in (("e/solo",), ("d",)):
+        scope = stats.Scope(decks=decks, spec=decks[0])
+        args = (col.store.path, col.tree, col.settings, col.zone, T0 + 5 * HOUR, scope)
+        fast = stats.compute_at(*args)
+        assert fast.today.reviews == 2
+        assert fast.to_json() == stats.compute_at(*args, totals=False).to_json()
 
 
 @pytest.mark.parametrize("schema", ["new", "from version 11"])

@@ -171,7 +171,7 @@ def inproc_quizzer(runs: int, answers: int) -> dict[str, Any]:
         session.plan(now_ms)
         out["due"].append(time.perf_counter() - t0)
     out.update(_search_times(col, now_ms, runs))
-    out["next"], out["answer"], out["answer_cpu"] = [], [], []
+    out["next"], out["answer"], out["answer_cpu"], out["turn"] = [], [], [], []
     ratings = (Rating.GOOD, Rating.GOOD, Rating.AGAIN, Rating.HARD, Rating.EASY)
     for i in range(answers):
         at = now_ms + i * 5_000
@@ -184,6 +184,7 @@ def inproc_quizzer(runs: int, answers: int) -> dict[str, Any]:
         session.answer(card.id, ratings[i % len(ratings)], at, duration_ms=4000)
         out["answer"].append(time.perf_counter() - t0)
         out["answer_cpu"].append(time.process_time() - c0)
+        out["turn"].append(out["next"][-1] + out["answer"][-1])
     # SQL statements per answer, as SQLite traces them (a trigger's body shows as one more)
     statements: list[str] = []
     out["statements"] = []
@@ -499,6 +500,17 @@ class Suite:
             times=q["answer"],
         )
 
+        if q.get("turn"):
+            # Anki works out a card's next states when it serves it, quizzer when it is answered
+            m = statistics.median(q["turn"])
+            a, am = anki_cell("turn")
+            self.add(
+                "next card and answer, in-process (one card's turn)",
+                _ms(m),
+                a,
+                m / am if am else None,
+                times=q["turn"],
+            )
         if q.get("answer_cpu"):
             cpu = statistics.median(q["answer_cpu"])
             acpu, acpu_m = anki_cell("answer_cpu")

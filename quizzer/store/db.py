@@ -481,7 +481,9 @@ class Store:
         with self.transaction():
             event, derived = make(self.state(card_id))
             later = self.db.execute(
-                "SELECT 1 FROM log WHERE card_id = ? AND (at > ? OR (at = ? AND uid > ?)) LIMIT 1",
+                # `at >= ?` on its own lets SQLite seek the (card_id, at) index past the event;
+                # under the OR alone it read every event of the card (77 at 1M reviews: 20 us)
+                "SELECT 1 FROM log WHERE card_id = ? AND at >= ? AND (at > ? OR uid > ?) LIMIT 1",
                 (card_id, event.at, event.at, event.uid),
             ).fetchone()
             if later is None:

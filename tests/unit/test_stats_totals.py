@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -76,6 +76,15 @@ def recomputed(col: Collection) -> aggregates.Totals:
     finally:
         db.execute("ROLLBACK TO check_totals")
         db.execute("RELEASE check_totals")
+
+
+def reopened_from(col: Collection, device: Callable[[str], Collection], version: int) -> Collection:
+    """Say the database is at schema `version` (its later migrations forgotten, their changes
+    undone by the caller), close it and open it again: the later migrations run."""
+    col.store.db.execute("DELETE FROM migrations WHERE version > ?", (version,))
+    col.store.db.execute(f"PRAGMA user_version = {version}")
+    col.close()
+    return device("a")
 
 
 def check(col: Collection, moments: list[int]) -> None:
@@ -322,10 +331,7 @@ def test_a_database_of_the_schema_before_the_per_day_totals_gets_them(device) ->
     assert sum(v[0] for v in expected.values()) == 4
     # what the previous schema left: current totals, no per-day table
     col.store.db.execute("DROP TABLE agg_days")
-    col.store.db.execute("DELETE FROM migrations WHERE version >= 8")
-    col.store.db.execute("PRAGMA user_version = 7")
-    col.close()
-    col = device("a")  # migrates, and a small log's totals are rebuilt at once
+    col = reopened_from(col, device, 7)  # migrates, and a small log's totals are rebuilt at once
     assert aggregates.current(col.store.db, cal)
     assert aggregates.read(col.store.db)["agg_days"] == expected
     args = (col.store.path, col.tree, col.settings, col.zone, T0 + 100 * HOUR, stats.Scope())
@@ -346,10 +352,7 @@ def test_totals_kept_by_every_answer_get_a_mark_at_the_last_event(device) -> Non
     for name, event in (("insert", "INSERT"), ("delete", "DELETE"), ("update", "UPDATE")):
         db.execute(f"DROP TRIGGER log_{name}_totals")
         db.execute(f"CREATE TRIGGER log_{name}_totals AFTER {event} ON log {stale_sql}")
-    db.execute("DELETE FROM migrations WHERE version >= 10")
-    db.execute("PRAGMA user_version = 9")
-    col.close()
-    col = device("a")
+    col = reopened_from(col, device, 9)
     cal = calendar(col.zone, col.settings.day_starts_at)
     assert aggregates.mark(col.store.db, cal) == 4
     col.session().answer("d/deck:q5", Rating.HARD, T0 + 5 * HOUR)
@@ -372,10 +375,7 @@ def test_a_database_from_before_the_deck_totals_gets_them_at_its_next_statistics
     db = col.store.db
     for table in ("agg_deck_days", "agg_deck_recall"):
         db.execute(f"DROP TABLE {table}")
-    db.execute("DELETE FROM migrations WHERE version >= 13")
-    db.execute("PRAGMA user_version = 12")
-    col.close()
-    col = device("a")
+    col = reopened_from(col, device, 12)
     cal = calendar(col.zone, col.settings.day_starts_at)
     # a collection this small is rebuilt as it opens; a large one at its next statistics
     assert aggregates.read(col.store.db, cal) == recomputed(col)
@@ -406,10 +406,7 @@ def test_the_log_refuses_rows_it_could_not_read_back(device, schema) -> None:
             f"CREATE TRIGGER log_insert_types BEFORE INSERT ON log WHEN {old} "
             "BEGIN SELECT RAISE(ABORT, 'log: old check, numbers or NULL'); END"
         )
-        db.execute("DELETE FROM migrations WHERE version >= 12")
-        db.execute("PRAGMA user_version = 11")
-        col.close()
-        col = device("a")
+        col = reopened_from(col, device, 11)
     triggers = col.store.db.execute(
         "SELECT sql FROM sqlite_master WHERE name LIKE 'log_%_types'"
     ).fetchall()

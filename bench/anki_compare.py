@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.generate import DAY_MS, NOW_MS, Generated
+from bench.generate import DAY_MS, NOW_MS, Generated, settle
 
 ANKI_VERSION_KEY = "a3"
 DAY_START_HOUR = 4  # quizzer's default day_starts_at, and Anki's default rollover
@@ -217,6 +217,7 @@ def private_copy(anki: AnkiCollection, dest: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     target = dest / "collection.anki2"
     shutil.copyfile(anki.path, target)
+    settle()
     return target
 
 

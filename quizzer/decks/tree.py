@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from quizzer.decks.cache import DeckCache
 from quizzer.decks.files import deck_id_for, find_deck_files
@@ -38,6 +38,9 @@ class DeckTree:
     _indexed: tuple[tuple[int, ...], dict[str, Card], dict[str, int]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+    derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """What other modules work out from this tree and keep while it lives, each under a key of
+    its own (an edit loads a new tree, which starts without)."""
 
     def __post_init__(self) -> None:
         if not self.roots:

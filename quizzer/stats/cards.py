@@ -326,6 +326,24 @@ def card_text(card: Card, limit: int = 100) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def tree_card_text(tree: object) -> Callable[[Card], str]:
+    """`card_text` for the cards of a loaded `DeckTree`, each card's text worked out once while
+    the tree lives: statistics shown again in a session build no question again for their
+    tables of cards to watch (another tree: `card_text` itself)."""
+    derived: dict[str, Any] | None = getattr(tree, "derived", None)
+    if derived is None:
+        return card_text
+    texts: dict[str, tuple[Card, str]] = derived.setdefault("stats.card_text", {})
+
+    def text(card: Card) -> str:
+        known = texts.get(card.id)
+        if known is None or known[0] is not card:
+            known = texts[card.id] = (card, card_text(card))
+        return known[1]
+
+    return text
+
+
 def card_row(info: CardInfo, text: Callable[[Any], str] = card_text) -> CardRow:
     """A card worth a look, as the tables show it (`text`: its question on one line)."""
     return CardRow(

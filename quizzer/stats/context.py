@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from quizzer import queue
 from quizzer.clock import calendar, day_start, from_ms, study_day, to_ms
-from quizzer.stats.cards import card_text
+from quizzer.stats.cards import tree_card_text
 from quizzer.stats.results import FORECAST_DAYS
 from quizzer.stats.scope import Scope
 
@@ -96,10 +96,11 @@ class Context:
         scope: Scope,
         days: int,
         queue_settings: queue.QueueSettings | None = None,
-        text: Callable[[Any], str] = card_text,
+        text: Callable[[Any], str] | None = None,
     ) -> None:
         """`queue_settings` are the limits today's queue applies (by default, `DeckSettings` of
-        `settings`); `text` gives a card's question on one line (`card_text`)."""
+        `settings`); `text` gives a card's question on one line (by default `card_text`, worked
+        out once per card of the tree: `tree_card_text`)."""
         self.db = db
         self.tree = tree
         self.settings = settings
@@ -109,7 +110,7 @@ class Context:
         self.scope = scope
         self.days = days
         self.queue_settings = queue_settings
-        self.text = text
+        self.text = text or tree_card_text(tree)
         self.params = tuple(settings.parameters)
         self.hour = settings.day_starts_at
         self.today = study_day(from_ms(now_ms), zone, self.hour)

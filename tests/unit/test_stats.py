@@ -505,6 +505,32 @@ def test_leeches_and_hardest(result: stats.Stats) -> None:
     ]
 
 
+def test_the_cards_to_watch_are_worked_out_once_per_tree(
+    col: Collection, result: stats.Stats, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Statistics computed again on the same decks tree build no question text again; a new
+    tree (decks loaded again after an edit) starts afresh, with the same texts."""
+    from quizzer.stats import cards
+
+    built: list[str] = []
+    real = cards.card_text
+
+    def counted(card: Any, limit: int = 100) -> str:
+        built.append(card.id)
+        return real(card, limit)
+
+    monkeypatch.setattr(cards, "card_text", counted)
+    again = stats.compute(col, NOW_MS, None, 30)
+    assert built == []  # the `result` fixture's computation worked them out
+    assert again.leeches == result.leeches and again.hardest == result.hardest
+    from quizzer.collection import reload_decks
+
+    col.tree = reload_decks(col.tree)
+    fresh = stats.compute(col, NOW_MS, None, 30)
+    assert "lang/fr:q2" in built
+    assert fresh.leeches == result.leeches and fresh.hardest == result.hardest
+
+
 # ---------------------------------------------------------------- calibration
 
 

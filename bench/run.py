@@ -470,13 +470,15 @@ class Suite:
                 floor = _worker("inproc_floor", _env(gen, home), str(home), self.runs)["commit"]
         anki_in.update(_pooled(sides["anki"]))
         q = _pooled(sides["quizzer"])
-        for op, name in (
-            ("due", "due counts, in-process (Session.plan)"),
-            ("next", "next card, in-process (Session.next)"),
-        ):
+
+        def vs_anki(op: str, name: str) -> None:
+            """The row `name`: quizzer's in-process median of `op` beside Anki's, and the ratio."""
             m = statistics.median(q[op])
             a, am = anki_cell(op)
             self.add(name, _ms(m), a, m / am if am else None, times=q[op])
+
+        vs_anki("due", "due counts, in-process (Session.plan)")
+        vs_anki("next", "next card, in-process (Session.next)")
         for key, query in SEARCHES.items():
             if q.get(key):
                 m = statistics.median(q[key])
@@ -502,25 +504,10 @@ class Suite:
 
         if q.get("turn"):
             # Anki works out a card's next states when it serves it, quizzer when it is answered
-            m = statistics.median(q["turn"])
-            a, am = anki_cell("turn")
-            self.add(
-                "next card and answer, in-process (one card's turn)",
-                _ms(m),
-                a,
-                m / am if am else None,
-                times=q["turn"],
-            )
+            vs_anki("turn", "next card and answer, in-process (one card's turn)")
         if q.get("answer_cpu"):
-            cpu = statistics.median(q["answer_cpu"])
-            acpu, acpu_m = anki_cell("answer_cpu")
-            self.add(
-                "answer CPU time, in-process (user and kernel, not waiting on the disk)",
-                _ms(cpu),
-                acpu,
-                cpu / acpu_m if acpu_m else None,
-                times=q["answer_cpu"],
-            )
+            cpu = "answer CPU time, in-process (user and kernel, not waiting on the disk)"
+            vs_anki("answer_cpu", cpu)
         if q.get("statements"):
             self.add(
                 "SQL statements per answer, in-process (traced)",
@@ -576,9 +563,7 @@ class Suite:
                 "stats --json --days 365, cold process", "n/a", anki_cell("stats", cold=True)[0]
             )
         if q.get("stats"):
-            m = statistics.median(q["stats"])
-            a, am = anki_cell("stats")
-            self.add("statistics, in-process", _ms(m), a, m / am if am else None, times=q["stats"])
+            vs_anki("stats", "statistics, in-process")
         elif anki_in.get("stats"):
             self.add("statistics, in-process", "n/a", anki_cell("stats")[0])
 

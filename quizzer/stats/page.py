@@ -144,19 +144,18 @@ def compute_at(
     # the totals hold the whole collection and each deck; a tag or a search is a set of cards
     counted = totals and scope.tag is None and scope.card_ids is None
     decks = scope.decks or None
+    cut = now_ms + 1  # the moment asked about is counted, later answers are not
     main = connect()
     try:
-        reader = None
-        if counted:
-            reader = aggregates.reader(main, cal, now_ms + 1, short=True, decks=decks)
+        reader = aggregates.reader(main, cal, cut, short=True, decks=decks) if counted else None
         if counted and reader is None:
             # stale totals are rebuilt (a long tail folded) on a connection of their own, then
             # read from a new snapshot
             main.close()
             aggregates.ensure(db_path, cal)
             main = connect()
-            reader = aggregates.reader(main, cal, now_ms + 1, decks=decks)
-        if counted and reader is not None:
+            reader = aggregates.reader(main, cal, cut, decks=decks)
+        if reader is not None:
             ctx = Context(main, tree, settings, zone, now_ms, scope, days, **extra)
             if decks is None:
                 return figures(ctx, reader)

@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from quizzer.clock import Calendar
+from quizzer.decks.files import in_deck
 from quizzer.state import CardPhase, CardState, recall_curve
 from quizzer.store.extensions import extensions_on
 from quizzer.store.log import queue_states, reviews_between
@@ -454,7 +455,7 @@ def limit_chain(start: str, deck_id: str) -> tuple[str, ...]:
     """`LimitTree.chain` studying from `start` (kept between calls: a session asks for it on
     every card it serves)."""
     nodes = node_ids(deck_id)
-    if start and (deck_id == start or deck_id.startswith(start + "/")):
+    if start and in_deck(deck_id, start):
         nodes = nodes[start.count("/") + 1 :]
     return tuple(dict.fromkeys(nodes))
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from quizzer.decks.files import in_deck
 from quizzer.queue import card_tags
 
 if TYPE_CHECKING:
@@ -38,8 +39,6 @@ class Selection:
 
     def matches(self, card: Card, deck_tags: Iterable[str]) -> bool:
         """True when the card is in one of the decks or folders and carries the tag."""
-        if self.decks and not any(
-            card.deck_id == d or card.deck_id.startswith(d.rstrip("/") + "/") for d in self.decks
-        ):
+        if self.decks and not any(in_deck(card.deck_id, d.rstrip("/")) for d in self.decks):
             return False
         return self.tag is None or self.tag in card_tags(card, deck_tags)

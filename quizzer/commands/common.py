@@ -65,13 +65,13 @@ def selection_for(
 ) -> Selection:
     """The decks or folders, tag and search query asked for, each checked (a bad query fails
     here, as one line)."""
+    from quizzer.decks.files import names_deck
     from quizzer.search import parse
     from quizzer.session import Selection
 
     if query is not None:
         parse(query)
     for d in decks or ():
-        d = d.rstrip("/")
-        if d not in col.tree.decks and not any(k.startswith(d + "/") for k in col.tree.decks):
-            raise CommandError(f"no deck or folder {d!r}; 'quizzer decks' lists them")
+        if not names_deck(col.tree.decks, d):
+            raise CommandError(f"no deck or folder {d.rstrip('/')!r}; 'quizzer decks' lists them")
     return Selection(tuple(d.rstrip("/") for d in decks or ()), tag, query)

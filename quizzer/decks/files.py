@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from pathlib import Path
 
 from quizzer.files import DECK_LIMIT, read_regular
@@ -13,6 +14,17 @@ DECK_SUFFIX = ".yaml"
 def deck_id_for(path: Path, root: Path) -> str:
     """The deck id of a file: its path under the root, without `.yaml`, with `/` separators."""
     return path.relative_to(root).with_suffix("").as_posix()
+
+
+def in_deck(deck_id: str, name: str) -> bool:
+    """True when `deck_id` is the deck `name` or a deck of the folder `name` (at any depth)."""
+    return deck_id == name or deck_id.startswith(name + "/")
+
+
+def names_deck(deck_ids: Collection[str], name: str) -> bool:
+    """True when `name` (a trailing `/` aside) is one of these decks or a folder of some."""
+    name = name.rstrip("/")
+    return name in deck_ids or any(in_deck(d, name) for d in deck_ids)
 
 
 ORDER_FILE = "_order.txt"

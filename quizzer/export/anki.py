@@ -28,6 +28,7 @@ import genanki
 
 from quizzer import paths
 from quizzer.decks.faces import shown_order
+from quizzer.decks.files import in_deck
 from quizzer.decks.loaded import LoadedDeck
 from quizzer.decks.models import Basic, Cloze, MultipleChoice, Numeric, Order, QuestionBase, Typed
 from quizzer.decks.tree import DeckTree, folder_title
@@ -152,9 +153,9 @@ def select_decks(tree: DeckTree, wanted: Sequence[str]) -> list[str]:
     chosen: list[str] = []
     for raw in wanted:
         ref = _deck_ref(raw, tree.roots)
-        matches = [d for d in sorted(tree.decks) if d == ref or d.startswith(ref + "/")]
+        matches = [d for d in sorted(tree.decks) if in_deck(d, ref)]
         if not matches:
-            broken = [d for d in tree.failed if d == ref or d.startswith(ref + "/")]
+            broken = [d for d in tree.failed if in_deck(d, ref)]
             if broken:
                 raise ExportError(f"deck {broken[0]!r} has errors; run 'quizzer lint' to see them")
             raise ExportError(f"no deck or folder {raw!r}; 'quizzer decks' lists them")

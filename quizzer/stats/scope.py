@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from quizzer.decks.files import names_deck
 from quizzer.errors import QuizzerError
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ def resolve_scope(tree: DeckTree, spec: str | None) -> Scope:
             raise StatsError(f"no card is tagged {tag!r}")
         return Scope(tag=tag, spec=text)
     name = text.rstrip("/")
-    if name not in tree.decks and not any(k.startswith(name + "/") for k in tree.decks):
+    if not names_deck(tree.decks, name):
         raise StatsError(f"no deck or folder {name!r}; 'quizzer decks' lists them")
     return Scope(decks=(name,), spec=text)
 

@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from quizzer.clock import DAY_MS, EPOCH_ORDINAL, LATEST_MS, Calendar, in_range, offset_segments
+from quizzer.decks.files import in_deck
 
 CALENDAR_KEY = "stats_calendar"
 """The `meta` key holding the `Calendar.key` the totals were computed with (absent: stale)."""
@@ -560,7 +561,7 @@ class Reader:
             yield from self.delta[table].items()
             return
         for (deck, *key), values in self.delta[f"agg_deck_{table[4:]}"].items():
-            if any(deck == d or deck.startswith(d + "/") for d in self.decks):
+            if any(in_deck(deck, d) for d in self.decks):
                 yield tuple(key), values
 
     def retention(self, today: int) -> dict[tuple[Any, ...], list[float]]:

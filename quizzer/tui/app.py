@@ -17,6 +17,7 @@ from textual.screen import Screen
 from quizzer.clock import now as clock_now
 from quizzer.clock import to_ms
 from quizzer.collection import Collection, open_collection, reload_decks
+from quizzer.decks.files import names_deck
 from quizzer.decks.tree import DeckTree
 from quizzer.errors import QuizzerError
 from quizzer.session import Selection
@@ -119,7 +120,7 @@ class QuizzerApp(App[None]):
         if not self.start_session:
             self.home.show_collection(collection)
             return
-        unknown = [d for d in self.selection.decks if not _deck_exists(collection.tree, d)]
+        unknown = [d for d in self.selection.decks if not names_deck(collection.tree.decks, d)]
         if unknown:
             self.home.show_collection(collection)
             self.notify(f"No deck or folder {unknown[0]!r}.", severity="error", timeout=10)
@@ -177,11 +178,6 @@ class QuizzerApp(App[None]):
         resume_collector()
         if self.owns_collection and self.collection is not None:
             self.collection.close()
-
-
-def _deck_exists(tree: DeckTree, deck: str) -> bool:
-    deck = deck.rstrip("/")
-    return deck in tree.decks or any(k.startswith(deck + "/") for k in tree.decks)
 
 
 def make_app(

@@ -57,6 +57,27 @@ async def test_typing_filters_and_a_bad_query_is_one_line(build: Build) -> None:
         assert "7 cards" not in text and "CTC" not in text.split("never closed")[1][:0]
 
 
+async def test_the_question_keeps_its_room_as_the_screen_widens(build: Build) -> None:
+    """Type and stability are shown only while the question still gets 40 columns: a wider
+    screen never squeezes the question to make room for them."""
+    app = build()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        seen = {}
+        for width in (100, 120, 136, 137, 138, 139, 140, 160, 200):
+            await pilot.resize_terminal(width, 30)
+            await pilot.pause()
+            table: DataTable[Any] = browser(app).query_one(DataTable)
+            widths = {str(c.key.value): c.width for c in table.ordered_columns}
+            seen[width] = (widths["question"], "type" in widths and "stability" in widths)
+        assert seen[100][0] >= 30 and not seen[100][1]
+        assert seen[120][0] >= 50 and not seen[120][1]  # was 21 with every column
+        assert all(question >= 40 for question, every in seen.values() if every)
+        assert seen[160][1] and seen[200][0] > seen[160][0]
+
+
 async def test_sort_select_suspend_and_bring_back(build: Build, collection: Collection) -> None:
     t = to_ms(now())
     collection.session().answer("speech/whisper:tokenizer", Rating.GOOD, t - 30 * MINUTE)

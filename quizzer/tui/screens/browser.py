@@ -26,8 +26,9 @@ from quizzer.tui.widgets.keybar import KeyBar
 
 DEBOUNCE_S = 0.25
 """How long typing must pause before the query runs."""
-WIDE = 110
-"""From this width on, every column is shown; below it, type and stability are left out."""
+QUESTION_MIN = 40
+"""Every column is shown while the question still gets this many; on a narrower screen, type
+and stability are left out to give it their room."""
 
 COLUMNS: tuple[tuple[str, str, str | None], ...] = (
     # key in row_cells, header, sort field (None: not sortable)
@@ -134,7 +135,7 @@ class BrowserScreen(Screen[None]):
 
     def _fill(self) -> None:
         table: DataTable[str | Content | Text] = self.query_one(DataTable)
-        wide = self.size.width >= WIDE
+        wide = self._width("question", True) >= QUESTION_MIN
         cursor = self._cursor_id()
         if wide != self._wide:
             self._wide = wide
@@ -162,7 +163,7 @@ class BrowserScreen(Screen[None]):
         self._show_question()
         self.refresh_bindings()
 
-    def _width(self, key: str, wide: bool) -> int | None:
+    def _width(self, key: str, wide: bool) -> int:
         fixed = {"type": 7, "state": 9, "due": 16 if wide else 10, "interval": 6, "stability": 5}
         fixed |= {
             "recall": 6 if wide else 4,

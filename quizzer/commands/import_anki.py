@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from quizzer.import_.command import import_anki
+from quizzer.import_.package import require_extra
 
 
 def run(args: argparse.Namespace) -> int:
     """`quizzer import anki FILE [--into DIR] [--deck PREFIX] [--with-history] [--use-params]
     [--force] [--dry-run]`: import and print the report."""
+    require_extra()
     from quizzer import paths
     from quizzer.clock import now, to_ms
+    from quizzer.import_.command import import_anki
 
     into = Path(args.into).expanduser() if args.into else paths.user_decks_dir()
     report = import_anki(

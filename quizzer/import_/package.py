@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,8 @@ MAX_UNPACKED = 8 << 30
 """The most bytes a package may unpack to (8 GiB)."""
 _BOMB_SIZE, _BOMB_RATIO = 32 << 20, 200
 """A member past 32 MiB that unpacked is 200 times its packed size is not an Anki file."""
-INSTALL_HINT = "reading Anki packages needs the anki package: pip install 'quizzer[anki]'"
+EXTRA = {"anki": "anki", "bs4": "beautifulsoup4", "markdownify": "markdownify"}
+"""What the `anki` extra brings, by module name: the package it comes in."""
 
 
 class PackageError(QuizzerError, ValueError):
@@ -101,12 +103,14 @@ class Package:
     """FSRS-6 parameters by preset name, for presets that have them."""
 
 
-def require_anki() -> None:
-    """Raise PackageError with the install line when the `anki` package is missing."""
-    try:
-        import anki.collection  # noqa: F401
-    except ImportError:
-        raise PackageError(INSTALL_HINT) from None
+def require_extra() -> None:
+    """Raise PackageError with the install line when a package of the `anki` extra is missing
+    (before anything imports it: a missing one would otherwise end in a traceback)."""
+    missing = [package for module, package in EXTRA.items() if find_spec(module) is None]
+    if missing:
+        raise PackageError(
+            f"reading Anki packages needs {', '.join(missing)}: pip install 'quizzer[anki]'"
+        )
 
 
 def check_zip(path: Path) -> None:
@@ -139,7 +143,7 @@ def check_zip(path: Path) -> None:
 @contextmanager
 def open_package(path: Path) -> Iterator[Package]:
     """Read a package with Anki's core into a temporary collection, removed on exit."""
-    require_anki()
+    require_extra()
     check_zip(path)
     from anki._backend import RustBackend
     from anki.collection import Collection

@@ -70,6 +70,11 @@ class ImportReport:
                 f"kept {_n(len(w.kept_edited), 'question')} edited since the last import "
                 f"(first: {w.kept_edited[0]}); --force overwrites them"
             )
+        if w.kept_own:
+            out.append(
+                f"kept {_n(len(w.kept_own), 'question')} already in the decks under the ids the "
+                f"package gives (first: {w.kept_own[0]}); --force overwrites them"
+            )
         if w.not_restored:
             out.append(
                 f"did not add back {_n(len(w.not_restored), 'question')} removed since the last "

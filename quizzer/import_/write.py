@@ -14,13 +14,17 @@ import json
 import os
 import shutil
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from quizzer.errors import QuizzerError
 from quizzer.import_.notes import Mapped, safe_media_name
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 MANIFEST = ".anki-import.json"
 _KEY_ORDER = [
@@ -67,6 +71,8 @@ class WriteResult:
     unchanged: int = 0
     kept_edited: list[str] = field(default_factory=list)
     """`deck:question` ids the user edited since the last import, kept."""
+    kept_own: list[str] = field(default_factory=list)
+    """`deck:question` ids of questions no import wrote that the package has too, kept."""
     not_restored: list[str] = field(default_factory=list)
     """`deck:question` ids the user removed since the last import, not added back."""
     deck_files: list[Path] = field(default_factory=list)
@@ -81,6 +87,29 @@ def question_hash(question: dict[str, Any]) -> str:
     """A hash of a question's content, as YAML gives it back."""
     text = json.dumps(question, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def same_question(current: Any, new: dict[str, Any]) -> bool:
+    """Whether the question in the deck file says what the imported one says: the same as
+    written, or once read (a key left out and that key at its default are one question)."""
+    if current == new:
+        return True
+    from pydantic import ValidationError
+
+    read = _question_reader()
+    try:
+        return bool(read.validate_python(current) == read.validate_python(new))
+    except ValidationError:
+        return False
+
+
+@cache
+def _question_reader() -> TypeAdapter[Any]:
+    from pydantic import TypeAdapter
+
+    from quizzer.decks.models import Question
+
+    return TypeAdapter(Question)
 
 
 def ordered(question: dict[str, Any]) -> dict[str, Any]:
@@ -187,13 +216,13 @@ class DeckWriter:
                     changed = True
             else:
                 current = questions[at]
-                if current == new:
+                if same_question(current, new):
                     result.unchanged += 1
                 elif known and question_hash(current) != known.get("hash") and not self.force:
                     result.kept_edited.append(full)
                     written = False
                 elif not known and not self.force:
-                    result.kept_edited.append(full)  # a question of that id not made by us
+                    result.kept_own.append(full)
                     written = False
                 else:
                     questions[at] = new

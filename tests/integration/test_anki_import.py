@@ -327,6 +327,42 @@ def test_reimport_updates_in_place_and_keeps_user_edits(
     assert len(questions(into)) == 2
 
 
+def test_a_package_of_ones_own_decks_imports_back_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Exported from a decks folder and imported back into it: a question that leaves a key at
+    its default is the same question (not "edited"), and one that differs but no import wrote
+    is named as the user's own, kept."""
+    decks = tmp_path / "decks"
+    (decks / "ml").mkdir(parents=True)
+    deck = decks / "ml" / "attention.yaml"
+    deck.write_text(
+        "title: Attention\n"
+        "questions:\n"
+        "  - id: scale\n    type: basic\n    prompt: Why scale the scores by sqrt(d)\n"
+        "    answer: Softmax saturates\n    source: Vaswani et al. 2017\n    reverse: false\n"
+        "  - id: heads\n    type: numeric\n    prompt: Heads in the base model\n    answer: 8\n"
+        "    source: Vaswani et al. 2017\n    tolerance: 0\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("QUIZZER_DECKS", str(decks))
+    package = tmp_path / "mine.apkg"
+    export_anki(load_decks(), package, now_ms=NOW_MS)
+    before = deck.read_bytes()
+    assert run(str(package), "--into", str(decks)) == 0
+    out = capsys.readouterr().out
+    assert "0 questions added, 0 updated, 2 unchanged" in out and "kept" not in out
+    assert deck.read_bytes() == before
+
+    deck.write_text(deck.read_text().replace("Softmax saturates", "Dot products grow"))
+    assert run(str(package), "--into", str(decks)) == 0
+    out = capsys.readouterr().out
+    assert "0 questions added, 0 updated, 1 unchanged" in out
+    assert "kept 1 question already in the decks under the ids the package gives" in out
+    assert "edited since the last import" not in out
+    assert "Dot products grow" in deck.read_text()
+
+
 def test_dry_run_writes_nothing_and_prefix_places_decks(
     tmp_path: Path, anki: Callable[[], Any], capsys: pytest.CaptureFixture[str]
 ) -> None:

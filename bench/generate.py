@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 OUT = Path(__file__).resolve().parent / "out"
-GENERATOR_VERSION = 7
+GENERATOR_VERSION = 8
 NOW_ISO = "2026-03-02T09:00:00Z"
 NOW_MS = 1_772_442_000_000  # NOW_ISO in UTC milliseconds
 DAY_MS = 86_400_000
@@ -288,7 +288,9 @@ def _simulate(job: tuple[list[tuple[str, int]], int]) -> tuple[list[tuple[Any, .
             else:
                 x = rng.random()
                 rating = Rating.HARD if x < 0.12 else Rating.EASY if x > 0.92 else Rating.GOOD
-            uid = f"{rng.getrandbits(128):032x}"
+            # as `Store.new_uid` makes them: the time, then 64 random bits (the simulated time
+            # here, before the shift below: the uids of answers made now sort after all of them)
+            uid = f"{at * 1_000_000:016x}{rng.getrandbits(64):016x}"
             event = Event(uid, DEVICE, at, card_id, EventKind.REVIEW, rating, "self")
             d = derive(state, event, settings)
             events.append(

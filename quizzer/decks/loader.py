@@ -150,12 +150,12 @@ def load_bytes(
         return [*problems, _at(shown, exc.mark, exc.message)]
     except _DuplicateKeys as exc:
         return [*problems, *(_at(shown, m, msg) for m, msg in exc.found)]
+    problems.extend(_duplicate_ids(shown, root))
     try:
         deck = _deck_adapter().validate_python(raw)
     except ValidationError as exc:
         problems.extend(_validation_problems(shown, root, exc))
         return sorted(set(problems))
-    problems.extend(_duplicate_ids(shown, root, deck))
     if problems:
         return sorted(set(problems))
     lines = _question_lines(root)
@@ -527,18 +527,20 @@ def _question_lines(root: yaml.Node) -> dict[str, int]:
     return lines
 
 
-def _duplicate_ids(shown: str, root: yaml.Node, deck: Deck) -> Iterable[Problem]:
+def _duplicate_ids(shown: str, root: yaml.Node) -> Iterable[Problem]:
+    """Question ids used twice, read from the YAML itself, so that they are reported with the
+    deck's other problems (ids are taken as written: the model only checks their form)."""
     first: dict[str, int] = {}
-    nodes = _question_nodes(root)
-    for qnode, question in zip(nodes, deck.questions, strict=False):
+    for qnode in _question_nodes(root):
         pair = _mapping_get(qnode, "id")
-        line = qnode.start_mark.line + 1
-        if question.id in first:
-            mark = pair[1].start_mark if pair else qnode.start_mark
+        if pair is None or not isinstance(pair[1], yaml.ScalarNode):
+            continue
+        qid = str(pair[1].value)
+        if qid in first:
             yield _at(
                 shown,
-                mark,
-                f"duplicate question id {question.id!r} (first used on line {first[question.id]})",
+                pair[1].start_mark,
+                f"duplicate question id {qid!r} (first used on line {first[qid]})",
             )
         else:
-            first[question.id] = line
+            first[qid] = qnode.start_mark.line + 1

@@ -114,6 +114,21 @@ def test_duplicate_ids() -> None:
     assert p.message == "duplicate question id 'a' (first used on line 3)"
 
 
+def test_duplicate_ids_are_reported_with_the_decks_other_problems() -> None:
+    found = problems(
+        HEADER + "  - {id: a, type: basic, prompt: P, answer: A}\n"
+        "  - {id: a, type: cloze, text: no deletion}\n"
+        "  - {id: 7, type: basic, prompt: P, answer: A}\n"
+        "  - {id: 7, type: basic, prompt: Q, answer: B}\n",
+        dedent=False,
+    )
+    assert [(p.line, p.message) for p in found if "duplicate" in p.message] == [
+        (4, "duplicate question id 'a' (first used on line 3)"),
+        (6, "duplicate question id '7' (first used on line 5)"),
+    ]
+    assert any("cloze has no deletion" in p.message for p in found)
+
+
 def test_malformed_id_suggests_slug() -> None:
     p = one(HEADER + "  - {id: Blank Role, type: basic, prompt: P, answer: A}\n")
     assert (p.line, p.column) == (3, 10)

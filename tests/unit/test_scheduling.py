@@ -231,6 +231,28 @@ def test_rebuild_reproduces_the_cache_exactly(
     assert changed == total  # every card had to be recreated
 
 
+def test_a_rebuild_writes_only_the_events_it_changes(write_deck) -> None:
+    """Derived columns a replay finds already in place are not written again: a rebuild of an
+    intact log updates no row, and one of a log with a wrong value updates that row alone."""
+    write_deck("sim/deck", many_cards(25))
+    col = open_collection()
+    study(col, 30, random.Random(3))
+    db = col.store.db
+    db.execute("CREATE TEMP TABLE touched (uid TEXT)")
+    db.execute(
+        "CREATE TEMP TRIGGER note_update AFTER UPDATE ON main.log "
+        "BEGIN INSERT INTO touched VALUES (new.uid); END"
+    )
+    rebuild(col.store, col.settings, col.zone)
+    assert db.execute("SELECT count(*) FROM touched").fetchone()[0] == 0
+    first = db.execute("SELECT uid FROM log WHERE kind = 'review' ORDER BY seq").fetchone()[0]
+    db.execute("UPDATE log SET r_before = 0.5 WHERE uid = ?", (first,))
+    db.execute("DELETE FROM touched")
+    rebuild(col.store, col.settings, col.zone)
+    assert [uid for (uid,) in db.execute("SELECT uid FROM touched")] == [first]
+    assert db.execute("SELECT r_before FROM log WHERE uid = ?", (first,)).fetchone()[0] is None
+
+
 def test_orphans_keep_their_history(write_deck) -> None:
     path = write_deck("a/one", many_cards(3))
     col = open_collection()

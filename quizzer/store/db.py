@@ -592,7 +592,7 @@ class Store:
                 counted = aggregates.counted_rows(self.db, uids, upto)
                 totals = aggregates.accumulate(counted, cal, -1)
             # a row that already holds these values is not written: a replay that changes
-            # nothing (a check, a migration that moved no card) rewrites no page
+            # nothing (a rebuild run to be sure, a migration that moved no card) rewrites no page
             self.db.executemany(
                 "UPDATE log SET state_before = ?1, ivl_before = ?2, r_before = ?3, before = ?4, "
                 "after = ?5 WHERE uid = ?6 AND NOT (state_before IS ?1 AND ivl_before IS ?2 "

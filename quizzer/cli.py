@@ -130,6 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("card_ids", nargs="+", metavar="CARD_ID")
 
     p = add("due", "count the cards left today, per deck")
+    p.add_argument("--deck", action="append", metavar="D", help="deck id or folder (repeatable)")
+    p.add_argument("--tag", help="only cards with this tag")
+    p.add_argument("--query", metavar="Q", help="only cards matching a search")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p = add("decks", "list decks with question and card counts")
     p.add_argument("--json", action="store_true", help="machine-readable output")

@@ -1,19 +1,29 @@
-"""`quizzer due [--json]`: what is left now and later today, per deck."""
+"""`quizzer due [--deck D] [--tag T] [--query Q] [--json]`: what is left now and later today,
+per deck, in a session on everything or on the cards asked for."""
 
 from __future__ import annotations
 
 import argparse
 
-from quizzer.commands.common import EXIT_OK, collection_for, now_ms, print_json
+from quizzer.commands.common import EXIT_OK, collection_for, now_ms, print_json, selection_for
 
 
 def run(args: argparse.Namespace) -> int:
-    """Cards left today per deck and in total."""
+    """Cards left today per deck and in total: what `quizzer next` with the same options serves
+    before it says nothing is due."""
     from quizzer.collection import due_plan
 
-    # from the card index when it is current (no YAML, pydantic or fsrs imported), else by
-    # opening the collection in full, which prints the same warnings and refreshes the index
-    queue = due_plan(now_ms(), lambda: collection_for(args))
+    if args.deck or args.tag or args.query is not None:
+        col = collection_for(args)
+        try:
+            selection = selection_for(args.deck, args.tag, col, args.query)
+            queue = col.session(selection).plan(now_ms())
+        finally:
+            col.close()
+    else:
+        # from the card index when it is current (no YAML, pydantic or fsrs imported), else by
+        # opening the collection in full, which prints the same warnings and refreshes the index
+        queue = due_plan(now_ms(), lambda: collection_for(args))
     rows = {d: c.as_dict() for d, c in sorted(queue.per_deck.items())}
     if args.json:
         print_json({"total": queue.counts.as_dict(), "decks": rows})

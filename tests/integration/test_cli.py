@@ -236,6 +236,32 @@ def test_nothing_due_says_when_next(write_deck, capsys, monkeypatch) -> None:
     assert data["next_due"].startswith("2026-03")
 
 
+def test_due_counts_what_next_serves_on_the_cards_asked_for(write_deck, capsys) -> None:
+    def deck(n: int, tags: str = "") -> str:
+        questions = "".join(
+            f"  - {{id: q{i}, type: basic, prompt: P{i}, answer: A{i}{tags}}}\n" for i in range(n)
+        )
+        return f"title: T\nquestions:\n{questions}"
+
+    write_deck("a/one", deck(3))
+    write_deck("a/two", deck(4, ", tags: [loss]"))
+    write_deck("b/three", deck(5))
+    out_json(capsys, "answer", "a/one:q0", "good", "--json")
+    for options in (["--deck", "a"], ["--deck", "a/two", "--deck", "b"], ["--tag", "loss"]):
+        due = out_json(capsys, "due", "--json", *options)
+        served = out_json(capsys, "next", "--json", *options)["counts"]
+        assert due["total"] == served, options
+        assert set(due["decks"]) <= {"a/one", "a/two", "b/three"}
+    assert set(out_json(capsys, "due", "--json", "--deck", "a")["decks"]) == {"a/one", "a/two"}
+    assert out_json(capsys, "due", "--json", "--tag", "loss")["total"]["new"] == 4
+    assert out_json(capsys, "due", "--json", "--query", "deck:b")["total"]["new"] == 5
+    assert out_json(capsys, "due", "--json")["total"]["learning"] == 1  # everything, as before
+    assert main(["due", "--deck", "c"]) == 2
+    assert capsys.readouterr().err == (
+        "quizzer: error: no deck or folder 'c'; 'quizzer decks' lists them\n"
+    )
+
+
 def test_suspend_unsuspend_and_orphans(sample_tree: Path, capsys) -> None:
     assert main(["suspend", "demo/sample:typed-q"]) == 0
     assert capsys.readouterr().out == "suspended demo/sample:typed-q\n"

@@ -16,6 +16,9 @@ Matching operations, all on the same data:
 - next card: `col.sched.get_queued_cards()` (quizzer: `Session.next`)
 - answering: `col.sched.answer_card(build_answer(...))` (quizzer: `Session.answer`)
 - statistics: the graphs backend, `col._backend.graphs(search="", days=365)` (`quizzer stats`)
+- optimizing: `col._backend.compute_fsrs_params` over the whole collection, as the deck options'
+  Optimize button asks for it: fitted from the default parameters, then both evaluated and the
+  better kept (`quizzer optimize`, which fits, compares and saves the same way)
 - cold: a fresh process that imports anki, opens the collection and does one of the above
 """
 
@@ -232,6 +235,12 @@ elif op == "stats":
     col._backend.graphs(search="", days=365)
 elif op == "next":
     col.sched.get_queued_cards()
+elif op == "optimize":
+    relearning = len(col.decks.get_config(1)["lapse"]["delays"])
+    col._backend.compute_fsrs_params(
+        search="", current_params=[], ignore_revlogs_before_ms=0,
+        num_of_relearning_steps=relearning, health_check=False,
+    )
 col.close()
 """
 

@@ -152,6 +152,8 @@ async def test_keys_tabs_period_scope_and_back(col: Collection) -> None:
         assert isinstance(screen, StatsScreen) and screen.result is not None
         assert screen.result.scope.cards == 42
         assert screen.result.reviews.total > 0
+        title = str(screen.query_one("#stats-title").render())
+        assert title == "Statistics · 42 cards · study day 2026-03-02"
 
         await pilot.press("5")
         assert screen.query_one(TabbedContent).active == "decks"
@@ -206,6 +208,8 @@ async def test_at_80x24_the_keys_show_help_works_and_decks_show_figures(col: Col
         await settle(pilot)
         text = screen_text(app)
         assert "1-7 Tabs" in text and "? Help" in text
+        # the title gives way before the card count and the study day do
+        assert text.splitlines()[0].startswith(" 42 cards · study day 2026-03-02 ")
         await pilot.press("5")
         await settle(pilot)
         header = next(line for line in screen_text(app).splitlines() if "Ret. 30d" in line)

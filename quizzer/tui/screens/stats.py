@@ -64,6 +64,7 @@ class StatsScreen(Screen[None]):
         scope = core.scope_of(selection) if selection is not None else core.Scope()
         self.scope_key = self._key(scope)
         self.result: core.Stats | None = None
+        self._titles: tuple[str, ...] = ("Statistics",)
 
     # ------------------------------------------------------------ layout
 
@@ -136,7 +137,7 @@ class StatsScreen(Screen[None]):
     def refresh_stats(self) -> None:
         """Compute again for the chosen scope and period."""
         self.query_one("#stats-loading").display = True
-        self._title(f"Statistics · {self._scope_label()} · computing…")
+        self._title("Statistics · computing…", "computing…")
         self._compute(self.scope_key or None, self.days)
 
     @work(thread=True, exclusive=True, group="stats")
@@ -150,13 +151,19 @@ class StatsScreen(Screen[None]):
 
     def _failed(self, message: str) -> None:
         self.query_one("#stats-loading").display = False
-        self._title(f"Statistics · {message}")
+        self._title(f"Statistics · {message}", message)
 
-    def _scope_label(self) -> str:
-        return self.scope_key or "all decks"
+    def _title(self, *variants: str) -> None:
+        """Show the first of `variants` (longest first) that fits the title's width; the scope
+        is not among them, its menu beside the title shows it."""
+        self._titles = variants
+        self._fit_title()
 
-    def _title(self, text: str) -> None:
-        self.query_one("#stats-title", Static).update(Text(text, style="bold"))
+    def _fit_title(self) -> None:
+        title = self.query_one("#stats-title", Static)
+        width = title.size.width  # 0 before the first layout: the longest, fitted on resize
+        fits = [t for t in self._titles if not width or len(t) <= width]
+        title.update(Text(fits[0] if fits else self._titles[-1], style="bold"))
 
     # ------------------------------------------------------------ showing
 
@@ -164,11 +171,9 @@ class StatsScreen(Screen[None]):
         self.result = result
         self.query_one("#stats-loading").display = False
         self.query_one("#stats-tabs").display = True
-        m = result.meta
-        self._title(
-            f"Statistics · {self._scope_label()} · {view.num(result.scope.cards)} cards · "
-            f"study day {m.study_day}"
-        )
+        cards, day = f"{view.num(result.scope.cards)} cards", result.meta.study_day
+        full = f"{cards} · study day {day}"
+        self._title(f"Statistics · {full}", full, f"{cards} · {day}")
         self._overview(result)
         self._activity(result)
         self._forecast(result)
@@ -232,7 +237,8 @@ class StatsScreen(Screen[None]):
         )
 
     def on_resize(self) -> None:
-        """Redraw the charts that are drawn to the screen's width."""
+        """Redraw the title and the charts that are drawn to the screen's width."""
+        self.call_after_refresh(self._fit_title)
         if self.result is not None:
             self._activity(self.result)
             self._forecast(self.result)

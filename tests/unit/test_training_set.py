@@ -17,6 +17,7 @@ import pytest
 from quizzer.clock import Calendar
 from quizzer.config import DEFAULT_PARAMETERS
 from quizzer.optimize import (
+    EPOCHS,
     EXAMPLE_LEARNER,
     N_SPLITS,
     compute_parameters,
@@ -98,7 +99,11 @@ def test_the_streamed_fit_is_the_fit_of_the_items_in_memory(
 ) -> None:
     items, card_ids = reference
     theirs = rs.FSRS(DEFAULT_PARAMETERS).compute_parameters(
-        items, card_ids=card_ids, enable_short_term=True, num_relearning_steps=1
+        items,
+        card_ids=card_ids,
+        enable_short_term=True,
+        num_relearning_steps=1,
+        training_config=rs.TrainingConfig(num_epochs=EPOCHS),
     )
     assert compute_parameters(data.items) == theirs
     assert fit_parameters(data) == [round(p, 4) for p in theirs]
@@ -111,7 +116,11 @@ def test_scores_card_by_card_are_fsrs_rs_evaluations(
     for parameters in (DEFAULT_PARAMETERS, EXAMPLE_LEARNER):
         assert close(evaluate(data, parameters), rs.FSRS(parameters).evaluate(items))
     splits = rs.evaluate_with_time_series_splits(
-        items, card_ids=card_ids, enable_short_term=True, num_relearning_steps=1
+        items,
+        card_ids=card_ids,
+        enable_short_term=True,
+        num_relearning_steps=1,
+        training_config=rs.TrainingConfig(num_epochs=EPOCHS),
     )
     assert close(time_series_splits(data), splits)
 

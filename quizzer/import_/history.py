@@ -115,6 +115,36 @@ def build_events(
     return events, result
 
 
+SAME_ANSWER_MS = 1_000
+"""An exported answer's revlog id is its time in ms, moved on by 1 ms while another answer holds
+that id: an imported answer this close after one of the log's is that answer coming back."""
+
+
+def _not_yet_answered(store: Store, events: list[Event]) -> list[Event]:
+    """`events` without the answers the log already holds under another uid: those of a package
+    quizzer exported from this history (or one synced from it), which come back with the same
+    card, kind and rating, at their time or a few ms after it."""
+    answers = (EventKind.REVIEW, EventKind.CRAM)
+    cards = {e.card_id for e in events if e.kind in answers}
+    if not cards:
+        return events
+    logged = store.events(cards)
+    undone = {e.target for e in logged if e.kind == EventKind.UNDO}
+    held: dict[tuple[str, str, Rating | None], list[int]] = {}
+    for e in logged:
+        if e.kind in answers and e.uid not in undone:
+            held.setdefault((e.card_id, e.kind, e.rating), []).append(e.at)
+    kept = []
+    for e in sorted(events, key=lambda e: (e.at, e.uid)):
+        times = held.get((e.card_id, e.kind, e.rating), []) if e.kind in answers else []
+        match = next((t for t in times if t <= e.at <= t + SAME_ANSWER_MS), None)
+        if match is None:
+            kept.append(e)
+        else:
+            times.remove(match)
+    return kept
+
+
 def _count(result: HistoryResult, reason: str) -> None:
     result.skipped[reason] = result.skipped.get(reason, 0) + 1
 
@@ -134,7 +164,7 @@ def add_history(
     from quizzer.sync import _known_uids
 
     known = _known_uids(store, [e.uid for e in events])
-    fresh = [e for e in events if e.uid not in known]
+    fresh = _not_yet_answered(store, [e for e in events if e.uid not in known])
     result.already = len(events) - len(fresh)
     result.reviews = sum(1 for e in fresh if e.kind in (EventKind.REVIEW, EventKind.CRAM))
     result.suspended = sum(1 for e in fresh if e.kind == EventKind.SUSPEND)

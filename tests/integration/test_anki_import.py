@@ -363,6 +363,71 @@ def test_a_package_of_ones_own_decks_imports_back_unchanged(
     assert "Dot products grow" in deck.read_text()
 
 
+def test_ones_own_history_exported_and_imported_back_adds_no_answer_twice(
+    decks_dir: Path, write_deck: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A package exported with progress and imported back into the same collection with its
+    history brings no answer twice, though the package's answers carry Anki's ids, not the
+    log's uids."""
+    from quizzer.collection import open_collection
+    from quizzer.state import Rating
+
+    rows = [f"  - {{id: q{i}, type: basic, prompt: P{i}, answer: A{i}}}" for i in range(3)]
+    write_deck("d/deck", "title: D\nquestions:\n" + "\n".join(rows) + "\n")
+    col = open_collection()
+    session = col.session()
+    for i, rating in enumerate((Rating.GOOD, Rating.AGAIN, Rating.EASY)):
+        # the same millisecond: the package's revlog ids move on by 1 ms to stay unique
+        session.answer(f"d/deck:q{i}", rating, NOW_MS - 3_600_000, duration_ms=5_000)
+    session.answer("d/deck:q1", Rating.GOOD, NOW_MS - 3_000_000, duration_ms=5_000)
+    session.answer("d/deck:q2", Rating.HARD, NOW_MS - 2_000_000)
+    session.undo(NOW_MS - 1_900_000)  # an undone answer is not exported
+    states, logged = col.store.states(), len(col.store.events())
+    col.close()
+
+    package = decks_dir.parent / "mine.apkg"
+    assert main(["export", "anki", "-o", str(package), "--with-progress"]) == 0
+    capsys.readouterr()
+    assert run(str(package), "--into", str(decks_dir), "--with-history") == 0
+    assert "history: 0 reviews added (4 already there)" in capsys.readouterr().out
+    col = open_collection()
+    assert len(col.store.events()) == logged and col.store.states() == states
+    col.close()
+
+
+def test_an_answer_made_in_anki_is_not_taken_for_one_of_the_log(
+    write_deck: Callable[[str, str], Path],
+) -> None:
+    """Only an answer of the same card, kind and rating at most a second after one of the log's
+    (and not undone) is that answer coming back; anything else is a new answer."""
+    from quizzer.collection import open_collection
+    from quizzer.import_.history import DEVICE, _not_yet_answered
+    from quizzer.state import Event, EventKind, Rating
+
+    write_deck("d/deck", "title: D\nquestions:\n  - {id: q, type: basic, prompt: P, answer: A}\n")
+    col = open_collection()
+    session = col.session()
+    session.answer("d/deck:q", Rating.AGAIN, NOW_MS - 7_200_000)
+    session.answer("d/deck:q", Rating.GOOD, NOW_MS - 3_600_000)
+    session.undo(NOW_MS - 3_500_000)
+
+    def answer(at: int, rating: Rating) -> Event:
+        return Event(f"anki-{at}", DEVICE, at, "d/deck:q", EventKind.REVIEW, rating=rating)
+
+    back = answer(NOW_MS - 7_200_000 + 2, Rating.AGAIN)  # the first answer, its id moved on
+    later = answer(NOW_MS - 7_200_000 + 2_000, Rating.AGAIN)
+    other = answer(NOW_MS - 7_200_000, Rating.HARD)
+    undone = answer(NOW_MS - 3_600_000, Rating.GOOD)
+    twice = answer(NOW_MS - 7_200_000 + 3, Rating.AGAIN)  # one log answer matches one only
+    assert _not_yet_answered(col.store, [back, later, other, undone, twice]) == [
+        other,
+        twice,
+        later,
+        undone,
+    ]
+    col.close()
+
+
 def test_dry_run_writes_nothing_and_prefix_places_decks(
     tmp_path: Path, anki: Callable[[], Any], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from quizzer.state import MAX_DURATION_MS, Rating
 from quizzer.terminal import printable
@@ -19,9 +19,17 @@ from quizzer.terminal import printable
 EXIT_OK, EXIT_USAGE = 0, 2
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with its usage errors on one line, as every other error is (its commands'
+    parsers are of this class too)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="quizzer",
         parents=[_common_options(None)],
         description="Spaced-repetition quizzes and flashcards for the terminal. "
@@ -196,9 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _common_options(default: Any) -> argparse.ArgumentParser:
+def _common_options(default: Any) -> _Parser:
     """The options every command takes, before or after its name, with this default."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--decks",
         metavar="DIR",

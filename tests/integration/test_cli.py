@@ -111,9 +111,17 @@ def test_lint_unreadable_input_exits_two(tmp_path: Path) -> None:
     assert result.stderr.strip().count("\n") == 0 and "no such file" in result.stderr
 
 
-def test_bad_usage_exits_two() -> None:
-    assert run("frobnicate").returncode == 2
-    assert run("answer").returncode == 2
+def test_bad_usage_exits_two_with_one_line() -> None:
+    for argv, message in (
+        (("frobnicate",), "quizzer: error: argument COMMAND: invalid choice: 'frobnicate'"),
+        (("answer",), "quizzer answer: error: the following arguments are required: CARD_ID"),
+        (("cards", "--sort", "bogus"), "quizzer cards: error: argument --sort: invalid choice"),
+        (("due", "--deck"), "quizzer due: error: argument --deck: expected one argument"),
+    ):
+        result = run(*argv)
+        assert result.returncode == 2 and result.stdout == ""
+        assert result.stderr.startswith(message) and result.stderr.count("\n") == 1
+        assert result.stderr.endswith(f"(see '{message.split(':')[0]} --help')\n")
 
 
 def test_schema_is_json_schema_with_field_docs(capsys: pytest.CaptureFixture[str]) -> None:

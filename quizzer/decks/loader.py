@@ -201,11 +201,31 @@ def _yaml_problem(shown: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
         column = here.find("\t") if "\t" in here else column
     elif "single document" in (exc.context or ""):
         message = "a deck file holds one YAML document; remove this '---' or split the file"
+    elif (opened := _unclosed(exc)) is not None:
+        # where the parser gave up can be far below (the end of the file): name the opening
+        message, mark = opened
+        line, column = mark.line, mark.column
     else:
         message = f"YAML syntax error: {problem}"
         if exc.context and exc.context != exc.problem:
             message += f" ({exc.context.strip()})"
     return Problem(shown, line + 1, column + 1, message)
+
+
+def _unclosed(exc: yaml.MarkedYAMLError) -> tuple[str, Any] | None:
+    """The message and mark for a quote, '[' or '{' left open, or None for another error."""
+    context, mark, found = exc.context or "", exc.context_mark, exc.problem_mark
+    if mark is None:
+        return None
+    if "quoted scalar" in context and "end of stream" in (exc.problem or ""):
+        return "YAML syntax error: the quoted text that starts here is never closed", mark
+    kinds = {"flow sequence": "[ list", "flow mapping": "{ mapping"}
+    kind = next((name for key, name in kinds.items() if key in context), None)
+    if kind is None:
+        return None
+    where = f" (line {found.line + 1}, column {found.column + 1})" if found else ""
+    problem = (exc.problem or "").strip()
+    return f"YAML syntax error: the {kind} that starts here is not closed: {problem}{where}", mark
 
 
 class _DuplicateKeys(Exception):

@@ -43,9 +43,22 @@ def test_valid_deck_loads(sample_tree: Path) -> None:
 
 
 def test_yaml_syntax_error_is_located() -> None:
-    p = one("title: T\nquestions:\n  - id: a\n    prompt: [unclosed\n")
+    p = one("title: T\nquestions:\n  - id: a\n    prompt: x\n    answer: y: z\n")
     assert (p.line, p.message.startswith("YAML syntax error")) == (5, True)
     assert str(p).startswith("d/deck.yaml:5:")
+
+
+def test_an_unclosed_quote_or_bracket_is_located_where_it_opens() -> None:
+    """The parser gives up far below (at the end of the file, or at the next key): the error
+    names the line and column of the quote or bracket left open."""
+    rest = "    source: s\n  - id: b\n    type: basic\n"
+    p = one(f'{HEADER}  - id: a\n    type: basic\n    prompt: P\n    answer: "four\n{rest}')
+    assert (p.line, p.column) == (6, 13)
+    assert p.message == "YAML syntax error: the quoted text that starts here is never closed"
+    p = one(f"{HEADER}  - id: a\n    prompt: [unclosed\n    answer: four\n")
+    assert (p.line, p.column) == (4, 13)
+    assert p.message.startswith("YAML syntax error: the [ list that starts here is not closed")
+    assert p.message.endswith("(line 5, column 11)")
 
 
 def test_tab_indentation() -> None:

@@ -47,6 +47,14 @@ EVERYTHING = Selection()
 """The selection of every card."""
 
 
+class _Unchanged(Exception):
+    """Raised inside a transaction for an event that would change nothing: rolls it back."""
+
+    def __init__(self, state: CardState) -> None:
+        super().__init__(state.card_id)
+        self.state = state
+
+
 @dataclass(frozen=True, slots=True)
 class Answered:
     """What answering a card did."""
@@ -372,11 +380,22 @@ class Session:
     def _simple(
         self, card_id: str, kind: EventKind, now_ms: int, until: int | None = None
     ) -> CardState:
+        """Record a bury, suspension, unsuspension or forget, unless it would change nothing
+        (suspending a suspended card): then nothing is written, and `undo` has nothing to
+        take back for it. Returns the card's state after it."""
         self.card(card_id)
         event = self._event(card_id, kind, now_ms, until=until)
-        _, derived, state = self.store.apply(
-            card_id, lambda state: (event, derive(state, event, self.deck_settings)), self._replay
-        )
+
+        def make(state: CardState) -> tuple[Event, Derived]:
+            derived = derive(state, event, self.deck_settings)
+            if derived.after == state:
+                raise _Unchanged(state)
+            return event, derived
+
+        try:
+            _, derived, state = self.store.apply(card_id, make, self._replay)
+        except _Unchanged as unchanged:
+            return unchanged.state
         self._follow(state, now_ms)
         return derived.after
 

@@ -6,12 +6,24 @@ import argparse
 
 from quizzer.commands.common import EXIT_OK, collection_for, now_ms
 
+DONE = {"suspend": "suspended", "unsuspend": "unsuspended", "bury": "buried"}
+ALREADY = {
+    "suspend": "is already suspended",
+    "unsuspend": "is not suspended",
+    "bury": "is already buried until the next study day",
+}
+
 
 def run(args: argparse.Namespace) -> int:
-    """Suspend, unsuspend or bury a card (the command's name says which)."""
+    """Suspend, unsuspend or bury a card (the command's name says which). Doing it to a card it
+    would not change records nothing, and says so."""
     action = args.command
     col = collection_for(args)
-    getattr(col.session(), action)(args.card_id, now_ms())
-    done = {"suspend": "suspended", "unsuspend": "unsuspended", "bury": "buried"}[action]
-    print(f"{done} {args.card_id}")
+    session = col.session()
+    before = col.store.state(args.card_id)
+    after = getattr(session, action)(args.card_id, now_ms())
+    if after == before:
+        print(f"{args.card_id} {ALREADY[action]}: nothing to do")
+    else:
+        print(f"{DONE[action]} {args.card_id}")
     return EXIT_OK

@@ -18,7 +18,9 @@ def run(args: argparse.Namespace) -> int:
     now_ms = clock_ms()
     for card_id in ids:
         before = session.state(card_id)
-        session.forget(card_id, now_ms)
+        if session.forget(card_id, now_ms) == before:
+            print(f"{card_id} is new and was never reviewed: nothing to do")
+            continue
         had = f"{before.reps} review{'s' if before.reps != 1 else ''} kept in the log"
         print(f"forgot {card_id}: new again ({had}; 'quizzer undo' restores it)")
     return 0

@@ -281,6 +281,32 @@ def test_suspend_unsuspend_and_orphans(sample_tree: Path, capsys) -> None:
     assert main(["rebuild"]) == 0
 
 
+def test_what_would_change_nothing_records_nothing(sample_tree: Path, capsys) -> None:
+    """Suspending a suspended card, unsuspending one that is not, burying one buried today and
+    forgetting a new card write no event: `undo` then takes back the last real change."""
+    card = "demo/sample:typed-q"
+    for command, out in (
+        ("unsuspend", f"{card} is not suspended: nothing to do"),
+        ("suspend", f"suspended {card}"),
+        ("suspend", f"{card} is already suspended: nothing to do"),
+        ("bury", f"buried {card}"),
+        ("bury", f"{card} is already buried until the next study day: nothing to do"),
+    ):
+        assert main([command, card]) == 0
+        assert capsys.readouterr().out == out + "\n"
+    assert main(["forget", "demo/sample:basic-q"]) == 0
+    out = "demo/sample:basic-q is new and was never reviewed: nothing to do\n"
+    assert capsys.readouterr().out == out
+    from quizzer.collection import open_collection
+
+    col = open_collection()
+    assert [e.kind for e in col.store.events()] == ["suspend", "bury"]
+    col.close()
+    assert main(["undo"]) == 0 and "undid bury" in capsys.readouterr().out
+    assert main(["undo"]) == 0 and "undid suspend" in capsys.readouterr().out
+    assert main(["undo"]) == 2
+
+
 def test_data_dir_and_decks_options(sample_tree: Path, tmp_path: Path, capsys, monkeypatch) -> None:
     decks = tmp_path / "decks"
     monkeypatch.delenv("QUIZZER_DECKS")

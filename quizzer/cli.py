@@ -156,6 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     add("schema", "print the JSON Schema of the deck format")
     p = add("new", "create a deck file from a template")
     p.add_argument("deck_id", metavar="DECK_ID", help="e.g. asr/my-topic")
+    p.add_argument(
+        "--replace", action="store_true", help="a bundled deck's id: replace that deck with it"
+    )
     p = add("orphans", "list cards whose question left the decks")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     add("rebuild", "replay the review log to recompute every card")

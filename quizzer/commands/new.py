@@ -29,6 +29,12 @@ def run(args: argparse.Namespace) -> int:
     target = root / f"{deck_id}.yaml"
     if target.exists():
         raise CommandError(f"{target} already exists; not overwriting it")
+    bundled = paths.bundled_decks() / f"{deck_id}.yaml"
+    if not chosen and bundled.exists() and not args.replace:
+        raise CommandError(
+            f"{deck_id} is a bundled deck, and a deck of yours with its id replaces it: choose "
+            "another id, or pass --replace to start it afresh from the template"
+        )
     template = (Path(__file__).parents[1] / "decks" / "template.yaml").read_text(encoding="utf-8")
     name = deck_id.rsplit("/", 1)[-1]
     text = template.replace("__TITLE__", name.replace("-", " ").title()).replace(
@@ -36,7 +42,14 @@ def run(args: argparse.Namespace) -> int:
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
-    review = f"quizzer --decks {root} review {deck_id}" if chosen else f"quizzer review {deck_id}"
+    # the commands to suggest need the same --decks or --data-dir this one ran with
+    if chosen:
+        where = f"--decks {root} "
+    elif os.environ.get("QUIZZER_HOME") and args.data_dir:
+        where = f"--data-dir {paths.data_dir()} "
+    else:
+        where = ""
+    review = f"quizzer {where}review {deck_id}"
     print(
         f"created {target}; edit it, check it with 'quizzer lint {target}', "
         f"and review it with '{review}'"

@@ -148,6 +148,24 @@ def test_new_creates_a_lint_clean_deck_and_refuses_to_overwrite(decks_dir: Path,
     assert main(["new", "Bad Name"]) == 2
 
 
+def test_new_does_not_replace_a_bundled_deck_unasked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --decks, a deck of the learner's with a bundled deck's id replaces it: `new`
+    says so and writes nothing unless asked; its suggestions carry the --data-dir it ran with."""
+    monkeypatch.delenv("QUIZZER_DECKS")
+    monkeypatch.delenv("QUIZZER_HOME")
+    home = tmp_path / "elsewhere"
+    assert main(["--data-dir", str(home), "new", "asr/ctc"]) == 2
+    err = capsys.readouterr().err
+    assert "asr/ctc is a bundled deck" in err and "--replace" in err
+    assert not (home / "decks" / "asr" / "ctc.yaml").exists()
+    assert main(["--data-dir", str(home), "new", "asr/ctc", "--replace"]) == 0
+    assert (home / "decks" / "asr" / "ctc.yaml").exists()
+    out = capsys.readouterr().out
+    assert f"'quizzer --data-dir {home.resolve()} review asr/ctc'" in out
+
+
 def test_decks_json_counts(sample_tree: Path, capsys) -> None:
     data = out_json(capsys, "decks", "--json")
     assert data["decks"] == [

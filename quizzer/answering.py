@@ -58,10 +58,12 @@ def record_answer(
     graded: Graded | None = None,
     response: str | None = None,
     duration_ms: int | None = None,
+    uid: str | None = None,
 ) -> tuple[Event, Derived, CardState]:
     """Append an answer to the log and update the card's state, in one committed transaction
     (what `Store.apply` returns). A review of a suspended or buried card is refused (a cram
-    answer changes no state)."""
+    answer changes no state). `uid`: the event's id when one was set aside for it (its fuzz was
+    previewed), else a new one."""
     kind = EventKind.CRAM if cram else EventKind.REVIEW
     if duration_ms is not None and not 0 <= duration_ms <= MAX_DURATION_MS:
         raise SessionError(f"answer time {duration_ms} ms is not between 0 and a day")
@@ -70,7 +72,7 @@ def record_answer(
         if kind == EventKind.REVIEW:
             check_answerable(state, now_ms)
         event = Event(
-            uid=store.new_uid(),
+            uid=uid or store.new_uid(),
             device=store.device,
             at=now_ms,
             card_id=card_id,

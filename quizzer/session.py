@@ -112,6 +112,9 @@ class Session:
         self.queue = LiveQueue(self.cards, self.deck_settings, selection.start)
         self._query = _parse(selection.query) if selection.query else None
         self._latest_write = 0
+        self._uids: dict[str, str] = {}
+        """The uid each previewed card's answer will get: it seeds the answer's fuzz, so the
+        intervals previewed are the ones an answer in this session records."""
 
     # ------------------------------------------------------------ time
 
@@ -296,12 +299,13 @@ class Session:
         if self.cram:
             return {}
         state = self.store.state(card.id)
+        uid = self._uids.get(card.id) or self._uids.setdefault(card.id, self.store.new_uid())
         dues = preview(
             state,
             now_ms,
             self.deck_settings.for_card(card.id),
             self.deck_settings.parameters,
-            "preview",
+            uid,
             self.deck_settings.calendar,
         )
         return {r: due - now_ms for r, due in dues.items()}
@@ -341,6 +345,7 @@ class Session:
             graded=graded,
             response=response,
             duration_ms=duration_ms,
+            uid=self._uids.pop(card_id, None),
         )
         self._follow(state, now_ms, None if self.cram else derived.before)
         self._count(derived.before, rating, duration_ms)

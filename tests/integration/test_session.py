@@ -57,3 +57,24 @@ def test_an_edited_tree_keeps_the_tally_and_the_crammed_cards(
     assert edited.card("demo/sample:choice-q").question.prompt == "Pick the even numbers."  # type: ignore[attr-defined]
     _, counts = edited.up_next(at + 1)
     assert counts.review == 8
+
+
+def test_the_intervals_previewed_are_the_ones_an_answer_records(col: Collection) -> None:
+    """The fuzz that spreads longer intervals is drawn from the answer's uid: the session sets
+    that uid aside when it previews a card, so the label of each rating is what it records."""
+    session = col.session()
+    card = "demo/sample:basic-q"
+    at = to_ms(now())
+    for days in (0, 1, 4, 12, 40):  # a review card with an interval of weeks
+        session.answer(card, Rating.GOOD, at + days * 86_400_000)
+    at += 120 * 86_400_000
+    assert col.settings.fuzz
+    spread = set()
+    for rating in Rating:
+        shown = session.preview(session.card(card), at)
+        answered = session.answer(card, rating, at)
+        assert answered.after.due is not None
+        assert answered.after.due - at == shown[rating]
+        spread.add(shown[Rating.EASY])
+        session.undo(at)
+    assert len(spread) > 1  # each preview drew its own fuzz: the labels are not a fixed draw

@@ -39,18 +39,20 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_table(rows: list[dict[str, Any]], col: Collection) -> None:
-    """The rows as a fixed-width table; the question is cut to fit the terminal."""
+    """The rows as a fixed-width table; the question is cut to fit the terminal. The first
+    column is the card's id (its deck, then the question), which `unsuspend`, `forget` and the
+    other commands take."""
     import shutil
 
     from quizzer.finding import row_cells
     from quizzer.terminal import printable
 
     width = shutil.get_terminal_size((120, 24)).columns
-    deck_w = min(28, max((len(r["deck"]) for r in rows), default=4))
-    fixed = deck_w + 8 + 11 + 16 + 8 + 7 + 6 + 6 + 9
+    card_w = max((len(r["card_id"]) for r in rows), default=4)
+    fixed = card_w + 8 + 11 + 16 + 8 + 7 + 6 + 6 + 9
     question_w = max(20, width - fixed)
     print(
-        f"{'deck':<{deck_w}} {'question':<{question_w}} {'type':<7} {'state':<10} "
+        f"{'card':<{card_w}} {'question':<{question_w}} {'type':<7} {'state':<10} "
         f"{'due':<16} {'ivl':>7} {'stab':>6} {'recall':>6} {'lapses':>6}"
     )
     for r in rows:
@@ -59,7 +61,7 @@ def _print_table(rows: list[dict[str, Any]], col: Collection) -> None:
         if len(text) > question_w:
             text = text[: question_w - 1] + "…"
         print(
-            f"{c['deck'][:deck_w]:<{deck_w}} {text:<{question_w}} {c['type']:<7} "
+            f"{printable(r['card_id']):<{card_w}} {text:<{question_w}} {c['type']:<7} "
             f"{c['state']:<10} {c['due']:<16} {c['interval']:>7} {c['stability']:>6} "
             f"{c['recall']:>6} {c['lapses']:>6}"
         )

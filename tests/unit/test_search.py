@@ -198,7 +198,8 @@ def test_cards_command_json_and_errors(col: Collection, capsys: pytest.CaptureFi
     assert err.count("\n") == 1 and "column 10" in err and "Traceback" not in err
     assert main(["cards"]) == 0
     out = capsys.readouterr()
-    assert out.out.splitlines()[0].split()[:3] == ["deck", "question", "type"]
+    assert out.out.splitlines()[0].split()[:3] == ["card", "question", "type"]
+    assert out.out.splitlines()[1].startswith("asr/")  # a card's id, as the commands take it
     assert "6 cards" in out.err
 
 

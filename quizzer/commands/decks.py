@@ -59,21 +59,22 @@ def run(args: argparse.Namespace) -> int:
         if deck["folder"] != current:
             current = deck["folder"]
             f = summary["folders"][current]
-            print(
-                f"{current or '(top)'}/  {f['decks']} decks, {f['questions']} questions, "
-                f"{f['cards']} cards"
-            )
+            print(f"{current or '(top)'}/  {_counts(f)}")
         types = ", ".join(f"{n} {t}" for t, n in deck["types"].items())
         origin = "" if deck["origin"] == "bundled" else f"  [{deck['origin']}]"
         print(
             f"  {deck['id']:<40} {deck['title'][:28]:<28} {deck['questions']:>4} q "
             f"{deck['cards']:>4} cards  ({types}){origin}"
         )
-    t = summary["total"]
-    print(
-        f"total: {t.get('decks', 0)} decks, {t.get('questions', 0)} questions, "
-        f"{t.get('cards', 0)} cards"
-    )
+    print(f"total: {_counts(summary['total'])}")
     for problem in summary["problems"]:
         print(f"error: {problem}", file=sys.stderr)
     return EXIT_OK
+
+
+def _counts(sums: dict[str, int]) -> str:
+    """'2 decks, 1 question, 3 cards'."""
+    return ", ".join(
+        f"{n} {what}{'' if n == 1 else 's'}"
+        for what, n in ((w, sums.get(f"{w}s", 0)) for w in ("deck", "question", "card"))
+    )

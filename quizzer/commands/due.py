@@ -28,9 +28,11 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"total": queue.counts.as_dict(), "decks": rows})
         return EXIT_OK
-    print(f"{'deck':<40} {'new':>5} {'learn':>5} {'due':>5}")
+    # `later`: learning cards that fall due before the study day ends (a row may be only that)
+    print(f"{'deck':<40} {'new':>5} {'learn':>5} {'due':>5} {'later':>5}")
     for deck_id, c in rows.items():
-        print(f"{deck_id:<40} {c['new']:>5} {c['learning']:>5} {c['review']:>5}")
+        n, learn, due, later = c["new"], c["learning"], c["review"], c["later_today"]
+        print(f"{deck_id:<40} {n:>5} {learn:>5} {due:>5} {later:>5}")
     t = queue.counts
-    print(f"{'total':<40} {t.new:>5} {t.learning:>5} {t.review:>5}")
+    print(f"{'total':<40} {t.new:>5} {t.learning:>5} {t.review:>5} {t.later_today:>5}")
     return EXIT_OK

@@ -203,6 +203,20 @@ def test_due_next_answer_undo_for_scripts(sample_tree: Path, capsys) -> None:
     assert again["rating"] == "easy" and again["state"] == "review"
 
 
+def test_due_text_shows_the_learning_cards_due_later_today(
+    sample_tree: Path, isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A deck whose only card left falls due in an hour is a row of zeros but for `later`."""
+    (isolated / "home").mkdir(exist_ok=True)
+    (isolated / "home" / "config.toml").write_text("learning_steps = [60, 120]\n")
+    assert main(["answer", "demo/sample:basic-q", "again"]) == 0
+    capsys.readouterr()
+    assert main(["due"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["deck", "new", "learn", "due", "later"]
+    assert lines[-1].split() == ["total", "5", "0", "0", "1"]
+
+
 def test_answer_with_response_is_graded(sample_tree: Path, capsys) -> None:
     shown = out_json(capsys, "next", "--deck", "demo/sample", "--json")
     assert shown["type"] == "basic"

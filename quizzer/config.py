@@ -124,7 +124,7 @@ class Settings(Scheduling):
     @classmethod
     def _overrides(cls, decks: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
         for pattern, values in decks.items():
-            Scheduling.model_validate(values)  # reported under decks.<pattern>
+            Scheduling.model_validate(values)  # validate_settings names the table
             del pattern
         return decks
 
@@ -163,7 +163,17 @@ def validate_settings(data: Any, where: str) -> Settings:
         return Settings.model_validate(data)
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
-        key = ".".join(str(p) for p in err["loc"])
+        loc = [str(p) for p in err["loc"]]
+        if loc[:1] == ["decks"] and isinstance(data, dict):
+            # the override's error lost its table: find it, to name it as it is written
+            for pattern, values in dict(data.get("decks") or {}).items():
+                try:
+                    Scheduling.model_validate(values)
+                except ValidationError as inner:
+                    err = inner.errors(include_url=False)[0]
+                    loc = ["decks", f'"{pattern}"', *(str(p) for p in err["loc"])]
+                    break
+        key = ".".join(loc)
         raise ConfigError(f"{where}: {key}: {err['msg']} (got {err.get('input')!r})") from None
 
 

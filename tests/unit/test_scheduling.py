@@ -344,8 +344,8 @@ def test_bad_config_value_names_its_key(isolated: Path) -> None:
     configure(isolated / "home", "desired_retention = 1.5\n")
     with pytest.raises(ConfigError, match=r"desired_retention: .*less than or equal to 0.99"):
         load_settings()
-    configure(isolated / "home", '[decks."asr/*"]\nnew_per_day = -1\n')
-    with pytest.raises(ConfigError, match="new_per_day"):
+    configure(isolated / "home", '[decks."tts"]\nfuzz = true\n[decks."asr/*"]\nnew_per_day = -1\n')
+    with pytest.raises(ConfigError, match=r'config.toml: decks\."asr/\*"\.new_per_day: '):
         load_settings()
 
 

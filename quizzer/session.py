@@ -293,13 +293,19 @@ class Session:
         """The stored memory state of a card."""
         return self.store.state(card_id)
 
-    def preview(self, card: Card, now_ms: int) -> dict[Rating, int]:
+    def preview(self, card: Card, now_ms: int, *, exact: bool = False) -> dict[Rating, int]:
         """For each rating, how long (ms) until the card would be due again; nothing in a cram
-        session, whose answers do not change when cards fall due."""
+        session, whose answers do not change when cards fall due. `exact`: set aside the uid
+        this session's answer to the card will get, so that the fuzz previewed is the fuzz
+        recorded; otherwise the fuzz is a fixed draw (the same preview every time it is asked,
+        as a script calling `next` expects)."""
         if self.cram:
             return {}
         state = self.store.state(card.id)
-        uid = self._uids.get(card.id) or self._uids.setdefault(card.id, self.store.new_uid())
+        if exact:
+            uid = self._uids.get(card.id) or self._uids.setdefault(card.id, self.store.new_uid())
+        else:
+            uid = "preview"
         dues = preview(
             state,
             now_ms,

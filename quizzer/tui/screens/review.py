@@ -340,7 +340,7 @@ class ReviewScreen(Screen[None]):
             self.query_one("#source", Static).update(Content.assemble(("Source: ", "bold"), source))
             self.query_one("#source").display = True
         self.selected = Rating(graded.rating) if graded else Rating.GOOD
-        self.intervals = self.session.preview(card, self.now_ms())
+        self.intervals = self.session.preview(card, self.now_ms(), exact=True)
         self._show_ratings()
         self._set_stage(Stage.RATE)
         self.set_focus(None)

@@ -2,13 +2,15 @@
 answering, help and the summary.
 
 Deterministic by construction: fixed QUIZZER_NOW and TZ (root conftest), the fixture decks, a fake
-answer timer, a non-blinking input cursor, and no clock on screen.
+answer timer, a non-blinking input cursor, no clock on screen, and fuzz off (the rating buttons
+show the fuzz of the answer's own uid, which is random).
 Regenerate with `python3 -m pytest tests/tui --snapshot-update` and review the SVGs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +24,13 @@ from quizzer.tui.screens.review import ReviewScreen
 Build = Callable[..., QuizzerApp]
 Snap = Callable[..., bool]
 sizes = pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+
+
+@pytest.fixture(autouse=True)
+def no_fuzz(isolated: Path) -> None:
+    """Written before the collection is opened (autouse fixtures come first)."""
+    (isolated / "home").mkdir(parents=True, exist_ok=True)
+    (isolated / "home" / "config.toml").write_text("fuzz = false\n")
 
 
 def steady(then: Callable[[Pilot[Any]], Awaitable[None]] | None = None) -> Any:

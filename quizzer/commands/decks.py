@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         )
     print(f"total: {_counts(summary['total'])}")
     for problem in summary["problems"]:
-        print(f"error: {problem}", file=sys.stderr)
+        print(f"quizzer: warning: skipped {problem}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -201,7 +201,7 @@ def _yaml_problem(shown: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
         column = here.find("\t") if "\t" in here else column
     elif "single document" in (exc.context or ""):
         message = "a deck file holds one YAML document; remove this '---' or split the file"
-    elif (opened := _unclosed(exc)) is not None:
+    elif (opened := _unclosed(exc, len(lines))) is not None:
         # where the parser gave up can be far below (the end of the file): name the opening
         message, mark = opened
         line, column = mark.line, mark.column
@@ -212,18 +212,22 @@ def _yaml_problem(shown: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     return Problem(shown, line + 1, column + 1, message)
 
 
-def _unclosed(exc: yaml.MarkedYAMLError) -> tuple[str, Any] | None:
-    """The message and mark for a quote, '[' or '{' left open, or None for another error."""
+def _unclosed(exc: yaml.MarkedYAMLError, lines: int) -> tuple[str, Any] | None:
+    """The message and mark for a quote, '[' or '{' left open in a text of `lines` lines, or
+    None for another error."""
     context, mark, found = exc.context or "", exc.context_mark, exc.problem_mark
     if mark is None:
         return None
-    if "quoted scalar" in context and "end of stream" in (exc.problem or ""):
+    at_end = found is None or found.line >= lines or "end of stream" in (exc.problem or "")
+    if "quoted scalar" in context and at_end:
         return "YAML syntax error: the quoted text that starts here is never closed", mark
     kinds = {"flow sequence": "[ list", "flow mapping": "{ mapping"}
     kind = next((name for key, name in kinds.items() if key in context), None)
     if kind is None:
         return None
-    where = f" (line {found.line + 1}, column {found.column + 1})" if found else ""
+    if at_end or found is None:
+        return f"YAML syntax error: the {kind} that starts here is never closed", mark
+    where = f" (line {found.line + 1}, column {found.column + 1})"
     problem = (exc.problem or "").strip()
     return f"YAML syntax error: the {kind} that starts here is not closed: {problem}{where}", mark
 

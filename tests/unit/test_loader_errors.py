@@ -59,6 +59,9 @@ def test_an_unclosed_quote_or_bracket_is_located_where_it_opens() -> None:
     assert (p.line, p.column) == (4, 13)
     assert p.message.startswith("YAML syntax error: the [ list that starts here is not closed")
     assert p.message.endswith("(line 5, column 11)")
+    p = one(f"{HEADER}  - id: a\n    prompt: [unclosed\n")
+    assert (p.line, p.column) == (4, 13)
+    assert p.message == "YAML syntax error: the [ list that starts here is never closed"
 
 
 def test_tab_indentation() -> None:

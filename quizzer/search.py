@@ -126,7 +126,10 @@ class DeckTerm:
 
     def test(self, card: Card, state: CardState, ctx: Context) -> bool:
         """The card's deck is the named one or lies under it."""
-        deck = card.deck_id
+        return self.names(card.deck_id)
+
+    def names(self, deck: str) -> bool:
+        """The deck is the named one or lies under it."""
         found = self.seen.get(deck)
         if found is None:
             parts = deck.split("/")
@@ -316,6 +319,13 @@ class Query:
         """(N, R or None) of every `rated:N[:R]` in the query: the caller looks up who was
         answered (so) since."""
         return {(n.days, n.rating) for n in _walk(self.root) if isinstance(n, RatedTerm)}
+
+    def unknown_decks(self, deck_ids: Iterable[str]) -> list[str]:
+        """The patterns of `deck:` terms that name none of the decks (or the folders above
+        them) of `deck_ids`."""
+        ids = list(deck_ids)
+        terms = [n for n in _walk(self.root) if isinstance(n, DeckTerm)]
+        return [t.pattern for t in terms if not any(map(t.names, ids))]
 
     def matches(self, card: Card, state: CardState, ctx: Context) -> bool:
         """True when the card, in this state, matches the query."""

@@ -14,13 +14,17 @@ if TYPE_CHECKING:
 
 def run(args: argparse.Namespace) -> int:
     """List the cards matching the query."""
-    from quizzer.commands.common import collection_for
+    from quizzer.commands.common import collection_for, warn_unknown_decks
     from quizzer.commands.common import now_ms as clock_ms
     from quizzer.finding import card_rows
+    from quizzer.search import parse
 
     col: Collection = collection_for(args)
+    query = " ".join(args.query)
+    if query.strip():
+        warn_unknown_decks(parse(query), col)
     rows, total = card_rows(
-        " ".join(args.query),
+        query,
         col.tree,
         col.store,
         col.settings,

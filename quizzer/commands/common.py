@@ -12,6 +12,7 @@ from quizzer.errors import CommandError
 
 if TYPE_CHECKING:
     from quizzer.collection import AnswerIndex, Collection
+    from quizzer.search import Query
     from quizzer.session import Selection
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -70,8 +71,21 @@ def selection_for(
     from quizzer.session import Selection
 
     if query is not None:
-        parse(query)
+        warn_unknown_decks(parse(query), col)
     for d in decks or ():
         if not names_deck(col.tree.decks, d):
             raise CommandError(f"no deck or folder {d.rstrip('/')!r}; 'quizzer decks' lists them")
-    return Selection(tuple(d.rstrip("/") for d in decks or ()), tag, query)
+    selection = Selection(tuple(d.rstrip("/") for d in decks or ()), tag, query)
+    if tag is not None:
+        everything = Selection((), tag)
+        tree = col.tree.decks
+        if not any(everything.matches(c, tree[c.deck_id].deck.tags) for c in col.tree.cards()):
+            raise CommandError(f"no card has the tag {tag!r}")
+    return selection
+
+
+def warn_unknown_decks(query: Query, col: Collection) -> None:
+    """One warning line for each `deck:` term of the query that names no deck or folder (the
+    query then finds nothing there, which a typo should not look like)."""
+    for pattern in query.unknown_decks(col.tree.decks):
+        print(f"quizzer: warning: no deck or folder matches deck:{pattern}", file=sys.stderr)

@@ -217,6 +217,19 @@ def test_due_text_shows_the_learning_cards_due_later_today(
     assert lines[-1].split() == ["total", "5", "0", "0", "1"]
 
 
+def test_a_misspelt_deck_or_tag_is_named(sample_tree: Path, capsys) -> None:
+    """A deck: term that names no deck warns (the search still runs: it finds nothing there);
+    a --tag no card carries is an error, as an unknown --deck is."""
+    assert main(["cards", "deck:demoo", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == []
+    assert captured.err == "quizzer: warning: no deck or folder matches deck:demoo\n"
+    assert main(["cards", "deck:demo"]) == 0
+    assert "warning" not in capsys.readouterr().err
+    assert main(["next", "--tag", "nosuchtag"]) == 2
+    assert capsys.readouterr().err == "quizzer: error: no card has the tag 'nosuchtag'\n"
+
+
 def test_answer_with_response_is_graded(sample_tree: Path, capsys) -> None:
     shown = out_json(capsys, "next", "--deck", "demo/sample", "--json")
     assert shown["type"] == "basic"

@@ -77,9 +77,11 @@ def local_zone(name: str | None = None) -> tzinfo:
     if env:
         return _env_zone(env)
     localtime = Path("/etc/localtime")
+    # named as the system names it (/etc/localtime links to zoneinfo/Europe/Paris, say)
+    key = os.path.realpath(localtime).partition("zoneinfo/")[2] or "localtime"
     try:
         with localtime.open("rb") as fh:
-            return ZoneInfo.from_file(fh, key="localtime")
+            return ZoneInfo.from_file(fh, key=key)
     except OSError:
         return datetime.now().astimezone().tzinfo or UTC
 

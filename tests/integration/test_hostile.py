@@ -570,6 +570,22 @@ def test_hostile_config_values_are_one_line_errors(sample_tree, isolated, line, 
     assert err.startswith("quizzer: error: ") and len(err.strip().splitlines()) == 1
 
 
+def test_without_tz_the_system_zone_goes_by_its_name(monkeypatch) -> None:
+    """Without TZ the zone comes from /etc/localtime and is named as its link names it (stats
+    and `export reviews` then say the same name), not 'localtime'."""
+    import os
+
+    from quizzer.clock import local_zone
+
+    target = os.path.realpath("/etc/localtime")
+    if "zoneinfo/" not in target:
+        pytest.skip("/etc/localtime is not a link into a zoneinfo folder")
+    monkeypatch.delenv("TZ")
+    zone = local_zone()
+    name = getattr(zone, "key", "")
+    assert name != "localtime" and target.endswith("zoneinfo/" + name)
+
+
 def test_a_meaningless_tz_falls_back_to_utc_with_a_warning(sample_tree, monkeypatch, capsys):
     import quizzer.clock
 

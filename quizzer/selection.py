@@ -15,6 +15,7 @@ from quizzer.queue import card_tags
 
 if TYPE_CHECKING:
     from quizzer.decks.cards import Card
+    from quizzer.decks.tree import DeckTree
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,3 +43,10 @@ class Selection:
         if self.decks and not any(in_deck(card.deck_id, d.rstrip("/")) for d in self.decks):
             return False
         return self.tag is None or self.tag in card_tags(card, deck_tags)
+
+
+def tag_in_use(tree: DeckTree, tag: str) -> bool:
+    """Whether any card of the tree carries `tag` (its deck's tags or its question's): a
+    session on a tag no card has would be empty, which a misspelt tag should not look like."""
+    decks = tree.decks
+    return any(tag in card_tags(c, decks[c.deck_id].deck.tags) for c in tree.cards())

@@ -68,6 +68,7 @@ def selection_for(
     here, as one line)."""
     from quizzer.decks.files import names_deck
     from quizzer.search import parse
+    from quizzer.selection import tag_in_use
     from quizzer.session import Selection
 
     if query is not None:
@@ -75,13 +76,9 @@ def selection_for(
     for d in decks or ():
         if not names_deck(col.tree.decks, d):
             raise CommandError(f"no deck or folder {d.rstrip('/')!r}; 'quizzer decks' lists them")
-    selection = Selection(tuple(d.rstrip("/") for d in decks or ()), tag, query)
-    if tag is not None:
-        everything = Selection((), tag)
-        tree = col.tree.decks
-        if not any(everything.matches(c, tree[c.deck_id].deck.tags) for c in col.tree.cards()):
-            raise CommandError(f"no card has the tag {tag!r}")
-    return selection
+    if tag is not None and not tag_in_use(col.tree, tag):
+        raise CommandError(f"no card has the tag {tag!r}")
+    return Selection(tuple(d.rstrip("/") for d in decks or ()), tag, query)
 
 
 def warn_unknown_decks(query: Query, col: Collection) -> None:

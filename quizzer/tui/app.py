@@ -20,6 +20,7 @@ from quizzer.collection import Collection, open_collection, reload_decks
 from quizzer.decks.files import names_deck
 from quizzer.decks.tree import DeckTree
 from quizzer.errors import QuizzerError
+from quizzer.selection import tag_in_use
 from quizzer.session import Selection
 from quizzer.tui import pause_collector, resume_collector
 from quizzer.tui.editor import open_for_editing, run_editor
@@ -121,9 +122,11 @@ class QuizzerApp(App[None]):
             self.home.show_collection(collection)
             return
         unknown = [d for d in self.selection.decks if not names_deck(collection.tree.decks, d)]
-        if unknown:
+        tag = self.selection.tag
+        if unknown or (tag is not None and not tag_in_use(collection.tree, tag)):
             self.home.show_collection(collection)
-            self.notify(f"No deck or folder {unknown[0]!r}.", severity="error", timeout=10)
+            what = f"deck or folder {unknown[0]!r}" if unknown else f"card with the tag {tag!r}"
+            self.notify(f"No {what}.", severity="error", timeout=10)
             return
         # the first card first: home fills in its tree and figures when the session ends
         self.home.collection = collection

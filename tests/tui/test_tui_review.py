@@ -436,6 +436,11 @@ async def test_review_named_decks_and_unknown_ones(build: Build) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert any("No deck or folder 'nope'" in n.message for n in app._notifications)
+    app = build(start_session=True, tag="nosuchtag")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert any("No card with the tag 'nosuchtag'" in n.message for n in app._notifications)
 
 
 async def test_escape_goes_home_with_fresh_counts(build: Build) -> None:

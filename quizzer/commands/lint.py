@@ -22,11 +22,17 @@ def run(args: argparse.Namespace) -> int:
     problems = []
     warnings = []
     decks = questions = 0
+    found_in: dict[str, Path] = {}  # deck id -> the decks folder it was first found in
+    replaced: list[str] = []
     for target in targets:
         if target.is_dir():
             tree = load_tree(target, display_root=None)
             problems += tree.problems + check_tree(tree)
             loaded = list(tree.decks.values())
+            for deck_id in tree.decks:
+                first = found_in.setdefault(deck_id, target)
+                if first != target:  # a later folder's deck replaces an earlier one's
+                    replaced.append(f"{deck_id} in {target} replaces the one in {first}")
         elif target.exists():  # a FIFO or a device is reported by load_file, never read
             result = load_file(target, deck_id_for(target, target.parent), str(target))
             if isinstance(result, LoadedDeck):
@@ -48,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
             warnings += [*deck.warnings, *deck_warnings(deck, str(deck.path))]
     for problem in [*problems, *warnings]:
         print(problem)
+    for line in replaced:  # so that the counts below, of files checked, are not a surprise
+        print(f"quizzer: note: {line}", file=sys.stderr)
     failing = len(problems) + (len(warnings) if args.strict else 0)
     told = f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
     if failing:

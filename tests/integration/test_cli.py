@@ -164,6 +164,11 @@ def test_new_does_not_replace_a_bundled_deck_unasked(
     assert (home / "decks" / "asr" / "ctc.yaml").exists()
     out = capsys.readouterr().out
     assert f"'quizzer --data-dir {home.resolve()} review asr/ctc'" in out
+    # lint checks both files, and says which one is studied
+    assert main(["--data-dir", str(home), "lint"]) == 0
+    err = capsys.readouterr().err
+    mine = (home / "decks").resolve()
+    assert f"quizzer: note: asr/ctc in {mine} replaces the one in " in err
 
 
 def test_decks_json_counts(sample_tree: Path, capsys) -> None:

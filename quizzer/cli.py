@@ -265,7 +265,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra:  # told by the command's parser, so that its --help is the one named
+            commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+            owner = commands.choices.get(args.command, parser) if args.command else parser
+            owner.error(f"unrecognized arguments: {' '.join(extra)}")
     except SystemExit as exc:
         return int(exc.code or 0)
     if args.decks:

@@ -117,6 +117,8 @@ def test_bad_usage_exits_two_with_one_line() -> None:
         (("answer",), "quizzer answer: error: the following arguments are required: CARD_ID"),
         (("cards", "--sort", "bogus"), "quizzer cards: error: argument --sort: invalid choice"),
         (("due", "--deck"), "quizzer due: error: argument --deck: expected one argument"),
+        (("due", "--bogus"), "quizzer due: error: unrecognized arguments: --bogus"),
+        (("--bogus",), "quizzer: error: unrecognized arguments: --bogus"),
     ):
         result = run(*argv)
         assert result.returncode == 2 and result.stdout == ""

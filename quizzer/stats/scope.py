@@ -45,9 +45,9 @@ def resolve_scope(tree: DeckTree, spec: str | None) -> Scope:
         tag = text[4:].strip()
         if not tag:
             raise StatsError("tag: needs a name, e.g. tag:loss")
-        if not any(
-            tag in {*d.deck.tags, *c.question.tags} for d in tree.decks.values() for c in d.cards
-        ):
+        from quizzer.selection import tag_in_use
+
+        if not tag_in_use(tree, tag):
             raise StatsError(f"no card is tagged {tag!r}")
         return Scope(tag=tag, spec=text)
     name = text.rstrip("/")

@@ -120,15 +120,12 @@ SAME_ANSWER_MS = 1_000
 that id: an imported answer this close after one of the log's is that answer coming back."""
 
 
-def _not_yet_answered(store: Store, events: list[Event]) -> list[Event]:
-    """`events` without the answers the log already holds under another uid: those of a package
-    quizzer exported from this history (or one synced from it), which come back with the same
-    card, kind and rating, at their time or a few ms after it."""
+def _not_yet_answered(logged: list[Event], events: list[Event]) -> list[Event]:
+    """`events` without the answers the log already holds under another uid (`logged`: the
+    log's events of their cards): those of a package quizzer exported from this history (or one
+    synced from it), which come back with the same card, kind and rating, at their time or a
+    few ms after it."""
     answers = (EventKind.REVIEW, EventKind.CRAM)
-    cards = {e.card_id for e in events if e.kind in answers}
-    if not cards:
-        return events
-    logged = store.events(cards)
     undone = {e.target for e in logged if e.kind == EventKind.UNDO}
     held: dict[tuple[str, str, Rating | None], list[int]] = {}
     for e in logged:
@@ -164,7 +161,9 @@ def add_history(
     from quizzer.sync import _known_uids
 
     known = _known_uids(store, [e.uid for e in events])
-    fresh = _not_yet_answered(store, [e for e in events if e.uid not in known])
+    unknown = [e for e in events if e.uid not in known]
+    logged = store.events({e.card_id for e in unknown})  # read once: matched, then replayed
+    fresh = _not_yet_answered(logged, unknown)
     result.already = len(events) - len(fresh)
     result.reviews = sum(1 for e in fresh if e.kind in (EventKind.REVIEW, EventKind.CRAM))
     result.suspended = sum(1 for e in fresh if e.kind == EventKind.SUSPEND)
@@ -172,7 +171,7 @@ def add_history(
     if not fresh or dry_run:
         return
     affected = {e.card_id for e in fresh}
-    existing = store.events(affected)
+    existing = [e for e in logged if e.card_id in affected]
     states, derived = replay_rows([*existing, *fresh], DeckSettings(settings, zone))
     with store.transaction():
         store.insert_events((e, derived[e.uid]) for e in sorted(fresh, key=lambda e: (e.at, e.uid)))

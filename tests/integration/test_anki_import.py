@@ -419,7 +419,9 @@ def test_an_answer_made_in_anki_is_not_taken_for_one_of_the_log(
     other = answer(NOW_MS - 7_200_000, Rating.HARD)
     undone = answer(NOW_MS - 3_600_000, Rating.GOOD)
     twice = answer(NOW_MS - 7_200_000 + 3, Rating.AGAIN)  # one log answer matches one only
-    assert _not_yet_answered(col.store, [back, later, other, undone, twice]) == [
+    assert _not_yet_answered(
+        col.store.events(["d/deck:q"]), [back, later, other, undone, twice]
+    ) == [
         other,
         twice,
         later,

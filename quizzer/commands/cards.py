@@ -20,9 +20,8 @@ def run(args: argparse.Namespace) -> int:
     from quizzer.search import parse
 
     col: Collection = collection_for(args)
-    query = " ".join(args.query)
-    if query.strip():
-        warn_unknown_decks(parse(query), col)
+    query = parse(" ".join(args.query))
+    warn_unknown_decks(query, col)
     rows, total = card_rows(
         query,
         col.tree,

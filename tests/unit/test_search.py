@@ -239,3 +239,44 @@ def test_stats_and_export_take_a_query(
     assert main(["export", "anki", "--query", "type:cloze or cafe", "-o", str(out)]) == 0
     assert "2 notes" in capsys.readouterr().out
     assert main(["export", "anki", "--query", "nothing-matches-this", "-o", str(out)]) == 2
+
+
+def rated_steps(col: Collection, older: int) -> int:
+    """SQLite's work (virtual machine steps, in tens) to find the cards answered in the last
+    day, on a log holding `older` answers from before it."""
+    db = col.store.db
+    db.executemany(
+        "INSERT INTO log (uid, device, at, card_id, kind, rating, state_before) "
+        "VALUES (?, 'other', ?, ?, 'review', 3, 2)",
+        ((f"old{i}", T0 - 30 * 86_400_000 - i, ALL[i % len(ALL)]) for i in range(older)),
+    )
+    col.session().answer("tts/other:one", Rating.GOOD, T0)
+    steps = 0
+
+    def step() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+
+    db.set_progress_handler(step, 10)
+    assert ids(col, "rated:1") == ["tts/other:one"]
+    db.set_progress_handler(None, 0)
+    return steps
+
+
+def test_rated_reads_the_recent_answers_not_the_whole_log(
+    write_deck: Callable[[str, str], Path], isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`rated:N` seeks the answers of the last N days: the same work on a log with twenty times
+    as many older answers (it once walked the whole log in card order)."""
+    write_deck("asr/sub/accents", ACCENTS)
+    write_deck("tts/other", OTHER)
+    steps = []
+    for name, older in (("short", 200), ("long", 4_000)):
+        monkeypatch.setenv("QUIZZER_HOME", str(isolated / name))
+        c = open_collection()
+        try:
+            steps.append(rated_steps(c, older))
+        finally:
+            c.close()
+    assert 0 < steps[1] < steps[0] * 1.5, steps

@@ -489,3 +489,39 @@ def test_rows_written_before_the_log_refused_them_break_no_answer(device, monkey
     assert not report.ok and report.unreadable is not None
     assert report.totals == "equal"
     assert "the log event 'x3' cannot be read (time -5 out of range)" in report.unreadable
+
+
+def replayed_answer_steps(col: Collection, others: int) -> int:
+    """SQLite's work (virtual machine steps, in hundreds) for an answer dated before the twelve
+    answers its card already has, on a log holding `others` answers of other cards."""
+    db = col.store.db
+    db.executemany(
+        "INSERT INTO log (uid, device, at, card_id, kind, rating, state_before) "
+        "VALUES (?, 'other', ?, ?, 'review', 3, 2)",
+        ((f"other{i}", T0 - HOUR - i, f"gone/deck:q{i % 40}") for i in range(others)),
+    )
+    session = col.session()
+    for i in range(12):
+        session.answer("d/deck:q0", Rating.GOOD, T0 + (2 + i) * MINUTE)
+    col.store.rebuild_totals()  # every answer counted: the replay takes q0's out and back in
+    steps = 0
+
+    def step() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+
+    db.set_progress_handler(step, 100)
+    session.answer("d/deck:q0", Rating.AGAIN, T0 + MINUTE)
+    db.set_progress_handler(None, 0)
+    assert aggregates.read(db, col.store.calendar) == recomputed(col)
+    return steps
+
+
+def test_an_answer_out_of_order_reads_its_card_not_the_whole_log(device) -> None:
+    """Replaying the card of an answer dated before its last one corrects the totals for that
+    card's answers alone: the work is the same on a log twenty times longer (it once read
+    every answer of the log twice)."""
+    short = replayed_answer_steps(device("a"), 200)
+    long = replayed_answer_steps(device("b"), 4_000)
+    assert long < short * 1.5, (short, long)

@@ -7,7 +7,7 @@ one of these values; docs/statistics.md documents them and their JSON keys.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
 from typing import Any
 
@@ -345,18 +345,35 @@ class Stats:
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready data with stable keys (dates as ISO strings)."""
-        data: dict[str, Any] = _jsonable(asdict(self))
+        data: dict[str, Any] = _jsonable(self)
         return data
 
 
 def _jsonable(value: Any) -> Any:
+    """`value` as plain dicts, lists and scalars: a dataclass as a dict of its fields, in
+    order. (`dataclasses.asdict` deep-copies every value on the way: four times slower.)"""
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
+    names = _field_names(type(value))
+    if names is not None:
+        return {name: _jsonable(getattr(value, name)) for name in names}
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """The names of a dataclass's fields in order (None for another class), worked out once."""
+    try:
+        return _FIELD_NAMES[cls]
+    except KeyError:
+        names = tuple(f.name for f in fields(cls)) if is_dataclass(cls) else None
+        return _FIELD_NAMES.setdefault(cls, names)
 
 
 def rounded(x: float, digits: int = 6) -> float:

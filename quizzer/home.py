@@ -13,7 +13,7 @@ from quizzer.decks.tree import DeckTree
 from quizzer.queue import Candidates, Counts, assemble, card_tags, classify, node_ids, state_rows
 from quizzer.scheduling import describe_interval
 from quizzer.session import Selection, Session
-from quizzer.store import aggregates
+from quizzer.store import aggregates, totals_reader
 from quizzer.store.db import Store
 from quizzer.store.log import answered_between, answers_between
 
@@ -69,7 +69,7 @@ def current_streak(session: Session, now_ms: int) -> int:
     db = session.store.db
     cal = calendar(zone, starts_at)
     with aggregates.snapshot(db):
-        reader = aggregates.reader(db, cal, now_ms + 1)
+        reader = totals_reader.reader(db, cal, now_ms + 1)
         if reader is not None:
             today = cal.day_number(now_ms)
             return current_run(reader.active_days(today), today)

@@ -11,6 +11,8 @@ around (Syncthing, Dropbox, a git checkout) and no lock is needed across devices
 3. inserts the events this database lacks (uids are unique, so nothing comes in twice), and
    replays every card they touch from all of its events in time order, rewriting the derived
    columns of its rows, so that every device ends with the same log and the same card states.
+   A card whose new events all come after every event it has (the usual case: the other device
+   studied it later) needs no more than those events applied to its state, as answers are.
 
 All of it runs in one database transaction: a crash leaves the database as before the sync (the
 next sync notices what the crash left in the own file and does not write it twice). Deck files
@@ -32,9 +34,9 @@ from pathlib import Path
 from quizzer.clock import DAY_MS, from_ms
 from quizzer.config import Settings
 from quizzer.errors import QuizzerError
-from quizzer.replay import DeckSettings, replay_rows
-from quizzer.state import EVENT_COLUMNS, Event, EventKind
-from quizzer.store.db import Store
+from quizzer.replay import DeckSettings, derive, replay_rows
+from quizzer.state import EVENT_COLUMNS, CardState, Event, EventKind
+from quizzer.store.db import Derived, Store
 from quizzer.sync_lines import BadLine, event_line, parse_line
 
 DEVICE_FILE = re.compile(r"^([A-Za-z0-9_-]+)\.jsonl$")
@@ -217,6 +219,45 @@ def _out_of_order(store: Store, card_ids: set[str]) -> set[str]:
                 found.add(card_id)
             last[card_id] = (at, uid)
     return found
+
+
+def _after_their_log(store: Store, fresh: Sequence[Event]) -> set[str]:
+    """Cards whose new events all come after every event they have (in time, strictly), none
+    of them an undo: applying those events to the cards' states gives what a replay would."""
+    first: dict[str, int] = {}
+    undone = {e.card_id for e in fresh if e.kind == EventKind.UNDO}
+    for e in fresh:
+        first[e.card_id] = min(first.get(e.card_id, e.at), e.at)
+    ids = sorted(set(first) - undone)
+    latest: dict[str, int | None] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        marks = ",".join(["(?)"] * len(chunk))
+        latest.update(
+            store.db.execute(
+                # a max per card seeks the end of its events in the (card_id, at) index; one
+                # max grouped over an IN list would read every event of the cards
+                f"WITH ids(id) AS (VALUES {marks}) "
+                "SELECT id, (SELECT max(at) FROM log WHERE card_id = id) FROM ids",
+                chunk,
+            )
+        )
+    return {c for c in ids if (last := latest.get(c)) is None or last < first[c]}
+
+
+def _applied(
+    store: Store, events: list[Event], rules: DeckSettings
+) -> tuple[dict[str, CardState], dict[str, Derived]]:
+    """The events (of cards `_after_their_log` found) applied in time order to their cards'
+    states, as answering them here would: each card's new state, and each event's derived
+    columns."""
+    states: dict[str, CardState] = {}
+    derived: dict[str, Derived] = {}
+    for event in sorted(events, key=lambda e: (e.at, e.uid)):
+        state = states.get(event.card_id) or store.state(event.card_id)
+        derived[event.uid] = found = derive(state, event, rules)
+        states[event.card_id] = found.after
+    return states, derived
 
 
 def _release_held(store: Store, now_ms: int, report: SyncReport) -> list[Event]:
@@ -405,14 +446,22 @@ def sync(
 
         # Answered in time order, this device's cards already hold what a replay would give;
         # a clock that went back makes a card's log order differ from its time order.
-        affected = {e.card_id for e in fresh} | _out_of_order(store, {e.card_id for e in sent})
+        rules = DeckSettings(settings, zone)
+        disordered = _out_of_order(store, {e.card_id for e in sent})
+        on_top = _after_their_log(store, fresh) - disordered
+        states, derived = _applied(store, [e for e in fresh if e.card_id in on_top], rules)
+        affected = ({e.card_id for e in fresh} | disordered) - on_top
+        existing: list[Event] = []
         if affected:
             say(f"replaying {len(affected):,} cards with {len(fresh):,} new events")
             existing = store.events(affected)
-            states, derived = replay_rows([*existing, *fresh], DeckSettings(settings, zone))
-            store.insert_events((e, derived[e.uid]) for e in fresh)
-            store.rewrite_derived((e.uid, derived[e.uid]) for e in existing)
-            store.replace_states(states[card_id] for card_id in sorted(affected))
+            late = [e for e in fresh if e.card_id in affected]
+            replayed, rows = replay_rows([*existing, *late], rules)
+            states |= {card_id: replayed[card_id] for card_id in affected}
+            derived |= rows
+        store.insert_events((e, derived[e.uid]) for e in fresh)
+        store.rewrite_derived((e.uid, derived[e.uid]) for e in existing)
+        store.replace_states(states[card_id] for card_id in sorted(states))
         report.replayed = len({e.card_id for e in fresh})
         last_seq = db.execute("SELECT coalesce(max(seq), 0) FROM log").fetchone()[0]
         new_marks[str(own) + SENT_SUFFIX] = int(last_seq)

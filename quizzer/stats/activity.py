@@ -1,5 +1,5 @@
 """Activity over study days: today, answers per day, the answer buttons, the heatmap, streaks and
-hours of the day. Pure functions of aggregate rows (as `aggregates.Reader` and `LogScan` return
+hours of the day. Pure functions of aggregate rows (as `totals_reader.Reader` and `LogScan` return
 them) and of the day asked about."""
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ from quizzer.stats.results import (
 )
 from quizzer.stats.scan import LogScan, card_states
 from quizzer.stats.scope import Scope, StatsError, resolve_scope
-from quizzer.store import aggregates
+from quizzer.store import aggregates, totals_reader
 
 if TYPE_CHECKING:
     from quizzer.collection import Collection
@@ -43,17 +43,17 @@ R = TypeVar("R")
 
 class DeckSource:
     """The figures over the log of decks and folders: those over all time from the per-deck
-    totals (`aggregates.Reader` with `decks`), those of the period (answers per day, hours)
+    totals (`totals_reader.Reader` with `decks`), those of the period (answers per day, hours)
     from a scan of the period's log, which the totals do not hold per deck."""
 
-    def __init__(self, totals: aggregates.Reader, period: LogScan) -> None:
+    def __init__(self, totals: totals_reader.Reader, period: LogScan) -> None:
         self.per_day, self.hours = period.per_day, period.hours
         self.retention, self.answers_per_day = totals.retention, totals.answers_per_day
         self.active_days, self.recall_bins = totals.active_days, totals.recall_bins
         self.deck_reviews = totals.deck_reviews
 
 
-Source = aggregates.Reader | LogScan | DeckSource
+Source = totals_reader.Reader | LogScan | DeckSource
 """Where the figures over the log come from: the running totals, a scan of the log, or both."""
 
 
@@ -147,14 +147,14 @@ def compute_at(
     cut = now_ms + 1  # the moment asked about is counted, later answers are not
     main = connect()
     try:
-        reader = aggregates.reader(main, cal, cut, short=True, decks=decks) if counted else None
+        reader = totals_reader.reader(main, cal, cut, short=True, decks=decks) if counted else None
         if counted and reader is None:
             # stale totals are rebuilt (a long tail folded) on a connection of their own, then
             # read from a new snapshot
             main.close()
             aggregates.ensure(db_path, cal)
             main = connect()
-            reader = aggregates.reader(main, cal, cut, decks=decks)
+            reader = totals_reader.reader(main, cal, cut, decks=decks)
         if reader is not None:
             ctx = Context(main, tree, settings, zone, now_ms, scope, days, **extra)
             if decks is None:

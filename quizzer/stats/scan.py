@@ -2,7 +2,7 @@
 
 The whole collection's figures come from the log's running totals (`quizzer.store.aggregates`);
 a scope (a deck, a folder, a tag, a search), or totals that are stale, scans the log here
-instead. `LogScan` answers the same questions as `aggregates.Reader`, in the same shapes, so the
+instead. `LogScan` answers the same questions as `totals_reader.Reader`, in the same shapes, so the
 figure modules do not know which one they read.
 
 Every aggregate runs in SQLite on one covering index of the log (`log_stats`: kind, rating,

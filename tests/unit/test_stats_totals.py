@@ -525,3 +525,34 @@ def test_an_answer_out_of_order_reads_its_card_not_the_whole_log(device) -> None
     short = replayed_answer_steps(device("a"), 200)
     long = replayed_answer_steps(device("b"), 4_000)
     assert long < short * 1.5, (short, long)
+
+
+@pytest.mark.parametrize(("others", "rebuilt"), [(0, True), (200, False)])
+def test_a_replayed_card_is_counted_again_unless_a_rebuild_costs_less(
+    device, monkeypatch, others: int, rebuilt: bool
+) -> None:
+    """The answers of a replayed card are taken out of the totals and counted again one by one,
+    unless they are many and a good share of the log: then the totals are recomputed."""
+    monkeypatch.setattr(aggregates, "BULK", 5)
+    rebuilds = []
+    real = aggregates.rebuild
+
+    def rebuild(db, cal):
+        rebuilds.append(cal)
+        return real(db, cal)
+
+    col = device("a")
+    db = col.store.db
+    db.executemany(
+        "INSERT INTO log (uid, device, at, card_id, kind, rating, state_before) "
+        "VALUES (?, 'other', ?, ?, 'review', 3, 2)",
+        ((f"other{i}", T0 - HOUR - i, f"gone/deck:q{i % 40}") for i in range(others)),
+    )
+    session = col.session()
+    for i in range(12):
+        session.answer("d/deck:q0", Rating.GOOD, T0 + (2 + i) * MINUTE)
+    col.store.rebuild_totals()
+    monkeypatch.setattr(aggregates, "rebuild", rebuild)
+    session.answer("d/deck:q0", Rating.AGAIN, T0 + MINUTE)  # before the card's twelve answers
+    assert bool(rebuilds) is rebuilt
+    assert aggregates.read(db, col.store.calendar) == recomputed(col)

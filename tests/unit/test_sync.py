@@ -302,3 +302,65 @@ def test_undo_after_a_sync_undoes_this_devices_last_answer(device, isolated: Pat
     assert run(b, shared).received == 2  # A's answer and its undo
     assert card_rows(b) == card_rows(a)
     assert log_rows(b) == log_rows(a)
+
+
+def studied_on_both(device, isolated: Path, answers: int) -> tuple[Collection, Collection, Path]:
+    """Device A answers five cards `answers` times each over as many days, both devices sync;
+    then B answers, buries and suspends them on a later day and syncs: A has yet to receive."""
+    a, b = device("a"), device("b")
+    folder = isolated / f"shared{answers}"
+    folder.mkdir()
+    session = a.session()
+    for day in range(answers):
+        for i in range(5):
+            session.answer(card(i), Rating.GOOD if (day + i) % 4 else Rating.AGAIN, T0 + day * DAY)
+    later = T0 + answers * DAY
+    run(a, folder, later)
+    run(b, folder, later)
+    other = b.session()
+    for i in range(5):
+        other.answer(card(i), Rating.HARD, later + i * MINUTE)
+    other.bury(card(3), later + 10 * MINUTE)
+    other.suspend(card(4), later + 11 * MINUTE)
+    run(b, folder, later)
+    return a, b, folder
+
+
+def test_answers_made_later_elsewhere_are_applied_as_a_replay_would(device, isolated) -> None:
+    """Events that come after everything a card has are applied to its state; the card ends
+    where a replay of its whole log ends, every row's derived columns as a replay gives them."""
+    a, b, folder = studied_on_both(device, isolated, 6)
+    report = run(a, folder, T0 + 7 * DAY)
+    assert (report.received, report.replayed) == (7, 5)
+    states, derived = replay_rows(a.store.events(), DeckSettings(a.settings, a.zone))
+    assert states == a.store.states() == b.store.states()
+    rows = a.store.db.execute(
+        "SELECT uid, state_before, ivl_before, r_before, before, after FROM log"
+    )
+    for uid, state_before, ivl_before, r_before, before, after in rows:
+        d = derived[uid]
+        assert (d.state_before, d.ivl_before, d.r_before) == (state_before, ivl_before, r_before)
+        assert (d.before.to_json(), d.after.to_json()) == (before, after)
+    assert log_rows(a) == log_rows(b)
+
+
+def test_receiving_later_answers_does_not_read_the_cards_histories(device, isolated) -> None:
+    """SQLite's work to receive the same seven events is the same whether the cards have ten
+    answers each or two hundred (the whole history of each card was read and replayed, and
+    every row of it rewritten)."""
+    steps = []
+    for answers in (10, 200):
+        a, _, folder = studied_on_both(device, isolated, answers)
+        count = [0]
+
+        def step(count: list[int] = count) -> int:
+            count[0] += 1
+            return 0
+
+        a.store.db.set_progress_handler(step, 100)
+        assert run(a, folder, T0 + (answers + 1) * DAY).received == 7
+        a.store.db.set_progress_handler(None, 0)
+        steps.append(count[0])
+        for name in ("a", "b"):
+            shutil.rmtree(isolated / name)
+    assert steps[1] < steps[0] * 1.5, steps

@@ -4,6 +4,12 @@ equal what the log gives?
 SQLite's integrity check reads every page; the replay recomputes every card from the log (what
 `quizzer rebuild` would write) and the totals from the log's answers, and compares, without
 writing. A sound file clears the damage marker an earlier error left (see store/db.py).
+
+A replay uses today's settings, but each answer was scheduled with the settings of its day: after
+a change of parameters (`quizzer optimize`), desired retention, steps or maximum interval, a
+replay moves the cards answered before it. Such a card still holds what its log recorded (the
+state after its last event, kept in the log), and is reported apart, as what `rebuild` would
+reschedule; a card whose cache differs from its own log record has drifted.
 """
 
 from __future__ import annotations
@@ -28,7 +34,11 @@ class CheckReport:
     cards: int = 0
     """Cards in the log (compared with the cache)."""
     drift: list[str] = field(default_factory=list)
-    """Cards whose cached state differs from the replay of the log."""
+    """Cards whose cached state differs from the replay of the log and from the state their log
+    recorded after their last event."""
+    rescheduled: list[str] = field(default_factory=list)
+    """Cards that hold what their log recorded, which a replay with today's settings (or of
+    answers changed outside quizzer) would move: what `rebuild` would reschedule."""
     unreadable: str | None = None
     """Why the log could not be replayed: a row that is not an event (written by hand)."""
     totals: str = "stale"
@@ -69,12 +79,35 @@ def check_store(store: Store, settings: Settings, zone: tzinfo) -> CheckReport:
                 pass
             cached = store.states()
             report.cards = len(expected)
-            report.drift = [c for c, s in expected.items() if cached.pop(c, None) != s]
+            held = {c: cached.pop(c, None) for c in expected}
+            moved = {c: state for c, state in held.items() if state != expected[c]}
+            recorded = _recorded(store, set(moved))
+            report.rescheduled = sorted(c for c, s in moved.items() if s and s == recorded.get(c))
+            report.drift = [c for c in moved if c not in report.rescheduled]
             report.drift = sorted([*report.drift, *cached])  # cards the log does not have
         except StoreError as exc:  # the integrity check passed: a row no replay can read
             report.unreadable = str(exc)
         report.totals = compare_totals(store, calendar(zone, settings.day_starts_at))
     return report
+
+
+def _recorded(store: Store, card_ids: set[str]) -> dict[str, CardState]:
+    """The state each of these cards had after its last event (in replay order), as the log's
+    derived `after` column recorded it."""
+    if not card_ids:
+        return {}
+    last: dict[str, str] = {}
+    rows = store.db.execute("SELECT card_id, after FROM log ORDER BY at, uid")
+    for card_id, after in rows:
+        if card_id in card_ids:
+            last[card_id] = after
+    found = {}
+    for card_id, after in last.items():
+        try:
+            found[card_id] = CardState.from_json(card_id, after)
+        except (TypeError, ValueError, KeyError):
+            continue  # not recorded (a row written by hand): the card has drifted
+    return found
 
 
 def compare_totals(store: Store, cal: Calendar) -> str:

@@ -26,6 +26,7 @@ def run(args: argparse.Namespace) -> int:
             "cards": report.cards,
             "unreadable": report.unreadable,
             "drift": report.drift,
+            "rescheduled": report.rescheduled,
             "totals": report.totals,
             "ok": report.ok,
         }
@@ -63,5 +64,16 @@ def run(args: argparse.Namespace) -> int:
         "equal": "the statistics totals equal a recomputation",
         "stale": "the statistics totals are rebuilt by the next statistics",
     }[report.totals]
-    print(f"{report.path}: sound; the card cache equals a replay of the log ({cards}); {totals}")
+    if not report.rescheduled:
+        equal = f"the card cache equals a replay of the log ({cards})"
+        print(f"{report.path}: sound; {equal}; {totals}")
+        return 0
+    n = len(report.rescheduled)
+    print(
+        f"{report.path}: sound; the card cache holds what the log recorded ({cards}); {totals}\n"
+        f"{n} card{'s' if n != 1 else ''} would move if the log were replayed with today's "
+        f"settings (first: {report.rescheduled[0]}): they were scheduled before a change of "
+        "parameters, desired retention, steps or maximum interval, or their answers were "
+        "changed outside quizzer; 'quizzer rebuild' reschedules them with today's settings"
+    )
     return 0

@@ -444,6 +444,37 @@ def test_check_reports_drift_and_damage(device, isolated: Path, capsys) -> None:
         assert main(["check"]) == 0
 
 
+def test_check_tells_cards_scheduled_under_other_settings_from_drift(
+    device, isolated: Path, capsys
+) -> None:
+    """After a change of desired retention, a replay would move the cards answered before it:
+    they hold what their log recorded, so check names them as what `rebuild` would reschedule,
+    and passes; a cache edited behind quizzer's back still fails."""
+    (isolated / "a").mkdir(parents=True, exist_ok=True)
+    config = isolated / "a" / "config.toml"
+    config.write_text("learning_steps = []\n", encoding="utf-8")
+    a = device("a")
+    for i in range(3):
+        a.session().answer(card(i), Rating.GOOD, T0 + i * 60_000)
+    config.write_text("learning_steps = []\ndesired_retention = 0.75\n", encoding="utf-8")
+    assert main(["check", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["rescheduled"] == [card(0), card(1), card(2)] and out["drift"] == [] and out["ok"]
+    assert main(["check"]) == 0
+    assert "3 cards would move if the log were replayed with today's settings" in (
+        capsys.readouterr().out
+    )
+    a.store.db.execute("UPDATE cards SET reps = 7 WHERE card_id = ?", (card(1),))
+    assert main(["check", "--json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["drift"] == [card(1)] and out["rescheduled"] == [card(0), card(2)]
+    assert main(["rebuild"]) == 0
+    assert "3 changed" in capsys.readouterr().out
+    assert main(["check", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["drift"] == out["rescheduled"] == []
+
+
 @pytest.mark.skipif(shutil.which("unshare") is None, reason="needs unshare to mount a tmpfs")
 def test_a_full_disk_is_named(isolated: Path, device) -> None:
     mount = isolated / "small"

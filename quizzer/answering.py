@@ -85,7 +85,7 @@ def record_answer(
         )
         return event, derive(state, event, settings)
 
-    return store.apply(card_id, make, lambda events: replay_rows(events, settings))
+    return store.apply(card_id, make, lambda events, start: replay_rows(events, settings, start))
 
 
 def check_answerable(state: CardState, now_ms: int) -> None:

@@ -359,8 +359,10 @@ class Session:
             self.crammed.add(card_id)
         return Answered(card, event, derived.before, derived.after, graded)
 
-    def _replay(self, events: list[Event]) -> tuple[dict[str, CardState], dict[str, Derived]]:
-        return replay_rows(events, self.deck_settings)
+    def _replay(
+        self, events: list[Event], start: CardState | None
+    ) -> tuple[dict[str, CardState], dict[str, Derived]]:
+        return replay_rows(events, self.deck_settings, start)
 
     def _count(self, before: CardState, rating: Rating, duration_ms: int | None) -> None:
         self.tally.answered += 1

@@ -26,7 +26,7 @@ from typing import Any
 
 from quizzer.clock import Calendar, in_range
 from quizzer.errors import QuizzerError
-from quizzer.state import CARD_COLUMNS, EVENT_COLUMNS, CardState, Event
+from quizzer.state import CARD_COLUMNS, EVENT_COLUMNS, CardState, Event, EventKind
 from quizzer.store import aggregates
 from quizzer.store.migrations import LATEST, MIGRATIONS, PENDING_REPLAY
 
@@ -468,16 +468,17 @@ class Store:
         self,
         card_id: str,
         make: Callable[[CardState], tuple[Event, Derived]],
-        replay: Callable[[list[Event]], tuple[dict[str, CardState], dict[str, Derived]]],
+        replay: Callable[
+            [list[Event], CardState | None], tuple[dict[str, CardState], dict[str, Derived]]
+        ],
     ) -> tuple[Event, Derived, CardState]:
         """Atomically: read the card's state, let `make` build the event from it, append the
-        event and store the new state. Returns the event, its derived columns and the card's
-        new state, once committed.
+        event and store the new state. Returns the event, its derived columns and the new state.
 
         The card cache must always equal a replay of the log in time order. An event that comes
         after a later one of its card (another process answered in the same millisecond with a
         greater uid, or the clock stepped back) is therefore not applied on top: the card is
-        replayed with `replay` (see `replay.replay_rows`), its events' derived columns too."""
+        replayed with `replay` (`replay.replay_rows`) from `_replay_span`, derived columns too."""
         with self.transaction():
             event, derived = make(self.state(card_id))
             later = self.db.execute(
@@ -490,13 +491,29 @@ class Store:
                 self._insert(event, derived)
                 self._put_state(derived.after)
                 return event, derived, derived.after
-            existing = self.events([card_id])
-            states, rows = replay([*existing, event])
+            existing, start = self._replay_span(card_id, event)
+            states, rows = replay([*existing, event], start)
             derived = rows[event.uid]
             self._insert(event, derived)
             self.rewrite_derived((e.uid, rows[e.uid]) for e in existing)
             self._put_state(states[card_id])
         return event, derived, states[card_id]
+
+    def _replay_span(self, card_id: str, event: Event) -> tuple[list[Event], CardState | None]:
+        """The card's events a replay placing `event` among them needs, and the state to start
+        from: those after it and the state the log recorded before them, when none is an undo
+        or undone; else all of them, from a new card (None)."""
+        rows = self.db.execute(
+            f"SELECT {', '.join(EVENT_COLUMNS)}, before FROM log WHERE card_id = ? AND at >= ? "
+            "AND (at > ? OR uid > ?) ORDER BY at, uid",
+            (card_id, event.at, event.at, event.uid),
+        ).fetchall()
+        events = [self.event(row[:-1]) for row in rows]
+        plain = events and all(e.kind != EventKind.UNDO for e in events)
+        if plain and self.undone().isdisjoint(e.uid for e in events):
+            with suppress(TypeError, ValueError, KeyError):  # none recorded (a row by hand)
+                return events, CardState.from_json(card_id, rows[0][-1])
+        return self.events([card_id]), None
 
     def undo(
         self,

@@ -556,3 +556,43 @@ def test_a_replayed_card_is_counted_again_unless_a_rebuild_costs_less(
     session.answer("d/deck:q0", Rating.AGAIN, T0 + MINUTE)  # before the card's twelve answers
     assert bool(rebuilds) is rebuilt
     assert aggregates.read(db, col.store.calendar) == recomputed(col)
+
+
+def late_answer_steps(col: Collection, answers: int, undo: bool = False) -> int:
+    """SQLite's work (virtual machine steps, in hundreds) for an answer dated before the last
+    three of a card that has `answers` answers a day apart (`undo`: the last one undone); the
+    card and every row of its log must then be what a replay of the whole log gives."""
+    from quizzer.replay import DeckSettings, replay_rows
+
+    session = col.session()
+    for i in range(answers):
+        session.answer("d/deck:q0", Rating.GOOD if i % 5 else Rating.AGAIN, T0 + i * 24 * HOUR)
+    if undo:
+        session.undo(T0 + answers * 24 * HOUR)
+    steps = 0
+
+    def step() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+
+    db = col.store.db
+    db.set_progress_handler(step, 100)
+    session.answer("d/deck:q0", Rating.HARD, T0 + (answers - 3) * 24 * HOUR - HOUR)
+    db.set_progress_handler(None, 0)
+    states, derived = replay_rows(col.store.events(), DeckSettings(col.settings, col.zone))
+    assert states == col.store.states()
+    for uid, before, after in db.execute("SELECT uid, before, after FROM log"):
+        assert (derived[uid].before.to_json(), derived[uid].after.to_json()) == (before, after)
+    assert aggregates.read(db, col.store.calendar) == recomputed(col)
+    return steps
+
+
+def test_an_answer_out_of_order_replays_the_answers_after_it(device) -> None:
+    """Only the answers after it are replayed, from the state the log recorded before them:
+    the work is the same for a card with 20 answers and one with 200, and the result is a
+    replay of the whole card; with an undo among them, the whole card is replayed."""
+    short = late_answer_steps(device("a"), 20)
+    long = late_answer_steps(device("b"), 200)
+    assert long < short * 1.5, (short, long)
+    late_answer_steps(device("c"), 20, undo=True)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from sql_steps import add_other_answers, vm_steps
 
 from quizzer.cli import main
 from quizzer.collection import Collection, open_collection
@@ -243,24 +244,12 @@ def test_stats_and_export_take_a_query(
 
 def rated_steps(col: Collection, older: int) -> int:
     """SQLite's work (virtual machine steps, in tens) to find the cards answered in the last
-    day, on a log holding `older` answers from before it."""
-    db = col.store.db
-    db.executemany(
-        "INSERT INTO log (uid, device, at, card_id, kind, rating, state_before) "
-        "VALUES (?, 'other', ?, ?, 'review', 3, 2)",
-        ((f"old{i}", T0 - 30 * 86_400_000 - i, ALL[i % len(ALL)]) for i in range(older)),
-    )
+    day, on a log holding `older` answers from a month before."""
+    add_other_answers(col.store.db, older, T0 - 30 * 86_400_000)
     col.session().answer("tts/other:one", Rating.GOOD, T0)
-    steps = 0
-
-    def step() -> int:
-        nonlocal steps
-        steps += 1
-        return 0
-
-    db.set_progress_handler(step, 10)
-    assert ids(col, "rated:1") == ["tts/other:one"]
-    db.set_progress_handler(None, 0)
+    found: list[list[str]] = []
+    steps = vm_steps(col.store.db, lambda: found.append(ids(col, "rated:1")), every=10)
+    assert found == [["tts/other:one"]]
     return steps
 
 

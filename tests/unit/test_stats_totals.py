@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from sql_steps import add_other_answers, vm_steps
 
 from quizzer import stats
 from quizzer.clock import calendar
 from quizzer.collection import Collection, open_collection
-from quizzer.session import SessionError
+from quizzer.session import Session, SessionError
 from quizzer.state import Rating
 from quizzer.store import aggregates
 from quizzer.sync import sync
@@ -491,29 +492,23 @@ def test_rows_written_before_the_log_refused_them_break_no_answer(device, monkey
     assert "the log event 'x3' cannot be read (time -5 out of range)" in report.unreadable
 
 
-def replayed_answer_steps(col: Collection, others: int) -> int:
-    """SQLite's work (virtual machine steps, in hundreds) for an answer dated before the twelve
-    answers its card already has, on a log holding `others` answers of other cards."""
-    db = col.store.db
-    db.executemany(
-        "INSERT INTO log (uid, device, at, card_id, kind, rating, state_before) "
-        "VALUES (?, 'other', ?, ?, 'review', 3, 2)",
-        ((f"other{i}", T0 - HOUR - i, f"gone/deck:q{i % 40}") for i in range(others)),
-    )
+def twelve_answers(col: Collection, others: int) -> Session:
+    """A card answered twelve times, on a log holding `others` answers of other cards before
+    them, every answer counted by the totals; the session that answered it."""
+    add_other_answers(col.store.db, others, T0 - HOUR)
     session = col.session()
     for i in range(12):
         session.answer("d/deck:q0", Rating.GOOD, T0 + (2 + i) * MINUTE)
-    col.store.rebuild_totals()  # every answer counted: the replay takes q0's out and back in
-    steps = 0
+    col.store.rebuild_totals()
+    return session
 
-    def step() -> int:
-        nonlocal steps
-        steps += 1
-        return 0
 
-    db.set_progress_handler(step, 100)
-    session.answer("d/deck:q0", Rating.AGAIN, T0 + MINUTE)
-    db.set_progress_handler(None, 0)
+def replayed_answer_steps(col: Collection, others: int) -> int:
+    """SQLite's work (virtual machine steps, in hundreds) for an answer dated before the twelve
+    answers its card already has, on a log holding `others` answers of other cards."""
+    session = twelve_answers(col, others)
+    db = col.store.db
+    steps = vm_steps(db, lambda: session.answer("d/deck:q0", Rating.AGAIN, T0 + MINUTE))
     assert aggregates.read(db, col.store.calendar) == recomputed(col)
     return steps
 
@@ -543,15 +538,7 @@ def test_a_replayed_card_is_counted_again_unless_a_rebuild_costs_less(
 
     col = device("a")
     db = col.store.db
-    db.executemany(
-        "INSERT INTO log (uid, device, at, card_id, kind, rating, state_before) "
-        "VALUES (?, 'other', ?, ?, 'review', 3, 2)",
-        ((f"other{i}", T0 - HOUR - i, f"gone/deck:q{i % 40}") for i in range(others)),
-    )
-    session = col.session()
-    for i in range(12):
-        session.answer("d/deck:q0", Rating.GOOD, T0 + (2 + i) * MINUTE)
-    col.store.rebuild_totals()
+    session = twelve_answers(col, others)
     monkeypatch.setattr(aggregates, "rebuild", rebuild)
     session.answer("d/deck:q0", Rating.AGAIN, T0 + MINUTE)  # before the card's twelve answers
     assert bool(rebuilds) is rebuilt
@@ -569,17 +556,9 @@ def late_answer_steps(col: Collection, answers: int, undo: bool = False) -> int:
         session.answer("d/deck:q0", Rating.GOOD if i % 5 else Rating.AGAIN, T0 + i * 24 * HOUR)
     if undo:
         session.undo(T0 + answers * 24 * HOUR)
-    steps = 0
-
-    def step() -> int:
-        nonlocal steps
-        steps += 1
-        return 0
-
     db = col.store.db
-    db.set_progress_handler(step, 100)
-    session.answer("d/deck:q0", Rating.HARD, T0 + (answers - 3) * 24 * HOUR - HOUR)
-    db.set_progress_handler(None, 0)
+    late = T0 + (answers - 3) * 24 * HOUR - HOUR
+    steps = vm_steps(db, lambda: session.answer("d/deck:q0", Rating.HARD, late))
     states, derived = replay_rows(col.store.events(), DeckSettings(col.settings, col.zone))
     assert states == col.store.states()
     for uid, before, after in db.execute("SELECT uid, before, after FROM log"):

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sql_steps import add_other_answers, vm_steps
+from sql_support import add_other_answers, vm_steps
 
 from quizzer.cli import main
 from quizzer.collection import Collection, open_collection

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from sql_steps import add_other_answers, vm_steps
+from sql_support import add_other_answers, vm_steps
 
 from quizzer import stats
 from quizzer.clock import calendar

@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sql_steps import vm_steps
+from sql_support import vm_steps
 
 from quizzer.cli import main
 from quizzer.collection import Collection

@@ -433,7 +433,7 @@ class Store:
         """The event of a log row (`EVENT_COLUMNS`, in order); StoreError naming it when its
         values are not an event's (a row written by hand before the log refused such rows)."""
         try:
-            event = Event.from_dict(dict(zip(EVENT_COLUMNS, row, strict=True)))
+            event = Event.from_row(row)
             if not in_range(event.at):
                 raise ValueError(f"time {event.at} out of range")
             return event

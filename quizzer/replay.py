@@ -7,7 +7,7 @@ session, `quizzer rebuild`, sync and `optimize --reschedule` all go through `der
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Protocol
 
@@ -134,7 +134,7 @@ def replay_cards(events: Iterable[Event], settings: RulesSource) -> dict[str, Ca
 
 
 def replay_rows(
-    events: Iterable[Event], settings: RulesSource, start: CardState | None = None
+    events: Iterable[Event], settings: RulesSource, start: Mapping[str, CardState] | None = None
 ) -> tuple[dict[str, CardState], dict[str, Derived]]:
     """Each card's final state (what `replay` gives) and the derived columns of every event (undo
     events and undone ones included), computed as one device answering them in time order would
@@ -142,9 +142,9 @@ def replay_rows(
     of the events before it without its target (what `Store.undo` writes), and an event already
     undone by an earlier undo (a clock that went back) changes nothing.
 
-    `start`: the state of its card before the first of the events, when they are that card's
-    last ones (none an undo, none undone): the log's record of the state before them stands for
-    the card's earlier events."""
+    `start`: for some cards, the state before the first of their events here, when those are
+    the card's last ones (none an undo, none undone): it stands for the card's earlier events
+    (the log's record of the state before them, or the card's cached state)."""
     by_card: dict[str, list[Event]] = defaultdict(list)
     for event in events:
         by_card[event.card_id].append(event)
@@ -152,7 +152,7 @@ def replay_rows(
     derived: dict[str, Derived] = {}
     for card_id, card_events in by_card.items():
         card_events.sort(key=lambda e: (e.at, e.uid))
-        state = start if start is not None and start.card_id == card_id else CardState(card_id)
+        state = (start or {}).get(card_id) or CardState(card_id)
         undone: set[str | None] = set()
         for i, event in enumerate(card_events):
             if event.kind == EventKind.UNDO:

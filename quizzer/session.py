@@ -360,7 +360,7 @@ class Session:
         return Answered(card, event, derived.before, derived.after, graded)
 
     def _replay(
-        self, events: list[Event], start: CardState | None
+        self, events: list[Event], start: dict[str, CardState]
     ) -> tuple[dict[str, CardState], dict[str, Derived]]:
         return replay_rows(events, self.deck_settings, start)
 

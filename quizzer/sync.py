@@ -34,9 +34,9 @@ from pathlib import Path
 from quizzer.clock import DAY_MS, from_ms
 from quizzer.config import Settings
 from quizzer.errors import QuizzerError
-from quizzer.replay import DeckSettings, derive, replay_rows
-from quizzer.state import EVENT_COLUMNS, CardState, Event, EventKind
-from quizzer.store.db import Derived, Store
+from quizzer.replay import DeckSettings, replay_rows
+from quizzer.state import EVENT_COLUMNS, Event, EventKind
+from quizzer.store.db import Store
 from quizzer.sync_lines import BadLine, event_line, parse_line
 
 DEVICE_FILE = re.compile(r"^([A-Za-z0-9_-]+)\.jsonl$")
@@ -223,7 +223,8 @@ def _out_of_order(store: Store, card_ids: set[str]) -> set[str]:
 
 def _after_their_log(store: Store, fresh: Sequence[Event]) -> set[str]:
     """Cards whose new events all come after every event they have (in time, strictly), none
-    of them an undo: applying those events to the cards' states gives what a replay would."""
+    of them an undo: a replay of those events from the cards' states gives what a replay of
+    every event of theirs would."""
     first: dict[str, int] = {}
     undone = {e.card_id for e in fresh if e.kind == EventKind.UNDO}
     for e in fresh:
@@ -243,21 +244,6 @@ def _after_their_log(store: Store, fresh: Sequence[Event]) -> set[str]:
             )
         )
     return {c for c in ids if (last := latest.get(c)) is None or last < first[c]}
-
-
-def _applied(
-    store: Store, events: list[Event], rules: DeckSettings
-) -> tuple[dict[str, CardState], dict[str, Derived]]:
-    """The events (of cards `_after_their_log` found) applied in time order to their cards'
-    states, as answering them here would: each card's new state, and each event's derived
-    columns."""
-    states: dict[str, CardState] = {}
-    derived: dict[str, Derived] = {}
-    for event in sorted(events, key=lambda e: (e.at, e.uid)):
-        state = states.get(event.card_id) or store.state(event.card_id)
-        derived[event.uid] = found = derive(state, event, rules)
-        states[event.card_id] = found.after
-    return states, derived
 
 
 def _release_held(store: Store, now_ms: int, report: SyncReport) -> list[Event]:
@@ -446,19 +432,16 @@ def sync(
 
         # Answered in time order, this device's cards already hold what a replay would give;
         # a clock that went back makes a card's log order differ from its time order.
-        rules = DeckSettings(settings, zone)
         disordered = _out_of_order(store, {e.card_id for e in sent})
         on_top = _after_their_log(store, fresh) - disordered
-        states, derived = _applied(store, [e for e in fresh if e.card_id in on_top], rules)
         affected = ({e.card_id for e in fresh} | disordered) - on_top
-        existing: list[Event] = []
         if affected:
             say(f"replaying {len(affected):,} cards with {len(fresh):,} new events")
-            existing = store.events(affected)
-            late = [e for e in fresh if e.card_id in affected]
-            replayed, rows = replay_rows([*existing, *late], rules)
-            states |= {card_id: replayed[card_id] for card_id in affected}
-            derived |= rows
+        # the cards `on_top` replay their new events alone, from the states they hold (as
+        # answering them here would); the others, all of their events
+        existing = store.events(affected)
+        start = {card_id: store.state(card_id) for card_id in on_top}
+        states, derived = replay_rows([*existing, *fresh], DeckSettings(settings, zone), start)
         store.insert_events((e, derived[e.uid]) for e in fresh)
         store.rewrite_derived((e.uid, derived[e.uid]) for e in existing)
         store.replace_states(states[card_id] for card_id in sorted(states))

@@ -469,7 +469,7 @@ class Store:
         card_id: str,
         make: Callable[[CardState], tuple[Event, Derived]],
         replay: Callable[
-            [list[Event], CardState | None], tuple[dict[str, CardState], dict[str, Derived]]
+            [list[Event], dict[str, CardState]], tuple[dict[str, CardState], dict[str, Derived]]
         ],
     ) -> tuple[Event, Derived, CardState]:
         """Atomically: read the card's state, let `make` build the event from it, append the
@@ -499,10 +499,10 @@ class Store:
             self._put_state(states[card_id])
         return event, derived, states[card_id]
 
-    def _replay_span(self, card_id: str, event: Event) -> tuple[list[Event], CardState | None]:
+    def _replay_span(self, card_id: str, event: Event) -> tuple[list[Event], dict[str, CardState]]:
         """The card's events a replay placing `event` among them needs, and the state to start
-        from: those after it and the state the log recorded before them, when none is an undo
-        or undone; else all of them, from a new card (None)."""
+        from (`replay_rows`'s `start`): those after it and the state the log recorded before
+        them, when none is an undo or undone; else all of them, from a new card (none given)."""
         rows = self.db.execute(
             f"SELECT {', '.join(EVENT_COLUMNS)}, before FROM log WHERE card_id = ? AND at >= ? "
             "AND (at > ? OR uid > ?) ORDER BY at, uid",
@@ -512,8 +512,8 @@ class Store:
         plain = events and all(e.kind != EventKind.UNDO for e in events)
         if plain and self.undone().isdisjoint(e.uid for e in events):
             with suppress(TypeError, ValueError, KeyError):  # none recorded (a row by hand)
-                return events, CardState.from_json(card_id, rows[0][-1])
-        return self.events([card_id]), None
+                return events, {card_id: CardState.from_json(card_id, rows[0][-1])}
+        return self.events([card_id]), {}
 
     def undo(
         self,

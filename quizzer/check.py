@@ -82,9 +82,9 @@ def check_store(store: Store, settings: Settings, zone: tzinfo) -> CheckReport:
             held = {c: cached.pop(c, None) for c in expected}
             moved = {c: state for c, state in held.items() if state != expected[c]}
             recorded = _recorded(store, set(moved))
-            report.rescheduled = sorted(c for c, s in moved.items() if s and s == recorded.get(c))
-            report.drift = [c for c in moved if c not in report.rescheduled]
-            report.drift = sorted([*report.drift, *cached])  # cards the log does not have
+            kept = {c for c, s in moved.items() if s and s == recorded.get(c)}
+            report.rescheduled = sorted(kept)
+            report.drift = sorted([*(set(moved) - kept), *cached])  # cached ones not in the log
         except StoreError as exc:  # the integrity check passed: a row no replay can read
             report.unreadable = str(exc)
         report.totals = compare_totals(store, calendar(zone, settings.day_starts_at))
@@ -94,17 +94,14 @@ def check_store(store: Store, settings: Settings, zone: tzinfo) -> CheckReport:
 def _recorded(store: Store, card_ids: set[str]) -> dict[str, CardState]:
     """The state each of these cards had after its last event (in replay order), as the log's
     derived `after` column recorded it."""
-    if not card_ids:
-        return {}
-    last: dict[str, str] = {}
-    rows = store.db.execute("SELECT card_id, after FROM log ORDER BY at, uid")
-    for card_id, after in rows:
-        if card_id in card_ids:
-            last[card_id] = after
     found = {}
-    for card_id, after in last.items():
+    for card_id in card_ids:
+        row = store.db.execute(  # the end of the card's events in the (card_id, at) index
+            "SELECT after FROM log WHERE card_id = ? ORDER BY at DESC, uid DESC LIMIT 1",
+            (card_id,),
+        ).fetchone()
         try:
-            found[card_id] = CardState.from_json(card_id, after)
+            found[card_id] = CardState.from_json(card_id, row[0])
         except (TypeError, ValueError, KeyError):
             continue  # not recorded (a row written by hand): the card has drifted
     return found

@@ -305,10 +305,12 @@ def _known_error(exc: Exception) -> str | None:
     import sqlite3
 
     from quizzer.errors import QuizzerError
-    from quizzer.store.db import damage_behind, explain_unguarded
+    from quizzer.store.damage import damage_behind, explain_unguarded
+    from quizzer.store.db import default_path
 
     if isinstance(exc, QuizzerError):
         return str(exc)
     if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.ProgrammingError):
-        return explain_unguarded(exc)  # raised while a cursor was read, after its statement ran
-    return damage_behind(exc)
+        # raised while a cursor was read, after its statement ran
+        return explain_unguarded(exc, default_path())
+    return damage_behind(exc, default_path())

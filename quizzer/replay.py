@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from quizzer.clock import Calendar, calendar
 from quizzer.scheduling import Rules, interval_days, review, state_retrievability
-from quizzer.state import CardPhase, CardState, Event, EventKind
+from quizzer.state import CardPhase, CardState, Event, EventKind, StateEncoder
 from quizzer.store.db import Derived, Store
 
 if TYPE_CHECKING:  # applying an event needs no pydantic: `quizzer answer` stays light
@@ -205,12 +205,13 @@ def rebuild(store: Store, settings: Settings, zone: tzinfo) -> tuple[int, int]:
     with store.transaction():
         store.rebuild_totals()
         batch: list[tuple[str, Derived]] = []
+        encode = StateEncoder()
         for row in replay_log(store, settings, zone, states):
             batch.append(row)
             if len(batch) == REWRITE_BATCH:
-                store.rewrite_derived(batch)
+                store.rewrite_derived(batch, encode)
                 batch = []
-        store.rewrite_derived(batch)
+        store.rewrite_derived(batch, encode)
         store.replace_states(states.values(), clear=True)
     changed = sum(1 for cid, s in states.items() if old.pop(cid, CardState(cid)) != s)
     return changed + len(old), len(states)

@@ -103,13 +103,20 @@ def fuzzed(days: int, settings: Rules, seed: str) -> int:
     generator seeded by `seed`: the `fsrs` package's fuzz, reproducibly."""
     if days < 2.5:
         return days
+    low, high = _fuzz_range(days, settings.maximum_interval)
+    draw = random.Random(seed).random() * (high - low + 1) + low
+    return min(round(draw), settings.maximum_interval)
+
+
+@lru_cache(maxsize=4096)
+def _fuzz_range(days: int, maximum_interval: int) -> tuple[int, int]:
+    """The lowest and highest fuzzed interval of `days` (a replay of a long log asks for the
+    same few hundred intervals a million times)."""
     delta = 1.0 + sum(
         factor * max(min(float(days), end) - start, 0.0) for start, end, factor in FUZZ_RANGES
     )
-    high = min(round(days + delta), settings.maximum_interval)
-    low = min(max(2, round(days - delta)), high)
-    draw = random.Random(seed).random() * (high - low + 1) + low
-    return min(round(draw), settings.maximum_interval)
+    high = min(round(days + delta), maximum_interval)
+    return min(max(2, round(days - delta)), high), high
 
 
 def review(

@@ -126,6 +126,25 @@ class CardState:
         return replace(self, **changes)
 
 
+class StateEncoder:
+    """`CardState.to_json` that keeps each card's last state encoded: in a replay, an event's
+    before is the very state its card's previous event left, and is not encoded again."""
+
+    __slots__ = ("_last",)
+
+    def __init__(self) -> None:
+        self._last: dict[str, tuple[CardState, str]] = {}
+
+    def __call__(self, state: CardState) -> str:
+        """The state's JSON (`CardState.to_json`)."""
+        last = self._last.get(state.card_id)
+        if last is not None and last[0] is state:
+            return last[1]
+        text = state.to_json()
+        self._last[state.card_id] = (state, text)
+        return text
+
+
 CARD_COLUMNS = tuple(f.name for f in fields(CardState))
 _STATE_FIELDS = CARD_COLUMNS[1:]
 _compact = json.JSONEncoder(separators=(",", ":")).encode

@@ -14,7 +14,6 @@ damaged, a marker file beside it (`quizzer.sqlite3.damaged`) stops every later w
 from __future__ import annotations
 
 import secrets
-import shutil
 import sqlite3
 import time
 import uuid
@@ -26,12 +25,12 @@ from typing import Any
 
 from quizzer.clock import Calendar, in_range
 from quizzer.errors import QuizzerError
-from quizzer.state import CARD_COLUMNS, EVENT_COLUMNS, CardState, Event, EventKind
+from quizzer.state import CARD_COLUMNS, EVENT_COLUMNS, CardState, Event, EventKind, StateEncoder
 from quizzer.store import aggregates
+from quizzer.store.damage import explain, is_damage, marker
 from quizzer.store.migrations import LATEST, MIGRATIONS, PENDING_REPLAY
 
 DB_NAME = "quizzer.sqlite3"
-DAMAGED_SUFFIX = ".damaged"
 APPLICATION_ID = 0x517A7172
 """`PRAGMA application_id` of a quizzer database ("Qzqr")."""
 _OWN_TABLES = {"meta", "log", "cards"}
@@ -150,7 +149,7 @@ class Store:
                 factory=_Guarded,
             )
         except sqlite3.DatabaseError as exc:
-            raise StoreError(_explain(self.path, exc)) from None
+            raise StoreError(explain(self.path, exc)) from None
         self._ours = False  # damage is only noted in a file known to be a quizzer database
         self.db.on_error = self._failed
         try:
@@ -171,7 +170,7 @@ class Store:
     @property
     def marker(self) -> Path:
         """The file whose presence says damage was found in the database."""
-        return self.path.with_name(self.path.name + DAMAGED_SUFFIX)
+        return marker(self.path)
 
     # ------------------------------------------------------------ set-up
 
@@ -346,9 +345,9 @@ class Store:
 
     def _failed(self, exc: sqlite3.DatabaseError) -> StoreError:
         """The StoreError for an SQLite error; damage is remembered (see the module's doc)."""
-        if _is_damage(exc) and self._ours:
+        if is_damage(exc) and self._ours:
             self.mark_damaged(str(exc))
-        return StoreError(_explain(self.path, exc))
+        return StoreError(explain(self.path, exc))
 
     def mark_damaged(self, reason: str) -> None:
         """Stop every write to this database, in this process and later ones."""
@@ -592,8 +591,12 @@ class Store:
         with self.transaction():
             self._rebuild_totals = True
 
-    def rewrite_derived(self, rows: Iterable[tuple[str, Derived]]) -> None:
-        """Update the derived columns of existing events (after a replay with new settings)."""
+    def rewrite_derived(
+        self, rows: Iterable[tuple[str, Derived]], encode: StateEncoder | None = None
+    ) -> None:
+        """Update the derived columns of existing events (after a replay with new settings);
+        `encode`: the encoder of earlier batches of the same replay."""
+        encode = encode or StateEncoder()
         with self.transaction():
             rows = list(rows)
             cal = self.calendar
@@ -619,8 +622,8 @@ class Store:
                         d.state_before,
                         d.ivl_before,
                         d.r_before,
-                        d.before.to_json(),
-                        d.after.to_json(),
+                        encode(d.before),
+                        encode(d.after),
                         uid,
                     )
                     for uid, d in rows
@@ -636,65 +639,3 @@ class Store:
         """`PRAGMA integrity_check`: 'ok' when the file is sound, else its findings, one a line."""
         rows = self.db.execute("PRAGMA integrity_check(100)").fetchall()
         return "\n".join(str(r[0]) for r in rows)
-
-
-def explain_unguarded(exc: sqlite3.DatabaseError) -> str:
-    """The message for an SQLite error raised outside a store's guard (while a cursor's rows were
-    read); damage is noted beside the database in use, as `Store` does."""
-    path = default_path()
-    if _is_damage(exc) and path.is_file():
-        with suppress(OSError):
-            path.with_name(path.name + DAMAGED_SUFFIX).write_text(f"{exc}\n", encoding="utf-8")
-    return _explain(path, exc)
-
-
-def damage_behind(exc: Exception) -> str | None:
-    """The message for an unexpected error `exc` when the database in use is damaged (one
-    flipped bit can give a stored value another type, which SQLite notices only when it checks
-    the file), the damage noted beside it as `Store` does; None when the file checks sound."""
-    path = default_path()
-    if not path.is_file():
-        return None
-    try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            found = [str(r[0]) for r in db.execute("PRAGMA integrity_check(1)")]
-        finally:
-            db.close()
-    except sqlite3.DatabaseError as error:
-        found = [str(error)]
-    if found == ["ok"]:
-        return None
-    reason = f"database disk image is malformed: {found[0]} ({type(exc).__name__}: {exc})"
-    with suppress(OSError):
-        path.with_name(path.name + DAMAGED_SUFFIX).write_text(f"{reason}\n", encoding="utf-8")
-    return _explain(path, sqlite3.DatabaseError(reason))
-
-
-def _is_damage(exc: sqlite3.DatabaseError) -> bool:
-    name = getattr(exc, "sqlite_errorname", "")
-    return name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in str(exc)
-
-
-def _disk_full(path: Path) -> bool:
-    try:
-        return shutil.disk_usage(path.parent).free < 64 * 1024
-    except OSError:
-        return False
-
-
-def _explain(path: Path, exc: sqlite3.DatabaseError) -> str:
-    text = str(exc)
-    if "not a database" in text or "malformed" in text or "disk image" in text:
-        return (
-            f"{path}: not a quizzer database, or damaged ({text}); nothing more is written to "
-            "it. Run 'quizzer check', or move it aside and point --data-dir elsewhere."
-        )
-    if "locked" in text or "busy" in text:
-        return f"{path}: the database stayed locked by another quizzer for too long ({text})"
-    if "full" in text or _disk_full(path):
-        # SQLite says "disk I/O error" when it cannot even create its WAL index on a full disk
-        return f"{path}: the disk is full; nothing was written. Free some space ({text})"
-    if "readonly" in text or "read-only" in text:
-        return f"{path}: the database is read-only ({text})"
-    return f"{path}: database error: {text}"

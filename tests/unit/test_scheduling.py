@@ -385,14 +385,35 @@ def test_fuzz_is_the_fsrs_packages_drawn_from_the_review_uid() -> None:
     from quizzer.config import Scheduling
     from quizzer.scheduling import fuzzed
 
-    settings = Scheduling(maximum_interval=400)
-    scheduler = fsrs.Scheduler(maximum_interval=400)
     spread = set()
-    for days in (1, 2, 3, 5, 8, 21, 60, 399, 400):
-        for k in range(30):
-            seed = f"uid-{days}-{k}"
-            random.seed(seed)
-            expected = scheduler._get_fuzzed_interval(interval=timedelta(days=days)).days
-            assert fuzzed(days, settings, seed) == expected, (days, seed)
-            spread.add((days, expected))
+    # the same intervals under two maximums: each interval's range is worked out once and kept
+    for maximum in (400, 36500, 400):
+        settings = Scheduling(maximum_interval=maximum)
+        scheduler = fsrs.Scheduler(maximum_interval=maximum)
+        for days in (1, 2, 3, 5, 8, 21, 60, 399, 400):
+            for k in range(30):
+                seed = f"uid-{days}-{k}"
+                random.seed(seed)
+                expected = scheduler._get_fuzzed_interval(interval=timedelta(days=days)).days
+                assert fuzzed(days, settings, seed) == expected, (days, seed, maximum)
+                spread.add((days, maximum, expected))
     assert len(spread) > 30  # fuzz did move intervals
+    assert max(e for d, m, e in spread if d == 400 and m == 400) == 400  # none past the maximum
+    assert max(e for d, m, e in spread if d == 400 and m == 36500) > 400
+
+
+def test_state_encoder_encodes_each_state_as_to_json_and_once() -> None:
+    """A replay's encoder gives `to_json` for every state, reusing only the very state object
+    it encoded last for that card (an equal but changed state is encoded afresh)."""
+    from quizzer.state import CardState, StateEncoder
+
+    encode = StateEncoder()
+    first = CardState("d:q", stability=2.5, reps=1)
+    assert encode(first) == first.to_json()
+    assert encode(first) is encode(first)  # kept
+    later = first.but(reps=2)
+    assert encode(later) == later.to_json() != first.to_json()
+    other = CardState("d:r")
+    assert encode(other) == other.to_json()
+    assert encode(later) == later.to_json()
+    assert encode(first) == first.to_json()  # no longer the card's last: encoded again

@@ -26,9 +26,10 @@ import errno
 import os
 import re
 import stat
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
+from itertools import chain
 from pathlib import Path
 
 from quizzer.clock import DAY_MS, from_ms
@@ -44,6 +45,8 @@ DEVICE_FILE = re.compile(r"^([A-Za-z0-9_-]+)\.jsonl$")
 `<id>.sync-conflict-<date>-<time>-<device>.jsonl` or Dropbox's `<id> (conflicted copy).jsonl`."""
 MAX_READ = 256 * 1024 * 1024
 """The most read from one device file in one sync; the rest waits for the next."""
+SEND_BATCH = 10_000
+"""This device's events read from the log and written to its file at a time."""
 SENT_SUFFIX = "#sent"
 """`sync_marks` key suffix of the own file's mark: the last log `seq` written to it. The plain key
 of a file holds its byte offset: read up to (other devices) or size after writing (own file)."""
@@ -140,9 +143,10 @@ def read_events(
     return events, offset + end
 
 
-def append_lines(path: Path, lines: Sequence[bytes]) -> int:
-    """Append whole lines in one O_APPEND write and fsync; returns the file's size after. A torn
-    line left by a crash is closed first, so it stays one bad line instead of spoiling the next."""
+def append_lines(path: Path, chunks: Iterable[bytes]) -> int:
+    """Append whole lines (given a run of them at a time) with O_APPEND writes and fsync; returns
+    the file's size after. A torn line left by a crash is closed first, so it stays one bad line
+    instead of spoiling the next."""
     created = not os.path.lexists(path)
     # never through a link: a link planted in place of the own file would have every event
     # appended to whatever file it points at
@@ -152,13 +156,14 @@ def append_lines(path: Path, lines: Sequence[bytes]) -> int:
         if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
             raise OSError(errno.EINVAL, "not a regular file of its own")
         size = info.st_size
-        data = b"".join(lines)
-        if size and data and os.pread(fd, 1, size - 1) != b"\n":
-            data = b"\n" + data
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
+        for data in chunks:
+            if size and data and os.pread(fd, 1, size - 1) != b"\n":
+                data = b"\n" + data
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            size += len(data)
         os.fsync(fd)
         size = os.fstat(fd).st_size
     finally:
@@ -184,23 +189,29 @@ def _fsync_dir(folder: Path) -> None:
 # ---------------------------------------------------------------- sync
 
 
-def _own_events(store: Store, after_seq: int) -> list[tuple[int, Event]]:
-    cols = ", ".join(EVENT_COLUMNS)
+def _own_events(store: Store, after_seq: int) -> Iterator[list[Event]]:
+    """This device's events logged after row `after_seq`, in log order, `SEND_BATCH` at a time:
+    a first sync of a long history never holds all of it."""
     rows = store.db.execute(
-        f"SELECT seq, {cols} FROM log WHERE device = ? AND seq > ? ORDER BY seq",
+        f"SELECT {', '.join(EVENT_COLUMNS)} FROM log WHERE device = ? AND seq > ? ORDER BY seq",
         (store.device, after_seq),
     )
-    return [(r[0], store.event(r[1:])) for r in rows]
+    while batch := rows.fetchmany(SEND_BATCH):
+        yield [store.event(row) for row in batch]
 
 
-def _known_uids(store: Store, uids: Sequence[str]) -> set[str]:
+def _known_uids(store: Store, uids: Sequence[str], device: str | None = None) -> set[str]:
+    """Which of `uids` the log holds (events of `device` only, when given)."""
     known: set[str] = set()
+    mine = "" if device is None else " AND device = ?"
     for i in range(0, len(uids), 500):
         chunk = list(uids[i : i + 500])
         marks = ",".join("?" * len(chunk))
-        known.update(
-            r[0] for r in store.db.execute(f"SELECT uid FROM log WHERE uid IN ({marks})", chunk)
+        rows = store.db.execute(
+            f"SELECT uid FROM log WHERE uid IN ({marks}){mine}",
+            chunk if device is None else [*chunk, device],
         )
+        known.update(r[0] for r in rows)
     return known
 
 
@@ -312,8 +323,9 @@ def _drop_bad_undos(store: Store, fresh: list[Event], report: SyncReport) -> lis
 
 def _send(
     store: Store, own: Path, marks: dict[str, int], report: SyncReport, incoming: list[Event]
-) -> tuple[list[Event], int]:
-    """Append this device's unwritten events to its file; returns them and the file's size."""
+) -> tuple[set[str], int]:
+    """Append this device's unwritten events to its file; returns their cards and the file's
+    size."""
     key = str(own)
     try:
         info = os.lstat(own)
@@ -333,9 +345,8 @@ def _send(
         )
     size = info.st_size if info is not None else 0
     sent_seq = marks.get(key + SENT_SUFFIX)
-    if sent_seq is not None and marks.get(key) == size:
-        pending = [e for _, e in _own_events(store, sent_seq)]
-    else:
+    written: set[str] = set()
+    if sent_seq is None or marks.get(key) != size:
         # Not written by this database as far as it knows (first sync into this folder, or a
         # crash, a copy or a restore): find out what it holds before adding to it.
         if sent_seq is not None:
@@ -345,9 +356,9 @@ def _send(
         in_file = (
             read_events(own, 0, report.problems, store.device, follow=False)[0] if size else []
         )
-        mine = [e for _, e in _own_events(store, 0)]
-        mine_uids = {e.uid for e in mine}
-        strangers = [e for e in in_file if e.uid not in mine_uids]
+        written = {e.uid for e in in_file}
+        mine = _known_uids(store, list(written), store.device)
+        strangers = [e for e in in_file if e.uid not in mine]
         if strangers:
             report.problems.append(
                 f"{own}: holds {len(strangers)} event(s) this database never wrote; taking them "
@@ -355,12 +366,21 @@ def _send(
                 "device needs its own data directory)"
             )
             incoming.extend(strangers)
-        written = {e.uid for e in in_file}
-        pending = [e for e in mine if e.uid not in written]
-    if pending or info is None:
-        size = append_lines(own, [event_line(e) for e in pending])
-    report.sent = len(pending)
-    return pending, size
+        sent_seq = 0
+    cards: set[str] = set()
+
+    def unwritten() -> Iterator[bytes]:
+        for batch in _own_events(store, sent_seq):
+            pending = [e for e in batch if e.uid not in written]
+            report.sent += len(pending)
+            cards.update(e.card_id for e in pending)
+            yield b"".join(map(event_line, pending))
+
+    chunks = unwritten()
+    first = next((chunk for chunk in chunks if chunk), b"")  # nothing to write: no write
+    if first or info is None:
+        size = append_lines(own, chain([first], chunks))
+    return cards, size
 
 
 def sync(
@@ -432,7 +452,7 @@ def sync(
 
         # Answered in time order, this device's cards already hold what a replay would give;
         # a clock that went back makes a card's log order differ from its time order.
-        disordered = _out_of_order(store, {e.card_id for e in sent})
+        disordered = _out_of_order(store, sent)
         on_top = _after_their_log(store, fresh) - disordered
         affected = ({e.card_id for e in fresh} | disordered) - on_top
         if affected:

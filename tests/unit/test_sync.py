@@ -16,7 +16,7 @@ from quizzer.collection import Collection
 from quizzer.replay import DeckSettings, replay, replay_rows
 from quizzer.state import CARD_COLUMNS, Event, EventKind, Rating
 from quizzer.store.db import DB_NAME
-from quizzer.sync import event_line, parse_line, sync
+from quizzer.sync import SEND_BATCH, event_line, parse_line, sync
 
 T0 = 1_772_438_400_000  # 2026-03-02T08:00Z
 MINUTE, DAY = 60_000, 86_400_000
@@ -122,7 +122,10 @@ def test_second_sync_adds_nothing(device, isolated: Path) -> None:
     assert log_rows(b) == before[0]
 
 
-def test_each_device_writes_only_its_own_events(device, isolated: Path) -> None:
+@pytest.mark.parametrize("batch", [SEND_BATCH, 2])
+def test_each_device_writes_only_its_own_events(device, isolated: Path, monkeypatch, batch) -> None:
+    """In log order, each once, however many are read from the log at a time."""
+    monkeypatch.setattr("quizzer.sync.SEND_BATCH", batch)
     a, b = device("a"), device("b")
     diverge(a, b)
     shared = isolated / "shared"
@@ -134,8 +137,10 @@ def test_each_device_writes_only_its_own_events(device, isolated: Path) -> None:
         events = [parse_line(line) for line in lines]
         assert {e.device for e in events} == {col.store.device}
         assert len({e.uid for e in events}) == len(events)
-        own = col.store.count("SELECT count(*) FROM log WHERE device = ?", (col.store.device,))
-        assert len(events) == own
+        own = col.store.db.execute(
+            "SELECT uid FROM log WHERE device = ? ORDER BY seq", (col.store.device,)
+        ).fetchall()
+        assert [e.uid for e in events] == [uid for (uid,) in own]
 
 
 def test_torn_last_line_is_reported_and_read_once_complete(device, isolated: Path) -> None:
@@ -203,7 +208,13 @@ def test_bad_lines_and_conflict_copies_are_skipped(device, isolated: Path) -> No
     assert a.store.count("SELECT count(*) FROM log WHERE uid = ?", (stray.uid,)) == 0
 
 
-def test_a_crash_during_the_own_append_writes_nothing_twice(device, isolated: Path) -> None:
+@pytest.mark.parametrize("batch", [SEND_BATCH, 1])
+def test_a_crash_during_the_own_append_writes_nothing_twice(
+    device, isolated: Path, monkeypatch, batch
+) -> None:
+    """Read back line by line: the written events are not written again, the rest are (the
+    first ones read from the log, one at a time, being those already in the file)."""
+    monkeypatch.setattr("quizzer.sync.SEND_BATCH", batch)
     a, b = device("a"), device("b")
     shared = isolated / "shared"
     shared.mkdir()

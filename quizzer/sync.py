@@ -3,12 +3,13 @@
 A device only ever appends to its own file, so the folder can be anything that copies files
 around (Syncthing, Dropbox, a git checkout) and no lock is needed across devices. A sync:
 
-1. appends this device's events not yet written (one `Event.to_dict()` JSON per line, in one
-   O_APPEND write, then fsync), remembering in `sync_marks` the last log row written and the size
-   the file then had;
-2. reads every other device's file from where it stopped last time (`sync_marks` again). A last
-   line without its newline is still being written or synced: it is reported and read next time;
-3. inserts the events this database lacks (uids are unique, so nothing comes in twice), and
+1. appends this device's events not yet written (one `Event.to_dict()` JSON per line, in
+   O_APPEND writes of whole lines, then fsync), remembering in `sync_marks` the last log row
+   written and the size the file then had;
+2. reads every other device's file from where it stopped last time (`sync_marks` again), a part
+   at a time, so that memory does not grow with the history. A last line without its newline is
+   still being written or synced: it is reported and read next time;
+3. inserts each part's events this database lacks (uids are unique, so nothing comes in twice), and
    replays every card they touch from all of its events in time order, rewriting the derived
    columns of its rows, so that every device ends with the same log and the same card states.
    A card whose new events all come after every event it has (the usual case: the other device
@@ -45,6 +46,9 @@ DEVICE_FILE = re.compile(r"^([A-Za-z0-9_-]+)\.jsonl$")
 `<id>.sync-conflict-<date>-<time>-<device>.jsonl` or Dropbox's `<id> (conflicted copy).jsonl`."""
 MAX_READ = 256 * 1024 * 1024
 """The most read from one device file in one sync; the rest waits for the next."""
+READ_PIECE = 8 * 1024 * 1024
+"""Bytes of a device file parsed and taken in at a time (about 40,000 events): the memory a sync
+needs, however much it receives."""
 SEND_BATCH = 10_000
 """This device's events read from the log and written to its file at a time."""
 SENT_SUFFIX = "#sent"
@@ -96,11 +100,12 @@ def read_events(
     device: str | None = None,
     *,
     follow: bool = True,
-) -> tuple[list[Event], int]:
-    """The events of the complete lines of `path` from byte `offset`, and the offset after the
-    last complete line. Bad lines (and, when `device` is given, events of another device) are
-    reported once and skipped for good; a partly written last line is reported and left for the
-    next read."""
+) -> Iterator[tuple[list[Event], int]]:
+    """The events of the complete lines of `path` from byte `offset`, a piece of about
+    READ_PIECE bytes at a time, each with the offset after its last complete line; MAX_READ bytes
+    in all (the rest waits for the next sync). Bad lines (and, when `device` is given, events of
+    another device) are reported once and skipped for good; a partly written last line is
+    reported and left for the next read."""
     with os.fdopen(_open_file(path, follow=follow), "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         if offset > size:
@@ -112,23 +117,42 @@ def read_events(
                 problems.append(f"{path}: changed since last read; reading it again from the start")
                 offset = 0
         fh.seek(offset)
-        data = fh.read(MAX_READ)
-    end = data.rfind(b"\n") + 1
-    if offset + len(data) < size:  # a part is left for the next sync (memory stays bounded)
-        problems.append(
-            f"{path}: read {len(data) >> 20} MB of {size >> 20} MB; sync again for the rest"
-        )
-        if end == 0:  # no line end in a whole read: nothing there is a valid line
-            problems.append(f"{path}: byte {offset}: no line end in {MAX_READ >> 20} MB; skipped")
-            return [], offset + len(data)
-    elif data[end:].strip():
-        problems.append(
-            f"{path}: the last line is incomplete (still being written or synced?); "
-            "skipped until it is complete"
-        )
+        data, budget, begin = b"", MAX_READ, offset
+        while True:
+            piece = fh.read(min(READ_PIECE, budget))
+            budget -= len(piece)
+            data += piece
+            end = data.rfind(b"\n") + 1
+            if piece and budget:
+                yield _parse_lines(path, data[:end], offset, problems, device), offset + end
+                data, offset = data[end:], offset + end
+                continue
+            if offset + len(data) < size:  # a part is left for the next sync
+                problems.append(
+                    f"{path}: read {(MAX_READ - budget) >> 20} MB of {size >> 20} MB; "
+                    "sync again for the rest"
+                )
+                if offset == begin and end == 0:  # no line end in a whole read: no valid line
+                    problems.append(
+                        f"{path}: byte {offset}: no line end in {MAX_READ >> 20} MB; skipped"
+                    )
+                    yield [], offset + len(data)
+                    return
+            elif data[end:].strip():
+                problems.append(
+                    f"{path}: the last line is incomplete (still being written or synced?); "
+                    "skipped until it is complete"
+                )
+            yield _parse_lines(path, data[:end], offset, problems, device), offset + end
+            return
+
+
+def _parse_lines(
+    path: Path, data: bytes, position: int, problems: list[str], device: str | None
+) -> list[Event]:
+    """The events of whole lines `data`, read from byte `position` of `path`."""
     events = []
-    position = offset
-    for raw in data[:end].split(b"\n")[:-1]:
+    for raw in data.split(b"\n")[:-1]:
         start, position = position, position + len(raw) + 1
         if not raw.strip():
             continue
@@ -140,7 +164,7 @@ def read_events(
             problems.append(f"{path}: byte {start}: not a valid event ({exc}); skipped")
             continue
         events.append(event)
-    return events, offset + end
+    return events
 
 
 def append_lines(path: Path, chunks: Iterable[bytes]) -> int:
@@ -272,7 +296,7 @@ def _release_held(store: Store, now_ms: int, report: SyncReport) -> list[Event]:
     return released
 
 
-def _hold_future(store: Store, fresh: list[Event], now_ms: int, report: SyncReport) -> list[Event]:
+def _hold_future(store: Store, fresh: list[Event], now_ms: int) -> list[Event]:
     """Keep back events dated more than a day after this device's clock (a device whose clock is
     wrong, or a forged file): applied now they would move cards years ahead. They are stored and
     applied by the first sync once their time has come."""
@@ -282,6 +306,10 @@ def _hold_future(store: Store, fresh: list[Event], now_ms: int, report: SyncRepo
         "INSERT OR IGNORE INTO sync_held (uid, at, line) VALUES (?, ?, ?)",
         [(e.uid, e.at, event_line(e).decode("utf-8").rstrip("\n")) for e in ahead],
     )
+    return [e for e in fresh if e.at <= limit]
+
+
+def _report_held(store: Store, report: SyncReport) -> None:
     waiting, first = store.db.execute("SELECT count(*), min(at) FROM sync_held").fetchone()
     if waiting:
         report.problems.append(
@@ -289,7 +317,6 @@ def _hold_future(store: Store, fresh: list[Event], now_ms: int, report: SyncRepo
             f"this device's clock (the first at {from_ms(first):%Y-%m-%d %H:%M} UTC) held back "
             "until then: check the devices' clocks"
         )
-    return [e for e in fresh if e.at <= limit]
 
 
 def _drop_bad_undos(store: Store, fresh: list[Event], report: SyncReport) -> list[Event]:
@@ -319,6 +346,52 @@ def _drop_bad_undos(store: Store, fresh: list[Event], report: SyncReport) -> lis
                 "card or device, or an undo; ignored"
             )
     return [e for e in fresh if e.uid not in bad]
+
+
+class _Intake:
+    """Takes received events into the log, a part at a time: each part's new events are
+    inserted and the cards they touch replayed, as a sync of that part alone would."""
+
+    def __init__(
+        self,
+        store: Store,
+        rules: DeckSettings,
+        now_ms: int,
+        report: SyncReport,
+        say: Callable[[str], None],
+    ) -> None:
+        self.store, self.rules, self.now_ms = store, rules, now_ms
+        self.report, self.say = report, say
+        self.cards: set[str] = set()
+        """The cards that received events."""
+
+    def take(self, incoming: Sequence[Event], disordered: set[str] | None = None) -> None:
+        """Insert the events of `incoming` the log lacks, and replay their cards (and the cards
+        `disordered`: all of their events)."""
+        store, report = self.store, self.report
+        unique = list({e.uid: e for e in incoming}.values())
+        known = _known_uids(store, [e.uid for e in unique])
+        fresh = sorted((e for e in unique if e.uid not in known), key=lambda e: (e.at, e.uid))
+        report.already += len(unique) - len(fresh)
+        fresh = _hold_future(store, fresh, self.now_ms)
+        fresh = _drop_bad_undos(store, fresh, report)
+        report.received += len(fresh)
+        disordered = disordered or set()
+        if not fresh and not disordered:
+            return
+        on_top = _after_their_log(store, fresh) - disordered
+        affected = ({e.card_id for e in fresh} | disordered) - on_top
+        if affected:
+            self.say(f"replaying {len(affected):,} cards with {len(fresh):,} new events")
+        # the cards `on_top` replay their new events alone, from the states they hold (as
+        # answering them here would); the others, all of their events
+        existing = store.events(affected)
+        start = {card_id: store.state(card_id) for card_id in on_top}
+        states, derived = replay_rows([*existing, *fresh], self.rules, start)
+        store.insert_events((e, derived[e.uid]) for e in fresh)
+        store.rewrite_derived((e.uid, derived[e.uid]) for e in existing)
+        store.replace_states(states[card_id] for card_id in sorted(states))
+        self.cards.update(e.card_id for e in fresh)
 
 
 def _send(
@@ -353,12 +426,12 @@ def _send(
             report.problems.append(
                 f"{own}: changed since this device last wrote it; checked it line by line"
             )
-        in_file = (
-            read_events(own, 0, report.problems, store.device, follow=False)[0] if size else []
-        )
-        written = {e.uid for e in in_file}
-        mine = _known_uids(store, list(written), store.device)
-        strangers = [e for e in in_file if e.uid not in mine]
+        strangers = []
+        pieces = read_events(own, 0, report.problems, store.device, follow=False) if size else []
+        for in_file, _ in pieces:
+            written.update(e.uid for e in in_file)
+            mine = _known_uids(store, [e.uid for e in in_file], store.device)
+            strangers += [e for e in in_file if e.uid not in mine]
         if strangers:
             report.problems.append(
                 f"{own}: holds {len(strangers)} event(s) this database never wrote; taking them "
@@ -412,7 +485,16 @@ def sync(
     with store.transaction() as db:
         marks = {str(k): int(v) for k, v in db.execute("SELECT file, offset FROM sync_marks")}
         new_marks: dict[str, int] = {}
-        incoming: list[Event] = []
+        strangers: list[Event] = []
+        try:
+            sent, own_size = _send(store, own, marks, report, strangers)
+        except OSError as exc:
+            raise SyncError(f"{own}: cannot write ({exc.strerror or exc})") from None
+        new_marks[str(own)] = own_size
+        # Answered in time order, this device's cards already hold what a replay would give;
+        # a clock that went back makes a card's log order differ from its time order.
+        intake = _Intake(store, DeckSettings(settings, zone), now_ms, report, say)
+        intake.take([*strangers, *_release_held(store, now_ms, report)], _out_of_order(store, sent))
         for path in names:
             match = DEVICE_FILE.match(path.name)
             if match is None:
@@ -426,46 +508,17 @@ def sync(
                 continue
             key = str(path)
             try:
-                events, offset = read_events(
+                for events, offset in read_events(
                     path, marks.get(key, 0), report.problems, match.group(1)
-                )
+                ):
+                    intake.take(events)
+                    new_marks[key] = offset
             except OSError as exc:
                 report.problems.append(f"{path}: cannot read ({exc.strerror or exc}); skipped")
                 continue
             report.devices.append(match.group(1))
-            incoming.extend(events)
-            new_marks[key] = offset
-        try:
-            sent, own_size = _send(store, own, marks, report, incoming)
-        except OSError as exc:
-            raise SyncError(f"{own}: cannot write ({exc.strerror or exc})") from None
-        new_marks[str(own)] = own_size
-
-        incoming.extend(_release_held(store, now_ms, report))
-        unique = list({e.uid: e for e in incoming}.values())
-        known = _known_uids(store, [e.uid for e in unique])
-        fresh = sorted((e for e in unique if e.uid not in known), key=lambda e: (e.at, e.uid))
-        report.already = len(unique) - len(fresh)
-        fresh = _hold_future(store, fresh, now_ms, report)
-        fresh = _drop_bad_undos(store, fresh, report)
-        report.received = len(fresh)
-
-        # Answered in time order, this device's cards already hold what a replay would give;
-        # a clock that went back makes a card's log order differ from its time order.
-        disordered = _out_of_order(store, sent)
-        on_top = _after_their_log(store, fresh) - disordered
-        affected = ({e.card_id for e in fresh} | disordered) - on_top
-        if affected:
-            say(f"replaying {len(affected):,} cards with {len(fresh):,} new events")
-        # the cards `on_top` replay their new events alone, from the states they hold (as
-        # answering them here would); the others, all of their events
-        existing = store.events(affected)
-        start = {card_id: store.state(card_id) for card_id in on_top}
-        states, derived = replay_rows([*existing, *fresh], DeckSettings(settings, zone), start)
-        store.insert_events((e, derived[e.uid]) for e in fresh)
-        store.rewrite_derived((e.uid, derived[e.uid]) for e in existing)
-        store.replace_states(states[card_id] for card_id in sorted(states))
-        report.replayed = len({e.card_id for e in fresh})
+        report.replayed = len(intake.cards)
+        _report_held(store, report)
         last_seq = db.execute("SELECT coalesce(max(seq), 0) FROM log").fetchone()[0]
         new_marks[str(own) + SENT_SUFFIX] = int(last_seq)
         db.executemany(

@@ -535,9 +535,10 @@ class Store:
 
     def insert_events(self, rows: Iterable[tuple[Event, Derived]]) -> None:
         """Append many events in one transaction (used by sync); states are set by the caller."""
+        encode = StateEncoder()
         with self.transaction():
             for event, derived in rows:
-                self._insert(event, derived)
+                self._insert(event, derived, encode)
 
     def replace_states(self, states: Iterable[CardState], *, clear: bool = False) -> None:
         """Write card states into the cache (all of it when `clear`)."""
@@ -549,7 +550,9 @@ class Store:
             for state in states:
                 self._put_state(state)
 
-    def _insert(self, event: Event, derived: Derived) -> None:
+    def _insert(
+        self, event: Event, derived: Derived, encode: Callable[[CardState], str] = CardState.to_json
+    ) -> None:
         """Append an event (the statistics totals count it from the tail)."""
         kind = str(event.kind)
         rating = None if event.rating is None else int(event.rating)
@@ -573,8 +576,8 @@ class Store:
                 derived.state_before,
                 derived.ivl_before,
                 derived.r_before,
-                derived.before.to_json(),
-                derived.after.to_json(),
+                encode(derived.before),
+                encode(derived.after),
             ),
         )
         self._appended = cursor.lastrowid or self._appended

@@ -203,12 +203,16 @@ def test_other_devices_special_files_are_skipped(device, isolated: Path, special
     assert any("not a regular file" in p for p in report.problems)
 
 
+@pytest.mark.parametrize("piece", [8 * 1024 * 1024, 300])
 def test_a_huge_device_file_is_read_in_bounded_parts(
-    device, isolated: Path, monkeypatch: pytest.MonkeyPatch
+    device, isolated: Path, monkeypatch: pytest.MonkeyPatch, piece: int
 ) -> None:
+    """A sync reads at most MAX_READ bytes of a file (in pieces of READ_PIECE); the next reads
+    on from there."""
     import quizzer.sync
 
     monkeypatch.setattr(quizzer.sync, "MAX_READ", 1000)
+    monkeypatch.setattr(quizzer.sync, "READ_PIECE", piece)
     a = device("a")
     folder = isolated / "shared"
     folder.mkdir()

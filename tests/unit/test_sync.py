@@ -16,7 +16,7 @@ from quizzer.collection import Collection
 from quizzer.replay import DeckSettings, replay, replay_rows
 from quizzer.state import CARD_COLUMNS, Event, EventKind, Rating
 from quizzer.store.db import DB_NAME
-from quizzer.sync import SEND_BATCH, event_line, parse_line, sync
+from quizzer.sync import READ_PIECE, SEND_BATCH, event_line, parse_line, sync
 
 T0 = 1_772_438_400_000  # 2026-03-02T08:00Z
 MINUTE, DAY = 60_000, 86_400_000
@@ -68,7 +68,12 @@ def copy_device(isolated: Path, source: str, target: str) -> None:
     shutil.copytree(isolated / source, isolated / target)
 
 
-def test_two_devices_converge_whichever_syncs_first(device, isolated: Path) -> None:
+@pytest.mark.parametrize("piece", [READ_PIECE, 200])
+def test_two_devices_converge_whichever_syncs_first(
+    device, isolated: Path, monkeypatch, piece
+) -> None:
+    """Also when the files are read and taken in a line or two at a time."""
+    monkeypatch.setattr("quizzer.sync.READ_PIECE", piece)
     a, b = device("a"), device("b")
     assert a.store.device != b.store.device
     diverge(a, b)
@@ -143,7 +148,11 @@ def test_each_device_writes_only_its_own_events(device, isolated: Path, monkeypa
         assert [e.uid for e in events] == [uid for (uid,) in own]
 
 
-def test_torn_last_line_is_reported_and_read_once_complete(device, isolated: Path) -> None:
+@pytest.mark.parametrize("piece", [READ_PIECE, 100])
+def test_torn_last_line_is_reported_and_read_once_complete(
+    device, isolated: Path, monkeypatch, piece
+) -> None:
+    monkeypatch.setattr("quizzer.sync.READ_PIECE", piece)
     a, b = device("a"), device("b")
     shared = isolated / "shared"
     shared.mkdir()

@@ -148,11 +148,12 @@ def replay_rows(
     by_card: dict[str, list[Event]] = defaultdict(list)
     for event in events:
         by_card[event.card_id].append(event)
+    start = start or {}
     states: dict[str, CardState] = {}
     derived: dict[str, Derived] = {}
     for card_id, card_events in by_card.items():
         card_events.sort(key=lambda e: (e.at, e.uid))
-        state = (start or {}).get(card_id) or CardState(card_id)
+        state = start.get(card_id) or CardState(card_id)
         undone: set[str | None] = set()
         for i, event in enumerate(card_events):
             if event.kind == EventKind.UNDO:

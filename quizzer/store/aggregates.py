@@ -455,9 +455,10 @@ def tail(db: sqlite3.Connection, cal: Calendar, upto: int) -> Totals:
     return accumulate(cancelled, cal, -1, totals)
 
 
-def worth_rebuilding(db: sqlite3.Connection, events: int) -> bool:
-    """Whether recomputing the totals costs less than counting `events` one by one (`BULK`)."""
-    return events > BULK and events * 5 > last_seq(db)
+def worth_rebuilding(events: int, last: int) -> bool:
+    """Whether recomputing the totals of a log whose last `seq` is `last` costs less than
+    counting `events` one by one (`BULK`)."""
+    return events > BULK and events * 5 > last
 
 
 def fold(db: sqlite3.Connection, cal: Calendar) -> int | None:
@@ -468,7 +469,7 @@ def fold(db: sqlite3.Connection, cal: Calendar) -> int | None:
     if upto is None:
         return None
     last = last_seq(db)
-    if worth_rebuilding(db, last - upto):
+    if worth_rebuilding(last - upto, last):
         return rebuild(db, cal)
     if last > upto:
         add(db, tail(db, cal, upto))

@@ -608,7 +608,9 @@ class Store:
             upto = None
             if cal is not None and rows and not self._rebuild_totals:
                 upto = aggregates.mark(self.db, cal)
-            if upto is not None and aggregates.worth_rebuilding(self.db, len(rows)):
+            if upto is not None and aggregates.worth_rebuilding(
+                len(rows), aggregates.last_seq(self.db)
+            ):
                 self._rebuild_totals, upto = True, None
             if upto is not None and cal is not None:
                 uids = [uid for uid, _ in rows]

@@ -214,6 +214,13 @@ def m013_deck_totals(db: sqlite3.Connection) -> None:
     m008_stats_days(db)
 
 
+def m014_own_events(db: sqlite3.Connection) -> None:
+    """An index of the log by device, so that undo and sync find this device's own events
+    without reading every event received from the others (a device that took in a million
+    reviews from another read them all each time it looked for what to undo)."""
+    db.execute("CREATE INDEX IF NOT EXISTS log_device ON log (device)")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_sync_marks,
@@ -228,6 +235,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m011_log_types,
     m012_cheaper_log_types,
     m013_deck_totals,
+    m014_own_events,
 ]
 """In order; the N-th function brings the schema to version N."""
 

@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sql_support import vm_steps
+from sql_support import add_other_answers, vm_steps
 
 from quizzer.cli import main
 from quizzer.collection import Collection
@@ -323,6 +323,20 @@ def test_undo_after_a_sync_undoes_this_devices_last_answer(device, isolated: Pat
     assert run(b, shared).received == 2  # A's answer and its undo
     assert card_rows(b) == card_rows(a)
     assert log_rows(b) == log_rows(a)
+
+
+def test_finding_what_to_undo_skips_what_other_devices_sent(device) -> None:
+    """Looking for this device's last answer takes the same work whether the log holds 20 or
+    4,000 events of another device after it (it read every one of them, newest first)."""
+    steps = []
+    for others in (20, 4_000):
+        col = device(f"undo{others}")
+        col.session().answer(card(0), Rating.GOOD, T0)
+        add_other_answers(col.store.db, others, T0 + DAY * 30)
+        steps.append(vm_steps(col.store.db, col.store.last_undoable))
+        found = col.store.last_undoable()
+        assert found is not None and found[0].card_id == card(0)
+    assert steps[1] <= steps[0] + 1, steps
 
 
 def studied_on_both(device, isolated: Path, answers: int) -> tuple[Collection, Collection, Path]:

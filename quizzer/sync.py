@@ -73,7 +73,8 @@ class SyncReport:
     devices: list[str] = field(default_factory=list)
     """Other devices whose files were read."""
     replayed: int = 0
-    """Cards replayed because they got new events."""
+    """Cards whose states the new events changed: brought forward from their state when the
+    events come after everything they had, replayed from their log otherwise."""
     problems: list[str] = field(default_factory=list)
     """Torn or bad lines, files that changed under us, clock trouble: reported, never fatal."""
 
@@ -538,5 +539,5 @@ def format_report(folder: Path, report: SyncReport) -> str:
     if report.already:
         text += f" ({report.already} already here)"
     if report.replayed:
-        text += f"; {report.replayed} card{'s' if report.replayed != 1 else ''} replayed"
+        text += f"; {report.replayed} card{'s' if report.replayed != 1 else ''} updated"
     return text

@@ -299,6 +299,13 @@ def test_the_command(
     assert main(["sync", str(shared)]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"synced with {shared}: sent 1 event;")
+    device("b").close()
+    monkeypatch.setenv("QUIZZER_HOME", str(isolated / "b"))
+    assert main(["sync", str(shared)]) == 0
+    assert capsys.readouterr().out == (
+        f"synced with {shared}: sent 0 events; received 1 new from 1 other device; "
+        "1 card updated\n"
+    )
     assert main(["sync", str(isolated / "missing")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"quizzer: error: {isolated / 'missing'}: no such folder"]

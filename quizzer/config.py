@@ -175,16 +175,3 @@ def validate_settings(data: Any, where: str) -> Settings:
                     break
         key = ".".join(loc)
         raise ConfigError(f"{where}: {key}: {err['msg']} (got {err.get('input')!r})") from None
-
-
-def save_parameters(parameters: list[float], path: Path | None = None) -> None:
-    """Write fitted FSRS parameters into config.toml, keeping the rest of the file."""
-    path = path or paths.config_path()
-    line = "parameters = [" + ", ".join(f"{p:.4f}" for p in parameters) + "]\n"
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    kept = [ln for ln in text.splitlines(keepends=True) if not ln.startswith("parameters")]
-    # top-level keys must come before the first table
-    first_table = next((i for i, ln in enumerate(kept) if ln.lstrip().startswith("[")), len(kept))
-    kept.insert(first_table, line)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(kept), encoding="utf-8")

@@ -1,5 +1,6 @@
 """Deck options: the settings in force for one deck or folder, where each comes from, and edits
-to config.toml that keep the learner's comments and layout (tomlkit).
+to config.toml (deck options, fitted parameters) that keep the learner's comments and layout
+(tomlkit).
 
 A deck or folder's own values live in a `[decks."<id>"]` table; a glob table (`[decks."asr/*"]`)
 is a folder's setting for the decks below it; top-level keys are the global values, and what
@@ -13,7 +14,7 @@ import fnmatch
 import os
 import tempfile
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from typing import Any
 import tomlkit
 from pydantic import ValidationError
 
+from quizzer import paths
 from quizzer.config import ConfigError, Scheduling, Settings, validate_settings
 
 OPTION_KEYS: tuple[str, ...] = (
@@ -171,18 +173,41 @@ def save_options(
 ) -> Settings:
     """Apply `edit_options` to the config.toml at `path` (created when missing), written whole
     or not at all; returns the settings it now holds."""
+    new = edit_options(_read(path), node, changes, resets, folder)
+    _write_whole(path, new)
+    return validate_settings(tomllib.loads(new), str(path))
+
+
+def save_parameters(parameters: Sequence[float], path: Path | None = None) -> None:
+    """Make `parameters` config.toml's FSRS parameters (its top-level `parameters`, created
+    with the file when missing), everything else kept as it was, comments and layout included;
+    written whole or not at all."""
+    path = path or paths.config_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        doc = tomlkit.parse(_read(path))
+    except tomlkit.exceptions.ParseError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    doc["parameters"] = [float(p) for p in parameters]
+    new = tomlkit.dumps(doc)
+    validate_settings(tomllib.loads(new), str(path))
+    _write_whole(path, new)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        text = ""
-    new = edit_options(text, node, changes, resets, folder)
+        return ""
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """Replace the file at `path` with `text`: a reader sees the old file or the new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".toml")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(new)
+            out.write(text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return validate_settings(tomllib.loads(new), str(path))

@@ -7,7 +7,7 @@ import argparse
 from quizzer import paths
 from quizzer.collection import open_collection
 from quizzer.commands.spinner import Spinner
-from quizzer.config import save_parameters
+from quizzer.config_edit import save_parameters
 from quizzer.decks.tree import DeckTree
 from quizzer.errors import CommandError
 from quizzer.optimize import (

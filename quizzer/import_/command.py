@@ -125,7 +125,7 @@ def import_anki(
         with open_package(package_path) as package:
             _import(package, report, prefix, with_history, force, now_ms)
             if use_params and package.fsrs_params and not dry_run:
-                from quizzer.config import save_parameters
+                from quizzer.config_edit import save_parameters
 
                 save_parameters(next(iter(sorted(package.fsrs_params.items())))[1])
                 report.params_written = True

@@ -1,5 +1,5 @@
-"""Deck options: the value in force and where it comes from, and edits of config.toml that keep
-every comment and the layout outside the keys changed."""
+"""Deck options and fitted parameters: the value in force and where it comes from, and edits of
+config.toml that keep every comment and the layout outside the keys changed."""
 
 from __future__ import annotations
 
@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from quizzer.config import ConfigError, load_settings, validate_settings
-from quizzer.config_edit import edit_options, options_for, parse_value, save_options
+from quizzer.config_edit import (
+    edit_options,
+    options_for,
+    parse_value,
+    save_options,
+    save_parameters,
+)
 
 COMMENTED = """\
 # quizzer settings, kept by hand
@@ -117,4 +123,36 @@ def test_save_writes_a_file_that_loads(tmp_path: Path) -> None:
     fresh = tmp_path / "none" / "config.toml"
     save_options(fresh, "tts", {"reviews_per_day": 10}, folder=True)
     assert load_settings(fresh).for_deck("tts").reviews_per_day == 10
+    assert list(tmp_path.rglob(".config-*")) == []
+
+
+FITTED = [round(0.1 + i / 7, 4) for i in range(21)]
+
+
+def test_saved_parameters_replace_an_array_written_over_several_lines(tmp_path: Path) -> None:
+    """Only the value changes: its comment, the other keys and the tables stay as they were
+    (a multi-line array used to lose its first line only, and the file no longer loaded)."""
+    path = tmp_path / "config.toml"
+    numbers = ",\n".join(f"  {p}" for p in load_settings(tmp_path / "none.toml").parameters)
+    head = "# quizzer settings, kept by hand\nnew_per_day = 12\n"
+    tail = "  # fitted in May\n" + COMMENTED.split("day_starts_at = 5\n")[1]
+    path.write_text(f"{head}parameters = [\n{numbers},\n]{tail}", encoding="utf-8")
+    save_parameters(FITTED, path)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(head + "parameters = [0.1, 0.2429, ")
+    assert text.endswith("2.9571]" + tail)
+    settings = load_settings(path)
+    assert settings.parameters == FITTED and settings.new_per_day == 12
+    assert settings.decks == validate_settings(tomllib.loads(COMMENTED), "c").decks
+
+
+def test_saved_parameters_go_before_the_first_table_or_into_a_new_file(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(COMMENTED.split("day_starts_at = 5\n")[1], encoding="utf-8")
+    save_parameters(FITTED, path)
+    assert load_settings(path).parameters == FITTED
+    assert load_settings(path).for_deck("tts/vits").reviews_per_day == 50
+    fresh = tmp_path / "new" / "config.toml"
+    save_parameters(FITTED, fresh)
+    assert tomllib.loads(fresh.read_text(encoding="utf-8")) == {"parameters": FITTED}
     assert list(tmp_path.rglob(".config-*")) == []

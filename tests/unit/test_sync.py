@@ -303,8 +303,7 @@ def test_the_command(
     monkeypatch.setenv("QUIZZER_HOME", str(isolated / "b"))
     assert main(["sync", str(shared)]) == 0
     assert capsys.readouterr().out == (
-        f"synced with {shared}: sent 0 events; received 1 new from 1 other device; "
-        "1 card updated\n"
+        f"synced with {shared}: sent 0 events; received 1 new from 1 other device; 1 card updated\n"
     )
     assert main(["sync", str(isolated / "missing")]) == 2
     err = capsys.readouterr().err.strip().splitlines()

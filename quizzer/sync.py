@@ -259,10 +259,12 @@ def _out_of_order(store: Store, card_ids: set[str]) -> set[str]:
 
 def _after_their_log(store: Store, fresh: Sequence[Event]) -> set[str]:
     """Cards whose new events all come after every event they have (in time, strictly), none
-    of them an undo: a replay of those events from the cards' states gives what a replay of
-    every event of theirs would."""
+    of them an undo or undone by one the log has (an answer held back while dated ahead, undone
+    meanwhile): a replay of those events from the cards' states gives what a replay of every
+    event of theirs would."""
     first: dict[str, int] = {}
     undone = {e.card_id for e in fresh if e.kind == EventKind.UNDO}
+    undone.update(_undone_already(store, fresh))
     for e in fresh:
         first[e.card_id] = min(first.get(e.card_id, e.at), e.at)
     ids = sorted(set(first) - undone)
@@ -280,6 +282,19 @@ def _after_their_log(store: Store, fresh: Sequence[Event]) -> set[str]:
             )
         )
     return {c for c in ids if (last := latest.get(c)) is None or last < first[c]}
+
+
+def _undone_already(store: Store, fresh: Sequence[Event]) -> set[str]:
+    """The cards of the events of `fresh` that an undo in the log cancels."""
+    card_of = {e.uid: e.card_id for e in fresh}
+    uids = list(card_of)
+    found = set()
+    for i in range(0, len(uids), 500):
+        chunk = uids[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = store.db.execute(f"SELECT target FROM log WHERE target IN ({marks})", chunk)
+        found.update(card_of[target] for (target,) in rows)
+    return found
 
 
 def _release_held(store: Store, now_ms: int, report: SyncReport) -> list[Event]:

@@ -288,6 +288,31 @@ def test_events_from_the_future_wait_for_their_time(device, isolated: Path) -> N
     assert cache_equals_replay(a)
 
 
+def test_an_answer_held_back_and_undone_meanwhile_stays_undone(device, isolated: Path) -> None:
+    """Device A answers with its clock three days ahead, then, its clock set right, undoes that
+    answer. B holds the answer back until its time, and has meanwhile received the undo: when the
+    answer is let in, it arrives undone, and both devices hold the same card."""
+    a, b = device("a"), device("b")
+    folder = isolated / "shared"
+    folder.mkdir()
+    first = a.session()
+    first.answer(card(0), Rating.GOOD, T0)
+    first.answer(card(0), Rating.GOOD, T0 + 15 * MINUTE)
+    ahead = T0 + 3 * DAY
+    first.answer(card(0), Rating.GOOD, ahead)
+    sync(a.store, a.settings, a.zone, folder, ahead)
+    report = sync(b.store, b.settings, b.zone, folder, T0 + 15 * MINUTE)
+    assert any("held back" in p for p in report.problems)
+    assert a.session().undo(T0 + 20 * MINUTE) is not None
+    for col in (a, b):
+        sync(col.store, col.settings, col.zone, folder, T0 + 20 * MINUTE)
+    for col in (b, a):
+        sync(col.store, col.settings, col.zone, folder, ahead + DAY)
+    assert b.store.state(card(0)) == a.store.state(card(0))
+    assert b.store.state(card(0)).reps == 2
+    assert cache_equals_replay(a) and cache_equals_replay(b)
+
+
 # ---------------------------------------------------------------- the cache never drifts
 
 

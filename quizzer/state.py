@@ -151,6 +151,11 @@ _compact = json.JSONEncoder(separators=(",", ":")).encode
 """`json.dumps(..., separators=(",", ":"))` without building an encoder on every call."""
 
 
+IMPORTED_DEVICE = "anki"
+"""The device of events imported from Anki's review log: `quizzer undo` leaves them alone, and
+they travel in the file of the device that imported them."""
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     """One row of the review log, as it travels between devices (no derived columns)."""

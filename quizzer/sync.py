@@ -3,7 +3,8 @@
 A device only ever appends to its own file, so the folder can be anything that copies files
 around (Syncthing, Dropbox, a git checkout) and no lock is needed across devices. A sync:
 
-1. appends this device's events not yet written (one `Event.to_dict()` JSON per line, in
+1. appends this device's events not yet written, its own and those it imported from Anki
+   (one `Event.to_dict()` JSON per line, in
    O_APPEND writes of whole lines, then fsync), remembering in `sync_marks` the last log row
    written and the size the file then had;
 2. reads every other device's file from where it stopped last time (`sync_marks` again), a part
@@ -37,7 +38,7 @@ from quizzer.clock import DAY_MS, from_ms
 from quizzer.config import Settings
 from quizzer.errors import QuizzerError
 from quizzer.replay import DeckSettings, replay_rows
-from quizzer.state import EVENT_COLUMNS, Event, EventKind
+from quizzer.state import EVENT_COLUMNS, IMPORTED_DEVICE, Event, EventKind
 from quizzer.store.db import Store
 from quizzer.sync_lines import BadLine, event_line, parse_line
 
@@ -159,7 +160,7 @@ def _parse_lines(
             continue
         try:
             event = parse_line(raw)
-            if device is not None and event.device != device:
+            if device is not None and event.device not in (device, IMPORTED_DEVICE):
                 raise BadLine(f"an event of device {event.device!r} in another device's file")
         except BadLine as exc:
             problems.append(f"{path}: byte {start}: not a valid event ({exc}); skipped")
@@ -215,26 +216,28 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _own_events(store: Store, after_seq: int) -> Iterator[list[Event]]:
-    """This device's events logged after row `after_seq`, in log order, `SEND_BATCH` at a time:
-    a first sync of a long history never holds all of it."""
+    """This device's events (its own, and those it imported) logged after row `after_seq`, in
+    log order, `SEND_BATCH` at a time: a first sync of a long history never holds all of it."""
     rows = store.db.execute(
-        f"SELECT {', '.join(EVENT_COLUMNS)} FROM log WHERE device = ? AND seq > ? ORDER BY seq",
-        (store.device, after_seq),
+        f"SELECT {', '.join(EVENT_COLUMNS)} FROM log WHERE device IN (?, ?) AND seq > ? "
+        "ORDER BY seq",
+        (store.device, IMPORTED_DEVICE, after_seq),
     )
     while batch := rows.fetchmany(SEND_BATCH):
         yield [store.event(row) for row in batch]
 
 
 def _known_uids(store: Store, uids: Sequence[str], device: str | None = None) -> set[str]:
-    """Which of `uids` the log holds (events of `device` only, when given)."""
+    """Which of `uids` the log holds (when `device` is given, only of the events it writes to its
+    file: its own and those it imported)."""
     known: set[str] = set()
-    mine = "" if device is None else " AND device = ?"
+    mine = "" if device is None else " AND device IN (?, ?)"
     for i in range(0, len(uids), 500):
         chunk = list(uids[i : i + 500])
         marks = ",".join("?" * len(chunk))
         rows = store.db.execute(
             f"SELECT uid FROM log WHERE uid IN ({marks}){mine}",
-            chunk if device is None else [*chunk, device],
+            chunk if device is None else [*chunk, device, IMPORTED_DEVICE],
         )
         known.update(r[0] for r in rows)
     return known
@@ -288,7 +291,7 @@ def _undone_already(store: Store, fresh: Sequence[Event]) -> set[str]:
     """The cards of the events of `fresh` that an undo in the log cancels."""
     card_of = {e.uid: e.card_id for e in fresh}
     uids = list(card_of)
-    found = set()
+    found: set[str] = set()
     for i in range(0, len(uids), 500):
         chunk = uids[i : i + 500]
         marks = ",".join("?" * len(chunk))

@@ -221,6 +221,16 @@ def m014_own_events(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS log_device ON log (device)")
 
 
+def m015_send_imported(db: sqlite3.Connection) -> None:
+    """A device's sync now sends the history it imported from Anki too. Where the log holds
+    some, what was sent is forgotten: the next sync reads the device's own file through and
+    appends what it lacks."""
+    from quizzer.state import IMPORTED_DEVICE
+
+    if db.execute("SELECT 1 FROM log WHERE device = ? LIMIT 1", (IMPORTED_DEVICE,)).fetchone():
+        db.execute("DELETE FROM sync_marks WHERE file LIKE '%#sent'")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_sync_marks,
@@ -236,6 +246,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m012_cheaper_log_types,
     m013_deck_totals,
     m014_own_events,
+    m015_send_imported,
 ]
 """In order; the N-th function brings the schema to version N."""
 

@@ -13,9 +13,11 @@ from sql_support import add_other_answers, vm_steps
 
 from quizzer.cli import main
 from quizzer.collection import Collection
+from quizzer.import_.history import HistoryResult, add_history
 from quizzer.replay import DeckSettings, replay, replay_rows
-from quizzer.state import CARD_COLUMNS, Event, EventKind, Rating
+from quizzer.state import CARD_COLUMNS, IMPORTED_DEVICE, Event, EventKind, Rating
 from quizzer.store.db import DB_NAME
+from quizzer.store.migrations import m015_send_imported
 from quizzer.sync import READ_PIECE, SEND_BATCH, event_line, parse_line, sync
 
 T0 = 1_772_438_400_000  # 2026-03-02T08:00Z
@@ -343,6 +345,65 @@ def test_finding_what_to_undo_skips_what_other_devices_sent(device) -> None:
         found = col.store.last_undoable()
         assert found is not None and found[0].card_id == card(0)
     assert steps[1] <= steps[0] + 1, steps
+
+
+def imported(col: Collection, *cards: int) -> None:
+    """Add a review of each of `cards` as an import of Anki's history does."""
+    events = [
+        Event(
+            f"anki-{col.store.device}-{i}",
+            IMPORTED_DEVICE,
+            T0 - DAY,
+            card(i),
+            EventKind.REVIEW,
+            Rating.GOOD,
+        )
+        for i in cards
+    ]
+    add_history(col.store, col.settings, col.zone, events, HistoryResult())
+
+
+def test_history_imported_from_anki_travels_with_the_device_that_imported_it(
+    device, isolated: Path
+) -> None:
+    a, b = device("a"), device("b")
+    shared = isolated / "shared"
+    shared.mkdir()
+    imported(a, 0)
+    a.session().answer(card(1), Rating.GOOD, T0)
+    assert run(a, shared).sent == 2
+    assert run(b, shared).received == 2
+    imported(b, 2)
+    assert run(b, shared).sent == 1
+    assert run(a, shared).received == 1
+    assert card_rows(a) == card_rows(b) and log_rows(a) == log_rows(b)
+    assert a.session().undo(T0 + MINUTE)[0].card_id == card(1)  # type: ignore[index]
+    assert a.session().undo(T0 + MINUTE) is None  # the imported review is Anki's
+
+
+def test_history_imported_before_sync_sent_it_is_sent_after_the_upgrade(
+    device, isolated: Path
+) -> None:
+    """A database that synced imported history before sync sent it: the migration makes the
+    next sync send what the device's file lacks, and nothing twice."""
+    a, b = device("a"), device("b")
+    shared = isolated / "shared"
+    shared.mkdir()
+    a.session().answer(card(1), Rating.GOOD, T0)
+    imported(a, 0)
+    run(a, shared)
+    own = shared / f"{a.store.device}.jsonl"
+    lines = own.read_bytes().splitlines(keepends=True)
+    own.write_bytes(b"".join(line for line in lines if IMPORTED_DEVICE.encode() not in line))
+    a.store.db.execute(
+        "UPDATE sync_marks SET offset = ? WHERE file = ?", (own.stat().st_size, str(own))
+    )
+    m015_send_imported(a.store.db)
+    report = run(a, shared)
+    assert (report.sent, report.problems) == (1, [])
+    assert len(own.read_bytes().splitlines()) == 2
+    run(b, shared)
+    assert card_rows(a) == card_rows(b) and log_rows(a) == log_rows(b)
 
 
 def studied_on_both(device, isolated: Path, answers: int) -> tuple[Collection, Collection, Path]:

@@ -42,9 +42,10 @@ from quizzer.state import EVENT_COLUMNS, IMPORTED_DEVICE, Event, EventKind
 from quizzer.store.db import Store
 from quizzer.sync_lines import BadLine, event_line, parse_line
 
-DEVICE_FILE = re.compile(r"^([A-Za-z0-9_-]+)\.jsonl$")
-"""A device's file. Anything else is ignored, such as Syncthing's
-`<id>.sync-conflict-<date>-<time>-<device>.jsonl` or Dropbox's `<id> (conflicted copy).jsonl`."""
+DEVICE_FILE = re.compile(r"^([0-9a-f]{12})\.jsonl$")
+"""A device's file, named by its id (12 hex digits, as `Store` makes them). Anything else is
+ignored: Syncthing's `<id>.sync-conflict-<date>-<time>-<device>.jsonl`, Dropbox's
+`<id> (conflicted copy).jsonl`, or reviews exported there with `quizzer export reviews`."""
 MAX_READ = 256 * 1024 * 1024
 """The most read from one device file in one sync; the rest waits for the next."""
 READ_PIECE = 8 * 1024 * 1024

@@ -27,6 +27,7 @@ from quizzer.sync_lines import event_line
 
 T0 = 1_772_438_400_000  # 2026-03-02T08:00Z
 MINUTE, DAY = 60_000, 86_400_000
+OTHER, EVIL = "0000000000aa", "0000000000bb"  # other devices' ids, as quizzer makes them
 
 
 def card(i: int) -> str:
@@ -42,7 +43,7 @@ def cache_equals_replay(col: Collection) -> bool:
     return expected == col.store.states()
 
 
-def good_line(uid: str, device: str = "other", **changes: object) -> dict[str, object]:
+def good_line(uid: str, device: str = OTHER, **changes: object) -> dict[str, object]:
     data: dict[str, object] = {
         "uid": uid,
         "device": device,
@@ -70,17 +71,19 @@ BAD_LINES: list[bytes] = [
     json.dumps(good_line("i2", rating=2**64 + 3)).encode(),
     json.dumps(good_line("i3", duration_ms=2**63)).encode(),
     json.dumps(good_line("i4", kind="bury", rating=None, until=2**80)).encode(),
-    b'{"uid":"i5","device":"other","at":' + b"9" * 5000 + b',"card_id":"d/deck:q0","kind":"cram"}',
+    b'{"uid":"i5","device":"0000000000aa","at":'
+    + b"9" * 5000
+    + b',"card_id":"d/deck:q0","kind":"cram"}',
     # deep nesting, containers and constants where scalars belong
-    b'{"uid":"n1","device":"other","at":1,"card_id":"d/deck:q0","kind":"review","rating":'
+    b'{"uid":"n1","device":"0000000000aa","at":1,"card_id":"d/deck:q0","kind":"review","rating":'
     + b"[" * 100_000
     + b"]" * 100_000
     + b"}",
     json.dumps(good_line("n2", response={"a": [1, 2]})).encode(),
     json.dumps(good_line("n3", card_id=["d/deck:q0"])).encode(),
     json.dumps({**good_line("n4"), "uid": {"x": 1}}).encode(),
-    b'{"uid":"n5","device":"other","at":NaN,"card_id":"d/deck:q0","kind":"review","rating":3}',
-    b'{"uid":"n6","device":"other","at":Infinity,"card_id":"d/deck:q0","kind":"cram","rating":3}',
+    b'{"uid":"n5","device":"0000000000aa","at":NaN,"card_id":"d/deck:q0","kind":"review","rating":3}',
+    b'{"uid":"n6","device":"0000000000aa","at":Infinity,"card_id":"d/deck:q0","kind":"cram","rating":3}',
     # coerced values that are not ratings or durations
     json.dumps(good_line("r1", rating=3.7)).encode(),
     json.dumps(good_line("r2", rating=True)).encode(),
@@ -101,7 +104,7 @@ BAD_LINES: list[bytes] = [
     json.dumps(good_line("k5", kind="bury", rating=None)).encode(),  # bury without a time
     json.dumps(good_line("k6", response="x" * 20_000)).encode(),
     json.dumps(good_line("dev", device="someone-else")).encode(),  # not this file's device
-    b'{"uid":"dup","uid":"dup2","device":"other","at":1,"card_id":"d/deck:q0","kind":"cram"}',
+    b'{"uid":"dup","uid":"dup2","device":"0000000000aa","at":1,"card_id":"d/deck:q0","kind":"cram"}',
     b"[1, 2, 3]",
     b'"just a string"',
     b"\xff\xfe not utf-8",
@@ -115,17 +118,17 @@ def test_bad_lines_are_reported_once_and_sync_goes_on(device, isolated: Path) ->
     folder.mkdir()
     valid = [good_line(f"ok{i}", card_id=card(i), at=T0 + i * MINUTE) for i in range(3)]
     lines = [json.dumps(valid[0]).encode(), *BAD_LINES, json.dumps(valid[1]).encode()]
-    (folder / "other.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    (folder / f"{OTHER}.jsonl").write_bytes(b"\n".join(lines) + b"\n")
     report = sync(a.store, a.settings, a.zone, folder, T0 + DAY)
     assert report.received == 2
     bad = [p for p in report.problems if "not a valid event" in p]
     assert len(bad) == len(BAD_LINES)
-    assert all("other.jsonl: byte " in p for p in bad)
+    assert all(f"{OTHER}.jsonl: byte " in p for p in bad)
     offsets = {int(p.split("byte ")[1].split(":")[0]) for p in bad}
     assert len(offsets) == len(BAD_LINES)  # each names its own place
 
     # the read mark moved past them: the next sync does not report them again, and goes on
-    with (folder / "other.jsonl").open("ab") as fh:
+    with (folder / f"{OTHER}.jsonl").open("ab") as fh:
         fh.write(json.dumps(valid[2]).encode() + b"\n")
     report = sync(a.store, a.settings, a.zone, folder, T0 + DAY)
     assert report.received == 1
@@ -140,10 +143,10 @@ def test_a_bad_line_does_not_break_another_device(device, isolated: Path) -> Non
     a, b = device("a"), device("b")
     folder = isolated / "shared"
     folder.mkdir()
-    (folder / "evil.jsonl").write_bytes(
-        json.dumps(good_line("e1", device="evil", duration_ms="slow")).encode()
+    (folder / f"{EVIL}.jsonl").write_bytes(
+        json.dumps(good_line("e1", device=EVIL, duration_ms="slow")).encode()
         + b"\n"
-        + json.dumps(good_line("e2", device="evil", card_id=card(1))).encode()
+        + json.dumps(good_line("e2", device=EVIL, card_id=card(1))).encode()
         + b"\n"
     )
     for col in (a, b):
@@ -194,7 +197,7 @@ def test_other_devices_special_files_are_skipped(device, isolated: Path, special
     a = device("a")
     folder = isolated / "shared"
     folder.mkdir()
-    target = folder / "other.jsonl"
+    target = folder / f"{OTHER}.jsonl"
     if special == "fifo":
         os.mkfifo(target)
     else:
@@ -217,7 +220,7 @@ def test_a_huge_device_file_is_read_in_bounded_parts(
     folder = isolated / "shared"
     folder.mkdir()
     lines = [json.dumps(good_line(f"h{i}", card_id=card(i % 6), at=T0 + i)) for i in range(30)]
-    (folder / "other.jsonl").write_text("\n".join(lines) + "\n" + "x" * 3000 + "\n")
+    (folder / f"{OTHER}.jsonl").write_text("\n".join(lines) + "\n" + "x" * 3000 + "\n")
     received, rounds = 0, 0
     while rounds < 20:
         report = sync(a.store, a.settings, a.zone, folder, T0 + DAY)
@@ -252,7 +255,8 @@ def test_a_forged_undo_cannot_cancel_another_cards_or_devices_answer(
         good_line("u1", kind="undo", rating=None, card_id=card(2), target="t1", at=T0 + 2 * MINUTE),
         good_line("u2", kind="undo", rating=None, card_id=card(2), target="u1", at=T0 + 3 * MINUTE),
     ]
-    (folder / "other.jsonl").write_bytes(b"".join(json.dumps(f).encode() + b"\n" for f in forged))
+    other = folder / f"{OTHER}.jsonl"
+    other.write_bytes(b"".join(json.dumps(f).encode() + b"\n" for f in forged))
     report = sync(a.store, a.settings, a.zone, folder, T0 + 2 * MINUTE)
     refused = [p for p in report.problems if "its target is an event of another card" in p]
     assert len(refused) == 3
@@ -276,7 +280,8 @@ def test_events_from_the_future_wait_for_their_time(device, isolated: Path) -> N
         good_line("later", at=now + 3 * DAY, card_id=card(1)),
         good_line("far", at=now + 3650 * DAY, card_id=card(2)),
     ]
-    (folder / "other.jsonl").write_bytes(b"".join(json.dumps(f).encode() + b"\n" for f in future))
+    other = folder / f"{OTHER}.jsonl"
+    other.write_bytes(b"".join(json.dumps(f).encode() + b"\n" for f in future))
     report = sync(a.store, a.settings, a.zone, folder, now)
     assert report.received == 1
     assert any("2 received events" in p and "held back" in p for p in report.problems)

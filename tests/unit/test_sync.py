@@ -4,6 +4,7 @@ the same card states."""
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import shutil
 from pathlib import Path
@@ -211,9 +212,12 @@ def test_bad_lines_and_conflict_copies_are_skipped(device, isolated: Path) -> No
     )
     conflict.write_bytes(event_line(stray))
     (shared / "notes.txt").write_text("hello")
+    with contextlib.redirect_stdout(io.StringIO()):  # reviews exported into the folder
+        assert main(["export", "reviews", "--format", "jsonl", "-o", str(shared / "r.jsonl")]) == 0
+    assert (shared / "r.jsonl").stat().st_size
 
     report = run(a, shared)
-    assert report.received == 2
+    assert report.received == 2 and report.devices == [b.store.device]
     assert sum("not a valid event" in p for p in report.problems) == 2
     assert any("conflict" in p for p in report.problems)
     assert a.store.count("SELECT count(*) FROM log WHERE uid = ?", (stray.uid,)) == 0

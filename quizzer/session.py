@@ -254,18 +254,36 @@ class Session:
         return next_card(plan), plan.counts
 
     def next_due(self, now_ms: int) -> int | None:
-        """When the next card of this selection falls due after now (UTC ms), if ever."""
+        """When this selection next has a card to serve after now (UTC ms), if ever, as the queue
+        serves them: a learning card `LEARN_AHEAD_MS` before it is due, a review card from the
+        start of the study day it is due in, new cards (and cards held back today by a daily
+        limit) from the next study day, a buried card not before its burial ends."""
         self._select(now_ms)
         states = self.store.states()
-        ids = {c.id for c in self.cards}
-        upcoming = [
-            s.due
-            for s in states.values()
-            if s.card_id in ids and s.due is not None and s.due > now_ms and not s.suspended
-        ]
         day = self.day(now_ms)
-        if any(c.id not in states for c in self.cards):
-            upcoming.append(day.end)  # new cards wait for tomorrow's limit
+        upcoming = []
+        later_review = None  # the earliest due of the review cards due after today
+        for card in self.cards:
+            state = states.get(card.id)
+            if state is None or (state.state == CardPhase.NEW and not state.suspended):
+                at = day.end
+            elif state.suspended or state.due is None:
+                continue
+            elif state.state != CardPhase.REVIEW:
+                at = state.due - LEARN_AHEAD_MS
+            elif state.due < day.end:
+                at = day.end  # due today, held back by a daily limit
+            elif not state.buried_until:
+                if later_review is None or state.due < later_review:
+                    later_review = state.due
+                continue
+            else:
+                at = day.calendar.bounds(state.due)[0]
+            if state is not None and state.buried_until:
+                at = max(at, state.buried_until)
+            upcoming.append(at if at > now_ms else day.end)
+        if later_review is not None:
+            upcoming.append(day.calendar.bounds(later_review)[0])
         return min(upcoming) if upcoming else None
 
     def on_tree(self, tree: DeckTree) -> Session:

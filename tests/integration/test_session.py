@@ -81,3 +81,25 @@ def test_the_intervals_previewed_are_the_ones_an_answer_records(col: Collection)
     # not exact (`next`): the same preview every time, whatever the answer then draws
     again = [session.preview(session.card(card), at) for _ in range(3)]
     assert again[0] == again[1] == again[2]
+
+
+def test_the_next_card_is_served_at_the_moment_next_due_gives(col: Collection) -> None:
+    """Studied until nothing is left, a session says when its next card comes: nothing is served
+    a millisecond before that moment, and a card is served at it (learning cards come early by
+    the learn-ahead, review cards at the start of their study day, new ones the next day)."""
+    session = col.session()
+    at = to_ms(now())
+    ratings = [Rating.GOOD, Rating.AGAIN, Rating.EASY, Rating.HARD, Rating.GOOD]
+    kinds, answered = set(), 0
+    for round_ in range(12):
+        while (card := session.next(at)) is not None:
+            kinds.add(session.state(card.id).state)
+            session.answer(card.id, ratings[answered % len(ratings)], at)
+            answered += 1
+            at += 7_000
+        due = session.next_due(at)
+        assert due is not None and due > at
+        assert session.next(due - 1) is None, round_
+        assert session.next(due) is not None, round_
+        at = due
+    assert len(kinds) >= 3  # new, learning and review cards were served

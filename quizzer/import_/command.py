@@ -183,7 +183,7 @@ def _history(
     from quizzer.clock import calendar, local_zone
     from quizzer.config import load_settings
     from quizzer.import_.history import add_history, build_events, card_map
-    from quizzer.store.db import Store
+    from quizzer.store.db import Store, default_path
 
     removed = set(report.written.not_restored)
     placed = {
@@ -202,8 +202,13 @@ def _history(
         zone=zone,
         day_starts_at=settings.day_starts_at,
     )
+    if report.dry_run and not default_path().exists():
+        # no log yet, so every event is new; opening the store would create the database
+        add_history(None, settings, zone, events, result, dry_run=True)
+        return result
     store = Store()
-    store.use_calendar(calendar(zone, settings.day_starts_at))
+    if not report.dry_run:  # bringing the statistics totals up to date writes to the database
+        store.use_calendar(calendar(zone, settings.day_starts_at))
     try:
         add_history(store, settings, zone, events, result, dry_run=report.dry_run)
     finally:

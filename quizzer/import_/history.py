@@ -147,7 +147,7 @@ def _count(result: HistoryResult, reason: str) -> None:
 
 
 def add_history(
-    store: Store,
+    store: Store | None,
     settings: Settings,
     zone: tzinfo,
     events: list[Event],
@@ -156,19 +156,22 @@ def add_history(
     dry_run: bool = False,
 ) -> None:
     """Add the events the log lacks and replay the cards they touch (in a dry run, only count
-    them)."""
+    them). `store` is None in a dry run before the database exists: the log is empty."""
     from quizzer.replay import DeckSettings, replay_rows
     from quizzer.sync import _known_uids
 
-    known = _known_uids(store, [e.uid for e in events])
+    if store is None and not dry_run:
+        raise ValueError("adding history needs a store")
+    known = set() if store is None else _known_uids(store, [e.uid for e in events])
     unknown = [e for e in events if e.uid not in known]
-    logged = store.events({e.card_id for e in unknown})  # read once: matched, then replayed
+    # read once: matched, then replayed
+    logged = [] if store is None else store.events({e.card_id for e in unknown})
     fresh = _not_yet_answered(logged, unknown)
     result.already = len(events) - len(fresh)
     result.reviews = sum(1 for e in fresh if e.kind in (EventKind.REVIEW, EventKind.CRAM))
     result.suspended = sum(1 for e in fresh if e.kind == EventKind.SUSPEND)
     result.buried = sum(1 for e in fresh if e.kind == EventKind.BURY)
-    if not fresh or dry_run:
+    if not fresh or store is None or dry_run:
         return
     affected = {e.card_id for e in fresh}
     existing = [e for e in logged if e.card_id in affected]

@@ -448,6 +448,29 @@ def test_dry_run_writes_nothing_and_prefix_places_decks(
     assert (into / "from-anki/speech/asr/ctc.yaml").is_file()
 
 
+def test_a_dry_run_creates_no_file(
+    tmp_path: Path, anki: Callable[[], Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not the database of a fresh data directory, nor a byte of an existing one."""
+    col = anki()
+    build_collection(col)
+    conf = col.decks.get_config(1)
+    conf["fsrsParams6"] = PARAMS
+    col.decks.update_config(conf)
+    package = export_package(col, tmp_path / "p.apkg")
+    home = paths.data_dir()
+    into = tmp_path / "d"
+    options = ("--with-history", "--use-params", "--dry-run")
+    assert run(str(package), "--into", str(into), *options) == 0
+    assert "4 reviews to add" in capsys.readouterr().out
+    assert not home.exists() and not paths.config_path().exists() and not into.exists()
+
+    assert run(str(package), "--into", str(tmp_path / "first"), "--with-history") == 0
+    before = snapshot(home)
+    assert run(str(package), "--into", str(into), *options) == 0
+    assert snapshot(home) == before and not into.exists()
+
+
 def test_default_folder_is_the_user_decks_folder(
     tmp_path: Path, anki: Callable[[], Any], capsys: pytest.CaptureFixture[str]
 ) -> None:

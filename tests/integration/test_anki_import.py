@@ -183,7 +183,8 @@ def test_stock_package_imports_with_text_media_and_history(
 
     assert run(str(package), "--into", str(into), "--with-history") == 0
     out = capsys.readouterr().out
-    assert "read " in out and "7 notes" in out and "4 reviews added" in out
+    assert "read " in out and "7 notes" in out
+    assert "4 reviews added (0 already there), 1 suspended, 0 buried" in out
 
     found = questions(into)
     assert len(found) == note_count
@@ -248,7 +249,7 @@ def test_stock_package_imports_with_text_media_and_history(
     assert run(str(package), "--into", str(into), "--with-history") == 0
     again = capsys.readouterr().out
     assert "0 questions added, 0 updated, 7 unchanged" in again
-    assert "0 reviews added (5 already there)" in again
+    assert "0 reviews added (4 already there), 0 suspended, 0 buried" in again
     assert snapshot(into) == before
     store = Store()
     assert len(store.events()) == len(events)
@@ -382,6 +383,7 @@ def test_ones_own_history_exported_and_imported_back_adds_no_answer_twice(
     session.answer("d/deck:q1", Rating.GOOD, NOW_MS - 3_000_000, duration_ms=5_000)
     session.answer("d/deck:q2", Rating.HARD, NOW_MS - 2_000_000)
     session.undo(NOW_MS - 1_900_000)  # an undone answer is not exported
+    session.suspend("d/deck:q1", NOW_MS - 1_800_000)  # exported as a suspended Anki card
     states, logged = col.store.states(), len(col.store.events())
     col.close()
 
@@ -389,7 +391,8 @@ def test_ones_own_history_exported_and_imported_back_adds_no_answer_twice(
     assert main(["export", "anki", "-o", str(package), "--with-progress"]) == 0
     capsys.readouterr()
     assert run(str(package), "--into", str(decks_dir), "--with-history") == 0
-    assert "history: 0 reviews added (4 already there)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "history: 0 reviews added (4 already there), 0 suspended, 0 buried" in out
     col = open_collection()
     assert len(col.store.events()) == logged and col.store.states() == states
     col.close()
@@ -426,6 +429,47 @@ def test_an_answer_made_in_anki_is_not_taken_for_one_of_the_log(
         twice,
         later,
         undone,
+    ]
+    col.close()
+
+
+def test_a_card_already_suspended_or_buried_gets_no_event_for_it(
+    write_deck: Callable[[str, str], Path],
+) -> None:
+    """A suspension or burial from Anki is added only where it changes the card: not on one
+    quizzer already suspended, or buried until the same time."""
+    from quizzer.collection import open_collection
+    from quizzer.import_.history import DEVICE, HistoryResult, add_history
+    from quizzer.state import Event, EventKind
+
+    rows = [f"  - {{id: q{i}, type: basic, prompt: P{i}, answer: A{i}}}" for i in range(4)]
+    write_deck("d/deck", "title: D\nquestions:\n" + "\n".join(rows) + "\n")
+    col = open_collection()
+    session = col.session()
+    session.suspend("d/deck:q0", NOW_MS - 60_000)
+    until = session.day(NOW_MS).end
+    session.bury("d/deck:q1", NOW_MS - 60_000)
+    logged = len(col.store.events())
+
+    def mark(card: str, kind: EventKind) -> Event:
+        at = NOW_MS - 1_000
+        bury_until = until if kind == EventKind.BURY else None
+        return Event(f"anki-{kind}-{card}", DEVICE, at, f"d/deck:{card}", kind, until=bury_until)
+
+    events = [
+        mark("q0", EventKind.SUSPEND),  # already suspended
+        mark("q1", EventKind.BURY),  # already buried until then
+        mark("q2", EventKind.SUSPEND),
+        mark("q3", EventKind.BURY),
+    ]
+    settings = load_settings()
+    result = HistoryResult()
+    add_history(col.store, settings, local_zone(None), events, result)
+    assert (result.reviews, result.already, result.suspended, result.buried) == (0, 0, 1, 1)
+    added = col.store.events()[logged:]
+    assert sorted((e.card_id, e.kind) for e in added) == [
+        ("d/deck:q2", EventKind.SUSPEND),
+        ("d/deck:q3", EventKind.BURY),
     ]
     col.close()
 

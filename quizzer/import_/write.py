@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -22,6 +23,7 @@ import yaml
 
 from quizzer.errors import QuizzerError
 from quizzer.import_.notes import Mapped, safe_media_name
+from quizzer.import_.tags import respelled, same_tags, tag_list, without_deck_tags
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -89,9 +91,19 @@ def question_hash(question: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def same_question(current: Any, new: dict[str, Any]) -> bool:
+def same_question(current: Any, new: dict[str, Any], deck_tags: Sequence[str] = ()) -> bool:
     """Whether the question in the deck file says what the imported one says: the same as
-    written, or once read (a key left out and that key at its default are one question)."""
+    written, or once read (a key left out and that key at its default are one question), with
+    the same tags as Anki holds them in a deck tagged `deck_tags`."""
+    if current == new:
+        return True
+    if not isinstance(current, dict):
+        return False
+    current_tags = tag_list(current.get("tags"))
+    if current_tags is None or not same_tags(current_tags, new.get("tags", []), deck_tags):
+        return False
+    current = {k: v for k, v in current.items() if k != "tags"}
+    new = {k: v for k, v in new.items() if k != "tags"}
     if current == new:
         return True
     from pydantic import ValidationError
@@ -193,9 +205,10 @@ class DeckWriter:
         questions: list[dict[str, Any]] = list(data.get("questions") or [])
         index = {str(q.get("id")): i for i, q in enumerate(questions) if isinstance(q, dict)}
         owners = {e["id"]: g for g, e in self.notes.items() if e.get("deck") == deck_id}
+        deck_tags = tag_list(data.get("tags")) or []
         changed = False
         for guid, mapped in group:
-            new = ordered(mapped.question)
+            new = _with_tags(ordered(mapped.question), deck_tags)
             qid = new["id"]
             if owners.get(qid, guid) != guid:  # another note already has this id here
                 qid = new["id"] = (
@@ -216,7 +229,7 @@ class DeckWriter:
                     changed = True
             else:
                 current = questions[at]
-                if same_question(current, new):
+                if same_question(current, new, deck_tags):
                     result.unchanged += 1
                 elif known and question_hash(current) != known.get("hash") and not self.force:
                     result.kept_edited.append(full)
@@ -225,6 +238,7 @@ class DeckWriter:
                     result.kept_own.append(full)
                     written = False
                 else:
+                    new = _with_tags(new, deck_tags, spelled_as=current)
                     questions[at] = new
                     result.updated += 1
                     changed = True
@@ -275,6 +289,18 @@ class DeckWriter:
     def _save_manifest(self) -> None:
         text = json.dumps(self.manifest, indent=1, sort_keys=True, ensure_ascii=False)
         _write_text(self.into / MANIFEST, text + "\n")
+
+
+def _with_tags(
+    question: dict[str, Any], deck_tags: list[str], *, spelled_as: Any = None
+) -> dict[str, Any]:
+    """The question without the tags its deck gives it anyway, and with those of the question
+    it replaces (`spelled_as`) spelled as they were."""
+    tags = without_deck_tags(question.get("tags", []), deck_tags)
+    if isinstance(spelled_as, dict):
+        tags = respelled(tags, tag_list(spelled_as.get("tags")) or [])
+    rest = {k: v for k, v in question.items() if k != "tags"}
+    return ordered(rest | {"tags": tags}) if tags else rest
 
 
 def _write_text(path: Path, text: str) -> None:

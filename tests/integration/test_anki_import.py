@@ -364,6 +364,47 @@ def test_a_package_of_ones_own_decks_imports_back_unchanged(
     assert "Dot products grow" in deck.read_text()
 
 
+def test_ones_own_tagged_decks_import_back_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The export gives every note its deck's tags, spelled as Anki spells tags (no spaces):
+    brought back into the deck they came from, the questions are unchanged, and --force does
+    not copy the deck's tags into them."""
+    decks = tmp_path / "decks"
+    (decks / "speech").mkdir(parents=True)
+    deck = decks / "speech" / "asr.yaml"
+    deck.write_text(
+        "title: ASR\n"
+        "tags: [speech recognition, asr]\n"
+        "questions:\n"
+        "  - {id: ctc, type: basic, prompt: What is CTC, answer: A loss}\n"
+        "  - {id: wer, type: basic, prompt: What is WER, answer: An error rate,"
+        " tags: [word error, metrics]}\n"
+        "  - {id: blank, type: cloze, text: 'CTC emits a {{c1::blank}}', tags: [ASR]}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("QUIZZER_DECKS", str(decks))
+    package = tmp_path / "mine.apkg"
+    export_anki(load_decks(), package, now_ms=NOW_MS)
+    before = deck.read_bytes()
+    assert run(str(package), "--into", str(decks)) == 0
+    out = capsys.readouterr().out
+    assert "0 questions added, 0 updated, 3 unchanged" in out and "kept" not in out
+    assert deck.read_bytes() == before
+
+    deck.write_text(deck.read_text().replace("An error rate", "A rate"), encoding="utf-8")
+    assert run(str(package), "--into", str(decks), "--force") == 0
+    assert "0 questions added, 1 updated, 2 unchanged" in capsys.readouterr().out
+    data = load_yaml(deck)
+    assert data["tags"] == ["speech recognition", "asr"]
+    assert {q["id"]: q.get("tags") for q in data["questions"]} == {
+        "ctc": None,
+        "wer": ["word error", "metrics"],
+        "blank": ["ASR"],
+    }
+    assert data["questions"][1]["answer"] == "An error rate"
+
+
 def test_ones_own_history_exported_and_imported_back_adds_no_answer_twice(
     decks_dir: Path, write_deck: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
 ) -> None:

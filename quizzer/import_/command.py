@@ -10,6 +10,7 @@ from pathlib import Path
 from quizzer.decks.models import slugify
 from quizzer.errors import QuizzerError
 from quizzer.import_.history import HistoryResult
+from quizzer.import_.media import MediaError
 from quizzer.import_.notes import Mapped, Mapper, Skipped
 from quizzer.import_.package import Package, PackageError, open_package
 from quizzer.import_.write import DeckWriter, WriteError, WriteResult
@@ -80,8 +81,14 @@ class ImportReport:
                 f"did not add back {_n(len(w.not_restored), 'question')} removed since the last "
                 f"import (first: {w.not_restored[0]}); --force adds them"
             )
-        for path in w.media_kept:
-            out.append(f"kept {path}: a different file of that name is already there")
+        for placed in w.media_renamed:
+            taken = placed.taken.name if placed.taken else ""
+            why = (
+                f"{taken} holds the package's {placed.taken_by!r}"
+                if placed.taken_by
+                else f"{taken} already holds a different file"
+            )
+            out.append(f"{verb} media file {placed.name!r} as {placed.target}: {why}")
         if self.missing_media:
             out.append(
                 f"warning: {_n(len(self.missing_media), 'media reference')} to files the "
@@ -129,7 +136,7 @@ def import_anki(
 
                 save_parameters(next(iter(sorted(package.fsrs_params.items())))[1])
                 report.params_written = True
-    except (PackageError, WriteError) as exc:
+    except (PackageError, WriteError, MediaError) as exc:
         raise ImportError_(str(exc)) from None
     return report
 

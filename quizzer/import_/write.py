@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -22,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from quizzer.errors import QuizzerError
-from quizzer.import_.notes import Mapped, safe_media_name
+from quizzer.import_.media import MediaPlacer, Placement, with_paths
+from quizzer.import_.notes import Mapped
 from quizzer.import_.tags import respelled, same_tags, tag_list, without_deck_tags
 
 if TYPE_CHECKING:
@@ -81,8 +81,8 @@ class WriteResult:
     """Deck files created or changed."""
     media: int = 0
     """Media files copied (or that would be)."""
-    media_kept: list[str] = field(default_factory=list)
-    """Media files not copied because a different file of that name is there."""
+    media_renamed: list[Placement] = field(default_factory=list)
+    """Media files copied under another name than their own, which held a different file."""
 
 
 def question_hash(question: dict[str, Any]) -> str:
@@ -175,6 +175,7 @@ class DeckWriter:
     ) -> WriteResult:
         """Write (unless `dry_run`) every (note GUID, question) into its deck file."""
         result = WriteResult()
+        media = MediaPlacer(media_dir)
         by_deck: dict[str, list[tuple[str, Mapped]]] = {}
         for guid, mapped in items:
             known = self.notes.get(guid)
@@ -183,7 +184,7 @@ class DeckWriter:
             deck_id = known["deck"] if known else self.deck_id(mapped)
             by_deck.setdefault(deck_id, []).append((guid, mapped))
         for deck_id, group in by_deck.items():
-            self._deck(deck_id, group, media_dir, result, dry_run=dry_run)
+            self._deck(deck_id, group, media, result, dry_run=dry_run)
         if not dry_run and result.deck_files:
             self._save_manifest()
         return result
@@ -192,7 +193,7 @@ class DeckWriter:
         self,
         deck_id: str,
         group: list[tuple[str, Mapped]],
-        media_dir: Path,
+        media: MediaPlacer,
         result: WriteResult,
         *,
         dry_run: bool,
@@ -208,7 +209,11 @@ class DeckWriter:
         deck_tags = tag_list(data.get("tags")) or []
         changed = False
         for guid, mapped in group:
-            new = _with_tags(ordered(mapped.question), deck_tags)
+            placements = media.choose(mapped.media, path.parent)
+            for placement in placements:
+                self._inside(placement.target)
+            question = with_paths(mapped.question, {p.name: p.target.name for p in placements})
+            new = _with_tags(ordered(question), deck_tags)
             qid = new["id"]
             if owners.get(qid, guid) != guid:  # another note already has this id here
                 qid = new["id"] = (
@@ -247,7 +252,9 @@ class DeckWriter:
             if written:
                 entry = {"deck": deck_id, "id": qid, "hash": question_hash(new)}
                 self.notes[guid] = entry
-                self._copy_media(mapped, path.parent, media_dir, result, dry_run=dry_run)
+                copied = media.copy(placements, dry_run=dry_run)
+                result.media += len(copied)
+                result.media_renamed += [p for p in copied if p.taken is not None]
         if changed:
             data["questions"] = questions
             result.deck_files.append(path)
@@ -269,22 +276,6 @@ class DeckWriter:
         if not isinstance(data, dict):
             raise WriteError(f"{path}: cannot update it: not a deck (no title and questions)")
         return data
-
-    def _copy_media(
-        self, mapped: Mapped, folder: Path, media_dir: Path, result: WriteResult, *, dry_run: bool
-    ) -> None:
-        for name in sorted(mapped.media):
-            source = media_dir / name
-            target = folder / "media" / safe_media_name(name)
-            self._inside(target)
-            if target.exists():
-                if target.read_bytes() != source.read_bytes():
-                    result.media_kept.append(str(target))
-                continue
-            result.media += 1
-            if not dry_run:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source, target)
 
     def _save_manifest(self) -> None:
         text = json.dumps(self.manifest, indent=1, sort_keys=True, ensure_ascii=False)

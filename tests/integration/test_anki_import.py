@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -278,6 +279,65 @@ def test_other_note_types_become_basic_with_a_warning(
     assert "skipped note 'vacío' (Vocabulary): the front or the back is empty" in out
     found = questions(tmp_path / "d")
     assert sorted(q["answer"] for q in found.values()) == ["cat", "dog"]
+
+
+def shown_media(into: Path, deck: str) -> dict[str, bytes]:
+    """The bytes of the picture each question of a deck shows, by its prompt's first word."""
+    shown = {}
+    for q in load_yaml(into / f"{deck}.yaml")["questions"]:
+        path = re.search(r"!\[[^\]]*\]\(([^)]+)\)", q["prompt"])
+        assert path, q["prompt"]
+        shown[q["prompt"].split()[0]] = (into / path.group(1)).read_bytes()
+    return shown
+
+
+def test_media_whose_names_flatten_alike_each_keep_their_picture(
+    tmp_path: Path, anki: Callable[[], Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`a b.png` and `a-b.png` both become `a-b.png`: the second comes under a name of its own."""
+    col = anki()
+    green = col.media.write_data("a b.png", PNG + b"green")
+    blue = col.media.write_data("a-b.png", PNG + b"blue")
+    add_note(col, "Basic", [f'green <img src="{green}">', "G"], "Deck")
+    add_note(col, "Basic", [f'blue <img src="{blue}">', "B"], "Deck")
+    package = export_package(col, tmp_path / "p.apkg")
+    into = tmp_path / "d"
+    into.mkdir()
+    assert run(str(package), "--into", str(into)) == 0
+    out = capsys.readouterr().out
+    assert "2 questions added" in out and "2 media files" in out
+    assert shown_media(into, "deck") == {"green": PNG + b"green", "blue": PNG + b"blue"}
+    assert "already" not in out and "holds the package's 'a b.png'" in out
+    assert main(["lint", str(into)]) == 0
+
+    capsys.readouterr()
+    before = snapshot(into)
+    assert run(str(package), "--into", str(into)) == 0
+    out = capsys.readouterr().out
+    assert "0 updated, 2 unchanged; 0 media files" in out and "media file '" not in out
+    assert snapshot(into) == before
+
+
+def test_media_named_like_another_file_already_there_comes_under_its_own_name(
+    tmp_path: Path, anki: Callable[[], Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A different file of that name in the decks' media/ is left as it is and the question
+    shows the package's picture; the very same file is used as it is."""
+    into = tmp_path / "d"
+    (into / "media").mkdir(parents=True)
+    (into / "media" / "lattice.png").write_bytes(PNG + b"old")
+    (into / "media" / "same.png").write_bytes(PNG + b"same")
+    col = anki()
+    new = col.media.write_data("lattice.png", PNG + b"new")
+    same = col.media.write_data("same.png", PNG + b"same")
+    add_note(col, "Basic", [f'new <img src="{new}">', "N"], "Deck")
+    add_note(col, "Basic", [f'same <img src="{same}">', "S"], "Deck")
+    assert run(str(export_package(col, tmp_path / "p.apkg")), "--into", str(into)) == 0
+    out = capsys.readouterr().out
+    assert shown_media(into, "deck") == {"new": PNG + b"new", "same": PNG + b"same"}
+    assert (into / "media" / "lattice.png").read_bytes() == PNG + b"old"
+    assert "1 media file" in out and "lattice.png already holds a different file" in out
+    assert len(list((into / "media").iterdir())) == 3
 
 
 # ---------------------------------------------------------------- stable ids and edits

@@ -6,7 +6,8 @@ import pytest
 
 pytest.importorskip("markdownify")
 
-from quizzer.import_.notes import deck_path, question_id, safe_media_name
+from quizzer.import_.media import safe_media_name
+from quizzer.import_.notes import deck_path, question_id
 from quizzer.import_.to_markdown import html_to_markdown
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from quizzer.decks.models import slugify
 from quizzer.errors import QuizzerError
 from quizzer.import_.history import HistoryResult
+from quizzer.import_.media import MediaError
 from quizzer.import_.notes import Mapped, Mapper, Skipped
 from quizzer.import_.package import Package, PackageError, open_package
 from quizzer.import_.write import DeckWriter, WriteError, WriteResult
@@ -80,8 +81,14 @@ class ImportReport:
                 f"did not add back {_n(len(w.not_restored), 'question')} removed since the last "
                 f"import (first: {w.not_restored[0]}); --force adds them"
             )
-        for path in w.media_kept:
-            out.append(f"kept {path}: a different file of that name is already there")
+        for placed in w.media_renamed:
+            taken = placed.taken.name if placed.taken else ""
+            why = (
+                f"{taken} holds the package's {placed.taken_by!r}"
+                if placed.taken_by
+                else f"{taken} already holds a different file"
+            )
+            out.append(f"{verb} media file {placed.name!r} as {placed.target}: {why}")
         if self.missing_media:
             out.append(
                 f"warning: {_n(len(self.missing_media), 'media reference')} to files the "
@@ -129,7 +136,7 @@ def import_anki(
 
                 save_parameters(next(iter(sorted(package.fsrs_params.items())))[1])
                 report.params_written = True
-    except (PackageError, WriteError) as exc:
+    except (PackageError, WriteError, MediaError) as exc:
         raise ImportError_(str(exc)) from None
     return report
 
@@ -183,7 +190,7 @@ def _history(
     from quizzer.clock import calendar, local_zone
     from quizzer.config import load_settings
     from quizzer.import_.history import add_history, build_events, card_map
-    from quizzer.store.db import Store
+    from quizzer.store.db import Store, default_path
 
     removed = set(report.written.not_restored)
     placed = {
@@ -202,8 +209,13 @@ def _history(
         zone=zone,
         day_starts_at=settings.day_starts_at,
     )
+    if report.dry_run and not default_path().exists():
+        # no log yet, so every event is new; opening the store would create the database
+        add_history(None, settings, zone, events, result, dry_run=True)
+        return result
     store = Store()
-    store.use_calendar(calendar(zone, settings.day_starts_at))
+    if not report.dry_run:  # bringing the statistics totals up to date writes to the database
+        store.use_calendar(calendar(zone, settings.day_starts_at))
     try:
         add_history(store, settings, zone, events, result, dry_run=report.dry_run)
     finally:

@@ -5,7 +5,8 @@ ordinal or the reverse side), recorded by the device `anki`. Its uid is made fro
 and the card's note and ordinal, so a second import of the same package adds nothing. Reviews in
 a filtered deck become cram events (they practise without scheduling); rows Anki wrote for a
 change made by hand (set due date, reset, reschedule) carry no answer and are left out. A card
-suspended or buried in Anki gets a suspend or bury event. Every card that received events is then
+suspended or buried in Anki gets a suspend or bury event, unless quizzer's log already leaves it
+so (a package exported from this history, brought back). Every card that received events is then
 replayed with quizzer's FSRS (`quizzer.sync.replay_rows`, as sync does), so its state follows from
 its whole history.
 """
@@ -15,16 +16,21 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from quizzer.clock import day_start, from_ms, study_day
 from quizzer.config import Settings
 from quizzer.import_.package import Note, Review
-from quizzer.state import Event, EventKind, Rating
+from quizzer.state import CardState, Event, EventKind, Rating
 from quizzer.store.db import Store
+
+if TYPE_CHECKING:
+    from quizzer.replay import DeckSettings
 
 DEVICE = "anki"
 """The device of imported events: they are Anki's, and `quizzer undo` leaves them alone."""
 _FILTERED, _MAX_KIND = 3, 3
+_ANSWERS = (EventKind.REVIEW, EventKind.CRAM)
 
 
 @dataclass(slots=True)
@@ -34,9 +40,11 @@ class HistoryResult:
     reviews: int = 0
     """Review (and cram) events added."""
     already: int = 0
-    """Events a previous import had already added."""
+    """Reviews (and cram events) the log already holds."""
     suspended: int = 0
+    """Suspend events added: cards suspended in Anki and not yet in quizzer."""
     buried: int = 0
+    """Bury events added: cards buried in Anki and not yet (as long) in quizzer."""
     skipped: dict[str, int] = field(default_factory=dict)
     """Revlog rows left out, by reason."""
     cards: int = 0
@@ -106,10 +114,8 @@ def build_events(
             at = max(card.mod * 1000, last.get(card.id, 0) + 1)
             if card.queue == -1:
                 kind, until = EventKind.SUSPEND, None
-                result.suspended += 1
             else:
                 kind, until = EventKind.BURY, int(tomorrow.timestamp() * 1000)
-                result.buried += 1
             uid = f"anki-{kind}-{card.mod}-{stem}"
             events.append(Event(uid, DEVICE, at, card_id, kind, until=until))
     return events, result
@@ -125,15 +131,14 @@ def _not_yet_answered(logged: list[Event], events: list[Event]) -> list[Event]:
     log's events of their cards): those of a package quizzer exported from this history (or one
     synced from it), which come back with the same card, kind and rating, at their time or a
     few ms after it."""
-    answers = (EventKind.REVIEW, EventKind.CRAM)
     undone = {e.target for e in logged if e.kind == EventKind.UNDO}
     held: dict[tuple[str, str, Rating | None], list[int]] = {}
     for e in logged:
-        if e.kind in answers and e.uid not in undone:
+        if e.kind in _ANSWERS and e.uid not in undone:
             held.setdefault((e.card_id, e.kind, e.rating), []).append(e.at)
     kept = []
     for e in sorted(events, key=lambda e: (e.at, e.uid)):
-        times = held.get((e.card_id, e.kind, e.rating), []) if e.kind in answers else []
+        times = held.get((e.card_id, e.kind, e.rating), []) if e.kind in _ANSWERS else []
         match = next((t for t in times if t <= e.at <= t + SAME_ANSWER_MS), None)
         if match is None:
             kept.append(e)
@@ -142,12 +147,29 @@ def _not_yet_answered(logged: list[Event], events: list[Event]) -> list[Event]:
     return kept
 
 
+def _changing(marks: list[Event], before: list[Event], settings: DeckSettings) -> list[Event]:
+    """The suspend and bury events of `marks` that change their card: not one whose card the
+    log (`before`: its events and the answers being added) already leaves suspended, or buried
+    as long, as a package exported from this history brings back."""
+    from quizzer.replay import replay_rows
+
+    cards = {e.card_id for e in marks}
+    if not cards:
+        return []
+    base = [e for e in before if e.card_id in cards]
+    without, _ = replay_rows(base, settings)
+    with_marks, _ = replay_rows([*base, *marks], settings)
+    return [
+        e for e in marks if without.get(e.card_id, CardState(e.card_id)) != with_marks[e.card_id]
+    ]
+
+
 def _count(result: HistoryResult, reason: str) -> None:
     result.skipped[reason] = result.skipped.get(reason, 0) + 1
 
 
 def add_history(
-    store: Store,
+    store: Store | None,
     settings: Settings,
     zone: tzinfo,
     events: list[Event],
@@ -156,23 +178,31 @@ def add_history(
     dry_run: bool = False,
 ) -> None:
     """Add the events the log lacks and replay the cards they touch (in a dry run, only count
-    them)."""
+    them). `store` is None in a dry run before the database exists: the log is empty."""
     from quizzer.replay import DeckSettings, replay_rows
     from quizzer.sync import _known_uids
 
-    known = _known_uids(store, [e.uid for e in events])
+    if store is None and not dry_run:
+        raise ValueError("adding history needs a store")
+    known = set() if store is None else _known_uids(store, [e.uid for e in events])
     unknown = [e for e in events if e.uid not in known]
-    logged = store.events({e.card_id for e in unknown})  # read once: matched, then replayed
-    fresh = _not_yet_answered(logged, unknown)
-    result.already = len(events) - len(fresh)
-    result.reviews = sum(1 for e in fresh if e.kind in (EventKind.REVIEW, EventKind.CRAM))
-    result.suspended = sum(1 for e in fresh if e.kind == EventKind.SUSPEND)
-    result.buried = sum(1 for e in fresh if e.kind == EventKind.BURY)
-    if not fresh or dry_run:
+    # read once: matched, then replayed
+    logged = [] if store is None else store.events({e.card_id for e in unknown})
+    deck_settings = DeckSettings(settings, zone)
+    answers = [e for e in _not_yet_answered(logged, unknown) if e.kind in _ANSWERS]
+    marks = _changing(
+        [e for e in unknown if e.kind not in _ANSWERS], [*logged, *answers], deck_settings
+    )
+    fresh = answers + marks
+    result.already = sum(1 for e in events if e.kind in _ANSWERS) - len(answers)
+    result.reviews = len(answers)
+    result.suspended = sum(1 for e in marks if e.kind == EventKind.SUSPEND)
+    result.buried = sum(1 for e in marks if e.kind == EventKind.BURY)
+    if not fresh or store is None or dry_run:
         return
     affected = {e.card_id for e in fresh}
     existing = [e for e in logged if e.card_id in affected]
-    states, derived = replay_rows([*existing, *fresh], DeckSettings(settings, zone))
+    states, derived = replay_rows([*existing, *fresh], deck_settings)
     with store.transaction():
         store.insert_events((e, derived[e.uid]) for e in sorted(fresh, key=lambda e: (e.at, e.uid)))
         store.rewrite_derived((e.uid, derived[e.uid]) for e in existing)

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from quizzer.decks.grading import shuffled
 from quizzer.decks.models import ID_PATTERN, QUESTION_TYPES, slugify
+from quizzer.import_.media import media_token
 from quizzer.import_.package import Note
 from quizzer.import_.to_markdown import html_to_markdown, plain_text
 
@@ -42,8 +43,6 @@ _QUIZZER_FIELDS = {
     "numeric": ["Prompt", "Answer", "Unit", "Tolerance"],
     "order": ["Prompt", "Items", "Order"],
 }
-_QUIZZER_PREFIX = re.compile(r"quizzer-[0-9a-f]{12}-")
-_UNSAFE_NAME = re.compile(r"[^\w.+-]+")
 _ID_LENGTH = 40
 
 
@@ -62,7 +61,8 @@ class Mapped:
     """Card suffix of each Anki card ordinal that maps to a quizzer card (`""`, `#reverse`,
     `#c2`)."""
     media: set[str] = field(default_factory=set)
-    """Anki media names the question refers to."""
+    """Anki media names the question refers to: its text holds a token for each
+    (`quizzer.import_.media`) until the writer gives them file names."""
     missing_media: list[str] = field(default_factory=list)
     converted: bool = False
     """True for a note of another type turned into a basic question."""
@@ -75,15 +75,6 @@ class Skipped:
     guid: str
     what: str
     reason: str
-
-
-def safe_media_name(name: str) -> str:
-    """A flat, harmless file name for an Anki media name (no folders, no leading dot); quizzer's
-    own export prefix is taken off again."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    base = _QUIZZER_PREFIX.sub("", base, count=1)
-    base = _UNSAFE_NAME.sub("-", base).strip("-.")
-    return base or "media"
 
 
 def deck_path(name: str) -> tuple[str, str]:
@@ -157,7 +148,7 @@ class Mapper:
         if name not in self.available:
             return None
         used.add(name)
-        return f"media/{safe_media_name(name)}"
+        return f"media/{media_token(name)}"  # a file name once the question's folder is known
 
 
 def _from_anki(note: Note, kind: str, md: Callable[[str], str]) -> Mapped | str:

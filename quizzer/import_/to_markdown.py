@@ -12,6 +12,7 @@ import functools
 import html
 import re
 from collections.abc import Callable
+from html.entities import html5
 from typing import Any
 
 from markdownify import ATX, BACKSLASH, MarkdownConverter
@@ -37,6 +38,10 @@ _BLOCKS = {"br", "p", "div", "li", "ul", "ol", "pre", "table", "tr", "blockquote
 _MAYBE_MARKUP = re.compile(r"[\\`*_\[\]!<&~|$]|https?:|www\.")
 _inline_parser = functools.cache(_markdown)
 _HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+_ENTITY = re.compile(
+    r"&(?:#[xX][0-9a-fA-F]{1,6};|#[0-9]{1,7};|(?P<name>[A-Za-z][A-Za-z0-9]{1,31};))"
+)
+"""A character reference as CommonMark reads one (a name counts only when HTML5 knows it)."""
 
 
 class _Converter(MarkdownConverter):
@@ -89,7 +94,7 @@ class _Converter(MarkdownConverter):
                 self._missing.append(src)
                 return alt
             target = found
-        alt = alt.replace("[", "\\[").replace("]", "\\]")
+        alt = _escape_entities(alt.replace("[", "\\[").replace("]", "\\]"))
         return f"![{alt}]({target.replace(' ', '%20').replace(')', '%29')})"
 
     def convert_u(self, el: Any, text: str, parent_tags: Any) -> str:
@@ -129,7 +134,18 @@ def _escape_all(text: str, *, line_start: bool) -> str:
     text = text.replace("\\", "\\\\").replace("`", "\\`").replace("$", "\\$")
     text = re.sub(r"[\[\]*_]", lambda m: "\\" + m.group(0), text)
     text = re.sub(r"<(?=[A-Za-z/!?])", "\\<", text)
-    return _escape_line_starts(text, line_start)
+    return _escape_line_starts(_escape_entities(text), line_start)
+
+
+def _escape_entities(text: str) -> str:
+    """A backslash before each `&` that Markdown would read as a character reference: the
+    text `&amp;` shown in Anki stays `&amp;`, not `&`."""
+
+    def mark(match: re.Match[str]) -> str:
+        name = match.group("name")
+        return match.group(0) if name and name not in html5 else "\\" + match.group(0)
+
+    return _ENTITY.sub(mark, text)
 
 
 def html_to_markdown(field: str, media: MediaRef) -> tuple[str, list[str]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from quizzer.errors import QuizzerError
-from quizzer.import_.notes import Mapped, safe_media_name
+from quizzer.import_.media import MediaPlacer, Placement, with_paths
+from quizzer.import_.notes import Mapped
+from quizzer.import_.tags import respelled, same_tags, tag_list, without_deck_tags
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -79,8 +81,8 @@ class WriteResult:
     """Deck files created or changed."""
     media: int = 0
     """Media files copied (or that would be)."""
-    media_kept: list[str] = field(default_factory=list)
-    """Media files not copied because a different file of that name is there."""
+    media_renamed: list[Placement] = field(default_factory=list)
+    """Media files copied under another name than their own, which held a different file."""
 
 
 def question_hash(question: dict[str, Any]) -> str:
@@ -89,9 +91,19 @@ def question_hash(question: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def same_question(current: Any, new: dict[str, Any]) -> bool:
+def same_question(current: Any, new: dict[str, Any], deck_tags: Sequence[str] = ()) -> bool:
     """Whether the question in the deck file says what the imported one says: the same as
-    written, or once read (a key left out and that key at its default are one question)."""
+    written, or once read (a key left out and that key at its default are one question), with
+    the same tags as Anki holds them in a deck tagged `deck_tags`."""
+    if current == new:
+        return True
+    if not isinstance(current, dict):
+        return False
+    current_tags = tag_list(current.get("tags"))
+    if current_tags is None or not same_tags(current_tags, new.get("tags", []), deck_tags):
+        return False
+    current = {k: v for k, v in current.items() if k != "tags"}
+    new = {k: v for k, v in new.items() if k != "tags"}
     if current == new:
         return True
     from pydantic import ValidationError
@@ -163,6 +175,7 @@ class DeckWriter:
     ) -> WriteResult:
         """Write (unless `dry_run`) every (note GUID, question) into its deck file."""
         result = WriteResult()
+        media = MediaPlacer(media_dir)
         by_deck: dict[str, list[tuple[str, Mapped]]] = {}
         for guid, mapped in items:
             known = self.notes.get(guid)
@@ -171,7 +184,7 @@ class DeckWriter:
             deck_id = known["deck"] if known else self.deck_id(mapped)
             by_deck.setdefault(deck_id, []).append((guid, mapped))
         for deck_id, group in by_deck.items():
-            self._deck(deck_id, group, media_dir, result, dry_run=dry_run)
+            self._deck(deck_id, group, media, result, dry_run=dry_run)
         if not dry_run and result.deck_files:
             self._save_manifest()
         return result
@@ -180,7 +193,7 @@ class DeckWriter:
         self,
         deck_id: str,
         group: list[tuple[str, Mapped]],
-        media_dir: Path,
+        media: MediaPlacer,
         result: WriteResult,
         *,
         dry_run: bool,
@@ -193,9 +206,14 @@ class DeckWriter:
         questions: list[dict[str, Any]] = list(data.get("questions") or [])
         index = {str(q.get("id")): i for i, q in enumerate(questions) if isinstance(q, dict)}
         owners = {e["id"]: g for g, e in self.notes.items() if e.get("deck") == deck_id}
+        deck_tags = tag_list(data.get("tags")) or []
         changed = False
         for guid, mapped in group:
-            new = ordered(mapped.question)
+            placements = media.choose(mapped.media, path.parent)
+            for placement in placements:
+                self._inside(placement.target)
+            question = with_paths(mapped.question, {p.name: p.target.name for p in placements})
+            new = _with_tags(ordered(question), deck_tags)
             qid = new["id"]
             if owners.get(qid, guid) != guid:  # another note already has this id here
                 qid = new["id"] = (
@@ -216,7 +234,7 @@ class DeckWriter:
                     changed = True
             else:
                 current = questions[at]
-                if same_question(current, new):
+                if same_question(current, new, deck_tags):
                     result.unchanged += 1
                 elif known and question_hash(current) != known.get("hash") and not self.force:
                     result.kept_edited.append(full)
@@ -225,6 +243,7 @@ class DeckWriter:
                     result.kept_own.append(full)
                     written = False
                 else:
+                    new = _with_tags(new, deck_tags, spelled_as=current)
                     questions[at] = new
                     result.updated += 1
                     changed = True
@@ -233,7 +252,9 @@ class DeckWriter:
             if written:
                 entry = {"deck": deck_id, "id": qid, "hash": question_hash(new)}
                 self.notes[guid] = entry
-                self._copy_media(mapped, path.parent, media_dir, result, dry_run=dry_run)
+                copied = media.copy(placements, dry_run=dry_run)
+                result.media += len(copied)
+                result.media_renamed += [p for p in copied if p.taken is not None]
         if changed:
             data["questions"] = questions
             result.deck_files.append(path)
@@ -256,25 +277,21 @@ class DeckWriter:
             raise WriteError(f"{path}: cannot update it: not a deck (no title and questions)")
         return data
 
-    def _copy_media(
-        self, mapped: Mapped, folder: Path, media_dir: Path, result: WriteResult, *, dry_run: bool
-    ) -> None:
-        for name in sorted(mapped.media):
-            source = media_dir / name
-            target = folder / "media" / safe_media_name(name)
-            self._inside(target)
-            if target.exists():
-                if target.read_bytes() != source.read_bytes():
-                    result.media_kept.append(str(target))
-                continue
-            result.media += 1
-            if not dry_run:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source, target)
-
     def _save_manifest(self) -> None:
         text = json.dumps(self.manifest, indent=1, sort_keys=True, ensure_ascii=False)
         _write_text(self.into / MANIFEST, text + "\n")
+
+
+def _with_tags(
+    question: dict[str, Any], deck_tags: list[str], *, spelled_as: Any = None
+) -> dict[str, Any]:
+    """The question without the tags its deck gives it anyway, and with those of the question
+    it replaces (`spelled_as`) spelled as they were."""
+    tags = without_deck_tags(question.get("tags", []), deck_tags)
+    if isinstance(spelled_as, dict):
+        tags = respelled(tags, tag_list(spelled_as.get("tags")) or [])
+    rest = {k: v for k, v in question.items() if k != "tags"}
+    return ordered(rest | {"tags": tags}) if tags else rest
 
 
 def _write_text(path: Path, text: str) -> None:

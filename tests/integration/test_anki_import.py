@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -183,7 +184,8 @@ def test_stock_package_imports_with_text_media_and_history(
 
     assert run(str(package), "--into", str(into), "--with-history") == 0
     out = capsys.readouterr().out
-    assert "read " in out and "7 notes" in out and "4 reviews added" in out
+    assert "read " in out and "7 notes" in out
+    assert "4 reviews added (0 already there), 1 suspended, 0 buried" in out
 
     found = questions(into)
     assert len(found) == note_count
@@ -248,7 +250,7 @@ def test_stock_package_imports_with_text_media_and_history(
     assert run(str(package), "--into", str(into), "--with-history") == 0
     again = capsys.readouterr().out
     assert "0 questions added, 0 updated, 7 unchanged" in again
-    assert "0 reviews added (5 already there)" in again
+    assert "0 reviews added (4 already there), 0 suspended, 0 buried" in again
     assert snapshot(into) == before
     store = Store()
     assert len(store.events()) == len(events)
@@ -277,6 +279,65 @@ def test_other_note_types_become_basic_with_a_warning(
     assert "skipped note 'vacío' (Vocabulary): the front or the back is empty" in out
     found = questions(tmp_path / "d")
     assert sorted(q["answer"] for q in found.values()) == ["cat", "dog"]
+
+
+def shown_media(into: Path, deck: str) -> dict[str, bytes]:
+    """The bytes of the picture each question of a deck shows, by its prompt's first word."""
+    shown = {}
+    for q in load_yaml(into / f"{deck}.yaml")["questions"]:
+        path = re.search(r"!\[[^\]]*\]\(([^)]+)\)", q["prompt"])
+        assert path, q["prompt"]
+        shown[q["prompt"].split()[0]] = (into / path.group(1)).read_bytes()
+    return shown
+
+
+def test_media_whose_names_flatten_alike_each_keep_their_picture(
+    tmp_path: Path, anki: Callable[[], Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`a b.png` and `a-b.png` both become `a-b.png`: the second comes under a name of its own."""
+    col = anki()
+    green = col.media.write_data("a b.png", PNG + b"green")
+    blue = col.media.write_data("a-b.png", PNG + b"blue")
+    add_note(col, "Basic", [f'green <img src="{green}">', "G"], "Deck")
+    add_note(col, "Basic", [f'blue <img src="{blue}">', "B"], "Deck")
+    package = export_package(col, tmp_path / "p.apkg")
+    into = tmp_path / "d"
+    into.mkdir()
+    assert run(str(package), "--into", str(into)) == 0
+    out = capsys.readouterr().out
+    assert "2 questions added" in out and "2 media files" in out
+    assert shown_media(into, "deck") == {"green": PNG + b"green", "blue": PNG + b"blue"}
+    assert "already" not in out and "holds the package's 'a b.png'" in out
+    assert main(["lint", str(into)]) == 0
+
+    capsys.readouterr()
+    before = snapshot(into)
+    assert run(str(package), "--into", str(into)) == 0
+    out = capsys.readouterr().out
+    assert "0 updated, 2 unchanged; 0 media files" in out and "media file '" not in out
+    assert snapshot(into) == before
+
+
+def test_media_named_like_another_file_already_there_comes_under_its_own_name(
+    tmp_path: Path, anki: Callable[[], Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A different file of that name in the decks' media/ is left as it is and the question
+    shows the package's picture; the very same file is used as it is."""
+    into = tmp_path / "d"
+    (into / "media").mkdir(parents=True)
+    (into / "media" / "lattice.png").write_bytes(PNG + b"old")
+    (into / "media" / "same.png").write_bytes(PNG + b"same")
+    col = anki()
+    new = col.media.write_data("lattice.png", PNG + b"new")
+    same = col.media.write_data("same.png", PNG + b"same")
+    add_note(col, "Basic", [f'new <img src="{new}">', "N"], "Deck")
+    add_note(col, "Basic", [f'same <img src="{same}">', "S"], "Deck")
+    assert run(str(export_package(col, tmp_path / "p.apkg")), "--into", str(into)) == 0
+    out = capsys.readouterr().out
+    assert shown_media(into, "deck") == {"new": PNG + b"new", "same": PNG + b"same"}
+    assert (into / "media" / "lattice.png").read_bytes() == PNG + b"old"
+    assert "1 media file" in out and "lattice.png already holds a different file" in out
+    assert len(list((into / "media").iterdir())) == 3
 
 
 # ---------------------------------------------------------------- stable ids and edits
@@ -363,6 +424,47 @@ def test_a_package_of_ones_own_decks_imports_back_unchanged(
     assert "Dot products grow" in deck.read_text()
 
 
+def test_ones_own_tagged_decks_import_back_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The export gives every note its deck's tags, spelled as Anki spells tags (no spaces):
+    brought back into the deck they came from, the questions are unchanged, and --force does
+    not copy the deck's tags into them."""
+    decks = tmp_path / "decks"
+    (decks / "speech").mkdir(parents=True)
+    deck = decks / "speech" / "asr.yaml"
+    deck.write_text(
+        "title: ASR\n"
+        "tags: [speech recognition, asr]\n"
+        "questions:\n"
+        "  - {id: ctc, type: basic, prompt: What is CTC, answer: A loss}\n"
+        "  - {id: wer, type: basic, prompt: What is WER, answer: An error rate,"
+        " tags: [word error, metrics]}\n"
+        "  - {id: blank, type: cloze, text: 'CTC emits a {{c1::blank}}', tags: [ASR]}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("QUIZZER_DECKS", str(decks))
+    package = tmp_path / "mine.apkg"
+    export_anki(load_decks(), package, now_ms=NOW_MS)
+    before = deck.read_bytes()
+    assert run(str(package), "--into", str(decks)) == 0
+    out = capsys.readouterr().out
+    assert "0 questions added, 0 updated, 3 unchanged" in out and "kept" not in out
+    assert deck.read_bytes() == before
+
+    deck.write_text(deck.read_text().replace("An error rate", "A rate"), encoding="utf-8")
+    assert run(str(package), "--into", str(decks), "--force") == 0
+    assert "0 questions added, 1 updated, 2 unchanged" in capsys.readouterr().out
+    data = load_yaml(deck)
+    assert data["tags"] == ["speech recognition", "asr"]
+    assert {q["id"]: q.get("tags") for q in data["questions"]} == {
+        "ctc": None,
+        "wer": ["word error", "metrics"],
+        "blank": ["ASR"],
+    }
+    assert data["questions"][1]["answer"] == "An error rate"
+
+
 def test_ones_own_history_exported_and_imported_back_adds_no_answer_twice(
     decks_dir: Path, write_deck: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -382,6 +484,7 @@ def test_ones_own_history_exported_and_imported_back_adds_no_answer_twice(
     session.answer("d/deck:q1", Rating.GOOD, NOW_MS - 3_000_000, duration_ms=5_000)
     session.answer("d/deck:q2", Rating.HARD, NOW_MS - 2_000_000)
     session.undo(NOW_MS - 1_900_000)  # an undone answer is not exported
+    session.suspend("d/deck:q1", NOW_MS - 1_800_000)  # exported as a suspended Anki card
     states, logged = col.store.states(), len(col.store.events())
     col.close()
 
@@ -389,7 +492,8 @@ def test_ones_own_history_exported_and_imported_back_adds_no_answer_twice(
     assert main(["export", "anki", "-o", str(package), "--with-progress"]) == 0
     capsys.readouterr()
     assert run(str(package), "--into", str(decks_dir), "--with-history") == 0
-    assert "history: 0 reviews added (4 already there)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "history: 0 reviews added (4 already there), 0 suspended, 0 buried" in out
     col = open_collection()
     assert len(col.store.events()) == logged and col.store.states() == states
     col.close()
@@ -430,6 +534,47 @@ def test_an_answer_made_in_anki_is_not_taken_for_one_of_the_log(
     col.close()
 
 
+def test_a_card_already_suspended_or_buried_gets_no_event_for_it(
+    write_deck: Callable[[str, str], Path],
+) -> None:
+    """A suspension or burial from Anki is added only where it changes the card: not on one
+    quizzer already suspended, or buried until the same time."""
+    from quizzer.collection import open_collection
+    from quizzer.import_.history import DEVICE, HistoryResult, add_history
+    from quizzer.state import Event, EventKind
+
+    rows = [f"  - {{id: q{i}, type: basic, prompt: P{i}, answer: A{i}}}" for i in range(4)]
+    write_deck("d/deck", "title: D\nquestions:\n" + "\n".join(rows) + "\n")
+    col = open_collection()
+    session = col.session()
+    session.suspend("d/deck:q0", NOW_MS - 60_000)
+    until = session.day(NOW_MS).end
+    session.bury("d/deck:q1", NOW_MS - 60_000)
+    logged = len(col.store.events())
+
+    def mark(card: str, kind: EventKind) -> Event:
+        at = NOW_MS - 1_000
+        bury_until = until if kind == EventKind.BURY else None
+        return Event(f"anki-{kind}-{card}", DEVICE, at, f"d/deck:{card}", kind, until=bury_until)
+
+    events = [
+        mark("q0", EventKind.SUSPEND),  # already suspended
+        mark("q1", EventKind.BURY),  # already buried until then
+        mark("q2", EventKind.SUSPEND),
+        mark("q3", EventKind.BURY),
+    ]
+    settings = load_settings()
+    result = HistoryResult()
+    add_history(col.store, settings, local_zone(None), events, result)
+    assert (result.reviews, result.already, result.suspended, result.buried) == (0, 0, 1, 1)
+    added = col.store.events()[logged:]
+    assert sorted((e.card_id, e.kind) for e in added) == [
+        ("d/deck:q2", EventKind.SUSPEND),
+        ("d/deck:q3", EventKind.BURY),
+    ]
+    col.close()
+
+
 def test_dry_run_writes_nothing_and_prefix_places_decks(
     tmp_path: Path, anki: Callable[[], Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -446,6 +591,29 @@ def test_dry_run_writes_nothing_and_prefix_places_decks(
     store.close()
     assert run(str(package), "--into", str(into), "--deck", "From Anki") == 0
     assert (into / "from-anki/speech/asr/ctc.yaml").is_file()
+
+
+def test_a_dry_run_creates_no_file(
+    tmp_path: Path, anki: Callable[[], Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not the database of a fresh data directory, nor a byte of an existing one."""
+    col = anki()
+    build_collection(col)
+    conf = col.decks.get_config(1)
+    conf["fsrsParams6"] = PARAMS
+    col.decks.update_config(conf)
+    package = export_package(col, tmp_path / "p.apkg")
+    home = paths.data_dir()
+    into = tmp_path / "d"
+    options = ("--with-history", "--use-params", "--dry-run")
+    assert run(str(package), "--into", str(into), *options) == 0
+    assert "4 reviews to add" in capsys.readouterr().out
+    assert not home.exists() and not paths.config_path().exists() and not into.exists()
+
+    assert run(str(package), "--into", str(tmp_path / "first"), "--with-history") == 0
+    before = snapshot(home)
+    assert run(str(package), "--into", str(into), *options) == 0
+    assert snapshot(home) == before and not into.exists()
 
 
 def test_default_folder_is_the_user_decks_folder(

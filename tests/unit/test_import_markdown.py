@@ -6,7 +6,8 @@ import pytest
 
 pytest.importorskip("markdownify")
 
-from quizzer.import_.notes import deck_path, question_id, safe_media_name
+from quizzer.import_.media import safe_media_name
+from quizzer.import_.notes import deck_path, question_id
 from quizzer.import_.to_markdown import html_to_markdown
 
 
@@ -58,3 +59,31 @@ def test_names_ids_and_media_names() -> None:
     assert safe_media_name("quizzer-0123456789ab-mel.png") == "mel.png"
     assert safe_media_name(".hidden") == "hidden"
     assert safe_media_name("..") == "media"
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "Write &amp;amp; for an ampersand",
+        "the tag &amp;lt;b&amp;gt; makes bold",
+        "&amp;copy; &amp;#169; &amp;#x41; and &amp;notanentity;",
+        "Tom &amp; Jerry &lt;3",
+        "<table><tr><th>&amp;amp;</th></tr><tr><td>x</td></tr></table>",
+        '<img src="x.png" alt="&amp;amp; sign">',
+    ],
+)
+def test_the_text_shown_in_anki_is_the_text_shown_in_quizzer(field: str) -> None:
+    """Character references written out as text in Anki stay text: Markdown does not decode
+    them into the characters they name."""
+    from bs4 import BeautifulSoup
+    from markdown_it import MarkdownIt
+
+    def shown(html_text: str) -> str:
+        soup = BeautifulSoup(html_text, "html.parser")
+        for img in soup.find_all("img"):
+            img.replace_with(str(img.get("alt", "")))
+        return " ".join(soup.get_text(" ").split())
+
+    rendered = MarkdownIt("commonmark").enable("table").render(md(field))
+    assert shown(rendered) == shown(field)
+    assert "\\&" not in md("Tom &amp; Jerry")

@@ -21,14 +21,12 @@ from typing import TYPE_CHECKING
 from quizzer.clock import day_start, from_ms, study_day
 from quizzer.config import Settings
 from quizzer.import_.package import Note, Review
-from quizzer.state import CardState, Event, EventKind, Rating
+from quizzer.state import IMPORTED_DEVICE, CardState, Event, EventKind, Rating
 from quizzer.store.db import Store
 
 if TYPE_CHECKING:
     from quizzer.replay import DeckSettings
 
-DEVICE = "anki"
-"""The device of imported events: they are Anki's, and `quizzer undo` leaves them alone."""
 _FILTERED, _MAX_KIND = 3, 3
 _ANSWERS = (EventKind.REVIEW, EventKind.CRAM)
 
@@ -92,7 +90,7 @@ def build_events(
         events.append(
             Event(
                 uid=f"anki-{row.id}-{stem}",
-                device=DEVICE,
+                device=IMPORTED_DEVICE,
                 at=row.id,
                 card_id=card_id,
                 kind=kind,
@@ -117,7 +115,7 @@ def build_events(
             else:
                 kind, until = EventKind.BURY, int(tomorrow.timestamp() * 1000)
             uid = f"anki-{kind}-{card.mod}-{stem}"
-            events.append(Event(uid, DEVICE, at, card_id, kind, until=until))
+            events.append(Event(uid, IMPORTED_DEVICE, at, card_id, kind, until=until))
     return events, result
 
 

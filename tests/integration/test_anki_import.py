@@ -505,7 +505,8 @@ def test_an_answer_made_in_anki_is_not_taken_for_one_of_the_log(
     """Only an answer of the same card, kind and rating at most a second after one of the log's
     (and not undone) is that answer coming back; anything else is a new answer."""
     from quizzer.collection import open_collection
-    from quizzer.import_.history import DEVICE, _not_yet_answered
+    from quizzer.import_.history import _not_yet_answered
+    from quizzer.state import IMPORTED_DEVICE as DEVICE
     from quizzer.state import Event, EventKind, Rating
 
     write_deck("d/deck", "title: D\nquestions:\n  - {id: q, type: basic, prompt: P, answer: A}\n")
@@ -540,7 +541,8 @@ def test_a_card_already_suspended_or_buried_gets_no_event_for_it(
     """A suspension or burial from Anki is added only where it changes the card: not on one
     quizzer already suspended, or buried until the same time."""
     from quizzer.collection import open_collection
-    from quizzer.import_.history import DEVICE, HistoryResult, add_history
+    from quizzer.import_.history import HistoryResult, add_history
+    from quizzer.state import IMPORTED_DEVICE as DEVICE
     from quizzer.state import Event, EventKind
 
     rows = [f"  - {{id: q{i}, type: basic, prompt: P{i}, answer: A{i}}}" for i in range(4)]

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from quizzer.clock import Calendar, from_ms
 from quizzer.errors import QuizzerError
 from quizzer.replay import RulesSource, derive, replay_rows
+from quizzer.serving import served_from
 from quizzer.state import MAX_DURATION_MS, CardState, Event, EventKind, Rating
 
 if TYPE_CHECKING:
@@ -59,11 +61,13 @@ def record_answer(
     response: str | None = None,
     duration_ms: int | None = None,
     uid: str | None = None,
+    early: bool = True,
 ) -> tuple[Event, Derived, CardState]:
     """Append an answer to the log and update the card's state, in one committed transaction
     (what `Store.apply` returns). A review of a suspended or buried card is refused (a cram
-    answer changes no state). `uid`: the event's id when one was set aside for it (its fuzz was
-    previewed), else a new one."""
+    answer changes no state), and when not `early`, one of a card the queue does not serve yet.
+    `uid`: the event's id when one was set aside for it (its fuzz was previewed), else a new
+    one."""
     kind = EventKind.CRAM if cram else EventKind.REVIEW
     if duration_ms is not None and not 0 <= duration_ms <= MAX_DURATION_MS:
         raise SessionError(f"answer time {duration_ms} ms is not between 0 and a day")
@@ -71,6 +75,8 @@ def record_answer(
     def make(state: CardState) -> tuple[Event, Derived]:
         if kind == EventKind.REVIEW:
             check_answerable(state, now_ms)
+            if not early:
+                check_due(state, now_ms, settings.calendar)
         event = Event(
             uid=uid or store.new_uid(),
             device=store.device,
@@ -86,6 +92,19 @@ def record_answer(
         return event, derive(state, event, settings)
 
     return store.apply(card_id, make, lambda events, start: replay_rows(events, settings, start))
+
+
+def check_due(state: CardState, now_ms: int, calendar: Calendar) -> None:
+    """A card the queue does not serve yet (a learning step not reached, a review due on a later
+    study day) is refused: answered now, it would count as an early review."""
+    start, end = calendar.bounds(now_ms)
+    at = served_from(state, start, end, calendar)
+    if at is not None and at > now_ms:
+        when = from_ms(at).astimezone(calendar.zone).strftime("%Y-%m-%d %H:%M")
+        raise SessionError(
+            f"{state.card_id} is not due until {when}; answer it then, or give --early to "
+            "answer it now (an early review)"
+        )
 
 
 def check_answerable(state: CardState, now_ms: int) -> None:

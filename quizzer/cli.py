@@ -90,6 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--duration-ms", type=_duration, metavar="MS", help="time spent answering (up to a day)"
     )
+    p.add_argument(
+        "--early",
+        action="store_true",
+        help="answer a card that is not due yet (FSRS counts it as an early review)",
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
     p = add("undo", "undo the last answer, bury, suspension or forget")

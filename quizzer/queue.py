@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from quizzer.clock import Calendar
 from quizzer.decks.files import in_deck
+from quizzer.serving import LEARN_AHEAD_MS as LEARN_AHEAD_MS
 from quizzer.state import CardPhase, CardState, recall_curve
 from quizzer.store.extensions import extensions_on
 from quizzer.store.log import queue_states, reviews_between
@@ -29,8 +30,6 @@ if TYPE_CHECKING:  # the queue imports neither pydantic nor fsrs: `quizzer due` 
     import sqlite3
 
     from quizzer.decks.cards import Card
-
-LEARN_AHEAD_MS = 20 * 60_000
 
 
 class QueueCard(Protocol):

@@ -36,6 +36,7 @@ from quizzer.queue import (
 from quizzer.replay import DeckSettings, derive, replay_cards, replay_rows
 from quizzer.scheduling import preview
 from quizzer.selection import Selection as Selection  # re-exported: sessions take one
+from quizzer.serving import served_from
 from quizzer.state import CardPhase, CardState, Event, EventKind, Rating
 from quizzer.store.db import Derived, Store
 from quizzer.store.extensions import add_extension
@@ -265,23 +266,18 @@ class Session:
         later_review = None  # the earliest due of the review cards due after today
         for card in self.cards:
             state = states.get(card.id)
-            if state is None or (state.state == CardPhase.NEW and not state.suspended):
-                at = day.end
-            elif state.suspended or state.due is None:
+            if state is None:
+                upcoming.append(day.end)
                 continue
-            elif state.state != CardPhase.REVIEW:
-                at = state.due - LEARN_AHEAD_MS
-            elif state.due < day.end:
-                at = day.end  # due today, held back by a daily limit
-            elif not state.buried_until:
-                if later_review is None or state.due < later_review:
-                    later_review = state.due
+            due = state.due
+            plain = not (state.suspended or state.buried_until)
+            if plain and state.state == CardPhase.REVIEW and due is not None and due >= day.end:
+                # the start of its study day, worked out once for the earliest below
+                later_review = due if later_review is None else min(later_review, due)
                 continue
-            else:
-                at = day.calendar.bounds(state.due)[0]
-            if state is not None and state.buried_until:
-                at = max(at, state.buried_until)
-            upcoming.append(at if at > now_ms else day.end)
+            at = served_from(state, day.start, day.end, day.calendar)
+            if at is not None:
+                upcoming.append(at if at > now_ms else day.end)  # held back by a daily limit
         if later_review is not None:
             upcoming.append(day.calendar.bounds(later_review)[0])
         return min(upcoming) if upcoming else None
@@ -356,8 +352,10 @@ class Session:
         graded: Graded | None = None,
         response: str | None = None,
         duration_ms: int | None = None,
+        early: bool = True,
     ) -> Answered:
-        """Record an answer; it is committed to disk before this returns."""
+        """Record an answer; it is committed to disk before this returns. When not `early`, a
+        card the queue does not serve yet is refused (`answering.check_due`)."""
         card = self.card(card_id)
         event, derived, state = record_answer(
             self.store,
@@ -370,6 +368,7 @@ class Session:
             response=response,
             duration_ms=duration_ms,
             uid=self._uids.pop(card_id, None),
+            early=early,
         )
         self._follow(state, now_ms, None if self.cram else derived.before)
         self._count(derived.before, rating, duration_ms)

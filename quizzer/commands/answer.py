@@ -66,6 +66,7 @@ def _in_full(args: argparse.Namespace, col: Collection) -> int:
         graded=graded,
         response=args.response,
         duration_ms=args.duration_ms,
+        early=args.early,
     )
     return _report(args, card.id, rating, graded, done.after, now_ms, col)
 
@@ -101,6 +102,7 @@ def _from_index(args: argparse.Namespace, index: AnswerIndex) -> int | None:
             graded=graded,
             response=args.response,
             duration_ms=args.duration_ms,
+            early=args.early,
         )
     return _report(args, card_id, rating, graded, derived.after, now_ms, index)
 

@@ -189,6 +189,45 @@ def test_every_case_says_and_writes_what_the_full_path_does(
     assert (0, True, '{\n  "card_id"') in outcomes and (2, False, "") in outcomes
 
 
+def test_a_card_not_due_yet_is_answered_only_with_early(
+    base: dict[str, str],
+    isolated: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    light_only: Callable[[bool], None],
+) -> None:
+    """A new card answered Easy is next due in days: answered again now, both paths refuse it
+    alike and write nothing; with --early, both record it alike."""
+    results = []
+    for name, light in (("full", False), ("quick", True)):
+        home = isolated / name
+        shutil.copytree(isolated / "home", home)
+        with monkeypatch.context() as mp:
+            if light:
+                mp.setenv("QUIZZER_HOME", str(home))
+                assert main(["due"]) == 0  # writes the card index
+            else:
+                mp.setenv("QUIZZER_NO_CACHE", "1")
+            capsys.readouterr()
+            light_only(light)
+            mp.setenv("QUIZZER_HOME", str(home))
+            _uids(mp)
+            runs = []
+            card = "demo/sample:basic-q#reverse"
+            for args in ([card, "easy"], [card, "good"], [card, "good", "--early"]):
+                code = main(["answer", *args])
+                runs.append((code, *capsys.readouterr(), _written(home)))
+            refused, early = runs[1:]
+        light_only(False)
+        assert refused[0] == 2 and refused[1] == ""
+        assert refused[2].startswith(f"quizzer: error: {card} is not due until 2026-03-")
+        assert refused[2].rstrip().endswith("give --early to answer it now (an early review)")
+        assert early[0] == 0, early[2]
+        assert len(early[3]["log"]) == len(refused[3]["log"]) + 1
+        results.append((refused[:3], early[:3], early[3]))
+    assert results[0] == results[1]
+
+
 def test_a_stale_index_is_refreshed_by_the_full_path(
     base: dict[str, str],
     isolated: Path,

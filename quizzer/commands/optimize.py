@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 
 from quizzer import paths
-from quizzer.collection import open_collection
+from quizzer.collection import Collection, open_collection
 from quizzer.commands.spinner import Spinner
+from quizzer.config import Settings
 from quizzer.config_edit import save_parameters
 from quizzer.decks.tree import DeckTree
 from quizzer.errors import CommandError
@@ -53,8 +54,11 @@ def run(args: argparse.Namespace) -> int:
         missing = MIN_REVIEWS - len(data.items)
         print(
             f"optimize needs at least {MIN_REVIEWS} of those: review {missing} more and try "
-            "again. Nothing was changed."
+            "again. "
+            + ("config.toml was not changed." if args.reschedule else "Nothing was changed.")
         )
+        if args.reschedule:
+            _reschedule(col, settings, "current")
         return 0
     for line in format_report(report):
         print(line)
@@ -77,20 +81,24 @@ def run(args: argparse.Namespace) -> int:
             "config.toml was not changed"
         )
     if args.reschedule:
-        from quizzer.replay import rebuild
-
         which = "new" if report.better else "current"
-        with Spinner() as progress:
-            progress.stage(f"replaying the log with the {which} parameters")
-            new = settings.model_copy(update={"parameters": parameters})
-            changed, total = rebuild(col.store, new, col.zone)
-        print(
-            f"rescheduled: replayed the log with the {which} parameters; {changed} of {total} "
-            "cards changed"
-        )
+        _reschedule(col, settings.model_copy(update={"parameters": parameters}), which)
     elif report.better:
         print(
             "cards keep their due dates until answered; 'quizzer rebuild' replays the log with "
             "the new parameters now"
         )
     return 0
+
+
+def _reschedule(col: Collection, settings: Settings, which: str) -> None:
+    """Replay the whole log with `settings` (the `which` parameters), and say what it changed."""
+    from quizzer.replay import rebuild
+
+    with Spinner() as progress:
+        progress.stage(f"replaying the log with the {which} parameters")
+        changed, total = rebuild(col.store, settings, col.zone)
+    print(
+        f"rescheduled: replayed the log with the {which} parameters; {changed} of {total} "
+        "cards changed"
+    )

@@ -219,12 +219,21 @@ def test_optimize_below_the_minimum_says_how_many_more(capsys: pytest.CaptureFix
     events = simulate_learner(TRUE, cards=40, days=20, seed=3)
     with Store() as store:
         store_events(store, events)
-    assert main(["optimize", "--reschedule"]) == 0
+    assert main(["optimize"]) == 0
     out = capsys.readouterr().out
     usable = len(training_set(review_rows(events), UTC, 4).items)
     assert usable < MIN_REVIEWS
     assert f"review {MIN_REVIEWS - usable} more" in out
     assert "Nothing was changed" in out
+    assert not paths.config_path().exists()
+    # --reschedule still replays the log, with the current parameters
+    with Store() as store:
+        store.db.execute("UPDATE cards SET due = due + 86400000")
+        cards = store.count("SELECT count(*) FROM cards")
+    assert main(["optimize", "--reschedule"]) == 0
+    out = capsys.readouterr().out
+    assert "config.toml was not changed" in out
+    assert f"replayed the log with the current parameters; {cards} of {cards} cards changed" in out
     assert not paths.config_path().exists()
 
 

@@ -6,8 +6,9 @@ SQLite's integrity check reads every page; the replay recomputes every card from
 writing. A sound file clears the damage marker an earlier error left (see store/db.py).
 
 A replay uses today's settings, but each answer was scheduled with the settings of its day: after
-a change of parameters (`quizzer optimize`), desired retention, steps or maximum interval, a
-replay moves the cards answered before it. Such a card still holds what its log recorded (the
+a change of parameters (`quizzer optimize`), desired retention, steps, maximum interval, leech
+threshold or action, or of the study calendar (time zone, day start), a replay moves the cards
+answered before it. Such a card still holds what its log recorded (the
 state after its last event, kept in the log), and is reported apart, as what `rebuild` would
 reschedule; a card whose cache differs from its own log record has drifted.
 """

@@ -73,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
         f"{report.path}: sound; the card cache holds what the log recorded ({cards}); {totals}\n"
         f"{n} card{'s' if n != 1 else ''} would move if the log were replayed with today's "
         f"settings (first: {report.rescheduled[0]}): they were scheduled before a change of "
-        "parameters, desired retention, steps or maximum interval, or their answers were "
-        "changed outside quizzer; 'quizzer rebuild' reschedules them with today's settings"
+        "scheduling settings (parameters, desired retention, steps, maximum interval, leech "
+        "threshold or action, time zone or day start), or their answers were changed outside "
+        "quizzer; 'quizzer rebuild' reschedules them with today's settings"
     )
     return 0

@@ -40,7 +40,7 @@ from quizzer.errors import QuizzerError
 from quizzer.replay import DeckSettings, replay_rows
 from quizzer.state import EVENT_COLUMNS, IMPORTED_DEVICE, Event, EventKind
 from quizzer.store.db import Store
-from quizzer.sync_lines import BadLine, event_line, parse_line
+from quizzer.sync_lines import BadLine, NewerLine, event_line, parse_line
 
 DEVICE_FILE = re.compile(r"^([0-9a-f]{12})\.jsonl$")
 """A device's file, named by its id (12 hex digits, as `Store` makes them). Anything else is
@@ -103,12 +103,14 @@ def read_events(
     device: str | None = None,
     *,
     follow: bool = True,
+    newer: list[tuple[str, int, str]] | None = None,
 ) -> Iterator[tuple[list[Event], int]]:
     """The events of the complete lines of `path` from byte `offset`, a piece of about
     READ_PIECE bytes at a time, each with the offset after its last complete line; MAX_READ bytes
     in all (the rest waits for the next sync). Bad lines (and, when `device` is given, events of
     another device) are reported once and skipped for good; a partly written last line is
-    reported and left for the next read."""
+    reported and left for the next read. Lines a newer quizzer wrote go, as (uid, time, line),
+    into `newer` when it is given (they are bad lines otherwise)."""
     with os.fdopen(_open_file(path, follow=follow), "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         if offset > size:
@@ -127,7 +129,7 @@ def read_events(
             data += piece
             end = data.rfind(b"\n") + 1
             if piece and budget:
-                yield _parse_lines(path, data[:end], offset, problems, device), offset + end
+                yield _parse_lines(path, data[:end], offset, problems, device, newer), offset + end
                 data, offset = data[end:], offset + end
                 continue
             if offset + len(data) < size:  # a part is left for the next sync
@@ -146,23 +148,35 @@ def read_events(
                     f"{path}: the last line is incomplete (still being written or synced?); "
                     "skipped until it is complete"
                 )
-            yield _parse_lines(path, data[:end], offset, problems, device), offset + end
+            yield _parse_lines(path, data[:end], offset, problems, device, newer), offset + end
             return
 
 
 def _parse_lines(
-    path: Path, data: bytes, position: int, problems: list[str], device: str | None
+    path: Path,
+    data: bytes,
+    position: int,
+    problems: list[str],
+    device: str | None,
+    newer: list[tuple[str, int, str]] | None,
 ) -> list[Event]:
     """The events of whole lines `data`, read from byte `position` of `path`."""
     events = []
+    mine = (device, IMPORTED_DEVICE)
     for raw in data.split(b"\n")[:-1]:
         start, position = position, position + len(raw) + 1
         if not raw.strip():
             continue
         try:
             event = parse_line(raw)
-            if device is not None and event.device not in (device, IMPORTED_DEVICE):
+            if device is not None and event.device not in mine:
                 raise BadLine(f"an event of device {event.device!r} in another device's file")
+        except NewerLine as exc:
+            if newer is not None and (device is None or exc.device in mine):
+                newer.append((exc.uid, exc.at, raw.decode("utf-8")))
+            else:
+                problems.append(f"{path}: byte {start}: not a valid event ({exc}); skipped")
+            continue
         except BadLine as exc:
             problems.append(f"{path}: byte {start}: not a valid event ({exc}); skipped")
             continue
@@ -302,18 +316,28 @@ def _undone_already(store: Store, fresh: Sequence[Event]) -> set[str]:
 
 
 def _release_held(store: Store, now_ms: int, report: SyncReport) -> list[Event]:
-    """Held-back events whose time has come (no longer more than a day ahead)."""
+    """Held-back events whose time has come (no longer more than a day ahead) and that this
+    version reads (lines of a newer quizzer wait for an update)."""
     rows = store.db.execute(
         "SELECT uid, line FROM sync_held WHERE at <= ? ORDER BY at, uid", (now_ms + DAY_MS,)
     ).fetchall()
-    store.db.executemany("DELETE FROM sync_held WHERE uid = ?", [(uid,) for uid, _ in rows])
-    released = []
+    released, gone = [], []
     for uid, line in rows:
         try:
             released.append(parse_line(line.encode("utf-8")))
-        except BadLine as exc:  # pragma: no cover - only valid lines are ever held
+        except NewerLine:
+            continue
+        except BadLine as exc:  # pragma: no cover - only valid or newer lines are ever held
             report.problems.append(f"held event {uid}: {exc}; dropped")
+        gone.append((uid,))
+    store.db.executemany("DELETE FROM sync_held WHERE uid = ?", gone)
     return released
+
+
+def _hold_newer(store: Store, newer: list[tuple[str, int, str]]) -> None:
+    """Keep aside the lines a newer quizzer wrote, until an update of this one reads them."""
+    store.db.executemany("INSERT OR IGNORE INTO sync_held (uid, at, line) VALUES (?, ?, ?)", newer)
+    newer.clear()
 
 
 def _hold_future(store: Store, fresh: list[Event], now_ms: int) -> list[Event]:
@@ -329,8 +353,19 @@ def _hold_future(store: Store, fresh: list[Event], now_ms: int) -> list[Event]:
     return [e for e in fresh if e.at <= limit]
 
 
-def _report_held(store: Store, report: SyncReport) -> None:
-    waiting, first = store.db.execute("SELECT count(*), min(at) FROM sync_held").fetchone()
+def _report_held(store: Store, now_ms: int, report: SyncReport) -> None:
+    # what is held and due by now was not released: only this version cannot read it
+    limit = now_ms + DAY_MS
+    newer = store.count("SELECT count(*) FROM sync_held WHERE at <= ?", (limit,))
+    if newer:
+        report.problems.append(
+            f"{newer} received event{'s' if newer != 1 else ''} written by a newer version of "
+            "quizzer kept aside: update quizzer on this device, and the next sync takes "
+            f"{'them' if newer != 1 else 'it'} in"
+        )
+    waiting, first = store.db.execute(
+        "SELECT count(*), min(at) FROM sync_held WHERE at > ?", (limit,)
+    ).fetchone()
     if waiting:
         report.problems.append(
             f"{waiting} received event{'s' if waiting != 1 else ''} dated more than a day after "
@@ -527,18 +562,20 @@ def sync(
             if match.group(1) == store.device or path.is_dir():
                 continue
             key = str(path)
+            newer: list[tuple[str, int, str]] = []
             try:
                 for events, offset in read_events(
-                    path, marks.get(key, 0), report.problems, match.group(1)
+                    path, marks.get(key, 0), report.problems, match.group(1), newer=newer
                 ):
                     intake.take(events)
+                    _hold_newer(store, newer)
                     new_marks[key] = offset
             except OSError as exc:
                 report.problems.append(f"{path}: cannot read ({exc.strerror or exc}); skipped")
                 continue
             report.devices.append(match.group(1))
         report.replayed = len(intake.cards)
-        _report_held(store, report)
+        _report_held(store, now_ms, report)
         last_seq = db.execute("SELECT coalesce(max(seq), 0) FROM log").fetchone()[0]
         new_marks[str(own) + SENT_SUFFIX] = int(last_seq)
         db.executemany(

@@ -4,7 +4,9 @@
 A device file can hold anything (another device's bug, a forged or damaged file), so reading is
 strict: a JSON object of known keys, each of exactly its type (no coercion: `3.7`, `true` and
 `"3"` are not ratings, `true` is not a time), in range (times in the years quizzer handles,
-durations up to a day) and of bounded size. A line that fails is reported and skipped for good.
+durations up to a day) and of bounded size. A line that fails is reported and skipped for good,
+unless a newer quizzer could have written it (`NewerLine`): sync keeps such lines aside until an
+update of this one reads them.
 """
 
 from __future__ import annotations
@@ -34,6 +36,15 @@ _CHOICES = {"graded": ("self", "auto"), "verdict": ("correct", "close", "incorre
 
 class BadLine(ValueError):
     """A line that is not a valid event; the message says which field and why."""
+
+
+class NewerLine(BadLine):
+    """A line that is a well-formed event but for a kind or a key this version does not know: what
+    a newer quizzer would write. Its uid, device and time are checked, so that it can be kept."""
+
+    def __init__(self, message: str, uid: str, device: str, at: int) -> None:
+        super().__init__(message)
+        self.uid, self.device, self.at = uid, device, at
 
 
 def event_line(event: Event) -> bytes:
@@ -69,10 +80,8 @@ def parse_line(raw: bytes) -> Event:
 
 
 def check_event(data: dict[str, Any]) -> Event:
-    """An Event from a line's decoded JSON object, every field checked; BadLine otherwise."""
-    unknown = sorted(set(data) - set(EVENT_COLUMNS))
-    if unknown:
-        raise BadLine(f"unknown key {unknown[0][:40]!r}")
+    """An Event from a line's decoded JSON object, every field checked; BadLine otherwise
+    (NewerLine for an event of a kind or with a key a newer quizzer may write)."""
     for name in ("uid", "device", "card_id", "kind", "at"):
         if name not in data:
             raise BadLine(f"no {name!r}")
@@ -81,13 +90,16 @@ def check_event(data: dict[str, Any]) -> Event:
         raise BadLine("'uid' and 'device' must be 1 to 64 letters, digits, '-' or '_'")
     if len(card_id) > _MAX_CARD_ID or not CARD_ID.match(card_id):
         raise BadLine(f"'card_id' {card_id[:80]!r} is not a card id")
-    try:
-        kind = EventKind(_text(data, "kind"))
-    except ValueError:
-        raise BadLine(f"unknown 'kind' {str(data['kind'])[:20]!r}") from None
     at = data["at"]
     if not in_range(at):
         raise BadLine(f"'at' {str(at)[:30]} is not a time in range")
+    unknown = sorted(set(data) - set(EVENT_COLUMNS))
+    if unknown:
+        raise NewerLine(f"unknown key {unknown[0][:40]!r}", uid, device, at)
+    try:
+        kind = EventKind(_text(data, "kind"))
+    except ValueError:
+        raise NewerLine(f"unknown 'kind' {str(data['kind'])[:20]!r}", uid, device, at) from None
     rating = data.get("rating")
     if kind in _WITH_RATING:
         if type(rating) is not int or not 1 <= rating <= 4:

@@ -74,6 +74,9 @@ class Tally:
     correct: int = 0
     """Answers rated Hard, Good or Easy."""
     new_learned: int = 0
+    """New cards answered for the first time (cram answers leave a card new: never counted)."""
+    crammed: int = 0
+    """Cram answers, which change no schedule."""
     time_ms: int = 0
     ratings: Counter[int] = field(default_factory=Counter)
 
@@ -367,7 +370,10 @@ class Session:
     def _count(self, before: CardState, rating: Rating, duration_ms: int | None) -> None:
         self.tally.answered += 1
         self.tally.correct += rating > Rating.AGAIN
-        self.tally.new_learned += before.state == CardPhase.NEW
+        if self.cram:
+            self.tally.crammed += 1
+        else:
+            self.tally.new_learned += before.state == CardPhase.NEW
         self.tally.time_ms += duration_ms or 0
         self.tally.ratings[int(rating)] += 1
 
@@ -451,6 +457,10 @@ class Session:
                 self.tally.correct -= (target.rating or 1) > Rating.AGAIN
                 self.tally.ratings[int(target.rating or 1)] -= 1
                 self.tally.time_ms -= target.duration_ms or 0
+                if target.kind == EventKind.CRAM:
+                    self.tally.crammed -= 1
+                else:
+                    self.tally.new_learned -= restored.state == CardPhase.NEW
             self.crammed.discard(target.card_id)
         return result
 

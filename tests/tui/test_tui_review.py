@@ -425,6 +425,26 @@ async def test_cram_logs_cram_events(build: Build, collection: Collection) -> No
     assert event.kind == EventKind.CRAM
 
 
+async def test_a_cram_summary_counts_crams_not_new_cards(
+    build: Build, collection: Collection
+) -> None:
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "down", "c")  # custom study of MFCC: its card is new
+        await pilot.pause()
+        await pilot.press(*["down"] * 5, "enter")  # cram
+        await pilot.pause()
+        await solve(pilot)
+        await pilot.press("3")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        text = screen_text(app)
+        assert "Crammed             1  (schedules unchanged)" in text
+        assert "New cards learned" not in text
+    assert collection.store.state("audio/mfcc:pipeline").state == CardPhase.NEW
+
+
 async def test_review_named_decks_and_unknown_ones(build: Build) -> None:
     app = build(start_session=True, decks=["speech/whisper"])
     async with app.run_test(size=(80, 24)) as pilot:

@@ -31,8 +31,10 @@ def summary_content(
         rows.append(("Correct", f"{share}%  ({tally.correct} of {done})"))
         per_card = describe_duration(tally.time_ms // done)
         rows.append(("Time spent", f"{describe_duration(tally.time_ms)}  ({per_card} a card)"))
-    rows.append(("New cards learned", str(tally.new_learned)))
-    if not cram:
+    if cram:
+        rows.append(("Crammed", f"{tally.crammed}  (schedules unchanged)"))
+    else:
+        rows.append(("New cards learned", str(tally.new_learned)))
         rows.append(
             (
                 "Next card due",

@@ -118,9 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "deck", nargs="?", metavar="DECK", help="deck id or folder (none: studying everything)"
     )
-    p.add_argument("--new", type=_cards, default=0, metavar="N", help="N more new cards today")
+    p.add_argument("--new", type=_cards, metavar="N", help="N more new cards today (0 to 9999)")
     p.add_argument(
-        "--reviews", type=_cards, default=0, metavar="N", help="N more review cards today"
+        "--reviews", type=_cards, metavar="N", help="N more review cards today (0 to 9999)"
     )
 
     p = add("cards", "find cards with a search query and list them")

@@ -1,6 +1,7 @@
 """The `quizzer` command line: the parser and the dispatch. Each command's body is a module of
 `quizzer.commands`, imported only when that command runs, so `quizzer due` never pays for Textual
-or genanki. Exit status: 0 success, 1 `lint` found problems, 2 bad usage or unreadable input.
+or genanki. Exit status: 0 success; 1 `lint` or `check` found problems, or `undo` found nothing to
+undo; 2 bad usage or unreadable input.
 """
 
 from __future__ import annotations

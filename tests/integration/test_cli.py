@@ -273,8 +273,13 @@ def test_errors_are_one_line_and_exit_two(sample_tree: Path, capsys) -> None:
     assert main(["answer", "demo/sample:choice-q", "--response", "9"]) == 2
     assert "between 1 and 3" in capsys.readouterr().err
     assert main(["answer", "demo/sample:basic-q", "--response", "Paris"]) == 2
-    assert main(["undo"]) == 2
-    assert "nothing to undo" in capsys.readouterr().err
+
+
+def test_undo_with_nothing_to_undo_says_so_and_exits_one(sample_tree: Path, capsys) -> None:
+    assert main(["undo"]) == 1
+    assert capsys.readouterr() == ("nothing to undo\n", "")
+    assert main(["undo", "--json"]) == 1
+    assert json.loads(capsys.readouterr().out) == {"undone": None, "message": "nothing to undo"}
 
 
 def test_quizzer_now_moves_time(sample_tree: Path, capsys, monkeypatch) -> None:
@@ -356,7 +361,7 @@ def test_what_would_change_nothing_records_nothing(sample_tree: Path, capsys) ->
     col.close()
     assert main(["undo"]) == 0 and "undid bury" in capsys.readouterr().out
     assert main(["undo"]) == 0 and "undid suspend" in capsys.readouterr().out
-    assert main(["undo"]) == 2
+    assert main(["undo"]) == 1
 
 
 def test_data_dir_and_decks_options(sample_tree: Path, tmp_path: Path, capsys, monkeypatch) -> None:

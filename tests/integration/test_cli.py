@@ -237,6 +237,29 @@ def test_a_misspelt_deck_or_tag_is_named(sample_tree: Path, capsys) -> None:
     assert capsys.readouterr().err == "quizzer: error: no card has the tag 'nosuchtag'\n"
 
 
+def test_a_negated_term_can_be_its_own_argument(sample_tree: Path, capsys) -> None:
+    assert main(["answer", "demo/sample:basic-q", "good"]) == 0
+    capsys.readouterr()
+    answered = ["demo/sample:basic-q"]
+    for argv in (
+        ["cards", "-is:new", "--json"],
+        ["cards", "--json", "-is:new"],
+        ["cards", "--json", "--", "-is:new"],
+        ["cards", "--json", "-type:choice", "-is:new"],
+    ):
+        assert [c["card_id"] for c in out_json(capsys, *argv)] == answered, argv
+    assert out_json(capsys, "next", "--query", "-is:new", "--json")["card_id"] == answered[0]
+    assert out_json(capsys, "due", "--query", "-is:new", "--json")["total"]["learning"] == 1
+    args = build_parser().parse_args(["review", "--query", "-is:new", "--cram"])
+    assert (args.query, args.cram) == ("-is:new", True)
+    assert main(["due", "--query", "--json"]) == 2  # an option is never taken for a term
+    assert "--query: expected one argument" in capsys.readouterr().err
+    assert main(["next", "-is:new"]) == 2
+    err = capsys.readouterr().err
+    assert "unrecognized arguments: -is:new; a search term that starts with '-' goes in " in err
+    assert "--query: --query=-is:new" in err and err.count("\n") == 1
+
+
 def test_answer_with_response_is_graded(sample_tree: Path, capsys) -> None:
     shown = out_json(capsys, "next", "--deck", "demo/sample", "--json")
     assert shown["type"] == "basic"

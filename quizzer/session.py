@@ -248,13 +248,24 @@ class Session:
         return weakest, len(left)
 
     def up_next(self, now_ms: int) -> tuple[Card | None, Counts]:
-        """The card to show now and what is left: today's counts, or, when cramming or reviewing
-        ahead, the cards the session has left (counted as reviews)."""
-        left = self.left_in_session(now_ms)
-        if left is not None:  # cram or review ahead: no daily queue
-            return self.next(now_ms), Counts(review=left)
+        """The card to show now and what is left: today's counts; when reviewing ahead, the
+        cards the session has left by their phase (learning and relearning ones as learning);
+        when cramming, the cards left (counted as reviews)."""
+        if self.ahead:
+            left = self._ahead_left(now_ms)
+            return (left[0] if left else None), self._by_phase(left)
+        if self.cram:  # no daily queue
+            return self.next(now_ms), Counts(review=self.left_in_session(now_ms) or 0)
         plan = self.plan(now_ms)
         return next_card(plan), plan.counts
+
+    def _by_phase(self, cards: list[Card]) -> Counts:
+        """New, learning (relearning included) and review cards among `cards`, as the queue's
+        counts sort them."""
+        states = self.store.states()
+        phases = Counter(states[c.id].state if c.id in states else CardPhase.NEW for c in cards)
+        new, review = phases[CardPhase.NEW], phases[CardPhase.REVIEW]
+        return Counts(new=new, learning=len(cards) - new - review, review=review)
 
     def next_due(self, now_ms: int) -> int | None:
         """When the next card of this selection falls due after now (UTC ms), if ever."""

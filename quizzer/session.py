@@ -115,6 +115,9 @@ class Session:
         self.queue = LiveQueue(self.cards, self.deck_settings, selection.start)
         self._query = _parse(selection.query) if selection.query else None
         self._latest_write = 0
+        self.recorded: list[str] = []
+        """The uids of the events this session recorded (answers, buries, suspensions...),
+        oldest first: what its undo may take back."""
         self._uids: dict[str, str] = {}
         """The uid each previewed card's answer will get: it seeds the answer's fuzz, so the
         intervals previewed are the ones an answer in this session records."""
@@ -290,6 +293,7 @@ class Session:
         )
         session.tally = self.tally
         session.crammed = self.crammed
+        session.recorded = self.recorded
         return session
 
     def deck(self, card: Card) -> LoadedDeck:
@@ -367,6 +371,7 @@ class Session:
             duration_ms=duration_ms,
             uid=self._uids.pop(card_id, None),
         )
+        self.recorded.append(event.uid)
         self._follow(state, now_ms, None if self.cram else derived.before)
         self._count(derived.before, rating, duration_ms)
         if self.cram or self.ahead:
@@ -426,6 +431,7 @@ class Session:
             _, derived, state = self.store.apply(card_id, make, self._replay)
         except _Unchanged as unchanged:
             return unchanged.state
+        self.recorded.append(event.uid)
         self._follow(state, now_ms)
         return derived.after
 
@@ -453,17 +459,25 @@ class Session:
         with self.store.transaction() as db:
             add_extension(db, day.start, node.rstrip("/"), new, reviews)
 
-    def undo(self, now_ms: int) -> tuple[Event, CardState] | None:
-        """Cancel the last answer, bury, suspension or forget; returns it and the card's
-        restored state."""
+    def can_undo(self) -> bool:
+        """Whether anything this session recorded is left to undo (`undo(own=True)`)."""
+        return self.store.last_undoable(self.recorded) is not None
+
+    def undo(self, now_ms: int, *, own: bool = False) -> tuple[Event, CardState] | None:
+        """Cancel the last answer, bury, suspension or forget made on this device, or with
+        `own` the last one this session made; returns it and the card's restored state."""
         result = self.store.undo(
             lambda target: self._event(target.card_id, EventKind.UNDO, now_ms, target=target.uid),
             lambda events: replay_cards(events, self.deck_settings)[events[0].card_id],
+            self.recorded if own else None,
         )
         if result is not None:
             target, restored = result
             self._follow(restored, now_ms, undone=True)
-            if target.kind in (EventKind.REVIEW, EventKind.CRAM) and self.tally.answered:
+            mine = target.uid in self.recorded
+            if mine:
+                self.recorded.remove(target.uid)
+            if target.kind in (EventKind.REVIEW, EventKind.CRAM) and mine:
                 self.tally.answered -= 1
                 self.tally.correct -= (target.rating or 1) > Rating.AGAIN
                 self.tally.ratings[int(target.rating or 1)] -= 1

@@ -530,6 +530,39 @@ async def test_ctrl_z_undoes_while_typing(build: Build, collection: Collection) 
     assert reviews(collection) == []
 
 
+async def test_a_session_undoes_only_what_it_did(build: Build, collection: Collection) -> None:
+    yesterday = to_ms(now()) - 86_400_000
+    collection.session().answer("speech/ctc:blank-role", Rating.GOOD, yesterday)  # a shell's
+    app = build(start_session=True, query="is:suspended")  # nothing is suspended
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+        text = screen_text(app)
+        assert "Nothing due now" in text and "undo" not in text.lower()
+        await pilot.press("u")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert [n.message for n in app._notifications] == ["Nothing to undo in this session."]
+    app = build(start_session=True, decks=["speech/whisper"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = review_screen(app)
+        first = screen.card
+        await pilot.press("ctrl+z")  # in the answer box, before this session did anything
+        await pilot.pause()
+        assert screen.card == first and screen.stage is Stage.TYPE
+        await solve(pilot)
+        await pilot.press("3")
+        await pilot.pause()
+        assert screen.card != first
+        await pilot.press("ctrl+z", "ctrl+z")  # its own answer, then nothing
+        await pilot.pause()
+        assert screen.card == first
+        messages = [n.message for n in app._notifications]
+        assert messages.count("Nothing to undo in this session.") == 2
+    (kept,) = reviews(collection)
+    assert kept.card_id == "speech/ctc:blank-role" and kept.at == yesterday
+
+
 async def test_bury_and_suspend_then_undo(build: Build, collection: Collection) -> None:
     app = build(start_session=True)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -18,6 +18,9 @@ from quizzer.session import Tally
 from quizzer.tui.screens.help import HelpScreen
 from quizzer.tui.widgets.keybar import KeyBar
 
+NOTHING_TO_UNDO = "Nothing to undo in this session."
+"""What undo says in a session that did nothing it could undo."""
+
 
 def summary_content(
     tally: Tally, next_due: int | None, now_ms: int, zone: tzinfo, *, cram: bool = False
@@ -54,11 +57,19 @@ class SummaryScreen(Screen[str]):
         Binding("enter", "home", "Home"),
         Binding("escape,space,q", "home", "Home", show=False),
         Binding("u", "undo", "Undo last answer"),
+        Binding("u", "nothing_to_undo", "Undo", show=False),
         Binding("question_mark", "help", "Help"),
     ]
 
     def __init__(
-        self, tally: Tally, next_due: int | None, now_ms: int, zone: tzinfo, *, cram: bool = False
+        self,
+        tally: Tally,
+        next_due: int | None,
+        now_ms: int,
+        zone: tzinfo,
+        *,
+        cram: bool = False,
+        can_undo: bool = True,
     ) -> None:
         super().__init__()
         self.tally = tally
@@ -66,6 +77,16 @@ class SummaryScreen(Screen[str]):
         self.now = now_ms
         self.zone = zone
         self.cram = cram
+        self.can_undo = can_undo
+        """Whether the session did anything its undo can take back."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer undo only when the session has something to undo."""
+        if action == "undo":
+            return self.can_undo
+        if action == "nothing_to_undo":
+            return not self.can_undo
+        return True
 
     def compose(self) -> ComposeResult:
         """The figures in a box, centred."""
@@ -79,7 +100,8 @@ class SummaryScreen(Screen[str]):
                 summary_content(self.tally, self.next_due, self.now, self.zone, cram=self.cram),
                 id="summary-text",
             )
-            yield Static("enter: home    u: undo the last answer", id="summary-keys")
+            keys = "enter: home    u: undo the last answer" if self.can_undo else "enter: home"
+            yield Static(keys, id="summary-keys")
         yield KeyBar()
 
     def action_home(self) -> None:
@@ -89,6 +111,10 @@ class SummaryScreen(Screen[str]):
     def action_undo(self) -> None:
         """Back to the session, undoing the last answer."""
         self.dismiss("undo")
+
+    def action_nothing_to_undo(self) -> None:
+        """Say that the session did nothing to undo."""
+        self.notify(NOTHING_TO_UNDO)
 
     def action_help(self) -> None:
         """Show every key."""

@@ -530,6 +530,38 @@ async def test_ctrl_z_undoes_while_typing(build: Build, collection: Collection) 
     assert reviews(collection) == []
 
 
+async def test_ctrl_z_undoes_wherever_u_does(build: Build, collection: Collection) -> None:
+    app = build(start_session=True, decks=["speech/ctc"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = review_screen(app)
+        shown = []
+        for _ in range(2):  # the basic card, then the first cloze
+            shown.append(screen.card)
+            await solve(pilot)
+            await pilot.press("3")
+            await pilot.pause()
+        assert screen.card is not None and screen.card.question.kind == "choice"
+        assert screen.stage is Stage.CHOOSE
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert screen.card == shown[1] and screen.stage is Stage.REVEAL
+        await pilot.press("space", "ctrl+z")  # with the answer shown, before rating it
+        await pilot.pause()
+        assert screen.card == shown[0] and screen.stage is Stage.REVEAL
+        assert reviews(collection) == []
+        while not isinstance(app.screen, SummaryScreen):
+            last = screen.card
+            await solve(pilot)
+            await pilot.press("4")
+            await pilot.pause()
+        answered = len(reviews(collection))
+        await pilot.press("ctrl+z")  # from the summary, back to the last card
+        await pilot.pause()
+        assert app.screen is screen and screen.card == last
+    assert len(reviews(collection)) == answered - 1
+
+
 async def test_a_session_undoes_only_what_it_did(build: Build, collection: Collection) -> None:
     yesterday = to_ms(now()) - 86_400_000
     collection.session().answer("speech/ctc:blank-role", Rating.GOOD, yesterday)  # a shell's

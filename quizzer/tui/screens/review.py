@@ -105,6 +105,7 @@ class ReviewScreen(Screen[None]):
         Binding("f2", "hint_typing", "Hint"),
         Binding("u", "undo", "Undo"),
         Binding("ctrl+z", "undo_typing", "Undo"),
+        Binding("ctrl+z", "undo", "Undo", show=False),
         Binding("b", "bury", "Bury"),
         Binding("s", "suspend", "Suspend"),
         Binding("e", "edit", "Edit"),

@@ -57,7 +57,8 @@ class SummaryScreen(Screen[str]):
         Binding("enter", "home", "Home"),
         Binding("escape,space,q", "home", "Home", show=False),
         Binding("u", "undo", "Undo last answer"),
-        Binding("u", "nothing_to_undo", "Undo", show=False),
+        Binding("ctrl+z", "undo", "Undo last answer", show=False),
+        Binding("u,ctrl+z", "nothing_to_undo", "Undo", show=False),
         Binding("question_mark", "help", "Help"),
     ]
 

@@ -1,6 +1,7 @@
 """The `quizzer` command line: the parser and the dispatch. Each command's body is a module of
 `quizzer.commands`, imported only when that command runs, so `quizzer due` never pays for Textual
-or genanki. Exit status: 0 success, 1 `lint` found problems, 2 bad usage or unreadable input.
+or genanki. Exit status: 0 success; 1 `lint` or `check` found problems, or `undo` found nothing to
+undo; 2 bad usage or unreadable input.
 """
 
 from __future__ import annotations
@@ -21,10 +22,54 @@ EXIT_OK, EXIT_USAGE = 0, 2
 
 class _Parser(argparse.ArgumentParser):
     """argparse with its usage errors on one line, as every other error is (its commands'
-    parsers are of this class too)."""
+    parsers are of this class too), and search terms negated with a leading `-` taken as
+    terms, not options: after `--query` (`--query -is:new`), and as the query words of a
+    command whose positionals are a search (`quizzer cards -is:new`)."""
+
+    search_terms = False
+    """Whether this command's positionals are search terms."""
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+    def _is_term(self, arg: str) -> bool:
+        """A word with one leading `-` that names none of this parser's options (nor a short
+        one with its value attached): a negated search term."""
+        options = self._option_string_actions
+        return (
+            len(arg) > 1
+            and arg[0] == "-"
+            and arg[1] != "-"
+            and arg not in options
+            and arg[:2] not in options
+        )
+
+    def _parse_known_args(
+        self, arg_strings: list[str], *rest: Any
+    ) -> tuple[argparse.Namespace, list[str]]:
+        # argparse takes `-is:new` after `--query` for an unknown option, and `--query` then
+        # for an option without its value: join them as `--query=-is:new` says it
+        if "--query" in self._option_string_actions:
+            joined: list[str] = []
+            args = iter(arg_strings)
+            for arg in args:
+                if arg == "--":
+                    joined += [arg, *args]
+                    break
+                joined.append(arg)
+                if arg == "--query":
+                    value = next(args, None)
+                    if value is not None and self._is_term(value):
+                        joined[-1] = f"--query={value}"
+                    elif value is not None:
+                        joined.append(value)
+            arg_strings = joined
+        return super()._parse_known_args(arg_strings, *rest)
+
+    def _parse_optional(self, arg_string: str) -> Any:
+        if self.search_terms and self._is_term(arg_string):
+            return None  # a positional: a negated search term
+        return super()._parse_optional(arg_string)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -123,12 +168,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "deck", nargs="?", metavar="DECK", help="deck id or folder (none: studying everything)"
     )
-    p.add_argument("--new", type=_cards, default=0, metavar="N", help="N more new cards today")
+    p.add_argument("--new", type=_cards, metavar="N", help="N more new cards today (0 to 9999)")
     p.add_argument(
-        "--reviews", type=_cards, default=0, metavar="N", help="N more review cards today"
+        "--reviews", type=_cards, metavar="N", help="N more review cards today (0 to 9999)"
     )
 
     p = add("cards", "find cards with a search query and list them")
+    p.search_terms = True
     p.add_argument("query", nargs="*", metavar="QUERY", help="a search (docs/searching.md)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--limit", type=_whole(1, 10**9, "cards"), metavar="N", help="at most N cards")
@@ -274,7 +320,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if extra:  # told by the command's parser, so that its --help is the one named
             commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
             owner = commands.choices.get(args.command, parser) if args.command else parser
-            owner.error(f"unrecognized arguments: {' '.join(extra)}")
+            owner.error(f"unrecognized arguments: {' '.join(extra)}" + _term_hint(owner, extra))
     except SystemExit as exc:
         return int(exc.code or 0)
     if args.decks:
@@ -297,6 +343,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"quizzer: error: {printable(message)}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _term_hint(parser: argparse.ArgumentParser, extra: list[str]) -> str:
+    """How to give a negated search term that was read as an unknown option."""
+    term = next((a for a in extra if a[:1] == "-" and a[1:2] not in ("", "-")), None)
+    if term is None or "--query" not in parser._option_string_actions:
+        return ""
+    return f"; a search term that starts with '-' goes in --query: --query={term}"
 
 
 def run_command(args: argparse.Namespace) -> int:

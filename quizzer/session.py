@@ -75,6 +75,9 @@ class Tally:
     correct: int = 0
     """Answers rated Hard, Good or Easy."""
     new_learned: int = 0
+    """New cards answered for the first time (cram answers leave a card new: never counted)."""
+    crammed: int = 0
+    """Cram answers, which change no schedule."""
     time_ms: int = 0
     ratings: Counter[int] = field(default_factory=Counter)
 
@@ -113,6 +116,9 @@ class Session:
         self.queue = LiveQueue(self.cards, self.deck_settings, selection.start)
         self._query = _parse(selection.query) if selection.query else None
         self._latest_write = 0
+        self.recorded: list[str] = []
+        """The uids of the events this session recorded (answers, buries, suspensions...),
+        oldest first: what its undo may take back."""
         self._uids: dict[str, str] = {}
         """The uid each previewed card's answer will get: it seeds the answer's fuzz, so the
         intervals previewed are the ones an answer in this session records."""
@@ -246,13 +252,24 @@ class Session:
         return weakest, len(left)
 
     def up_next(self, now_ms: int) -> tuple[Card | None, Counts]:
-        """The card to show now and what is left: today's counts, or, when cramming or reviewing
-        ahead, the cards the session has left (counted as reviews)."""
-        left = self.left_in_session(now_ms)
-        if left is not None:  # cram or review ahead: no daily queue
-            return self.next(now_ms), Counts(review=left)
+        """The card to show now and what is left: today's counts; when reviewing ahead, the
+        cards the session has left by their phase (learning and relearning ones as learning);
+        when cramming, the cards left (counted as reviews)."""
+        if self.ahead:
+            left = self._ahead_left(now_ms)
+            return (left[0] if left else None), self._by_phase(left)
+        if self.cram:  # no daily queue
+            return self.next(now_ms), Counts(review=self.left_in_session(now_ms) or 0)
         plan = self.plan(now_ms)
         return next_card(plan), plan.counts
+
+    def _by_phase(self, cards: list[Card]) -> Counts:
+        """New, learning (relearning included) and review cards among `cards`, as the queue's
+        counts sort them."""
+        states = self.store.states()
+        phases = Counter(states[c.id].state if c.id in states else CardPhase.NEW for c in cards)
+        new, review = phases[CardPhase.NEW], phases[CardPhase.REVIEW]
+        return Counts(new=new, learning=len(cards) - new - review, review=review)
 
     def next_due(self, now_ms: int) -> int | None:
         """When this selection next has a card to serve after now (UTC ms), if ever, as the queue
@@ -290,6 +307,7 @@ class Session:
         )
         session.tally = self.tally
         session.crammed = self.crammed
+        session.recorded = self.recorded
         return session
 
     def deck(self, card: Card) -> LoadedDeck:
@@ -370,6 +388,7 @@ class Session:
             uid=self._uids.pop(card_id, None),
             early=early,
         )
+        self.recorded.append(event.uid)
         self._follow(state, now_ms, None if self.cram else derived.before)
         self._count(derived.before, rating, duration_ms)
         if self.cram or self.ahead:
@@ -384,7 +403,10 @@ class Session:
     def _count(self, before: CardState, rating: Rating, duration_ms: int | None) -> None:
         self.tally.answered += 1
         self.tally.correct += rating > Rating.AGAIN
-        self.tally.new_learned += before.state == CardPhase.NEW
+        if self.cram:
+            self.tally.crammed += 1
+        else:
+            self.tally.new_learned += before.state == CardPhase.NEW
         self.tally.time_ms += duration_ms or 0
         self.tally.ratings[int(rating)] += 1
 
@@ -426,6 +448,7 @@ class Session:
             _, derived, state = self.store.apply(card_id, make, self._replay)
         except _Unchanged as unchanged:
             return unchanged.state
+        self.recorded.append(event.uid)
         self._follow(state, now_ms)
         return derived.after
 
@@ -453,21 +476,33 @@ class Session:
         with self.store.transaction() as db:
             add_extension(db, day.start, node.rstrip("/"), new, reviews)
 
-    def undo(self, now_ms: int) -> tuple[Event, CardState] | None:
-        """Cancel the last answer, bury, suspension or forget; returns it and the card's
-        restored state."""
+    def can_undo(self) -> bool:
+        """Whether anything this session recorded is left to undo (`undo(own=True)`)."""
+        return self.store.last_undoable(self.recorded) is not None
+
+    def undo(self, now_ms: int, *, own: bool = False) -> tuple[Event, CardState] | None:
+        """Cancel the last answer, bury, suspension or forget made on this device, or with
+        `own` the last one this session made; returns it and the card's restored state."""
         result = self.store.undo(
             lambda target: self._event(target.card_id, EventKind.UNDO, now_ms, target=target.uid),
             lambda events: replay_cards(events, self.deck_settings)[events[0].card_id],
+            self.recorded if own else None,
         )
         if result is not None:
             target, restored = result
             self._follow(restored, now_ms, undone=True)
-            if target.kind in (EventKind.REVIEW, EventKind.CRAM) and self.tally.answered:
+            mine = target.uid in self.recorded
+            if mine:
+                self.recorded.remove(target.uid)
+            if target.kind in (EventKind.REVIEW, EventKind.CRAM) and mine:
                 self.tally.answered -= 1
                 self.tally.correct -= (target.rating or 1) > Rating.AGAIN
                 self.tally.ratings[int(target.rating or 1)] -= 1
                 self.tally.time_ms -= target.duration_ms or 0
+                if target.kind == EventKind.CRAM:
+                    self.tally.crammed -= 1
+                else:
+                    self.tally.new_learned -= restored.state == CardPhase.NEW
             self.crammed.discard(target.card_id)
         return result
 

@@ -12,20 +12,26 @@ def run(args: argparse.Namespace) -> int:
     """Raise today's limits of one deck or folder and say what is left to study there."""
     from quizzer.commands.common import collection_for, now_ms, selection_for
 
-    if not (args.new or args.reviews):
+    if args.new is None and args.reviews is None:
         raise CommandError("give --new N or --reviews N (more cards today)")
+    new, reviews = args.new or 0, args.reviews or 0
     col = collection_for(args)
     try:
         selection = selection_for([args.deck] if args.deck else [], None, col)
         session = col.session(selection)
         moment = now_ms()
-        session.extend(selection.start, args.new, args.reviews, moment)
+        if new or reviews:
+            session.extend(selection.start, new, reviews, moment)
         counts = session.counts(moment)
     finally:
         col.close()
+    added = (
+        f"today only, {new} more new and {reviews} more review cards"
+        if new or reviews
+        else "no more cards asked for, limits unchanged"
+    )
     print(
-        f"{selection.start or 'all decks'}: today only, {args.new} more new and "
-        f"{args.reviews} more review cards; left now: {counts.new} new, "
+        f"{selection.start or 'all decks'}: {added}; left now: {counts.new} new, "
         f"{counts.learning} learning, {counts.review} review"
     )
     return 0

@@ -9,6 +9,7 @@ def run(args: argparse.Namespace) -> int:
     """Forget each card named, after checking that every id is a card of the decks."""
     from quizzer.commands.common import collection_for
     from quizzer.commands.common import now_ms as clock_ms
+    from quizzer.store.log import reviews_of
 
     col = collection_for(args)
     session = col.session()
@@ -18,9 +19,13 @@ def run(args: argparse.Namespace) -> int:
     now_ms = clock_ms()
     for card_id in ids:
         before = session.state(card_id)
-        if session.forget(card_id, now_ms) == before:
+        changed = session.forget(card_id, now_ms) != before
+        reviews = reviews_of(col.store.db, card_id)
+        kept = f"{reviews} review{'s' if reviews != 1 else ''} kept in the log"
+        if changed:
+            print(f"forgot {card_id}: new again ({kept}; 'quizzer undo' restores it)")
+        elif reviews:
+            print(f"{card_id} is already new ({kept}): nothing to do")
+        else:
             print(f"{card_id} is new and was never reviewed: nothing to do")
-            continue
-        had = f"{before.reps} review{'s' if before.reps != 1 else ''} kept in the log"
-        print(f"forgot {card_id}: new again ({had}; 'quizzer undo' restores it)")
     return 0

@@ -14,6 +14,8 @@ from pydantic_core import PydanticCustomError
 
 MAX_CLOZE = 999
 """The highest cloze number (c1 to c999): enough for any note, and a card id stays short."""
+BLANK = "…"
+"""What a hidden deletion without a hint shows between its brackets, everywhere a card is shown."""
 _OPEN = re.compile(r"\{\{c(\d+)::")
 _MALFORMED = re.compile(r"\{\{\s*c\s*(\d*)\s*:(?!:)|\{\{\s*c\s*::|\{\{\s+c\d+::")
 
@@ -81,12 +83,17 @@ def parse_cloze(text: str) -> ParsedCloze:
     return ParsedCloze(text, tuple(deletions))
 
 
+def blank(deletion: Deletion) -> str:
+    """A hidden deletion as plain text: its hint, or `BLANK`, in brackets."""
+    return f"[{deletion.hint or BLANK}]"
+
+
 def render_cloze(
     text: str,
     number: int,
     *,
     reveal: bool,
-    hidden: Callable[[Deletion], str] = lambda d: f"[{d.hint or '...'}]",
+    hidden: Callable[[Deletion], str] = blank,
     shown: Callable[[Deletion], str] = lambda d: d.answer,
     other: Callable[[Deletion], str] = lambda d: d.answer,
 ) -> str:

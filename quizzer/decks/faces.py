@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from quizzer.decks.cards import Card
-from quizzer.decks.cloze import Deletion, render_cloze
+from quizzer.decks.cloze import Deletion, blank, render_cloze
 from quizzer.decks.grading import AnswerKey
 from quizzer.decks.models import (
     Basic,
@@ -37,10 +37,6 @@ class Faces:
     """The unit a numeric answer is given in."""
 
 
-def _hidden(deletion: Deletion) -> str:
-    return f"[{deletion.hint or '...'}]"
-
-
 def _shown(deletion: Deletion) -> str:
     return deletion.answer
 
@@ -49,7 +45,7 @@ def faces(
     card: Card,
     order: Sequence[int] = (),
     *,
-    hidden: Callable[[Deletion], str] = _hidden,
+    hidden: Callable[[Deletion], str] = blank,
     shown: Callable[[Deletion], str] = _shown,
 ) -> Faces:
     """The faces of a card. `order` is the shown order of a choice or order question's entries

@@ -442,16 +442,27 @@ class Store:
                 "not write it: correct or delete that row with SQL"
             ) from None
 
-    def last_undoable(self) -> tuple[Event, CardState] | None:
+    def last_undoable(self, among: Sequence[str] | None = None) -> tuple[Event, CardState] | None:
         """The newest event this device recorded that is not undone, with its before-state
-        (events received by sync are another device's to undo)."""
-        row = self.db.execute(
-            f"SELECT {', '.join(EVENT_COLUMNS)}, before FROM log "
-            "WHERE kind != 'undo' AND device = ? "
-            f"AND {NOT_UNDONE} "
-            "ORDER BY seq DESC LIMIT 1",
-            (self.device,),
-        ).fetchone()
+        (events received by sync are another device's to undo); with `among` (uids, oldest
+        first), the newest of those."""
+        columns = f"{', '.join(EVENT_COLUMNS)}, before"
+        if among is None:
+            row = self.db.execute(
+                f"SELECT {columns} FROM log WHERE kind != 'undo' AND device = ? "
+                f"AND {NOT_UNDONE} ORDER BY seq DESC LIMIT 1",
+                (self.device,),
+            ).fetchone()
+        else:
+            rows = (
+                self.db.execute(
+                    f"SELECT {columns} FROM log WHERE uid = ? AND kind != 'undo' "
+                    f"AND device = ? AND {NOT_UNDONE}",
+                    (uid, self.device),
+                ).fetchone()
+                for uid in reversed(among)
+            )
+            row = next((r for r in rows if r is not None), None)
         if row is None:
             return None
         event = self.event(row[:-1])
@@ -518,11 +529,13 @@ class Store:
         self,
         make: Callable[[Event], Event],
         recompute: Callable[[list[Event]], CardState],
+        among: Sequence[str] | None = None,
     ) -> tuple[Event, CardState] | None:
-        """Cancel the newest event not yet undone: append an undo event for it and set the card's
-        state to the replay of its remaining events. Returns the undone event and that state."""
+        """Cancel the newest event not yet undone (of `among`, when given: see `last_undoable`):
+        append an undo event for it and set the card's state to the replay of its remaining
+        events. Returns the undone event and that state."""
         with self.transaction():
-            found = self.last_undoable()
+            found = self.last_undoable(among)
             if found is None:
                 return None
             target, _ = found

@@ -42,6 +42,16 @@ def cards_in_log(db: sqlite3.Connection) -> list[str]:
     return [r[0] for r in db.execute("SELECT DISTINCT card_id FROM log ORDER BY card_id")]
 
 
+def reviews_of(db: sqlite3.Connection, card_id: str) -> int:
+    """How many review answers (cram aside) of a card the log holds, undone ones excluded."""
+    return int(
+        db.execute(
+            f"SELECT count(*) FROM log WHERE card_id = ? AND kind = 'review' AND {NOT_UNDONE}",
+            (card_id,),
+        ).fetchone()[0]
+    )
+
+
 def review_answers(db: sqlite3.Connection) -> Iterator[tuple[str, int, int]]:
     """(card_id, at, rating) of every review answer not undone (cram aside), in replay order (by
     time, then uid), as a stream: what the optimizer trains on.

@@ -14,7 +14,7 @@ from dataclasses import replace
 from textual.content import Content
 
 from quizzer.decks.cards import Card
-from quizzer.decks.cloze import Deletion
+from quizzer.decks.cloze import BLANK, Deletion
 from quizzer.decks.faces import Faces, faces
 from quizzer.decks.grading import Graded, Verdict, diff, format_number, parse_number
 from quizzer.decks.media import strip_references
@@ -82,7 +82,7 @@ def _escape(text: str) -> str:
 
 
 def _hidden(deletion: Deletion) -> str:
-    return f"**\\[{_escape(deletion.hint) if deletion.hint else '…'}\\]**"
+    return f"**\\[{_escape(deletion.hint) if deletion.hint else BLANK}\\]**"
 
 
 def _shown(deletion: Deletion) -> str:

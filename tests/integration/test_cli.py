@@ -237,6 +237,29 @@ def test_a_misspelt_deck_or_tag_is_named(sample_tree: Path, capsys) -> None:
     assert capsys.readouterr().err == "quizzer: error: no card has the tag 'nosuchtag'\n"
 
 
+def test_a_negated_term_can_be_its_own_argument(sample_tree: Path, capsys) -> None:
+    assert main(["answer", "demo/sample:basic-q", "good"]) == 0
+    capsys.readouterr()
+    answered = ["demo/sample:basic-q"]
+    for argv in (
+        ["cards", "-is:new", "--json"],
+        ["cards", "--json", "-is:new"],
+        ["cards", "--json", "--", "-is:new"],
+        ["cards", "--json", "-type:choice", "-is:new"],
+    ):
+        assert [c["card_id"] for c in out_json(capsys, *argv)] == answered, argv
+    assert out_json(capsys, "next", "--query", "-is:new", "--json")["card_id"] == answered[0]
+    assert out_json(capsys, "due", "--query", "-is:new", "--json")["total"]["learning"] == 1
+    args = build_parser().parse_args(["review", "--query", "-is:new", "--cram"])
+    assert (args.query, args.cram) == ("-is:new", True)
+    assert main(["due", "--query", "--json"]) == 2  # an option is never taken for a term
+    assert "--query: expected one argument" in capsys.readouterr().err
+    assert main(["next", "-is:new"]) == 2
+    err = capsys.readouterr().err
+    assert "unrecognized arguments: -is:new; a search term that starts with '-' goes in " in err
+    assert "--query: --query=-is:new" in err and err.count("\n") == 1
+
+
 def test_answer_with_response_is_graded(sample_tree: Path, capsys) -> None:
     shown = out_json(capsys, "next", "--deck", "demo/sample", "--json")
     assert shown["type"] == "basic"
@@ -273,8 +296,13 @@ def test_errors_are_one_line_and_exit_two(sample_tree: Path, capsys) -> None:
     assert main(["answer", "demo/sample:choice-q", "--response", "9"]) == 2
     assert "between 1 and 3" in capsys.readouterr().err
     assert main(["answer", "demo/sample:basic-q", "--response", "Paris"]) == 2
-    assert main(["undo"]) == 2
-    assert "nothing to undo" in capsys.readouterr().err
+
+
+def test_undo_with_nothing_to_undo_says_so_and_exits_one(sample_tree: Path, capsys) -> None:
+    assert main(["undo"]) == 1
+    assert capsys.readouterr() == ("nothing to undo\n", "")
+    assert main(["undo", "--json"]) == 1
+    assert json.loads(capsys.readouterr().out) == {"undone": None, "message": "nothing to undo"}
 
 
 def test_quizzer_now_moves_time(sample_tree: Path, capsys, monkeypatch) -> None:
@@ -356,7 +384,7 @@ def test_what_would_change_nothing_records_nothing(sample_tree: Path, capsys) ->
     col.close()
     assert main(["undo"]) == 0 and "undid bury" in capsys.readouterr().out
     assert main(["undo"]) == 0 and "undid suspend" in capsys.readouterr().out
-    assert main(["undo"]) == 2
+    assert main(["undo"]) == 1
 
 
 def test_data_dir_and_decks_options(sample_tree: Path, tmp_path: Path, capsys, monkeypatch) -> None:

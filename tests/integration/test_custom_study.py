@@ -87,3 +87,19 @@ def test_extend_refuses_nothing_and_unknown_decks(
     assert "give --new N or --reviews N" in capsys.readouterr().err
     assert main(["extend", "nowhere", "--new", "1"]) == 2
     assert "no deck or folder 'nowhere'" in capsys.readouterr().err
+
+
+def test_extend_takes_zero_as_no_more_cards(
+    limited: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _at(monkeypatch, START)
+    assert main(["extend", "fr", "--new", "0"]) == 0
+    assert capsys.readouterr().out == (
+        "fr: no more cards asked for, limits unchanged; left now: 3 new, 0 learning, 0 review\n"
+    )
+    assert main(["extend", "fr", "--new", "2", "--reviews", "0"]) == 0
+    assert "today only, 2 more new and 0 more review cards; left now: 5 new" in (
+        capsys.readouterr().out
+    )
+    assert main(["extend", "fr", "--new", "-5"]) == 2
+    assert "-5 is not between 0 and 9999 cards" in capsys.readouterr().err

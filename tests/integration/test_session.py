@@ -10,7 +10,7 @@ import pytest
 
 from quizzer.clock import now, to_ms
 from quizzer.collection import Collection, open_collection, reload_decks
-from quizzer.state import Rating
+from quizzer.state import CardPhase, Rating
 
 
 @pytest.fixture
@@ -38,6 +38,45 @@ def test_cramming_counts_the_cards_not_crammed_and_skips_suspended_ones(col: Col
     second, counts = session.up_next(at + 2)
     assert second is not None and second.id not in (first.id, "demo/sample:typed-q")
     assert counts.review == 7
+
+
+def test_cram_answers_count_as_cram_not_as_new_cards_learned(col: Collection) -> None:
+    at = to_ms(now())
+    cram = col.session(cram=True)
+    card, _ = cram.up_next(at)
+    assert card is not None and cram.state(card.id).state == CardPhase.NEW
+    cram.answer(card.id, Rating.GOOD, at)
+    assert (cram.tally.crammed, cram.tally.new_learned) == (1, 0)
+    cram.undo(at + 1)
+    assert (cram.tally.answered, cram.tally.crammed) == (0, 0)
+    study = col.session()
+    study.answer(card.id, Rating.GOOD, at + 2)
+    assert (study.tally.crammed, study.tally.new_learned) == (0, 1)
+    study.undo(at + 3)
+    assert (study.tally.answered, study.tally.new_learned) == (0, 0)
+
+
+def test_a_sessions_own_undo_leaves_what_others_did(col: Collection) -> None:
+    at = to_ms(now())
+    session, other = col.session(), col.session()
+    assert not session.can_undo()
+    other.answer("demo/sample:typed-q", Rating.GOOD, at - 1)
+    assert session.undo(at, own=True) is None
+    session.answer("demo/sample:basic-q", Rating.GOOD, at)
+    session.bury("demo/sample:choice-q", at + 1)
+    other.answer("demo/sample:order-q", Rating.EASY, at + 2)  # the device's last
+    assert session.can_undo()
+    undone = [session.undo(at + 3, own=True), session.undo(at + 4, own=True)]
+    assert [(u[0].kind, u[0].card_id) for u in undone if u] == [
+        ("bury", "demo/sample:choice-q"),
+        ("review", "demo/sample:basic-q"),
+    ]
+    assert not session.can_undo() and session.undo(at + 5, own=True) is None
+    assert session.tally.answered == 0
+    states = col.store.states()
+    assert states["demo/sample:typed-q"].reps == states["demo/sample:order-q"].reps == 1
+    assert col.session().undo(at + 6) is not None  # the device's last: the order card
+    assert col.store.state("demo/sample:order-q").reps == 0
 
 
 def test_an_edited_tree_keeps_the_tally_and_the_crammed_cards(

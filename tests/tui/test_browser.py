@@ -7,9 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from textual.widgets import DataTable
 from tui_support import review_screen, screen_text, type_text, until
 
+from quizzer.cli import main
 from quizzer.clock import now, to_ms
 from quizzer.collection import Collection
 from quizzer.state import Rating
@@ -149,6 +151,25 @@ async def test_review_the_selection_now_and_come_back(build: Build) -> None:
         assert isinstance(app.screen, BrowserScreen)
         await pilot.press("escape")
         assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_a_cloze_blank_is_written_alike_everywhere(
+    build: Build, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blank = "then […]."  # the c2 card of speech/ctc:collapse: a deletion without a hint
+    assert main(["next", "--query", "cid:speech/ctc:collapse#c2"]) == 0
+    assert blank in capsys.readouterr().out
+    app = build()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "cid:speech/ctc:collapse#c2")
+        await pilot.press("enter")
+        await until(pilot, lambda: shown_ids(app) == ["speech/ctc:collapse#c2"])
+        assert blank in screen_text(app) and "[...]" not in screen_text(app)
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await until(pilot, lambda: blank in screen_text(app))
 
 
 async def test_a_tag_filters_home_and_the_session(build: Build) -> None:

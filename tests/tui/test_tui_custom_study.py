@@ -7,13 +7,15 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from textual.content import Content
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Static
 from tui_support import SIZES, review_screen, screen_text, solve, until
 
 from quizzer import paths
 from quizzer.clock import calendar
 from quizzer.collection import Collection
+from quizzer.custom_study import custom_query
 from quizzer.queue import day_at
 from quizzer.state import EventKind, Rating
 from quizzer.store.extensions import extensions_on
@@ -137,6 +139,26 @@ async def test_review_ahead_from_custom_study(build: Build, collection: Collecti
         await pilot.pause()
     events = [e for e in collection.store.events() if e.kind == EventKind.REVIEW]
     assert len(events) == 2
+
+
+async def test_review_ahead_counts_a_learning_card_under_learn(
+    build: Build, collection: Collection
+) -> None:
+    session = collection.session()
+    session.answer("speech/ctc:blank-role", Rating.EASY, T0 - DAY)  # a review, due in days
+    session.answer("speech/whisper:tokenizer", Rating.EASY, T0 - DAY)
+    session.answer("audio/mfcc:pipeline", Rating.GOOD, T0)  # learning, due in minutes
+    app = build(start_session=True, query=custom_query(None, 30, None), ahead=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        screen = review_screen(app)
+        await until(pilot, lambda: screen.card is not None)
+        assert screen.card is not None and screen.card.id == "audio/mfcc:pipeline"
+        header = screen.query_one("#queue-counts", Static).render()
+        assert isinstance(header, Content)
+        assert header.plain.split() == ["New", "0", "Learn", "1", "Due", "2"]
+        underlined = [header.plain[s.start : s.end] for s in header.spans if "underline" in str(s)]
+        assert underlined == ["1"] and header.plain.index("1") > header.plain.index("Learn")
 
 
 async def test_cram_and_forgotten_sessions_show_no_intervals(

@@ -425,6 +425,26 @@ async def test_cram_logs_cram_events(build: Build, collection: Collection) -> No
     assert event.kind == EventKind.CRAM
 
 
+async def test_a_cram_summary_counts_crams_not_new_cards(
+    build: Build, collection: Collection
+) -> None:
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "down", "c")  # custom study of MFCC: its card is new
+        await pilot.pause()
+        await pilot.press(*["down"] * 5, "enter")  # cram
+        await pilot.pause()
+        await solve(pilot)
+        await pilot.press("3")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        text = screen_text(app)
+        assert "Crammed             1  (schedules unchanged)" in text
+        assert "New cards learned" not in text
+    assert collection.store.state("audio/mfcc:pipeline").state == CardPhase.NEW
+
+
 async def test_review_named_decks_and_unknown_ones(build: Build) -> None:
     app = build(start_session=True, decks=["speech/whisper"])
     async with app.run_test(size=(80, 24)) as pilot:
@@ -508,6 +528,71 @@ async def test_ctrl_z_undoes_while_typing(build: Build, collection: Collection) 
         await pilot.pause()
         assert review_screen(app).query_one(Input).value == "12"
     assert reviews(collection) == []
+
+
+async def test_ctrl_z_undoes_wherever_u_does(build: Build, collection: Collection) -> None:
+    app = build(start_session=True, decks=["speech/ctc"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = review_screen(app)
+        shown = []
+        for _ in range(2):  # the basic card, then the first cloze
+            shown.append(screen.card)
+            await solve(pilot)
+            await pilot.press("3")
+            await pilot.pause()
+        assert screen.card is not None and screen.card.question.kind == "choice"
+        assert screen.stage is Stage.CHOOSE
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert screen.card == shown[1] and screen.stage is Stage.REVEAL
+        await pilot.press("space", "ctrl+z")  # with the answer shown, before rating it
+        await pilot.pause()
+        assert screen.card == shown[0] and screen.stage is Stage.REVEAL
+        assert reviews(collection) == []
+        while not isinstance(app.screen, SummaryScreen):
+            last = screen.card
+            await solve(pilot)
+            await pilot.press("4")
+            await pilot.pause()
+        answered = len(reviews(collection))
+        await pilot.press("ctrl+z")  # from the summary, back to the last card
+        await pilot.pause()
+        assert app.screen is screen and screen.card == last
+    assert len(reviews(collection)) == answered - 1
+
+
+async def test_a_session_undoes_only_what_it_did(build: Build, collection: Collection) -> None:
+    yesterday = to_ms(now()) - 86_400_000
+    collection.session().answer("speech/ctc:blank-role", Rating.GOOD, yesterday)  # a shell's
+    app = build(start_session=True, query="is:suspended")  # nothing is suspended
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+        text = screen_text(app)
+        assert "Nothing due now" in text and "undo" not in text.lower()
+        await pilot.press("u")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert [n.message for n in app._notifications] == ["Nothing to undo in this session."]
+    app = build(start_session=True, decks=["speech/whisper"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = review_screen(app)
+        first = screen.card
+        await pilot.press("ctrl+z")  # in the answer box, before this session did anything
+        await pilot.pause()
+        assert screen.card == first and screen.stage is Stage.TYPE
+        await solve(pilot)
+        await pilot.press("3")
+        await pilot.pause()
+        assert screen.card != first
+        await pilot.press("ctrl+z", "ctrl+z")  # its own answer, then nothing
+        await pilot.pause()
+        assert screen.card == first
+        messages = [n.message for n in app._notifications]
+        assert messages.count("Nothing to undo in this session.") == 2
+    (kept,) = reviews(collection)
+    assert kept.card_id == "speech/ctc:blank-role" and kept.at == yesterday
 
 
 async def test_bury_and_suspend_then_undo(build: Build, collection: Collection) -> None:

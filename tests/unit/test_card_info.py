@@ -58,7 +58,7 @@ def test_rows_sort_limit_and_cells(col: Collection) -> None:
     assert cells["state"] == "review" and cells["interval"].endswith("d")
     assert cells["recall"].endswith("%") and cells["due"].startswith("2026-03-")
     assert row_cells(found[1], UTC)["state"] == "suspended"
-    assert row_cells(rows(col, "cid:x/d:c#c1")[0][0], UTC)["question"] == "The [...] symbol"
+    assert row_cells(rows(col, "cid:x/d:c#c1")[0][0], UTC)["question"] == "The […] symbol"
 
 
 def test_history_lists_every_answer_with_interval_and_recall_before(col: Collection) -> None:

@@ -55,7 +55,7 @@ def test_same_cloze_number_twice_is_one_card(write_deck, decks_dir: Path) -> Non
 def test_render_cloze_hides_only_its_number() -> None:
     text = "{{c1::CTC}} merges {{c2::repeats}} and drops {{c3::blanks::symbol}}."
     assert render_cloze(text, 3, reveal=False) == "CTC merges repeats and drops [symbol]."
-    assert render_cloze(text, 1, reveal=False) == "[...] merges repeats and drops blanks."
+    assert render_cloze(text, 1, reveal=False) == "[…] merges repeats and drops blanks."
     shown = render_cloze(text, 2, reveal=True, shown=lambda d: f"**{d.answer}**")
     assert shown == "CTC merges **repeats** and drops blanks."
 

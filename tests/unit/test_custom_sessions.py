@@ -62,6 +62,15 @@ def test_review_ahead_serves_cards_not_yet_due_earliest_first_and_reschedules(
     assert session.left_in_session(T0) == 0
 
 
+def test_review_ahead_counts_what_is_left_by_phase(col: Collection) -> None:
+    _learn(col, {"q0": Rating.EASY, "q1": Rating.EASY}, T0 - DAY)
+    _learn(col, {"q2": Rating.GOOD}, T0)  # in learning, due in minutes
+    session = col.session(Selection(query=custom_query(None, 30, None), ahead=True))
+    card, counts = session.up_next(T0)
+    assert card is not None and card.id == "d/deck:q2"
+    assert (counts.new, counts.learning, counts.review) == (0, 1, 2)
+
+
 def test_review_ahead_keeps_to_its_days(col: Collection) -> None:
     _learn(col, {"q0": Rating.EASY}, T0 - DAY)
     due = col.store.state("d/deck:q0").due

@@ -19,7 +19,7 @@ def test_each_type_shows_its_faces(sample_tree: Path, decks_dir: Path) -> None:
     c3 = faces(index["demo/sample:cloze-q#c3"])
     assert c3.front == "CTC merges repeats and drops [symbol]."
     assert c3.back == "CTC merges repeats and drops blanks."
-    assert faces(index["demo/sample:cloze-q#c1"]).front.startswith("[...] merges")
+    assert faces(index["demo/sample:cloze-q#c1"]).front.startswith("[…] merges")
     choice = faces(index["demo/sample:choice-q"], [2, 0, 1])
     assert (choice.front, choice.back, choice.options) == ("Which are even?", None, ("4", "2", "3"))
     assert faces(index["demo/sample:order-q"], [3, 2, 1, 0]).options == (

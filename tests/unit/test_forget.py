@@ -92,3 +92,16 @@ def test_the_command(device, capsys: pytest.CaptureFixture[str]) -> None:
     assert "unknown card id 'd/deck:nope'" in capsys.readouterr().err
     col = device("a")
     assert col.store.state(CARD).state != CardPhase.NEW  # nothing was written
+
+
+def test_forgetting_a_forgotten_card_says_it_is_already_new(
+    device, capsys: pytest.CaptureFixture[str]
+) -> None:
+    col = device("a")
+    learn(col, T0 - 10 * DAY)
+    col.close()
+    assert main(["forget", CARD]) == 0
+    assert "(3 reviews kept in the log;" in capsys.readouterr().out
+    assert main(["forget", CARD]) == 0
+    out = capsys.readouterr().out
+    assert out == f"{CARD} is already new (3 reviews kept in the log): nothing to do\n"

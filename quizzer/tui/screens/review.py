@@ -31,6 +31,7 @@ from quizzer.session import Session, SessionError
 from quizzer.state import CardPhase, EventKind, Rating
 from quizzer.tui.editor import open_for_editing, run_editor
 from quizzer.tui.render import after_notes, deck_path, screen_faces
+from quizzer.tui.screens.summary import NOTHING_TO_UNDO, SummaryScreen
 from quizzer.tui.widgets.answer import AnswerMode, Stage
 from quizzer.tui.widgets.answer_choice import ChoiceAnswer
 from quizzer.tui.widgets.answer_flashcard import FlashcardAnswer
@@ -104,6 +105,7 @@ class ReviewScreen(Screen[None]):
         Binding("f2", "hint_typing", "Hint"),
         Binding("u", "undo", "Undo"),
         Binding("ctrl+z", "undo_typing", "Undo"),
+        Binding("ctrl+z", "undo", "Undo", show=False),
         Binding("b", "bury", "Bury"),
         Binding("s", "suspend", "Suspend"),
         Binding("e", "edit", "Edit"),
@@ -396,8 +398,6 @@ class ReviewScreen(Screen[None]):
 
     def finish(self) -> None:
         """The queue is empty: show the summary."""
-        from quizzer.tui.screens.summary import SummaryScreen
-
         now = self.now_ms()
         summary = SummaryScreen(
             self.session.tally,
@@ -405,6 +405,7 @@ class ReviewScreen(Screen[None]):
             now,
             self.collection.zone,
             cram=self.session.cram,
+            can_undo=self.session.can_undo(),
         )
         self.app.push_screen(summary, callback=self._after_summary)
 
@@ -540,10 +541,12 @@ class ReviewScreen(Screen[None]):
     # ------------------------------------------------------------ card actions
 
     async def action_undo(self) -> None:
-        """Cancel the last answer, bury or suspension and show that card again."""
-        result = self.session.undo(self.now_ms())
+        """Cancel this session's last answer, bury or suspension and show that card again
+        (what was done elsewhere, `quizzer answer` in a shell or an earlier session, is not
+        this session's to undo)."""
+        result = self.session.undo(self.now_ms(), own=True)
         if result is None:
-            self.notify("Nothing to undo.")
+            self.notify(NOTHING_TO_UNDO)
             return
         event, _ = result
         what = {

@@ -18,6 +18,9 @@ from quizzer.session import Tally
 from quizzer.tui.screens.help import HelpScreen
 from quizzer.tui.widgets.keybar import KeyBar
 
+NOTHING_TO_UNDO = "Nothing to undo in this session."
+"""What undo says in a session that did nothing it could undo."""
+
 
 def summary_content(
     tally: Tally, next_due: int | None, now_ms: int, zone: tzinfo, *, cram: bool = False
@@ -31,8 +34,10 @@ def summary_content(
         rows.append(("Correct", f"{share}%  ({tally.correct} of {done})"))
         per_card = describe_duration(tally.time_ms // done)
         rows.append(("Time spent", f"{describe_duration(tally.time_ms)}  ({per_card} a card)"))
-    rows.append(("New cards learned", str(tally.new_learned)))
-    if not cram:
+    if cram:
+        rows.append(("Crammed", f"{tally.crammed}  (schedules unchanged)"))
+    else:
+        rows.append(("New cards learned", str(tally.new_learned)))
         rows.append(
             (
                 "Next card due",
@@ -52,11 +57,20 @@ class SummaryScreen(Screen[str]):
         Binding("enter", "home", "Home"),
         Binding("escape,space,q", "home", "Home", show=False),
         Binding("u", "undo", "Undo last answer"),
+        Binding("ctrl+z", "undo", "Undo last answer", show=False),
+        Binding("u,ctrl+z", "nothing_to_undo", "Undo", show=False),
         Binding("question_mark", "help", "Help"),
     ]
 
     def __init__(
-        self, tally: Tally, next_due: int | None, now_ms: int, zone: tzinfo, *, cram: bool = False
+        self,
+        tally: Tally,
+        next_due: int | None,
+        now_ms: int,
+        zone: tzinfo,
+        *,
+        cram: bool = False,
+        can_undo: bool = True,
     ) -> None:
         super().__init__()
         self.tally = tally
@@ -64,6 +78,16 @@ class SummaryScreen(Screen[str]):
         self.now = now_ms
         self.zone = zone
         self.cram = cram
+        self.can_undo = can_undo
+        """Whether the session did anything its undo can take back."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer undo only when the session has something to undo."""
+        if action == "undo":
+            return self.can_undo
+        if action == "nothing_to_undo":
+            return not self.can_undo
+        return True
 
     def compose(self) -> ComposeResult:
         """The figures in a box, centred."""
@@ -77,7 +101,8 @@ class SummaryScreen(Screen[str]):
                 summary_content(self.tally, self.next_due, self.now, self.zone, cram=self.cram),
                 id="summary-text",
             )
-            yield Static("enter: home    u: undo the last answer", id="summary-keys")
+            keys = "enter: home    u: undo the last answer" if self.can_undo else "enter: home"
+            yield Static(keys, id="summary-keys")
         yield KeyBar()
 
     def action_home(self) -> None:
@@ -87,6 +112,10 @@ class SummaryScreen(Screen[str]):
     def action_undo(self) -> None:
         """Back to the session, undoing the last answer."""
         self.dismiss("undo")
+
+    def action_nothing_to_undo(self) -> None:
+        """Say that the session did nothing to undo."""
+        self.notify(NOTHING_TO_UNDO)
 
     def action_help(self) -> None:
         """Show every key."""

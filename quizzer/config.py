@@ -7,11 +7,15 @@ new_per_day = 20
 [decks."asr/*"]
 desired_retention = 0.92
 ```
+
+When several `[decks."..."]` tables match a deck, the most specific wins (`specificity`),
+whatever their order in the file.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -128,15 +132,39 @@ class Settings(Scheduling):
             del pattern
         return decks
 
+    def matching_tables(self, deck_id: str) -> list[tuple[str, dict[str, Any]]]:
+        """The `[decks."..."]` tables (pattern, values) whose pattern matches `deck_id`, least
+        specific first (`specificity`; equally specific ones in file order): each key's value
+        in force is that of the last table holding it."""
+        found = [(p, o) for p, o in self.decks.items() if fnmatch.fnmatchcase(deck_id, p)]
+        found.sort(key=lambda table: specificity(table[0]))  # stable: file order breaks ties
+        return found
+
     def for_deck(self, deck_id: str) -> Scheduling:
-        """The scheduling settings of one deck: the globals, then every matching override."""
+        """The scheduling settings of one deck (or a folder's, for its limits): the globals,
+        overridden by every matching table, the most specific last (`matching_tables`)."""
         values = {k: getattr(self, k) for k in Scheduling.model_fields}
-        overrides = [o for p, o in self.decks.items() if fnmatch.fnmatchcase(deck_id, p)]
+        overrides = self.matching_tables(deck_id)
         if not overrides:
             return Scheduling.model_construct(**values)  # this model's values, already checked
-        for override in overrides:
+        for _, override in overrides:
             values.update(override)
         return Scheduling.model_validate(values)
+
+
+_WILDCARD = re.compile(r"[*?\[]")
+
+
+def specificity(pattern: str) -> tuple[bool, int]:
+    """How specific a `[decks."..."]` pattern is (greater is more specific): a name without
+    wildcards, a deck's or folder's own table, beats every glob; among globs, the longer fixed
+    start before the first wildcard wins (`lang/sub/*` over `lang/*`, `lang/*` over `*`)."""
+    wildcard = _WILDCARD.search(pattern)
+    if wildcard is None:
+        return True, len(pattern)
+    # the fixed starts of two patterns matching one id are both its prefixes, so the longer
+    # one lies inside the other: a deeper folder, or a narrower part of the same one
+    return False, wildcard.start()
 
 
 def load_settings(path: Path | None = None) -> Settings:

@@ -4,13 +4,12 @@ to config.toml (deck options, fitted parameters) that keep the learner's comment
 
 A deck or folder's own values live in a `[decks."<id>"]` table; a glob table (`[decks."asr/*"]`)
 is a folder's setting for the decks below it; top-level keys are the global values, and what
-config.toml leaves out is the built-in default. Later matching tables win, as in
-`Settings.for_deck`.
+config.toml leaves out is the built-in default. Of the tables that match, the most specific wins
+(`Settings.matching_tables`, which `Settings.for_deck` applies too).
 """
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import tempfile
 import tomllib
@@ -74,15 +73,12 @@ def options_for(settings: Settings, node: str, folder: bool = False) -> list[Opt
     for key in OPTION_KEYS:
         source = "global" if key in settings.model_fields_set else "default"
         found[key] = Option(key, getattr(settings, key), source)
-    for pattern, override in settings.decks.items():
-        for key in OPTION_KEYS:
-            if key not in override:
-                continue
-            own = own_table(node, key, folder)
-            if not fnmatch.fnmatchcase(own, pattern):
-                continue
-            value = getattr(Scheduling.model_validate({key: override[key]}), key)
-            found[key] = Option(key, value, "own" if pattern == own else "folder", pattern)
+    for key in OPTION_KEYS:
+        own = own_table(node, key, folder)
+        for pattern, override in settings.matching_tables(own):  # the most specific last
+            if key in override:
+                value = getattr(Scheduling.model_validate({key: override[key]}), key)
+                found[key] = Option(key, value, "own" if pattern == own else "folder", pattern)
     return [found[key] for key in OPTION_KEYS]
 
 

@@ -62,3 +62,32 @@ def test_a_bad_option_is_one_line_and_nothing_is_written(
     assert main(["options", "nowhere"]) == 2
     assert "no deck or folder 'nowhere'" in capsys.readouterr().err
     assert (home / "config.toml").read_text() == CONFIG
+
+
+def test_a_deck_setting_wins_over_its_folder_set_after_it(
+    write_deck, isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = _home(isolated)
+    (home / "config.toml").write_text("new_per_day = 4\n", encoding="utf-8")
+    write_deck("lang/french", basic_deck(8))
+    write_deck("lang/german", basic_deck(8))
+    assert main(["options", "lang/french", "--set", "desired_retention=0.88"]) == 0
+    assert main(["options", "lang", "--set", "desired_retention=0.95"]) == 0
+    capsys.readouterr()
+    assert main(["options", "lang/french", "--json"]) == 0
+    shown = {o["key"]: o for o in json.loads(capsys.readouterr().out)["options"]}
+    assert shown["desired_retention"] == {
+        "key": "desired_retention",
+        "value": 0.88,
+        "source": "own",
+        "table": "lang/french",
+    }
+    # the queue reads the same rule: the deck's own limit, though the folder's glob comes later
+    config = home / "config.toml"
+    config.write_text(
+        '[decks."lang/french"]\nnew_per_day = 6\n\n[decks."lang/*"]\nnew_per_day = 2\n',
+        encoding="utf-8",
+    )
+    for deck, new in (("lang/french", 6), ("lang/german", 2)):
+        assert main(["next", "--deck", deck, "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["counts"]["new"] == new

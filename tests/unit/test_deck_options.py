@@ -156,3 +156,41 @@ def test_saved_parameters_go_before_the_first_table_or_into_a_new_file(tmp_path:
     save_parameters(FITTED, fresh)
     assert tomllib.loads(fresh.read_text(encoding="utf-8")) == {"parameters": FITTED}
     assert list(tmp_path.rglob(".config-*")) == []
+
+
+SPECIFIC_LAST_FIRST = """\
+[decks."lang/french"]
+desired_retention = 0.85
+
+[decks."lang/sub/*"]
+new_per_day = 5
+
+[decks."lang/*"]
+desired_retention = 0.95
+new_per_day = 7
+leech_threshold = 4
+
+[decks."lang/[a-z]*"]
+leech_threshold = 6
+"""
+
+
+def test_the_most_specific_table_wins_whatever_the_order_in_the_file() -> None:
+    """A deck's own table beats every glob, a deeper folder's glob a shallower one; only
+    equally specific patterns go by file order (the later wins)."""
+    settings = validate_settings(tomllib.loads(SPECIFIC_LAST_FIRST), "config.toml")
+    french = settings.for_deck("lang/french")
+    assert (french.desired_retention, french.new_per_day) == (0.85, 7)
+    assert settings.for_deck("lang/sub/deep").new_per_day == 5
+    assert settings.for_deck("lang/german").leech_threshold == 6  # `lang/` both: file order
+    shown = {o.key: o for o in options_for(settings, "lang/french")}
+    assert (shown["desired_retention"].source, shown["desired_retention"].table) == (
+        "own",
+        "lang/french",
+    )
+    assert shown["new_per_day"].table == "lang/*"
+    assert shown["leech_threshold"].table == "lang/[a-z]*"
+    for key, option in shown.items():
+        assert getattr(french, key) == option.value, key
+    sub = {o.key: o for o in options_for(settings, "lang/sub/deep")}
+    assert (sub["new_per_day"].value, sub["new_per_day"].table) == (5, "lang/sub/*")

@@ -192,9 +192,10 @@ def validate_settings(data: Any, where: str) -> Settings:
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         loc = [str(p) for p in err["loc"]]
-        if loc[:1] == ["decks"] and isinstance(data, dict):
+        decks = data.get("decks") if isinstance(data, dict) else None
+        if loc[:1] == ["decks"] and isinstance(decks, dict):
             # the override's error lost its table: find it, to name it as it is written
-            for pattern, values in dict(data.get("decks") or {}).items():
+            for pattern, values in decks.items():
                 try:
                     Scheduling.model_validate(values)
                 except ValidationError as inner:

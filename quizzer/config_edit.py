@@ -10,6 +10,7 @@ config.toml leaves out is the built-in default. Of the tables that match, the mo
 
 from __future__ import annotations
 
+import copy
 import os
 import tempfile
 import tomllib
@@ -20,6 +21,7 @@ from typing import Any
 
 import tomlkit
 from pydantic import ValidationError
+from tomlkit.items import InlineTable
 
 from quizzer import paths
 from quizzer.config import ConfigError, Scheduling, Settings, validate_settings
@@ -135,10 +137,39 @@ def edit_options(
         doc = tomlkit.parse(text)
     except tomlkit.exceptions.ParseError as exc:
         raise ConfigError(f"config.toml: {exc}") from None
+    try:
+        before = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config.toml: {exc}") from None
+    validate_settings(before, "config.toml")  # `decks` is a table of tables from here on
+    resets = list(resets)
+    try:
+        _edit_decks(doc, node, changes, resets, folder)
+        result: str = tomlkit.dumps(doc)
+        done = tomllib.loads(result)
+    except (tomlkit.exceptions.TOMLKitError, ValueError, TypeError, AttributeError, KeyError):
+        done = None  # a layout tomlkit cannot change so: refused below
+    if done is None or _without_empty(done) != _expected(before, node, changes, resets, folder):
+        raise ConfigError(
+            "config.toml: cannot edit the [decks] tables as they are written; write each as "
+            'its own [decks."<deck>"] table, then try again'
+        )
+    return result
+
+
+def _edit_decks(
+    doc: tomlkit.TOMLDocument,
+    node: str,
+    changes: Mapping[str, Any],
+    resets: Iterable[str],
+    folder: bool,
+) -> None:
+    """Change `doc` in place as `edit_options` describes, whatever the form of its `decks`: a
+    table per deck, dotted keys, tables out of order, or inline tables."""
     decks: Any = doc.get("decks")
     if decks is None:
         if not changes:
-            return text
+            return
         decks = tomlkit.table(is_super_table=True)
         doc.append("decks", decks)
     for key in resets:
@@ -146,18 +177,50 @@ def edit_options(
         table = decks.get(pattern)
         if table is not None and key in table:
             del table[key]
-            if not table.as_string().strip() and not table.trivia.comment:
+            if not table and not _has_comment(table):
                 del decks[pattern]  # nothing of the person's left in it, not even a comment
+    added: dict[str, Any] = {}
     for key, value in changes.items():
         pattern = own_table(node, key, folder)
         table = decks.get(pattern)
         if table is None:
-            table = tomlkit.table()
-            decks.append(pattern, table)
+            table = added.get(pattern)
+        if table is None:
+            inline = isinstance(decks, InlineTable)  # an inline table holds only inline tables
+            table = added[pattern] = tomlkit.inline_table() if inline else tomlkit.table()
         table[key] = value
-    result: str = tomlkit.dumps(doc)
-    validate_settings(tomllib.loads(result), "config.toml")
-    return result
+    for pattern, table in added.items():
+        decks[pattern] = table  # assigning, not `append`: that also works on dotted keys
+
+
+def _has_comment(table: Any) -> bool:
+    if table.trivia.comment:
+        return True
+    return not isinstance(table, InlineTable) and bool(table.as_string().strip())
+
+
+def _expected(
+    data: dict[str, Any],
+    node: str,
+    changes: Mapping[str, Any],
+    resets: Iterable[str],
+    folder: bool,
+) -> dict[str, Any]:
+    """What config.toml must hold after `edit_options`, as parsed TOML (empty deck tables left
+    out): the check that an edit in whatever layout changed exactly what was asked."""
+    expected = copy.deepcopy(data)
+    decks = expected.setdefault("decks", {})
+    for key in resets:
+        decks.get(own_table(node, key, folder), {}).pop(key, None)
+    for key, value in changes.items():
+        decks.setdefault(own_table(node, key, folder), {})[key] = value
+    return _without_empty(expected)
+
+
+def _without_empty(data: dict[str, Any]) -> dict[str, Any]:
+    decks = {p: t for p, t in data.get("decks", {}).items() if t}
+    rest = {k: v for k, v in data.items() if k != "decks"}
+    return {**rest, "decks": decks} if decks else rest
 
 
 def save_options(

@@ -91,3 +91,31 @@ def test_a_deck_setting_wins_over_its_folder_set_after_it(
     for deck, new in (("lang/french", 6), ("lang/german", 2)):
         assert main(["next", "--deck", deck, "--json"]) == 0
         assert json.loads(capsys.readouterr().out)["counts"]["new"] == new
+
+
+def test_options_are_set_in_a_config_written_with_inline_tables(
+    write_deck, isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = _home(isolated)
+    config = home / "config.toml"
+    config.write_text('decks = { "math/algebra" = { leech_threshold = 5 } }\n', encoding="utf-8")
+    write_deck("lang/french", basic_deck(8))
+    write_deck("math/algebra", basic_deck(2))
+    assert main(["options", "lang/french", "--set", "new_per_day=3"]) == 0
+    assert "new_per_day        3          own" in capsys.readouterr().out
+    assert main(["options", "math/algebra", "--json"]) == 0
+    shown = {o["key"]: o for o in json.loads(capsys.readouterr().out)["options"]}
+    assert (shown["leech_threshold"]["value"], shown["leech_threshold"]["source"]) == (5, "own")
+
+
+def test_a_decks_key_that_is_not_a_table_is_one_line(
+    write_deck, isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = _home(isolated)
+    (home / "config.toml").write_text("decks = 5\n", encoding="utf-8")
+    write_deck("lang/french", basic_deck(2))
+    for argv in (["due"], ["options", "lang/french", "--set", "new_per_day=3"]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.endswith("config.toml: decks: Input should be a valid dictionary (got 5)\n")
+        assert err.count("\n") == 1

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from quizzer.config import ConfigError, load_settings, validate_settings
+from quizzer.config import ConfigError, Settings, load_settings, validate_settings
 from quizzer.config_edit import (
     edit_options,
     options_for,
@@ -194,3 +194,52 @@ def test_the_most_specific_table_wins_whatever_the_order_in_the_file() -> None:
         assert getattr(french, key) == option.value, key
     sub = {o.key: o for o in options_for(settings, "lang/sub/deep")}
     assert (sub["new_per_day"].value, sub["new_per_day"].table) == (5, "lang/sub/*")
+
+
+LAYOUTS = {
+    "dotted keys, then a table": (
+        '# mine\ndecks."lang/*".new_per_day = 10\n\n[decks."math/*"]\nleech_threshold = 4\n'
+    ),
+    "an inline table": 'decks = { "math/algebra" = { leech_threshold = 5 } }  # mine\n',
+    "dotted keys in [decks]": '[decks]  # mine\n"lang/*".new_per_day = 10\n',
+    "inline tables in [decks]": '[decks]  # mine\n"lang/french" = { leech_threshold = 5 }\n',
+}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS.values(), ids=LAYOUTS.keys())
+def test_options_are_edited_whatever_the_layout_of_the_deck_tables(layout: str) -> None:
+    def loaded(text: str) -> Settings:
+        return validate_settings(tomllib.loads(text), "config.toml")
+
+    before = loaded(layout)
+    text = edit_options(layout, "lang/french", {"new_per_day": 3, "leech_action": "suspend"})
+    text = edit_options(text, "lang", {"desired_retention": 0.8}, folder=True)
+    assert "# mine" in text
+    after = loaded(text)
+    french = after.for_deck("lang/french")
+    assert (french.new_per_day, french.leech_action, french.desired_retention) == (
+        3,
+        "suspend",
+        0.8,
+    )
+    assert french.leech_threshold == before.for_deck("lang/french").leech_threshold
+    for deck in ("math/algebra", "lang/german"):
+        assert after.for_deck(deck).leech_threshold == before.for_deck(deck).leech_threshold
+    back = edit_options(text, "lang/french", {}, ["new_per_day", "leech_action"])
+    back = edit_options(back, "lang", {}, ["desired_retention"], folder=True)
+    assert loaded(back).decks == before.decks
+
+
+def test_a_decks_key_that_is_not_a_table_is_one_line_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("decks = 5\n", encoding="utf-8")
+    message = f"{path}: decks: Input should be a valid dictionary (got 5)"
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert str(caught.value) == message
+    with pytest.raises(ConfigError, match=r"^config.toml: decks: Input should be a valid"):
+        save_options(path, "lang/french", {"new_per_day": 3})
+    assert path.read_text(encoding="utf-8") == "decks = 5\n"
+    path.write_text('decks = ["lang/*"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r": decks: Input should be a valid dictionary"):
+        load_settings(path)

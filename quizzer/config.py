@@ -20,7 +20,17 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    field_validator,
+)
 
 from quizzer import paths
 from quizzer.errors import QuizzerError
@@ -57,31 +67,35 @@ class ConfigError(QuizzerError, ValueError):
 
 
 class Scheduling(BaseModel):
-    """Settings that may differ per deck."""
+    """Settings that may differ per deck.
+
+    Types are strict, as written in TOML: a count is an integer (`12`, not `"12"`, `12.0` or
+    `true`), a switch is `true` or `false`, a name is a string; where a fraction or minutes are
+    expected, an integer is a number too."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
 
-    desired_retention: float = Field(0.9, ge=0.7, le=0.99)
+    desired_retention: StrictFloat = Field(0.9, ge=0.7, le=0.99)
     """Probability of recall FSRS aims for when a card falls due (0.70 to 0.99). Higher means
     more reviews."""
-    learning_steps: tuple[float, ...] = (1.0, 10.0)
+    learning_steps: tuple[StrictFloat, ...] = (1.0, 10.0)
     """Minutes between the first reviews of a new card before it graduates."""
-    relearning_steps: tuple[float, ...] = (10.0,)
+    relearning_steps: tuple[StrictFloat, ...] = (10.0,)
     """Minutes between reviews of a forgotten card before it returns to review."""
-    maximum_interval: int = Field(36500, ge=1)
+    maximum_interval: StrictInt = Field(36500, ge=1)
     """The longest interval, in days."""
-    fuzz: bool = True
+    fuzz: StrictBool = True
     """Spread intervals of 3 days and more by a few days, so cards learned together do not stay
     together. Deterministic per review, so a replay gives the same dates."""
-    new_per_day: int = Field(20, ge=0)
+    new_per_day: StrictInt = Field(20, ge=0)
     """New cards introduced per study day."""
-    reviews_per_day: int = Field(200, ge=0)
+    reviews_per_day: StrictInt = Field(200, ge=0)
     """Review cards shown per study day (learning cards are not capped)."""
-    leech_threshold: int = Field(8, ge=1)
+    leech_threshold: StrictInt = Field(8, ge=1)
     """Lapses after which a card is a leech."""
     leech_action: Literal["tag", "suspend"] = "tag"
     """What happens to a leech: `tag` marks it, `suspend` also takes it out of reviews."""
-    bury_siblings: bool = True
+    bury_siblings: StrictBool = True
     """After answering a card, hide its siblings (other cloze numbers, the reverse side) until
     the next study day."""
 
@@ -96,24 +110,24 @@ class Scheduling(BaseModel):
 class Settings(Scheduling):
     """Everything in config.toml."""
 
-    day_starts_at: int = Field(4, ge=0, le=23)
+    day_starts_at: StrictInt = Field(4, ge=0, le=23)
     """Hour (local time, 0-23) at which a new study day begins."""
-    timezone: str | None = None
+    timezone: StrictStr | None = None
     """IANA time zone for the study day (e.g. `Europe/Paris`); the system's when unset."""
-    parameters: list[float] = Field(default_factory=lambda: list(DEFAULT_PARAMETERS))
+    parameters: list[StrictFloat] = Field(default_factory=lambda: list(DEFAULT_PARAMETERS))
     """The 21 FSRS-6 parameters; `quizzer optimize` fits them to your reviews."""
-    deck_folders: list[str] = Field(default_factory=list)
+    deck_folders: list[StrictStr] = Field(default_factory=list)
     """More folders of your own decks, loaded with the bundled decks and the `decks/` folder of
     the data directory (later folders replace decks with the same id), e.g.
     `deck_folders = ["~/my-decks"]`."""
     decks: dict[str, dict[str, Any]] = Field(default_factory=dict)
     """Per-deck overrides: a table per glob of deck ids, e.g. `[decks."asr/*"]`."""
-    limits_start_from_top: bool = False
+    limits_start_from_top: StrictBool = False
     """Studying a deck or folder also applies the daily limits of the folders above it, up to
     the global ones (Anki's "limits start from top"); by default only its own and those below."""
-    autoplay: bool = False
+    autoplay: StrictBool = False
     """Play a clip on a card's front as soon as the card shows (`p` plays it in any case)."""
-    player: str | None = None
+    player: StrictStr | None = None
     """The command that plays a clip, e.g. `mpv --no-video`; the file is its last argument.
     `QUIZZER_PLAYER` overrides it; unset, the first of ffplay, paplay, aplay, afplay found."""
 

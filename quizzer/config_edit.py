@@ -124,9 +124,12 @@ def edit_options(
     node = node.rstrip("/")
     if not node:
         raise ConfigError("name a deck or folder")
+    resets = list(resets)
     for key in [*changes, *resets]:
         if key not in OPTION_KEYS:
             raise ConfigError(f"{key}: not a deck option (one of {', '.join(OPTION_KEYS)})")
+        if key in changes and key in resets:
+            raise ConfigError(f"{key}: both set and reset; give one or the other")
     for key, value in changes.items():
         try:
             Scheduling.model_validate({key: value})
@@ -142,7 +145,6 @@ def edit_options(
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config.toml: {exc}") from None
     validate_settings(before, "config.toml")  # `decks` is a table of tables from here on
-    resets = list(resets)
     try:
         _edit_decks(doc, node, changes, resets, folder)
         result: str = tomlkit.dumps(doc)

@@ -119,3 +119,22 @@ def test_a_decks_key_that_is_not_a_table_is_one_line(
         err = capsys.readouterr().err
         assert err.endswith("config.toml: decks: Input should be a valid dictionary (got 5)\n")
         assert err.count("\n") == 1
+
+
+def test_options_set_as_the_wrong_type_or_set_and_reset_at_once_are_refused(
+    write_deck, isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = _home(isolated)
+    write_deck("lang/fr", basic_deck(2))
+    for argv, message in [
+        (["--set", "new_per_day=1e3"], "new_per_day: Input should be a valid integer (got 1000.0)"),
+        (["--set", "leech_threshold=2.0"], "leech_threshold: Input should be a valid integer"),
+        (
+            ["--set", "new_per_day=3", "--reset", "new_per_day"],
+            "new_per_day: both set and reset; give one or the other",
+        ),
+    ]:
+        assert main(["options", "lang/fr", *argv]) == 2
+        err = capsys.readouterr().err
+        assert message in err and err.count("\n") == 1
+    assert (home / "config.toml").read_text() == CONFIG

@@ -33,6 +33,7 @@ from pydantic import (
 )
 
 from quizzer import paths
+from quizzer.clock import ClockError, local_zone
 from quizzer.errors import QuizzerError
 from quizzer.files import DECK_LIMIT, read_regular
 
@@ -137,6 +138,19 @@ class Settings(Scheduling):
         if len(params) != 21:
             raise ValueError(f"FSRS-6 needs 21 parameters, got {len(params)}")
         return params
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str | None) -> str | None:
+        if name:
+            try:
+                local_zone(name)
+            except ClockError:
+                raise ValueError(
+                    "unknown time zone: give an IANA name such as Europe/Paris (case matters), "
+                    "a zone file or a POSIX TZ rule"
+                ) from None
+        return name
 
     @field_validator("decks")
     @classmethod

@@ -199,7 +199,8 @@ def load_settings(path: Path | None = None) -> Settings:
     """Read config.toml (defaults when it does not exist); raise ConfigError naming the bad key."""
     path = path or paths.config_path()
     try:
-        data = tomllib.loads(read_regular(path, DECK_LIMIT).decode("utf-8"))
+        # utf-8-sig: a byte order mark, which some editors write, is not part of the TOML
+        data = tomllib.loads(read_regular(path, DECK_LIMIT).decode("utf-8-sig"))
     except FileNotFoundError:
         return Settings.model_construct()  # the defaults, valid by definition: nothing to check
     except tomllib.TOMLDecodeError as exc:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import tempfile
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
@@ -147,7 +148,7 @@ def edit_options(
     validate_settings(before, "config.toml")  # `decks` is a table of tables from here on
     try:
         _edit_decks(doc, node, changes, resets, folder)
-        result: str = tomlkit.dumps(doc)
+        result = _dumps(doc, text)
         done = tomllib.loads(result)
     except (tomlkit.exceptions.TOMLKitError, ValueError, TypeError, AttributeError, KeyError):
         done = None  # a layout tomlkit cannot change so: refused below
@@ -234,8 +235,9 @@ def save_options(
 ) -> Settings:
     """Apply `edit_options` to the config.toml at `path` (created when missing), written whole
     or not at all; returns the settings it now holds."""
-    new = edit_options(_read(path), node, changes, resets, folder)
-    _write_whole(path, new)
+    text, bom = _read(path)
+    new = edit_options(text, node, changes, resets, folder)
+    _write_whole(path, bom + new)
     return validate_settings(tomllib.loads(new), str(path))
 
 
@@ -244,30 +246,52 @@ def save_parameters(parameters: Sequence[float], path: Path | None = None) -> No
     with the file when missing), everything else kept as it was, comments and layout included;
     written whole or not at all."""
     path = path or paths.config_path()
+    text, bom = _read(path)
     try:
-        doc = tomlkit.parse(_read(path))
+        doc = tomlkit.parse(text)
     except tomlkit.exceptions.ParseError as exc:
         raise ConfigError(f"{path}: {exc}") from None
     doc["parameters"] = [float(p) for p in parameters]
-    new = tomlkit.dumps(doc)
+    new = _dumps(doc, text)
     validate_settings(tomllib.loads(new), str(path))
-    _write_whole(path, new)
+    _write_whole(path, bom + new)
 
 
-def _read(path: Path) -> str:
+def _read(path: Path) -> tuple[str, str]:
+    """The text of config.toml as written (line endings untouched), and the byte order mark it
+    starts with (`""` when none): TOML has no place for one, but some editors write it."""
     try:
-        return path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
-        return ""
+        return "", ""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    return text.removeprefix(bom), bom
+
+
+def _dumps(doc: tomlkit.TOMLDocument, original: str) -> str:
+    """The edited document's text, the lines tomlkit adds (which end in LF) ending as those
+    of `original` do when all of them end in CRLF."""
+    text = tomlkit.dumps(doc)
+    if "\r\n" in original and "\n" not in original.replace("\r\n", ""):
+        return _LONE_LF.sub("\r\n", text)
+    return text
+
+
+_LONE_LF = re.compile(r"(?<!\r)\n")
 
 
 def _write_whole(path: Path, text: str) -> None:
-    """Replace the file at `path` with `text`: a reader sees the old file or the new one."""
+    """Replace the file at `path` with `text`, byte for byte (no newline translation): a reader
+    sees the old file or the new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".toml")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
+        with os.fdopen(fd, "wb") as out:
+            out.write(text.encode("utf-8"))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

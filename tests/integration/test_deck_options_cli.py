@@ -138,3 +138,23 @@ def test_options_set_as_the_wrong_type_or_set_and_reset_at_once_are_refused(
         err = capsys.readouterr().err
         assert message in err and err.count("\n") == 1
     assert (home / "config.toml").read_text() == CONFIG
+
+
+def test_a_config_saved_by_a_windows_editor_is_read_and_kept_as_it_is(
+    write_deck, isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A byte order mark and CRLF line breaks: every command reads the file, and an edit keeps
+    both."""
+    home = _home(isolated)
+    config = home / "config.toml"
+    windows = b"\xef\xbb\xbf" + CONFIG.replace("\n", "\r\n").encode("utf-8")
+    config.write_bytes(windows)
+    write_deck("lang/fr", basic_deck(8))
+    assert main(["next", "--deck", "lang/fr", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["counts"]["new"] == 4
+    assert main(["options", "lang/fr", "--set", "new_per_day=6"]) == 0
+    capsys.readouterr()
+    data = config.read_bytes()
+    assert data.startswith(windows) and b"\n" not in data.replace(b"\r\n", b"")
+    assert main(["next", "--deck", "lang/fr", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["counts"]["new"] == 6

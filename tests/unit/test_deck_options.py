@@ -243,3 +243,26 @@ def test_a_decks_key_that_is_not_a_table_is_one_line_naming_it(tmp_path: Path) -
     path.write_text('decks = ["lang/*"]\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r": decks: Input should be a valid dictionary"):
         load_settings(path)
+
+
+def test_rewriting_keeps_crlf_line_endings_and_a_byte_order_mark(tmp_path: Path) -> None:
+    """A file written on Windows keeps its CRLF line breaks, the new lines included, and a
+    leading byte order mark stays; the file loads with either."""
+    crlf = COMMENTED.replace("\n", "\r\n").encode("utf-8")
+    path = tmp_path / "config.toml"
+    for start in (b"", b"\xef\xbb\xbf"):
+        path.write_bytes(start + crlf)
+        assert load_settings(path).for_deck("tts/vits").reviews_per_day == 50
+        save_options(path, "tts/vits", {"reviews_per_day": 80})
+        save_options(path, "asr/ctc", {"new_per_day": 3})
+        save_parameters(FITTED, path)
+        data = path.read_bytes()
+        assert data.startswith(start + b"# quizzer settings, kept by hand\r\n")
+        assert b"\n" not in data.replace(b"\r\n", b"")
+        assert b"reviews_per_day = 80\r\n" in data and b'[decks."asr/ctc"]\r\n' in data
+        settings = load_settings(path)
+        assert settings.for_deck("asr/ctc").new_per_day == 3 and settings.parameters == FITTED
+    # a file with LF line breaks keeps them
+    path.write_text(COMMENTED, encoding="utf-8")
+    save_options(path, "asr/ctc", {"new_per_day": 3})
+    assert b"\r" not in path.read_bytes()

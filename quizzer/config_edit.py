@@ -157,6 +157,7 @@ def edit_options(
             "config.toml: cannot edit the [decks] tables as they are written; write each as "
             'its own [decks."<deck>"] table, then try again'
         )
+    validate_settings(done, "config.toml")
     return result
 
 

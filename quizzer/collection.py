@@ -451,7 +451,7 @@ def answer_index() -> AnswerIndex | None:
     if index is None:
         return None
     fingerprint, payload, (settings, cards, zone, day_starts_at) = index
-    per_deck = _read_rules(payload.get("rules"), settings.per_deck)
+    per_deck = read_rules(payload.get("rules"), settings.per_deck)
     if per_deck is None:
         return None
     from quizzer.clock import calendar
@@ -460,7 +460,7 @@ def answer_index() -> AnswerIndex | None:
     return AnswerIndex(fingerprint, {c.id for c in cards}, rules, zone)
 
 
-def _read_rules(data: Any, decks: dict[str, Limits]) -> dict[str, DeckRules] | None:
+def read_rules(data: Any, decks: dict[str, Limits]) -> dict[str, DeckRules] | None:
     """Each deck's scheduling settings from the index, every value checked; None when any is
     off or missing."""
     number = (int, float)

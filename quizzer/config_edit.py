@@ -4,14 +4,15 @@ to config.toml (deck options, fitted parameters) that keep the learner's comment
 
 A deck or folder's own values live in a `[decks."<id>"]` table; a glob table (`[decks."asr/*"]`)
 is a folder's setting for the decks below it; top-level keys are the global values, and what
-config.toml leaves out is the built-in default. Later matching tables win, as in
-`Settings.for_deck`.
+config.toml leaves out is the built-in default. Of the tables that match, the most specific wins
+(`Settings.matching_tables`, which `Settings.for_deck` applies too).
 """
 
 from __future__ import annotations
 
-import fnmatch
+import copy
 import os
+import re
 import tempfile
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,6 +22,7 @@ from typing import Any
 
 import tomlkit
 from pydantic import ValidationError
+from tomlkit.items import InlineTable
 
 from quizzer import paths
 from quizzer.config import ConfigError, Scheduling, Settings, validate_settings
@@ -74,15 +76,12 @@ def options_for(settings: Settings, node: str, folder: bool = False) -> list[Opt
     for key in OPTION_KEYS:
         source = "global" if key in settings.model_fields_set else "default"
         found[key] = Option(key, getattr(settings, key), source)
-    for pattern, override in settings.decks.items():
-        for key in OPTION_KEYS:
-            if key not in override:
-                continue
-            own = own_table(node, key, folder)
-            if not fnmatch.fnmatchcase(own, pattern):
-                continue
-            value = getattr(Scheduling.model_validate({key: override[key]}), key)
-            found[key] = Option(key, value, "own" if pattern == own else "folder", pattern)
+    for key in OPTION_KEYS:
+        own = own_table(node, key, folder)
+        for pattern, override in settings.matching_tables(own):  # the most specific last
+            if key in override:
+                value = getattr(Scheduling.model_validate({key: override[key]}), key)
+                found[key] = Option(key, value, "own" if pattern == own else "folder", pattern)
     return [found[key] for key in OPTION_KEYS]
 
 
@@ -126,9 +125,12 @@ def edit_options(
     node = node.rstrip("/")
     if not node:
         raise ConfigError("name a deck or folder")
+    resets = list(resets)
     for key in [*changes, *resets]:
         if key not in OPTION_KEYS:
             raise ConfigError(f"{key}: not a deck option (one of {', '.join(OPTION_KEYS)})")
+        if key in changes and key in resets:
+            raise ConfigError(f"{key}: both set and reset; give one or the other")
     for key, value in changes.items():
         try:
             Scheduling.model_validate({key: value})
@@ -139,10 +141,39 @@ def edit_options(
         doc = tomlkit.parse(text)
     except tomlkit.exceptions.ParseError as exc:
         raise ConfigError(f"config.toml: {exc}") from None
+    try:
+        before = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config.toml: {exc}") from None
+    validate_settings(before, "config.toml")  # `decks` is a table of tables from here on
+    try:
+        _edit_decks(doc, node, changes, resets, folder)
+        result = _dumps(doc, text)
+        done = tomllib.loads(result)
+    except (tomlkit.exceptions.TOMLKitError, ValueError, TypeError, AttributeError, KeyError):
+        done = None  # a layout tomlkit cannot change so: refused below
+    if done is None or _without_empty(done) != _expected(before, node, changes, resets, folder):
+        raise ConfigError(
+            "config.toml: cannot edit the [decks] tables as they are written; write each as "
+            'its own [decks."<deck>"] table, then try again'
+        )
+    validate_settings(done, "config.toml")
+    return result
+
+
+def _edit_decks(
+    doc: tomlkit.TOMLDocument,
+    node: str,
+    changes: Mapping[str, Any],
+    resets: Iterable[str],
+    folder: bool,
+) -> None:
+    """Change `doc` in place as `edit_options` describes, whatever the form of its `decks`: a
+    table per deck, dotted keys, tables out of order, or inline tables."""
     decks: Any = doc.get("decks")
     if decks is None:
         if not changes:
-            return text
+            return
         decks = tomlkit.table(is_super_table=True)
         doc.append("decks", decks)
     for key in resets:
@@ -150,18 +181,50 @@ def edit_options(
         table = decks.get(pattern)
         if table is not None and key in table:
             del table[key]
-            if not table.as_string().strip() and not table.trivia.comment:
+            if not table and not _has_comment(table):
                 del decks[pattern]  # nothing of the person's left in it, not even a comment
+    added: dict[str, Any] = {}
     for key, value in changes.items():
         pattern = own_table(node, key, folder)
         table = decks.get(pattern)
         if table is None:
-            table = tomlkit.table()
-            decks.append(pattern, table)
+            table = added.get(pattern)
+        if table is None:
+            inline = isinstance(decks, InlineTable)  # an inline table holds only inline tables
+            table = added[pattern] = tomlkit.inline_table() if inline else tomlkit.table()
         table[key] = value
-    result: str = tomlkit.dumps(doc)
-    validate_settings(tomllib.loads(result), "config.toml")
-    return result
+    for pattern, table in added.items():
+        decks[pattern] = table  # assigning, not `append`: that also works on dotted keys
+
+
+def _has_comment(table: Any) -> bool:
+    if table.trivia.comment:
+        return True
+    return not isinstance(table, InlineTable) and bool(table.as_string().strip())
+
+
+def _expected(
+    data: dict[str, Any],
+    node: str,
+    changes: Mapping[str, Any],
+    resets: Iterable[str],
+    folder: bool,
+) -> dict[str, Any]:
+    """What config.toml must hold after `edit_options`, as parsed TOML (empty deck tables left
+    out): the check that an edit in whatever layout changed exactly what was asked."""
+    expected = copy.deepcopy(data)
+    decks = expected.setdefault("decks", {})
+    for key in resets:
+        decks.get(own_table(node, key, folder), {}).pop(key, None)
+    for key, value in changes.items():
+        decks.setdefault(own_table(node, key, folder), {})[key] = value
+    return _without_empty(expected)
+
+
+def _without_empty(data: dict[str, Any]) -> dict[str, Any]:
+    decks = {p: t for p, t in data.get("decks", {}).items() if t}
+    rest = {k: v for k, v in data.items() if k != "decks"}
+    return {**rest, "decks": decks} if decks else rest
 
 
 def save_options(
@@ -173,8 +236,9 @@ def save_options(
 ) -> Settings:
     """Apply `edit_options` to the config.toml at `path` (created when missing), written whole
     or not at all; returns the settings it now holds."""
-    new = edit_options(_read(path), node, changes, resets, folder)
-    _write_whole(path, new)
+    text, bom = _read(path)
+    new = edit_options(text, node, changes, resets, folder)
+    _write_whole(path, bom + new)
     return validate_settings(tomllib.loads(new), str(path))
 
 
@@ -183,30 +247,52 @@ def save_parameters(parameters: Sequence[float], path: Path | None = None) -> No
     with the file when missing), everything else kept as it was, comments and layout included;
     written whole or not at all."""
     path = path or paths.config_path()
+    text, bom = _read(path)
     try:
-        doc = tomlkit.parse(_read(path))
+        doc = tomlkit.parse(text)
     except tomlkit.exceptions.ParseError as exc:
         raise ConfigError(f"{path}: {exc}") from None
     doc["parameters"] = [float(p) for p in parameters]
-    new = tomlkit.dumps(doc)
+    new = _dumps(doc, text)
     validate_settings(tomllib.loads(new), str(path))
-    _write_whole(path, new)
+    _write_whole(path, bom + new)
 
 
-def _read(path: Path) -> str:
+def _read(path: Path) -> tuple[str, str]:
+    """The text of config.toml as written (line endings untouched), and the byte order mark it
+    starts with (`""` when none): TOML has no place for one, but some editors write it."""
     try:
-        return path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
-        return ""
+        return "", ""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    return text.removeprefix(bom), bom
+
+
+def _dumps(doc: tomlkit.TOMLDocument, original: str) -> str:
+    """The edited document's text, the lines tomlkit adds (which end in LF) ending as those
+    of `original` do when all of them end in CRLF."""
+    text = tomlkit.dumps(doc)
+    if "\r\n" in original and "\n" not in original.replace("\r\n", ""):
+        return _LONE_LF.sub("\r\n", text)
+    return text
+
+
+_LONE_LF = re.compile(r"(?<!\r)\n")
 
 
 def _write_whole(path: Path, text: str) -> None:
-    """Replace the file at `path` with `text`: a reader sees the old file or the new one."""
+    """Replace the file at `path` with `text`, byte for byte (no newline translation): a reader
+    sees the old file or the new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".toml")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
+        with os.fdopen(fd, "wb") as out:
+            out.write(text.encode("utf-8"))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -73,7 +73,7 @@ def configured_deck_folders() -> list[Path]:
     import tomllib
 
     try:
-        data = tomllib.loads(config_path().read_text(encoding="utf-8"))
+        data = tomllib.loads(config_path().read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return []  # load_settings reports an unreadable config.toml
     folders = data.get("deck_folders", [])

@@ -340,15 +340,15 @@ def deck_counts(
 ) -> Counts:
     """`assemble(found, settings, day, today, deck_id).counts` when every candidate is a card of
     the deck `deck_id`, without building the queue: the cards of one deck share one chain of
-    limits, so the limits are a single number of cards left, and only sibling burying needs
-    the candidates walked (up to that number)."""
+    limits, so the limits are a single number of cards left, and only sibling burying (as the
+    deck's `bury_siblings` says) needs the candidates walked (up to that number)."""
     learning = found.learning
     due_now = bisect_right(learning, day.now, key=_first)
     ahead_end = bisect_right(learning, day.now + LEARN_AHEAD_MS, key=_first)
     later_end = max(ahead_end, bisect_left(learning, day.end, key=_first))
-    global_settings = settings.settings
-    bury = bool(global_settings.bury_siblings)
-    from_top = bool(getattr(global_settings, "limits_start_from_top", False))
+    from_top = bool(getattr(settings.settings, "limits_start_from_top", False))
+    first = next((e[-1] for group in (learning, found.review, found.new) for e in group), None)
+    bury = first is not None and bool(settings.for_card(first.id).bury_siblings)
     touched_questions, touched_cards = today.touched_questions, today.touched_cards
     served = {c.id.partition("#")[0] for _, _, c in learning[:due_now]} if bury else set()
     taken = []
@@ -400,13 +400,16 @@ def serve(
     """The cards served now, in order, with their kind: the first `due_now` learning cards,
     then reviews up to the daily limits, then new cards up to theirs (the limits of `start` and
     of the folders and decks below it: `LimitTree`). A card whose sibling was answered today is
-    buried, and so is one whose sibling comes earlier in this order: neither uses up a limit."""
-    global_settings = settings.settings
-    bury = bool(global_settings.bury_siblings)
-    from_top = bool(getattr(global_settings, "limits_start_from_top", False))
+    buried, and so is one whose sibling comes earlier in this order: neither uses up a limit.
+    Burying follows the `bury_siblings` of the card's deck (siblings share their deck)."""
+    from_top = bool(getattr(settings.settings, "limits_start_from_top", False))
     touched_questions, touched_cards = today.touched_questions, today.touched_cards
     served: set[str] = set()
+    burying: dict[str, bool] = {}  # each deck's bury_siblings
     for _, _, card in found.learning[:due_now]:
+        bury = burying.get(card.deck_id)
+        if bury is None:
+            bury = burying[card.deck_id] = bool(settings.for_card(card.id).bury_siblings)
         if bury:
             served.add(card.id.partition("#")[0])
         yield LEARNING, card
@@ -432,6 +435,9 @@ def serve(
                 if (limits.node_left(node) if n is None else n) <= 0:
                     break
             else:
+                bury = burying.get(deck_id)
+                if bury is None:
+                    bury = burying[deck_id] = bool(settings.for_card(card.id).bury_siblings)
                 if bury:
                     cid = card.id
                     question = cid.partition("#")[0]

@@ -369,7 +369,7 @@ def info(card: Card, row: tuple[Any, ...], r: float | None) -> CardInfo:
 def leeches(
     found: CardScan,
     cards: Mapping[str, Card],
-    threshold: int,
+    threshold: int | None,
     text: Callable[[Any], str] = card_text,
 ) -> Leeches:
     """The cards flagged as leeches, most lapses first."""

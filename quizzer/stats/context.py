@@ -17,6 +17,13 @@ from quizzer.stats.results import FORECAST_DAYS
 from quizzer.stats.scope import Scope
 
 
+class DeckRules(Protocol):
+    """What the figures read of one deck's settings."""
+
+    @property
+    def leech_threshold(self) -> int: ...
+
+
 class StatsSettings(Protocol):
     """What the figures read of the settings: `config.Settings`, or the stats index's copy."""
 
@@ -25,7 +32,13 @@ class StatsSettings(Protocol):
     @property
     def day_starts_at(self) -> int: ...
     @property
-    def leech_threshold(self) -> int: ...
+    def leech_threshold(self) -> int:
+        """The global one."""
+        ...
+
+    def for_deck(self, deck_id: str) -> DeckRules:
+        """The settings in force for one deck."""
+        ...
 
 
 class DeckInfo(Protocol):

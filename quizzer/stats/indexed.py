@@ -17,13 +17,14 @@ character makes it ignored (quizzer's own texts never hold one).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from quizzer.stats.scope import Scope, resolve_scope
 
 if TYPE_CHECKING:
-    from quizzer.collection import Collection
+    from quizzer.collection import Collection, DeckRules
     from quizzer.stats.results import Stats
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
@@ -90,6 +91,11 @@ class IndexedSettings:
     parameters: tuple[float, ...]
     day_starts_at: int
     leech_threshold: int
+    per_deck: Mapping[str, DeckRules]
+
+    def for_deck(self, deck_id: str) -> DeckRules:
+        """The settings in force for one deck."""
+        return self.per_deck[deck_id]
 
 
 def write_stats_index(col: Collection) -> None:
@@ -113,7 +119,7 @@ def indexed_stats(now_ms: int, spec: str | None, days: int) -> Stats | None:
     """The figures of the whole collection, a deck or a folder (`spec`, as `compute` takes it)
     from the stats index; None when it is not current (or `spec` is a tag), and the caller
     takes the full path."""
-    from quizzer.collection import current_index
+    from quizzer.collection import current_index, read_rules
 
     if spec is not None and spec.strip().startswith("tag:"):
         return None
@@ -123,9 +129,10 @@ def indexed_stats(now_ms: int, spec: str | None, days: int) -> Stats | None:
     _, payload, (queue_settings, refs, zone, day_starts_at) = index
     tree = _tree(payload, refs)
     threshold = payload.get("leech_threshold")
-    if tree is None or type(threshold) is not int:
+    per_deck = read_rules(payload.get("rules"), queue_settings.per_deck)
+    if tree is None or type(threshold) is not int or per_deck is None:
         return None
-    settings = IndexedSettings(queue_settings.parameters, day_starts_at, threshold)
+    settings = IndexedSettings(queue_settings.parameters, day_starts_at, threshold, per_deck)
     scope: Scope = resolve_scope(tree, spec)  # type: ignore[arg-type]
     from quizzer.stats.page import compute_at
     from quizzer.store.db import Store

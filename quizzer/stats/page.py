@@ -242,12 +242,21 @@ def figures(
         difficulty=cards.difficulty(found.difficulty),
         retrievability=cards.retrievability(found.recall),
         decks=decks.deck_rows(found.decks, ctx.sizes, titles, deck_retention, deck_left),
-        leeches=cards.leeches(found, ctx.cards, ctx.settings.leech_threshold, ctx.text),
+        leeches=cards.leeches(found, ctx.cards, leech_threshold(ctx), ctx.text),
         hardest=cards.hardest(found, ctx.cards, ctx.text),
         calibration=(
             calibration() if calibration else retention.calibration_from_bins(source.recall_bins())
         ),
     )
+
+
+def leech_threshold(ctx: Context) -> int | None:
+    """The leech threshold of the scope: that of its decks when they all have the same one
+    (the global one for a scope without cards), None when they differ."""
+    found = {ctx.settings.for_deck(deck_id).leech_threshold for deck_id in ctx.sizes}
+    if not found:
+        return ctx.settings.leech_threshold
+    return found.pop() if len(found) == 1 else None
 
 
 def _streaks(source: Source, today: date) -> Streaks:

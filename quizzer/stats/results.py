@@ -259,7 +259,9 @@ class Leeches:
     """Cards flagged as leeches (lapses reached the leech threshold)."""
 
     count: int
-    threshold: int
+    threshold: int | None
+    """The `leech_threshold` of the scope's decks; None when they differ (each card is a leech
+    by its own deck's threshold)."""
     cards: list[CardRow]
     """The first 100, most lapses first."""
 

@@ -26,6 +26,7 @@ from quizzer.stats import (
     CardRow,
     Distribution,
     Heatmap,
+    Leeches,
     Rate,
     Stats,
 )
@@ -503,6 +504,14 @@ def decks_table(stats: Stats) -> Table:
     return table
 
 
+def leech_rule(leeches: Leeches) -> str:
+    """What makes a leech in the scope, for a heading: `8+ lapses`, or each deck's own
+    threshold when its decks have different ones."""
+    if leeches.threshold is None:
+        return "each deck's own threshold"
+    return f"{leeches.threshold}+ lapses"
+
+
 def cards_table(rows: Sequence[CardRow]) -> Table:
     """Cards with their lapses and predicted recall."""
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
@@ -596,7 +605,7 @@ def render(stats: Stats, width: int = 80) -> Group:
         calibration_section(stats),
     ]
     leeches = stats.leeches
-    parts += [_title(f"Leeches ({leeches.count}, {leeches.threshold}+ lapses)")]
+    parts += [_title(f"Leeches ({leeches.count}, {leech_rule(leeches)})")]
     parts.append(
         cards_table(leeches.cards[:10]) if leeches.cards else Text("No leech.", style="dim")
     )

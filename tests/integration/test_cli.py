@@ -224,6 +224,19 @@ def test_due_text_shows_the_learning_cards_due_later_today(
     assert lines[-1].split() == ["total", "5", "0", "0", "1"]
 
 
+def test_an_unknown_time_zone_names_the_file_and_the_key(
+    sample_tree: Path, isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = isolated / "home" / "config.toml"
+    config.parent.mkdir(exist_ok=True)
+    config.write_text('timezone = "Europe/paris"\n')
+    for argv in (["due"], ["next"], ["check"], ["stats"]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"quizzer: error: {config}: timezone: ")
+        assert err.endswith("(got 'Europe/paris')\n") and err.count("\n") == 1
+
+
 def test_a_misspelt_deck_or_tag_is_named(sample_tree: Path, capsys) -> None:
     """A deck: term that names no deck warns (the search still runs: it finds nothing there);
     a --tag no card carries is an error, as an unknown --deck is."""

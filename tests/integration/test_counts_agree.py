@@ -93,3 +93,31 @@ def test_a_morning_of_answers_keeps_every_count_true(
     assert checked == 5
     # some moments had work for later, so `later_today` was really put to the test
     assert later_seen >= 1
+
+
+def test_a_decks_own_bury_siblings_decides_for_its_cards(
+    write_deck, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Siblings are buried by the setting of their deck: `demo/keep` turns burying off while
+    the global setting keeps it on, and every count says so."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.toml").write_text('[decks."demo/keep"]\nbury_siblings = false\n')
+    pair = (
+        "title: Pair\nquestions:\n  - {id: q, type: basic, prompt: P?, answer: A, reverse: true}\n"
+    )
+    write_deck("demo/bury", pair)
+    write_deck("demo/keep", pair)
+    _at(monkeypatch, START)
+    expected = {"demo/bury": 1, "demo/keep": 2}
+    due = _json(capsys, "due", "--json")
+    assert {deck: counts["new"] for deck, counts in due["decks"].items()} == expected
+    stats = _json(capsys, "stats", "--json")
+    assert {row["deck"]: row["left"]["new"] for row in stats["decks"]} == expected
+    for deck, new in expected.items():
+        assert _json(capsys, "next", "--deck", deck, "--json")["counts"]["new"] == new
+        served = []
+        while (card := _json(capsys, "next", "--deck", deck, "--json")["card_id"]) is not None:
+            _json(capsys, "answer", card, "easy", "--json")
+            served.append(card)
+        assert served == [f"{deck}:q", f"{deck}:q#reverse"][:new]

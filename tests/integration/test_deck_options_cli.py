@@ -62,3 +62,99 @@ def test_a_bad_option_is_one_line_and_nothing_is_written(
     assert main(["options", "nowhere"]) == 2
     assert "no deck or folder 'nowhere'" in capsys.readouterr().err
     assert (home / "config.toml").read_text() == CONFIG
+
+
+def test_a_deck_setting_wins_over_its_folder_set_after_it(
+    write_deck, isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = _home(isolated)
+    (home / "config.toml").write_text("new_per_day = 4\n", encoding="utf-8")
+    write_deck("lang/french", basic_deck(8))
+    write_deck("lang/german", basic_deck(8))
+    assert main(["options", "lang/french", "--set", "desired_retention=0.88"]) == 0
+    assert main(["options", "lang", "--set", "desired_retention=0.95"]) == 0
+    capsys.readouterr()
+    assert main(["options", "lang/french", "--json"]) == 0
+    shown = {o["key"]: o for o in json.loads(capsys.readouterr().out)["options"]}
+    assert shown["desired_retention"] == {
+        "key": "desired_retention",
+        "value": 0.88,
+        "source": "own",
+        "table": "lang/french",
+    }
+    # the queue reads the same rule: the deck's own limit, though the folder's glob comes later
+    config = home / "config.toml"
+    config.write_text(
+        '[decks."lang/french"]\nnew_per_day = 6\n\n[decks."lang/*"]\nnew_per_day = 2\n',
+        encoding="utf-8",
+    )
+    for deck, new in (("lang/french", 6), ("lang/german", 2)):
+        assert main(["next", "--deck", deck, "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["counts"]["new"] == new
+
+
+def test_options_are_set_in_a_config_written_with_inline_tables(
+    write_deck, isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = _home(isolated)
+    config = home / "config.toml"
+    config.write_text('decks = { "math/algebra" = { leech_threshold = 5 } }\n', encoding="utf-8")
+    write_deck("lang/french", basic_deck(8))
+    write_deck("math/algebra", basic_deck(2))
+    assert main(["options", "lang/french", "--set", "new_per_day=3"]) == 0
+    assert "new_per_day        3          own" in capsys.readouterr().out
+    assert main(["options", "math/algebra", "--json"]) == 0
+    shown = {o["key"]: o for o in json.loads(capsys.readouterr().out)["options"]}
+    assert (shown["leech_threshold"]["value"], shown["leech_threshold"]["source"]) == (5, "own")
+
+
+def test_a_decks_key_that_is_not_a_table_is_one_line(
+    write_deck, isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = _home(isolated)
+    (home / "config.toml").write_text("decks = 5\n", encoding="utf-8")
+    write_deck("lang/french", basic_deck(2))
+    for argv in (["due"], ["options", "lang/french", "--set", "new_per_day=3"]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.endswith("config.toml: decks: Input should be a valid dictionary (got 5)\n")
+        assert err.count("\n") == 1
+
+
+def test_options_set_as_the_wrong_type_or_set_and_reset_at_once_are_refused(
+    write_deck, isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = _home(isolated)
+    write_deck("lang/fr", basic_deck(2))
+    for argv, message in [
+        (["--set", "new_per_day=1e3"], "new_per_day: Input should be a valid integer (got 1000.0)"),
+        (["--set", "leech_threshold=2.0"], "leech_threshold: Input should be a valid integer"),
+        (
+            ["--set", "new_per_day=3", "--reset", "new_per_day"],
+            "new_per_day: both set and reset; give one or the other",
+        ),
+    ]:
+        assert main(["options", "lang/fr", *argv]) == 2
+        err = capsys.readouterr().err
+        assert message in err and err.count("\n") == 1
+    assert (home / "config.toml").read_text() == CONFIG
+
+
+def test_a_config_saved_by_a_windows_editor_is_read_and_kept_as_it_is(
+    write_deck, isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A byte order mark and CRLF line breaks: every command reads the file, and an edit keeps
+    both."""
+    home = _home(isolated)
+    config = home / "config.toml"
+    windows = b"\xef\xbb\xbf" + CONFIG.replace("\n", "\r\n").encode("utf-8")
+    config.write_bytes(windows)
+    write_deck("lang/fr", basic_deck(8))
+    assert main(["next", "--deck", "lang/fr", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["counts"]["new"] == 4
+    assert main(["options", "lang/fr", "--set", "new_per_day=6"]) == 0
+    capsys.readouterr()
+    data = config.read_bytes()
+    assert data.startswith(windows) and b"\n" not in data.replace(b"\r\n", b"")
+    assert main(["next", "--deck", "lang/fr", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["counts"]["new"] == 6

@@ -135,3 +135,51 @@ def test_a_tag_a_search_or_a_damaged_index_take_the_full_path(
     assert not index.exists()
     _out(capsys, "--json")
     assert index.exists()
+
+
+def test_leeches_are_counted_by_the_threshold_of_their_deck(
+    write_deck: Callable[[str, str], Path],
+    isolated: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A deck with its own leech threshold reports it; a scope whose decks differ reports
+    none (null), each card being a leech by its own deck's."""
+    from quizzer.collection import open_collection
+    from quizzer.state import Rating
+
+    deck = "title: D\nquestions:\n  - {id: q, type: basic, prompt: P?, answer: A}\n"
+    write_deck("lang/french", deck)
+    write_deck("lang/german", deck)
+    home = isolated / "home"
+    home.mkdir()
+    assert main(["options", "lang/french", "--set", "leech_threshold=3"]) == 0
+    col = open_collection()
+    try:
+        session = col.session()
+        day, minute = 86_400_000, 60_000
+        start = to_ms(now()) - 40 * day
+        for card in ("lang/french:q", "lang/german:q"):
+            session.answer(card, Rating.EASY, start)
+            for lapse in range(1, 4):  # three lapses, each relearned
+                session.answer(card, Rating.AGAIN, start + lapse * 10 * day)
+                session.answer(card, Rating.GOOD, start + lapse * 10 * day + 10 * minute)
+    finally:
+        col.close()
+    capsys.readouterr()
+    _out(capsys, "--json")  # writes the index
+    for scope, count, threshold, heading in (
+        ("lang/french", 1, 3, "Leeches (1, 3+ lapses)"),
+        ("lang/german", 0, 8, "Leeches (0, 8+ lapses)"),
+        ("lang", 1, None, "Leeches (1, each deck's own threshold)"),
+    ):
+        assert indexed_stats(to_ms(now()), scope, 30) is not None
+        for cache in ("1", None):  # the full path, then the index
+            if cache is None:
+                monkeypatch.delenv("QUIZZER_NO_CACHE", raising=False)
+            else:
+                monkeypatch.setenv("QUIZZER_NO_CACHE", cache)
+            leeches = json.loads(_out(capsys, scope, "--json"))["leeches"]
+            assert (leeches["count"], leeches["threshold"]) == (count, threshold), scope
+            assert [c["card_id"] for c in leeches["cards"]] == ["lang/french:q"][:count]
+            assert heading in _out(capsys, scope)

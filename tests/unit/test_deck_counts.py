@@ -1,9 +1,10 @@
 """What is left in one deck, counted without building its queue (`queue.deck_counts`, which the
 statistics use for every deck's line), equals the counts of a full `queue.plan` of a session on
-that deck, at every step of random histories, with sibling burying on and off and limits that
-start from the deck or from the top. So do the statistics' "left today" and every deck's, which
-come from one pass over the card states (`stats.cards.scan`) instead of `queue.classify`, and
-home's counts of every deck, folder and the root, from one classification of every card."""
+that deck, at every step of random histories, with sibling burying on, off and on in one deck
+only, and limits that start from the deck or from the top. So do the statistics' "left today"
+and every deck's, which come from one pass over the card states (`stats.cards.scan`) instead of
+`queue.classify`, and home's counts of every deck, folder and the root, from one classification
+of every card."""
 
 from __future__ import annotations
 
@@ -50,6 +51,9 @@ OPS = st.one_of(
 CONFIGS = {
     "burying, deck limits": {},
     "no burying": {"bury_siblings": False},
+    "burying in one deck only": {
+        "decks": {"demo/b": {"new_per_day": 3, "reviews_per_day": 2, "bury_siblings": False}}
+    },
     "limits from the top": {"limits_start_from_top": True, "new_per_day": 4},
 }
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from quizzer.config import ConfigError, load_settings, validate_settings
+from quizzer.config import ConfigError, Settings, load_settings, validate_settings
 from quizzer.config_edit import (
     edit_options,
     options_for,
@@ -156,3 +156,113 @@ def test_saved_parameters_go_before_the_first_table_or_into_a_new_file(tmp_path:
     save_parameters(FITTED, fresh)
     assert tomllib.loads(fresh.read_text(encoding="utf-8")) == {"parameters": FITTED}
     assert list(tmp_path.rglob(".config-*")) == []
+
+
+SPECIFIC_LAST_FIRST = """\
+[decks."lang/french"]
+desired_retention = 0.85
+
+[decks."lang/sub/*"]
+new_per_day = 5
+
+[decks."lang/*"]
+desired_retention = 0.95
+new_per_day = 7
+leech_threshold = 4
+
+[decks."lang/[a-z]*"]
+leech_threshold = 6
+"""
+
+
+def test_the_most_specific_table_wins_whatever_the_order_in_the_file() -> None:
+    """A deck's own table beats every glob, a deeper folder's glob a shallower one; only
+    equally specific patterns go by file order (the later wins)."""
+    settings = validate_settings(tomllib.loads(SPECIFIC_LAST_FIRST), "config.toml")
+    french = settings.for_deck("lang/french")
+    assert (french.desired_retention, french.new_per_day) == (0.85, 7)
+    assert settings.for_deck("lang/sub/deep").new_per_day == 5
+    assert settings.for_deck("lang/german").leech_threshold == 6  # `lang/` both: file order
+    shown = {o.key: o for o in options_for(settings, "lang/french")}
+    assert (shown["desired_retention"].source, shown["desired_retention"].table) == (
+        "own",
+        "lang/french",
+    )
+    assert shown["new_per_day"].table == "lang/*"
+    assert shown["leech_threshold"].table == "lang/[a-z]*"
+    for key, option in shown.items():
+        assert getattr(french, key) == option.value, key
+    sub = {o.key: o for o in options_for(settings, "lang/sub/deep")}
+    assert (sub["new_per_day"].value, sub["new_per_day"].table) == (5, "lang/sub/*")
+
+
+LAYOUTS = {
+    "dotted keys, then a table": (
+        '# mine\ndecks."lang/*".new_per_day = 10\n\n[decks."math/*"]\nleech_threshold = 4\n'
+    ),
+    "an inline table": 'decks = { "math/algebra" = { leech_threshold = 5 } }  # mine\n',
+    "dotted keys in [decks]": '[decks]  # mine\n"lang/*".new_per_day = 10\n',
+    "inline tables in [decks]": '[decks]  # mine\n"lang/french" = { leech_threshold = 5 }\n',
+}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS.values(), ids=LAYOUTS.keys())
+def test_options_are_edited_whatever_the_layout_of_the_deck_tables(layout: str) -> None:
+    def loaded(text: str) -> Settings:
+        return validate_settings(tomllib.loads(text), "config.toml")
+
+    before = loaded(layout)
+    text = edit_options(layout, "lang/french", {"new_per_day": 3, "leech_action": "suspend"})
+    text = edit_options(text, "lang", {"desired_retention": 0.8}, folder=True)
+    assert "# mine" in text
+    after = loaded(text)
+    french = after.for_deck("lang/french")
+    assert (french.new_per_day, french.leech_action, french.desired_retention) == (
+        3,
+        "suspend",
+        0.8,
+    )
+    assert french.leech_threshold == before.for_deck("lang/french").leech_threshold
+    for deck in ("math/algebra", "lang/german"):
+        assert after.for_deck(deck).leech_threshold == before.for_deck(deck).leech_threshold
+    back = edit_options(text, "lang/french", {}, ["new_per_day", "leech_action"])
+    back = edit_options(back, "lang", {}, ["desired_retention"], folder=True)
+    assert loaded(back).decks == before.decks
+
+
+def test_a_decks_key_that_is_not_a_table_is_one_line_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("decks = 5\n", encoding="utf-8")
+    message = f"{path}: decks: Input should be a valid dictionary (got 5)"
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert str(caught.value) == message
+    with pytest.raises(ConfigError, match=r"^config.toml: decks: Input should be a valid"):
+        save_options(path, "lang/french", {"new_per_day": 3})
+    assert path.read_text(encoding="utf-8") == "decks = 5\n"
+    path.write_text('decks = ["lang/*"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r": decks: Input should be a valid dictionary"):
+        load_settings(path)
+
+
+def test_rewriting_keeps_crlf_line_endings_and_a_byte_order_mark(tmp_path: Path) -> None:
+    """A file written on Windows keeps its CRLF line breaks, the new lines included, and a
+    leading byte order mark stays; the file loads with either."""
+    crlf = COMMENTED.replace("\n", "\r\n").encode("utf-8")
+    path = tmp_path / "config.toml"
+    for start in (b"", b"\xef\xbb\xbf"):
+        path.write_bytes(start + crlf)
+        assert load_settings(path).for_deck("tts/vits").reviews_per_day == 50
+        save_options(path, "tts/vits", {"reviews_per_day": 80})
+        save_options(path, "asr/ctc", {"new_per_day": 3})
+        save_parameters(FITTED, path)
+        data = path.read_bytes()
+        assert data.startswith(start + b"# quizzer settings, kept by hand\r\n")
+        assert b"\n" not in data.replace(b"\r\n", b"")
+        assert b"reviews_per_day = 80\r\n" in data and b'[decks."asr/ctc"]\r\n' in data
+        settings = load_settings(path)
+        assert settings.for_deck("asr/ctc").new_per_day == 3 and settings.parameters == FITTED
+    # a file with LF line breaks keeps them
+    path.write_text(COMMENTED, encoding="utf-8")
+    save_options(path, "asr/ctc", {"new_per_day": 3})
+    assert b"\r" not in path.read_bytes()

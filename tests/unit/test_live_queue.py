@@ -78,7 +78,11 @@ def test_live_queue_equals_a_full_plan_at_every_step(write_deck, decks_dir: Path
         new_per_day=7,
         reviews_per_day=6,
         learning_steps=(1.0, 30.0),
-        decks={"demo/b": {"new_per_day": 3, "reviews_per_day": 2}},
+        bury_siblings=False,  # but for the deck with siblings: a deck's own setting governs
+        decks={
+            "demo/a": {"bury_siblings": True},
+            "demo/b": {"new_per_day": 3, "reviews_per_day": 2},
+        },
     )
     with tempfile.TemporaryDirectory() as home:
         path = Path(home) / "quizzer.sqlite3"

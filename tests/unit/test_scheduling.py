@@ -349,6 +349,36 @@ def test_bad_config_value_names_its_key(isolated: Path) -> None:
         load_settings()
 
 
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("new_per_day = true", "new_per_day: Input should be a valid integer (got True)"),
+        ('new_per_day = "12"', "new_per_day: Input should be a valid integer (got '12')"),
+        ("reviews_per_day = 100.0", "reviews_per_day: Input should be a valid integer (got 100.0)"),
+        ('fuzz = "yes"', "fuzz: Input should be a valid boolean (got 'yes')"),
+        ("bury_siblings = 0", "bury_siblings: Input should be a valid boolean (got 0)"),
+        (
+            "desired_retention = true",
+            "desired_retention: Input should be a valid number (got True)",
+        ),
+        ('learning_steps = ["1"]', "learning_steps.0: Input should be a valid number (got '1')"),
+        ("timezone = 1", "timezone: Input should be a valid string (got 1)"),
+        ('[decks."a/*"]\nleech_threshold = 4.0', 'decks."a/*".leech_threshold: Input should be a'),
+    ],
+)
+def test_config_values_must_have_their_type(isolated: Path, line: str, message: str) -> None:
+    configure(isolated / "home", line + "\n")
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert str(caught.value).startswith(f"{isolated / 'home' / 'config.toml'}: {message}")
+
+
+def test_an_integer_is_a_number_where_a_fraction_is_expected(isolated: Path) -> None:
+    configure(isolated / "home", "learning_steps = [1, 2.5]\nparameters = [" + "1, " * 21 + "]\n")
+    settings = load_settings()
+    assert settings.learning_steps == (1.0, 2.5) and settings.parameters == [1.0] * 21
+
+
 def test_per_deck_overrides(isolated: Path) -> None:
     configure(
         isolated / "home", 'desired_retention = 0.9\n[decks."asr/*"]\ndesired_retention = 0.95\n'

@@ -313,7 +313,7 @@ class StatsScreen(Screen[None]):
 
     def _watch(self, s: core.Stats) -> None:
         parts: list[Any] = [
-            Text(f"Leeches: {s.leeches.count} ({s.leeches.threshold}+ lapses)", style="bold")
+            Text(f"Leeches: {s.leeches.count} ({view.leech_rule(s.leeches)})", style="bold")
         ]
         parts.append(
             view.cards_table(s.leeches.cards[:20])

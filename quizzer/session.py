@@ -170,12 +170,13 @@ class Session:
         """Bring the live queue up to date after this session wrote one event about a card, which
         left it in `state` (`reviewed`: its state before a review). Anything it cannot follow
         (another writer before the write, another day, an event earlier than one already
-        written) makes the next call rebuild it."""
+        written, here or by another writer to its card) makes the next call rebuild it."""
         queue = self.queue
         card_id = state.card_id
         before, after = self.store.last_write
         latest, self._latest_write = self._latest_write, max(self._latest_write, now_ms)
-        if not (queue.version == before and now_ms >= latest and queue.valid(now_ms, before)):
+        followed = queue.version == before and now_ms >= latest and not self.store.reordered
+        if not (followed and queue.valid(now_ms, before)):
             queue.version = None
             return
         if undone:

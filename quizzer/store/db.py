@@ -125,6 +125,9 @@ class Store:
         self._known_mark: tuple[tuple[int, int], str, int] | None = None
         """(version, calendar key, mark) after this connection's last commit that left the
         totals current: at the same version the mark is still that, without asking."""
+        self.reordered = False
+        """Whether the last `apply` put its event before a later one of its card (whose rows the
+        replay then rewrote)."""
         self.last_write: tuple[tuple[int, int], tuple[int, int]] = ((-1, -1), (-1, -1))
         """The store's version (`version()`) when the last write transaction began, holding the
         write lock, and when it committed: equal first halves mean no other connection wrote
@@ -279,6 +282,7 @@ class Store:
         begun = self._begun = self.version()
         self._cache_live = self._cache is not None and self._cache_key == begun
         self._appended, self._rebuild_totals, self._remark = 0, False, False
+        self.reordered = False
         try:
             yield self.db
             mark = self._settle_totals()
@@ -497,6 +501,7 @@ class Store:
                 "SELECT 1 FROM log WHERE card_id = ? AND at >= ? AND (at > ? OR uid > ?) LIMIT 1",
                 (card_id, event.at, event.at, event.uid),
             ).fetchone()
+            self.reordered = later is not None
             if later is None:
                 self._insert(event, derived)
                 self._put_state(derived.after)

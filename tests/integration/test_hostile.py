@@ -696,6 +696,8 @@ BROKEN_DECKS = {
     "minus-inf-answer": NUMERIC + "answer: -.Inf}\n",
     "nan-answer": NUMERIC + "answer: .NaN}\n",
     "overflow-answer": NUMERIC + "answer: 1e999}\n",
+    "huge-int-answer": NUMERIC + "answer: " + "9" * 400 + "}\n",
+    "huge-int-tolerance": NUMERIC + "answer: 1, tolerance: " + "9" * 400 + "}\n",
     "inf-tolerance": "title: T\nquestions:\n"
     "  - {id: a, type: numeric, prompt: P, answer: 1, tolerance: .inf}\n",
     "nan-tolerance-text": "title: T\nquestions:\n"

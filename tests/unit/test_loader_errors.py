@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from quizzer.decks.loader import LoadedDeck, Problem, load_bytes
+from quizzer.decks.models import Numeric
 from quizzer.decks.tree import load_tree
 
 HEADER = "title: T\nquestions:\n"
@@ -192,7 +193,64 @@ def test_repeated_choices() -> None:
 def test_numeric_answer_not_a_number() -> None:
     p = one(HEADER + "  - id: a\n    type: numeric\n    prompt: P\n    answer: lots\n")
     assert (p.line, p.column) == (6, 13)
-    assert "answer 'lots' is not a number" in p.message
+    assert p.message == "answer 'lots' is not a number; write it like 680000, 6.8e5 or 0.25"
+
+
+def numeric(answer: str, tolerance: str = "0") -> Numeric:
+    text = HEADER + f"  - id: a\n    type: numeric\n    prompt: P\n    answer: {answer}\n"
+    result = load_bytes(f"{text}    tolerance: {tolerance}\n".encode(), "d/deck", "d/deck.yaml")
+    assert isinstance(result, LoadedDeck), result
+    question = result.deck.questions[0]
+    assert isinstance(question, Numeric)
+    return question
+
+
+@pytest.mark.parametrize(
+    ("written", "number"),
+    [
+        ("6.8e5", 680000),
+        ("1e3", 1000),
+        ("1E3", 1000),
+        ("6.8e+5", 680000),
+        ("1e-3", 0.001),
+        ("2.5E-1", 0.25),
+        ("'3'", 3),
+        ('"6.8e5"', 680000),
+        ("' 42 '", 42),
+        ("1_000", 1000),
+    ],
+)
+def test_numeric_answers_take_exponents_and_quotes(written: str, number: float) -> None:
+    """Every form the schema's description suggests loads, written plainly or quoted, in both
+    numeric fields alike."""
+    assert numeric(written).answer == number
+    assert numeric("1000", written).allowed_error == number
+
+
+def test_a_quoted_tolerance_is_a_number_or_a_percentage() -> None:
+    assert numeric("200", "'5%'").allowed_error == 10
+    assert numeric("200", "2.5e0%").allowed_error == 5
+    assert numeric("200", "'0.5'").tolerance == 0.5
+    p = one(HEADER + "  - {id: a, type: numeric, prompt: P, answer: 1, tolerance: some}\n")
+    assert p.message == (
+        "tolerance 'some' is not a number; write a number like 0.5 or a percentage like '5%'"
+    )
+
+
+def test_a_number_too_large_for_a_float_is_one_located_problem(write_deck, decks_dir) -> None:
+    """A numeric answer or tolerance of hundreds of digits is refused on its line; the deck is
+    skipped and the others load."""
+    huge = "9" * 400
+    p = one(HEADER + f"  - id: a\n    type: numeric\n    prompt: P\n    answer: {huge}\n")
+    assert (p.line, p.column) == (6, 13)
+    assert p.message.startswith("answer ") and p.message.endswith("9999… is too large")
+    p = one(HEADER + f"  - {{id: a, type: numeric, prompt: P, answer: 1, tolerance: {huge}}}\n")
+    assert p.message.startswith("tolerance ") and p.message.endswith(" is too large")
+    write_deck("d/huge", HEADER + f"  - {{id: a, type: numeric, prompt: P, answer: -{huge}}}\n")
+    write_deck("d/fine", HEADER + "  - {id: a, type: basic, prompt: P, answer: A}\n")
+    tree = load_tree(decks_dir)
+    assert list(tree.decks) == ["d/fine"] and list(tree.failed) == ["d/huge"]
+    assert [(p.line, p.column) for p in tree.problems] == [(3, 47)]
 
 
 def test_negative_tolerance() -> None:

@@ -26,7 +26,8 @@ def slugify(text: str) -> str:
 
 
 def _text(value: Any) -> Any:
-    """Accept numbers where text is expected (`answer: 10`); refuse YAML booleans and empties;
+    """Accept numbers where text is expected (the loader gives their text as written: `017`
+    stays `017`; a number comes from Python callers); refuse YAML booleans and empties;
     control characters (escape sequences a terminal would obey) become U+FFFD, and `quizzer
     lint` warns about them."""
     if isinstance(value, bool):

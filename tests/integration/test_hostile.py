@@ -686,9 +686,6 @@ BROKEN_DECKS = {
     "long-int-answer": "title: T\nquestions:\n  - {id: a, type: numeric, prompt: P, answer: "
     + "7" * 5000
     + "}\n",
-    "long-int-text": "title: T\nquestions:\n  - {id: a, type: basic, prompt: "
-    + "1" * 4301
-    + ", answer: A}\n",
     "long-int-key": "title: T\n" + "9" * 4400 + ": x\nquestions: []\n",
     "two-documents": GOOD_DECK + "---\n" + GOOD_DECK,
     "empty-second-document": GOOD_DECK + "---\n",

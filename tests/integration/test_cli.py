@@ -150,6 +150,34 @@ def test_new_creates_a_lint_clean_deck_and_refuses_to_overwrite(decks_dir: Path,
     assert main(["new", "Bad Name"]) == 2
 
 
+@pytest.mark.parametrize(
+    ("deck_id", "title", "tag"),
+    [
+        ("languages/no", "No", "languages"),
+        ("no/grammar", "Grammar", "no"),
+        ("null", "Null", "null"),
+        ("true/on", "On", "true"),
+        ("off/yes", "Yes", "off"),
+        ("2024/007", "007", "2024"),
+        ("1e3/0x1f", "0X1F", "1e3"),
+        ("y/n", "N", "y"),
+    ],
+)
+def test_new_decks_of_any_accepted_name_lint_clean(
+    decks_dir: Path, deck_id: str, title: str, tag: str
+) -> None:
+    """A name YAML would read as a boolean, null or number is written so that it reads back as
+    the name: the deck lints clean and has the title and tag the name gives."""
+    from quizzer.decks.loader import LoadedDeck, load_file
+
+    assert main(["new", deck_id]) == 0
+    path = decks_dir / f"{deck_id}.yaml"
+    assert main(["lint", str(path)]) == 0
+    loaded = load_file(path, deck_id)
+    assert isinstance(loaded, LoadedDeck), loaded
+    assert (loaded.deck.title, loaded.deck.tags) == (title, [tag])
+
+
 def test_new_does_not_replace_a_bundled_deck_unasked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -265,6 +265,26 @@ def test_a_misspelt_deck_or_tag_is_named(sample_tree: Path, capsys) -> None:
     assert capsys.readouterr().err == "quizzer: error: no card has the tag 'nosuchtag'\n"
 
 
+def test_tag_option_ignores_case_as_the_tag_search_term_does(write_deck, capsys) -> None:
+    """`--tag ml` studies the cards of `tags: [ML]` (a deck's or a question's), which
+    `cards tag:ml` finds; cards without the tag stay out."""
+    write_deck(
+        "a/tagged",
+        "title: A\ntags: [ML]\nquestions:\n  - {id: q, type: basic, prompt: P, answer: A}\n",
+    )
+    write_deck(
+        "b/mixed",
+        "title: B\nquestions:\n  - {id: r, type: basic, prompt: P, answer: A, tags: [Speech]}\n"
+        "  - {id: s, type: basic, prompt: P, answer: A}\n",
+    )
+    cards = out_json(capsys, "cards", "tag:ml", "--json")
+    assert [c["card_id"] for c in cards] == ["a/tagged:q"]
+    assert out_json(capsys, "due", "--tag", "ml", "--json")["total"]["new"] == 1
+    assert out_json(capsys, "next", "--tag", "ml", "--json")["card_id"] == "a/tagged:q"
+    assert out_json(capsys, "due", "--tag", "SPEECH", "--json")["total"]["new"] == 1
+    assert out_json(capsys, "next", "--tag", "speech", "--json")["card_id"] == "b/mixed:r"
+
+
 def test_answer_with_response_is_graded(sample_tree: Path, capsys) -> None:
     shown = out_json(capsys, "next", "--deck", "demo/sample", "--json")
     assert shown["type"] == "basic"

@@ -285,6 +285,57 @@ def test_tag_option_ignores_case_as_the_tag_search_term_does(write_deck, capsys)
     assert out_json(capsys, "next", "--tag", "speech", "--json")["card_id"] == "b/mixed:r"
 
 
+NOTED = """\
+title: Noted
+questions:
+  - id: pick
+    type: choice
+    prompt: Which is even?
+    explanation: Two divides it.
+    source: Arithmetic, chapter 1
+    choices:
+      - {text: '2', correct: true, feedback: Two is 2 times 1.}
+      - {text: '3', feedback: Odd.}
+      - {text: '5'}
+  - {id: plain, type: basic, prompt: P, answer: A, explanation: Because., source: A book}
+"""
+
+
+def test_next_and_answer_json_give_what_is_shown_after_answering(
+    write_deck, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`next --json` gives the explanation, the source and each option's feedback;
+    `answer --json` what the card shows once answered, options numbered as `next` showed them,
+    whether it loads the decks or answers from the card index."""
+    write_deck("n/noted", NOTED)
+    card = out_json(capsys, "next", "--json")
+    assert card["card_id"] == "n/noted:pick"
+    assert (card["explanation"], card["source"]) == ("Two divides it.", "Arithmetic, chapter 1")
+    feedback = {"2": "Two is 2 times 1.", "3": "Odd.", "5": None}
+    assert [(c["text"], c["feedback"]) for c in card["choices"]] == [
+        (c["text"], feedback[c["text"]]) for c in card["choices"]
+    ]
+    number = next(c["number"] for c in card["choices"] if c["text"] == "3")
+    done = out_json(capsys, "answer", "n/noted:pick", "--response", str(number), "--json")
+    assert done["verdict"] == "incorrect" and done["explanation"] == "Two divides it."
+    assert done["source"] == "Arithmetic, chapter 1"
+    assert done["choices"] == [
+        {**c, "correct": c["text"] == "2", "feedback": feedback[c["text"]]} for c in card["choices"]
+    ]
+    with monkeypatch.context() as full:
+        full.setenv("QUIZZER_NO_CACHE", "1")
+        plain = out_json(capsys, "answer", "n/noted:plain", "good", "--json")
+    assert (plain["explanation"], plain["source"]) == ("Because.", "A book")
+    assert "choices" not in plain and plain["rating"] == "good"
+    import quizzer.commands.answer as command
+
+    assert main(["due"]) == 0  # writes the card index
+    capsys.readouterr()
+    monkeypatch.setattr(command, "collection_for", None)  # the decks are not loaded
+    again = out_json(capsys, "answer", "n/noted:plain", "again", "--json")
+    assert (again["explanation"], again["source"]) == ("Because.", "A book")
+
+
 def test_answer_with_response_is_graded(sample_tree: Path, capsys) -> None:
     shown = out_json(capsys, "next", "--deck", "demo/sample", "--json")
     assert shown["type"] == "basic"

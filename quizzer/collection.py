@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from quizzer import paths
 
 if TYPE_CHECKING:
+    from quizzer.after_answer import AfterNotes
     from quizzer.clock import Calendar
     from quizzer.config import Settings
     from quizzer.decks.grading import AnswerKey
@@ -256,15 +257,19 @@ def write_card_index(col: Collection) -> None:
     fingerprint = writable_fingerprint(col)
     if fingerprint is None:
         return
+    from quizzer.after_answer import AfterNotes
     from quizzer.decks.grading import AnswerKey
 
-    keys = {
-        f"{deck_id}:{q.id}": AnswerKey.of(q).to_data()
-        for deck_id, loaded in col.tree.decks.items()
-        for q in loaded.deck.questions
-        if q.auto_graded
-    }
+    keys = {}
+    notes = {}
+    for deck_id, loaded in col.tree.decks.items():
+        for q in loaded.deck.questions:
+            if q.auto_graded:
+                keys[f"{deck_id}:{q.id}"] = AnswerKey.of(q).to_data()
+            if (data := AfterNotes.of(q).to_data()) is not None:
+                notes[f"{deck_id}:{q.id}"] = data
     write_index(fingerprint, keys, KEYS)
+    write_index(fingerprint, notes, NOTES)
     write_index(fingerprint, index_payload(col))
 
 
@@ -384,6 +389,9 @@ def due_plan(now_ms: int, open_full: Callable[[], Collection] = open_collection)
 
 KEYS = "keys"
 """The file beside the card index that holds the answer keys of the auto-graded questions."""
+NOTES = "notes"
+"""The file beside the card index that holds what each question shows once answered (its
+explanation, source and options' feedback), for `quizzer answer --json`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -441,6 +449,21 @@ class AnswerIndex:
             return None
         try:
             return AnswerKey.from_data(data)
+        except (TypeError, ValueError):
+            return None
+
+    def notes(self, card_id: str) -> AfterNotes | None:
+        """What the card's question shows once answered; None when the notes are missing or
+        damaged (the full path then answers)."""
+        from quizzer.after_answer import AfterNotes
+        from quizzer.decks.cache import read_index
+
+        notes = read_index(self.fingerprint, NOTES)
+        if not isinstance(notes, dict):
+            return None
+        data = notes.get(card_id.partition("#")[0])
+        try:
+            return AfterNotes() if data is None else AfterNotes.from_data(data)
         except (TypeError, ValueError):
             return None
 

@@ -119,11 +119,13 @@ def home_figures_apart(
 
 def tag_decks(tree: DeckTree) -> dict[str, set[str]]:
     """Every tag of the tree's cards (a deck's tags and its questions'), with the decks that
-    have cards carrying it."""
+    have cards carrying it. Tags differing only in case are one (a selection ignores case),
+    named as first met."""
     found: dict[str, set[str]] = defaultdict(set)
+    spelt: dict[str, str] = {}
     for card in tree.cards():
         for tag in card_tags(card, tree.decks[card.deck_id].deck.tags):
-            found[tag].add(card.deck_id)
+            found[spelt.setdefault(tag.casefold(), tag)].add(card.deck_id)
     return dict(sorted(found.items()))
 
 

@@ -42,11 +42,19 @@ class Selection:
         """True when the card is in one of the decks or folders and carries the tag."""
         if self.decks and not any(in_deck(card.deck_id, d.rstrip("/")) for d in self.decks):
             return False
-        return self.tag is None or self.tag in card_tags(card, deck_tags)
+        return self.tag is None or carries_tag(card_tags(card, deck_tags), self.tag)
+
+
+def carries_tag(tags: Iterable[str], tag: str) -> bool:
+    """Whether `tag` is one of `tags`, case ignored (`ml` names the tag `ML`), as the search term
+    `tag:ml` reads it."""
+    wanted = tag.casefold()
+    return any(t.casefold() == wanted for t in tags)
 
 
 def tag_in_use(tree: DeckTree, tag: str) -> bool:
-    """Whether any card of the tree carries `tag` (its deck's tags or its question's): a
-    session on a tag no card has would be empty, which a misspelt tag should not look like."""
+    """Whether any card of the tree carries `tag` (its deck's tags or its question's, case
+    ignored): a session on a tag no card has would be empty, which a misspelt tag should not
+    look like."""
     decks = tree.decks
-    return any(tag in card_tags(c, decks[c.deck_id].deck.tags) for c in tree.cards())
+    return any(carries_tag(card_tags(c, decks[c.deck_id].deck.tags), tag) for c in tree.cards())

@@ -2,16 +2,17 @@
 
 When the card index is current (the decks and config.toml unchanged since a command last loaded
 them), the answer is recorded from it, without loading the decks: the index knows every card and
-each deck's scheduling settings, and the answer keys of the auto-graded questions are read from
-the file beside it. Otherwise the collection is opened in full, which refreshes the index. Both
-paths go through the same checks, write (`answering.record_answer`) and report, in the same order,
-so their output and exit status are the same.
+each deck's scheduling settings, and the answer keys of the auto-graded questions (and, for
+`--json`, what each question shows once answered) are read from the files beside it. Otherwise
+the collection is opened in full, which refreshes the index. Both paths go through the same
+checks, write (`answering.record_answer`) and report, in the same order, so their output and exit
+status are the same.
 """
 
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from quizzer.commands import common
 from quizzer.commands.common import EXIT_OK, collection_for, iso, local, print_json
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         if done is not None:
             return done
     col = collection_for(args)
-    if index is None:
+    if index is None or (args.json and index.notes(args.card_id) is None):
         from quizzer.collection import write_card_index
 
         write_card_index(col)
@@ -54,11 +55,19 @@ def _in_full(args: argparse.Namespace, col: Collection) -> int:
     now_ms = common.now_ms()
     card = session.card(args.card_id)
     graded = None
+    order = session.shown_order(card)
     if args.response is not None:
         if not card.question.auto_graded:
             raise CommandError(f"{card.id} is a {card.question.kind} card: give a rating instead")
-        graded = grade_response(card.question, args.response, session.shown_order(card))
+        graded = grade_response(card.question, args.response, order)
     rating = _rating(args, graded)
+    shown = None
+    if args.json:
+        from quizzer.after_answer import AfterNotes, after_answer
+        from quizzer.decks.grading import AnswerKey
+
+        q = card.question
+        shown = after_answer(AfterNotes.of(q), AnswerKey.of(q) if q.auto_graded else None, order)
     done = session.answer(
         card.id,
         rating,
@@ -68,12 +77,13 @@ def _in_full(args: argparse.Namespace, col: Collection) -> int:
         duration_ms=args.duration_ms,
         early=args.early,
     )
-    return _report(args, card.id, rating, graded, done.after, now_ms, col)
+    return _report(args, card.id, rating, graded, done.after, now_ms, col, shown)
 
 
 def _from_index(args: argparse.Namespace, index: AnswerIndex) -> int | None:
     """Answer from the card index; None when the full path must answer instead (a replay is
-    pending, or a response was given to a card the answer keys do not hold)."""
+    pending, a response was given to a card the answer keys do not hold, or `--json` asks for
+    notes the index does not hold)."""
     from quizzer.answering import grade_response, order_seed, record_answer, unknown_card
     from quizzer.store.db import Store
 
@@ -86,13 +96,21 @@ def _from_index(args: argparse.Namespace, index: AnswerIndex) -> int | None:
         if card_id not in index.card_ids:
             raise unknown_card(card_id)
         graded = None
+        key = index.answer_key(card_id) if args.response is not None or args.json else None
+        order = key.shown_order(order_seed(card_id, store.state(card_id).reps)) if key else []
         if args.response is not None:
-            key = index.answer_key(card_id)
             if key is None:
                 return None  # a self-graded card (the full path says so), or no keys
-            order = key.shown_order(order_seed(card_id, store.state(card_id).reps))
             graded = grade_response(key, args.response, order)
         rating = _rating(args, graded)
+        shown = None
+        if args.json:
+            from quizzer.after_answer import after_answer
+
+            notes = index.notes(card_id)
+            if notes is None:
+                return None
+            shown = after_answer(notes, key, order)
         _, derived, _ = record_answer(
             store,
             index.rules,
@@ -104,7 +122,7 @@ def _from_index(args: argparse.Namespace, index: AnswerIndex) -> int | None:
             duration_ms=args.duration_ms,
             early=args.early,
         )
-    return _report(args, card_id, rating, graded, derived.after, now_ms, index)
+    return _report(args, card_id, rating, graded, derived.after, now_ms, index, shown)
 
 
 def _rating(args: argparse.Namespace, graded: Graded | None) -> Rating:
@@ -127,8 +145,10 @@ def _report(
     after: CardState,
     now_ms: int,
     where: Collection | AnswerIndex,
+    shown: dict[str, Any] | None = None,
 ) -> int:
-    """Print what the answer did, as text or JSON."""
+    """Print what the answer did, as text or JSON (with `shown`: what the card shows once
+    answered, `after_answer.after_answer`)."""
     from quizzer.scheduling import describe_interval
 
     due = after.due
@@ -143,7 +163,7 @@ def _report(
         "state": after.state.name.lower(),
     }
     if args.json:
-        print_json(result)
+        print_json({**result, **(shown or {})})
     else:
         if graded:
             print(f"{graded.verdict}: {graded.message}")

@@ -6,21 +6,24 @@ import argparse
 import sys
 from pathlib import Path
 
-from quizzer.commands.common import EXIT_OK, EXIT_PROBLEMS
-from quizzer.errors import CommandError
+from quizzer.commands.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from quizzer.terminal import printable
 
 
 def run(args: argparse.Namespace) -> int:
-    """Check deck files; print one located line per problem, then per warning."""
+    """Check deck files; print one located line per problem, then per warning. A file is
+    checked as part of the decks tree it belongs to (`decks/placement.py`)."""
     from quizzer import paths
-    from quizzer.decks.lint import deck_warnings
-    from quizzer.decks.loader import LoadedDeck, deck_id_for, load_file
+    from quizzer.decks.lint import WARNING, deck_warnings
+    from quizzer.decks.loader import LoadedDeck, Problem, load_file
     from quizzer.decks.media import check_deck, check_tree
+    from quizzer.decks.placement import place
     from quizzer.decks.tree import load_tree
 
     targets = [Path(p) for p in args.paths] or [r for r in paths.deck_roots() if r.is_dir()]
     problems = []
     warnings = []
+    missing: list[Path] = []
     decks = questions = 0
     found_in: dict[str, Path] = {}  # deck id -> the decks folder it was first found in
     replaced: list[str] = []
@@ -34,20 +37,20 @@ def run(args: argparse.Namespace) -> int:
                 if first != target:  # a later folder's deck replaces an earlier one's
                     replaced.append(f"{deck_id} in {target} replaces the one in {first}")
         elif target.exists():  # a FIFO or a device is reported by load_file, never read
-            result = load_file(target, deck_id_for(target, target.parent), str(target))
+            placed = place(target, paths.deck_roots())
+            if placed.unread is not None and placed.misnamed:
+                problems.append(Problem(str(target), 1, 1, placed.unread))
+            elif placed.unread is not None:
+                warnings.append(Problem(str(target), 1, 1, WARNING + placed.unread))
+            result = load_file(target, placed.deck_id, str(target))
             if isinstance(result, LoadedDeck):
-                # media may not leave the decks tree the file is in (its folder when outside one)
-                where = target.resolve()
-                root = next(
-                    (r for r in map(Path.resolve, paths.deck_roots()) if where.is_relative_to(r)),
-                    target.parent,
-                )
-                problems += check_deck(result, root, str(target))
+                problems += check_deck(result, placed.root, str(target))
                 loaded = [result]
             else:
                 loaded, problems = [], problems + result
         else:
-            raise CommandError(f"{target}: no such file or folder")
+            missing.append(target)
+            continue
         for deck in loaded:
             decks += 1
             questions += len(deck.deck.questions)
@@ -58,16 +61,21 @@ def run(args: argparse.Namespace) -> int:
         print(f"quizzer: note: {line}", file=sys.stderr)
     failing = len(problems) + (len(warnings) if args.strict else 0)
     told = f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
-    if failing:
-        print(
-            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found, {told}; "
-            f"{decks} deck{'s' if decks != 1 else ''} loaded",
-            file=sys.stderr,
-        )
-        return EXIT_PROBLEMS
-    print(
-        f"{decks} deck{'s' if decks != 1 else ''}, {questions} questions: "
-        + (f"no problems, {told}" if warnings else "no problems"),
-        file=sys.stderr,
-    )
-    return EXIT_OK
+    if len(missing) < len(targets):
+        if failing:
+            print(
+                f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found, {told}; "
+                f"{decks} deck{'s' if decks != 1 else ''} loaded",
+                file=sys.stderr,
+            )
+        else:
+            print(
+                f"{decks} deck{'s' if decks != 1 else ''}, {questions} questions: "
+                + (f"no problems, {told}" if warnings else "no problems"),
+                file=sys.stderr,
+            )
+    for path in missing:  # after the others' problems, which are all printed
+        print(f"quizzer: error: {printable(str(path))}: no such file or folder", file=sys.stderr)
+    if missing:
+        return EXIT_USAGE
+    return EXIT_PROBLEMS if failing else EXIT_OK

@@ -37,8 +37,9 @@ def run(args: argparse.Namespace) -> int:
         )
     template = (Path(__file__).parents[1] / "decks" / "template.yaml").read_text(encoding="utf-8")
     name = deck_id.rsplit("/", 1)[-1]
-    text = template.replace("__TITLE__", name.replace("-", " ").title()).replace(
-        "__TAG__", deck_id.split("/")[0]
+    title = name.replace("-", " ").title()
+    text = template.replace("__TITLE__", yaml_text(title)).replace(
+        "__TAG__", yaml_text(deck_id.split("/")[0])
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
@@ -55,3 +56,12 @@ def run(args: argparse.Namespace) -> int:
         f"and review it with '{review}'"
     )
     return EXIT_OK
+
+
+def yaml_text(text: str) -> str:
+    """`text` as a YAML scalar that reads back as this very text, in a block or in a flow list:
+    plain where YAML reads it as text, quoted where it would read a boolean, null or number
+    (`no`, `null`, `2024`)."""
+    import yaml
+
+    return yaml.safe_dump([text], default_flow_style=True, allow_unicode=True, width=2**31)[1:-2]

@@ -31,13 +31,19 @@ def card_payload(session: Session, card: Card, now_ms: int) -> dict[str, Any]:
         "state": state.state.name.lower(),
         "hint": q.hint,
     }
-    shown = faces(card, session.shown_order(card))
+    order = session.shown_order(card)
+    shown = faces(card, order)
     data["prompt"] = shown.front
     if shown.back is not None:
         data["answer"] = shown.back
     if isinstance(q, MultipleChoice):
         data["multi"] = q.multi
-    entries = [{"number": i + 1, "text": text} for i, text in enumerate(shown.options)]
+    entries: list[dict[str, Any]] = [
+        {"number": i + 1, "text": text} for i, text in enumerate(shown.options)
+    ]
+    if isinstance(q, MultipleChoice):  # shown beside each option once answered
+        for entry, j in zip(entries, order, strict=True):
+            entry["feedback"] = q.choices[j].feedback
     if isinstance(q, MultipleChoice | Order):
         data["choices" if isinstance(q, MultipleChoice) else "items"] = entries
     if isinstance(q, Numeric):
@@ -51,6 +57,8 @@ def card_payload(session: Session, card: Card, now_ms: int) -> dict[str, Any]:
     intervals = session.preview(card, now_ms)
     data["intervals"] = {r.name.lower(): describe_interval(ms) for r, ms in intervals.items()}
     data["auto_graded"] = q.auto_graded
+    data["explanation"] = q.explanation  # shown after answering, with the source
+    data["source"] = q.source
     return data
 
 

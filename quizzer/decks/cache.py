@@ -32,6 +32,7 @@ import functools
 import hashlib
 import json
 import os
+import shutil
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -50,10 +51,10 @@ if TYPE_CHECKING:
 Parse = Callable[[bytes, str, str, Path], "LoadedDeck | list[Problem]"]
 """How a deck file's bytes become a deck or its problems (deck id, shown name, path)."""
 
-_FORMAT = f"decks-{__version__}-5"
-_EARLIER_FORMATS = [f"decks-{__version__}-{n}" for n in range(1, 5)]
+_FORMAT = f"decks-{__version__}-6"  # 6: plain scalars that look like numbers stay text
+_EARLIER_FORMATS = [f"decks-{__version__}-{n}" for n in range(1, 6)]
 """Earlier layouts of this version's deck cache, removed when the cache is saved."""
-_INDEX_FORMAT = f"index-{__version__}-2"
+_INDEX_FORMAT = f"index-{__version__}-3"
 _CACHE_LIMIT = 256 * 1024 * 1024
 _DATA_KEPT_S = 24 * 3600
 """How long the data file of a cache entry that is gone stays, for a quizzer still using it."""
@@ -190,6 +191,7 @@ class DeckCache:
                             old.unlink()
             for earlier in _EARLIER_FORMATS:
                 (self.path.parent / f"{earlier}.json").unlink(missing_ok=True)
+                shutil.rmtree(self.path.parent / earlier, ignore_errors=True)
 
 
 def _body_path(key: str) -> Path:

@@ -264,7 +264,8 @@ def _without_accents(text: str) -> str:
     )
 
 
-def _has_accents(text: str) -> bool:
+def has_accents(text: str) -> bool:
+    """True when the text holds a combining accent (it is then compared with its accents)."""
     return any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", text))
 
 
@@ -330,21 +331,22 @@ def near_miss_allowance(expected: str) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class _TypedNumbers:
+class TypedNumbers:
     """The accepted answers of a typed question that are numbers, and the unit they are in."""
 
     values: list[tuple[str, Quantity]]
     unit: Unit | None
 
 
-def _typed_numbers(question: TypedQuestion, words: frozenset[str]) -> _TypedNumbers:
+def typed_numbers(question: TypedQuestion, words: frozenset[str]) -> TypedNumbers:
+    """The accepted answers that read as numbers, and the unit a numeric response is read in."""
     values = []
     for answer in question.answers:
         with contextlib.suppress(QuantityError):
             values.append((answer, read_quantity(answer, None, words, any_name=True)))
     units = [q.unit for _, q in values if q.unit is not None]
     unit = next((u for u in units if u.dimension), units[0] if units else None)
-    return _TypedNumbers(values, unit)
+    return TypedNumbers(values, unit)
 
 
 def grade_typed(question: TypedQuestion, response: str) -> Graded:
@@ -355,12 +357,12 @@ def grade_typed(question: TypedQuestion, response: str) -> Graded:
     words = prompt_words(question.prompt)
     keys = []
     for answer in question.answers:
-        loose = not _has_accents(answer)
+        loose = not has_accents(answer)
         want = answer_key(answer, words, strip_accents=loose)
         if answer_key(response, words, strip_accents=loose) == want:
             return Graded(Verdict.CORRECT, answer, "Correct.")
         keys.append((want, answer, loose))
-    numbers = _typed_numbers(question, words)
+    numbers = typed_numbers(question, words)
     if numbers.values:
         verdict = _typed_number(numbers, response, words, expected)
         if verdict is not None:
@@ -379,14 +381,14 @@ def grade_typed(question: TypedQuestion, response: str) -> Graded:
 
 
 def _typed_number(
-    numbers: _TypedNumbers, response: str, words: frozenset[str], expected: str
+    numbers: TypedNumbers, response: str, words: frozenset[str], expected: str
 ) -> Graded | None:
     """Compare a response that reads as a number with the numeric answers; None when it does not
     read as a number of the answers' unit. A bare number is compared with the bare answers as
     written, and with the others in their unit."""
     unit = numbers.unit
     try:
-        got = read_quantity(response, unit, words | _unit_words(unit))
+        got = read_quantity(response, unit, words | unit_words(unit))
     except QuantityError:
         return None
     if not compatible(got.unit, unit):
@@ -412,7 +414,8 @@ def _typed_number(
     )
 
 
-def _unit_words(unit: Unit | None) -> frozenset[str]:
+def unit_words(unit: Unit | None) -> frozenset[str]:
+    """The words of a unit known only by name, which a response may write after its number."""
     return (
         frozenset(unit.name.casefold().split())
         if unit is not None and not unit.dimension
@@ -511,8 +514,8 @@ def format_number(value: float) -> str:
 def grade_numeric(question: NumericQuestion, response: str) -> Graded:
     """Grade a number: within the tolerance is correct, within twice a non-zero tolerance close.
     A value written in another unit of the same dimension is converted first."""
-    unit, unit_words = question_unit(question.unit)
-    got = _read(response, unit, unit_words | prompt_words(question.prompt))
+    unit, described = question_unit(question.unit)
+    got = _read(response, unit, described | prompt_words(question.prompt))
     expected = format_number(question.answer) + (f" {question.unit}" if question.unit else "")
     target = question.answer * (unit.size if unit else 1.0)
     allowed = question.allowed_error * (unit.size if unit else 1.0)

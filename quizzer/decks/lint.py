@@ -11,10 +11,10 @@ from collections.abc import Iterator, Sequence
 
 import yaml
 
-from quizzer.decks.grading import Verdict, grade_typed
 from quizzer.decks.loaded import LoadedDeck, Problem
 from quizzer.decks.loader import YamlLoader
 from quizzer.decks.models import MultipleChoice, QuestionBase, Typed
+from quizzer.decks.overlap import shared_answers
 
 WARNING = "warning: "
 
@@ -61,17 +61,15 @@ def _shared_answers(
     questions: Sequence[QuestionBase], nodes: list[yaml.Node]
 ) -> Iterator[tuple[yaml.Node, str]]:
     typed = [(q, n) for q, n in zip(questions, nodes, strict=False) if isinstance(q, Typed)]
-    for question, node in typed:
-        answer_nodes = _list(node, "answers")
-        for other, _ in typed:
-            if other is question:
-                continue
-            for answer, answer_node in zip(question.answers, answer_nodes, strict=False):
-                if grade_typed(other, answer).verdict == Verdict.CORRECT:
-                    yield (
-                        answer_node,
-                        f"answer {answer!r} of {question.id!r} is also accepted by {other.id!r}",
-                    )
+    answer_nodes = [_list(node, "answers") for _, node in typed]
+    for i, j, o in shared_answers([q for q, _ in typed]):
+        if j < len(answer_nodes[i]):
+            question, other = typed[i][0], typed[o][0]
+            yield (
+                answer_nodes[i][j],
+                f"answer {question.answers[j]!r} of {question.id!r} is also accepted by "
+                f"{other.id!r}",
+            )
 
 
 def _control(text: str) -> str | None:

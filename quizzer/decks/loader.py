@@ -243,8 +243,8 @@ MAX_DEPTH = 32
 
 
 def _to_data(node: yaml.Node, seen: set[int], text: str, depth: int = 0) -> Any:
-    """Plain data from a node: refuses aliases, non-standard tags, duplicate keys, nesting past
-    MAX_DEPTH and integers too long to convert."""
+    """Plain data from a node: refuses aliases, non-standard tags, duplicate keys and nesting
+    past MAX_DEPTH."""
     if depth > MAX_DEPTH:
         raise _Located(node.start_mark, f"nested more than {MAX_DEPTH} levels deep")
     if id(node) in seen:
@@ -259,8 +259,8 @@ def _to_data(node: yaml.Node, seen: set[int], text: str, depth: int = 0) -> Any:
     if isinstance(node, yaml.ScalarNode):
         try:
             return _scalar(node)
-        except ValueError:
-            raise _Located(node.start_mark, "number too long (more than 4300 digits)") from None
+        except KeyError:  # `!!bool` on a word that is not one
+            raise _Located(node.start_mark, f"{node.value!r} is not true or false") from None
     if isinstance(node, yaml.SequenceNode):
         return [_to_data(item, seen, text, depth + 1) for item in node.value]
     result: dict[Any, Any] = {}
@@ -288,17 +288,28 @@ def _to_data(node: yaml.Node, seen: set[int], text: str, depth: int = 0) -> Any:
     return result
 
 
+_AS_WRITTEN = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:timestamp",
+}
+"""Scalars kept as the text written in the file. YAML 1.1 reads `017` as 15, `12:30` as 750 and
+`3.10` as 3.1; a deck wants the text (prompts, answers, ids, tags), and its number fields read
+numbers from text themselves (decks/numbers.py), with the forms YAML 1.1 misses (`1e3`)."""
+
+
 def _scalar(node: yaml.ScalarNode) -> Any:
-    """The value of a scalar node (timestamps stay text), without the constructor's cache of
-    every node it ever built."""
-    if node.tag == "tag:yaml.org,2002:timestamp":
+    """The value of a scalar node: text as written, or a boolean or None (built without the
+    constructor's cache of every node it ever built)."""
+    if node.tag in _AS_WRITTEN:
         return node.value
     return _constructor.yaml_constructors[node.tag](_constructor, node)
 
 
 _resolver = yaml.resolver.Resolver()
-_STR = "tag:yaml.org,2002:str"
-_NOT_TEXT_START = set("-+.0123456789~nNtTfFyYoO")
+_NOT_TEXT_START = set("~nNtTfFyYoO")
+"""The first letters of the plain scalars YAML reads as booleans or null."""
 
 
 def _fast_data(text: str) -> tuple[Any, list[int]] | None:
@@ -345,7 +356,7 @@ def _fast_data(text: str) -> tuple[Any, list[int]] | None:
                     )
                     if tag not in _STANDARD_TAGS:
                         return None
-                    if tag != _STR:
+                    if tag not in _AS_WRITTEN:
                         value = _scalar(yaml.ScalarNode(tag, value))
                 if not add(value):
                     return None
@@ -369,7 +380,7 @@ def _fast_data(text: str) -> tuple[Any, list[int]] | None:
                     return None
             elif isinstance(event, yaml.AliasEvent):
                 return None
-    except (yaml.YAMLError, ValueError):  # ValueError: an integer of thousands of digits
+    except yaml.YAMLError:
         return None
     return root, question_lines
 

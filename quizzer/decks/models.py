@@ -6,7 +6,6 @@ so editors show it while a deck is written.
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Annotated, Any, Literal
 
@@ -14,6 +13,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 from pydantic_core import PydanticCustomError
 
 from quizzer.decks.cloze import parse_cloze
+from quizzer.decks.numbers import NOT_A_NUMBER, NumberError, read_number, shown
 from quizzer.terminal import printable
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
@@ -26,7 +26,8 @@ def slugify(text: str) -> str:
 
 
 def _text(value: Any) -> Any:
-    """Accept numbers where text is expected (`answer: 10`); refuse YAML booleans and empties;
+    """Accept numbers where text is expected (the loader gives their text as written: `017`
+    stays `017`; a number comes from Python callers); refuse YAML booleans and empties;
     control characters (escape sequences a terminal would obey) become U+FFFD, and `quizzer
     lint` warns about them."""
     if isinstance(value, bool):
@@ -184,27 +185,18 @@ class Typed(QuestionBase):
 
 
 def _tolerance(value: Any) -> Any:
-    if isinstance(value, str):
-        text = value.strip()
-        number = text[:-1] if text.endswith("%") else text
-        try:
-            amount = float(number)
-        except ValueError:
-            raise PydanticCustomError(
-                "bad_tolerance",
-                f"tolerance {value!r} is not a number or a percentage like '5%'",
-            ) from None
-        if not math.isfinite(amount):
-            raise PydanticCustomError("not_finite", f"tolerance {value!r} is not a finite number")
-        if amount < 0:
-            raise PydanticCustomError("negative", "tolerance must not be negative")
-        return text
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if not math.isfinite(value):
-            raise PydanticCustomError("not_finite", f"tolerance {value!r} is not a finite number")
-        if value < 0:
-            raise PydanticCustomError("negative", "tolerance must not be negative")
-    return value
+    """A tolerance is a number (absolute) or a percentage; either may be quoted. A percentage
+    is kept as written (`'5%'`), anything else becomes its number."""
+    percent = isinstance(value, str) and value.strip().endswith("%")
+    try:
+        amount = read_number(value.strip()[:-1] if percent else value)
+    except NumberError as exc:
+        hint = "; write a number like 0.5 or a percentage like '5%'"
+        reason = f"{exc}{hint}" if str(exc) == NOT_A_NUMBER else str(exc)
+        raise PydanticCustomError("bad_tolerance", f"tolerance {shown(value)} {reason}") from None
+    if amount < 0:
+        raise PydanticCustomError("negative", "tolerance must not be negative")
+    return value.strip() if percent else amount
 
 
 class Numeric(QuestionBase):
@@ -223,12 +215,12 @@ class Numeric(QuestionBase):
 
     @field_validator("answer", mode="before")
     @classmethod
-    def _number(cls, value: Any) -> Any:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise PydanticCustomError("not_number", f"answer {value!r} is not a number")
-        if not math.isfinite(value):
-            raise PydanticCustomError("not_finite", f"answer {value!r} is not a finite number")
-        return value
+    def _number(cls, value: Any) -> float:
+        try:
+            return read_number(value)
+        except NumberError as exc:
+            hint = "; write it like 680000, 6.8e5 or 0.25" if str(exc) == NOT_A_NUMBER else ""
+            raise PydanticCustomError("not_number", f"answer {shown(value)} {exc}{hint}") from None
 
     @property
     def allowed_error(self) -> float:
@@ -236,8 +228,8 @@ class Numeric(QuestionBase):
         tol = self.tolerance
         if isinstance(tol, str):
             if tol.endswith("%"):
-                return abs(self.answer) * float(tol[:-1]) / 100
-            return float(tol)
+                return abs(self.answer) * read_number(tol[:-1]) / 100
+            return read_number(tol)
         return float(tol)
 
 

@@ -88,7 +88,10 @@ def _bool(value: Any) -> bool:
 
 
 def _number(value: Any) -> float:
-    if type(value) not in (int, float) or not math.isfinite(value):
+    try:
+        if type(value) not in (int, float) or not math.isfinite(value):
+            _fail(value)
+    except OverflowError:  # an int too large for a float
         _fail(value)
     number: float = value
     return number

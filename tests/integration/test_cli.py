@@ -150,6 +150,34 @@ def test_new_creates_a_lint_clean_deck_and_refuses_to_overwrite(decks_dir: Path,
     assert main(["new", "Bad Name"]) == 2
 
 
+@pytest.mark.parametrize(
+    ("deck_id", "title", "tag"),
+    [
+        ("languages/no", "No", "languages"),
+        ("no/grammar", "Grammar", "no"),
+        ("null", "Null", "null"),
+        ("true/on", "On", "true"),
+        ("off/yes", "Yes", "off"),
+        ("2024/007", "007", "2024"),
+        ("1e3/0x1f", "0X1F", "1e3"),
+        ("y/n", "N", "y"),
+    ],
+)
+def test_new_decks_of_any_accepted_name_lint_clean(
+    decks_dir: Path, deck_id: str, title: str, tag: str
+) -> None:
+    """A name YAML would read as a boolean, null or number is written so that it reads back as
+    the name: the deck lints clean and has the title and tag the name gives."""
+    from quizzer.decks.loader import LoadedDeck, load_file
+
+    assert main(["new", deck_id]) == 0
+    path = decks_dir / f"{deck_id}.yaml"
+    assert main(["lint", str(path)]) == 0
+    loaded = load_file(path, deck_id)
+    assert isinstance(loaded, LoadedDeck), loaded
+    assert (loaded.deck.title, loaded.deck.tags) == (title, [tag])
+
+
 def test_new_does_not_replace_a_bundled_deck_unasked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -271,6 +299,77 @@ def test_a_negated_term_can_be_its_own_argument(sample_tree: Path, capsys) -> No
     err = capsys.readouterr().err
     assert "unrecognized arguments: -is:new; a search term that starts with '-' goes in " in err
     assert "--query: --query=-is:new" in err and err.count("\n") == 1
+
+
+def test_tag_option_ignores_case_as_the_tag_search_term_does(write_deck, capsys) -> None:
+    """`--tag ml` studies the cards of `tags: [ML]` (a deck's or a question's), which
+    `cards tag:ml` finds; cards without the tag stay out."""
+    write_deck(
+        "a/tagged",
+        "title: A\ntags: [ML]\nquestions:\n  - {id: q, type: basic, prompt: P, answer: A}\n",
+    )
+    write_deck(
+        "b/mixed",
+        "title: B\nquestions:\n  - {id: r, type: basic, prompt: P, answer: A, tags: [Speech]}\n"
+        "  - {id: s, type: basic, prompt: P, answer: A}\n",
+    )
+    cards = out_json(capsys, "cards", "tag:ml", "--json")
+    assert [c["card_id"] for c in cards] == ["a/tagged:q"]
+    assert out_json(capsys, "due", "--tag", "ml", "--json")["total"]["new"] == 1
+    assert out_json(capsys, "next", "--tag", "ml", "--json")["card_id"] == "a/tagged:q"
+    assert out_json(capsys, "due", "--tag", "SPEECH", "--json")["total"]["new"] == 1
+    assert out_json(capsys, "next", "--tag", "speech", "--json")["card_id"] == "b/mixed:r"
+
+
+NOTED = """\
+title: Noted
+questions:
+  - id: pick
+    type: choice
+    prompt: Which is even?
+    explanation: Two divides it.
+    source: Arithmetic, chapter 1
+    choices:
+      - {text: '2', correct: true, feedback: Two is 2 times 1.}
+      - {text: '3', feedback: Odd.}
+      - {text: '5'}
+  - {id: plain, type: basic, prompt: P, answer: A, explanation: Because., source: A book}
+"""
+
+
+def test_next_and_answer_json_give_what_is_shown_after_answering(
+    write_deck, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`next --json` gives the explanation, the source and each option's feedback;
+    `answer --json` what the card shows once answered, options numbered as `next` showed them,
+    whether it loads the decks or answers from the card index."""
+    write_deck("n/noted", NOTED)
+    card = out_json(capsys, "next", "--json")
+    assert card["card_id"] == "n/noted:pick"
+    assert (card["explanation"], card["source"]) == ("Two divides it.", "Arithmetic, chapter 1")
+    feedback = {"2": "Two is 2 times 1.", "3": "Odd.", "5": None}
+    assert [(c["text"], c["feedback"]) for c in card["choices"]] == [
+        (c["text"], feedback[c["text"]]) for c in card["choices"]
+    ]
+    number = next(c["number"] for c in card["choices"] if c["text"] == "3")
+    done = out_json(capsys, "answer", "n/noted:pick", "--response", str(number), "--json")
+    assert done["verdict"] == "incorrect" and done["explanation"] == "Two divides it."
+    assert done["source"] == "Arithmetic, chapter 1"
+    assert done["choices"] == [
+        {**c, "correct": c["text"] == "2", "feedback": feedback[c["text"]]} for c in card["choices"]
+    ]
+    with monkeypatch.context() as full:
+        full.setenv("QUIZZER_NO_CACHE", "1")
+        plain = out_json(capsys, "answer", "n/noted:plain", "good", "--json")
+    assert (plain["explanation"], plain["source"]) == ("Because.", "A book")
+    assert "choices" not in plain and plain["rating"] == "good"
+    import quizzer.commands.answer as command
+
+    assert main(["due"]) == 0  # writes the card index
+    capsys.readouterr()
+    monkeypatch.setattr(command, "collection_for", None)  # the decks are not loaded
+    again = out_json(capsys, "answer", "n/noted:plain", "again", "--json")
+    assert (again["explanation"], again["source"]) == ("Because.", "A book")
 
 
 def test_answer_with_response_is_graded(sample_tree: Path, capsys) -> None:

@@ -724,9 +724,6 @@ BROKEN_DECKS = {
     "long-int-answer": "title: T\nquestions:\n  - {id: a, type: numeric, prompt: P, answer: "
     + "7" * 5000
     + "}\n",
-    "long-int-text": "title: T\nquestions:\n  - {id: a, type: basic, prompt: "
-    + "1" * 4301
-    + ", answer: A}\n",
     "long-int-key": "title: T\n" + "9" * 4400 + ": x\nquestions: []\n",
     "two-documents": GOOD_DECK + "---\n" + GOOD_DECK,
     "empty-second-document": GOOD_DECK + "---\n",
@@ -734,6 +731,8 @@ BROKEN_DECKS = {
     "minus-inf-answer": NUMERIC + "answer: -.Inf}\n",
     "nan-answer": NUMERIC + "answer: .NaN}\n",
     "overflow-answer": NUMERIC + "answer: 1e999}\n",
+    "huge-int-answer": NUMERIC + "answer: " + "9" * 400 + "}\n",
+    "huge-int-tolerance": NUMERIC + "answer: 1, tolerance: " + "9" * 400 + "}\n",
     "inf-tolerance": "title: T\nquestions:\n"
     "  - {id: a, type: numeric, prompt: P, answer: 1, tolerance: .inf}\n",
     "nan-tolerance-text": "title: T\nquestions:\n"

@@ -250,3 +250,25 @@ def test_a_question_holding_a_line_separator_keeps_the_next_questions_in_place(
     assert not deck.built
     assert shown == ["one\u2028two\u2029three", "second"]
     assert [q.prompt for q in deck.deck.questions] == shown
+
+
+def test_a_stored_number_too_large_for_a_float_is_refused_not_raised() -> None:
+    """A planted cache entry whose numeric answer has hundreds of digits is a StoredError (the
+    deck is then read from its file), never an OverflowError."""
+    from quizzer.decks.stored import StoredError, load_question
+
+    question = {
+        "id": "a",
+        "type": "numeric",
+        "prompt": "P",
+        "answer": 10**400,
+        "tolerance": 0.0,
+        "unit": None,
+        "explanation": None,
+        "source": None,
+        "tags": [],
+        "hint": None,
+    }
+    with pytest.raises(StoredError):
+        load_question(question)
+    assert load_question({**question, "answer": 3}).answer == 3  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from quizzer.decks.loader import LoadedDeck, Problem, load_bytes
+from quizzer.decks.models import Basic, MultipleChoice, Numeric, Order, Typed
 from quizzer.decks.tree import load_tree
 
 HEADER = "title: T\nquestions:\n"
@@ -192,7 +193,64 @@ def test_repeated_choices() -> None:
 def test_numeric_answer_not_a_number() -> None:
     p = one(HEADER + "  - id: a\n    type: numeric\n    prompt: P\n    answer: lots\n")
     assert (p.line, p.column) == (6, 13)
-    assert "answer 'lots' is not a number" in p.message
+    assert p.message == "answer 'lots' is not a number; write it like 680000, 6.8e5 or 0.25"
+
+
+def numeric(answer: str, tolerance: str = "0") -> Numeric:
+    text = HEADER + f"  - id: a\n    type: numeric\n    prompt: P\n    answer: {answer}\n"
+    result = load_bytes(f"{text}    tolerance: {tolerance}\n".encode(), "d/deck", "d/deck.yaml")
+    assert isinstance(result, LoadedDeck), result
+    question = result.deck.questions[0]
+    assert isinstance(question, Numeric)
+    return question
+
+
+@pytest.mark.parametrize(
+    ("written", "number"),
+    [
+        ("6.8e5", 680000),
+        ("1e3", 1000),
+        ("1E3", 1000),
+        ("6.8e+5", 680000),
+        ("1e-3", 0.001),
+        ("2.5E-1", 0.25),
+        ("'3'", 3),
+        ('"6.8e5"', 680000),
+        ("' 42 '", 42),
+        ("1_000", 1000),
+    ],
+)
+def test_numeric_answers_take_exponents_and_quotes(written: str, number: float) -> None:
+    """Every form the schema's description suggests loads, written plainly or quoted, in both
+    numeric fields alike."""
+    assert numeric(written).answer == number
+    assert numeric("1000", written).allowed_error == number
+
+
+def test_a_quoted_tolerance_is_a_number_or_a_percentage() -> None:
+    assert numeric("200", "'5%'").allowed_error == 10
+    assert numeric("200", "2.5e0%").allowed_error == 5
+    assert numeric("200", "'0.5'").tolerance == 0.5
+    p = one(HEADER + "  - {id: a, type: numeric, prompt: P, answer: 1, tolerance: some}\n")
+    assert p.message == (
+        "tolerance 'some' is not a number; write a number like 0.5 or a percentage like '5%'"
+    )
+
+
+def test_a_number_too_large_for_a_float_is_one_located_problem(write_deck, decks_dir) -> None:
+    """A numeric answer or tolerance of hundreds of digits is refused on its line; the deck is
+    skipped and the others load."""
+    huge = "9" * 400
+    p = one(HEADER + f"  - id: a\n    type: numeric\n    prompt: P\n    answer: {huge}\n")
+    assert (p.line, p.column) == (6, 13)
+    assert p.message == "answer '999999999999999999999999…' is too large"
+    p = one(HEADER + f"  - {{id: a, type: numeric, prompt: P, answer: 1, tolerance: {huge}}}\n")
+    assert p.message.startswith("tolerance ") and p.message.endswith(" is too large")
+    write_deck("d/huge", HEADER + f"  - {{id: a, type: numeric, prompt: P, answer: -{huge}}}\n")
+    write_deck("d/fine", HEADER + "  - {id: a, type: basic, prompt: P, answer: A}\n")
+    tree = load_tree(decks_dir)
+    assert list(tree.decks) == ["d/fine"] and list(tree.failed) == ["d/huge"]
+    assert [(p.line, p.column) for p in tree.problems] == [(3, 47)]
 
 
 def test_negative_tolerance() -> None:
@@ -249,6 +307,74 @@ def test_billion_laughs_ends_fast_with_an_error() -> None:
     assert time.perf_counter() - start < 5  # generous: expansion would take hours and GBs
     assert "anchors and aliases are not allowed" in p.message
     assert p.line == 2
+
+
+NUMBER_LIKE = """\
+title: 2024
+tags: [0x1F, 3.10]
+questions:
+  - id: 007
+    type: typed
+    prompt: 3.10
+    answers: [017, 12:30, 0b101, 1_000, 0x1F, 1e3, +1, 2001-01-01]
+    tags: [1.50]
+  - id: b
+    type: numeric
+    prompt: 007
+    answer: 017
+    tolerance: 1_0
+  - id: c
+    type: choice
+    prompt: 1_000
+    choices:
+      - {text: 0b101, correct: true, feedback: 0.50}
+      - {text: 5, feedback: 1.0}
+  - {id: d, type: order, prompt: 0o17, items: [1.10, 1.9, 12:30:00]}
+  - {id: e, type: basic, prompt: "%s", answer: .5, hint: -0}
+"""
+
+
+@pytest.mark.parametrize("careful", [False, True])
+def test_number_like_text_is_kept_as_written(careful: bool) -> None:
+    """Where a deck wants text, an unquoted value that YAML 1.1 reads as a number (octal `017`,
+    sexagesimal `12:30`, `3.10`, `0b101`, `1_000`, `0x1F`) is the text written in the file;
+    numeric fields read their number from it, leading zeros decimal. An explicit tag takes the
+    careful path, which must agree."""
+    text = NUMBER_LIKE % ("1" * 5000)
+    if careful:
+        text = text.replace("title: 2024", "title: !!str 2024")
+    result = load_bytes(text.encode(), "d/deck", "d/deck.yaml")
+    assert isinstance(result, LoadedDeck), result
+    deck = result.deck
+    typed, number, choice, order, basic = deck.questions
+    assert isinstance(typed, Typed) and isinstance(number, Numeric)
+    assert isinstance(choice, MultipleChoice) and isinstance(order, Order)
+    assert isinstance(basic, Basic)
+    assert (deck.title, deck.tags) == ("2024", ["0x1F", "3.10"])
+    assert (typed.id, typed.prompt, typed.tags) == ("007", "3.10", ["1.50"])
+    written = ["017", "12:30", "0b101", "1_000", "0x1F", "1e3", "+1", "2001-01-01"]
+    assert typed.answers == written
+    assert (number.prompt, number.answer, number.tolerance) == ("007", 17, 10)
+    assert [(c.text, c.feedback) for c in choice.choices] == [("0b101", "0.50"), ("5", "1.0")]
+    assert (choice.prompt, order.prompt) == ("1_000", "0o17")
+    assert order.items == ["1.10", "1.9", "12:30:00"]
+    assert (basic.prompt, basic.answer, basic.hint) == ("1" * 5000, ".5", "-0")
+    assert result.cards[0].id == "d/deck:007"
+
+
+def test_a_numeric_answer_that_is_not_a_number_as_written_is_located() -> None:
+    """`12:30` was read as 750 (sexagesimal); as written it is no number."""
+    p = one(HEADER + "  - id: a\n    type: numeric\n    prompt: P\n    answer: 12:30\n")
+    assert (p.line, p.column) == (6, 13)
+    assert p.message == "answer '12:30' is not a number; write it like 680000, 6.8e5 or 0.25"
+
+
+def test_a_word_under_an_explicit_boolean_tag_is_located() -> None:
+    p = one(
+        HEADER.replace("title: T", "title: !!bool maybe")
+        + "  - {id: a, type: basic, prompt: P, answer: A}\n"
+    )
+    assert (p.line, p.column, p.message) == (1, 8, "'maybe' is not true or false")
 
 
 def test_yaml_boolean_where_text_expected() -> None:

@@ -154,11 +154,17 @@ async def test_review_ahead_counts_a_learning_card_under_learn(
         screen = review_screen(app)
         await until(pilot, lambda: screen.card is not None)
         assert screen.card is not None and screen.card.id == "audio/mfcc:pipeline"
-        header = screen.query_one("#queue-counts", Static).render()
-        assert isinstance(header, Content)
-        assert header.plain.split() == ["New", "0", "Learn", "1", "Due", "2"]
-        underlined = [header.plain[s.start : s.end] for s in header.spans if "underline" in str(s)]
-        assert underlined == ["1"] and header.plain.index("1") > header.plain.index("Learn")
+
+        def header() -> Content:
+            shown = screen.query_one("#queue-counts", Static).render()
+            assert isinstance(shown, Content)
+            return shown
+
+        # the counts come from a worker thread, after the card
+        await until(pilot, lambda: header().plain.split() == ["New", "0", "Learn", "1", "Due", "2"])
+        shown = header()
+        underlined = [shown.plain[s.start : s.end] for s in shown.spans if "underline" in str(s)]
+        assert underlined == ["1"] and shown.plain.index("1") > shown.plain.index("Learn")
 
 
 async def test_cram_and_forgotten_sessions_show_no_intervals(

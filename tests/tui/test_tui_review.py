@@ -584,13 +584,17 @@ async def test_a_session_undoes_only_what_it_did(build: Build, collection: Colle
         assert screen.card == first and screen.stage is Stage.TYPE
         await solve(pilot)
         await pilot.press("3")
-        await pilot.pause()
-        assert screen.card != first
-        await pilot.press("ctrl+z", "ctrl+z")  # its own answer, then nothing
-        await pilot.pause()
+        await until(pilot, lambda: screen.card != first)
+        await pilot.press("ctrl+z")  # its own answer
+        await until(pilot, lambda: screen.card == first)
+        await pilot.press("ctrl+z")  # then nothing
+
+        def said_twice() -> bool:
+            messages = [n.message for n in app._notifications]
+            return messages.count("Nothing to undo in this session.") == 2
+
+        await until(pilot, said_twice)
         assert screen.card == first
-        messages = [n.message for n in app._notifications]
-        assert messages.count("Nothing to undo in this session.") == 2
     (kept,) = reviews(collection)
     assert kept.card_id == "speech/ctc:blank-role" and kept.at == yesterday
 

@@ -1,20 +1,24 @@
 """Authoring warnings: what loads fine but lets a learner down.
 
 A wrong choice without feedback, a question without source or explanation, control characters in
-text, and a typed answer that another question of the same deck also accepts. Each is a located
+text, dollar signs that were meant as math but show as dollar signs, and a typed answer that
+another question of the same deck also accepts. Each is a located
 `Problem` whose message starts with `warning:`; `quizzer lint --strict` counts them as errors.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 
 import yaml
 
+from quizzer.decks.cloze import parse_cloze, render_cloze
 from quizzer.decks.loaded import LoadedDeck, Problem
 from quizzer.decks.loader import YamlLoader
 from quizzer.decks.models import MultipleChoice, QuestionBase, Typed
 from quizzer.decks.overlap import shared_answers
+from quizzer.mathtext import plain_math
 
 WARNING = "warning: "
 
@@ -52,9 +56,33 @@ def deck_warnings(loaded: LoadedDeck, shown: str) -> list[Problem]:
         bad = _control(scalar.value)
         if bad is not None:
             at(scalar, f"control character U+{ord(bad):04X} in text")
+        if "$" in scalar.value and _loose_dollars(scalar.value):
+            at(
+                scalar,
+                "a pair of '$' here does not read as math, so the dollar signs show: no space "
+                "may follow the opening '$' or come before the closing one, and no letter or "
+                r"digit may follow it (write \$ for a dollar sign)",
+            )
     for node, message in _shared_answers(loaded.deck.questions, nodes):
         at(node, message)
     return sorted(found)
+
+
+_DOLLAR = re.compile(r"(?<!\\)\$")
+
+
+def _loose_dollars(text: str) -> bool:
+    """Whether `text`, its clozes shown or hidden, keeps two or more `$` once its math is
+    rendered: a pair meant as math that `mathtext` does not read as such."""
+    variants = [text]
+    if "{{" in text:
+        try:
+            numbers = {d.number for d in parse_cloze(text).deletions}
+        except ValueError:  # a malformed cloze, which loading reports
+            numbers = set()
+        variants += [render_cloze(text, 0, reveal=True)]
+        variants += [render_cloze(text, n, reveal=False) for n in numbers]
+    return any(len(_DOLLAR.findall(plain_math(v))) >= 2 for v in variants)
 
 
 def _shared_answers(

@@ -105,6 +105,37 @@ def test_lint_warns_about_what_lets_a_learner_down(tmp_path: Path) -> None:
     assert "0 problems found, 5 warnings" in strict.stderr
 
 
+DOLLARS = """\
+title: Dollars
+questions:
+  - id: formula
+    type: cloze
+    text: 'The mel scale is $m = $ {{c1::2595}} $\\log_{10}(1 + f / 700)$.'
+    explanation: 'It cost $5 and then $6.'
+    source: A book
+  - id: hidden
+    type: cloze
+    text: 'It is $\\log_{10}(1 + f /$ {{c1::700}}$)$.'
+    explanation: Only with the answer shown.
+    source: A book
+  - id: fine
+    type: cloze
+    text: 'It is $m =$ {{c1::2595}} $\\log_{10}(1 + f/700)$, about $5 a month, or \\$6 and \\$7.'
+    explanation: Written right.
+    source: A book
+"""
+
+
+def test_lint_warns_about_dollar_signs_that_show(tmp_path: Path) -> None:
+    deck = tmp_path / "dollars.yaml"
+    deck.write_text(DOLLARS, encoding="utf-8")
+    result = run("lint", str(deck))
+    assert result.returncode == 0, result.stderr
+    flagged = [line.split(":")[1] for line in result.stdout.splitlines() if "'$'" in line]
+    assert flagged == ["5", "6", "10"]
+    assert "no problems, 3 warnings" in result.stderr
+
+
 def test_lint_unreadable_input_exits_two(tmp_path: Path) -> None:
     result = run("lint", str(tmp_path / "missing"))
     assert result.returncode == 2

@@ -30,22 +30,25 @@ def deck_with_keys(path: Path, keys: int) -> int:
     return len(text.encode())
 
 
-def lint_time(path: Path) -> tuple[float, float, int]:
-    """Wall and CPU seconds of `quizzer lint PATH` in a child, and its exit status."""
+def lint_time(
+    path: Path, timeout: float = 600
+) -> tuple[float, float, subprocess.CompletedProcess[str]]:
+    """Wall and CPU seconds of `quizzer lint PATH` in a child, and what it printed and
+    returned."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     env = {**os.environ, "QUIZZER_NO_CACHE": "1"}
     done = subprocess.run(
         [sys.executable, "-m", "quizzer", "lint", str(path)],
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, done.returncode
+    return wall, cpu, done
 
 
 def main() -> None:
@@ -60,7 +63,7 @@ def main() -> None:
         for keys in (5_000, 20_000, 40_000, 80_000, two_mb):
             size = deck_with_keys(path, keys)
             runs = [lint_time(path) for _ in range(args.runs)]
-            if any(code != 1 for _, _, code in runs):
+            if any(done.returncode != 1 for _, _, done in runs):
                 print("  (lint did not report problems: the figures below mean nothing)")
             wall = statistics.median(r[0] for r in runs)
             cpu = statistics.median(r[1] for r in runs)

@@ -14,14 +14,11 @@ per question staying flat as N grows is what linear means. Figures only: nothing
 from __future__ import annotations
 
 import argparse
-import os
-import resource
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
+
+from bench.bench_hostile import lint_time
 
 
 def typed_deck(n: int) -> str:
@@ -54,24 +51,6 @@ def typed_deck(n: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def lint_time(path: Path) -> tuple[float, float, int]:
-    """Wall and CPU seconds of `quizzer lint PATH` in a child, and the warnings it printed."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    env = {**os.environ, "QUIZZER_NO_CACHE": "1"}
-    done = subprocess.run(
-        [sys.executable, "-m", "quizzer", "lint", str(path)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=24 * 3600,
-    )
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, done.stdout.count(": warning: ")
-
-
 def main() -> None:
     """Print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -86,7 +65,8 @@ def main() -> None:
             runs = [lint_time(path) for _ in range(args.runs)]
             wall = statistics.median(r[0] for r in runs)
             cpu = statistics.median(r[1] for r in runs)
-            print(f"{n:>10,} {wall:>8.2f} {cpu:>8.2f} {cpu / n * 1e3:>9.2f} {runs[0][2]:>9,}")
+            warnings = runs[0][2].stdout.count(": warning: ")
+            print(f"{n:>10,} {wall:>8.2f} {cpu:>8.2f} {cpu / n * 1e3:>9.2f} {warnings:>9,}")
 
 
 if __name__ == "__main__":

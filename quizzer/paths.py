@@ -82,6 +82,32 @@ def configured_deck_folders() -> list[Path]:
     return [Path(f).expanduser() for f in folders if isinstance(f, str)]
 
 
+def deck_folder_problems() -> list[tuple[int, str]]:
+    """What is wrong with config.toml's `deck_folders`, as (line, message): a folder that does
+    not exist (its decks are not studied), or a value that is not a list of folders. Empty when
+    config.toml names none, or cannot be read (the commands that read the settings say so)."""
+    import tomllib
+
+    try:
+        text = config_path().read_text(encoding="utf-8-sig")
+        folders = tomllib.loads(text).get("deck_folders")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return []
+    if folders is None:
+        return []
+    rows = text.splitlines()
+    line = next((n for n, row in enumerate(rows, 1) if row.startswith("deck_folders")), 1)
+    if not isinstance(folders, list) or not all(isinstance(f, str) for f in folders):
+        return [
+            (line, f'deck_folders: a list of folders, such as ["~/more-decks"], not {folders!r}')
+        ]
+    return [
+        (line, f"deck_folders: {folder}: no such folder; its decks are not studied")
+        for folder in folders
+        if not Path(folder).expanduser().is_dir()
+    ]
+
+
 def deck_roots() -> list[Path]:
     """Every decks tree in use, in order of precedence (later ones replace earlier decks with
     the same id): only the `--decks` tree when given; else the bundled decks, the user decks

@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from quizzer import paths
 from quizzer.commands.common import EXIT_OK, print_json
 
 
@@ -69,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"total: {_counts(summary['total'])}")
     for problem in summary["problems"]:
         print(f"quizzer: warning: skipped {problem}", file=sys.stderr)
+    for line, text in paths.deck_folder_problems():
+        print(f"quizzer: warning: {paths.config_path()}:{line}:1: {text}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -55,6 +55,9 @@ def run(args: argparse.Namespace) -> int:
             decks += 1
             questions += len(deck.deck.questions)
             warnings += [*deck.warnings, *deck_warnings(deck, str(deck.path))]
+    if not args.paths:
+        shown = str(paths.config_path())
+        problems += [Problem(shown, n, 1, text) for n, text in paths.deck_folder_problems()]
     for problem in [*problems, *warnings]:
         print(problem)
     for line in replaced:  # so that the counts below, of files checked, are not a surprise

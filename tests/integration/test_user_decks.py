@@ -87,6 +87,29 @@ def test_config_deck_folders_are_loaded_too(default_decks: Path, tmp_path: Path)
     assert deck_origin(tree, "extra/one") == str(extra)
 
 
+def test_deck_folders_that_are_not_there_are_told_by_lint_and_decks(
+    default_decks: Path, tmp_path: Path, capsys
+) -> None:
+    extra = tmp_path / "extra"
+    _write(extra, "extra/one", MINE)
+    config = paths.config_path()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f'# mine\ndeck_folders = ["{extra}", "{tmp_path / "typo"}"]\n')
+    typo = tmp_path / "typo"
+    expected = f"{config}:2:1: deck_folders: {typo}: no such folder; its decks are not studied"
+    assert main(["lint"]) == 1
+    told = [line for line in capsys.readouterr().out.splitlines() if ": deck_folders:" in line]
+    assert told == [expected]
+    assert main(["decks"]) == 0
+    assert capsys.readouterr().err.splitlines() == [f"quizzer: warning: {expected}"]
+    assert deck_origin(load_decks(), "extra/one") == str(extra)  # the others still count
+    config.write_text(f'deck_folders = "{extra}"\n')
+    assert main(["lint"]) == 1
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"{config}:1:1: deck_folders: a list of folders, such as [\"~/more-decks\"], not '{extra}'"
+    )
+
+
 def test_new_writes_into_the_user_decks_folder(default_decks: Path, capsys) -> None:
     assert main(["new", "ml/attention"]) == 0
     assert (default_decks / "ml" / "attention.yaml").is_file()

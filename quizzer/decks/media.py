@@ -41,9 +41,11 @@ FORMATS: dict[str, tuple[MediaKind, str]] = {
 MAX_BYTES: dict[MediaKind, int] = {"image": 512 * 1024, "audio": 2 * 1024 * 1024}
 """The largest figure and clip a deck may carry: decks ship in the wheel and in Anki packages."""
 
-_REF = re.compile(
+MEDIA_REF = re.compile(
     r"!\[(?P<alt>(?:[^\]\\\n]|\\.)*)\]\((?P<src><[^>\n]*>|[^)\s]+)(?:\s+\"[^\"\n]*\")?\)"
 )
+"""A figure or clip in Markdown: `![alt](path)`, `![alt](<path with spaces>)`, with an optional
+title."""
 _CODE = re.compile(r"^(```|~~~).*?^\1|(`+).+?\2", re.MULTILINE | re.DOTALL)
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//")
 
@@ -81,7 +83,9 @@ def references(text: str | None) -> list[MediaRef]:
     if not text or "![" not in text:
         return []
     return [
-        _ref(m) for m in _REF.finditer(_without_code(text)) if not _SCHEME.match(m.group("src"))
+        _ref(m)
+        for m in MEDIA_REF.finditer(_without_code(text))
+        if not _SCHEME.match(m.group("src"))
     ]
 
 
@@ -92,7 +96,7 @@ def strip_references(text: str) -> str:
     kept = _without_code(text)
     out: list[str] = []
     pos = 0
-    for m in _REF.finditer(kept):
+    for m in MEDIA_REF.finditer(kept):
         if _SCHEME.match(m.group("src")):
             continue
         out.append(text[pos : m.start()])

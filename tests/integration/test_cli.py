@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from media_support import png_bytes
 
 from quizzer.cli import build_parser, main
 
@@ -134,6 +135,28 @@ def test_lint_warns_about_dollar_signs_that_show(tmp_path: Path) -> None:
     flagged = [line.split(":")[1] for line in result.stdout.splitlines() if "'$'" in line]
     assert flagged == ["5", "6", "10"]
     assert "no problems, 3 warnings" in result.stderr
+
+
+def test_lint_warns_about_a_figure_whose_path_is_not_read(tmp_path: Path) -> None:
+    """A path with a space, not between '<' and '>', is no figure in Markdown: the learner
+    would see the text as written, and lint says so; between '<' and '>' it is a figure."""
+    deck = tmp_path / "figures.yaml"
+    (tmp_path / "img").mkdir()
+    (tmp_path / "img" / "red dot.png").write_bytes(png_bytes())
+    deck.write_text(
+        "title: Figures\nquestions:\n"
+        "  - {id: spaced, type: basic, prompt: 'Hello ![dot](img/red dot.png)', answer: A,"
+        " explanation: E, source: S}\n"
+        "  - {id: bracketed, type: basic, prompt: 'Hello ![dot](<img/red dot.png>)', answer: A,"
+        " explanation: E, source: S}\n",
+        encoding="utf-8",
+    )
+    result = run("lint", str(deck))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"{deck}:3:39: warning: '![dot](img/red dot.png)' is not read as a figure or clip: a path "
+        "with spaces goes between '<' and '>', as in ![alt](<my figure.png>)"
+    ]
 
 
 def test_lint_unreadable_input_exits_two(tmp_path: Path) -> None:

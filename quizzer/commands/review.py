@@ -15,6 +15,11 @@ def _has_terminal() -> bool:
 
 def run(args: argparse.Namespace) -> int:
     """Open the terminal UI (home, or straight into a session)."""
+    if getattr(args, "cram", False) and getattr(args, "ahead", None) is not None:
+        raise CommandError(
+            "--cram and --ahead do not go together: --ahead reschedules the cards it reviews, "
+            "--cram leaves every schedule as it is"
+        )
     if not _has_terminal():
         raise CommandError(
             "the review screen needs a terminal; without one, use 'quizzer next' and "

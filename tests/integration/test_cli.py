@@ -165,6 +165,15 @@ def test_lint_unreadable_input_exits_two(tmp_path: Path) -> None:
     assert result.stderr.strip().count("\n") == 0 and "no such file" in result.stderr
 
 
+def test_cram_and_review_ahead_are_not_given_together(capsys) -> None:
+    assert main(["review", "--cram", "--ahead", "3"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err.startswith("quizzer: error: --cram and --ahead do not go together")
+        and err.count("\n") == 1
+    )
+
+
 def test_bad_usage_exits_two_with_one_line() -> None:
     for argv, message in (
         (("frobnicate",), "quizzer: error: argument COMMAND: invalid choice: 'frobnicate'"),

@@ -196,3 +196,23 @@ async def test_a_tag_filters_home_and_the_session(build: Build) -> None:
         await pilot.pause()
         await pilot.press("home", "enter")  # all decks again
         await until(pilot, lambda: "MFCC" in screen_text(app))
+
+
+async def test_help_opens_from_the_browser_and_lists_its_keys(build: Build) -> None:
+    from quizzer.tui.screens.help import HelpScreen
+
+    app = build()
+    async with app.run_test(size=(110, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press("f1")  # the query box takes '?' as text
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.press("end")
+        await until(pilot, lambda: "suspend, bury, forget selected" in screen_text(app))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, BrowserScreen))
+        await pilot.press("enter")  # to the table, where "?" is help too
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))

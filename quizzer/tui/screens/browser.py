@@ -64,6 +64,7 @@ class BrowserScreen(Screen[None]):
         Binding("e", "edit", "Edit"),
         Binding("r", "review", "Review now"),
         Binding("u", "undo", "Undo", show=False),
+        Binding("question_mark,f1", "help", "Help", show=False),
     ]
 
     def __init__(self, collection: Collection, now_ms: Callable[[], int], query: str = "") -> None:
@@ -292,6 +293,12 @@ class BrowserScreen(Screen[None]):
     def action_forget(self) -> None:
         """Make the cards new again; their history stays in the log."""
         self._apply("Forgot", self.collection.session().forget)
+
+    def action_help(self) -> None:
+        """Every key, this screen's included."""
+        from quizzer.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen())
 
     def action_undo(self) -> None:
         """Undo the last answer, bury, suspension or forget."""

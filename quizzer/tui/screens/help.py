@@ -57,10 +57,25 @@ KEYS: dict[str, list[tuple[str, str]]] = {
         ("pgup pgdn", "scroll a long card"),
         ("escape", "back to home"),
     ],
+    "Browser": [
+        ("/", "back to the query box"),
+        ("space", "select the card (or unselect it)"),
+        ("enter", "card info: its state and history"),
+        ("o", "sort by the next column"),
+        ("s  b  f", "suspend, bury, forget selected"),
+        ("u", "undo the last change (one card)"),
+        ("e", "edit the card's question"),
+        ("r", "review these cards now"),
+        ("escape", "back"),
+    ],
 }
-"""Keys by where they work, as the help screen and docs/reviewing.md list them."""
+"""Keys by where they work, as the help screen, docs/reviewing.md and docs/searching.md list
+them."""
 
-COLUMNS = (("Home", "Answer", "Everywhere"), ("Question", "During a review", "Statistics"))
+COLUMNS = (
+    ("Home", "Answer", "Everywhere", "Browser"),
+    ("Question", "During a review", "Statistics"),
+)
 """How the sections are split into two columns on a wide terminal."""
 
 

@@ -57,16 +57,22 @@ class OptionList(VerticalGroup):
         self.texts: list[str] = []
         self.cursor = 0
         self.answered = False
+        self.rows: list[OptionRow] = []
+        """The rows in use, one per text. Kept here rather than queried: under load a query of
+        the DOM right after mounting did not list them all."""
+        self._made: list[OptionRow] = []
+        """Every row mounted so far (the ones not in use are hidden)."""
 
     async def _rows(self, count: int) -> list[OptionRow]:
-        rows = list(self.query(OptionRow))
-        if len(rows) < count:
-            new = [OptionRow(i) for i in range(len(rows), count)]
+        made = self._made
+        if len(made) < count:
+            new = [OptionRow(i) for i in range(len(made), count)]
+            made += new
             await self.mount_all(new)
-            rows += new
-        for row in rows[count:]:
+        for row in made[count:]:
             row.display = False
-        return rows[:count]
+        self.rows = made[:count]
+        return self.rows
 
     def move_cursor(self, step: int) -> None:
         """Move the cursor, stopping at the ends."""
@@ -79,7 +85,7 @@ class OptionList(VerticalGroup):
         raise NotImplementedError
 
     def _scroll_to_cursor(self) -> None:
-        rows = list(self.query(OptionRow))
+        rows = self.rows
         if self.cursor < len(rows) and not self.answered:
             rows[self.cursor].scroll_visible(animate=False)
 
@@ -127,7 +133,7 @@ class ChoiceList(OptionList):
 
     def redraw(self) -> None:
         """Refresh every row from the current state."""
-        rows = list(self.query(OptionRow))
+        rows = self.rows
         for i, text in enumerate(self.texts):
             chosen = i in self.chosen
             box = ("[x]" if chosen else "[ ]") if self.multi else ("(•)" if chosen else "( )")
@@ -195,7 +201,7 @@ class OrderList(OptionList):
 
     def redraw(self) -> None:
         """Refresh every row from the current state."""
-        rows = list(self.query(OptionRow))
+        rows = self.rows
         for position, item in enumerate(self.arrangement):
             body = inline(self.texts[item])
             if not self.answered:

@@ -113,6 +113,12 @@ async def test_sort_select_suspend_and_bring_back(build: Build, collection: Coll
         assert not any(s.suspended for s in collection.store.states().values())
         assert shown_ids(app) == []  # none is suspended any more
 
+        # one u takes back the whole change, both cards
+        await pilot.press("u")
+        await until(pilot, lambda: set(shown_ids(app)) == suspended)
+        assert any(n.message == "Undid the unsuspend of 2 cards." for n in app._notifications)
+        assert {c for c, s in collection.store.states().items() if s.suspended} == suspended
+
 
 async def test_card_info_shows_every_review(build: Build, collection: Collection) -> None:
     t = to_ms(now())

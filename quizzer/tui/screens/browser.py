@@ -20,7 +20,7 @@ from quizzer.decks.tree import DeckTree
 from quizzer.errors import QuizzerError
 from quizzer.finding import SORT_FIELDS, card_rows, row_cells
 from quizzer.search import MAX_QUERY
-from quizzer.session import Selection
+from quizzer.session import Selection, Session
 from quizzer.tui.editor import open_for_editing, run_editor
 from quizzer.tui.widgets.keybar import KeyBar
 
@@ -79,6 +79,8 @@ class BrowserScreen(Screen[None]):
         self.error: str | None = None
         self._pending: Timer | None = None
         self._wide: bool | None = None
+        self._change: Session | None = None
+        """The session that made this screen's last change to cards, which `u` undoes whole."""
 
     def compose(self) -> ComposeResult:
         """The query box, a status line, the table, the selected card's question, keys."""
@@ -264,35 +266,35 @@ class BrowserScreen(Screen[None]):
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
         self.search()
 
-    def _apply(
-        self, verb: str, act: Callable[[str, int], object], ids: list[str] | None = None
-    ) -> None:
+    def _apply(self, verb: str, change: str, ids: list[str] | None = None) -> None:
+        """Make the session's `change` (suspend, bury...) to the cards, as one change for undo."""
         ids = self._targets() if ids is None else ids
         now = self.now_ms()
+        session = self._change = self.collection.session()
+        act: Callable[[str, int], object] = getattr(session, change)
         for card_id in ids:
             act(card_id, now)
         self.marked.clear()
-        self.notify(f"{verb} {len(ids)} card{'s' if len(ids) != 1 else ''} (u undoes the last).")
+        self.notify(f"{verb} {len(ids)} card{'s' if len(ids) != 1 else ''} (u undoes it).")
         self.search()
 
     def action_suspend(self) -> None:
         """Suspend the cards, or unsuspend them when all are suspended already."""
         ids = set(self._targets())
         rows = [r for r in self.rows if r["card_id"] in ids]
-        session = self.collection.session()
         if all(r["suspended"] for r in rows):
-            self._apply("Unsuspended", session.unsuspend)
+            self._apply("Unsuspended", "unsuspend")
         else:
             active = [r["card_id"] for r in rows if not r["suspended"]]
-            self._apply("Suspended", session.suspend, active)
+            self._apply("Suspended", "suspend", active)
 
     def action_bury(self) -> None:
         """Hide the cards until the next study day (there is no unbury: undo a bury just made)."""
-        self._apply("Buried", self.collection.session().bury)
+        self._apply("Buried", "bury")
 
     def action_forget(self) -> None:
         """Make the cards new again; their history stays in the log."""
-        self._apply("Forgot", self.collection.session().forget)
+        self._apply("Forgot", "forget")
 
     def action_help(self) -> None:
         """Every key, this screen's included."""
@@ -301,13 +303,23 @@ class BrowserScreen(Screen[None]):
         self.app.push_screen(HelpScreen())
 
     def action_undo(self) -> None:
-        """Undo the last answer, bury, suspension or forget."""
-        result = self.collection.session().undo(self.now_ms())
-        if result is None:
+        """Undo the last answer, bury, suspension or forget; when it is part of a change this
+        screen made to several cards at once, the whole change."""
+        now, change = self.now_ms(), self._change
+        last = change.store.last_undoable() if change is not None else None
+        if change is not None and last is not None and last[0].uid in change.recorded:
+            undone = []
+            while (result := change.undo(now, own=True)) is not None:
+                undone.append(result[0])
+        else:
+            result = self.collection.session().undo(now)
+            undone = [] if result is None else [result[0]]
+        self._change = None
+        if not undone:
             self.notify("Nothing to undo.")
             return
-        event, _ = result
-        self.notify(f"Undid the {event.kind} of {event.card_id}.")
+        what = undone[0].card_id if len(undone) == 1 else f"{len(undone)} cards"
+        self.notify(f"Undid the {undone[0].kind} of {what}.")
         self.search()
 
     def action_info(self) -> None:

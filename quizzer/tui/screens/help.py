@@ -63,7 +63,7 @@ KEYS: dict[str, list[tuple[str, str]]] = {
         ("enter", "card info: its state and history"),
         ("o", "sort by the next column"),
         ("s  b  f", "suspend, bury, forget selected"),
-        ("u", "undo the last change (one card)"),
+        ("u", "undo the last change, every card"),
         ("e", "edit the card's question"),
         ("r", "review these cards now"),
         ("escape", "back"),

@@ -40,6 +40,7 @@ from quizzer.errors import QuizzerError
 from quizzer.replay import DeckSettings, replay_rows
 from quizzer.state import EVENT_COLUMNS, IMPORTED_DEVICE, Event, EventKind
 from quizzer.store.db import Store
+from quizzer.store.in_list import rows_in
 from quizzer.sync_lines import BadLine, NewerLine, event_line, parse_line
 
 DEVICE_FILE = re.compile(r"^([0-9a-f]{12})\.jsonl$")
@@ -245,33 +246,23 @@ def _own_events(store: Store, after_seq: int) -> Iterator[list[Event]]:
 def _known_uids(store: Store, uids: Sequence[str], device: str | None = None) -> set[str]:
     """Which of `uids` the log holds (when `device` is given, only of the events it writes to its
     file: its own and those it imported)."""
-    known: set[str] = set()
-    mine = "" if device is None else " AND device IN (?, ?)"
-    for i in range(0, len(uids), 500):
-        chunk = list(uids[i : i + 500])
-        marks = ",".join("?" * len(chunk))
-        rows = store.db.execute(
-            f"SELECT uid FROM log WHERE uid IN ({marks}){mine}",
-            chunk if device is None else [*chunk, device, IMPORTED_DEVICE],
-        )
-        known.update(r[0] for r in rows)
-    return known
+    if device is None:
+        rows = rows_in(store.db, "SELECT uid FROM log WHERE uid IN ({marks})", uids)
+    else:
+        sql = "SELECT uid FROM log WHERE uid IN ({marks}) AND device IN (?, ?)"
+        rows = rows_in(store.db, sql, uids, (device, IMPORTED_DEVICE))
+    return {uid for (uid,) in rows}
 
 
 def _out_of_order(store: Store, card_ids: set[str]) -> set[str]:
     """Cards whose events were logged in another order than their time order."""
     found = set()
-    ids = sorted(card_ids)
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        marks = ",".join("?" * len(chunk))
-        last: dict[str, tuple[int, str]] = {}
-        for card_id, at, uid in store.db.execute(
-            f"SELECT card_id, at, uid FROM log WHERE card_id IN ({marks}) ORDER BY seq", chunk
-        ):
-            if card_id in last and (at, uid) < last[card_id]:
-                found.add(card_id)
-            last[card_id] = (at, uid)
+    last: dict[str, tuple[int, str]] = {}
+    sql = "SELECT card_id, at, uid FROM log WHERE card_id IN ({marks}) ORDER BY seq"
+    for card_id, at, uid in rows_in(store.db, sql, sorted(card_ids)):
+        if card_id in last and (at, uid) < last[card_id]:
+            found.add(card_id)
+        last[card_id] = (at, uid)
     return found
 
 
@@ -286,33 +277,21 @@ def _after_their_log(store: Store, fresh: Sequence[Event]) -> set[str]:
     for e in fresh:
         first[e.card_id] = min(first.get(e.card_id, e.at), e.at)
     ids = sorted(set(first) - undone)
-    latest: dict[str, int | None] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        marks = ",".join(["(?)"] * len(chunk))
-        latest.update(
-            store.db.execute(
-                # a max per card seeks the end of its events in the (card_id, at) index; one
-                # max grouped over an IN list would read every event of the cards
-                f"WITH ids(id) AS (VALUES {marks}) "
-                "SELECT id, (SELECT max(at) FROM log WHERE card_id = id) FROM ids",
-                chunk,
-            )
-        )
+    # a max per card seeks the end of its events in the (card_id, at) index; one max grouped
+    # over an IN list would read every event of the cards
+    sql = (
+        "WITH ids(id) AS (VALUES {marks}) "
+        "SELECT id, (SELECT max(at) FROM log WHERE card_id = id) FROM ids"
+    )
+    latest: dict[str, int | None] = dict(rows_in(store.db, sql, ids, mark="(?)"))
     return {c for c in ids if (last := latest.get(c)) is None or last < first[c]}
 
 
 def _undone_already(store: Store, fresh: Sequence[Event]) -> set[str]:
     """The cards of the events of `fresh` that an undo in the log cancels."""
     card_of = {e.uid: e.card_id for e in fresh}
-    uids = list(card_of)
-    found: set[str] = set()
-    for i in range(0, len(uids), 500):
-        chunk = uids[i : i + 500]
-        marks = ",".join("?" * len(chunk))
-        rows = store.db.execute(f"SELECT target FROM log WHERE target IN ({marks})", chunk)
-        found.update(card_of[target] for (target,) in rows)
-    return found
+    rows = rows_in(store.db, "SELECT target FROM log WHERE target IN ({marks})", list(card_of))
+    return {card_of[target] for (target,) in rows}
 
 
 def _release_held(store: Store, now_ms: int, report: SyncReport) -> list[Event]:
@@ -384,13 +363,9 @@ def _drop_bad_undos(store: Store, fresh: list[Event], report: SyncReport) -> lis
         return fresh
     by_uid = {e.uid: (e.card_id, e.device, e.kind == EventKind.UNDO) for e in fresh}
     targets = [e.target for e in undos if e.target not in by_uid]
-    for i in range(0, len(targets), 500):
-        chunk = targets[i : i + 500]
-        marks = ",".join("?" * len(chunk))
-        for uid, card_id, device, kind in store.db.execute(
-            f"SELECT uid, card_id, device, kind FROM log WHERE uid IN ({marks})", chunk
-        ):
-            by_uid[uid] = (card_id, device, kind == EventKind.UNDO)
+    sql = "SELECT uid, card_id, device, kind FROM log WHERE uid IN ({marks})"
+    for uid, card_id, device, kind in rows_in(store.db, sql, targets):
+        by_uid[uid] = (card_id, device, kind == EventKind.UNDO)
     bad = set()
     for undo in undos:
         found = by_uid.get(undo.target or "")

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from quizzer.clock import DAY_MS, EPOCH_ORDINAL, LATEST_MS, Calendar, in_range, offset_segments
+from quizzer.store.in_list import rows_in
 
 CALENDAR_KEY = "stats_calendar"
 """The `meta` key holding the `Calendar.key` the totals were computed with (absent: stale)."""
@@ -418,18 +419,12 @@ def current(db: sqlite3.Connection, cal: Calendar) -> bool:
 def counted_rows(db: sqlite3.Connection, uids: Iterable[str], upto: int) -> list[tuple[Any, ...]]:
     """The rows (`ROW_COLUMNS`) of these events that the tables count: answers at or before the
     mark `upto` that no undo cancelled."""
-    ids = list(uids)
-    out: list[tuple[Any, ...]] = []
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        marks = ",".join("?" * len(chunk))
-        out += db.execute(
-            # '+kind': look the uids up; an index that leads with the kind reads every answer
-            f"SELECT {ROW_COLUMNS} FROM log WHERE uid IN ({marks}) AND seq <= ? "
-            f"AND +kind IN ('review', 'cram') AND {NOT_UNDONE}",
-            (*chunk, upto),
-        ).fetchall()
-    return out
+    # '+kind': look the uids up; an index that leads with the kind reads every answer
+    sql = (
+        f"SELECT {ROW_COLUMNS} FROM log WHERE uid IN ({{marks}}) AND seq <= ? "
+        f"AND +kind IN ('review', 'cram') AND {NOT_UNDONE}"
+    )
+    return list(rows_in(db, sql, list(uids), (upto,)))
 
 
 def tail(db: sqlite3.Connection, cal: Calendar, upto: int) -> Totals:

@@ -28,6 +28,7 @@ from quizzer.errors import QuizzerError
 from quizzer.state import CARD_COLUMNS, EVENT_COLUMNS, CardState, Event, EventKind, StateEncoder
 from quizzer.store import aggregates
 from quizzer.store.damage import explain, is_damage, marker
+from quizzer.store.in_list import rows_in
 from quizzer.store.migrations import LATEST, MIGRATIONS, PENDING_REPLAY
 
 DB_NAME = "quizzer.sqlite3"
@@ -415,14 +416,8 @@ class Store:
         """Log events (all, or of some cards) in replay order: time, then uid."""
         if card_ids is None:
             return list(self.iter_events())
-        cols = ", ".join(EVENT_COLUMNS)
-        ids = list(card_ids)
-        events: list[Event] = []
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(f"SELECT {cols} FROM log WHERE card_id IN ({marks})", chunk)
-            events += map(self.event, rows)
+        sql = f"SELECT {', '.join(EVENT_COLUMNS)} FROM log WHERE card_id IN ({{marks}})"
+        events = list(map(self.event, rows_in(self.db, sql, list(card_ids))))
         events.sort(key=lambda e: (e.at, e.uid))
         return events
 

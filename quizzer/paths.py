@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 _APP = "quizzer"
 
@@ -70,13 +71,7 @@ def decks_override() -> Path | None:
 
 def configured_deck_folders() -> list[Path]:
     """More folders of the learner's decks, listed in config.toml as `deck_folders`."""
-    import tomllib
-
-    try:
-        data = tomllib.loads(config_path().read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return []  # load_settings reports an unreadable config.toml
-    folders = data.get("deck_folders", [])
+    _, folders = _deck_folders()
     if not isinstance(folders, list):
         return []
     return [Path(f).expanduser() for f in folders if isinstance(f, str)]
@@ -86,13 +81,7 @@ def deck_folder_problems() -> list[tuple[int, str]]:
     """What is wrong with config.toml's `deck_folders`, as (line, message): a folder that does
     not exist (its decks are not studied), or a value that is not a list of folders. Empty when
     config.toml names none, or cannot be read (the commands that read the settings say so)."""
-    import tomllib
-
-    try:
-        text = config_path().read_text(encoding="utf-8-sig")
-        folders = tomllib.loads(text).get("deck_folders")
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return []
+    text, folders = _deck_folders()
     if folders is None:
         return []
     rows = text.splitlines()
@@ -106,6 +95,18 @@ def deck_folder_problems() -> list[tuple[int, str]]:
         for folder in folders
         if not Path(folder).expanduser().is_dir()
     ]
+
+
+def _deck_folders() -> tuple[str, Any]:
+    """config.toml's text and its `deck_folders` as read (None when it names none, or cannot be
+    read: `load_settings` reports that)."""
+    import tomllib
+
+    try:
+        text = config_path().read_text(encoding="utf-8-sig")
+        return text, tomllib.loads(text).get("deck_folders")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return "", None
 
 
 def deck_roots() -> list[Path]:

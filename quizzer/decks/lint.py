@@ -16,7 +16,7 @@ import yaml
 from quizzer.decks.cloze import parse_cloze, render_cloze
 from quizzer.decks.loaded import LoadedDeck, Problem
 from quizzer.decks.loader import YamlLoader
-from quizzer.decks.media import MEDIA_REF
+from quizzer.decks.media import unread_references
 from quizzer.decks.models import MultipleChoice, QuestionBase, Typed
 from quizzer.decks.overlap import shared_answers
 from quizzer.mathtext import plain_math
@@ -57,7 +57,7 @@ def deck_warnings(loaded: LoadedDeck, shown: str) -> list[Problem]:
         bad = _control(scalar.value)
         if bad is not None:
             at(scalar, f"control character U+{ord(bad):04X} in text")
-        for written in _unread_figures(scalar.value):
+        for written in unread_references(scalar.value):
             at(
                 scalar,
                 f"{written!r} is not read as a figure or clip: a path with spaces goes between "
@@ -73,18 +73,6 @@ def deck_warnings(loaded: LoadedDeck, shown: str) -> list[Problem]:
     for node, message in _shared_answers(loaded.deck.questions, nodes):
         at(node, message)
     return sorted(found)
-
-
-_FIGURE_LIKE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
-
-
-def _unread_figures(text: str) -> list[str]:
-    """The `![alt](path)` of `text` that `media.references` does not read (a path with spaces
-    not between `<` and `>`, say), as written."""
-    if "![" not in text:
-        return []
-    read = {m.start() for m in MEDIA_REF.finditer(text)}
-    return [m.group(0) for m in _FIGURE_LIKE.finditer(text) if m.start() not in read]
 
 
 _DOLLAR = re.compile(r"(?<!\\)\$")

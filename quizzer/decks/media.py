@@ -41,11 +41,13 @@ FORMATS: dict[str, tuple[MediaKind, str]] = {
 MAX_BYTES: dict[MediaKind, int] = {"image": 512 * 1024, "audio": 2 * 1024 * 1024}
 """The largest figure and clip a deck may carry: decks ship in the wheel and in Anki packages."""
 
-MEDIA_REF = re.compile(
+_REF = re.compile(
     r"!\[(?P<alt>(?:[^\]\\\n]|\\.)*)\]\((?P<src><[^>\n]*>|[^)\s]+)(?:\s+\"[^\"\n]*\")?\)"
 )
 """A figure or clip in Markdown: `![alt](path)`, `![alt](<path with spaces>)`, with an optional
 title."""
+_REF_LIKE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+"""What a writer may mean as a figure or clip, read or not."""
 _CODE = re.compile(r"^(```|~~~).*?^\1|(`+).+?\2", re.MULTILINE | re.DOTALL)
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//")
 
@@ -83,10 +85,18 @@ def references(text: str | None) -> list[MediaRef]:
     if not text or "![" not in text:
         return []
     return [
-        _ref(m)
-        for m in MEDIA_REF.finditer(_without_code(text))
-        if not _SCHEME.match(m.group("src"))
+        _ref(m) for m in _REF.finditer(_without_code(text)) if not _SCHEME.match(m.group("src"))
     ]
+
+
+def unread_references(text: str | None) -> list[str]:
+    """The `![alt](path)` of a Markdown text, outside code, that `references` does not read (a
+    path with spaces not between `<` and `>`, say), as written."""
+    if not text or "![" not in text:
+        return []
+    plain = _without_code(text)
+    read = {m.start() for m in _REF.finditer(plain)}
+    return [m.group(0) for m in _REF_LIKE.finditer(plain) if m.start() not in read]
 
 
 def strip_references(text: str) -> str:
@@ -96,7 +106,7 @@ def strip_references(text: str) -> str:
     kept = _without_code(text)
     out: list[str] = []
     pos = 0
-    for m in MEDIA_REF.finditer(kept):
+    for m in _REF.finditer(kept):
         if _SCHEME.match(m.group("src")):
             continue
         out.append(text[pos : m.start()])

@@ -139,7 +139,8 @@ def test_lint_warns_about_dollar_signs_that_show(tmp_path: Path) -> None:
 
 def test_lint_warns_about_a_figure_whose_path_is_not_read(tmp_path: Path) -> None:
     """A path with a space, not between '<' and '>', is no figure in Markdown: the learner
-    would see the text as written, and lint says so; between '<' and '>' it is a figure."""
+    would see the text as written, and lint says so; between '<' and '>' it is a figure, and in
+    code it is text meant as text."""
     deck = tmp_path / "figures.yaml"
     (tmp_path / "img").mkdir()
     (tmp_path / "img" / "red dot.png").write_bytes(png_bytes())
@@ -148,6 +149,8 @@ def test_lint_warns_about_a_figure_whose_path_is_not_read(tmp_path: Path) -> Non
         "  - {id: spaced, type: basic, prompt: 'Hello ![dot](img/red dot.png)', answer: A,"
         " explanation: E, source: S}\n"
         "  - {id: bracketed, type: basic, prompt: 'Hello ![dot](<img/red dot.png>)', answer: A,"
+        " explanation: E, source: S}\n"
+        "  - {id: code, type: basic, prompt: 'Markdown: `![dot](img/red dot.png)`', answer: A,"
         " explanation: E, source: S}\n",
         encoding="utf-8",
     )

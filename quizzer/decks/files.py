@@ -9,6 +9,9 @@ from pathlib import Path
 from quizzer.files import DECK_LIMIT, read_regular
 
 DECK_SUFFIX = ".yaml"
+SKIPPED = (".", "_")
+"""A tree scan skips the files and folders whose names start with these (`_order.txt`, drafts,
+hidden folders)."""
 
 
 def deck_id_for(path: Path, root: Path) -> str:
@@ -44,14 +47,14 @@ def find_deck_files(root: Path, unreadable: list[OSError] | None = None) -> list
 
     for folder, subfolders, files in os.walk(root, onerror=skipped):
         rel = Path(folder).relative_to(root)
-        if any(p.startswith((".", "_")) for p in rel.parts):
+        if any(p.startswith(SKIPPED) for p in rel.parts):
             subfolders.clear()
             continue
         # A folder named like a deck is kept too: reading it gives a located problem.
         found.extend(
             Path(folder, name)
             for name in [*files, *subfolders]
-            if name.endswith(DECK_SUFFIX) and not name.startswith((".", "_"))
+            if name.endswith(DECK_SUFFIX) and not name.startswith(SKIPPED)
         )
     ranks: dict[Path, dict[str, int]] = {}
 

@@ -9,12 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from quizzer.decks.files import DECK_SUFFIX
+from quizzer.decks.files import DECK_SUFFIX, SKIPPED
 from quizzer.decks.loader import DECK_NAME
-
-_SKIPPED = (".", "_")
-"""A tree scan skips the files and folders whose names start with these (`_order.txt`,
-drafts, hidden folders)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +32,7 @@ def place(path: Path, roots: Sequence[Path]) -> Placement:
     where = path.parent.resolve() / path.name  # the file itself may be a link to elsewhere
     root = tree_root(where, roots)
     parts = where.relative_to(root).parts
-    skipped = next((part for part in parts if part.startswith(_SKIPPED)), None)
+    skipped = next((part for part in parts if part.startswith(SKIPPED)), None)
     deck_id = Path(*(part.lstrip("._") or part for part in parts)).with_suffix("").as_posix()
     if not where.name.endswith(DECK_SUFFIX):
         stem = where.name.rsplit(".", 1)[0] if "." in where.name[1:] else where.name

@@ -24,16 +24,20 @@ class OptionRow(HorizontalGroup):
     def __init__(self, index: int) -> None:
         super().__init__(classes="option-row")
         self.index = index
+        # made here, not found by a query: a row is set as soon as it is mounted, and under load
+        # that came before its children were composed
+        self._gutter = Static(classes="gutter")
+        self._text = Static(classes="text")
 
     def compose(self) -> ComposeResult:
         """The gutter and the text."""
-        yield Static(classes="gutter")
-        yield Static(classes="text")
+        yield self._gutter
+        yield self._text
 
     def set(self, gutter: Content | str, text: Content, classes: str) -> None:
         """Show this row with the given gutter, text and state classes."""
-        self.query_one(".gutter", Static).update(gutter)
-        self.query_one(".text", Static).update(text)
+        self._gutter.update(gutter)
+        self._text.update(text)
         self.set_classes(f"option-row {classes}".strip())
         self.display = True
 
@@ -59,7 +63,8 @@ class OptionList(VerticalGroup):
         self.answered = False
         self.rows: list[OptionRow] = []
         """The rows in use, one per text. Kept here rather than queried: under load a query of
-        the DOM right after mounting did not list them all."""
+        the DOM right after mounting did not list them all (nor a row's children: see
+        `OptionRow`)."""
         self._made: list[OptionRow] = []
         """Every row mounted so far (the ones not in use are hidden)."""
 

@@ -519,7 +519,8 @@ class _Parser:
         text = token.text
         key, _, value = text.partition(":")
         key = key.lower()
-        if token.field and key not in _FIELDS and key.isascii() and key.isalpha():
+        unknown = key not in _FIELDS and key.isascii() and key.isalpha()
+        if token.field and unknown and not value.startswith("//"):  # a web address is text
             # an Anki term quizzer lacks (`added:7`, `flag:1`) would otherwise find nothing
             raise self.fail(
                 token.column,

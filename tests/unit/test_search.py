@@ -132,6 +132,7 @@ def test_an_anki_term_quizzer_lacks_is_refused_not_searched_as_text() -> None:
     assert '"added:7"' in str(caught.value)  # how to search the text instead
     parse('"added:7"')
     parse("12:30")  # not a name: a word with a colon
+    parse("https://arxiv.org/abs/2212.04356")  # a web address in a source
 
 
 def test_states_properties_and_rated(col: Collection) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 
 import tomlkit
 from pydantic import ValidationError
-from tomlkit.items import InlineTable
+from tomlkit.items import InlineTable, KeyType, SingleKey
 
 from quizzer import paths
 from quizzer.config import ConfigError, Scheduling, Settings, validate_settings
@@ -194,7 +194,9 @@ def _edit_decks(
             table = added[pattern] = tomlkit.inline_table() if inline else tomlkit.table()
         table[key] = value
     for pattern, table in added.items():
-        decks[pattern] = table  # assigning, not `append`: that also works on dotted keys
+        # assigning, not `append`: that also works on dotted keys; the name quoted, as every
+        # deck table is written (tomlkit would leave a name such as `asr` bare)
+        decks[SingleKey(pattern, t=KeyType.Basic)] = table
 
 
 def _has_comment(table: Any) -> bool:

@@ -416,6 +416,8 @@ class _Token:
     kind: str  # "(", ")", "or", "and", "-", "term"
     text: str
     column: int  # 1-based
+    field: bool = False
+    """A `name:value` term: its first `:` comes before any quote (`"deck:asr"` is a phrase)."""
 
 
 def _tokens(query: str) -> list[_Token]:
@@ -447,11 +449,13 @@ def _tokens(query: str) -> list[_Token]:
                 text.append(query[i])
                 i += 1
         word = "".join(text)
-        quoted = '"' in query[start:i]
+        raw = query[start:i]
+        quote, colon = raw.find('"'), raw.find(":")
         kind = "term"
-        if not quoted and word.lower() in ("or", "and"):
+        if quote < 0 and word.lower() in ("or", "and"):
             kind = word.lower()
-        tokens.append(_Token(kind, word, start + 1))
+        field = colon >= 0 and (quote < 0 or colon < quote)
+        tokens.append(_Token(kind, word, start + 1, field))
     return tokens
 
 
@@ -513,9 +517,17 @@ class _Parser:
 
     def term(self, token: _Token) -> Node:
         text = token.text
-        key, sep, value = text.partition(":")
+        key, _, value = text.partition(":")
         key = key.lower()
-        if not sep or key not in _FIELDS:
+        unknown = key not in _FIELDS and key.isascii() and key.isalpha()
+        if token.field and unknown and not value.startswith("//"):  # a web address is text
+            # an Anki term quizzer lacks (`added:7`, `flag:1`) would otherwise find nothing
+            raise self.fail(
+                token.column,
+                f"unknown search term '{key}:': use deck:, tag:, type:, is:, prop:, rated: or "
+                f'cid:, or quotes to search the text ("{text}")',
+            )
+        if not token.field or key not in _FIELDS:
             if not text:
                 raise self.fail(token.column, "empty phrase")
             folded = fold(text)

@@ -73,7 +73,7 @@ def test_a_new_table_is_appended_and_the_rest_is_untouched() -> None:
     text = edit_options(COMMENTED, "asr", {"new_per_day": 30, "leech_threshold": 5}, folder=True)
     steps = "learning_steps = [1, 10, 60]\n"
     grown = COMMENTED.replace(steps, steps + "leech_threshold = 5\n")
-    assert text == grown + "\n[decks.asr]\nnew_per_day = 30\n"
+    assert text == grown + '\n[decks."asr"]\nnew_per_day = 30\n'
     # and back: resetting removes exactly the keys written
     back = edit_options(text, "asr", {}, ["leech_threshold", "new_per_day"], folder=True)
     assert back == COMMENTED + "\n"

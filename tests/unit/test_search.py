@@ -105,6 +105,36 @@ def test_and_or_not_and_parentheses(col: Collection) -> None:
     assert ids(col, '"or"') == [ALL[1]]  # a quoted or is a word (in "word errors")
 
 
+def test_quotes_make_a_name_term_a_phrase(write_deck: Callable[[str, str], Path]) -> None:
+    write_deck(
+        "asr/notes",
+        "title: Notes\nquestions:\n  - {id: a, type: basic, prompt: Plain, answer: text}\n",
+    )
+    write_deck(
+        "tts/notes",
+        "title: Notes\nquestions:\n"
+        "  - {id: lit, type: basic, prompt: 'What does deck:asr find?', answer: the folder}\n",
+    )
+    col = open_collection()
+    try:
+        assert ids(col, "deck:asr") == ["asr/notes:a"]
+        assert ids(col, '"deck:asr"') == ["tts/notes:lit"]  # the text, not the folder
+        assert ids(col, '-"deck:asr"') == ["asr/notes:a"]
+        assert ids(col, 'deck:"asr"') == ["asr/notes:a"]  # a quoted value is still a deck
+    finally:
+        col.close()
+
+
+def test_an_anki_term_quizzer_lacks_is_refused_not_searched_as_text() -> None:
+    with pytest.raises(SearchError) as caught:
+        parse("deck:asr added:7")
+    assert caught.value.column == 10 and "'added:'" in str(caught.value)
+    assert '"added:7"' in str(caught.value)  # how to search the text instead
+    parse('"added:7"')
+    parse("12:30")  # not a name: a word with a colon
+    parse("https://arxiv.org/abs/2212.04356")  # a web address in a source
+
+
 def test_states_properties_and_rated(col: Collection) -> None:
     s = col.session()
     s.answer("asr/sub/accents:cafe", Rating.GOOD, T0 - 30 * DAY)

@@ -173,15 +173,15 @@ def replay_rows(
 
 def replay_log(
     store: Store, settings: Settings, zone: tzinfo, states: dict[str, CardState]
-) -> Iterator[tuple[str, Derived]]:
-    """The whole log replayed in time order, read as it is replayed: yields the derived columns
-    of each applied event as `replay` computes them, and leaves in `states` what the card cache
-    must hold (every card in the log; one with only undone events is new again). Holds the
-    cards' states, not the log, however long it is."""
+) -> Iterator[tuple[int, Derived]]:
+    """The whole log replayed in time order, read as it is replayed: yields the `seq` of each
+    applied event's row and its derived columns as `replay` computes them, and leaves in
+    `states` what the card cache must hold (every card in the log; one with only undone events
+    is new again). Holds the cards' states, not the log, however long it is."""
     rules = DeckSettings(settings, zone)
     # an undo only ever cancels an event of its own card
     undone = set(store.db.execute("SELECT card_id, target FROM log WHERE target IS NOT NULL"))
-    for event in store.iter_events():
+    for seq, event in store.iter_events():
         card_id = event.card_id
         state = states.get(card_id)
         if state is None:
@@ -190,7 +190,7 @@ def replay_log(
             continue
         result = derive(state, event, rules)
         states[card_id] = result.after
-        yield event.uid, result
+        yield seq, result
 
 
 REWRITE_BATCH = 5_000
@@ -203,16 +203,16 @@ def rebuild(store: Store, settings: Settings, zone: tzinfo) -> tuple[int, int]:
     changed, cards in the log)."""
     old = store.states()
     states: dict[str, CardState] = {}
-    with store.transaction():
+    with store.transaction(), store.large_cache():
         store.rebuild_totals()
-        batch: list[tuple[str, Derived]] = []
+        batch: list[tuple[int, Derived]] = []
         encode = StateEncoder()
         for row in replay_log(store, settings, zone, states):
             batch.append(row)
             if len(batch) == REWRITE_BATCH:
-                store.rewrite_derived(batch, encode)
+                store.rewrite_replayed(batch, encode)
                 batch = []
-        store.rewrite_derived(batch, encode)
+        store.rewrite_replayed(batch, encode)
         store.replace_states(states.values(), clear=True)
     changed = sum(1 for cid, s in states.items() if old.pop(cid, CardState(cid)) != s)
     return changed + len(old), len(states)

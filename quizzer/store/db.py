@@ -36,6 +36,8 @@ APPLICATION_ID = 0x517A7172
 """`PRAGMA application_id` of a quizzer database ("Qzqr")."""
 _OWN_TABLES = {"meta", "log", "cards"}
 BUSY_TIMEOUT_MS = 30_000
+BULK_CACHE_KIB = -65_536
+"""`PRAGMA cache_size` of `Store.large_cache` (negative: KiB, so 64 MiB)."""
 UNDONE_UIDS = "SELECT target FROM log WHERE target IS NOT NULL"
 """SQL: the uids of the events an undo cancelled."""
 NOT_UNDONE = f"uid NOT IN ({UNDONE_UIDS})"
@@ -415,17 +417,18 @@ class Store:
     def events(self, card_ids: Iterable[str] | None = None) -> list[Event]:
         """Log events (all, or of some cards) in replay order: time, then uid."""
         if card_ids is None:
-            return list(self.iter_events())
+            return [event for _, event in self.iter_events()]
         sql = f"SELECT {', '.join(EVENT_COLUMNS)} FROM log WHERE card_id IN ({{marks}})"
         events = list(map(self.event, rows_in(self.db, sql, list(card_ids))))
         events.sort(key=lambda e: (e.at, e.uid))
         return events
 
-    def iter_events(self) -> Iterator[Event]:
-        """Every log event in replay order (time, then uid), read as it is used: the caller may
-        write to the log meanwhile, but not change these columns."""
-        rows = self.db.execute(f"SELECT {', '.join(EVENT_COLUMNS)} FROM log ORDER BY at, uid")
-        return map(self.event, rows)
+    def iter_events(self) -> Iterator[tuple[int, Event]]:
+        """Every log event with its row's `seq`, in replay order (time, then uid), read as it is
+        used: the caller may write to the log meanwhile, but not change these columns."""
+        rows = self.db.execute(f"SELECT seq, {', '.join(EVENT_COLUMNS)} FROM log ORDER BY at, uid")
+        event = self.event
+        return ((row[0], event(row[1:])) for row in rows)
 
     def event(self, row: Sequence[Any]) -> Event:
         """The event of a log row (`EVENT_COLUMNS`, in order); StoreError naming it when its
@@ -629,29 +632,46 @@ class Store:
                 uids = [uid for uid, _ in rows]
                 counted = aggregates.counted_rows(self.db, uids, upto)
                 totals = aggregates.accumulate(counted, cal, -1)
-            # a row that already holds these values is not written: a replay that changes
-            # nothing (a rebuild run to be sure, a migration that moved no card) rewrites no page
-            self.db.executemany(
-                "UPDATE log SET state_before = ?1, ivl_before = ?2, r_before = ?3, before = ?4, "
-                "after = ?5 WHERE uid = ?6 AND NOT (state_before IS ?1 AND ivl_before IS ?2 "
-                "AND r_before IS ?3 AND before IS ?4 AND after IS ?5)",
-                (
-                    (
-                        d.state_before,
-                        d.ivl_before,
-                        d.r_before,
-                        encode(d.before),
-                        encode(d.after),
-                        uid,
-                    )
-                    for uid, d in rows
-                ),
-            )
+            self._write_derived("uid", rows, encode)
             if upto is not None and cal is not None:
                 if counted:
                     counted = aggregates.counted_rows(self.db, uids, upto)
                     aggregates.add(self.db, aggregates.accumulate(counted, cal, 1, totals))
                 self._remark = True  # the triggers saw counted rows change
+
+    def rewrite_replayed(self, rows: Iterable[tuple[int, Derived]], encode: StateEncoder) -> None:
+        """`rewrite_derived` for a replay of the whole log, its rows keyed by `seq` (a direct
+        lookup, where a uid is a search of its index), inside a transaction that rebuilds the
+        totals (`rebuild_totals`), so that no running total is adjusted row by row."""
+        if not (self.db.in_transaction and self._rebuild_totals):
+            raise RuntimeError("rewrite_replayed runs in a transaction that rebuilds the totals")
+        self._write_derived("seq", rows, encode)
+
+    def _write_derived(
+        self, key: str, rows: Iterable[tuple[Any, Derived]], encode: StateEncoder
+    ) -> None:
+        # a row that already holds these values is not written: a replay that changes nothing
+        # (a rebuild run to be sure, a migration that moved no card) rewrites no page
+        self.db.executemany(
+            "UPDATE log SET state_before = ?1, ivl_before = ?2, r_before = ?3, before = ?4, "
+            f"after = ?5 WHERE {key} = ?6 AND NOT (state_before IS ?1 AND ivl_before IS ?2 "
+            "AND r_before IS ?3 AND before IS ?4 AND after IS ?5)",
+            (
+                (d.state_before, d.ivl_before, d.r_before, encode(d.before), encode(d.after), k)
+                for k, d in rows
+            ),
+        )
+
+    @contextmanager
+    def large_cache(self) -> Iterator[None]:
+        """A larger page cache while bulk work runs (a replay rewriting the whole log revisits
+        the pages of the log and its indexes); the usual size, and the memory, come back after."""
+        size = self.db.execute("PRAGMA cache_size").fetchone()[0]
+        self.db.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
+        try:
+            yield
+        finally:
+            self.db.execute(f"PRAGMA cache_size = {size}")
 
     def integrity(self) -> str:
         """`PRAGMA integrity_check`: 'ok' when the file is sound, else its findings, one a line."""

@@ -7,6 +7,7 @@ import random
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import fsrs
 import fsrs_rs_python
@@ -18,7 +19,7 @@ from quizzer.config import DEFAULT_PARAMETERS, ConfigError, load_settings
 from quizzer.replay import rebuild
 from quizzer.scheduling import fsrs_card_id
 from quizzer.session import SessionError
-from quizzer.state import CardPhase, EventKind, Rating
+from quizzer.state import CardPhase, EventKind, Rating, StateEncoder
 from quizzer.store.db import Store, StoreError
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -251,6 +252,31 @@ def test_a_rebuild_writes_only_the_events_it_changes(write_deck) -> None:
     rebuild(col.store, col.settings, col.zone)
     assert [uid for (uid,) in db.execute("SELECT uid FROM touched")] == [first]
     assert db.execute("SELECT r_before FROM log WHERE uid = ?", (first,)).fetchone()[0] is None
+
+
+def test_a_rebuild_uses_a_larger_page_cache_and_gives_it_back(write_deck) -> None:
+    """The replay rewrites the log with a larger page cache; the connection's own size (and the
+    memory) comes back after it, and rewriting by `seq` outside a rebuild is refused."""
+    from quizzer.store.db import BULK_CACHE_KIB
+
+    write_deck("sim/deck", many_cards(5))
+    col = open_collection()
+    study(col, 5, random.Random(1))
+    db = col.store.db
+    usual = db.execute("PRAGMA cache_size").fetchone()[0]
+    seen: list[int] = []
+    rewrite = col.store.rewrite_replayed
+
+    def noting(*args: Any) -> None:
+        seen.append(db.execute("PRAGMA cache_size").fetchone()[0])
+        rewrite(*args)
+
+    col.store.rewrite_replayed = noting  # type: ignore[method-assign]
+    rebuild(col.store, col.settings, col.zone)
+    assert seen and set(seen) == {BULK_CACHE_KIB} != {usual}
+    assert db.execute("PRAGMA cache_size").fetchone()[0] == usual
+    with pytest.raises(RuntimeError), col.store.transaction():
+        rewrite([], StateEncoder())
 
 
 def test_orphans_keep_their_history(write_deck) -> None:

@@ -499,7 +499,10 @@ def sync(
     say = stage or (lambda text: None)
     folder = folder.expanduser()
     if not folder.exists():
-        raise SyncError(f"{folder}: no such folder")
+        raise SyncError(
+            f"{folder}: no such folder; create it where every device can reach it (a Syncthing "
+            "or Dropbox folder, a network share) and sync each device into it"
+        )
     if not folder.is_dir():
         raise SyncError(f"{folder}: not a folder")
     try:

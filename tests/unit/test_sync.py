@@ -313,7 +313,10 @@ def test_the_command(
     )
     assert main(["sync", str(isolated / "missing")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == [f"quizzer: error: {isolated / 'missing'}: no such folder"]
+    assert err == [
+        f"quizzer: error: {isolated / 'missing'}: no such folder; create it where every device "
+        "can reach it (a Syncthing or Dropbox folder, a network share) and sync each device into it"
+    ]
     assert (isolated / "a" / DB_NAME).exists()
     (isolated / "a-file").write_text("")
     assert main(["sync", str(isolated / "a-file")]) == 2

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from textual.widgets import DataTable
-from tui_support import FakeTimer, review_screen, screen_text, type_text, until
+from tui_support import FakeTimer, review_screen, screen_text, solve, type_text, until
 
 from quizzer.cli import main
 from quizzer.clock import now, to_ms
@@ -279,3 +279,45 @@ async def test_the_decks_of_one_folder_are_told_apart(
             assert decks() == ["s…/ecapa-tdnn", "s…/eres2netv2", "resnet-res2n…", "sp…/x-vectors"]
     finally:
         col.close()
+
+
+async def test_undo_in_the_browser_takes_the_answer_out_of_the_sessions_tally(
+    build: Build, collection: Collection
+) -> None:
+    """`u` in the browser opened from a review undoes the device's last action: when that is
+    an answer of the session under way, the session's done count and its summary leave it out
+    (they counted it still: "2 done" with one answer standing), and its card is served again."""
+    app = build(start_session=True, decks=["speech/ctc"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        screen = review_screen(app)
+        for _ in range(2):
+            await solve(pilot)
+            await pilot.press("4")  # Easy: out of today's queue
+            await pilot.pause()
+        await until(pilot, lambda: "2 done" in screen_text(app))
+        second = [e.card_id for e in collection.store.events() if e.kind == "review"][1]
+        await pilot.press("slash")
+        await until(pilot, lambda: isinstance(app.screen, BrowserScreen))
+        await pilot.press("enter", "u")  # to the table, then undo
+        await until(pilot, lambda: any("Undid the review" in n.message for n in app._notifications))
+        assert screen.session.tally.answered == 1
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen and "1 done" in screen_text(app))
+        served = []
+        while app.screen is screen:
+            await solve(pilot)
+            assert screen.card is not None
+            served.append(screen.card.id)
+            await pilot.press("4")
+            await pilot.pause()
+        # the three cards of speech/ctc served today (a cloze's second deletion waits a day)
+        assert "Cards done          3" in screen_text(app)
+    events = collection.store.events()
+    assert second in served
+    assert (
+        len([e for e in events if e.kind == "review"])
+        - len([e for e in events if e.kind == "undo"])
+        == screen.session.tally.answered
+        == 3
+    )

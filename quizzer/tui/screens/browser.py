@@ -87,9 +87,19 @@ class BrowserScreen(Screen[None]):
         Binding("question_mark,f1", "help", "Help", show=False),
     ]
 
-    def __init__(self, collection: Collection, now_ms: Callable[[], int], query: str = "") -> None:
+    def __init__(
+        self,
+        collection: Collection,
+        now_ms: Callable[[], int],
+        query: str = "",
+        *,
+        session: Session | None = None,
+    ) -> None:
         super().__init__()
         self.collection = collection
+        self.session = session
+        """The review session the browser was opened from, if any: `u` undoes through it, so an
+        answer of its own that is undone leaves its tally and comes back to its queue."""
         self.now_ms = now_ms
         self.query_text = query
         self.rows: list[dict[str, Any]] = []
@@ -336,7 +346,7 @@ class BrowserScreen(Screen[None]):
             while (result := change.undo(now, own=True)) is not None:
                 undone.append(result[0])
         else:
-            result = self.collection.session().undo(now)
+            result = (self.session or self.collection.session()).undo(now)
             undone = [] if result is None else [result[0]]
         self._change = None
         if not undone:

@@ -46,14 +46,17 @@ def deck_counts(session: Session, now_ms: int) -> dict[str, Counts]:
 class TodayTotals:
     """What was done in the current study day."""
 
-    reviews: int
+    answers: int
     """Answers given today (reviews and cram), undone ones excluded."""
+    cram: int
+    """How many of them were cram answers (the statistics' `today.cram`; the others are its
+    `today.reviews`)."""
     time_ms: int
     """Time spent answering them."""
 
 
 def today_totals(session: Session, now_ms: int) -> TodayTotals:
-    """Answers given today and the time they took, from the log."""
+    """Answers given today, the cram ones among them and the time they took, from the log."""
     day = session.day(now_ms)
     return TodayTotals(*answers_between(session.store.db, day.start, day.end))
 

@@ -16,14 +16,15 @@ indexes that lead with `kind` would have it visit every answer of the log, about
 5,000,000 reviews for a day without any."""
 
 
-def answers_between(db: sqlite3.Connection, start: int, end: int) -> tuple[int, int]:
-    """Answers given in [start, end) (UTC ms), undone ones excluded, and the time they took."""
-    count, time_ms = db.execute(
-        "SELECT count(*), coalesce(sum(duration_ms), 0) FROM log "
-        f"WHERE at >= ? AND at < ? AND {ANSWERS_BY_TIME} AND {NOT_UNDONE}",
+def answers_between(db: sqlite3.Connection, start: int, end: int) -> tuple[int, int, int]:
+    """Answers given in [start, end) (UTC ms), undone ones excluded: how many, how many of them
+    were cram answers, and the time they took."""
+    count, cram, time_ms = db.execute(
+        "SELECT count(*), coalesce(sum(kind = 'cram'), 0), coalesce(sum(duration_ms), 0) "
+        f"FROM log WHERE at >= ? AND at < ? AND {ANSWERS_BY_TIME} AND {NOT_UNDONE}",
         (start, end),
     ).fetchone()
-    return int(count), int(time_ms)
+    return int(count), int(cram), int(time_ms)
 
 
 def answered_between(db: sqlite3.Connection, start: int, end: int) -> bool:

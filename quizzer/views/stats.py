@@ -30,6 +30,7 @@ from quizzer.stats import (
     Rate,
     Stats,
 )
+from quizzer.views.answers import answers_done
 
 if TYPE_CHECKING:
     pass
@@ -250,28 +251,22 @@ def overview(stats: Stats) -> Group:
     """Today's work, the streak and the card counts."""
     t = stats.today
     lines: list[RenderableType] = []
-    studied = t.reviews + t.cram
-    if studied:
-        per = t.time_ms / studied / 1000
+    answers = t.reviews + t.cram
+    if answers:
+        done = Text(answers_done(answers, t.cram, int(t.time_ms)))
+        done.stylize("bold", 0, len(num(answers)))
+        per = t.time_ms / answers / 1000
+        lines.append(Text.assemble(done, f" today ({per:.1f}s per answer)."))
         lines.append(
             Text.assemble(
-                "Studied ",
-                (num(studied), "bold"),
-                f" card{'s' if studied != 1 else ''} in ",
-                (describe_duration(int(t.time_ms)), "bold"),
-                f" today ({per:.1f}s per answer).",
+                "Again: ",
+                (num(t.again), "bold"),
+                f" of {num(t.reviews)} review{'s' if t.reviews != 1 else ''}",
+                f" ({pct(t.again / t.reviews if t.reviews else None)})",
+                "  New learned: ",
+                (num(t.new_learned), "bold"),
             )
         )
-        line = Text.assemble(
-            "Again: ",
-            (num(t.again), "bold"),
-            f" ({pct(t.again / t.reviews if t.reviews else None)})",
-            "  New learned: ",
-            (num(t.new_learned), "bold"),
-        )
-        if t.cram:
-            line.append_text(Text.assemble("  Cram: ", (num(t.cram), "bold")))
-        lines.append(line)
         lines.append(
             Text.assemble(
                 "Correct on mature cards: ",

@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 from textual.widgets import DataTable
-from tui_support import review_screen, screen_text, type_text, until
+from tui_support import FakeTimer, review_screen, screen_text, solve, type_text, until
 
 from quizzer.cli import main
 from quizzer.clock import now, to_ms
-from quizzer.collection import Collection
+from quizzer.collection import Collection, open_collection
 from quizzer.state import Rating
-from quizzer.tui.app import QuizzerApp
-from quizzer.tui.screens.browser import BrowserScreen
+from quizzer.tui.app import QuizzerApp, make_app
+from quizzer.tui.screens.browser import BrowserScreen, fit_deck
 from quizzer.tui.screens.card_info import CardInfoScreen
 from quizzer.tui.screens.home import HomeScreen
 from quizzer.tui.screens.review import ReviewScreen
@@ -222,3 +222,102 @@ async def test_help_opens_from_the_browser_and_lists_its_keys(build: Build) -> N
         await pilot.pause()
         await pilot.press("question_mark")
         await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+
+
+def test_a_deck_id_too_long_for_its_column_keeps_its_own_name() -> None:
+    assert fit_deck("asr/whisper", 13) == "asr/whisper"
+    assert fit_deck("speaker-verification/ecapa-tdnn", 23) == "speaker-ver…/ecapa-tdnn"
+    assert fit_deck("speaker-verification/ecapa-tdnn", 13) == "s…/ecapa-tdnn"
+    assert fit_deck("speaker-verification/ecapa-tdnn", 12) == "…/ecapa-tdnn"
+    assert fit_deck("foundations/digital-audio", 13) == "digital-audio"
+    assert fit_deck("diarization/streaming-sortformer", 13) == "streaming-so…"
+    assert fit_deck("a/bc/streaming-sortformer", 24) == "a/…/streaming-sortformer"
+    assert fit_deck("streaming-sortformer", 13) == "streaming-so…"
+
+
+async def test_the_decks_of_one_folder_are_told_apart(
+    write_deck: Callable[[str, str], Any],
+) -> None:
+    """Deck ids as long as the bundled ones (`speaker-verification/ecapa-tdnn`): at 110 columns
+    each row shows its deck's own name (the deck column was 13 wide, every row
+    `speaker-verif`), with the folder shortened; roomy, whole ids; at 80, as much of the names
+    as fits."""
+    names = ("ecapa-tdnn", "eres2netv2", "resnet-res2net", "x-vectors")
+    for name in names:
+        write_deck(
+            f"speaker-verification/{name}",
+            f"title: {name}\nquestions:\n  - id: q\n    type: basic\n"
+            f"    prompt: What is {name}?\n    answer: A speaker embedding.\n",
+        )
+    col = open_collection()
+    try:
+        app = make_app(collection=col, timer=FakeTimer())
+        async with app.run_test(size=(110, 32)) as pilot:
+            await ready(pilot)
+            await pilot.press("slash")
+            await until(pilot, lambda: len(shown_ids(app)) == 4)
+
+            def decks() -> list[str]:
+                table: DataTable[Any] = browser(app).query_one(DataTable)
+                return [str(table.get_cell(key, "deck")) for key in table.rows]
+
+            def deck_width() -> int:
+                table: DataTable[Any] = browser(app).query_one(DataTable)
+                return next(c.width for c in table.ordered_columns if c.key.value == "deck")
+
+            shown = decks()
+            assert len(set(shown)) == 4 and deck_width() >= 20
+            assert all(deck.endswith(f"/{name}") for deck, name in zip(shown, names, strict=True))
+            assert "speaker-ver…/ecapa-tdnn" in screen_text(app)
+
+            await pilot.resize_terminal(200, 32)
+            await until(pilot, lambda: decks()[0] == "speaker-verification/ecapa-tdnn")
+            assert deck_width() == len("speaker-verification/resnet-res2net")
+
+            await pilot.resize_terminal(80, 24)
+            await until(pilot, lambda: deck_width() == 13)
+            assert decks() == ["s…/ecapa-tdnn", "s…/eres2netv2", "resnet-res2n…", "sp…/x-vectors"]
+    finally:
+        col.close()
+
+
+async def test_undo_in_the_browser_takes_the_answer_out_of_the_sessions_tally(
+    build: Build, collection: Collection
+) -> None:
+    """`u` in the browser opened from a review undoes the device's last action: when that is
+    an answer of the session under way, the session's done count and its summary leave it out
+    (they counted it still: "2 done" with one answer standing), and its card is served again."""
+    app = build(start_session=True, decks=["speech/ctc"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        screen = review_screen(app)
+        for _ in range(2):
+            await solve(pilot)
+            await pilot.press("4")  # Easy: out of today's queue
+            await pilot.pause()
+        await until(pilot, lambda: "2 done" in screen_text(app))
+        second = [e.card_id for e in collection.store.events() if e.kind == "review"][1]
+        await pilot.press("slash")
+        await until(pilot, lambda: isinstance(app.screen, BrowserScreen))
+        await pilot.press("enter", "u")  # to the table, then undo
+        await until(pilot, lambda: any("Undid the review" in n.message for n in app._notifications))
+        assert screen.session.tally.answered == 1
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen and "1 done" in screen_text(app))
+        served = []
+        while app.screen is screen:
+            await solve(pilot)
+            assert screen.card is not None
+            served.append(screen.card.id)
+            await pilot.press("4")
+            await pilot.pause()
+        # the three cards of speech/ctc served today (a cloze's second deletion waits a day)
+        assert "Cards done          3" in screen_text(app)
+    events = collection.store.events()
+    assert second in served
+    assert (
+        len([e for e in events if e.kind == "review"])
+        - len([e for e in events if e.kind == "undo"])
+        == screen.session.tally.answered
+        == 3
+    )

@@ -1,20 +1,27 @@
-"""The TUI's pure helpers: streak, counts per tree node, time phrases, math and cloze rendering."""
+"""The TUI's pure helpers: streak, counts per tree node, time phrases, math and cloze rendering;
+and today's answers, worded alike on home, the statistics screen and `quizzer stats`."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from tui_support import screen_text, until
 
+from quizzer.cli import main
 from quizzer.clock import now, to_ms
 from quizzer.collection import Collection
 from quizzer.decks.grading import Graded, Verdict, grade_text
-from quizzer.home import current_streak, deck_counts, describe_when, today_totals
+from quizzer.home import TodayTotals, current_streak, deck_counts, describe_when, today_totals
 from quizzer.queue import node_ids
 from quizzer.scheduling import describe_duration
 from quizzer.state import Rating
+from quizzer.tui.app import QuizzerApp
 from quizzer.tui.render import diff_content, inline, math_as_code, screen_faces, typed_feedback
+from quizzer.views.answers import answers_done
 
 DAY = 86_400_000
 
@@ -58,8 +65,11 @@ def test_today_totals(collection: Collection) -> None:
     session.answer(card.id, Rating.AGAIN, t, duration_ms=4000)
     session.answer(card.id, Rating.GOOD, t, duration_ms=6000)
     session.answer(card.id, Rating.GOOD, t - DAY, duration_ms=9000)
-    assert today_totals(session, t).reviews == 2
-    assert today_totals(session, t).time_ms == 10_000
+    collection.session(cram=True).answer(card.id, Rating.GOOD, t, duration_ms=3000)
+    assert today_totals(session, t) == TodayTotals(answers=3, cram=1, time_ms=13_000)
+    assert answers_done(3, 1, 13_000) == "3 answers (1 cram) in 13s"
+    assert answers_done(1, 0, 5_000) == "1 answer in 5s"
+    assert answers_done(0, 0, 0) == "0 answers"
 
 
 @pytest.mark.parametrize(
@@ -157,7 +167,7 @@ def test_today_and_the_streak_seek_the_log_by_time(collection: Collection) -> No
     statements: list[str] = []
     db.set_trace_callback(statements.append)
     try:
-        assert today_totals(session, start).reviews == 1
+        assert today_totals(session, start).answers == 1
         assert current_streak(session, start) == 3
     finally:
         db.set_trace_callback(None)
@@ -171,3 +181,32 @@ def test_today_and_the_streak_seek_the_log_by_time(collection: Collection) -> No
             if step.startswith(("SEARCH", "SCAN")) and step.split()[1] in ("log", "l")
         )
         assert "INDEX log_at " in outer or "PRIMARY KEY (rowid>?)" in outer, (sql, plan)
+
+
+async def test_today_is_worded_alike_on_home_the_statistics_and_the_command_line(
+    build: Callable[..., QuizzerApp], collection: Collection, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two reviews and a cram answer: `quizzer stats --json` counts 2 `today.reviews` and 1
+    `cram`; home, the statistics screen and `quizzer stats` all say 3 answers, 1 of them cram
+    (home said "3 reviewed", the statistics "Studied 3 cards", one card twice)."""
+    t = to_ms(now()) - 3_600_000
+    first, second = list(collection.tree.cards())[:2]
+    session = collection.session()
+    session.answer(first.id, Rating.AGAIN, t, duration_ms=4000)
+    session.answer(first.id, Rating.GOOD, t + 60_000, duration_ms=6000)
+    collection.session(cram=True).answer(second.id, Rating.GOOD, t + 120_000, duration_ms=5000)
+
+    assert main(["stats", "--json"]) == 0
+    today = json.loads(capsys.readouterr().out)["today"]
+    assert (today["reviews"], today["cram"]) == (2, 1)
+    assert main(["stats"]) == 0
+    out = capsys.readouterr().out
+    assert "3 answers (1 cram) in 15s today (5.0s per answer)." in out
+    assert "Again: 1 of 2 reviews (50.0%)" in out and "Studied" not in out
+
+    app = build()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until(pilot, lambda: "Today 3 answers (1 cram) in 15s" in screen_text(app))
+        await pilot.press("s")
+        await until(pilot, lambda: "3 answers (1 cram) in 15s today" in screen_text(app))
+        assert "Again: 1 of 2 reviews" in screen_text(app)

@@ -8,15 +8,18 @@ Regenerate the snapshots with `python3 -m pytest tests/tui/test_stats_screen.py 
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Select, TabbedContent
+from tui_support import screen_text, until
 
 from quizzer.clock import to_ms
 from quizzer.collection import Collection, open_collection
@@ -114,6 +117,16 @@ class StatsApp(App[None]):
         self.push_screen(StatsScreen(self.col, NOW_MS, self.selection))
 
 
+def burst(app: App[Any], key: str, times: int) -> None:
+    """Send a key `times` times without waiting between them, as a terminal delivers keys typed
+    faster than the app handles them (`pilot.press` waits for each key to be handled)."""
+    assert app._driver is not None
+    for _ in range(times):
+        event = events.Key(key, None)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
 async def settle(pilot: Pilot[Any]) -> None:
     """Wait for the statistics worker and the repaint after it."""
     await pilot.pause()
@@ -199,8 +212,6 @@ async def test_home_screen_opens_it(col: Collection) -> None:
 
 
 async def test_at_80x24_the_keys_show_help_works_and_decks_show_figures(col: Collection) -> None:
-    from tui_support import screen_text
-
     from quizzer.tui.screens.help import HelpScreen
 
     app = StatsApp(col)
@@ -229,3 +240,47 @@ def test_cards_to_watch_show_math_as_unicode() -> None:
     console = Console(width=80, record=True)
     console.print(cards_table([row]))
     assert "α²" in console.export_text() and "$" not in console.export_text()
+
+
+async def test_period_keys_typed_during_a_computation_all_count(
+    col: Collection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`]]]]` typed fast from 7 days, while the figures of 7 days are computed, ends at 365
+    days: the period moves at once with each key, and once the computation under way ends only
+    the figures last asked for are computed and shown."""
+    from quizzer import stats as core
+
+    compute, gate, asked = core.compute, threading.Event(), []
+
+    def slow(*args: Any) -> core.Stats:
+        asked.append(args[3])
+        assert gate.wait(10)
+        return compute(*args)
+
+    app = StatsApp(col)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StatsScreen) and screen.days == 30
+        show, shown = screen._show, []
+
+        def record(result: core.Stats) -> None:
+            shown.append(result.meta.period_days)
+            show(result)
+
+        monkeypatch.setattr(screen, "_show", record)
+        monkeypatch.setattr(core, "compute", slow)
+        await pilot.press("left_square_bracket")
+        await until(pilot, lambda: asked == [7])  # being computed, and held there
+        burst(app, "right_square_bracket", 4)  # as a terminal delivers fast typing
+        await until(pilot, lambda: screen.query_one("#stats-period", Select).value == 365)
+        assert screen.days == 365
+        gate.set()
+        await until(pilot, lambda: shown == [365])
+        await settle(pilot)
+        assert asked == [7, 365]  # 30 and 90 passed over, and 7's figures never shown
+        assert shown == [365] and screen.result is not None
+        assert screen.days == screen.result.meta.period_days == 365
+        await pilot.press("2")
+        await until(pilot, lambda: "Answers per day, last 365 days" in screen_text(app))
+        assert "365 days" in screen_text(app).splitlines()[0]  # the period's menu

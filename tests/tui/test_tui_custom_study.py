@@ -20,7 +20,7 @@ from quizzer.queue import day_at
 from quizzer.state import EventKind, Rating
 from quizzer.store.extensions import extensions_on
 from quizzer.tui.app import QuizzerApp
-from quizzer.tui.screens.custom_study import CustomStudyScreen
+from quizzer.tui.screens.custom_study import CHOICES, CustomStudyScreen
 from quizzer.tui.screens.deck_options import OptionsScreen
 from quizzer.tui.screens.home import HomeScreen
 from quizzer.tui.screens.review import ReviewScreen
@@ -113,6 +113,31 @@ async def test_custom_study_raises_todays_limit(build: Build, collection: Collec
         assert isinstance(app.screen, HomeScreen)
     day = day_at(T0, calendar(collection.zone, collection.settings.day_starts_at))
     assert extensions_on(collection.store.db, day.start) == {"audio/mfcc": (3, 0)}
+
+
+async def test_the_chosen_kind_shows_without_colour(build: Build) -> None:
+    """On the screen as text (a tmux capture): `›` before the choice the arrows are on while
+    the choices have focus, and a dot in the button of the one taken only (Textual drew a dot
+    in every button, the chosen one in another colour)."""
+
+    def lines() -> dict[str, str]:
+        text = screen_text(app)
+        return {label: next(x for x in text.splitlines() if label in x) for _, label, _ in CHOICES}
+
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, CustomStudyScreen))
+        await pilot.press("down", "down")
+        await pilot.pause()
+        ahead = "Review ahead (rescheduled)"
+        assert [label for label, line in lines().items() if "›" in line] == [ahead]
+        assert not any("●" in line for line in lines().values())
+        await pilot.press("enter")
+        await until(pilot, lambda: "Cards due within days:" in screen_text(app))
+        assert [label for label, line in lines().items() if "●" in line] == [ahead]
+        assert not any("›" in line for line in lines().values())  # the field has focus
 
 
 async def test_review_ahead_from_custom_study(build: Build, collection: Collection) -> None:

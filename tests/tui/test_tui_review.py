@@ -139,7 +139,7 @@ async def test_home_waits_for_the_session_it_started_under(build: Build) -> None
             await pilot.press("4")
             await pilot.pause()
         await pilot.press("enter")  # leave the summary
-        await until(pilot, lambda: "6 reviewed" in screen_text(app))
+        await until(pilot, lambda: "Today 6 answers" in screen_text(app))
         assert app.collection is not None and home.shown_tree is app.collection.tree
 
 
@@ -472,7 +472,7 @@ async def test_escape_goes_home_with_fresh_counts(build: Build) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         text = screen_text(app)
-        assert "1 reviewed in 5s" in text and "5 new" in text and "streak 1 day" in text
+        assert "Today 1 answer in 5s" in text and "5 new" in text and "streak 1 day" in text
 
 
 # ---------------------------------------------------------------- undo, bury, suspend, edit

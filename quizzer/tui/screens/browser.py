@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -29,6 +30,10 @@ DEBOUNCE_S = 0.25
 QUESTION_MIN = 40
 """Every column is shown while the question still gets this many; on a narrower screen, type
 and stability are left out to give it their room."""
+DECK_MIN, DECK_MAX = 13, 36
+"""The deck column's width: the longest deck id of the tree (`speaker-verification/ecapa-tdnn`),
+up to DECK_MAX, within two fifths of the room the deck and the question share, and at least
+DECK_MIN, with an id too long for it shortened by its folder first (`fit_deck`)."""
 
 COLUMNS: tuple[tuple[str, str, str | None], ...] = (
     # key in row_cells, header, sort field (None: not sortable)
@@ -46,6 +51,21 @@ NARROW_HIDDEN = {"type", "stability"}
 NARROW_HEADERS = {"lapses": "Lap", "recall": "R"}
 SORTS = tuple(f for f in SORT_FIELDS if f != "reps")
 """The sort keys `o` cycles through."""
+
+
+def fit_deck(deck_id: str, width: int) -> str:
+    """A deck id in `width` cells: whole when it fits, else its folder shortened and its own
+    name kept (`speaker-ve…/ecapa-tdnn`), since the decks of one folder differ by their names;
+    the name alone when that is all that fits, and a name too long by itself cut at its end."""
+    if cell_len(deck_id) <= width:
+        return deck_id
+    folder, _, name = deck_id.rpartition("/")
+    keep = width - cell_len(name) - 2  # the folder's cells kept before "…/"
+    if folder and keep >= 0:
+        return set_cell_size(folder, keep) + "…/" + name
+    if cell_len(name) <= width:
+        return name
+    return set_cell_size(name, width - 1) + "…"
 
 
 class BrowserScreen(Screen[None]):
@@ -67,9 +87,19 @@ class BrowserScreen(Screen[None]):
         Binding("question_mark,f1", "help", "Help", show=False),
     ]
 
-    def __init__(self, collection: Collection, now_ms: Callable[[], int], query: str = "") -> None:
+    def __init__(
+        self,
+        collection: Collection,
+        now_ms: Callable[[], int],
+        query: str = "",
+        *,
+        session: Session | None = None,
+    ) -> None:
         super().__init__()
         self.collection = collection
+        self.session = session
+        """The review session the browser was opened from, if any: `u` undoes through it, so an
+        answer of its own that is undone leaves its tally and comes back to its queue."""
         self.now_ms = now_ms
         self.query_text = query
         self.rows: list[dict[str, Any]] = []
@@ -78,7 +108,8 @@ class BrowserScreen(Screen[None]):
         self.marked: set[str] = set()
         self.error: str | None = None
         self._pending: Timer | None = None
-        self._wide: bool | None = None
+        self._layout: tuple[bool, dict[str, int]] | None = None
+        """Whether every column is shown, and their widths, as the table was last laid out."""
         self._change: Session | None = None
         """The session that made this screen's last change to cards, which `u` undoes whole."""
 
@@ -138,16 +169,17 @@ class BrowserScreen(Screen[None]):
 
     def _fill(self) -> None:
         table: DataTable[str | Content | Text] = self.query_one(DataTable)
-        wide = self._width("question", True) >= QUESTION_MIN
+        wide = self._widths(True)["question"] >= QUESTION_MIN
+        widths = self._widths(wide)
         cursor = self._cursor_id()
-        if wide != self._wide:
-            self._wide = wide
+        if (wide, widths) != self._layout:
+            self._layout = (wide, widths)
             table.clear(columns=True)
             table.add_column(" ", key="mark", width=1)
             for key, header, _ in COLUMNS:
                 if wide or key not in NARROW_HIDDEN:
                     label = header if wide else NARROW_HEADERS.get(key, header)
-                    table.add_column(label, key=key, width=self._width(key, wide))
+                    table.add_column(label, key=key, width=widths[key])
         else:
             table.clear()
         zone = self.collection.zone
@@ -155,6 +187,7 @@ class BrowserScreen(Screen[None]):
         for row in self.rows:
             cells = row_cells(row, zone)
             cells["mark"] = "●" if row["card_id"] in self.marked else " "
+            cells["deck"] = fit_deck(cells["deck"], widths["deck"])
             if not wide and cells["due"] != "-":
                 cells["due"] = cells["due"][:10]
             # Text, not str: a cloze hint like [merge or drop?] is not markup
@@ -166,22 +199,23 @@ class BrowserScreen(Screen[None]):
         self._show_question()
         self.refresh_bindings()
 
-    def _width(self, key: str, wide: bool) -> int:
-        fixed = {"type": 7, "state": 9, "due": 16 if wide else 10, "interval": 6, "stability": 5}
-        fixed |= {
-            "recall": 6 if wide else 4,
-            "lapses": 6 if wide else 3,
-            "deck": 20 if wide else 13,
-        }
-        if key in fixed:
-            return fixed[key]
+    def _widths(self, wide: bool) -> dict[str, int]:
+        """Every column's width with every column shown (`wide`) or not: the fixed ones, then the
+        deck and the question sharing the rest (see DECK_MIN)."""
+        widths = {"type": 7, "state": 9, "due": 16 if wide else 10, "interval": 6, "stability": 5}
+        widths |= {"recall": 6 if wide else 4, "lapses": 6 if wide else 3}
         shown = [k for k, _, _ in COLUMNS if k != "question" and (wide or k not in NARROW_HIDDEN)]
-        used = 1 + sum(fixed[k] for k in shown) + 2 * (len(shown) + 2) + 2  # padding, scrollbar
-        return max(12, self.size.width - used)
+        # the mark's cell, two cells of padding a column, two for the scrollbar
+        used = 1 + sum(widths.get(k, 0) for k in shown) + 2 * (len(shown) + 2) + 2
+        room = self.size.width - used  # what the deck and the question share
+        longest = max(map(cell_len, self.collection.tree.decks), default=0)
+        want = max(len("Deck"), min(DECK_MAX, longest))
+        widths["deck"] = deck = min(want, max(DECK_MIN, room * 2 // 5))
+        widths["question"] = max(12, room - deck)
+        return widths
 
     def on_resize(self) -> None:
         """Columns follow the width."""
-        self._wide = None
         self._fill()
 
     def _show_status(self) -> None:
@@ -312,7 +346,7 @@ class BrowserScreen(Screen[None]):
             while (result := change.undo(now, own=True)) is not None:
                 undone.append(result[0])
         else:
-            result = self.collection.session().undo(now)
+            result = (self.session or self.collection.session()).undo(now)
             undone = [] if result is None else [result[0]]
         self._change = None
         if not undone:

@@ -56,6 +56,26 @@ def read_choice(kind: str, text: str) -> CustomStudy:
     return CustomStudy(kind, int(text))
 
 
+class Choice(RadioButton):
+    """A radio button that shows without colour which choice is taken, a dot inside its button
+    (the others are empty: Textual draws the same dot in every button, in another colour), and
+    while the choices have focus, `›` before the one the arrows are on, as the review's choice
+    lists do."""
+
+    BUTTON_INNER = " "
+
+    def watch_value(self) -> None:
+        """Fill the button while this choice is taken."""
+        self.BUTTON_INNER = "●" if self.value else " "
+        super().watch_value()
+
+    def render(self) -> Content:
+        """The cursor's mark, then the button and the label."""
+        choices = self.parent
+        here = self.has_class("-selected") and isinstance(choices, RadioSet) and choices.has_focus
+        return Content.assemble("› " if here else "  ", super().render())
+
+
 class CustomStudyScreen(ModalScreen[CustomStudy | None]):
     """Pick a kind of custom study with the arrows, fill in the field, enter starts it."""
 
@@ -76,7 +96,7 @@ class CustomStudyScreen(ModalScreen[CustomStudy | None]):
             box.border_title = f"Custom study: {self.title_text}"
             with RadioSet(id="study-choices"):
                 for kind, label, _ in CHOICES:
-                    yield RadioButton(label, id=f"choice-{kind}")
+                    yield Choice(label, id=f"choice-{kind}")
             with HorizontalGroup(id="study-amount-row"):
                 yield Static("Choose above:", id="study-amount-label")
                 yield Input(id="study-amount", compact=True, disabled=True)

@@ -19,10 +19,10 @@ from quizzer.collection import Collection
 from quizzer.decks.tree import DeckTree
 from quizzer.home import HomeFigures, describe_when, home_figures_apart
 from quizzer.queue import Counts
-from quizzer.scheduling import describe_duration
 from quizzer.session import Selection
 from quizzer.tui.widgets.deck_tree import COLUMN, DeckNode, DeckTreeView
 from quizzer.tui.widgets.keybar import KeyBar
+from quizzer.views.answers import answers_done
 
 if TYPE_CHECKING:
     from quizzer.config import Settings
@@ -163,9 +163,7 @@ class HomeScreen(Screen[None]):
                 ("streak ", "dim"), (f"{days} day{'s' if days != 1 else ''}", "bold $text-accent")
             )
         )
-        done = f"{totals.reviews} reviewed"
-        if totals.reviews:
-            done += f" in {describe_duration(totals.time_ms)}"
+        done = answers_done(totals.answers, totals.cram, totals.time_ms)
         self.query_one("#today", Static).update(
             Content.assemble(
                 ("Today ", "bold"),

@@ -624,10 +624,18 @@ class ReviewScreen(Screen[None]):
         self.app.push_screen(HelpScreen())
 
     def action_browse(self) -> None:
-        """Open the card browser (the session goes on when it closes)."""
+        """Open the card browser (the session goes on when it closes); its undo goes through
+        this session, so an answer of this session undone there leaves the tally."""
         from quizzer.tui.screens.browser import BrowserScreen
 
-        self.app.push_screen(BrowserScreen(self.collection, self.now_ms))
+        browser = BrowserScreen(self.collection, self.now_ms, session=self.session)
+        self.app.push_screen(browser, callback=self._after_browse)
+
+    def _after_browse(self, result: None) -> None:
+        """Back from the browser: the done and left counts, which an undo there changed."""
+        if self.card is not None:
+            _, counts = self.session.up_next(self.now_ms())
+            self._show_progress(counts, self.session.state(self.card.id).state)
 
     def action_help_typing(self) -> None:
         """Show every key, from the answer box."""

@@ -1,10 +1,11 @@
 """The statistics screen: the figures of `quizzer stats` on tabs, with plots.
 
 Figures come from `quizzer.stats.compute`, run in a thread worker on its own database connection,
-so a million reviews never freeze the screen. Tables, the calendar heatmap and the per-day bar
-charts reuse the Rich renderables of the command line (`quizzer.views.stats`: a column of block
-characters per day is exact where a plot's bars are not); the memory histograms and the
-calibration curve are plotted by textual-plotext.
+so a million reviews never freeze the screen. One computation runs at a time: a scope or period
+asked for meanwhile is computed when it ends, and the figures no longer wanted are dropped.
+Tables, the calendar heatmap and the per-day bar charts reuse the Rich renderables of the command
+line (`quizzer.views.stats`: a column of block characters per day is exact where a plot's bars
+are not); the memory histograms and the calibration curve are plotted by textual-plotext.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
 
 PERIODS = (7, 30, 90, 365)
 BAR_WIDTH = 0.6  # plotext's default (0.8) makes neighbouring bars touch on a character grid
+Request = tuple[str | None, int]
+"""A scope (None: everything) and a period in days."""
 TABS = ("overview", "activity", "forecast", "memory", "decks", "calibration", "watch")
 
 
@@ -65,6 +68,10 @@ class StatsScreen(Screen[None]):
         self.scope_key = self._key(scope)
         self.result: core.Stats | None = None
         self._titles: tuple[str, ...] = ("Statistics",)
+        self._asked: Request | None = None
+        """The scope and period asked for last: the only figures to show."""
+        self._computing: Request | None = None
+        """The scope and period being computed, if any."""
 
     # ------------------------------------------------------------ layout
 
@@ -135,19 +142,39 @@ class StatsScreen(Screen[None]):
     # ------------------------------------------------------------ computing
 
     def refresh_stats(self) -> None:
-        """Compute again for the chosen scope and period."""
+        """Compute again for the chosen scope and period: at once, or when the computation under
+        way ends (its figures, no longer wanted, are dropped), so the latest request wins however
+        fast the keys come."""
+        self._asked = (self.scope_key or None, self.days)
         self.query_one("#stats-loading").display = True
         self._title("Statistics · computing…", "computing…")
-        self._compute(self.scope_key or None, self.days)
+        if self._computing is None:
+            self._start()
 
-    @work(thread=True, exclusive=True, group="stats")
+    def _start(self) -> None:
+        self._computing = self._asked
+        assert self._computing is not None
+        self._compute(*self._computing)
+
+    @work(thread=True, group="stats")
     def _compute(self, scope: str | None, days: int) -> None:
+        outcome: core.Stats | str
         try:
-            result = core.compute(self.collection, self.now_ms, scope, days)
+            outcome = core.compute(self.collection, self.now_ms, scope, days)
         except core.StatsError as exc:
-            self.app.call_from_thread(self._failed, str(exc))
+            outcome = str(exc)
+        self.app.call_from_thread(self._computed, (scope, days), outcome)
+
+    def _computed(self, asked: Request, outcome: core.Stats | str) -> None:
+        self._computing = None
+        if not self.is_attached:  # the screen was closed meanwhile
             return
-        self.app.call_from_thread(self._show, result)
+        if asked != self._asked:
+            self._start()
+        elif isinstance(outcome, str):
+            self._failed(outcome)
+        else:
+            self._show(outcome)
 
     def _failed(self, message: str) -> None:
         self.query_one("#stats-loading").display = False
@@ -345,16 +372,22 @@ class StatsScreen(Screen[None]):
 
     @on(Select.Changed, "#stats-period")
     def _period_changed(self, event: Select.Changed) -> None:
-        if isinstance(event.value, int) and event.value != self.days:
-            self.days = event.value
+        # the menu's value now, not the event's: `[` and `]` set it and the period together, and
+        # a change posted before a later key moved it again is stale
+        value = event.select.value
+        if isinstance(value, int) and value != self.days:
+            self.days = value
             self.refresh_stats()
 
     def action_period(self, step: int) -> None:
-        """Shorter or longer period for the per-day charts."""
+        """Shorter or longer period for the per-day charts, from the period last asked for (not
+        the one shown), so every press counts while the figures are computed."""
         i = PERIODS.index(self.days) if self.days in PERIODS else 1
-        self.query_one("#stats-period", Select).value = PERIODS[
-            max(0, min(len(PERIODS) - 1, i + step))
-        ]
+        days = PERIODS[max(0, min(len(PERIODS) - 1, i + step))]
+        if days != self.days:
+            self.days = days
+            self.query_one("#stats-period", Select).value = days
+            self.refresh_stats()
 
     def action_tab(self, tab: str) -> None:
         """Show one tab."""

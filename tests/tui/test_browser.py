@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input, Static
 from tui_support import FakeTimer, review_screen, screen_text, solve, type_text, until
 
 from quizzer.cli import main
@@ -321,3 +321,45 @@ async def test_undo_in_the_browser_takes_the_answer_out_of_the_sessions_tally(
         == screen.session.tally.answered
         == 3
     )
+
+
+async def test_a_card_suspended_in_the_browser_leaves_the_review_on_return(
+    build: Build, collection: Collection
+) -> None:
+    """The card on screen, suspended in the browser opened from the review, is not shown again
+    when the browser closes (it was, and answering it was refused): the next card is."""
+    app = build(start_session=True, decks=["speech/ctc"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        screen = review_screen(app)
+        await until(pilot, lambda: screen.card is not None)
+        assert screen.card is not None
+        shown = screen.card.id
+        await pilot.press("slash")
+        await until(pilot, lambda: isinstance(app.screen, BrowserScreen))
+        browser = app.screen
+        assert isinstance(browser, BrowserScreen)
+        browser.query_one(Input).value = f"cid:{shown}"
+        await until(pilot, lambda: [r["card_id"] for r in browser.rows] == [shown])
+        await pilot.press("enter", "s")
+        await until(pilot, lambda: collection.store.state(shown).suspended)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+        await until(pilot, lambda: screen.card is not None and screen.card.id != shown)
+
+
+async def test_the_question_under_the_table_shows_math_as_the_table_does(build: Build) -> None:
+    """The full question under the table writes math as the table's cell does (`L' = L ∪ ...`),
+    not as the deck's `$...$` source."""
+    app = build()
+    async with app.run_test(size=(110, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        await type_text(pilot, "cid:speech/ctc:blank-role")
+        await until(pilot, lambda: shown_ids(app) == ["speech/ctc:blank-role"])
+        await pilot.press("enter")
+        browser = app.screen
+        assert isinstance(browser, BrowserScreen)
+        shown = str(browser.query_one("#browser-question", Static).render())
+        assert "blank symbol of L' = L ∪ {blank} let" in shown

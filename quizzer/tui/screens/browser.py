@@ -20,6 +20,7 @@ from quizzer.collection import Collection, reload_decks
 from quizzer.decks.tree import DeckTree
 from quizzer.errors import QuizzerError
 from quizzer.finding import SORT_FIELDS, card_rows, row_cells
+from quizzer.mathtext import plain_math
 from quizzer.search import MAX_QUERY
 from quizzer.session import Selection, Session
 from quizzer.tui.editor import open_for_editing, run_editor
@@ -238,7 +239,7 @@ class BrowserScreen(Screen[None]):
     def _show_question(self) -> None:
         card_id = self._cursor_id()
         row = next((r for r in self.rows if r["card_id"] == card_id), None)
-        text = " ".join(row["question"].split()) if row else ""
+        text = " ".join(plain_math(row["question"]).split()) if row else ""
         self.query_one("#browser-question", Static).update(
             Content.assemble((card_id or "", "dim"), "\n" if card_id else "", text)
         )

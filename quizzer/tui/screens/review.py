@@ -632,10 +632,18 @@ class ReviewScreen(Screen[None]):
         self.app.push_screen(browser, callback=self._after_browse)
 
     def _after_browse(self, result: None) -> None:
-        """Back from the browser: the done and left counts, which an undo there changed."""
-        if self.card is not None:
-            _, counts = self.session.up_next(self.now_ms())
-            self._show_progress(counts, self.session.state(self.card.id).state)
+        """Back from the browser: the done and left counts, which an undo there changed, or the
+        next card when the one on screen was suspended or buried there."""
+        if self.card is None:
+            return
+        now = self.now_ms()
+        state = self.session.state(self.card.id)
+        if state.suspended or (state.buried_until is not None and state.buried_until > now):
+            self.notify("That card left the queue; here is the next one.")
+            self.call_next(self.advance)
+            return
+        _, counts = self.session.up_next(now)
+        self._show_progress(counts, state.state)
 
     def action_help_typing(self) -> None:
         """Show every key, from the answer box."""

@@ -166,9 +166,15 @@ class DeckWriter:
                 mapped.question["id"] = known["id"]
             deck_id = known["deck"] if known else self.deck_id(mapped)
             by_deck.setdefault(deck_id, []).append((guid, mapped))
-        for deck_id, group in by_deck.items():
+        # every deck file is made before any is written: one that cannot be changed stops the
+        # import with no deck file changed
+        changed = [
             self._deck(deck_id, group, media, result, dry_run=dry_run)
+            for deck_id, group in by_deck.items()
+        ]
         if not dry_run and result.deck_files:
+            for path, text in filter(None, changed):
+                _write_text(path, text)
             self._save_manifest()
         return result
 
@@ -180,7 +186,8 @@ class DeckWriter:
         result: WriteResult,
         *,
         dry_run: bool,
-    ) -> None:
+    ) -> tuple[Path, str] | None:
+        """Place a deck's questions; its file and new text, or None when it is unchanged."""
         path = self.into / f"{deck_id}.yaml"
         self._inside(path)
         before = self._read(path) if path.exists() else None
@@ -254,11 +261,10 @@ class DeckWriter:
             except DeckTextError as exc:
                 raise WriteError(f"{path}: cannot update it ({exc}); nothing written") from None
             result.deck_files.append(path)
-            if not dry_run:
-                _write_text(path, after.text)
         for guid, (qid, at) in written_at.items():
             shown = after.questions[at] if after else questions[at]
             self.notes[guid] = {"deck": deck_id, "id": qid, "hash": question_hash(shown)}
+        return (path, after.text) if after is not None and after is not before else None
 
     def _inside(self, path: Path) -> None:
         root = self.into.resolve()

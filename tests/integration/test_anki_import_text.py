@@ -208,11 +208,16 @@ def test_a_numeric_question_imported_by_an_older_version_is_not_taken_for_an_edi
 def test_a_deck_file_that_does_not_load_is_left_alone(
     tmp_path: Path, anki: Callable[[], Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Before, the file was rewritten and only then found not to load."""
+    """Before, the file was rewritten and only then found not to load; nor is another deck file
+    the import changes written."""
     col = anki()
+    other = add_note(col, "Another deck", "First", deck="Other")
     note = add_note(col, "What is CTC?", "A loss")
     into = tmp_path / "d"
     assert run(export(col, tmp_path / "a.apkg"), into) == 0
+    other_deck = (into / "other.yaml").read_bytes()
+    other["Back"] = "Changed too"
+    col.update_note(other)
     deck = into / "mine.yaml"
     broken = deck.read_text() + "  - {id: mine, type: basic, prompt: P, answer: A, tags: [yes]}\n"
     deck.write_text(broken)
@@ -224,6 +229,7 @@ def test_a_deck_file_that_does_not_load_is_left_alone(
     err = capsys.readouterr().err
     assert "cannot update" in err and "mine.yaml:7:58: tags:" in err and "fix it" in err
     assert deck.read_text() == broken and (into / MANIFEST).read_bytes() == manifest
+    assert (into / "other.yaml").read_bytes() == other_deck
 
 
 # ---------------------------------------------------------------- the splicing itself

@@ -6,7 +6,10 @@ around (Syncthing, Dropbox, a git checkout) and no lock is needed across devices
 1. appends this device's events not yet written, its own and those it imported from Anki
    (one `Event.to_dict()` JSON per line, in
    O_APPEND writes of whole lines, then fsync), remembering in `sync_marks` the last log row
-   written and the size the file then had;
+   written and the size the file then had. When the file is not that size (a sync cut short, a
+   copy of the data directory writing it too), it is read again line by line first, to learn
+   what it holds; its bad lines, which stay (the file is never rewritten), are reported the
+   first time only (`Reported`);
 2. reads every other device's file from where it stopped last time (`sync_marks` again), a part
    at a time, so that memory does not grow with the history. A last line without its newline is
    still being written or synced: it is reported and read next time;
@@ -25,6 +28,7 @@ start) alike on every device, since the replay uses this device's.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import re
 import stat
@@ -57,10 +61,31 @@ SEND_BATCH = 10_000
 SENT_SUFFIX = "#sent"
 """`sync_marks` key suffix of the own file's mark: the last log `seq` written to it. The plain key
 of a file holds its byte offset: read up to (other devices) or size after writing (own file)."""
+BAD_SUFFIX = "#bad@"
+"""`sync_marks` key suffix, followed by a byte offset, of a bad line of the own file already
+reported; the key holds a digest of the line."""
 
 
 class SyncError(QuizzerError, RuntimeError):
     """The folder cannot be used; the message says why."""
+
+
+@dataclass(slots=True)
+class Reported:
+    """The bad lines of this device's own file reported before, by byte offset: a digest of
+    each. The own file is read again from its start whenever it changed under this device (a
+    crash, a copy of the data directory writing it too), and a bad line, which stays (the file
+    only ever grows), is reported the first time only."""
+
+    known: dict[int, int]
+    found: dict[int, int] = field(default_factory=dict)
+    """The bad lines of this read."""
+
+    def first_time(self, offset: int, raw: bytes) -> bool:
+        """Note the bad line `raw` at `offset`; whether it is new there."""
+        digest = int.from_bytes(hashlib.blake2b(raw, digest_size=7).digest(), "big")
+        self.found[offset] = digest
+        return self.known.get(offset) != digest
 
 
 @dataclass(slots=True)
@@ -105,13 +130,14 @@ def read_events(
     *,
     follow: bool = True,
     newer: list[tuple[str, int, str]] | None = None,
+    reported: Reported | None = None,
 ) -> Iterator[tuple[list[Event], int]]:
     """The events of the complete lines of `path` from byte `offset`, a piece of about
     READ_PIECE bytes at a time, each with the offset after its last complete line; MAX_READ bytes
     in all (the rest waits for the next sync). Bad lines (and, when `device` is given, events of
-    another device) are reported once and skipped for good; a partly written last line is
-    reported and left for the next read. Lines a newer quizzer wrote go, as (uid, time, line),
-    into `newer` when it is given (they are bad lines otherwise)."""
+    another device) are reported and skipped (those `reported` knows, silently); a partly written
+    last line is reported and left for the next read. Lines a newer quizzer wrote go, as (uid,
+    time, line), into `newer` when it is given (they are bad lines otherwise)."""
     with os.fdopen(_open_file(path, follow=follow), "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         if offset > size:
@@ -130,7 +156,8 @@ def read_events(
             data += piece
             end = data.rfind(b"\n") + 1
             if piece and budget:
-                yield _parse_lines(path, data[:end], offset, problems, device, newer), offset + end
+                lines = _parse_lines(path, data[:end], offset, problems, device, newer, reported)
+                yield lines, offset + end
                 data, offset = data[end:], offset + end
                 continue
             if offset + len(data) < size:  # a part is left for the next sync
@@ -144,12 +171,17 @@ def read_events(
                     )
                     yield [], offset + len(data)
                     return
-            elif data[end:].strip():
+            elif data[end:].strip() and (
+                reported is None or reported.first_time(offset + end, data[end:])
+            ):
+                # the own file's torn line, closed off by this device's next write, is that
+                # same line once complete: it is not reported again
                 problems.append(
                     f"{path}: the last line is incomplete (still being written or synced?); "
                     "skipped until it is complete"
                 )
-            yield _parse_lines(path, data[:end], offset, problems, device, newer), offset + end
+            lines = _parse_lines(path, data[:end], offset, problems, device, newer, reported)
+            yield lines, offset + end
             return
 
 
@@ -160,6 +192,7 @@ def _parse_lines(
     problems: list[str],
     device: str | None,
     newer: list[tuple[str, int, str]] | None,
+    reported: Reported | None = None,
 ) -> list[Event]:
     """The events of whole lines `data`, read from byte `position` of `path`."""
     events = []
@@ -175,13 +208,15 @@ def _parse_lines(
         except NewerLine as exc:
             if newer is not None and (device is None or exc.device in mine):
                 newer.append((exc.uid, exc.at, raw.decode("utf-8")))
-            else:
-                problems.append(f"{path}: byte {start}: not a valid event ({exc}); skipped")
-            continue
+                continue
+            bad: BadLine = exc
         except BadLine as exc:
-            problems.append(f"{path}: byte {start}: not a valid event ({exc}); skipped")
+            bad = exc
+        else:
+            events.append(event)
             continue
-        events.append(event)
+        if reported is None or reported.first_time(start, raw):
+            problems.append(f"{path}: byte {start}: not a valid event ({bad}); skipped")
     return events
 
 
@@ -457,7 +492,15 @@ def _send(
                 f"{own}: changed since this device last wrote it; checked it line by line"
             )
         strangers = []
-        pieces = read_events(own, 0, report.problems, store.device, follow=False) if size else []
+        prefix = key + BAD_SUFFIX
+        reported = Reported(
+            {int(k[len(prefix) :]): v for k, v in marks.items() if k.startswith(prefix)}
+        )
+        pieces = (
+            read_events(own, 0, report.problems, store.device, follow=False, reported=reported)
+            if size
+            else []
+        )
         for in_file, _ in pieces:
             written.update(e.uid for e in in_file)
             mine = _known_uids(store, [e.uid for e in in_file], store.device)
@@ -469,6 +512,13 @@ def _send(
                 "device needs its own data directory)"
             )
             incoming.extend(strangers)
+        store.db.execute(
+            "DELETE FROM sync_marks WHERE substr(file, 1, ?) = ?", (len(prefix), prefix)
+        )
+        store.db.executemany(
+            "INSERT INTO sync_marks (file, offset) VALUES (?, ?)",
+            [(f"{prefix}{at}", digest) for at, digest in sorted(reported.found.items())],
+        )
         sent_seq = 0
     cards: set[str] = set()
 

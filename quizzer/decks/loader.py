@@ -58,6 +58,7 @@ __all__ = [
     "DECK_SUFFIX",
     "LoadedDeck",
     "Problem",
+    "as_written",
     "deck_id_for",
     "find_deck_files",
     "load_bytes",
@@ -286,6 +287,19 @@ def _to_data(node: yaml.Node, seen: set[int], text: str, depth: int = 0) -> Any:
     if duplicates:
         raise _DuplicateKeys(duplicates)
     return result
+
+
+def as_written(node: yaml.Node, text: str) -> Any:
+    """The plain data of a node composed from a deck file's `text`, read as a deck is read:
+    scalars as written (`017` is `017`), no aliases, foreign tags or duplicate keys. Raises
+    ValueError, its message `line:column: problem`, for what a deck refuses."""
+    try:
+        return _to_data(node, set(), text)
+    except _Located as exc:
+        mark, message = exc.mark, exc.message
+    except _DuplicateKeys as exc:
+        mark, message = exc.found[0]
+    raise ValueError(f"{mark.line + 1}:{mark.column + 1}: {message}")
 
 
 _AS_WRITTEN = {

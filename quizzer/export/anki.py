@@ -127,21 +127,43 @@ def anki_tag(text: str) -> str:
     return tag.strip(":")
 
 
-def note_tags(loaded: LoadedDeck, question: QuestionBase) -> list[str]:
-    """Domain, deck, the deck's tags and the question's own, Anki-safe and without repeats."""
-    raw = [
-        loaded.domain.replace("/", "::"),
-        loaded.id.replace("/", "::"),
-        *loaded.deck.tags,
-        *question.tags,
-    ]
+OWN_TAG = "quizzer::tag::"
+"""The prefix of a tag saying that the question itself has the tag after it. A note gets its
+folder's and its deck's tags (and `leech`) from the export, and Anki holds a tag once: a question
+tagged `asr` in `asr/ctc` would come back without it; and Anki's import without progress takes
+its own tags `leech` and `marked` off. So such a tag of the question's is also written after this
+prefix (as is one that starts with it), and the import reads it back from there."""
+
+
+def given_tags(deck_id: str) -> set[str]:
+    """The tags, folded, the export gives a note of the deck `deck_id` of its own accord: its
+    folder's, its deck's and `leech` (with progress, for a leech)."""
+    folder = deck_id.rpartition("/")[0]
+    return {t.replace("/", "::").casefold() for t in (folder, deck_id, "leech") if t}
+
+
+def note_tags(loaded: LoadedDeck, question: QuestionBase, *, leech: bool = False) -> list[str]:
+    """Folder, deck, the deck's tags and the question's own, Anki-safe and without repeats, and
+    `leech` when the learner's progress made a card of the question one. A question's own tag
+    that would not come back as its own (see `OWN_TAG`) is also written after `OWN_TAG`. A deck's
+    tag that is its folder (`asr` on `asr/ctc`, as most bundled decks have) is not: the deck
+    file it goes back into has it, and marking it would put a marker on nearly every note."""
+    marked = given_tags(loaded.id) | {"marked"}
     tags: list[str] = []
     seen: set[str] = set()
-    for text in raw:
-        tag = anki_tag(text)
+
+    def add(tag: str) -> None:
         if tag and tag.casefold() not in seen:
             seen.add(tag.casefold())
             tags.append(tag)
+
+    for text in (loaded.domain, loaded.id, "leech" if leech else "", *loaded.deck.tags):
+        add(anki_tag(text.replace("/", "::")))
+    for text in question.tags:
+        tag = anki_tag(text)
+        if tag.casefold() in marked or tag.casefold().startswith(OWN_TAG):
+            add(OWN_TAG + tag)
+        add(tag)
     return tags
 
 
@@ -433,9 +455,8 @@ def export_anki(
                 continue
             guid = note_guid(deck_id, question.id)
             questions[guid] = (deck_id, question)
-            tags = note_tags(loaded, question)
-            if progress and any_leech(deck_id, question, progress):
-                tags.append("leech")
+            leech = progress is not None and any_leech(deck_id, question, progress)
+            tags = note_tags(loaded, question, leech=leech)
             deck.add_note(
                 genanki.Note(
                     model=models[question.kind],

@@ -26,12 +26,16 @@ if TYPE_CHECKING:
 _ANKI_EPOCH = date(2020, 1, 1)
 """The creation day written into a package with progress; review due days count from it."""
 _MAX_ANSWER_MS = 60_000  # Anki's cap on the time of one answer
+CARRIED_KEY = "qz"
+"""The key of a card's custom data that names its last answer in quizzer, `<uid>@<time in ms>`
+(Anki allows keys of up to 8 bytes, and 100 bytes of custom data in all)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Answer:
     """One review answer, with what Anki's review log needs of the card before and after it."""
 
+    uid: str
     card_id: str
     at: int
     rating: int
@@ -48,6 +52,7 @@ class Answer:
         """From a replayed event."""
         before, after = derived.before, derived.after
         return cls(
+            event.uid,
             event.card_id,
             event.at,
             int(event.rating or 0),
@@ -82,10 +87,11 @@ def progress_from(col: Collection) -> LearnerProgress:
         rows = recorded_answers(col.store.db)
     except sqlite3.OperationalError:  # an SQLite built without JSON functions
         return _replayed(col)
-    if any(row[4] is None or row[7] is None for row in rows):
+    if any(row[5] is None or row[8] is None for row in rows):
         return _replayed(col)  # states missing from the log: compute them again
     answers = [
         Answer(
+            uid,
             card_id,
             at,
             rating,
@@ -98,6 +104,7 @@ def progress_from(col: Collection) -> LearnerProgress:
             difficulty,
         )
         for (
+            uid,
             card_id,
             at,
             rating,
@@ -167,24 +174,9 @@ def write_progress(
         deck_id, question = questions[guid]
         anki_ids[f"{deck_id}:{question.id}{_variant_suffix(question, ordinal)}"] = card_id
 
-    now = from_ms(now_ms)
-    today_ends = _day_end(now, zone, rollover)
-    mod = now_ms // 1000
-    for quizzer_id, anki_id in anki_ids.items():
-        state = progress.states.get(quizzer_id)
-        if state is None or state.state == CardPhase.NEW:
-            if state is not None and state.suspended:
-                conn.execute("UPDATE cards SET queue = -1, mod = ? WHERE id = ?", (mod, anki_id))
-            continue
-        row = _card_row(state, settings, zone, today_ends)
-        conn.execute(
-            "UPDATE cards SET type = ?, queue = ?, due = ?, ivl = ?, factor = ?, reps = ?, "
-            "lapses = ?, left = ?, data = ?, mod = ? WHERE id = ?",
-            (*row, mod, anki_id),
-        )
-
     used: set[int] = set()
     rows = []
+    last: dict[int, Answer] = {}
     for answer in progress.answers:
         reviewed = anki_ids.get(answer.card_id)
         if reviewed is None:
@@ -194,7 +186,24 @@ def write_progress(
             revlog_id += 1
         used.add(revlog_id)
         rows.append((revlog_id, reviewed, -1, answer.rating, *_revlog_fields(answer)))
+        last[reviewed] = answer
     conn.executemany("INSERT INTO revlog VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+    now = from_ms(now_ms)
+    today_ends = _day_end(now, zone, rollover)
+    mod = now_ms // 1000
+    for quizzer_id, anki_id in anki_ids.items():
+        state = progress.states.get(quizzer_id)
+        if state is None or state.state == CardPhase.NEW:
+            if state is not None and state.suspended:
+                conn.execute("UPDATE cards SET queue = -1, mod = ? WHERE id = ?", (mod, anki_id))
+            continue
+        row = _card_row(state, settings, zone, today_ends, last.get(anki_id))
+        conn.execute(
+            "UPDATE cards SET type = ?, queue = ?, due = ?, ivl = ?, factor = ?, reps = ?, "
+            "lapses = ?, left = ?, data = ?, mod = ? WHERE id = ?",
+            (*row, mod, anki_id),
+        )
     return len(rows)
 
 
@@ -207,11 +216,23 @@ def _anki_day(ms: int, zone: tzinfo, rollover: int) -> int:
     return (study_day(from_ms(ms), zone, rollover) - _ANKI_EPOCH).days
 
 
+def carried_answer(answer: Answer) -> str:
+    """The custom data (a JSON object, as Anki keeps it in a card's `data`) naming the card's
+    last answer: its uid and time. Replayed, an answer's interval is spread by fuzz drawn from
+    its uid, so the import gives that answer its uid back, and the card the same due date; the
+    review log has no room for the uids of all of them (see `quizzer.import_.history`)."""
+    return json.dumps({CARRIED_KEY: f"{answer.uid}@{answer.at}"}, separators=(",", ":"))
+
+
 def _card_row(
-    state: CardState, settings: Settings, zone: tzinfo, today_ends: datetime
+    state: CardState,
+    settings: Settings,
+    zone: tzinfo,
+    today_ends: datetime,
+    last: Answer | None = None,
 ) -> tuple[Any, ...]:
     """(type, queue, due, ivl, factor, reps, lapses, left, data) of a card that has been
-    reviewed (Anki's card types are numbered like quizzer's phases)."""
+    reviewed (Anki's card types are numbered like quizzer's phases), `last` its last answer."""
     rollover = settings.day_starts_at
     ctype = int(state.state)
     due_ms = state.due if state.due is not None else int(today_ends.timestamp() * 1000)
@@ -244,6 +265,8 @@ def _card_row(
         }
         if state.last_review is not None:
             data["lrt"] = state.last_review // 1000
+    if last is not None:
+        data["cd"] = carried_answer(last)  # Anki reads custom data as a string of JSON
     return (
         ctype,
         queue,

@@ -9,25 +9,37 @@ suspended or buried in Anki gets a suspend or bury event, unless quizzer's log a
 so (a package exported from this history, brought back). Every card that received events is then
 replayed with quizzer's FSRS (`quizzer.sync.replay_rows`, as sync does), so its state follows from
 its whole history.
+
+The last answer quizzer's export gave a card keeps its uid and time: the card's custom data names
+them (`anki_progress.carried_answer`), so that the answer's interval is spread by the same fuzz
+and the card is due on the same day as before the trip through Anki. The other answers cannot
+keep theirs: Anki's review log holds, for each answer, its time in ms as its id and fields that
+each mean something to Anki, and a card's custom data holds 100 bytes.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+import json
+import re
+from dataclasses import dataclass, field, replace
 from datetime import timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from quizzer.clock import day_start, from_ms, study_day
 from quizzer.config import Settings
+from quizzer.export.anki_progress import CARRIED_KEY
 from quizzer.import_.package import Note, Review
 from quizzer.state import IMPORTED_DEVICE, CardState, Event, EventKind, Rating
 from quizzer.store.db import Store
+from quizzer.store.in_list import rows_in
+from quizzer.sync_lines import UID
 
 if TYPE_CHECKING:
     from quizzer.replay import DeckSettings
 
 _FILTERED, _MAX_KIND = 3, 3
+_TIME = re.compile(r"[0-9]{1,16}")
 _ANSWERS = (EventKind.REVIEW, EventKind.CRAM)
 
 
@@ -47,6 +59,9 @@ class HistoryResult:
     """Revlog rows left out, by reason."""
     cards: int = 0
     """Cards replayed."""
+    carried: dict[str, str] = field(default_factory=dict)
+    """The uids quizzer's export carried in cards' custom data and given back to their answers,
+    each with the uid the answer gets otherwise."""
 
 
 def card_map(
@@ -77,6 +92,12 @@ def build_events(
     result = HistoryResult()
     events: list[Event] = []
     last: dict[int, int] = {}
+    carried = {
+        card.id: mark
+        for note in notes
+        for card in note.cards
+        if card.id in cards and (mark := carried_answer(card.custom_data)) is not None
+    }
     for row in reviews:
         target = cards.get(row.card_id)
         if target is None:
@@ -87,11 +108,22 @@ def build_events(
             continue
         card_id, stem = target
         kind = EventKind.CRAM if row.kind == _FILTERED else EventKind.REVIEW
+        uid, at = f"anki-{row.id}-{stem}", row.id
+        mark = carried.get(row.card_id)
+        if (
+            kind == EventKind.REVIEW
+            and mark is not None
+            and 0 <= row.id - mark[1] <= SAME_ANSWER_MS
+            and mark[0] not in result.carried  # a package made by hand may name one twice
+        ):
+            del carried[row.card_id]
+            result.carried[mark[0]] = uid
+            uid, at = mark
         events.append(
             Event(
-                uid=f"anki-{row.id}-{stem}",
+                uid=uid,
                 device=IMPORTED_DEVICE,
-                at=row.id,
+                at=at,
                 card_id=card_id,
                 kind=kind,
                 rating=Rating(row.ease),
@@ -122,6 +154,31 @@ def build_events(
 SAME_ANSWER_MS = 1_000
 """An exported answer's revlog id is its time in ms, moved on by 1 ms while another answer holds
 that id: an imported answer this close after one of the log's is that answer coming back."""
+
+
+def carried_answer(custom_data: str) -> tuple[str, int] | None:
+    """The uid and time in quizzer's log of the answer a card's custom data names, written by
+    quizzer's export (`anki_progress.carried_answer`); None when it names none."""
+    try:
+        value = json.loads(custom_data).get(CARRIED_KEY) if custom_data else None
+    except (ValueError, AttributeError):
+        return None
+    uid, _, at = value.rpartition("@") if isinstance(value, str) else ("", "", "")
+    if not UID.match(uid) or not _TIME.fullmatch(at):
+        return None
+    return uid, int(at)
+
+
+def _carried_elsewhere(store: Store, events: list[Event], carried: dict[str, str]) -> set[str]:
+    """The carried uids of `events` that the log holds for another answer (another card or
+    rating: a package made by hand), which their answers cannot take."""
+    ours = {e.uid: (e.card_id, e.rating) for e in events if e.uid in carried}
+    sql = "SELECT uid, card_id, rating FROM log WHERE uid IN ({marks})"
+    return {
+        uid
+        for uid, card_id, rating in rows_in(store.db, sql, list(ours))
+        if ours[uid] != (card_id, rating)
+    }
 
 
 def _not_yet_answered(logged: list[Event], events: list[Event]) -> list[Event]:
@@ -182,6 +239,9 @@ def add_history(
 
     if store is None and not dry_run:
         raise ValueError("adding history needs a store")
+    if store is not None and result.carried:
+        taken = _carried_elsewhere(store, events, result.carried)
+        events = [replace(e, uid=result.carried[e.uid]) if e.uid in taken else e for e in events]
     known = set() if store is None else _known_uids(store, [e.uid for e in events])
     unknown = [e for e in events if e.uid not in known]
     # read once: matched, then replayed

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from quizzer.decks.grading import shuffled
 from quizzer.decks.models import ID_PATTERN, QUESTION_TYPES, slugify
+from quizzer.export.anki import OWN_TAG, given_tags
 from quizzer.import_.media import media_token
 from quizzer.import_.package import Note
 from quizzer.import_.to_markdown import html_to_markdown, plain_text
@@ -235,11 +236,23 @@ def _from_quizzer(note: Note, kind: str, md: Callable[[str], str]) -> Mapped | s
 
 
 def _quizzer_tags(tags: list[str], deck_id: str) -> list[str]:
-    """The question's tags without those the export adds (domain, deck, leech)."""
-    added = {deck_id.replace("/", "::").lower(), deck_id.split("/")[0].lower(), "leech"}
-    if "/" in deck_id:
-        added.add(deck_id.rsplit("/", 1)[0].replace("/", "::").lower())
-    return [t for t in tags if t.lower() not in added]
+    """The question's tags: the note's without those the export gives (folder, deck, leech),
+    and those a marker (`OWN_TAG` and the tag) says the question has itself. A tag that starts
+    like a marker and is marked itself is the question's, not a marker."""
+    given = given_tags(deck_id)
+    held = {t.casefold() for t in tags}
+    kept: list[str] = []
+    seen: set[str] = set()
+    for tag in tags:
+        folded = tag.casefold()
+        if folded.startswith(OWN_TAG) and OWN_TAG + folded not in held:
+            tag, folded = tag[len(OWN_TAG) :], folded[len(OWN_TAG) :]
+        elif folded in given:
+            continue
+        if folded not in seen:
+            seen.add(folded)
+            kept.append(tag)
+    return kept
 
 
 def _aliases(field_html: str) -> list[str]:

@@ -9,6 +9,7 @@ unpacks to more than `MAX_UNPACKED`, is refused.
 
 from __future__ import annotations
 
+import json
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -57,6 +58,9 @@ class Card:
     """-1 suspended, -2 and -3 buried; otherwise in the schedule."""
     mod: int
     """Last change, seconds."""
+    custom_data: str = ""
+    """The card's custom data, a JSON object as text (`""` when it has none): what scheduling
+    scripts keep there, and quizzer's export the uid of the card's last answer."""
 
 
 @dataclass(slots=True)
@@ -174,6 +178,15 @@ def open_package(path: Path) -> Iterator[Package]:
             col.close()
 
 
+def _custom_data(data: Any) -> str:
+    """The custom data in a card's `data` column (JSON whose `cd` is JSON text), or `""`."""
+    try:
+        found = json.loads(data).get("cd", "") if data else ""
+    except (ValueError, AttributeError):
+        return ""
+    return found if isinstance(found, str) else ""
+
+
 def _first_line(exc: Exception) -> str:
     text = str(exc).strip() or type(exc).__name__
     return text.splitlines()[0]
@@ -202,11 +215,12 @@ def _read(col: Any, path: Path) -> Package:
         "SELECT id, guid, mid, tags, flds FROM notes ORDER BY id"
     ):
         notes[nid] = Note(nid, guid, types[mid], flds.split("\x1f"), tags.split())
-    for cid, nid, did, ord_, queue, mod in col.db.execute(
-        "SELECT id, nid, did, ord, queue, mod FROM cards ORDER BY nid, ord"
+    for cid, nid, did, ord_, queue, mod, data in col.db.execute(
+        "SELECT id, nid, did, ord, queue, mod, data FROM cards ORDER BY nid, ord"
     ):
         if nid in notes:
-            notes[nid].cards.append(Card(cid, ord_, decks.get(did, "Default"), queue, mod))
+            deck = decks.get(did, "Default")
+            notes[nid].cards.append(Card(cid, ord_, deck, queue, mod, _custom_data(data)))
     reviews = [
         Review(*row)
         for row in col.db.execute("SELECT id, cid, ease, time, type FROM revlog ORDER BY id")

@@ -1,10 +1,12 @@
 """Imported questions into YAML deck files, with their media, without losing the user's edits.
 
 A manifest beside the decks (`.anki-import.json` in the `--into` folder) remembers, for each
-Anki note GUID, the question it became (deck and id) and a hash of the question as it was last
-written. On the next import a question whose YAML still has that hash is updated in place; one
-that differs was edited by the user and is kept unless `--force`; one the user removed is not
-added back unless `--force`. Questions the import did not write are never touched.
+Anki note GUID, the question it became (deck and id) and a hash of the question as the deck file
+held it after the import, read as quizzer reads decks. On the next import a question whose YAML
+still has that hash is updated in place; one that differs was edited by the user and is kept
+unless `--force`; one the user removed is not added back unless `--force`. Questions the import
+did not write are never touched: a deck file it changes keeps every line but those of the
+questions it replaces, byte for byte (`quizzer.import_.deck_text`).
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from quizzer.errors import QuizzerError
+from quizzer.files import DECK_LIMIT, read_regular
+from quizzer.import_.deck_text import DeckText, DeckTextError, dump_deck
 from quizzer.import_.media import MediaPlacer, Placement, with_paths
 from quizzer.import_.notes import Mapped
 from quizzer.import_.tags import respelled, same_tags, tag_list, without_deck_tags
@@ -130,25 +132,6 @@ def ordered(question: dict[str, Any]) -> dict[str, Any]:
     return dict(sorted(question.items(), key=lambda kv: rank.get(kv[0], len(rank))))
 
 
-class _Dumper(yaml.SafeDumper):
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        """Lists indented under their key, as decks are written by hand."""
-        super().increase_indent(flow, False)
-
-
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style = "|" if "\n" in value and not any(c in value for c in "\r\t") else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _str)
-
-
-def dump_deck(data: dict[str, Any]) -> str:
-    """A deck as YAML that reads like a hand-written one."""
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, indent=2)
-
-
 class DeckWriter:
     """Places questions into deck files under `into` (deck ids prefixed by `prefix`)."""
 
@@ -183,9 +166,15 @@ class DeckWriter:
                 mapped.question["id"] = known["id"]
             deck_id = known["deck"] if known else self.deck_id(mapped)
             by_deck.setdefault(deck_id, []).append((guid, mapped))
-        for deck_id, group in by_deck.items():
+        # every deck file is made before any is written: one that cannot be changed stops the
+        # import with no deck file changed
+        changed = [
             self._deck(deck_id, group, media, result, dry_run=dry_run)
+            for deck_id, group in by_deck.items()
+        ]
         if not dry_run and result.deck_files:
+            for path, text in filter(None, changed):
+                _write_text(path, text)
             self._save_manifest()
         return result
 
@@ -197,17 +186,19 @@ class DeckWriter:
         result: WriteResult,
         *,
         dry_run: bool,
-    ) -> None:
+    ) -> tuple[Path, str] | None:
+        """Place a deck's questions; its file and new text, or None when it is unchanged."""
         path = self.into / f"{deck_id}.yaml"
         self._inside(path)
-        data: dict[str, Any] = (
-            self._load(path) if path.exists() else {"title": group[0][1].deck_title}
-        )
-        questions: list[dict[str, Any]] = list(data.get("questions") or [])
+        before = self._read(path) if path.exists() else None
+        data = before.data if before else {"title": group[0][1].deck_title}
+        questions: list[Any] = list(before.questions) if before else []
+        kept = len(questions)  # the questions past it are added by this import
         index = {str(q.get("id")): i for i, q in enumerate(questions) if isinstance(q, dict)}
         owners = {e["id"]: g for g, e in self.notes.items() if e.get("deck") == deck_id}
         deck_tags = tag_list(data.get("tags")) or []
-        changed = False
+        replaced: dict[int, dict[str, Any]] = {}
+        written_at: dict[str, tuple[str, int]] = {}  # by GUID: the id and index recorded
         for guid, mapped in group:
             placements = media.choose(mapped.media, path.parent)
             for placement in placements:
@@ -228,54 +219,67 @@ class DeckWriter:
                     result.not_restored.append(full)
                     written = False
                 else:
-                    index[qid] = len(questions)
+                    at = index[qid] = len(questions)
                     questions.append(new)
                     result.added += 1
-                    changed = True
             else:
                 current = questions[at]
                 if same_question(current, new, deck_tags):
                     result.unchanged += 1
-                elif known and question_hash(current) != known.get("hash") and not self.force:
+                elif (
+                    known
+                    and before is not None
+                    and at < kept
+                    and not _unedited(before, at, known.get("hash"))
+                    and not self.force
+                ):
                     result.kept_edited.append(full)
                     written = False
                 elif not known and not self.force:
                     result.kept_own.append(full)
                     written = False
                 else:
-                    new = _with_tags(new, deck_tags, spelled_as=current)
-                    questions[at] = new
+                    questions[at] = _with_tags(new, deck_tags, spelled_as=current)
+                    if at < kept:
+                        replaced[at] = questions[at]
                     result.updated += 1
-                    changed = True
             owners[qid] = guid
             result.placed[guid] = Placed(deck_id, qid, written)
-            if written:
-                entry = {"deck": deck_id, "id": qid, "hash": question_hash(new)}
-                self.notes[guid] = entry
+            if written and at is not None:
+                written_at[guid] = (qid, at)
                 copied = media.copy(placements, dry_run=dry_run)
                 result.media += len(copied)
                 result.media_renamed += [p for p in copied if p.taken is not None]
-        if changed:
-            data["questions"] = questions
+        after = before
+        if replaced or len(questions) > kept:
+            try:
+                if before is None:
+                    after = DeckText.read(dump_deck(data | {"questions": questions}))
+                else:
+                    _loads(path, before.text, deck_id)
+                    after = before.changed(replaced, questions[kept:])
+            except DeckTextError as exc:
+                raise WriteError(f"{path}: cannot update it ({exc}); nothing written") from None
             result.deck_files.append(path)
-            if not dry_run:
-                _write_text(path, dump_deck(data))
+        for guid, (qid, at) in written_at.items():
+            shown = after.questions[at] if after else questions[at]
+            self.notes[guid] = {"deck": deck_id, "id": qid, "hash": question_hash(shown)}
+        return (path, after.text) if after is not None and after is not before else None
 
     def _inside(self, path: Path) -> None:
         root = self.into.resolve()
         if not path.resolve().is_relative_to(root):
             raise WriteError(f"{path}: outside {root}; refusing to write there")
 
-    def _load(self, path: Path) -> dict[str, Any]:
+    def _read(self, path: Path) -> DeckText:
+        """The deck file the import adds to, its questions as quizzer reads them."""
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
+            return DeckText.read(read_regular(path, DECK_LIMIT).decode("utf-8"))
+        except (OSError, UnicodeDecodeError, DeckTextError) as exc:
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             raise WriteError(
-                f"{path}: cannot update it ({str(exc).splitlines()[0]}); fix it or move it away"
+                f"{path}: cannot update it ({str(why).splitlines()[0]}); fix it or move it away"
             ) from None
-        if not isinstance(data, dict):
-            raise WriteError(f"{path}: cannot update it: not a deck (no title and questions)")
-        return data
 
     def _save_manifest(self) -> None:
         text = json.dumps(self.manifest, indent=1, sort_keys=True, ensure_ascii=False)
@@ -294,12 +298,35 @@ def _with_tags(
     return ordered(rest | {"tags": tags}) if tags else rest
 
 
+def _loads(path: Path, text: str, deck_id: str) -> None:
+    """A deck file the import is about to change loads as a deck: the import changes its own
+    questions only, so it would not load after the change either."""
+    from quizzer.decks.loader import LoadedDeck, load_bytes
+
+    loaded = load_bytes(text.encode("utf-8"), deck_id, str(path), path)
+    if not isinstance(loaded, LoadedDeck):
+        more = f" (and {len(loaded) - 1} more: quizzer lint lists them)" if len(loaded) > 1 else ""
+        raise WriteError(f"cannot update {loaded[0]}{more}; fix it or move it away")
+
+
+def _unedited(deck: DeckText, at: int, known_hash: str | None) -> bool:
+    """Whether question `at` of the deck file is as the last import left it: its hash as read
+    now, or as imports before this one read it (YAML 1.1's types: `680000` a number)."""
+    if question_hash(deck.questions[at]) == known_hash:
+        return True
+    try:
+        return question_hash(deck.typed(at)) == known_hash
+    except (TypeError, ValueError):  # a date, which JSON has no form for
+        return False
+
+
 def _write_text(path: Path, text: str) -> None:
-    """Write through a temporary file and a rename: a crash never leaves half a deck."""
+    """Write through a temporary file and a rename: a crash never leaves half a deck. The text
+    is written as it is (no newline translation), so the lines it kept stay byte for byte."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        partial.write_text(text, encoding="utf-8")
+        partial.write_bytes(text.encode("utf-8"))
         os.replace(partial, path)
     except OSError as exc:
         partial.unlink(missing_ok=True)

@@ -92,11 +92,11 @@ def _in_uid_order(
 
 def recorded_answers(db: sqlite3.Connection) -> list[tuple[Any, ...]]:
     """Every review answer not undone (cram aside), oldest first, with the card's state before
-    and after it as the session recorded it: (card_id, at, rating, duration_ms, state before,
-    due before, last review before, state after, due after, difficulty after). Raises
+    and after it as the session recorded it: (uid, card_id, at, rating, duration_ms, state
+    before, due before, last review before, state after, due after, difficulty after). Raises
     sqlite3.OperationalError where SQLite has no JSON functions."""
     return db.execute(
-        "SELECT card_id, at, rating, duration_ms, json_extract(before, '$.state'), "
+        "SELECT uid, card_id, at, rating, duration_ms, json_extract(before, '$.state'), "
         "json_extract(before, '$.due'), json_extract(before, '$.last_review'), "
         "json_extract(after, '$.state'), json_extract(after, '$.due'), "
         "json_extract(after, '$.difficulty') FROM log "

@@ -304,6 +304,78 @@ def test_tags_are_anki_safe(two_decks: Path, tmp_path: Path, anki: Callable[[], 
     assert anki_tag(" a  b ") == "a_b" and anki_tag("::x:::y::") == "x::y"
 
 
+TAGGED_DECK = """\
+title: CTC
+tags: [asr, loss]
+questions:
+  - {id: domain, type: basic, prompt: Tagged its folder, answer: A, tags: [asr]}
+  - {id: deck, type: basic, prompt: Tagged its deck, answer: B, tags: ["asr::ctc", leech, marked]}
+  - {id: prefix, type: basic, prompt: Tagged like a marker, answer: C, tags: ["quizzer::tag::x"]}
+  - {id: none, type: basic, prompt: No tags of its own, answer: D}
+"""
+
+
+def test_tags_the_export_also_gives_come_back(
+    write_deck: Callable[[str, str], Path],
+    decks_dir: Path,
+    tmp_path: Path,
+    anki: Callable[[], Any],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A question tagged with its folder (`asr` in `asr/ctc`), its deck, or `leech` and `marked`
+    (which Anki's import takes off): Anki holds the first two once, with the export's own, and
+    the import takes them all back, through Anki and back into the deck file (no conflict) or
+    into a new folder (the same tags)."""
+    from quizzer.import_.command import import_anki
+
+    deck = write_deck("asr/ctc", TAGGED_DECK)
+    write_deck(
+        "top",
+        "title: Top\nquestions:\n  - {id: q, type: basic, prompt: P, answer: A, tags: [top, a]}\n",
+    )
+    write_deck(  # its tag is its first folder, which the export does not give
+        "lang/es/verbs",
+        "title: Verbs\nquestions:\n  - {id: q, type: basic, prompt: P, answer: A, tags: [lang]}\n",
+    )
+    export(decks_dir, tmp_path / "out.apkg")
+    col = anki()
+    import_apkg(col, tmp_path / "out.apkg")
+    assert set(note_for(col, "asr/ctc", "domain").tags) == {
+        "asr",
+        "asr::ctc",
+        "loss",
+        "quizzer::tag::asr",
+    }
+    assert set(note_for(col, "asr/ctc", "none").tags) == {"asr", "asr::ctc", "loss"}
+    back = tmp_path / "from-anki.apkg"
+    options = anki_collection.ExportAnkiPackageOptions(
+        with_scheduling=False, with_deck_configs=False, with_media=True, legacy=False
+    )
+    col.export_anki_package(out_path=str(back), options=options, limit=None)
+
+    before = deck.read_bytes()
+    assert main(["import", "anki", str(back), "--into", str(decks_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "0 questions added, 0 updated, 6 unchanged" in out and "kept" not in out
+    assert deck.read_bytes() == before
+
+    fresh = tmp_path / "fresh"
+    import_anki(back, fresh, now_ms=to_ms(parse_instant(NOW)))
+    tags = {
+        f"{d}:{q.id}": sorted(q.tags)
+        for d, loaded in load_decks(fresh).decks.items()
+        for q in loaded.deck.questions
+    }
+    assert tags == {  # the deck's tags come back as its questions', but its folder
+        "asr/ctc:domain": ["asr", "loss"],
+        "asr/ctc:deck": ["asr::ctc", "leech", "loss", "marked"],
+        "asr/ctc:prefix": ["loss", "quizzer::tag::x"],
+        "asr/ctc:none": ["loss"],
+        "top:q": ["a", "top"],
+        "lang/es/verbs:q": ["lang"],
+    }
+
+
 # ---------------------------------------------------------------- re-import
 
 

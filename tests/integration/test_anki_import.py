@@ -499,6 +499,93 @@ def test_ones_own_history_exported_and_imported_back_adds_no_answer_twice(
     col.close()
 
 
+def test_a_trip_through_anki_keeps_each_cards_due_date(
+    decks_dir: Path,
+    write_deck: Callable[[str, str], Path],
+    tmp_path: Path,
+    anki: Callable[[], Any],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """quizzer -> Anki (with progress, then an answer there) -> Anki's export -> a new quizzer:
+    each card's last answer in quizzer comes back under its uid and time, so its interval gets
+    the same fuzz and the card the same due date; the one answered in Anki follows that answer."""
+    from quizzer.collection import open_collection
+    from quizzer.state import Rating
+
+    day = 86_400_000
+    rows = [f"  - {{id: q{i}, type: basic, prompt: P{i}, answer: A{i}}}" for i in range(8)]
+    write_deck("d/deck", "title: D\nquestions:\n" + "\n".join(rows) + "\n")
+    col = open_collection()
+    session = col.session()
+    start = NOW_MS - 60 * day
+    for offset in (0, 600_000, day, 4 * day, 12 * day, 30 * day):
+        for i in range(8):
+            session.answer(f"d/deck:q{i}", Rating.GOOD, start + offset + i, duration_ms=4_000)
+    states = col.store.states()
+    last = {e.card_id: e for e in col.store.events()}
+    assert all(s.due - s.last_review >= 5 * day for s in states.values())  # fuzzed intervals
+    col.close()
+    mine = tmp_path / "mine.apkg"
+    assert main(["export", "anki", "-o", str(mine), "--with-progress"]) == 0
+
+    anki_col = anki()
+    anki_col.import_anki_package(
+        ImportAnkiPackageRequest(
+            package_path=str(mine), options=ImportAnkiPackageOptions(with_scheduling=True)
+        )
+    )
+    nid = anki_col.find_notes("P7")[0]
+    answer(anki_col, anki_col.get_note(nid).cards()[0].id, CardAnswer.HARD)
+    back = export_package(anki_col, tmp_path / "from-anki.apkg")
+
+    monkeypatch.setenv("QUIZZER_HOME", str(tmp_path / "new-device"))
+    capsys.readouterr()
+    assert run(str(back), "--into", str(tmp_path / "decks2"), "--with-history") == 0
+    assert "49 reviews added (0 already there)" in capsys.readouterr().out
+    col = open_collection()
+    events = col.store.events()
+    moved = {i: col.store.state(f"d/deck:q{i}") for i in range(8)}
+    col.close()
+    assert all(e.device == "anki" for e in events)
+    by_uid = {e.uid: e for e in events}
+    for i in range(7):
+        assert moved[i].due == states[f"d/deck:q{i}"].due
+        original = last[f"d/deck:q{i}"]
+        assert by_uid[original.uid].at == original.at
+    assert moved[7].due != states["d/deck:q7"].due and moved[7].reps == 7
+    assert last["d/deck:q7"].uid in by_uid
+
+
+def test_a_carried_uid_the_log_holds_for_another_answer_is_not_taken(
+    write_deck: Callable[[str, str], Path],
+) -> None:
+    """A package made by hand that names, in a card's custom data, the uid of another answer of
+    the log: the answer it comes with is added under the uid it gets otherwise."""
+    from quizzer.collection import open_collection
+    from quizzer.import_.history import HistoryResult, add_history, carried_answer
+    from quizzer.state import IMPORTED_DEVICE as DEVICE
+    from quizzer.state import Event, EventKind, Rating
+
+    assert carried_answer('{"qz":"0123abcd@1772438400000"}') == ("0123abcd", 1772438400000)
+    for bad in ("", "[]", '{"qz": 5}', '{"qz":"a b@1"}', '{"qz":"abc@x"}', '{"qz":"abc"}'):
+        assert carried_answer(bad) is None
+    rows = [f"  - {{id: q{i}, type: basic, prompt: P{i}, answer: A{i}}}" for i in range(2)]
+    write_deck("d/deck", "title: D\nquestions:\n" + "\n".join(rows) + "\n")
+    col = open_collection()
+    col.session().answer("d/deck:q0", Rating.GOOD, NOW_MS - 3_600_000)
+    (logged,) = col.store.events()
+    taken = Event(logged.uid, DEVICE, NOW_MS - 60_000, "d/deck:q1", EventKind.REVIEW, Rating.EASY)
+    result = HistoryResult(carried={logged.uid: "anki-1-fallback"})
+    add_history(col.store, load_settings(), local_zone(None), [taken], result)
+    assert (result.reviews, result.already) == (1, 0)
+    assert [(e.uid, e.card_id) for e in col.store.events()] == [
+        (logged.uid, "d/deck:q0"),
+        ("anki-1-fallback", "d/deck:q1"),
+    ]
+    col.close()
+
+
 def test_an_answer_made_in_anki_is_not_taken_for_one_of_the_log(
     write_deck: Callable[[str, str], Path],
 ) -> None:

@@ -260,6 +260,63 @@ def test_a_crash_during_the_own_append_writes_nothing_twice(
     assert card_rows(b) == card_rows(a)
 
 
+def test_a_bad_line_in_the_own_file_is_reported_once(device, isolated: Path) -> None:
+    """The own file is read again line by line whenever it changed under this device (here a
+    copy of its data directory writes to it too, and a sync is cut short): a bad line in it,
+    which stays there, is reported the first time only, and no event is lost."""
+    a = device("a")
+    shared = isolated / "shared"
+    shared.mkdir()
+    a.session().answer(card(0), Rating.GOOD, T0)
+    run(a, shared)
+    a_file = shared / f"{a.store.device}.jsonl"
+    with a_file.open("ab") as fh:
+        fh.write(b"damaged\n")
+
+    def bad(report) -> list[str]:
+        return [p for p in report.problems if "not a valid event" in p or "incomplete" in p]
+
+    report = run(a, shared)
+    assert [p.split(": ", 1)[1] for p in bad(report)] == [
+        "byte 151: not a valid event (not JSON: Expecting value: line 1 column 1 (char 0)); skipped"
+    ]
+    assert run(a, shared).problems == []
+
+    def written_elsewhere(i: int, rating: Rating) -> None:
+        """An answer a copy of the data directory wrote to this device's file."""
+        stray = Event(
+            f"{i:032x}", a.store.device, T0 + i * MINUTE, card(i), EventKind.REVIEW, rating
+        )
+        with a_file.open("ab") as fh:
+            fh.write(event_line(stray))
+
+    for i in (1, 2):
+        written_elsewhere(i, Rating.EASY)
+        report = run(a, shared)
+        assert report.received == 1 and bad(report) == []
+        assert any("changed since this device last wrote it" in p for p in report.problems)
+    a.session().answer(card(3), Rating.GOOD, T0 + 3 * MINUTE)
+    assert run(a, shared).sent == 1
+
+    # a sync cut short: one line written whole, the next torn; reported once, as incomplete
+    a.session().answer(card(4), Rating.GOOD, T0 + 4 * MINUTE)
+    a.session().answer(card(5), Rating.GOOD, T0 + 5 * MINUTE)
+    pending = [e for e in a.store.events() if e.card_id in (card(4), card(5))]
+    with a_file.open("ab") as fh:
+        fh.write(event_line(pending[0]) + event_line(pending[1])[:30])
+    report = run(a, shared)
+    assert report.sent == 1 and len(bad(report)) == 1 and "incomplete" in bad(report)[0]
+    written_elsewhere(6, Rating.HARD)
+    report = run(a, shared)
+    assert report.received == 1 and bad(report) == []
+    assert a_file.read_bytes().count(b"damaged\n") == 1  # the file is never rewritten
+
+    b = device("b")  # another device reads each bad line once, and every event
+    report = run(b, shared)
+    assert report.received == len(a.store.events()) and len(bad(report)) == 2
+    assert card_rows(b) == card_rows(a)
+
+
 def test_replay_rows_matches_what_the_live_session_wrote(device) -> None:
     a = device("a")
     session = a.session()

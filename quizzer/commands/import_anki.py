@@ -16,7 +16,10 @@ def run(args: argparse.Namespace) -> int:
     from quizzer.clock import now, to_ms
     from quizzer.import_.command import import_anki
 
-    into = Path(args.into).expanduser() if args.into else paths.user_decks_dir()
+    # without --into, the decks tree in use: `--decks` (or QUIZZER_DECKS) when given, so that
+    # the imported decks are studied from it, else the learner's decks folder
+    into = Path(args.into).expanduser() if args.into else None
+    into = into or paths.decks_override() or paths.user_decks_dir()
     report = import_anki(
         Path(args.file).expanduser(),
         into,

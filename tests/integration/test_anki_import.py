@@ -171,6 +171,24 @@ def snapshot(into: Path) -> dict[str, bytes]:
 # ---------------------------------------------------------------- the stock note types
 
 
+def test_without_into_the_decks_go_to_the_tree_decks_names(
+    tmp_path: Path, anki: Callable[[], Any], isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`quizzer --decks DIR import anki FILE` writes into DIR, the tree the next `--decks DIR`
+    command studies, not into the data directory's decks folder."""
+    col = anki()
+    build_collection(col)
+    package = export_package(col, tmp_path / "current.apkg")
+    mine = tmp_path / "my-decks"
+    mine.mkdir()
+    assert main(["--decks", str(mine), "import", "anki", str(package)]) == 0
+    assert f"wrote into {mine}:" in capsys.readouterr().out
+    assert (mine / "speech/asr/ctc.yaml").is_file()
+    assert not (isolated / "home" / "decks").exists()
+    assert main(["--decks", str(mine), "cards", "deck:speech/asr/ctc"]) == 0
+    assert "speech/asr/ctc:" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("name", ["current.apkg", "legacy.apkg", "backup.colpkg"])
 def test_stock_package_imports_with_text_media_and_history(
     name: str, tmp_path: Path, anki: Callable[[], Any], capsys: pytest.CaptureFixture[str]

@@ -35,6 +35,8 @@ NOW = "2026-03-02T09:00:00Z"
 
 CHILD = """
 import asyncio, json, sys, time
+from quizzer.tui.graphics import start_probe
+start_probe()  # as `quizzer review` does: the terminal is asked while the app is imported
 from quizzer.tui import pause_collector
 pause_collector()  # before the app's imports, as `quizzer review` starts it
 from quizzer.tui.app import make_app
@@ -47,20 +49,68 @@ async def main() -> None:
         while not (isinstance(app.screen, ReviewScreen) and app.screen.stage is not Stage.EMPTY):
             await asyncio.sleep(0.002)
         shown = time.time()
-    print(json.dumps({"imported": imported, "shown": shown}))
+    figures = json.dumps({"imported": imported, "shown": shown})
+    if len(sys.argv) > 1:  # in a terminal, whose output is the terminal's
+        with open(sys.argv[1], "w") as out:
+            out.write(figures)
+    else:
+        print(figures)
 
 asyncio.run(main())
 """
 
 
-def startup(env: dict[str, str]) -> tuple[float, float]:
-    """Seconds from spawning a process to its imports done, and to its first card shown."""
+def startup(env: dict[str, str], terminal: bool = False) -> tuple[float, float]:
+    """Seconds from spawning a process to its imports done, and to its first card shown; with
+    `terminal`, in a pseudo-terminal (`in_terminal`)."""
     start = time.time()
-    out = subprocess.run(
-        [sys.executable, "-c", CHILD], env=env, cwd=ROOT, check=True, capture_output=True, text=True
-    ).stdout
-    figures = json.loads(out.strip().splitlines()[-1])
+    if terminal:
+        text = in_terminal([sys.executable, "-c", CHILD], env)
+    else:
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        text = out.strip().splitlines()[-1]
+    figures = json.loads(text)
     return figures["imported"] - start, figures["shown"] - start
+
+
+def in_terminal(argv: list[str], env: dict[str, str]) -> str:
+    """Run `argv` + [a file path] with a pseudo-terminal as its standard input and output, and
+    return what it wrote to that file. Nothing answers the escape sequences it writes: a start
+    in a terminal pays textual-image's questions (is there a graphics protocol, how large is a
+    cell), which a headless start skips, each at its longest wait, as in a terminal that
+    answers none of them."""
+    import pty
+    import select
+
+    master, slave = pty.openpty()
+    seen = b""
+    with tempfile.TemporaryDirectory() as tmp:
+        result = Path(tmp) / "figures.json"
+        proc = subprocess.Popen(
+            [*argv, str(result)], env=env, cwd=ROOT, stdin=slave, stdout=slave, stderr=slave
+        )
+        os.close(slave)
+        try:
+            while proc.poll() is None:  # read what it writes, or a full terminal blocks it
+                if select.select([master], [], [], 0.05)[0]:
+                    try:
+                        seen += os.read(master, 1 << 16)
+                    except OSError:  # the child closed the terminal
+                        break
+            proc.wait()
+        finally:
+            os.close(master)
+        if proc.returncode != 0 or not result.exists():
+            tail = seen.decode(errors="replace")[-2000:]
+            raise RuntimeError(f"the start in a terminal failed ({proc.returncode}): {tail}")
+        return result.read_text()
 
 
 def bench_startup(runs: int) -> None:

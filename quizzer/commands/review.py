@@ -25,6 +25,9 @@ def run(args: argparse.Namespace) -> int:
             "the review screen needs a terminal; without one, use 'quizzer next' and "
             "'quizzer answer' (add --json for scripts)"
         )
+    from quizzer.tui.graphics import start_probe
+
+    start_probe()  # the terminal's answers are awaited while the app is imported
     from quizzer.custom_study import custom_query
     from quizzer.tui import pause_collector
 

@@ -24,9 +24,9 @@ from quizzer.selection import tag_in_use
 from quizzer.session import Selection
 from quizzer.tui import pause_collector, resume_collector
 from quizzer.tui.editor import open_for_editing, run_editor
+from quizzer.tui.graphics import renderer
 from quizzer.tui.screens.home import HomeScreen
 from quizzer.tui.screens.review import ReviewScreen
-from quizzer.tui.widgets.media import prepare_graphics
 
 
 class QuizzerApp(App[None]):
@@ -204,7 +204,7 @@ def make_app(
     (clock or clock_now)()
     pause_collector()  # until the first screen is shown (see quizzer.tui)
     opening = open_in_background(decks_dir) if collection is None else None
-    prepare_graphics()  # asks the terminal what it can draw: only possible before the app runs
+    renderer()  # asks the terminal what it can draw (or waits for the probe): not once it runs
     selection = Selection(tuple(d.rstrip("/") for d in decks), tag, query, ahead)
     return QuizzerApp(
         selection=selection,

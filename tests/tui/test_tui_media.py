@@ -4,6 +4,8 @@ clear message naming the file when there is no player."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import textwrap
 from collections.abc import Callable, Iterator
@@ -168,3 +170,26 @@ async def test_no_player_says_so_and_names_the_file(
         assert any(
             m.startswith("no audio player found") and str(clip.resolve()) in m for m in messages
         ), messages
+
+
+def test_the_graphics_probe_starts_before_textual_is_imported() -> None:
+    """`quizzer review` asks the terminal what it can draw in a thread that starts before the
+    app's imports, so that the terminal's slow answers (or none) overlap them: the module that
+    starts it imports nothing of Textual, and `renderer` gives what the probe found."""
+    code = (
+        "import sys\n"
+        "from quizzer.tui import graphics\n"
+        "assert not any(m.split('.')[0] in ('textual', 'textual_image') for m in sys.modules)\n"
+        "graphics.start_probe()\n"
+        "found = graphics.renderer()\n"
+        "assert graphics._probe is not None and not graphics._probe.is_alive()\n"
+        "print(found.__name__)\n"
+    )
+    env = {**os.environ, "QUIZZER_GRAPHICS": "halfblock"}
+    env.pop("NO_COLOR", None)
+    env.pop("TERM", None)
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "HalfcellImage"

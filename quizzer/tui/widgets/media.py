@@ -2,16 +2,12 @@
 clip as a line saying what it is and that `p` plays it.
 
 Figures are drawn by `textual-image`: with the terminal's graphics protocol where it has one
-(Kitty, Sixel), with Unicode half blocks elsewhere (tmux, plain xterm). `QUIZZER_GRAPHICS`
-chooses: `auto` (the default), `halfblock`, or `text` (alt text only, as with `NO_COLOR` or
-`TERM=dumb`). The renderer is chosen once, before the app starts, because textual-image asks the
-terminal what it can do and cannot once Textual reads the keyboard.
+(Kitty, Sixel), with Unicode half blocks elsewhere (tmux, plain xterm), as
+`quizzer.tui.graphics` chose before the app started.
 """
 
 from __future__ import annotations
 
-import functools
-import os
 from pathlib import Path
 from typing import Any
 
@@ -23,48 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from quizzer.decks.media import MediaRef
-
-GRAPHICS_MODES = ("auto", "halfblock", "text")
-
-
-def graphics_mode() -> str:
-    """How figures are drawn: `text` under NO_COLOR or a dumb terminal, else QUIZZER_GRAPHICS."""
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
-        return "text"
-    chosen = os.environ.get("QUIZZER_GRAPHICS", "auto").strip().lower()
-    return chosen if chosen in GRAPHICS_MODES else "auto"
-
-
-@functools.cache
-def _image_widget(mode: str) -> Any:
-    if mode == "text":
-        return None
-    try:
-        if mode == "halfblock":
-            from textual_image.widget import HalfcellImage
-
-            return HalfcellImage
-        from textual_image.widget import Image
-
-        return Image
-    except Exception:  # a terminal that answers the capability queries badly: draw nothing
-        return None
-
-
-def prepare_graphics() -> None:
-    """Choose the figure renderer now (call before the app starts)."""
-    _image_widget(graphics_mode())
-
-
-def _cell_aspect() -> float:
-    """A terminal cell's height over its width (2 when the terminal does not say)."""
-    try:
-        from textual_image._terminal import get_cell_size
-
-        cell = get_cell_size()
-        return cell.height / cell.width if cell.width else 2.0
-    except Exception:
-        return 2.0
+from quizzer.tui.graphics import cell_aspect, renderer
 
 
 def fit(pixels: tuple[int, int], width: int, height: int, aspect: float = 2.0) -> tuple[int, int]:
@@ -96,7 +51,7 @@ class Figure(Vertical):
         self.max_rows = max_rows
         self.pixels: tuple[int, int] | None = None
         self.image: Widget | None = None
-        widget = _image_widget(graphics_mode())
+        widget = renderer()
         if widget is not None:
             try:
                 from PIL import Image as PILImage
@@ -127,7 +82,7 @@ class Figure(Vertical):
     def _fit(self, width: int) -> None:
         if self.image is None or self.pixels is None or width <= 0:
             return
-        columns, rows = fit(self.pixels, width, self.max_rows, _cell_aspect())
+        columns, rows = fit(self.pixels, width, self.max_rows, cell_aspect())
         self.image.styles.width = columns
         self.image.styles.height = rows
 

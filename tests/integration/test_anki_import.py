@@ -724,8 +724,13 @@ def test_a_dry_run_creates_no_file(
 
 
 def test_default_folder_is_the_user_decks_folder(
-    tmp_path: Path, anki: Callable[[], Any], capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    anki: Callable[[], Any],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Without --into or --decks, the import writes into the data directory's decks folder."""
+    monkeypatch.delenv("QUIZZER_DECKS")
     col = anki()
     add_note(col, "Basic", ["Front", "Back"], "Mine")
     assert run(str(export_package(col, tmp_path / "p.apkg"))) == 0

@@ -49,7 +49,7 @@ class ImportReport:
             f"read {self.package}: {_n(self.notes, 'note')} ({types or 'none imported'}), "
             f"{_n(self.cards, 'card')}",
             f"{verb} into {self.into}: {_n(len(w.deck_files), 'deck file')}; "
-            f"{w.added} questions added, {w.updated} updated, {w.unchanged} unchanged; "
+            f"{_n(w.added, 'question')} added, {w.updated} updated, {w.unchanged} unchanged; "
             f"{_n(w.media, 'media file')}",
         ]
         if self.history is not None:

@@ -384,7 +384,7 @@ def test_reimport_updates_in_place_and_keeps_user_edits(
     capsys.readouterr()
     assert run(str(export_package(col, tmp_path / "b.apkg")), "--into", str(into)) == 0
     out = capsys.readouterr().out
-    assert "1 questions added, 1 updated, 0 unchanged" in out
+    assert "1 question added, 1 updated, 0 unchanged" in out
     assert "kept 1 question edited since the last import" in out
     now = questions(into)
     assert len(now) == 3

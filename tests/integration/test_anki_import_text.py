@@ -95,7 +95,7 @@ def test_reimport_leaves_the_users_own_lines_byte_for_byte(
     add_note(col, "What is MFCC?", "017 coefficients, 0x1F")
     capsys.readouterr()
     assert run(export(col, tmp_path / "b.apkg"), into) == 0
-    assert "1 questions added, 1 updated, 1 unchanged" in capsys.readouterr().out
+    assert "1 question added, 1 updated, 1 unchanged" in capsys.readouterr().out
 
     after = deck.read_text(encoding="utf-8")
     new_id = next(q.id for q in read(deck).deck.questions if q.prompt == "What is MFCC?")
@@ -140,7 +140,7 @@ def test_a_flow_list_of_questions_gets_flow_mappings(
     add_note(col, "Second", "Two")
     capsys.readouterr()
     assert run(export(col, tmp_path / "b.apkg"), into) == 0
-    assert "1 questions added, 1 updated" in capsys.readouterr().out
+    assert "1 question added, 1 updated" in capsys.readouterr().out
     assert deck.read_text().startswith(own)
     loaded = read(deck).deck.questions
     assert [q.id for q in loaded][:2] == ["own", qid]

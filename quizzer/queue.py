@@ -2,7 +2,8 @@
 
 Order: learning cards that have fallen due; then due reviews, lowest predicted recall first, up to
 the daily review limit; then new cards in deck order, up to the daily new limit; then, when nothing
-else is left, learning cards due within the next 20 minutes (Anki's learn-ahead).
+else is left, learning cards due within the next 20 minutes and before the study day ends
+(Anki's learn-ahead).
 
 `plan` is the one definition of what is left: its counts are exactly the cards `next` serves now,
 one after another, if each is answered so that it leaves today's queue (learn-ahead cards
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from quizzer.clock import Calendar
 from quizzer.decks.files import in_deck
 from quizzer.serving import LEARN_AHEAD_MS as LEARN_AHEAD_MS
+from quizzer.serving import learn_ahead_until
 from quizzer.state import CardPhase, CardState, recall_curve
 from quizzer.store.extensions import extensions_on
 from quizzer.store.log import queue_states, reviews_between
@@ -306,7 +308,7 @@ def assemble(
     then the daily limits and sibling burying in serving order."""
     learning = found.learning
     due_now = bisect_right(learning, day.now, key=_first)
-    ahead_end = bisect_right(learning, day.now + LEARN_AHEAD_MS, key=_first)
+    ahead_end = bisect_right(learning, learn_ahead_until(day.now, day.end), key=_first)
     later_end = max(ahead_end, bisect_left(learning, day.end, key=_first))
     per_deck: dict[str, Counts] = {}
     chosen: dict[str, list[Any]] = {LEARNING: [], REVIEW: [], NEW: []}
@@ -344,7 +346,7 @@ def deck_counts(
     deck's `bury_siblings` says) needs the candidates walked (up to that number)."""
     learning = found.learning
     due_now = bisect_right(learning, day.now, key=_first)
-    ahead_end = bisect_right(learning, day.now + LEARN_AHEAD_MS, key=_first)
+    ahead_end = bisect_right(learning, learn_ahead_until(day.now, day.end), key=_first)
     later_end = max(ahead_end, bisect_left(learning, day.end, key=_first))
     from_top = bool(getattr(settings.settings, "limits_start_from_top", False))
     first = next((e[-1] for group in (learning, found.review, found.new) for e in group), None)
@@ -382,7 +384,7 @@ def first_card(
     due_now = bisect_right(learning, day.now, key=_first)
     for _, card in serve(found, due_now, settings, today, start):
         return card
-    if due_now < len(learning) and learning[due_now][0] <= day.now + LEARN_AHEAD_MS:
+    if due_now < len(learning) and learning[due_now][0] <= learn_ahead_until(day.now, day.end):
         return learning[due_now][2]
     return None
 

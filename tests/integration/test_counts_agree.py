@@ -121,3 +121,30 @@ def test_a_decks_own_bury_siblings_decides_for_its_cards(
             _json(capsys, "answer", card, "easy", "--json")
             served.append(card)
         assert served == [f"{deck}:q", f"{deck}:q#reverse"][:new]
+
+
+def test_a_learning_step_into_the_next_study_day_waits_for_it(
+    write_deck, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """At 03:50 a Good on a new card puts its next step at 04:00, the next study day: as in
+    Anki (a step that crosses the day's start makes a card of the next day), it is not part of
+    today's work, whatever command asks, and it comes back when that day starts."""
+    write_deck(
+        "demo/night", "title: Night\nquestions:\n  - {id: q, type: basic, prompt: P?, answer: A}\n"
+    )
+    night = datetime(2026, 3, 3, 3, 50, tzinfo=UTC)  # study day 2026-03-02, ending at 04:00
+    _at(monkeypatch, night)
+    _json(capsys, "answer", "demo/night:q", "good", "--json")
+    _at(monkeypatch, night + timedelta(minutes=5))
+    nothing = {"new": 0, "learning": 0, "review": 0, "total": 0, "later_today": 0}
+    assert _json(capsys, "due", "--json")["total"] == nothing
+    stats = _json(capsys, "stats", "--json")
+    assert stats["today"]["left"] == {"new": 0, "learning": 0, "review": 0, "later_today": 0}
+    assert [day["due"] for day in stats["forecast"]["days"][:2]] == [0, 1]
+    shown = _json(capsys, "next", "--json")
+    assert (shown["card_id"], shown["next_due"]) == (None, "2026-03-03T04:00:00Z")
+    assert main(["answer", "demo/night:q", "good"]) == 2  # not served yet: --early answers it
+    assert "not due until 2026-03-03 04:00" in capsys.readouterr().err
+    _at(monkeypatch, night + timedelta(minutes=10))
+    assert _json(capsys, "due", "--json")["total"]["learning"] == 1
+    assert _json(capsys, "next", "--json")["card_id"] == "demo/night:q"

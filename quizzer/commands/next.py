@@ -72,7 +72,10 @@ def run(args: argparse.Namespace) -> int:
         nxt = session.next_due(now_ms)
         message = "nothing is due" + (f"; next card at {local(nxt, col)}" if nxt else "")
         if args.json:
-            print_json({"card_id": None, "message": message, "next_due": iso(nxt)})
+            counts = session.counts(now_ms).as_dict()  # `later_today` may still be counted
+            print_json(
+                {"card_id": None, "message": message, "next_due": iso(nxt), "counts": counts}
+            )
         else:
             print(message)
         return EXIT_OK

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -500,6 +501,25 @@ def test_nothing_due_says_when_next(write_deck, capsys, monkeypatch) -> None:
     assert data["card_id"] is None
     assert data["message"].startswith("nothing is due")
     assert data["next_due"].startswith("2026-03")
+    zero = {"new": 0, "learning": 0, "review": 0, "total": 0, "later_today": 0}
+    assert data["counts"] == zero  # as when a card is served, for scripts that read it
+
+
+def test_nothing_due_now_still_counts_later_today(write_deck, capsys, monkeypatch) -> None:
+    """A learning step due past the learn-ahead but before the day ends: `next --json` says
+    nothing is due now and counts the card in `later_today`, as `due` does."""
+    write_deck("d", "title: T\nquestions:\n  - {id: a, type: basic, prompt: P, answer: A}\n")
+    home = Path(os.environ["QUIZZER_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text("learning_steps = [60, 120]\n")
+    out_json(capsys, "answer", "d:a", "good", "--json")  # next step in 2 hours
+    data = out_json(capsys, "next", "--json")
+    assert data["card_id"] is None
+    assert (
+        data["counts"]["later_today"]
+        == out_json(capsys, "due", "--json")["total"]["later_today"]
+        == 1
+    )
 
 
 def test_due_counts_what_next_serves_on_the_cards_asked_for(write_deck, capsys) -> None:

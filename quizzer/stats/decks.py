@@ -17,12 +17,13 @@ def deck_rows(
     retention: Mapping[str, list[float]],
     left: Mapping[str, queue.Counts],
 ) -> list[DeckRow]:
-    """The rows of the decks of `sizes` (deck: its cards in the scope), sorted by id. `sums` are
+    """The rows of the decks of `sizes` (deck: its cards in the scope), in its order (the study
+    order, as home lists them). `sums` are
     each deck's share of the cards with a stored state (`cards.scan`; the others are new);
     `retention` maps a deck to [reviews, passed] over the last 30 days; `left` is what today's
     queue of a session on the deck holds."""
     rows = []
-    for deck_id in sorted(sizes):
+    for deck_id in sizes:
         s = sums.get(deck_id) or DeckSums()
         total, passed = retention.get(deck_id, [0, 0])
         rows.append(

@@ -183,3 +183,8 @@ def test_one_pass_over_the_card_states_gathers_every_figure_over_cards() -> None
     assert (ab.cards, ab.new, ab.left, ab.mean_stability) == (6, 3, left["a/b"], 15.5)
     assert (ab.retention_30d.passed, ab.retention_30d.total) == (3, 4)
     assert (cc.cards, cc.new, cc.mean_stability) == (1, 1, None)
+    # in the order the decks are studied (home's), not by id
+    swapped = decks.deck_rows(
+        found.decks, {"c": 1, "a/b": 6}, {"a/b": "B", "c": "C"}, {"a/b": [4, 3]}, left
+    )
+    assert [row.deck for row in swapped] == ["c", "a/b"]

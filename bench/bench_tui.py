@@ -86,10 +86,15 @@ def in_terminal(argv: list[str], env: dict[str, str]) -> str:
     in a terminal pays textual-image's questions (is there a graphics protocol, how large is a
     cell), which a headless start skips, each at its longest wait, as in a terminal that
     answers none of them."""
+    import fcntl
     import pty
     import select
+    import struct
+    import termios
 
     master, slave = pty.openpty()
+    # 100 columns by 30 rows, the headless size, and no size in pixels, as tmux reports
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
     seen = b""
     with tempfile.TemporaryDirectory() as tmp:
         result = Path(tmp) / "figures.json"

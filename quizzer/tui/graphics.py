@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 import threading
 from typing import Any
 
@@ -49,9 +50,11 @@ def _image_widget(mode: str) -> Any:
 
 
 def start_probe() -> None:
-    """Begin asking the terminal what it can draw, in a thread (once; `renderer` waits)."""
+    """Begin asking the terminal what it can draw, in a thread (once; `renderer` waits). With
+    no terminal to ask, nothing is awaited: `renderer` imports textual-image itself, without a
+    thread competing with the app's imports."""
     global _probe
-    if _probe is None:
+    if _probe is None and sys.__stdout__ is not None and sys.__stdout__.isatty():
         mode = graphics_mode()
         _probe = threading.Thread(
             target=_image_widget, args=(mode,), name="graphics probe", daemon=True

@@ -4,9 +4,14 @@ clear message naming the file when there is no player."""
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
+import pty
+import struct
 import subprocess
 import sys
+import termios
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -172,24 +177,47 @@ async def test_no_player_says_so_and_names_the_file(
         ), messages
 
 
-def test_the_graphics_probe_starts_before_textual_is_imported() -> None:
+def test_the_graphics_probe_starts_before_textual_is_imported(tmp_path: Path) -> None:
     """`quizzer review` asks the terminal what it can draw in a thread that starts before the
     app's imports, so that the terminal's slow answers (or none) overlap them: the module that
-    starts it imports nothing of Textual, and `renderer` gives what the probe found."""
+    starts it imports nothing of Textual, and `renderer` gives what the probe found. With no
+    terminal there is nothing to wait for, and no thread."""
     code = (
-        "import sys\n"
+        "import json, sys\n"
         "from quizzer.tui import graphics\n"
-        "assert not any(m.split('.')[0] in ('textual', 'textual_image') for m in sys.modules)\n"
+        "light = not any(m.split('.')[0] in ('textual', 'textual_image') for m in sys.modules)\n"
         "graphics.start_probe()\n"
+        "probed = graphics._probe is not None\n"
         "found = graphics.renderer()\n"
-        "assert graphics._probe is not None and not graphics._probe.is_alive()\n"
-        "print(found.__name__)\n"
+        "done = graphics._probe is None or not graphics._probe.is_alive()\n"
+        "with open(sys.argv[1], 'w') as out:\n"
+        "    json.dump([light, probed, done, found.__name__], out)\n"
     )
     env = {**os.environ, "QUIZZER_GRAPHICS": "halfblock"}
     env.pop("NO_COLOR", None)
     env.pop("TERM", None)
-    done = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    result = tmp_path / "found.json"
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))  # 80x24
+    try:  # in a terminal that answers no question: each waits its 0.1 s
+        child = subprocess.run(
+            [sys.executable, "-c", code, str(result)],
+            env=env,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            check=False,
+            timeout=60,
+        )
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert child.returncode == 0
+    assert json.loads(result.read_text()) == [True, True, True, "HalfcellImage"]
+
+    done = subprocess.run(  # no terminal: no thread
+        [sys.executable, "-c", code, str(result)], env=env, capture_output=True, check=False
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "HalfcellImage"
+    assert json.loads(result.read_text()) == [True, False, True, "HalfcellImage"]

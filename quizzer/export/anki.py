@@ -261,7 +261,12 @@ def _templates() -> dict[str, tuple[list[str], list[dict[str, str]]]]:
                 {
                     "name": "Choice",
                     "qfmt": prompt + "{{Options}}" + _HINT,
-                    "afmt": prompt + _ANSWER_RULE + "{{Answer}}" + _FOOTER,
+                    # the front again (its clips are not played again), its options hidden
+                    # by the CSS: the answer lists them marked
+                    "afmt": '<div class="qz-asked">{{FrontSide}}</div>'
+                    + _ANSWER_RULE
+                    + "{{Answer}}"
+                    + _FOOTER,
                 },
             ],
         ),
@@ -300,7 +305,7 @@ def _templates() -> dict[str, tuple[list[str], list[dict[str, str]]]]:
                 {
                     "name": "Order",
                     "qfmt": prompt + "{{Items}}" + _HINT,
-                    "afmt": prompt + "{{Items}}" + _ANSWER_RULE + "{{Order}}" + _FOOTER,
+                    "afmt": "{{FrontSide}}" + _ANSWER_RULE + "{{Order}}" + _FOOTER,
                 },
             ],
         ),

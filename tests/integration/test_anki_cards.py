@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from media_support import wav_bytes
 
 from quizzer.clock import parse_instant, to_ms
 from quizzer.collection import load_decks
@@ -79,3 +80,51 @@ def test_a_deck_title_with_a_tag_is_shown_not_run(
         assert 'Scores ＜img src=x onerror="alert(1)"＞ & ＜b＞more＜/b＞' in "".join(parsed.text)
     title = 'Scores ＜img src=x onerror="alert(1)"＞ & ＜b＞more＜/b＞'
     assert col.decks.id_for_name(f"Quizzer::ASR::{title}")
+
+
+def test_a_clip_in_the_prompt_is_not_played_again_with_the_answer(
+    write_deck: Callable[[str, str], Path], decks_dir: Path, tmp_path: Path, anki: Callable[[], Any]
+) -> None:
+    # Anki plays a side's clips when it shows it; a clip the front brings in through
+    # {{FrontSide}} is only offered for replay on the back, as on Anki's own note types
+    media = decks_dir / "audio" / "media"
+    media.mkdir(parents=True)
+    (media / "tone.wav").write_bytes(wav_bytes())
+    write_deck(
+        "audio/depth",
+        """\
+        title: Bit depth
+        questions:
+          - id: which
+            type: choice
+            prompt: 'Which bit depth is this? ![a tone](media/tone.wav)'
+            choices:
+              - {text: 3 bits, correct: true}
+              - {text: 16 bits, feedback: It would sound clean.}
+          - id: steps
+            type: order
+            prompt: 'Order what this clip went through. ![a tone](media/tone.wav)'
+            items: [recorded, quantised, played]
+          - id: told
+            type: basic
+            prompt: 'Which bit depth is this? ![a tone](media/tone.wav)'
+            answer: 3 bits.
+    """,
+    )
+    col = imported(decks_dir, tmp_path, anki())
+    for question in ("which", "steps", "told"):
+        card = cards_of(col, "audio/depth", question)[0]
+        played = [tag.filename for tag in card.question_av_tags()]
+        assert len(played) == 1 and played[0].endswith("-tone.wav"), question
+        assert card.answer_av_tags() == [], question
+        assert "[anki:play:q:0]" in card.answer(), question  # the replay button stays
+    choice = cards_of(col, "audio/depth", "which")[0]
+    back = choice.answer()
+    # the front's plain options are hidden on the back, where the marked ones follow the rule
+    asked, _, answer = back.partition('<hr id="answer">')
+    assert 'class="qz-asked"' in asked and "qz-options" in asked
+    assert ".qz-asked ol.qz-options" in choice.css()
+    assert "Answer: A" in answer or "Answer: B" in answer
+    assert answer.count('class="qz-right"') == 1 and "It would sound clean." in answer
+    order = cards_of(col, "audio/depth", "steps")[0].answer()
+    assert order.count('class="qz-items"') == 1 and order.count('class="qz-order"') == 1

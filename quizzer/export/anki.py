@@ -103,9 +103,15 @@ def anki_deck_name(deck_id: str, title: str, root_name: str) -> str:
     return "::".join([root_name, *folders, _name_part(title)])
 
 
+_ANGLES = str.maketrans("<>", "\uff1c\uff1e")
+"""`<` and `>` in a title as their full-width forms: the cards show the deck's name with Anki's
+`{{Subdeck}}`, which puts it into the card's HTML as it is, so a title holding a tag would run."""
+
+
 def _name_part(text: str) -> str:
-    """One component of a deck name: `::` would start a sub-deck."""
-    return " ".join(text.replace("::", ":").split()) or "Untitled"
+    """One component of a deck name: `::` would start a sub-deck, and `<` `>` a tag on the cards
+    (see `_ANGLES`)."""
+    return " ".join(text.replace("::", ":").translate(_ANGLES).split()) or "Untitled"
 
 
 def anki_deck_id(key: str) -> int:
@@ -255,7 +261,12 @@ def _templates() -> dict[str, tuple[list[str], list[dict[str, str]]]]:
                 {
                     "name": "Choice",
                     "qfmt": prompt + "{{Options}}" + _HINT,
-                    "afmt": prompt + _ANSWER_RULE + "{{Answer}}" + _FOOTER,
+                    # the front again (its clips are not played again), its options hidden
+                    # by the CSS: the answer lists them marked
+                    "afmt": '<div class="qz-asked">{{FrontSide}}</div>'
+                    + _ANSWER_RULE
+                    + "{{Answer}}"
+                    + _FOOTER,
                 },
             ],
         ),
@@ -294,7 +305,7 @@ def _templates() -> dict[str, tuple[list[str], list[dict[str, str]]]]:
                 {
                     "name": "Order",
                     "qfmt": prompt + "{{Items}}" + _HINT,
-                    "afmt": prompt + "{{Items}}" + _ANSWER_RULE + "{{Order}}" + _FOOTER,
+                    "afmt": "{{FrontSide}}" + _ANSWER_RULE + "{{Order}}" + _FOOTER,
                 },
             ],
         ),

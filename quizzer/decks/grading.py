@@ -274,18 +274,32 @@ _SEPARATORS = re.compile(r"[\s\-_.,/:;'’()]+")
 
 def _join_parts(match: re.Match[str]) -> str:
     """Between two digits a separator stays (one space, or the decimal point); elsewhere it goes,
-    so `Name-V2`, `Name V2` and `NameV2` read alike."""
+    so `Name-V2`, `Name V2` and `NameV2` read alike. A minus sign stays: `-5` is not `5`."""
     text, start, end = match.string, match.start(), match.end()
-    if start > 0 and end < len(text) and text[start - 1].isdigit() and text[end].isdigit():
+    between_digits = start > 0 and end < len(text) and text[start - 1].isdigit()
+    if is_minus_sign(text, start, end):
+        return (" " if between_digits else "") + "-"
+    if between_digits and text[end].isdigit():
         return "." if match.group() == "." else " "
     return ""
+
+
+def is_minus_sign(text: str, start: int, end: int) -> bool:
+    """True when the separators `text[start:end]` end with a minus sign: a `-` just before a
+    digit, at the start, after a space or a sign (`-5`, `x = -5`, `2, -3`), or in an exponent
+    (`1e-3`). Between the parts of a name (`GPT-2`) it is a hyphen."""
+    if not text[start:end].endswith("-") or end >= len(text) or not text[end].isdigit():
+        return False
+    if start == 0 or len(text[start:end]) > 1 or not text[start - 1].isalnum():
+        return True
+    return text[start - 1] in "eE" and start >= 2 and text[start - 2].isdigit()
 
 
 def answer_key(text: str, words: frozenset[str], *, strip_accents: bool) -> str:
     """The form in which typed answers are compared: folded (`normalize`), `×` read as `x`, a
     leading article and the prompt's generic nouns around the answer dropped, and the separators
     between the parts of a name removed."""
-    folded = normalize(text, strip_accents=strip_accents).replace("×", "x")
+    folded = normalize(text, strip_accents=strip_accents).replace("×", "x").replace("−", "-")
     parts = folded.split()
     forgiven = rules()
     if len(parts) > 1 and parts[0] in forgiven.articles:
@@ -370,7 +384,7 @@ def grade_typed(question: TypedQuestion, response: str) -> Graded:
     best: tuple[int, str] | None = None
     for want, answer, loose in keys:
         got = answer_key(response, words, strip_accents=loose)
-        if re.findall(r"\d+", got) != re.findall(r"\d+", want):
+        if re.findall(r"-?\d+", got) != re.findall(r"-?\d+", want):
             continue  # another number or version is another answer, not a typo
         distance = edit_distance(got, want)
         if distance <= near_miss_allowance(want) and (best is None or distance < best[0]):
@@ -457,8 +471,9 @@ def diff(response: str, expected: str) -> list[tuple[str, str]]:
             spans.append(("equal", typed))
             continue
         if typed:
-            spans.append(("equal" if _forgivable(typed) else "wrong", typed))
-        if wanted and not _forgivable(wanted):
+            forgiven = _forgivable(typed) and not is_minus_sign(response, i1, i2)
+            spans.append(("equal" if forgiven else "wrong", typed))
+        if wanted and (not _forgivable(wanted) or is_minus_sign(expected, j1, j2)):
             spans.append(("missing", wanted))
     merged: list[tuple[str, str]] = []
     for kind, text in spans:

@@ -161,6 +161,31 @@ def test_typed_numbers_say_how_far_off() -> None:
     assert graded.as_number
 
 
+@pytest.mark.parametrize(
+    ("answer", "wrong"),
+    [("-5", "5"), ("5", "-5"), ("-40", "40"), ("-3 dB", "3 dB"), ("1e-3", "1e3")],
+)
+def test_typed_minus_sign_is_not_a_hyphen(answer: str, wrong: str) -> None:
+    graded = grade_typed(typed(answer), wrong)
+    assert graded.verdict == Verdict.INCORRECT
+    assert graded.as_number
+    assert grade_typed(typed(answer), answer.replace("-", "−")).verdict == Verdict.CORRECT
+
+
+def test_typed_minus_sign_outside_numbers() -> None:
+    assert grade_typed(typed("10^-3"), "10^3").verdict == Verdict.INCORRECT  # not a typo
+    assert grade_typed(typed("x = -2"), "x=-2").verdict == Verdict.CORRECT
+    assert grade_typed(typed("2, -3"), "2 -3").verdict == Verdict.CORRECT
+    assert grade_typed(typed("GPT-2"), "gpt 2").verdict == Verdict.CORRECT  # a hyphen
+    assert grade_typed(typed("Name-V2"), "name v2").verdict == Verdict.CORRECT
+
+
+def test_diff_marks_a_missing_or_extra_minus_sign() -> None:
+    assert diff("5", "-5") == [("missing", "-"), ("equal", "5")]
+    assert diff("10^3", "10^-3") == [("equal", "10^"), ("missing", "-"), ("equal", "3")]
+    assert diff("x -2", "x 2") == [("equal", "x "), ("wrong", "-"), ("equal", "2")]
+
+
 def test_diff_does_not_mark_forgiven_differences() -> None:
     assert diff("Spectogram", "spectrogram") == [
         ("equal", "Spect"),

@@ -63,6 +63,9 @@ ANSWERS = [
     "0.0",
     "1e-12",
     "-3",
+    "3",
+    "1e-3",
+    "1e3",
     "SNAC codec",
     "SNAC",
 ]
@@ -95,6 +98,16 @@ def test_the_findings_are_those_of_grading_every_pair(seed: int) -> None:
     found = shared_answers(questions)
     assert found == brute_force(questions)
     assert found  # the pool is made to overlap
+
+
+def test_opposite_signs_are_not_shared() -> None:
+    questions = [
+        Typed(id="a", type="typed", prompt="Low?", answers=["-5"]),
+        Typed(id="b", type="typed", prompt="High?", answers=["5"]),
+        Typed(id="c", type="typed", prompt="Step?", answers=["1e-3"]),
+        Typed(id="d", type="typed", prompt="Size?", answers=["1e3"]),
+    ]
+    assert shared_answers(questions) == []
 
 
 def typed_deck(n: int) -> str:

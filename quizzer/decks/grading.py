@@ -399,7 +399,7 @@ def _typed_number(
 ) -> Graded | None:
     """Compare a response that reads as a number with the numeric answers; None when it does not
     read as a number of the answers' unit. A bare number is compared with the bare answers as
-    written, and with the others in their unit."""
+    written, and with the others in their own unit (`24000` is `24000 Hz`, not `24000 kHz`)."""
     unit = numbers.unit
     try:
         got = read_quantity(response, unit, words | unit_words(unit))
@@ -410,12 +410,13 @@ def _typed_number(
     gaps = []
     for answer, want in numbers.values:
         if got.unit is None and want.unit is None:
-            gap, shown_in = abs(got.value - want.value), None
+            gap, shown_in, scale = abs(got.value - want.value), None, 1.0
         else:
             target = want.base(unit)
-            gap = min(abs(v - target) for v in interpretations(got, unit))
-            gap, shown_in = gap / (unit.size if unit else 1.0), unit
-        if gap <= 1e-9 * max(1.0, abs(want.value)):
+            gap = min(abs(v - target) for v in interpretations(got, want.unit or unit))
+            scale = unit.size if unit else 1.0
+            gap, shown_in = gap / scale, unit
+        if gap * scale <= _rounding(want.base(unit)):
             return Graded(
                 Verdict.CORRECT, answer, "Correct." + _written_in(got, unit), as_number=True
             )
@@ -426,6 +427,12 @@ def _typed_number(
     return Graded(
         Verdict.INCORRECT, expected, f"The answer is {expected!r} (yours is {off}).", as_number=True
     )
+
+
+def _rounding(target: float) -> float:
+    """How far a value may be from `target` and still be it: floating-point rounding, relative
+    to the value, so that `1e-12` is not `1e-10`."""
+    return 1e-9 * abs(target)
 
 
 def unit_words(unit: Unit | None) -> frozenset[str]:
@@ -535,7 +542,7 @@ def grade_numeric(question: NumericQuestion, response: str) -> Graded:
     target = question.answer * (unit.size if unit else 1.0)
     allowed = question.allowed_error * (unit.size if unit else 1.0)
     error = min(abs(v - target) for v in interpretations(got, unit))
-    if error <= allowed + 1e-9 * max(1.0, abs(target)):
+    if error <= allowed + _rounding(target):
         return Graded(
             Verdict.CORRECT, expected, "Correct." + _written_in(got, unit), as_number=True
         )

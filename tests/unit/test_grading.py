@@ -180,6 +180,23 @@ def test_typed_minus_sign_outside_numbers() -> None:
     assert grade_typed(typed("Name-V2"), "name v2").verdict == Verdict.CORRECT
 
 
+def test_typed_bare_number_is_read_in_each_answers_own_unit() -> None:
+    question = prompted("Sample rate?", "24 kHz", "24000 Hz")
+    right = grade_typed(question, "24000")
+    assert right.verdict == Verdict.CORRECT
+    assert right.expected == "24000 Hz"
+    assert grade_typed(question, "24").verdict == Verdict.CORRECT
+    wrong = grade_typed(question, "2400")
+    assert wrong.verdict == Verdict.INCORRECT
+    assert wrong.message == "The answer is '24 kHz' (yours is off by 2,376 kHz)."
+
+
+def test_typed_small_numbers_are_compared_relative_to_their_size() -> None:
+    assert grade_typed(typed("1e-10"), "1e-12").verdict == Verdict.INCORRECT
+    assert grade_typed(typed("1e-10"), "0").verdict == Verdict.INCORRECT
+    assert grade_typed(typed("1e-10"), "0.0000000001").verdict == Verdict.CORRECT
+
+
 def test_diff_marks_a_missing_or_extra_minus_sign() -> None:
     assert diff("5", "-5") == [("missing", "-"), ("equal", "5")]
     assert diff("10^3", "10^-3") == [("equal", "10^"), ("missing", "-"), ("equal", "3")]
@@ -301,6 +318,18 @@ def test_numeric_tolerance_absolute_and_relative() -> None:
     exact = grade_numeric(numeric(16000), "16001")
     assert exact.verdict == Verdict.INCORRECT
     assert exact.expected == "16,000"
+
+
+def test_numeric_zero_tolerance_is_exact_however_small_the_answer() -> None:
+    floor = numeric(1e-10)
+    assert grade_numeric(floor, "1e-10").verdict == Verdict.CORRECT
+    assert grade_numeric(floor, "0.0000000001").verdict == Verdict.CORRECT
+    assert grade_numeric(floor, "1e-12").verdict == Verdict.INCORRECT
+    assert grade_numeric(floor, "0").verdict == Verdict.INCORRECT
+    assert grade_numeric(numeric(0), "-0").verdict == Verdict.CORRECT
+    assert grade_numeric(numeric(80, unit="ms"), "0.08 s").verdict == Verdict.CORRECT
+    assert grade_numeric(numeric(0.3), "0.1e1").verdict == Verdict.INCORRECT
+    assert grade_numeric(numeric(0.3), "3e-1").verdict == Verdict.CORRECT
 
 
 # ------------------------------------------------------------------ order

@@ -27,6 +27,7 @@ from quizzer.decks.quantities import (
     QuantityError,
     Unit,
     compatible,
+    counted_words,
     interpretations,
     prompt_words,
     question_unit,
@@ -378,7 +379,9 @@ def grade_typed(question: TypedQuestion, response: str) -> Graded:
         keys.append((want, answer, loose))
     numbers = typed_numbers(question, words)
     if numbers.values:
-        verdict = _typed_number(numbers, response, words, expected)
+        verdict = _typed_number(
+            numbers, response, words | number_words(question, numbers.unit), expected
+        )
         if verdict is not None:
             return verdict
     best: tuple[int, str] | None = None
@@ -402,7 +405,7 @@ def _typed_number(
     written, and with the others in their own unit (`24000` is `24000 Hz`, not `24000 kHz`)."""
     unit = numbers.unit
     try:
-        got = read_quantity(response, unit, words | unit_words(unit))
+        got = read_quantity(response, unit, words)
     except QuantityError:
         return None
     if not compatible(got.unit, unit):
@@ -433,6 +436,13 @@ def _rounding(target: float) -> float:
     """How far a value may be from `target` and still be it: floating-point rounding, relative
     to the value, so that `1e-12` is not `1e-10`."""
     return 1e-9 * abs(target)
+
+
+def number_words(question: TypedQuestion, unit: Unit | None) -> frozenset[str]:
+    """The words a response may write after a number for a typed question whose numeric answers
+    are in `unit`: the words of a unit known only by name, or when the answers have no unit, the
+    words of the prompt (what it counts)."""
+    return unit_words(unit) if unit is not None else counted_words(question.prompt)
 
 
 def unit_words(unit: Unit | None) -> frozenset[str]:
@@ -537,7 +547,10 @@ def grade_numeric(question: NumericQuestion, response: str) -> Graded:
     """Grade a number: within the tolerance is correct, within twice a non-zero tolerance close.
     A value written in another unit of the same dimension is converted first."""
     unit, described = question_unit(question.unit)
-    got = _read(response, unit, described | prompt_words(question.prompt))
+    words = described | prompt_words(question.prompt)
+    if unit is None:
+        words |= counted_words(question.prompt)
+    got = _read(response, unit, words)
     expected = format_number(question.answer) + (f" {question.unit}" if question.unit else "")
     target = question.answer * (unit.size if unit else 1.0)
     allowed = question.allowed_error * (unit.size if unit else 1.0)

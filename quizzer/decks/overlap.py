@@ -157,6 +157,8 @@ def _same_numbers(
         numbers = typed_numbers(question, words[o])
         if numbers.values:
             context = (numbers.unit, words[o] | unit_words(numbers.unit))
+            # without a unit, grading also lets the prompt's words follow a number: those
+            # pairs are found by reading answers with any words after their number (below)
             group = groups.setdefault(context, _Numbers(numbers.unit))
             for _, want in numbers.values:
                 group.add(want, o)
@@ -165,11 +167,28 @@ def _same_numbers(
             intervals.freeze()
         for i, question in enumerate(questions):
             for j, answer in enumerate(question.answers):
-                try:
-                    got = read_quantity(answer, unit, context_words)
-                except QuantityError:
+                got = _read_answer(answer, unit, context_words)
+                if got is None:
                     continue
                 if compatible(got.unit, unit):
                     for o in group.matching(got):
                         if o != i:
                             yield i, j, o
+
+
+def _read_answer(answer: str, unit: Unit | None, words: frozenset[str]) -> Quantity | None:
+    """An answer as a response in `unit` reads, or None. Without a unit, the words after its
+    number are dropped (`512 samples` is 512): grading lets a response write what the prompt
+    counts after the number, and confirms each pair found."""
+    try:
+        return read_quantity(answer, unit, words)
+    except QuantityError:
+        if unit is not None:
+            return None
+    try:
+        got = read_quantity(answer, None, words, any_name=True)
+    except QuantityError:
+        return None
+    if got.unit is not None and got.unit.dimension:
+        return None
+    return Quantity(got.value, None, got.scaled)

@@ -148,6 +148,18 @@ def test_typed_forgives_what_a_learner_who_knows_would_type(
     assert grade_typed(question, wrong).verdict == Verdict.INCORRECT
 
 
+def test_typed_number_may_be_followed_by_what_the_prompt_counts() -> None:
+    question = prompted("How many samples per hop?", "512")
+    right = grade_typed(question, "512 samples")
+    assert right.verdict == Verdict.CORRECT
+    assert grade_typed(question, "512 samples per hop").verdict == Verdict.CORRECT
+    wrong = grade_typed(question, "513 samples")
+    assert wrong.message == "The answer is '512' (yours is off by 1)."
+    assert grade_typed(question, "512 apples").verdict == Verdict.INCORRECT
+    timed = prompted("How many samples are 32 ms at 16 kHz?", "512")
+    assert grade_typed(timed, "512 ms").verdict == Verdict.INCORRECT  # a unit keeps its meaning
+
+
 def test_typed_implied_nouns_need_the_prompt_to_use_them() -> None:
     assert grade_typed(
         prompted("Which algorithm?", "Griffin-Lim"), "Griffin-Lim vocoder"
@@ -302,6 +314,16 @@ def test_numeric_count_units_take_the_count_written_out() -> None:
 def test_numeric_metres_are_not_millions() -> None:
     assert parse_number("5 m", "m") == 5
     assert parse_number("5m") == 5_000_000
+
+
+def test_numeric_without_unit_may_be_followed_by_what_the_prompt_counts() -> None:
+    question = Numeric(id="n", type="numeric", prompt="How many samples per hop?", answer=512)
+    assert grade_numeric(question, "512 samples").verdict == Verdict.CORRECT
+    assert grade_numeric(question, "511 samples").verdict == Verdict.INCORRECT
+    with pytest.raises(ResponseError):
+        grade_numeric(question, "512 apples")
+    with pytest.raises(ResponseError):
+        grade_numeric(question, "512 ms")
 
 
 def test_numeric_decimal_comma() -> None:

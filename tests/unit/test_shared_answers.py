@@ -25,6 +25,7 @@ PROMPTS = [
     "How many parameters?",
     "Which codec's decoder?",
     "Name it.",
+    "How many samples per hop?",
 ]
 ANSWERS = [
     "HiFi-GAN",
@@ -112,6 +113,15 @@ def test_opposite_signs_are_not_shared() -> None:
         Typed(id="d", type="typed", prompt="Size?", answers=["1e3"]),
     ]
     assert shared_answers(questions) == []
+
+
+def test_a_number_followed_by_what_the_prompt_counts_is_shared() -> None:
+    questions = [
+        Typed(id="a", type="typed", prompt="How many samples per hop?", answers=["512"]),
+        Typed(id="b", type="typed", prompt="Hop?", answers=["512 samples"]),
+        Typed(id="c", type="typed", prompt="How many frames per hop?", answers=["513"]),
+    ]
+    assert shared_answers(questions) == brute_force(questions) == [(0, 0, 1), (1, 0, 0)]
 
 
 def typed_deck(n: int) -> str:

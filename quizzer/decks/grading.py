@@ -537,9 +537,10 @@ def _read(text: str, unit: Unit | None, words: frozenset[str]) -> Quantity:
 
 
 def format_number(value: float) -> str:
-    """A number as shown to learners: no trailing `.0`, thousands separated."""
+    """A number as shown to learners: no trailing `.0`, thousands separated from five digits on
+    (a year or `1024` is shown as written, not `2,006`)."""
     if math.isfinite(value) and value == int(value):
-        return f"{int(value):,}"
+        return f"{int(value):,}" if abs(value) >= 10_000 else str(int(value))
     return f"{value:,.6g}" if abs(value) >= 1e6 else f"{value:g}"
 
 

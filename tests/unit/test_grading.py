@@ -200,7 +200,7 @@ def test_typed_bare_number_is_read_in_each_answers_own_unit() -> None:
     assert grade_typed(question, "24").verdict == Verdict.CORRECT
     wrong = grade_typed(question, "2400")
     assert wrong.verdict == Verdict.INCORRECT
-    assert wrong.message == "The answer is '24 kHz' (yours is off by 2,376 kHz)."
+    assert wrong.message == "The answer is '24 kHz' (yours is off by 2376 kHz)."
 
 
 def test_typed_small_numbers_are_compared_relative_to_their_size() -> None:
@@ -340,6 +340,13 @@ def test_numeric_tolerance_absolute_and_relative() -> None:
     exact = grade_numeric(numeric(16000), "16001")
     assert exact.verdict == Verdict.INCORRECT
     assert exact.expected == "16,000"
+    year = grade_numeric(numeric(2006), "2005")
+    assert year.expected == "2006"
+    assert year.message == "The answer is 2006; yours is off by 1."
+    assert (
+        grade_numeric(numeric(-1500), "1500").message
+        == "The answer is -1500; yours is off by 3000."
+    )
 
 
 def test_numeric_zero_tolerance_is_exact_however_small_the_answer() -> None:

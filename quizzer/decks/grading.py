@@ -270,7 +270,7 @@ def has_accents(text: str) -> bool:
     return any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", text))
 
 
-_SEPARATORS = re.compile(r"[\s\-_.,/:;'’()]+")
+_SEPARATORS = re.compile(r"[\s\-_.,/:;'‘’\"“”()]+")
 
 
 def _join_parts(match: re.Match[str]) -> str:

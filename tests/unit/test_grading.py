@@ -85,6 +85,12 @@ def test_typed_forgives_case_space_punctuation_width(response: str) -> None:
     assert grade_typed(typed("Paris", "the city of light"), response).verdict == Verdict.CORRECT
 
 
+@pytest.mark.parametrize("response", ['"Paris"', "“Paris”", "‘Paris’", "'Paris'"])
+def test_typed_forgives_quotes_around_the_answer(response: str) -> None:
+    assert grade_typed(typed("Paris"), response).verdict == Verdict.CORRECT
+    assert diff(response, "Paris") == [("equal", response)]
+
+
 def test_typed_forgives_accents_only_where_answer_has_none() -> None:
     assert grade_typed(typed("cafe"), "café").verdict == Verdict.CORRECT
     assert grade_typed(typed("tiếng"), "tieng").verdict != Verdict.CORRECT

@@ -27,6 +27,7 @@ from quizzer.decks.quantities import (
     QuantityError,
     Unit,
     compatible,
+    counted_words,
     interpretations,
     prompt_words,
     question_unit,
@@ -269,23 +270,37 @@ def has_accents(text: str) -> bool:
     return any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", text))
 
 
-_SEPARATORS = re.compile(r"[\s\-_.,/:;'’()]+")
+_SEPARATORS = re.compile(r"[\s\-_.,/:;'‘’\"“”()]+")
 
 
 def _join_parts(match: re.Match[str]) -> str:
     """Between two digits a separator stays (one space, or the decimal point); elsewhere it goes,
-    so `Name-V2`, `Name V2` and `NameV2` read alike."""
+    so `Name-V2`, `Name V2` and `NameV2` read alike. A minus sign stays: `-5` is not `5`."""
     text, start, end = match.string, match.start(), match.end()
-    if start > 0 and end < len(text) and text[start - 1].isdigit() and text[end].isdigit():
+    between_digits = start > 0 and end < len(text) and text[start - 1].isdigit()
+    if is_minus_sign(text, start, end):
+        return (" " if between_digits else "") + "-"
+    if between_digits and text[end].isdigit():
         return "." if match.group() == "." else " "
     return ""
+
+
+def is_minus_sign(text: str, start: int, end: int) -> bool:
+    """True when the separators `text[start:end]` end with a minus sign: a `-` just before a
+    digit, at the start, after a space or a sign (`-5`, `x = -5`, `2, -3`), or in an exponent
+    (`1e-3`). Between the parts of a name (`GPT-2`) it is a hyphen."""
+    if not text[start:end].endswith("-") or end >= len(text) or not text[end].isdigit():
+        return False
+    if start == 0 or len(text[start:end]) > 1 or not text[start - 1].isalnum():
+        return True
+    return text[start - 1] in "eE" and start >= 2 and text[start - 2].isdigit()
 
 
 def answer_key(text: str, words: frozenset[str], *, strip_accents: bool) -> str:
     """The form in which typed answers are compared: folded (`normalize`), `×` read as `x`, a
     leading article and the prompt's generic nouns around the answer dropped, and the separators
     between the parts of a name removed."""
-    folded = normalize(text, strip_accents=strip_accents).replace("×", "x")
+    folded = normalize(text, strip_accents=strip_accents).replace("×", "x").replace("−", "-")
     parts = folded.split()
     forgiven = rules()
     if len(parts) > 1 and parts[0] in forgiven.articles:
@@ -364,13 +379,15 @@ def grade_typed(question: TypedQuestion, response: str) -> Graded:
         keys.append((want, answer, loose))
     numbers = typed_numbers(question, words)
     if numbers.values:
-        verdict = _typed_number(numbers, response, words, expected)
+        verdict = _typed_number(
+            numbers, response, words | number_words(question, numbers.unit), expected
+        )
         if verdict is not None:
             return verdict
     best: tuple[int, str] | None = None
     for want, answer, loose in keys:
         got = answer_key(response, words, strip_accents=loose)
-        if re.findall(r"\d+", got) != re.findall(r"\d+", want):
+        if re.findall(r"-?\d+", got) != re.findall(r"-?\d+", want):
             continue  # another number or version is another answer, not a typo
         distance = edit_distance(got, want)
         if distance <= near_miss_allowance(want) and (best is None or distance < best[0]):
@@ -385,10 +402,10 @@ def _typed_number(
 ) -> Graded | None:
     """Compare a response that reads as a number with the numeric answers; None when it does not
     read as a number of the answers' unit. A bare number is compared with the bare answers as
-    written, and with the others in their unit."""
+    written, and with the others in their own unit (`24000` is `24000 Hz`, not `24000 kHz`)."""
     unit = numbers.unit
     try:
-        got = read_quantity(response, unit, words | unit_words(unit))
+        got = read_quantity(response, unit, words)
     except QuantityError:
         return None
     if not compatible(got.unit, unit):
@@ -396,12 +413,13 @@ def _typed_number(
     gaps = []
     for answer, want in numbers.values:
         if got.unit is None and want.unit is None:
-            gap, shown_in = abs(got.value - want.value), None
+            gap, shown_in, scale = abs(got.value - want.value), None, 1.0
         else:
             target = want.base(unit)
-            gap = min(abs(v - target) for v in interpretations(got, unit))
-            gap, shown_in = gap / (unit.size if unit else 1.0), unit
-        if gap <= 1e-9 * max(1.0, abs(want.value)):
+            gap = min(abs(v - target) for v in interpretations(got, want.unit or unit))
+            scale = unit.size if unit else 1.0
+            gap, shown_in = gap / scale, unit
+        if gap * scale <= _rounding(want.base(unit)):
             return Graded(
                 Verdict.CORRECT, answer, "Correct." + _written_in(got, unit), as_number=True
             )
@@ -412,6 +430,19 @@ def _typed_number(
     return Graded(
         Verdict.INCORRECT, expected, f"The answer is {expected!r} (yours is {off}).", as_number=True
     )
+
+
+def _rounding(target: float) -> float:
+    """How far a value may be from `target` and still be it: floating-point rounding, relative
+    to the value, so that `1e-12` is not `1e-10`."""
+    return 1e-9 * abs(target)
+
+
+def number_words(question: TypedQuestion, unit: Unit | None) -> frozenset[str]:
+    """The words a response may write after a number for a typed question whose numeric answers
+    are in `unit`: the words of a unit known only by name, or when the answers have no unit, the
+    words of the prompt (what it counts)."""
+    return unit_words(unit) if unit is not None else counted_words(question.prompt)
 
 
 def unit_words(unit: Unit | None) -> frozenset[str]:
@@ -457,8 +488,9 @@ def diff(response: str, expected: str) -> list[tuple[str, str]]:
             spans.append(("equal", typed))
             continue
         if typed:
-            spans.append(("equal" if _forgivable(typed) else "wrong", typed))
-        if wanted and not _forgivable(wanted):
+            forgiven = _forgivable(typed) and not is_minus_sign(response, i1, i2)
+            spans.append(("equal" if forgiven else "wrong", typed))
+        if wanted and (not _forgivable(wanted) or is_minus_sign(expected, j1, j2)):
             spans.append(("missing", wanted))
     merged: list[tuple[str, str]] = []
     for kind, text in spans:
@@ -505,9 +537,10 @@ def _read(text: str, unit: Unit | None, words: frozenset[str]) -> Quantity:
 
 
 def format_number(value: float) -> str:
-    """A number as shown to learners: no trailing `.0`, thousands separated."""
+    """A number as shown to learners: no trailing `.0`, thousands separated from five digits on
+    (a year or `1024` is shown as written, not `2,006`)."""
     if math.isfinite(value) and value == int(value):
-        return f"{int(value):,}"
+        return f"{int(value):,}" if abs(value) >= 10_000 else str(int(value))
     return f"{value:,.6g}" if abs(value) >= 1e6 else f"{value:g}"
 
 
@@ -515,12 +548,15 @@ def grade_numeric(question: NumericQuestion, response: str) -> Graded:
     """Grade a number: within the tolerance is correct, within twice a non-zero tolerance close.
     A value written in another unit of the same dimension is converted first."""
     unit, described = question_unit(question.unit)
-    got = _read(response, unit, described | prompt_words(question.prompt))
+    words = described | prompt_words(question.prompt)
+    if unit is None:
+        words |= counted_words(question.prompt)
+    got = _read(response, unit, words)
     expected = format_number(question.answer) + (f" {question.unit}" if question.unit else "")
     target = question.answer * (unit.size if unit else 1.0)
     allowed = question.allowed_error * (unit.size if unit else 1.0)
     error = min(abs(v - target) for v in interpretations(got, unit))
-    if error <= allowed + 1e-9 * max(1.0, abs(target)):
+    if error <= allowed + _rounding(target):
         return Graded(
             Verdict.CORRECT, expected, "Correct." + _written_in(got, unit), as_number=True
         )

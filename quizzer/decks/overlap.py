@@ -120,23 +120,27 @@ class _Numbers:
     """Answers without a unit, by value: for a response without one."""
     united: _Intervals = field(default_factory=_Intervals)
     """Answers with a unit, by value in the base unit: for any response."""
+    united_as_written: _Intervals = field(default_factory=_Intervals)
+    """Answers with a unit, by value in that unit: for a response without one."""
     bare_in_unit: _Intervals = field(default_factory=_Intervals)
     """Answers without a unit, by value in the base unit: for a response with one."""
 
     def add(self, want: Quantity, question: int) -> None:
-        allowance = 1e-9 * max(1.0, abs(want.value))
-        based = allowance * (self.unit.size if self.unit else 1.0)
+        allowance = 1e-9 * abs(want.value)
+        based = 1e-9 * abs(want.base(self.unit))
         if want.unit is None:
             self.bare.add(want.value, allowance, question)
             self.bare_in_unit.add(want.base(self.unit), based, question)
         else:
             self.united.add(want.base(self.unit), based, question)
+            self.united_as_written.add(want.value, allowance, question)
 
     def matching(self, got: Quantity) -> set[int]:
         """The questions one of whose numeric answers may equal the response `got`."""
         found: set[int] = set()
         if got.unit is None:
             found.update(self.bare.containing(got.value))
+            found.update(self.united_as_written.containing(got.value))
         for value in interpretations(got, self.unit):
             found.update(self.united.containing(value))
             if got.unit is not None:
@@ -153,19 +157,38 @@ def _same_numbers(
         numbers = typed_numbers(question, words[o])
         if numbers.values:
             context = (numbers.unit, words[o] | unit_words(numbers.unit))
+            # without a unit, grading also lets the prompt's words follow a number: those
+            # pairs are found by reading answers with any words after their number (below)
             group = groups.setdefault(context, _Numbers(numbers.unit))
             for _, want in numbers.values:
                 group.add(want, o)
     for (unit, context_words), group in groups.items():
-        for intervals in (group.bare, group.united, group.bare_in_unit):
+        for intervals in (group.bare, group.united, group.united_as_written, group.bare_in_unit):
             intervals.freeze()
         for i, question in enumerate(questions):
             for j, answer in enumerate(question.answers):
-                try:
-                    got = read_quantity(answer, unit, context_words)
-                except QuantityError:
+                got = _read_answer(answer, unit, context_words)
+                if got is None:
                     continue
                 if compatible(got.unit, unit):
                     for o in group.matching(got):
                         if o != i:
                             yield i, j, o
+
+
+def _read_answer(answer: str, unit: Unit | None, words: frozenset[str]) -> Quantity | None:
+    """An answer as a response in `unit` reads, or None. Without a unit, the words after its
+    number are dropped (`512 samples` is 512): grading lets a response write what the prompt
+    counts after the number, and confirms each pair found."""
+    try:
+        return read_quantity(answer, unit, words)
+    except QuantityError:
+        if unit is not None:
+            return None
+    try:
+        got = read_quantity(answer, None, words, any_name=True)
+    except QuantityError:
+        return None
+    if got.unit is not None and got.unit.dimension:
+        return None
+    return Quantity(got.value, None, got.scaled)

@@ -108,6 +108,17 @@ def prompt_words(prompt: str) -> frozenset[str]:
     )
 
 
+def counted_words(prompt: str) -> frozenset[str]:
+    """The words of a prompt that may follow a number answering it when the answer has no unit:
+    what it counts (`512 samples` for "How many samples per hop?"). Words that name a unit, a
+    scale or a ratio keep their meaning, and are left out."""
+    return frozenset(
+        w
+        for w in word_set(prompt)
+        if not w[:1].isdigit() and known_unit(w) is None and _scale(w) is None
+    )
+
+
 def word_set(text: str) -> frozenset[str]:
     """The words of a text, case-folded, each also in its singular form (for `implied` checks)."""
     words = re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", text).casefold())

@@ -85,6 +85,12 @@ def test_typed_forgives_case_space_punctuation_width(response: str) -> None:
     assert grade_typed(typed("Paris", "the city of light"), response).verdict == Verdict.CORRECT
 
 
+@pytest.mark.parametrize("response", ['"Paris"', "“Paris”", "‘Paris’", "'Paris'"])
+def test_typed_forgives_quotes_around_the_answer(response: str) -> None:
+    assert grade_typed(typed("Paris"), response).verdict == Verdict.CORRECT
+    assert diff(response, "Paris") == [("equal", response)]
+
+
 def test_typed_forgives_accents_only_where_answer_has_none() -> None:
     assert grade_typed(typed("cafe"), "café").verdict == Verdict.CORRECT
     assert grade_typed(typed("tiếng"), "tieng").verdict != Verdict.CORRECT
@@ -148,6 +154,18 @@ def test_typed_forgives_what_a_learner_who_knows_would_type(
     assert grade_typed(question, wrong).verdict == Verdict.INCORRECT
 
 
+def test_typed_number_may_be_followed_by_what_the_prompt_counts() -> None:
+    question = prompted("How many samples per hop?", "512")
+    right = grade_typed(question, "512 samples")
+    assert right.verdict == Verdict.CORRECT
+    assert grade_typed(question, "512 samples per hop").verdict == Verdict.CORRECT
+    wrong = grade_typed(question, "513 samples")
+    assert wrong.message == "The answer is '512' (yours is off by 1)."
+    assert grade_typed(question, "512 apples").verdict == Verdict.INCORRECT
+    timed = prompted("How many samples are 32 ms at 16 kHz?", "512")
+    assert grade_typed(timed, "512 ms").verdict == Verdict.INCORRECT  # a unit keeps its meaning
+
+
 def test_typed_implied_nouns_need_the_prompt_to_use_them() -> None:
     assert grade_typed(
         prompted("Which algorithm?", "Griffin-Lim"), "Griffin-Lim vocoder"
@@ -159,6 +177,48 @@ def test_typed_numbers_say_how_far_off() -> None:
     assert graded.verdict == Verdict.INCORRECT
     assert graded.message == "The answer is '512' (yours is off by 1)."
     assert graded.as_number
+
+
+@pytest.mark.parametrize(
+    ("answer", "wrong"),
+    [("-5", "5"), ("5", "-5"), ("-40", "40"), ("-3 dB", "3 dB"), ("1e-3", "1e3")],
+)
+def test_typed_minus_sign_is_not_a_hyphen(answer: str, wrong: str) -> None:
+    graded = grade_typed(typed(answer), wrong)
+    assert graded.verdict == Verdict.INCORRECT
+    assert graded.as_number
+    assert grade_typed(typed(answer), answer.replace("-", "−")).verdict == Verdict.CORRECT
+
+
+def test_typed_minus_sign_outside_numbers() -> None:
+    assert grade_typed(typed("10^-3"), "10^3").verdict == Verdict.INCORRECT  # not a typo
+    assert grade_typed(typed("x = -2"), "x=-2").verdict == Verdict.CORRECT
+    assert grade_typed(typed("2, -3"), "2 -3").verdict == Verdict.CORRECT
+    assert grade_typed(typed("GPT-2"), "gpt 2").verdict == Verdict.CORRECT  # a hyphen
+    assert grade_typed(typed("Name-V2"), "name v2").verdict == Verdict.CORRECT
+
+
+def test_typed_bare_number_is_read_in_each_answers_own_unit() -> None:
+    question = prompted("Sample rate?", "24 kHz", "24000 Hz")
+    right = grade_typed(question, "24000")
+    assert right.verdict == Verdict.CORRECT
+    assert right.expected == "24000 Hz"
+    assert grade_typed(question, "24").verdict == Verdict.CORRECT
+    wrong = grade_typed(question, "2400")
+    assert wrong.verdict == Verdict.INCORRECT
+    assert wrong.message == "The answer is '24 kHz' (yours is off by 2376 kHz)."
+
+
+def test_typed_small_numbers_are_compared_relative_to_their_size() -> None:
+    assert grade_typed(typed("1e-10"), "1e-12").verdict == Verdict.INCORRECT
+    assert grade_typed(typed("1e-10"), "0").verdict == Verdict.INCORRECT
+    assert grade_typed(typed("1e-10"), "0.0000000001").verdict == Verdict.CORRECT
+
+
+def test_diff_marks_a_missing_or_extra_minus_sign() -> None:
+    assert diff("5", "-5") == [("missing", "-"), ("equal", "5")]
+    assert diff("10^3", "10^-3") == [("equal", "10^"), ("missing", "-"), ("equal", "3")]
+    assert diff("x -2", "x 2") == [("equal", "x "), ("wrong", "-"), ("equal", "2")]
 
 
 def test_diff_does_not_mark_forgiven_differences() -> None:
@@ -262,6 +322,16 @@ def test_numeric_metres_are_not_millions() -> None:
     assert parse_number("5m") == 5_000_000
 
 
+def test_numeric_without_unit_may_be_followed_by_what_the_prompt_counts() -> None:
+    question = Numeric(id="n", type="numeric", prompt="How many samples per hop?", answer=512)
+    assert grade_numeric(question, "512 samples").verdict == Verdict.CORRECT
+    assert grade_numeric(question, "511 samples").verdict == Verdict.INCORRECT
+    with pytest.raises(ResponseError):
+        grade_numeric(question, "512 apples")
+    with pytest.raises(ResponseError):
+        grade_numeric(question, "512 ms")
+
+
 def test_numeric_decimal_comma() -> None:
     assert parse_number("0,5") == 0.5
     assert parse_number("-3") == -3
@@ -276,6 +346,25 @@ def test_numeric_tolerance_absolute_and_relative() -> None:
     exact = grade_numeric(numeric(16000), "16001")
     assert exact.verdict == Verdict.INCORRECT
     assert exact.expected == "16,000"
+    year = grade_numeric(numeric(2006), "2005")
+    assert year.expected == "2006"
+    assert year.message == "The answer is 2006; yours is off by 1."
+    assert (
+        grade_numeric(numeric(-1500), "1500").message
+        == "The answer is -1500; yours is off by 3000."
+    )
+
+
+def test_numeric_zero_tolerance_is_exact_however_small_the_answer() -> None:
+    floor = numeric(1e-10)
+    assert grade_numeric(floor, "1e-10").verdict == Verdict.CORRECT
+    assert grade_numeric(floor, "0.0000000001").verdict == Verdict.CORRECT
+    assert grade_numeric(floor, "1e-12").verdict == Verdict.INCORRECT
+    assert grade_numeric(floor, "0").verdict == Verdict.INCORRECT
+    assert grade_numeric(numeric(0), "-0").verdict == Verdict.CORRECT
+    assert grade_numeric(numeric(80, unit="ms"), "0.08 s").verdict == Verdict.CORRECT
+    assert grade_numeric(numeric(0.3), "0.1e1").verdict == Verdict.INCORRECT
+    assert grade_numeric(numeric(0.3), "3e-1").verdict == Verdict.CORRECT
 
 
 # ------------------------------------------------------------------ order

@@ -25,6 +25,7 @@ PROMPTS = [
     "How many parameters?",
     "Which codec's decoder?",
     "Name it.",
+    "How many samples per hop?",
 ]
 ANSWERS = [
     "HiFi-GAN",
@@ -62,7 +63,14 @@ ANSWERS = [
     "0",
     "0.0",
     "1e-12",
+    "1e-10",
     "-3",
+    "3",
+    "1e-3",
+    "1e3",
+    "24 kHz",
+    "24000 Hz",
+    "24000",
     "SNAC codec",
     "SNAC",
 ]
@@ -95,6 +103,25 @@ def test_the_findings_are_those_of_grading_every_pair(seed: int) -> None:
     found = shared_answers(questions)
     assert found == brute_force(questions)
     assert found  # the pool is made to overlap
+
+
+def test_opposite_signs_are_not_shared() -> None:
+    questions = [
+        Typed(id="a", type="typed", prompt="Low?", answers=["-5"]),
+        Typed(id="b", type="typed", prompt="High?", answers=["5"]),
+        Typed(id="c", type="typed", prompt="Step?", answers=["1e-3"]),
+        Typed(id="d", type="typed", prompt="Size?", answers=["1e3"]),
+    ]
+    assert shared_answers(questions) == []
+
+
+def test_a_number_followed_by_what_the_prompt_counts_is_shared() -> None:
+    questions = [
+        Typed(id="a", type="typed", prompt="How many samples per hop?", answers=["512"]),
+        Typed(id="b", type="typed", prompt="Hop?", answers=["512 samples"]),
+        Typed(id="c", type="typed", prompt="How many frames per hop?", answers=["513"]),
+    ]
+    assert shared_answers(questions) == brute_force(questions) == [(0, 0, 1), (1, 0, 0)]
 
 
 def typed_deck(n: int) -> str:

@@ -11,6 +11,7 @@ its `AnswerKey` alike: the plain copy that the card index carries, with which `q
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import difflib
 import math
@@ -590,7 +591,19 @@ def grade_order(question: OrderQuestion, arrangement: Sequence[int]) -> Graded:
     message = f"{right} of {n} positions right."
     if n >= 3 and right == n - 2:
         return Graded(Verdict.CLOSE, expected, message + " Two items are swapped.", marks)
+    if n >= 3 and _in_order(arrangement) == n - 1:
+        # one item moved far (the last put first) shifts every other position: say so
+        message += " The others are in order: moving one item puts them all right."
     return Graded(Verdict.INCORRECT, expected, message, marks)
+
+
+def _in_order(arrangement: Sequence[int]) -> int:
+    """How many items keep their relative order: the longest increasing subsequence."""
+    tails: list[int] = []
+    for item in arrangement:
+        at = bisect.bisect_left(tails, item)
+        tails[at : at + 1] = [item]
+    return len(tails)
 
 
 # ---------------------------------------------------------------- text responses

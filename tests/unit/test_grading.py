@@ -386,6 +386,17 @@ def test_order_counts_positions_right() -> None:
     assert result.message == "0 of 4 positions right."
 
 
+def test_order_says_when_one_item_moved_shifts_the_others() -> None:
+    """The last item put first leaves no position right, though the others are in order: the
+    message says that one move puts them right (the verdict stays wrong)."""
+    result = grade_order(ORDER, [3, 0, 1, 2])
+    assert result.verdict == Verdict.INCORRECT
+    assert result.message == (
+        "0 of 4 positions right. The others are in order: moving one item puts them all right."
+    )
+    assert "moving one item" not in grade_order(ORDER, [3, 2, 0, 1]).message
+
+
 def test_order_needs_every_item_once() -> None:
     with pytest.raises(ResponseError):
         grade_order(ORDER, [0, 0, 1, 2])

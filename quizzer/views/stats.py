@@ -389,12 +389,12 @@ def reviews_chart(stats: Stats, width: int = 80, height: int = 8) -> Group:
             else ""
         ),
     )
-    minutes = [sum(r.time_ms[c][i] for c in CATEGORIES) / 60000 for i in range(len(r.dates))]
-    merged, _ = _bucket([[m] for m in minutes], width - 7)
+    spent = [sum(r.time_ms[c][i] for c in CATEGORIES) for i in range(len(r.dates))]
+    # the busiest single day, not the busiest merged column (several days when they are merged)
+    busiest = f" max {describe_duration(max(spent, default=0))}/day"
+    merged, _ = _bucket([[ms] for ms in spent], width - 7 - len(busiest))
     times = Text.assemble(
-        ("  time ", "dim"),
-        sparkline([m[0] for m in merged], "grey70"),
-        (f" max {max(m[0] for m in merged):.0f} min/day", "dim"),
+        ("  time ", "dim"), sparkline([m[0] for m in merged], "grey70"), (busiest, "dim")
     )
     summary = Text.assemble(
         "Days studied: ",

@@ -49,7 +49,7 @@ import json
 import math
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -806,3 +806,36 @@ def test_day_start_sanity() -> None:
     assert local(2026, 3, 7, 4) == utc(2026, 3, 7, 9)
     assert to_ms(day_start(date(2026, 3, 10), NY, 4)) == utc(2026, 3, 10, 8)
     assert NOW_MS - to_ms(day_start(date(2026, 3, 10), NY, 4)) == 7 * 3_600_000
+
+
+def test_time_per_day_names_the_busiest_day_when_days_are_merged(result: stats.Stats) -> None:
+    """Over 365 days the chart merges five days a column: the time line's maximum is still the
+    busiest single day's, as a duration (25 s is not '0 min'), and the line fits 80 columns."""
+    from dataclasses import replace
+
+    from rich.console import Console
+
+    from quizzer.views.stats import reviews_chart
+
+    days = 365
+    spent = [0] * days
+    spent[100:105] = [60_000] * 5  # five busy days that fall in one merged column
+    spent[-1] = 25_000
+    zero = [0] * days
+    per_day = replace(
+        result.reviews,
+        dates=[result.meta.study_day - timedelta(days=days - 1 - i) for i in range(days)],
+        count={c: [1] * days if c == "young" else zero for c in stats.CATEGORIES},
+        time_ms={c: spent if c == "young" else zero for c in stats.CATEGORIES},
+    )
+    console = Console(width=80, record=True, color_system=None, highlight=False)
+    console.print(reviews_chart(replace(result, reviews=per_day), width=80))
+    lines = console.export_text().splitlines()
+    time_line = next(line for line in lines if line.startswith("  time"))
+    assert time_line.endswith(" max 1m 00s/day")
+    assert max(len(line) for line in lines) <= 80
+    last = [0] * (days - 1) + [25_000]
+    quiet = replace(per_day, time_ms={c: last if c == "young" else zero for c in stats.CATEGORIES})
+    console = Console(width=80, record=True, color_system=None, highlight=False)
+    console.print(reviews_chart(replace(result, reviews=quiet), width=80))
+    assert " max 25s/day" in console.export_text()

@@ -445,7 +445,10 @@ def hours_chart(stats: Stats) -> Group:
             rates.append("   ")
         else:
             style = "green" if r >= 0.9 else "yellow" if r >= 0.8 else "red"
-            rates.append(f"{min(99, round(r * 100)):>2} ", style=style)
+            # two cells an hour: every answer passed is ✓, not a 99 it is not
+            whole = h.passed.passed == h.passed.total
+            shown = " ✓" if whole else f"{min(99, round(r * 100)):>2}"
+            rates.append(f"{shown} ", style=style)
     return Group(chart, rates)
 
 

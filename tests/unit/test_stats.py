@@ -839,3 +839,24 @@ def test_time_per_day_names_the_busiest_day_when_days_are_merged(result: stats.S
     console = Console(width=80, record=True, color_system=None, highlight=False)
     console.print(reviews_chart(replace(result, reviews=quiet), width=80))
     assert " max 25s/day" in console.export_text()
+
+
+def test_an_hour_whose_answers_all_passed_shows_a_tick_not_99(result: stats.Stats) -> None:
+    """Two cells an hour: 10 of 10 passed is '✓' (it was '99', a rate it is not), 199 of 200
+    (99.5%) stays 99, and 8 of 10 is 80."""
+    from dataclasses import replace
+
+    from rich.console import Console
+
+    from quizzer.views.stats import hours_chart
+
+    passes = {3: (10, 10), 4: (199, 200), 5: (8, 10)}
+    hours = [
+        stats.Hour(h, passes.get(h, (0, 0))[1], stats.Rate.of(*passes.get(h, (0, 0))))
+        for h in range(24)
+    ]
+    console = Console(width=80, record=True, color_system=None, highlight=False)
+    console.print(hours_chart(replace(result, hours=hours)))
+    rates = next(line for line in console.export_text().splitlines() if "pass%" in line)
+    cells = rates[len(" pass% ") :]
+    assert [cells[3 * h : 3 * h + 2] for h in (3, 4, 5)] == [" ✓", "99", "80"]

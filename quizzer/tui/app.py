@@ -149,7 +149,7 @@ class QuizzerApp(App[None]):
         from quizzer.tui.screens.stats import StatsScreen
 
         assert self.collection is not None
-        self.push_screen(StatsScreen(self.collection, self.now_ms(), message.selection))
+        self.push_screen(StatsScreen(self.collection, self.now_ms, message.selection))
 
     def on_home_screen_edit(self, message: HomeScreen.Edit) -> None:
         """Edit a deck file from home, then reload the tree."""

@@ -112,9 +112,11 @@ class StatsApp(App[None]):
         super().__init__()
         self.col = col
         self.selection = selection
+        self.now = NOW_MS
+        """The clock the screen reads: a test may move it."""
 
     def on_mount(self) -> None:
-        self.push_screen(StatsScreen(self.col, NOW_MS, self.selection))
+        self.push_screen(StatsScreen(self.col, lambda: self.now, self.selection))
 
 
 def burst(app: App[Any], key: str, times: int) -> None:
@@ -183,6 +185,23 @@ async def test_keys_tabs_period_scope_and_back(col: Collection) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, StatsScreen)
+
+
+async def test_a_screen_left_open_over_the_days_end_computes_the_new_day(
+    col: Collection,
+) -> None:
+    """Each computation is of the moment it starts: the screen opened on one study day and
+    asked for another period the next day shows the next day's figures."""
+    app = StatsApp(col)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StatsScreen) and screen.result is not None
+        assert str(screen.result.meta.study_day) == "2026-03-02"
+        app.now = NOW_MS + 24 * 3_600_000
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert screen.days == 90 and str(screen.result.meta.study_day) == "2026-03-03"
 
 
 async def test_opens_on_the_selection(col: Collection) -> None:

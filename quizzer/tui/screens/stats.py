@@ -10,6 +10,7 @@ are not); the memory histograms and the calibration curve are plotted by textual
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import Group
@@ -55,7 +56,7 @@ class StatsScreen(Screen[None]):
     def __init__(
         self,
         collection: Collection,
-        now_ms: int,
+        now_ms: Callable[[], int],
         selection: Selection | None = None,
         *,
         days: int = 30,
@@ -63,6 +64,8 @@ class StatsScreen(Screen[None]):
         super().__init__()
         self.collection = collection
         self.now_ms = now_ms
+        """The clock: each computation is of the moment it starts (a screen left open over the
+        day's end shows the new day's figures when the period or the scope changes)."""
         self.days = days
         scope = core.scope_of(selection) if selection is not None else core.Scope()
         self.scope_key = self._key(scope)
@@ -160,7 +163,7 @@ class StatsScreen(Screen[None]):
     def _compute(self, scope: str | None, days: int) -> None:
         outcome: core.Stats | str
         try:
-            outcome = core.compute(self.collection, self.now_ms, scope, days)
+            outcome = core.compute(self.collection, self.now_ms(), scope, days)
         except core.StatsError as exc:
             outcome = str(exc)
         self.app.call_from_thread(self._computed, (scope, days), outcome)

@@ -84,3 +84,17 @@ async def test_the_verdict_is_scrolled_into_view(
         verdict = "✗ Wrong The answer is: Batch normalization, applied over the channel"
         verdict += " dimension of the depthwise output"
         await until(pilot, lambda: verdict in " ".join(screen_text(app).split()))
+
+
+async def test_the_key_bar_keeps_help_and_the_way_out(build: Build) -> None:
+    """At 60 columns the bar was cut at its end, where help, quit and home are."""
+    app = build()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await home_ready(pilot)
+        await until(pilot, lambda: "q Quit" in screen_text(app).splitlines()[-1])
+        assert "? Help" in screen_text(app).splitlines()[-1]
+        await pilot.press("a")
+        await card_shown(pilot)
+        await until(pilot, lambda: "esc Home" in screen_text(app).splitlines()[-1])
+        bar = screen_text(app).splitlines()[-1]
+        assert "? Help" in bar and "⏎ Check" in bar and "…" not in bar

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from tui_support import review_screen, screen_text, until
 
@@ -15,6 +16,7 @@ from quizzer.tui.app import QuizzerApp
 from quizzer.tui.screens.deck_options import OptionsScreen
 from quizzer.tui.screens.home import HomeScreen
 from quizzer.tui.screens.review import ReviewScreen, Stage
+from quizzer.tui.widgets.deck_tree import DeckTreeView
 from quizzer.tui.widgets.options import OptionRow
 
 Build = Callable[..., QuizzerApp]
@@ -98,3 +100,16 @@ async def test_the_key_bar_keeps_help_and_the_way_out(build: Build) -> None:
         await until(pilot, lambda: "esc Home" in screen_text(app).splitlines()[-1])
         bar = screen_text(app).splitlines()[-1]
         assert "? Help" in bar and "⏎ Check" in bar and "…" not in bar
+
+
+async def test_the_tree_cursor_shows_without_colour(
+    build: Build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under NO_COLOR the selected deck was only a shade of grey apart from the others."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        home = await home_ready(pilot)
+        assert app.no_color
+        tree = home.query_one(DeckTreeView)
+        assert tree.get_component_rich_style("tree--cursor").reverse

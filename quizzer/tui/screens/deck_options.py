@@ -71,15 +71,15 @@ class OptionsScreen(ModalScreen[Settings | None]):
             kind = "folder" if self.folder else "deck"
             box.border_title = f"Options of {self.title_text} ({kind})"
             box.border_subtitle = "saved in config.toml"
-            with HorizontalGroup(classes="option-row option-head"):
-                yield Static("Option", classes="option-key")
-                yield Static("Value", classes="option-value")
-                yield Static("From", classes="option-source")
+            with HorizontalGroup(classes="setting-row setting-head"):
+                yield Static("Option", classes="setting-key")
+                yield Static("Value", classes="setting-value")
+                yield Static("From", classes="setting-source")
             for key, option in self.options.items():
-                with HorizontalGroup(classes="option-row"):
-                    yield Static(LABELS[key], classes="option-key")
+                with HorizontalGroup(classes="setting-row"):
+                    yield Static(LABELS[key], classes="setting-key")
                     yield Input(shown(option.value), id=f"opt-{key}", compact=True)
-                    yield Static(source_text(option), id=f"src-{key}", classes="option-source")
+                    yield Static(source_text(option), id=f"src-{key}", classes="setting-source")
             yield Static(id="options-error", classes="dialog-error -empty")
             yield Static(
                 Content.assemble(

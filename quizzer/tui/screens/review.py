@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import HorizontalGroup, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Markdown, ProgressBar, Static
 
 from quizzer.collection import Collection, reload_decks
@@ -60,6 +61,30 @@ __all__ = ["ReviewScreen", "Stage"]
 
 class CardScroll(VerticalScroll, can_focus=False):
     """The card's body; scrolled by the screen's keys so arrows stay free for options."""
+
+    _pending: Widget | None = None
+
+    def bring_into_view(self, widget: Widget) -> None:
+        """Scroll `widget` (the verdict, the answer) into view once it is laid out: shown a
+        moment ago, it has no place on screen yet, and the ratings then take rows from the card,
+        so it is scrolled to when the card's size changes next."""
+        self._pending = widget
+        self._scroll_to_pending()
+
+    def on_resize(self) -> None:
+        """The card changed size: scroll to what waits to be seen."""
+        self._scroll_to_pending()
+
+    def watch_virtual_size(self) -> None:
+        """Its content changed size (a scrollbar came and the text wrapped again): the same."""
+        self.call_after_refresh(self._scroll_to_pending)
+
+    def _scroll_to_pending(self) -> None:
+        widget = self._pending
+        if widget is not None and widget.region and self.region:
+            self.scroll_to_widget(widget, animate=False)
+            if self.region.contains_region(widget.region) or self.scroll_y >= self.max_scroll_y:
+                self._pending = None
 
 
 def _digit_bindings(action: str, count: int, description: str, display: str) -> list[Binding]:
@@ -314,6 +339,12 @@ class ReviewScreen(Screen[None]):
         """After answering: the verdict or answer, the explanation, the source, the ratings."""
         with self.app.batch_update():
             await self._back(graded, verdict)
+        first = next(
+            (self.query_one(w) for w in ("#verdict", "#answer") if self.query_one(w).display),
+            None,
+        )
+        if first is not None:
+            self.query_one(CardScroll).bring_into_view(first)
 
     async def _back(self, graded: Graded | None, verdict: Content | None) -> None:
         card = self.card
@@ -346,12 +377,6 @@ class ReviewScreen(Screen[None]):
         self._show_ratings()
         self._set_stage(Stage.RATE)
         self.set_focus(None)
-        first = next(
-            (self.query_one(w) for w in ("#verdict", "#answer") if self.query_one(w).display),
-            None,
-        )
-        if first is not None:
-            self.query_one(CardScroll).scroll_to_widget(first, animate=False)
 
     def mode_for(self, card: Card) -> AnswerMode:
         """The answer mode of a card's question type."""

@@ -1,0 +1,115 @@
+"""The TUI on small terminals (a split pane, a phone over SSH at 60x20) and without colour: what
+a learner needs stays on screen and reads without colour."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from tui_support import review_screen, screen_text, until
+
+from quizzer.collection import Collection, load_decks
+from quizzer.tui.app import QuizzerApp
+from quizzer.tui.screens.deck_options import OptionsScreen
+from quizzer.tui.screens.home import HomeScreen
+from quizzer.tui.screens.review import ReviewScreen, Stage
+from quizzer.tui.widgets.deck_tree import DeckTreeView
+from quizzer.tui.widgets.options import OptionRow
+
+Build = Callable[..., QuizzerApp]
+LONG_CHOICE = """\
+    title: Long
+    questions:
+      - id: norm
+        type: choice
+        prompt: Which normalization follows the depthwise convolution of a Conformer block?
+        choices:
+          - text: Batch normalization, applied over the channel dimension of the depthwise output
+            correct: true
+            feedback: Yes, batch norm follows the depthwise conv.
+          - text: Layer normalization across the time dimension of every frame in the sequence
+            feedback: Layer norm comes before the pointwise conv.
+          - text: Group normalization with thirty-two groups as in vision backbones
+          - text: No normalization at all, only a residual connection around the module
+    """
+
+
+async def home_ready(pilot: Pilot[Any]) -> HomeScreen:
+    """The home screen, once its decks are loaded and its tree drawn."""
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.collection)
+    await pilot.pause()
+    assert isinstance(app.screen, HomeScreen)
+    return app.screen
+
+
+async def card_shown(pilot: Pilot[Any]) -> ReviewScreen:
+    """The review screen, once it shows a card."""
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.card)
+    await pilot.pause()
+    return review_screen(app)
+
+
+async def test_choices_stay_whole_after_the_options_dialog(build: Build) -> None:
+    """The options dialog's styles once made every choice of a later card one line high."""
+    app = build(tag="choice")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await home_ready(pilot)
+        await pilot.press("down", "o")
+        await until(pilot, lambda: isinstance(app.screen, OptionsScreen))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await pilot.press("a")
+        screen = await card_shown(pilot)
+        text = " ".join(screen_text(app).split())
+        assert "Outputs at different frames are conditionally independent" in text
+        assert max(row.size.height for row in screen.query(OptionRow)) > 1
+
+
+async def test_the_verdict_is_scrolled_into_view(
+    write_deck: Callable[[str, str], Path], build: Build, collection: Collection
+) -> None:
+    """At 60x20 a choice card's marked options fill the card: the verdict under them was left
+    below the fold (scrolled to before the answer was laid out)."""
+    write_deck("lab/long", LONG_CHOICE)
+    collection.tree = load_decks(collection.tree.root)
+    app = build(start_session=True, decks=["lab/long"])
+    async with app.run_test(size=(60, 20)) as pilot:
+        screen = await card_shown(pilot)
+        wrong = next(p for p, i in enumerate(screen.shown) if i != 0)
+        await pilot.press(str(wrong + 1))
+        await until(pilot, lambda: screen.stage is Stage.RATE)
+        verdict = "✗ Wrong The answer is: Batch normalization, applied over the channel"
+        verdict += " dimension of the depthwise output"
+        await until(pilot, lambda: verdict in " ".join(screen_text(app).split()))
+
+
+async def test_the_key_bar_keeps_help_and_the_way_out(build: Build) -> None:
+    """At 60 columns the bar was cut at its end, where help, quit and home are."""
+    app = build()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await home_ready(pilot)
+        await until(pilot, lambda: "q Quit" in screen_text(app).splitlines()[-1])
+        assert "? Help" in screen_text(app).splitlines()[-1]
+        await pilot.press("a")
+        await card_shown(pilot)
+        await until(pilot, lambda: "esc Home" in screen_text(app).splitlines()[-1])
+        bar = screen_text(app).splitlines()[-1]
+        assert "? Help" in bar and "⏎ Check" in bar and "…" not in bar
+
+
+async def test_the_tree_cursor_shows_without_colour(
+    build: Build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under NO_COLOR the selected deck was only a shade of grey apart from the others."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        home = await home_ready(pilot)
+        assert app.no_color
+        tree = home.query_one(DeckTreeView)
+        assert tree.get_component_rich_style("tree--cursor").reverse

@@ -249,6 +249,33 @@ async def test_at_80x24_the_keys_show_help_works_and_decks_show_figures(col: Col
         assert isinstance(app.screen, HelpScreen)
 
 
+async def test_a_long_deck_title_gives_way_to_the_figures(
+    write_deck: Callable[[str, str], Path], isolated: Path
+) -> None:
+    """At 80 columns a deck title of 61 characters is shortened, not the figures: every column
+    shows, R last, and at 60 columns too."""
+    long = "Speaker verification with ECAPA-TDNN and its training losses"
+    write_deck("voice/ecapa", deck_yaml(long, "voice", ["What does ECAPA stand for?"]))
+    write_deck("lang/french", deck_yaml("French", "lang", ["Say 'one' in French."]))
+    col = open_collection()
+    try:
+        app = StatsApp(col)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("5")
+            await settle(pilot)
+            for width in (80, 60):
+                await pilot.resize_terminal(width, 24)
+                await until(pilot, lambda: "…" in screen_text(app))
+                lines = screen_text(app).splitlines()
+                header = next(line for line in lines if "Ret. 30d" in line)
+                assert header.rstrip().endswith("R") and "Stab." in header
+                row = next(line for line in lines if "Speaker" in line)
+                assert long not in row and "…" in row and row.rstrip().endswith("—")
+    finally:
+        col.close()
+
+
 def test_cards_to_watch_show_math_as_unicode() -> None:
     from rich.console import Console
 

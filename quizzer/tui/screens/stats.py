@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.console import Group
 from rich.text import Text
 from textual import on, work
@@ -272,6 +273,7 @@ class StatsScreen(Screen[None]):
         if self.result is not None:
             self._activity(self.result)
             self._forecast(self.result)
+            self._decks(self.result)
 
     def _memory(self, s: core.Stats) -> None:
         texts = view.memory_section(s).renderables
@@ -301,22 +303,39 @@ class StatsScreen(Screen[None]):
     def _decks(self, s: core.Stats) -> None:
         table = self.query_one("#decks-table", DataTable)
         table.clear(columns=True)
-        # the deck's title names it (its id is the row key): the figures fit at 80 columns
-        table.add_columns("Deck", "Cards", "New", "Left", "Ret. 30d", "Stab.", "R")
-        for row in s.decks:
-            figures = [
-                view.num(row.cards),
-                view.num(row.new),
-                view.num(row.left.total),
-                view.rate_text(row.retention_30d),
-                f"{row.mean_stability:.1f}d" if row.mean_stability is not None else "—",
-                view.pct(row.mean_retrievability, 0),
-            ]
-            table.add_row(
-                row.title,
-                *(Text(f, justify="right") if isinstance(f, str) else f for f in figures),
-                key=row.deck,
+        headers = ("Cards", "New", "Left", "Ret. 30d", "Stab.", "R")
+        rows = [
+            (
+                row,
+                [
+                    Text(f, justify="right") if isinstance(f, str) else f
+                    for f in (
+                        view.num(row.cards),
+                        view.num(row.new),
+                        view.num(row.left.total),
+                        view.rate_text(row.retention_30d),
+                        f"{row.mean_stability:.1f}d" if row.mean_stability is not None else "—",
+                        view.pct(row.mean_retrievability, 0),
+                    )
+                ],
             )
+            for row in s.decks
+        ]
+        widths = [
+            max([len(h), *(figures[i].cell_len for _, figures in rows)])
+            for i, h in enumerate(headers)
+        ]
+        # the figures keep their width; the deck's title (its id is the row key) takes the rest:
+        # two cells of padding a column, two for the scrollbar
+        title_width = max(12, self.size.width - sum(widths) - 2 * (len(widths) + 1) - 2)
+        table.add_column("Deck", width=title_width)
+        for header, width in zip(headers, widths, strict=True):
+            table.add_column(header, width=width)
+        for row, figures in rows:
+            title = row.title
+            if cell_len(title) > title_width:
+                title = set_cell_size(title, title_width - 1) + "…"
+            table.add_row(title, *figures, key=row.deck)
 
     def _calibration(self, s: core.Stats) -> None:
         self._static("#calibration-summary", view.calibration_section(s))

@@ -77,6 +77,18 @@ def inline(markdown: str, code_style: str = "$text-warning on $warning 10%") -> 
     return Content.assemble(*parts)
 
 
+def labelled(label: str, markdown: str) -> Content:
+    """`Source: ...` or `Hint: ...`: a bold label, then a line of deck Markdown (its math, code
+    and emphasis rendered, as in the card's text)."""
+    return Content.assemble((f"{label}: ", "bold"), inline(markdown))
+
+
+def right_order(items: Sequence[str]) -> Content:
+    """An order question's items in their right order, `a → b → c`, each rendered as in the
+    list of items."""
+    return Content(" → ").join(inline(item) for item in items)
+
+
 def _escape(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>])", r"\\\1", text)
 

@@ -23,7 +23,10 @@ from quizzer.mathtext import DISPLAY_MATH, INLINE_MATH, latex_to_text
 
 _FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
 _CODE_SPAN = re.compile(r"(`+).+?\1", re.DOTALL)
-_INLINE = re.compile(r"(`+)(.+?)\1|\*\*(.+?)\*\*|(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])")
+_INLINE = re.compile(
+    r"(`+)(.+?)\1|\*\*(.+?)\*\*|(?<![\w*\\])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])"
+    r"|\\([!-/:-@\[-`{-~])"  # a backslash escape, as in Markdown: `\_\_init\_\_`
+)
 
 
 def _code(text: str) -> str:
@@ -70,8 +73,10 @@ def inline(markdown: str, code_style: str = "$text-warning on $warning 10%") -> 
             parts.append((m.group(2).strip(" ") or m.group(2), code_style))
         elif m.group(3) is not None:
             parts.append((m.group(3), "bold"))
-        else:
+        elif m.group(4) is not None:
             parts.append((m.group(4), "italic"))
+        else:
+            parts.append(m.group(5))
         pos = m.end()
     parts.append(text[pos:])
     return Content.assemble(*parts)

@@ -189,6 +189,31 @@ def _script(text: str, table: dict[str, str], marker: str) -> str:
     return f"{marker}{_wrap(text)}" if len(text) > 1 else f"{marker}{text}"
 
 
+_DELIMITER_SIZES = {"left", "big", "Big", "bigl", "Bigl"}
+
+
+def _spaced(name: str, out: list[str], latex: str, pos: int) -> str:
+    """An operator name (`sin`, `log`) set apart from a letter or number written against it,
+    as TeX sets it: `0.5\\sin\\theta` reads `0.5 sin θ`, not `0.5sinθ`."""
+    before = "".join(out[-1:])[-1:]
+    after = latex[pos : pos + 1]
+    command = _COMMAND.match(latex, pos)
+    if command:
+        after = "" if command.group(1) in _DELIMITER_SIZES else command.group(1)[:1]
+    lead = " " if before.isalnum() or before == ")" else ""
+    trail = " " if after.isalpha() else ""
+    return f"{lead}{name}{trail}"
+
+
+def _letter_next(latex: str, pos: int) -> bool:
+    """Whether what follows `pos` is written as a letter (`x`, `\\theta`, `\\mathcal{L}`)."""
+    command = _COMMAND.match(latex, pos)
+    if command is None:
+        return latex[pos : pos + 1].isalpha()
+    name = command.group(1)
+    return name in _STYLE or name in _NAMED or _SYMBOLS.get(name, "")[:1].isalpha()
+
+
 def latex_to_text(latex: str) -> str:
     """Plain Unicode for a LaTeX math expression."""
     out: list[str] = []
@@ -219,16 +244,19 @@ def latex_to_text(latex: str) -> str:
             elif name in _SYMBOLS:
                 out.append(_SYMBOLS[name])
             elif name in _NAMED:
-                out.append(name)
+                out.append(_spaced(name, out, latex, pos))
             else:
                 out.append(match.group(0) + " ")
         elif ch in "^_":
             arg, pos = _group(latex, pos + 1)
             converted = latex_to_text(arg)
             if ch == "^":
-                out.append("ᵀ" if converted == "ᵀ" else _script(converted, _SUP, "^"))
+                script = "ᵀ" if converted == "ᵀ" else _script(converted, _SUP, "^")
             else:
-                out.append(_script(converted, _SUB, "_"))
+                script = _script(converted, _SUB, "_")
+            if script[:1] in "^_" and not script.endswith(")") and _letter_next(latex, pos):
+                script += " "  # `λ_fm L_FM`, not `λ_fmL_FM`: where the script ends
+            out.append(script)
         elif ch in "{}":
             pos += 1
         else:

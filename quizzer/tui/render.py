@@ -14,16 +14,19 @@ from dataclasses import replace
 from textual.content import Content
 
 from quizzer.decks.cards import Card
-from quizzer.decks.cloze import BLANK, Deletion
+from quizzer.decks.cloze import BLANK, Deletion, blank, parse_cloze
 from quizzer.decks.faces import Faces, faces
 from quizzer.decks.grading import Graded, Verdict, diff, format_number, parse_number
 from quizzer.decks.media import strip_references
-from quizzer.decks.models import Numeric, Typed
+from quizzer.decks.models import Cloze, Numeric, Typed
 from quizzer.mathtext import DISPLAY_MATH, INLINE_MATH, latex_to_text
 
 _FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
 _CODE_SPAN = re.compile(r"(`+).+?\1", re.DOTALL)
-_INLINE = re.compile(r"(`+)(.+?)\1|\*\*(.+?)\*\*|(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])")
+_INLINE = re.compile(
+    r"(`+)(.+?)\1|\*\*(.+?)\*\*|(?<![\w*\\])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])"
+    r"|\\([!-/:-@\[-`{-~])"  # a backslash escape, as in Markdown: `\_\_init\_\_`
+)
 
 
 def _code(text: str) -> str:
@@ -70,23 +73,106 @@ def inline(markdown: str, code_style: str = "$text-warning on $warning 10%") -> 
             parts.append((m.group(2).strip(" ") or m.group(2), code_style))
         elif m.group(3) is not None:
             parts.append((m.group(3), "bold"))
-        else:
+        elif m.group(4) is not None:
             parts.append((m.group(4), "italic"))
+        else:
+            parts.append(m.group(5))
         pos = m.end()
     parts.append(text[pos:])
     return Content.assemble(*parts)
+
+
+def labelled(label: str, markdown: str) -> Content:
+    """`Source: ...` or `Hint: ...`: a bold label, then a line of deck Markdown (its math, code
+    and emphasis rendered, as in the card's text)."""
+    return Content.assemble((f"{label}: ", "bold"), inline(markdown))
+
+
+def right_order(items: Sequence[str]) -> Content:
+    """An order question's items in their right order, `a → b → c`, each rendered as in the
+    list of items."""
+    return Content(" → ").join(inline(item) for item in items)
 
 
 def _escape(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>])", r"\\\1", text)
 
 
-def _hidden(deletion: Deletion) -> str:
-    return f"**\\[{_escape(deletion.hint) if deletion.hint else BLANK}\\]**"
+_SLOT = re.compile("\ue000(\\d+)(c?)\ue001")
+"""Where a deletion goes while the code spans around it are cut (`c`: it is in one)."""
 
 
-def _shown(deletion: Deletion) -> str:
-    return f"**{deletion.answer}**"
+def _slot(deletion: Deletion) -> str:
+    return f"\ue000{deletion.start}\ue001"
+
+
+def _boldable(text: str, before: str, after: str) -> bool:
+    """Whether `**text**` is bold between `before` and `after` (CommonMark's flanking rules: a
+    `**` against punctuation inside needs a space or punctuation outside)."""
+
+    def loose(ch: str) -> bool:  # the slot marks of a neighbouring deletion count as punctuation
+        return not ch or ch.isspace() or not ch.isalnum()
+
+    if not text or text[0].isspace() or text[-1].isspace():
+        return False
+    return (text[0].isalnum() or loose(before)) and (text[-1].isalnum() or loose(after))
+
+
+def _spell(deletion: Deletion, reveal: bool, code: bool, before: str, after: str) -> str:
+    """A deletion of the card in bold: its answer, or its hint or `…` in brackets."""
+    if not reveal:
+        inner = _escape(deletion.hint.strip()) if deletion.hint else BLANK
+        hidden = f"\\[{inner}\\]"
+        # `**\[…\]**x` is not bold (nor is `x**\[…\]**`): the brackets go outside then
+        return f"**{hidden}**" if _boldable(hidden, before, after) else f"\\[**{inner}**\\]"
+    answer = _code(deletion.answer) if code else deletion.answer
+    return f"**{answer}**" if _boldable(answer, before, after) else answer
+
+
+def _code_piece(text: str) -> str:
+    """Part of a code span cut around a deletion, its edge spaces kept outside the new span
+    (Markdown would strip them inside)."""
+    core = text.strip(" ")
+    if not core:
+        return text
+    lead = text[: len(text) - len(text.lstrip(" "))]
+    return lead + _code(core) + text[len(text.rstrip(" ")) :]
+
+
+def _cut_code(match: re.Match[str]) -> str:
+    fence = match.group(1)
+    body = match.group(0)[len(fence) : -len(fence)]
+    if not _SLOT.search(body):
+        return match.group(0)
+    parts = _SLOT.split(body)  # text, start, flag, text, start, flag, text...
+    out = [_code_piece(parts[0])]
+    for k in range(1, len(parts), 3):
+        out += [f"\ue000{parts[k]}c\ue001", _code_piece(parts[k + 2])]
+    return "".join(out)
+
+
+def _fill(markdown: str, deletions: dict[int, Deletion], reveal: bool) -> str:
+    """Put a cloze card's deletions back in bold. Markdown has no bold inside code: a code span
+    holding a deletion is cut around it, and one in a fenced block is written plainly."""
+    markdown = _FENCE.sub(
+        lambda m: _SLOT.sub(lambda s: _plain(deletions[int(s.group(1))], reveal), m.group(0)),
+        markdown,
+    )
+    markdown = _CODE_SPAN.sub(_cut_code, markdown)
+    out: list[str] = []
+    pos = 0
+    for m in _SLOT.finditer(markdown):
+        out.append(markdown[pos : m.start()])
+        before = markdown[m.start() - 1 : m.start()] if m.start() else ""
+        after = markdown[m.end() : m.end() + 1]
+        out.append(_spell(deletions[int(m.group(1))], reveal, bool(m.group(2)), before, after))
+        pos = m.end()
+    out.append(markdown[pos:])
+    return "".join(out)
+
+
+def _plain(deletion: Deletion, reveal: bool) -> str:
+    return deletion.answer if reveal else blank(deletion)
 
 
 def _text(markdown: str) -> str:
@@ -98,9 +184,16 @@ def _text(markdown: str) -> str:
 def screen_faces(card: Card, order: Sequence[int] = ()) -> Faces:
     """A card's faces for the screen: math made readable, cloze deletions in bold, figures and
     clips left to their own widgets (options stay Markdown: `inline` renders them)."""
-    shown = faces(card, order, hidden=_hidden, shown=_shown)
-    back = _text(shown.back) if shown.back is not None else None
-    return replace(shown, front=_text(shown.front), back=back)
+    q = card.question
+    if not isinstance(q, Cloze):
+        shown = faces(card, order)
+        back = _text(shown.back) if shown.back is not None else None
+        return replace(shown, front=_text(shown.front), back=back)
+    shown = faces(card, order, hidden=_slot, shown=_slot)
+    deletions = {d.start: d for d in parse_cloze(q.text).deletions}
+    front = _fill(shown.front, deletions, reveal=False)
+    back = _fill(shown.back or "", deletions, reveal=True)
+    return replace(shown, front=_text(front), back=_text(back))
 
 
 def after_notes(card: Card) -> str:

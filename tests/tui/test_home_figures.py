@@ -107,6 +107,13 @@ def test_inline_markdown_styles() -> None:
     assert "bold" in styles and "italic" in styles
 
 
+def test_inline_markdown_reads_backslash_escapes() -> None:
+    # an option written `\_\_init\_\_() and fit()` shows as the Markdown of a card's text does
+    assert inline("\\_\\_init\\_\\_() and fit()").plain == "__init__() and fit()"
+    assert inline("not \\*italic\\*, costs \\$5").plain == "not *italic*, costs $5"
+    assert inline("`a\\_b` stays code").plain == "a\\_b stays code"
+
+
 def test_cloze_faces(collection: Collection) -> None:
     card = collection.tree.card_index()["speech/ctc:collapse#c1"]
     f = screen_faces(card)

@@ -20,6 +20,15 @@ from quizzer.mathtext import latex_to_text
         (r"\alpha \cdot \beta \le \gamma", "α · β ≤ γ"),
         (r"\left( a \right)", "( a )"),
         (r"\unknowncommand{x}", r"\unknowncommand x"),
+        # an operator name is set apart from what is written against it, as TeX sets it
+        (r"0.5\sin(2\pi \cdot 440\, t)", "0.5 sin(2π · 440 t)"),
+        (r"2595\log_{10}(1 + f/700)", "2595 log₁₀(1 + f/700)"),
+        (r"2\cos(x)\sin(y)", "2 cos(x) sin(y)"),
+        (r"s \cos\theta_y", "s cos θ_y"),
+        (r"\max\left(a, b\right)", "max(a, b)"),
+        # a subscript that stays `_fm` ends before the next letter
+        (r"\lambda_{fm}\mathcal{L}_{FM}", "λ_fm L_FM"),
+        (r"d_{model}^{-0.5}x", "d_model^(-0.5)x"),
     ],
 )
 def test_latex_to_text(latex: str, text: str) -> None:

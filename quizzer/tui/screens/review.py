@@ -31,7 +31,7 @@ from quizzer.queue import Counts
 from quizzer.session import Session, SessionError
 from quizzer.state import CardPhase, EventKind, Rating
 from quizzer.tui.editor import open_for_editing, run_editor
-from quizzer.tui.render import after_notes, deck_path, screen_faces
+from quizzer.tui.render import after_notes, deck_path, labelled, screen_faces
 from quizzer.tui.screens.summary import NOTHING_TO_UNDO, SummaryScreen
 from quizzer.tui.widgets.answer import AnswerMode, Stage
 from quizzer.tui.widgets.answer_choice import ChoiceAnswer
@@ -370,7 +370,7 @@ class ReviewScreen(Screen[None]):
             explanation.display = True
         source = card.question.source
         if source:
-            self.query_one("#source", Static).update(Content.assemble(("Source: ", "bold"), source))
+            self.query_one("#source", Static).update(labelled("Source", source))
             self.query_one("#source").display = True
         self.selected = Rating(graded.rating) if graded else Rating.GOOD
         self.intervals = self.session.preview(card, self.now_ms(), exact=True)
@@ -496,7 +496,7 @@ class ReviewScreen(Screen[None]):
             return
         self.hint_shown = True
         hint = self.query_one("#hint", Static)
-        hint.update(Content.assemble(("Hint: ", "bold"), card.question.hint))
+        hint.update(labelled("Hint", card.question.hint))
         hint.display = True
         self.refresh_bindings()
 

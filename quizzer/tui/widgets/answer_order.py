@@ -11,7 +11,7 @@ from textual.widgets import Static
 from quizzer.decks.cards import Card
 from quizzer.decks.grading import Graded
 from quizzer.decks.models import Order
-from quizzer.tui.render import verdict_line
+from quizzer.tui.render import right_order, verdict_line
 from quizzer.tui.widgets.answer import AnswerMode, Stage
 from quizzer.tui.widgets.options import OptionList, OrderList
 
@@ -63,6 +63,6 @@ class OrderAnswer(AnswerMode):
 
     def verdict(self, graded: Graded) -> Content:
         """The verdict, then the right order."""
-        return Content.assemble(
-            verdict_line(graded), "\n", ("Right order: ", "dim"), (graded.expected, "bold")
-        )
+        assert self.card is not None and isinstance(self.card.question, Order)
+        items = right_order(self.card.question.items).stylize("bold")
+        return Content.assemble(verdict_line(graded), "\n", ("Right order: ", "dim"), items)

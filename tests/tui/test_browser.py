@@ -363,3 +363,24 @@ async def test_the_question_under_the_table_shows_math_as_the_table_does(build: 
         assert isinstance(browser, BrowserScreen)
         shown = str(browser.query_one("#browser-question", Static).render())
         assert "blank symbol of L' = L ∪ {blank} let" in shown
+
+
+async def test_below_80_columns_the_columns_that_do_not_fit_are_left_out(build: Build) -> None:
+    """At 70 and 60 columns the interval, recall and lapses are left out, so that every column
+    shown fits the screen (they fell off its right edge); at 80 they show, as before."""
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash")
+        await until(pilot, lambda: len(shown_ids(app)) == 7)
+        for width, shows in ((80, True), (70, False), (60, False)):
+            await pilot.resize_terminal(width, 24)
+            await until(pilot, lambda w=width: browser(app).size.width == w)
+            await pilot.pause()
+            table: DataTable[Any] = browser(app).query_one(DataTable)
+            keys = [column.key.value for column in table.ordered_columns]
+            assert ("lapses" in keys) is shows and ("interval" in keys) is shows
+            assert {"deck", "question", "state", "due"} <= set(keys)
+            # every column within the screen: their widths, two cells of padding each, the bar
+            used = sum(c.get_render_width(table) for c in table.ordered_columns)
+            assert used + 2 <= width

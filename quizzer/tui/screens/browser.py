@@ -48,7 +48,11 @@ COLUMNS: tuple[tuple[str, str, str | None], ...] = (
     ("recall", "Recall", "recall"),
     ("lapses", "Lapses", "lapses"),
 )
-NARROW_HIDDEN = {"type", "stability"}
+NARROW_HIDDEN = frozenset({"type", "stability"})
+TINY_HIDDEN = frozenset({"interval", "recall", "lapses"})
+QUESTION_TINY = 14
+"""Below 80 columns or so, when leaving out NARROW_HIDDEN still gives the question fewer cells
+than this, TINY_HIDDEN is left out too (they fell off the right edge)."""
 NARROW_HEADERS = {"lapses": "Lap", "recall": "R"}
 SORTS = tuple(f for f in SORT_FIELDS if f != "reps")
 """The sort keys `o` cycles through."""
@@ -109,7 +113,7 @@ class BrowserScreen(Screen[None]):
         self.marked: set[str] = set()
         self.error: str | None = None
         self._pending: Timer | None = None
-        self._layout: tuple[bool, dict[str, int]] | None = None
+        self._layout: tuple[frozenset[str], dict[str, int]] | None = None
         """Whether every column is shown, and their widths, as the table was last laid out."""
         self._change: Session | None = None
         """The session that made this screen's last change to cards, which `u` undoes whole."""
@@ -170,15 +174,16 @@ class BrowserScreen(Screen[None]):
 
     def _fill(self) -> None:
         table: DataTable[str | Content | Text] = self.query_one(DataTable)
-        wide = self._widths(True)["question"] >= QUESTION_MIN
-        widths = self._widths(wide)
+        hidden = self._hidden()
+        wide = not hidden
+        widths = self._widths(hidden)
         cursor = self._cursor_id()
-        if (wide, widths) != self._layout:
-            self._layout = (wide, widths)
+        if (hidden, widths) != self._layout:
+            self._layout = (hidden, widths)
             table.clear(columns=True)
             table.add_column(" ", key="mark", width=1)
             for key, header, _ in COLUMNS:
-                if wide or key not in NARROW_HIDDEN:
+                if key not in hidden:
                     label = header if wide else NARROW_HEADERS.get(key, header)
                     table.add_column(label, key=key, width=widths[key])
         else:
@@ -200,12 +205,23 @@ class BrowserScreen(Screen[None]):
         self._show_question()
         self.refresh_bindings()
 
-    def _widths(self, wide: bool) -> dict[str, int]:
-        """Every column's width with every column shown (`wide`) or not: the fixed ones, then the
-        deck and the question sharing the rest (see DECK_MIN)."""
+    def _hidden(self) -> frozenset[str]:
+        """The columns left out at this width: none while the question keeps QUESTION_MIN
+        cells, then NARROW_HIDDEN, then TINY_HIDDEN too (see QUESTION_TINY)."""
+        if self._widths(frozenset())["question"] >= QUESTION_MIN:
+            return frozenset()
+        if self._widths(NARROW_HIDDEN)["question"] >= QUESTION_TINY:
+            return NARROW_HIDDEN
+        return NARROW_HIDDEN | TINY_HIDDEN
+
+    def _widths(self, hidden: frozenset[str]) -> dict[str, int]:
+        """Every column's width with the columns `hidden` left out (none: every column, at full
+        width): the fixed ones, then the deck and the question sharing the rest (see
+        DECK_MIN)."""
+        wide = not hidden
         widths = {"type": 7, "state": 9, "due": 16 if wide else 10, "interval": 6, "stability": 5}
         widths |= {"recall": 6 if wide else 4, "lapses": 6 if wide else 3}
-        shown = [k for k, _, _ in COLUMNS if k != "question" and (wide or k not in NARROW_HIDDEN)]
+        shown = [k for k, _, _ in COLUMNS if k != "question" and k not in hidden]
         # the mark's cell, two cells of padding a column, two for the scrollbar
         used = 1 + sum(widths.get(k, 0) for k in shown) + 2 * (len(shown) + 2) + 2
         room = self.size.width - used  # what the deck and the question share

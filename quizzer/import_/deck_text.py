@@ -41,8 +41,8 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
 _Dumper.add_representer(str, _str)
 
 
-def dump_deck(data: dict[str, Any]) -> str:
-    """A deck as YAML that reads like a hand-written one."""
+def dump_deck(data: Any) -> str:
+    """A deck (or a list of its questions) as YAML that reads like a hand-written one."""
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, indent=2)
 
 
@@ -53,9 +53,7 @@ after them too."""
 
 def _block_item(question: dict[str, Any], column: int, newline: str) -> str:
     """`question` as one item of a block list whose `-` is at `column`."""
-    text = yaml.dump(
-        [question], Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, indent=2
-    )
+    text = dump_deck([question])
     pad = " " * column
     parts = _BREAK.split(text)  # lines, and the breaks between them
     return "".join(

@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Markdown, ProgressBar, Static
 
+from quizzer.answering import check_answerable
 from quizzer.collection import Collection, reload_decks
 from quizzer.decks.cards import Card
 from quizzer.decks.grading import Graded
@@ -663,7 +664,9 @@ class ReviewScreen(Screen[None]):
             return
         now = self.now_ms()
         state = self.session.state(self.card.id)
-        if state.suspended or (state.buried_until is not None and state.buried_until > now):
+        try:
+            check_answerable(state, now)  # the rule that refuses answering it
+        except SessionError:
             self.notify("That card left the queue; here is the next one.")
             self.call_next(self.advance)
             return

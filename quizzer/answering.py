@@ -113,7 +113,7 @@ def check_answerable(state: CardState, now_ms: int) -> None:
         raise SessionError(
             f"{state.card_id} is suspended; 'quizzer unsuspend {state.card_id}' brings it back"
         )
-    if state.buried_until is not None and state.buried_until > now_ms:
+    if state.buried_at(now_ms):
         raise SessionError(
             f"{state.card_id} is buried until the next study day; answer it then (or "
             "'quizzer undo' the bury if it was the last thing done)"

@@ -97,7 +97,7 @@ def card_row(card: Card, state: CardState, ctx: Context) -> dict[str, Any]:
         "state": state.state.name.lower(),
         "due": None if state.due is None else from_ms(state.due).isoformat().replace("+00:00", "Z"),
         "suspended": state.suspended,
-        "buried": state.buried_until is not None and state.buried_until > ctx.now,
+        "buried": state.buried_at(ctx.now),
         "leech": state.leech,
         "question": card_question(card),
         "interval_days": None if interval is None else round(interval, 2),

@@ -211,11 +211,6 @@ def card_tags(card: Card, deck_tags: Iterable[str]) -> set[str]:
     return {*deck_tags, *card.question.tags}
 
 
-def available(state: CardState, day: Day) -> bool:
-    """Not suspended and not buried today."""
-    return not state.suspended and not (state.buried_until and state.buried_until > day.now)
-
-
 @dataclass(slots=True)
 class Candidates:
     """The cards that may be served today, by kind, before the daily limits and sibling burying

@@ -177,9 +177,7 @@ class IsTerm:
 
 def _due(state: CardState, now: int, day_end: int) -> bool:
     phase = state.state
-    if state.suspended or state.due is None or phase == CardPhase.NEW:
-        return False
-    if state.buried_until is not None and state.buried_until > now:
+    if state.held_at(now) or state.due is None or phase == CardPhase.NEW:
         return False
     return state.due < day_end if phase == CardPhase.REVIEW else state.due <= now
 
@@ -191,7 +189,7 @@ _IS: dict[str, Callable[[CardState, int, int], bool]] = {
     "learn": lambda s, now, end: s.state in _LEARNING,
     "review": lambda s, now, end: s.state in _REVIEW,
     "suspended": lambda s, now, end: s.suspended,
-    "buried": lambda s, now, end: s.buried_until is not None and s.buried_until > now,
+    "buried": lambda s, now, end: s.buried_at(now),
     "leech": lambda s, now, end: s.leech,
     "due": _due,
 }

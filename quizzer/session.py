@@ -214,9 +214,7 @@ class Session:
         left = []
         for c in self.cards:
             state = states.get(c.id)
-            if state is None or state.due is None or state.suspended:
-                continue
-            if state.buried_until is not None and state.buried_until > now_ms:
+            if state is None or state.due is None or state.held_at(now_ms):
                 continue
             if c.id not in self.crammed or (state.state != CardPhase.REVIEW and state.due <= soon):
                 left.append((state.due, c))

@@ -83,6 +83,14 @@ class CardState:
     """UTC ms of the card's first review (for the daily new-card limit)."""
     leech: bool = False
 
+    def buried_at(self, now_ms: int) -> bool:
+        """Buried until a moment after `now_ms` (a bury lasts until the next study day)."""
+        return self.buried_until is not None and self.buried_until > now_ms
+
+    def held_at(self, now_ms: int) -> bool:
+        """Out of the queues at `now_ms`: suspended, or buried until later."""
+        return self.suspended or self.buried_at(now_ms)
+
     def to_json(self) -> str:
         """Compact JSON, as stored in the log's before/after columns."""
         return _compact({name: getattr(self, name) for name in _STATE_FIELDS})

@@ -319,6 +319,24 @@ def test_due_text_shows_the_learning_cards_due_later_today(
     assert lines[-1].split() == ["total", "5", "0", "0", "1"]
 
 
+def test_next_as_text_ends_with_the_counts_left(
+    sample_tree: Path, isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The counts `next --json` gives are in its text too, as `due` shows them; when nothing is
+    due now, the line says how many learning cards fall due later today."""
+    assert main(["next"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "[demo/sample] demo/sample:basic-q (basic)"
+    assert lines[-1] == "left now: 6 new, 0 learning, 0 review (this card included)"
+    (isolated / "home" / "config.toml").write_text("learning_steps = [60, 120]\nnew_per_day = 1\n")
+    assert main(["answer", "demo/sample:basic-q", "good"]) == 0  # next step in 2 hours
+    capsys.readouterr()
+    assert main(["next"]) == 0
+    assert (
+        capsys.readouterr().out == "nothing is due; next card at 2026-03-02 10:40 (1 later today)\n"
+    )
+
+
 def test_an_unknown_time_zone_names_the_file_and_the_key(
     sample_tree: Path, isolated: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -359,6 +359,9 @@ def test_a_misspelt_deck_or_tag_is_named(sample_tree: Path, capsys) -> None:
     assert captured.err == "quizzer: warning: no deck or folder matches deck:demoo\n"
     assert main(["cards", "deck:demo"]) == 0
     assert "warning" not in capsys.readouterr().err
+    for command in (["stats", "--json"], ["due"], ["next"]):  # every command with --query
+        assert main([*command, "--query", "deck:demoo or tag:sample"]) == 0
+        assert capsys.readouterr().err == "quizzer: warning: no deck or folder matches deck:demoo\n"
     assert main(["next", "--tag", "nosuchtag"]) == 2
     assert capsys.readouterr().err == "quizzer: error: no card has the tag 'nosuchtag'\n"
 

@@ -137,7 +137,8 @@ def edit_options(
             Scheduling.model_validate({key: value})
         except ValidationError as exc:
             err = exc.errors(include_url=False)[0]
-            raise ConfigError(f"{key}: {err['msg']} (got {value!r})") from None
+            message = str(err["msg"]).removeprefix("Value error, ")
+            raise ConfigError(f"{key}: {message} (got {value!r})") from None
     try:
         doc = tomlkit.parse(text)
     except tomlkit.exceptions.ParseError as exc:

@@ -12,6 +12,7 @@ import pytest
 from media_support import png_bytes
 
 from quizzer.cli import build_parser, main
+from tests.conftest import basic_deck
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKEN = ROOT / "tests" / "fixtures" / "broken"
@@ -644,3 +645,25 @@ def test_without_a_terminal_the_tui_refuses_at_once(sample_tree: Path, argv: lis
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and "quizzer next" in lines[0] and "quizzer answer" in lines[0]
     assert result.stdout == ""
+
+
+def test_decks_and_optimize_count_one_as_one(
+    write_deck, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`1 card`, `1 review of 1 card`; a title too long for its column ends in an ellipsis
+    rather than mid-word, and the columns after it stay in line."""
+    write_deck("a/one", "title: One\nquestions:\n  - {id: q, type: basic, prompt: P, answer: A}\n")
+    long = "Waveform versus spectral features for speech"
+    write_deck("a/two", f"title: {long}\n" + basic_deck(2).split("\n", 1)[1])
+    assert main(["decks"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "a/  2 decks, 3 questions, 3 cards"
+    one, two = lines[1], lines[2]
+    assert "   1 q    1 card   (1 basic)" in one
+    assert "Waveform versus spectral fe…    2 q    2 cards  (2 basic)" in two
+    assert one.index(" q ") == two.index(" q ")
+    assert lines[-1] == "total: 2 decks, 3 questions, 3 cards"
+    assert main(["answer", "a/one:q", "good"]) == 0
+    capsys.readouterr()
+    assert main(["optimize"]) == 0
+    assert capsys.readouterr().out.startswith("1 review of 1 card; 0 made a day or more")

@@ -489,9 +489,38 @@ def test_choice_response_uses_the_numbers_shown_by_next(
     assert result["verdict"] == "correct"
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        (
+            "demo/sample:cloze-q",
+            "demo/sample:cloze-q#c1 or demo/sample:cloze-q#c2 or demo/sample:cloze-q#c3",
+        ),
+        ("demo/sample:basic", "demo/sample:basic-q"),
+        ("demo/sampel:typed-q", "demo/sample:typed-q"),
+    ],
+)
+@pytest.mark.parametrize("command", ["answer", "suspend", "forget"])
+def test_a_card_id_typed_slightly_wrong_names_the_one_meant(
+    sample_tree: Path, capsys: pytest.CaptureFixture[str], command: str, typed: str, meant: str
+) -> None:
+    """A cloze or reversed question's id without its `#c1` or `#reverse`, a typo: the error
+    names the card ids meant, whichever command (and `answer` from the card index too)."""
+    for _ in range(2):  # the first run loads the decks, the second answers from the index
+        argv = [command, typed] + (["good"] if command == "answer" else [])
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err == (
+            f"quizzer: error: unknown card id {typed!r}; did you mean {meant}? "
+            "('quizzer cards' lists the ids)\n"
+        )
+
+
 def test_errors_are_one_line_and_exit_two(sample_tree: Path, capsys) -> None:
     assert main(["answer", "demo/sample:nope", "good"]) == 2
-    assert capsys.readouterr().err == "quizzer: error: unknown card id 'demo/sample:nope'\n"
+    assert capsys.readouterr().err == (
+        "quizzer: error: unknown card id 'demo/sample:nope' ('quizzer cards' lists the ids)\n"
+    )
     assert main(["answer", "demo/sample:basic-q", "great"]) == 2
     assert "unknown rating 'great'" in capsys.readouterr().err
     assert main(["answer", "demo/sample:choice-q", "--response", "9"]) == 2

@@ -595,8 +595,33 @@ def test_due_counts_what_next_serves_on_the_cards_asked_for(write_deck, capsys) 
     assert out_json(capsys, "due", "--json")["total"]["learning"] == 1  # everything, as before
     assert main(["due", "--deck", "c"]) == 2
     assert capsys.readouterr().err == (
-        "quizzer: error: no deck or folder 'c'; 'quizzer decks' lists them\n"
+        "quizzer: error: no deck or folder 'c' ('quizzer decks' lists them)\n"
     )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["due", "--deck"],
+        ["next", "--deck"],
+        ["stats"],
+        ["export", "anki"],
+        ["options"],
+        ["extend", "--new", "1"],
+    ],
+)
+def test_a_misspelt_deck_or_folder_names_the_one_meant(
+    write_deck, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    write_deck("speech/recognition", basic_deck(2))
+    write_deck("speech/vits", basic_deck(2))
+    for typed, meant in (("speech/vit", "speech/vits"), ("speach", "speech")):
+        argv = [*command, typed] if command[-1] != "1" else [command[0], typed, *command[1:]]
+        assert main(argv) == 2
+        assert capsys.readouterr().err == (
+            f"quizzer: error: no deck or folder {typed!r}; did you mean {meant!r}? "
+            "('quizzer decks' lists them)\n"
+        )
 
 
 def test_suspend_unsuspend_and_orphans(sample_tree: Path, capsys) -> None:

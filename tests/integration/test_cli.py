@@ -216,6 +216,12 @@ def test_new_creates_a_lint_clean_deck_and_refuses_to_overwrite(decks_dir: Path,
     assert main(["new", "asr/my-topic"]) == 2
     assert "already exists" in capsys.readouterr().err
     assert main(["new", "Bad Name"]) == 2
+    capsys.readouterr()
+    assert main(["new", "asr/"]) == 2  # the deck's name forgotten: not a deck called `asr`
+    assert capsys.readouterr().err == (
+        "quizzer: error: 'asr/' names a folder: add the deck's name, like asr/my-topic\n"
+    )
+    assert sorted(p.name for p in decks_dir.iterdir()) == ["asr"]
 
 
 @pytest.mark.parametrize(

@@ -531,6 +531,14 @@ def test_errors_are_one_line_and_exit_two(sample_tree: Path, capsys) -> None:
     assert "unknown rating 'great'" in capsys.readouterr().err
     assert main(["answer", "demo/sample:choice-q", "--response", "9"]) == 2
     assert "between 1 and 3" in capsys.readouterr().err
+    for empty in (
+        "",
+        " , ",
+    ):  # a script that sent nothing says so, not that 0 numbers are out of range
+        assert main(["answer", "demo/sample:choice-q", "--response", empty]) == 2
+        assert capsys.readouterr().err == (
+            "quizzer: error: type the numbers of the options, 1 to 3, like '1,3'\n"
+        )
     assert main(["answer", "demo/sample:basic-q", "--response", "Paris"]) == 2
 
 

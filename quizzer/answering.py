@@ -7,7 +7,7 @@ Light on purpose: it imports neither pydantic nor the deck models.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from quizzer.clock import Calendar, from_ms
@@ -26,9 +26,22 @@ class SessionError(QuizzerError, ValueError):
     """A request the session cannot carry out (unknown card, bad response...)."""
 
 
-def unknown_card(card_id: str) -> SessionError:
-    """The error for a card id that no deck has."""
-    return SessionError(f"unknown card id {card_id!r}")
+def unknown_card(card_id: str, known: Collection[str] = ()) -> SessionError:
+    """The error for a card id that no deck has, naming the ids of `known` it was most likely
+    meant as: the cards of that question (`asr/ctc:collapse` for `asr/ctc:collapse#c1`), or
+    one spelt almost alike."""
+    import difflib
+
+    meant = sorted(k for k in known if k.startswith(f"{card_id}#"))
+    deck = card_id.partition(":")[0] + ":"
+    in_deck = {k.removeprefix(deck): k for k in known if k.startswith(deck)}
+    if not meant and in_deck:  # the question misspelt: compared with the deck's own
+        close = difflib.get_close_matches(card_id.removeprefix(deck), list(in_deck), 2, 0.75)
+        meant = [in_deck[q] for q in close]
+    elif not meant:  # the deck misspelt
+        meant = difflib.get_close_matches(card_id, list(known), n=2, cutoff=0.8)
+    hint = f"; did you mean {' or '.join(meant[:3])}?" if meant else ""
+    return SessionError(f"unknown card id {card_id!r}{hint} ('quizzer cards' lists the ids)")
 
 
 def order_seed(card_id: str, reps: int) -> str:

@@ -232,4 +232,12 @@ def validate_settings(data: Any, where: str) -> Settings:
                     loc = ["decks", f'"{pattern}"', *(str(p) for p in err["loc"])]
                     break
         key = ".".join(loc)
-        raise ConfigError(f"{where}: {key}: {err['msg']} (got {err.get('input')!r})") from None
+        if err["type"] == "extra_forbidden":
+            import difflib
+
+            known = Scheduling.model_fields if len(loc) > 1 else Settings.model_fields
+            hint = difflib.get_close_matches(loc[-1], list(known), n=1, cutoff=0.6)
+            guess = f", did you mean {hint[0]!r}?" if hint else ""
+            raise ConfigError(f"{where}: {key}: unknown key{guess}") from None
+        message = str(err["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"{where}: {key}: {message} (got {err.get('input')!r})") from None

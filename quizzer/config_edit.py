@@ -10,12 +10,13 @@ config.toml leaves out is the built-in default. Of the tables that match, the mo
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import re
 import tempfile
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -136,7 +137,8 @@ def edit_options(
             Scheduling.model_validate({key: value})
         except ValidationError as exc:
             err = exc.errors(include_url=False)[0]
-            raise ConfigError(f"{key}: {err['msg']} (got {value!r})") from None
+            message = str(err["msg"]).removeprefix("Value error, ")
+            raise ConfigError(f"{key}: {message} (got {value!r})") from None
     try:
         doc = tomlkit.parse(text)
     except tomlkit.exceptions.ParseError as exc:
@@ -238,9 +240,10 @@ def save_options(
 ) -> Settings:
     """Apply `edit_options` to the config.toml at `path` (created when missing), written whole
     or not at all; returns the settings it now holds."""
-    text, bom = _read(path)
-    new = edit_options(text, node, changes, resets, folder)
-    _write_whole(path, bom + new)
+    with _editing(path):
+        text, bom = _read(path)
+        new = edit_options(text, node, changes, resets, folder)
+        _write_whole(path, bom + new)
     return validate_settings(tomllib.loads(new), str(path))
 
 
@@ -249,15 +252,36 @@ def save_parameters(parameters: Sequence[float], path: Path | None = None) -> No
     with the file when missing), everything else kept as it was, comments and layout included;
     written whole or not at all."""
     path = path or paths.config_path()
-    text, bom = _read(path)
+    with _editing(path):
+        text, bom = _read(path)
+        try:
+            doc = tomlkit.parse(text)
+        except tomlkit.exceptions.ParseError as exc:
+            raise ConfigError(f"{path}: {exc}") from None
+        doc["parameters"] = [float(p) for p in parameters]
+        new = _dumps(doc, text)
+        validate_settings(tomllib.loads(new), str(path))
+        _write_whole(path, bom + new)
+
+
+@contextlib.contextmanager
+def _editing(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the folder of config.toml while the file is read, edited and
+    replaced: two commands editing it at once (`options --set` in two terminals, `optimize`
+    while the options screen saves) then each keep the other's change, where the second to
+    write would have replaced the file with its edit of the text both had read."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        doc = tomlkit.parse(text)
-    except tomlkit.exceptions.ParseError as exc:
-        raise ConfigError(f"{path}: {exc}") from None
-    doc["parameters"] = [float(p) for p in parameters]
-    new = _dumps(doc, text)
-    validate_settings(tomllib.loads(new), str(path))
-    _write_whole(path, bom + new)
+        import fcntl
+    except ImportError:  # pragma: no cover - a system without advisory locks
+        yield
+        return
+    fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # released when the descriptor is closed
+        yield
+    finally:
+        os.close(fd)
 
 
 def _read(path: Path) -> tuple[str, str]:

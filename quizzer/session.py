@@ -318,7 +318,7 @@ class Session:
         try:
             return self.index[card_id]
         except KeyError:
-            raise unknown_card(card_id) from None
+            raise unknown_card(card_id, self.index) from None
 
     def state(self, card_id: str) -> CardState:
         """The stored memory state of a card."""

@@ -94,7 +94,7 @@ def _from_index(args: argparse.Namespace, index: AnswerIndex) -> int | None:
         now_ms = common.now_ms()
         card_id = args.card_id
         if card_id not in index.card_ids:
-            raise unknown_card(card_id)
+            raise unknown_card(card_id, index.card_ids)
         graded = None
         key = index.answer_key(card_id) if args.response is not None or args.json else None
         order = key.shown_order(order_seed(card_id, store.state(card_id).reps)) if key else []

@@ -66,7 +66,7 @@ def selection_for(
 ) -> Selection:
     """The decks or folders, tag and search query asked for, each checked (a bad query fails
     here, as one line)."""
-    from quizzer.decks.files import names_deck
+    from quizzer.decks.files import names_deck, no_such_deck
     from quizzer.search import parse
     from quizzer.selection import tag_in_use
     from quizzer.session import Selection
@@ -75,7 +75,7 @@ def selection_for(
         warn_unknown_decks(parse(query), col)
     for d in decks or ():
         if not names_deck(col.tree.decks, d):
-            raise CommandError(f"no deck or folder {d.rstrip('/')!r}; 'quizzer decks' lists them")
+            raise CommandError(no_such_deck(col.tree.decks, d))
     if tag is not None and not tag_in_use(col.tree, tag):
         raise CommandError(f"no card has the tag {tag!r}")
     return Selection(tuple(d.rstrip("/") for d in decks or ()), tag, query)

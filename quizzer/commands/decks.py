@@ -63,9 +63,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"{current or '(top)'}/  {_counts(f)}")
         types = ", ".join(f"{n} {t}" for t, n in deck["types"].items())
         origin = "" if deck["origin"] == "bundled" else f"  [{deck['origin']}]"
+        title = deck["title"] if len(deck["title"]) <= 28 else deck["title"][:27] + "…"
+        cards = "card " if deck["cards"] == 1 else "cards"
         print(
-            f"  {deck['id']:<40} {deck['title'][:28]:<28} {deck['questions']:>4} q "
-            f"{deck['cards']:>4} cards  ({types}){origin}"
+            f"  {deck['id']:<40} {title:<28} {deck['questions']:>4} q "
+            f"{deck['cards']:>4} {cards}  ({types}){origin}"
         )
     print(f"total: {_counts(summary['total'])}")
     for problem in summary["problems"]:

@@ -14,6 +14,11 @@ def run(args: argparse.Namespace) -> int:
     """Create a deck file from the commented template."""
     from quizzer.decks.loader import DECK_NAME
 
+    if args.deck_id.endswith("/") and args.deck_id.strip("/"):
+        raise CommandError(
+            f"{args.deck_id!r} names a folder: add the deck's name, like "
+            f"{args.deck_id.rstrip('/')}/my-topic"
+        )
     deck_id = args.deck_id.removesuffix(".yaml").strip("/")
     if not deck_id or not all(DECK_NAME.match(p) for p in deck_id.split("/")):
         raise CommandError(

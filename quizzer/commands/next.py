@@ -71,16 +71,22 @@ def run(args: argparse.Namespace) -> int:
     if card is None:
         nxt = session.next_due(now_ms)
         message = "nothing is due" + (f"; next card at {local(nxt, col)}" if nxt else "")
+        counts = session.counts(now_ms)  # `later_today` may still be counted
         if args.json:
-            counts = session.counts(now_ms).as_dict()  # `later_today` may still be counted
             print_json(
-                {"card_id": None, "message": message, "next_due": iso(nxt), "counts": counts}
+                {
+                    "card_id": None,
+                    "message": message,
+                    "next_due": iso(nxt),
+                    "counts": counts.as_dict(),
+                }
             )
         else:
-            print(message)
+            print(message + (f" ({counts.later_today} later today)" if counts.later_today else ""))
         return EXIT_OK
     data = card_payload(session, card, now_ms)
-    data["counts"] = session.counts(now_ms).as_dict()
+    counts = session.counts(now_ms)
+    data["counts"] = counts.as_dict()
     if args.json:
         print_json(data)
         return EXIT_OK
@@ -90,4 +96,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {entry['number']}. {entry['text']}")
     if data.get("unit"):
         print(f"  (answer in {data['unit']})")
+    later = f"; {counts.later_today} later today" if counts.later_today else ""
+    print(
+        f"left now: {counts.new} new, {counts.learning} learning, {counts.review} review"
+        f" (this card included){later}"
+    )
     return EXIT_OK

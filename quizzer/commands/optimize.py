@@ -46,9 +46,11 @@ def run(args: argparse.Namespace) -> int:
                 )
             except (ValueError, RuntimeError, OverflowError) as exc:  # raised by fsrs-rs
                 raise CommandError(f"fsrs-rs could not fit your reviews: {exc}") from None
+    reviews = f"{data.reviews:,} review{'' if data.reviews == 1 else 's'}"
+    cards = f"{data.cards:,} card{'' if data.cards == 1 else 's'}"
     print(
-        f"{data.reviews:,} reviews of {data.cards:,} cards; {len(data.items):,} made a day or "
-        "more after the card's previous review can be predicted"
+        f"{reviews} of {cards}; {len(data.items):,} made a day or more after the card's "
+        "previous review can be predicted"
     )
     if report is None:
         missing = MIN_REVIEWS - len(data.items)

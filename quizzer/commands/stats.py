@@ -1,4 +1,4 @@
-"""`quizzer stats [DECK] [--days N] [--json]`: the statistics, drawn or as JSON."""
+"""`quizzer stats [DECK] [--days N] [--query Q] [--json]`: the statistics, drawn or as JSON."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
-from quizzer.commands.common import collection_for, now_ms
+from quizzer.commands.common import collection_for, now_ms, warn_unknown_decks
 
 if TYPE_CHECKING:
     from quizzer.stats import Stats
@@ -26,7 +26,7 @@ def _show(args: argparse.Namespace, stats: Stats) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    """`quizzer stats [DECK] [--days N] [--json]`."""
+    """`quizzer stats [DECK] [--days N] [--query Q] [--json]`."""
     from quizzer.stats.indexed import indexed_stats, write_stats_index
 
     now = now_ms()
@@ -41,6 +41,10 @@ def run(args: argparse.Namespace) -> int:
     from quizzer.stats import compute
 
     collection = collection_for(args)
+    if args.query is not None:
+        from quizzer.search import parse
+
+        warn_unknown_decks(parse(args.query), collection)
     stats = compute(collection, now, args.deck, args.days, args.query)
     if indexed:
         write_stats_index(collection)

@@ -30,6 +30,20 @@ def names_deck(deck_ids: Collection[str], name: str) -> bool:
     return name in deck_ids or any(in_deck(d, name) for d in deck_ids)
 
 
+def no_such_deck(deck_ids: Collection[str], name: str) -> str:
+    """The message for a deck or folder `name` that names none of these decks, with the deck
+    or folder it is spelt most like (`asr/ctcc`: `asr/ctc`)."""
+    import difflib
+
+    name = name.rstrip("/")
+    known = set(deck_ids) | {
+        d.rsplit("/", i)[0] for d in deck_ids for i in range(1, d.count("/") + 1)
+    }
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.75)
+    meant = f"; did you mean {close[0]!r}?" if close else ""
+    return f"no deck or folder {name!r}{meant} ('quizzer decks' lists them)"
+
+
 ORDER_FILE = "_order.txt"
 """In any folder of a decks tree: the names of its decks and subfolders, one a line, in the order
 they are studied. Unlisted ones follow, alphabetically."""

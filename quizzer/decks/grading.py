@@ -618,7 +618,9 @@ def parse_indices(text: str, count: int) -> list[int]:
         indices = [int(t) - 1 for t in tokens if t]
     except ValueError:
         raise ResponseError(f"expected option numbers like '1,3', got {text!r}") from None
-    if not indices or any(not 0 <= i < count for i in indices):
+    if not indices:
+        raise ResponseError(f"type the numbers of the options, 1 to {count}, like '1,3'")
+    if any(not 0 <= i < count for i in indices):
         raise ResponseError(f"numbers must be between 1 and {count}")
     return indices
 

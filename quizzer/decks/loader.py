@@ -210,7 +210,25 @@ def _yaml_problem(shown: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
         message = f"YAML syntax error: {problem}"
         if exc.context and exc.context != exc.problem:
             message += f" ({exc.context.strip()})"
+        message += _likely_cause(problem, here, column)
     return Problem(shown, line + 1, column + 1, message)
+
+
+_FLOW_VALUE = re.compile(r"^\s*(?:-\s+)?[^\s:#'\"]+:\s+[\[{]")
+"""A line whose value starts with `{` or `[`: a cloze written without quotes, say."""
+
+
+def _likely_cause(problem: str, here: str, column: int) -> str:
+    """What a deck author most often did to get this YAML error on the line `here`, said in
+    the deck's terms (the parser's words name its state, not the mistake); "" when unsure."""
+    if _FLOW_VALUE.match(here):
+        example = " ('{{c1::...}} ...')" if "{{" in here else ""
+        return f"; a text that starts with '{{' or '[' must be quoted{example}"
+    if "mapping values are not allowed" in problem:
+        if ": " in here[:column]:
+            return "; a text holding ': ' must be quoted ('...')"
+        return "; is this line indented more than the one above?"
+    return ""
 
 
 def _unclosed(exc: yaml.MarkedYAMLError, lines: int) -> tuple[str, Any] | None:
@@ -271,6 +289,12 @@ def _to_data(node: yaml.Node, seen: set[int], text: str, depth: int = 0) -> Any:
         if key_node.tag == "tag:yaml.org,2002:merge" or key_node.value == "<<":
             raise _Located(key_node.start_mark, "YAML merge keys (<<) are not allowed in decks")
         key = _to_data(key_node, seen, text, depth + 1)
+        if isinstance(key_node, yaml.MappingNode) and getattr(node, "flow_style", False):
+            raise _Located(  # `text: {{c1::x}}`: a mapping whose key is a mapping
+                node.start_mark,
+                "a text that starts with '{' must be quoted ('{{c1::...}} ...'): YAML reads "
+                "it as a mapping",
+            )
         if not isinstance(key, str):
             raise _Located(key_node.start_mark, f"key {key!r} must be text")
         if key in result:
@@ -534,6 +558,7 @@ def _validation_problems(shown: str, root: yaml.Node, exc: ValidationError) -> l
             message = f"{field_name!r} needs at least {minimum} {what}{'s' if minimum > 1 else ''}"
         elif kind in {"string_type", "str_type"}:
             message = f"{field_name!r} must be text, not {_kind_of(node)}"
+            message += _quote_hint(node)
         elif kind == "list_type":
             message = f"{field_name!r} must be a list, not {_kind_of(node)}"
         elif kind in {"bool_type", "bool_parsing"}:
@@ -548,6 +573,19 @@ def _validation_problems(shown: str, root: yaml.Node, exc: ValidationError) -> l
                 message = f"{field_name}: {message}"
         problems.append(_at(shown, mark, message))
     return problems
+
+
+def _quote_hint(node: yaml.Node) -> str:
+    """Why YAML made a collection of what was meant as text, when it was written inline: a
+    text opening with `{` or `[`, or one holding ': ' in a `[...]` list; "" otherwise."""
+    if isinstance(node, yaml.SequenceNode) and node.flow_style:
+        return "; a text that starts with '[' must be quoted"
+    if isinstance(node, yaml.MappingNode) and node.flow_style:
+        first_key = node.value[0][0] if node.value else None
+        if first_key is None or first_key.start_mark.index > node.start_mark.index:
+            return "; a text that starts with '{' must be quoted"
+        return "; a text holding ': ' must be quoted"  # `[a: b]` is a list of one mapping
+    return ""
 
 
 def _kind_of(node: yaml.Node) -> str:

@@ -28,7 +28,7 @@ import genanki
 
 from quizzer import paths
 from quizzer.decks.faces import shown_order
-from quizzer.decks.files import in_deck
+from quizzer.decks.files import in_deck, no_such_deck
 from quizzer.decks.loaded import LoadedDeck
 from quizzer.decks.models import Basic, Cloze, MultipleChoice, Numeric, Order, QuestionBase, Typed
 from quizzer.decks.tree import DeckTree, folder_title
@@ -186,7 +186,7 @@ def select_decks(tree: DeckTree, wanted: Sequence[str]) -> list[str]:
             broken = [d for d in tree.failed if in_deck(d, ref)]
             if broken:
                 raise ExportError(f"deck {broken[0]!r} has errors; run 'quizzer lint' to see them")
-            raise ExportError(f"no deck or folder {raw!r}; 'quizzer decks' lists them")
+            raise ExportError(no_such_deck(tree.decks, raw))
         chosen += [m for m in matches if m not in chosen]
     return chosen
 

@@ -38,6 +38,8 @@ class ImportReport:
     written: WriteResult = field(default_factory=WriteResult)
     history: HistoryResult | None = None
     fsrs_params: dict[str, list[float]] = field(default_factory=dict)
+    params_asked: bool = False
+    """--use-params was given."""
     params_written: bool = False
 
     def lines(self) -> list[str]:
@@ -99,10 +101,17 @@ class ImportReport:
         for preset, params in sorted(self.fsrs_params.items()):
             shown = ", ".join(f"{p:.4f}" for p in params)
             out.append(f"FSRS-6 parameters of Anki preset {preset!r}: [{shown}]")
-        if self.fsrs_params and not self.params_written:
-            out.append("(--use-params writes them to config.toml)")
-        elif self.params_written:
+        if self.params_written:
             out.append("wrote these FSRS parameters to config.toml")
+        elif self.fsrs_params and self.params_asked:  # a dry run
+            out.append("(without --dry-run, --use-params writes them to config.toml)")
+        elif self.fsrs_params:
+            out.append("(--use-params writes them to config.toml)")
+        elif self.params_asked:
+            out.append(
+                "--use-params: no preset of the package has FSRS parameters; "
+                "config.toml not changed"
+            )
         if self.dry_run:
             out.append("dry run: nothing written")
         return out
@@ -127,7 +136,7 @@ def import_anki(
     if into.exists() and not into.is_dir():
         raise ImportError_(f"{into}: not a folder")
     prefix = "/".join(slugify(p) for p in prefix.split("/") if p.strip())
-    report = ImportReport(package_path, into, dry_run)
+    report = ImportReport(package_path, into, dry_run, params_asked=use_params)
     try:
         with open_package(package_path) as package:
             _import(package, report, prefix, with_history, force, now_ms)

@@ -119,8 +119,12 @@ def require_extra() -> None:
 
 def check_zip(path: Path) -> None:
     """Refuse what is not a zip, and zip bombs, before Anki unpacks anything."""
-    if not path.is_file():
+    if path.is_dir():
+        raise PackageError(f"{path}: a folder; name the .apkg or .colpkg file to import")
+    if not path.exists():
         raise PackageError(f"{path}: no such file")
+    if not path.is_file():
+        raise PackageError(f"{path}: not a regular file")
     try:
         with zipfile.ZipFile(path) as zf:
             members = zf.infolist()

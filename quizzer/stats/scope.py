@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from quizzer.decks.files import names_deck
+from quizzer.decks.files import names_deck, no_such_deck
 from quizzer.errors import QuizzerError
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ def resolve_scope(tree: DeckTree, spec: str | None) -> Scope:
         return Scope(tag=tag, spec=text)
     name = text.rstrip("/")
     if not names_deck(tree.decks, name):
-        raise StatsError(f"no deck or folder {name!r}; 'quizzer decks' lists them")
+        raise StatsError(no_such_deck(tree.decks, name))
     return Scope(decks=(name,), spec=text)
 
 

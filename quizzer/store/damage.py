@@ -64,7 +64,13 @@ def _disk_full(path: Path) -> bool:
 def explain(path: Path, exc: sqlite3.DatabaseError) -> str:
     """The one-line message for an SQLite error on the database at `path`."""
     text = str(exc)
-    if "not a database" in text or "malformed" in text or "disk image" in text:
+    if "not a database" in text:  # SQLite cannot even read the header: check could say no more
+        return (
+            f"{path}: not a quizzer database, or damaged beyond reading ({text}); nothing is "
+            "written to it. Restore it from a backup, or move it aside and point --data-dir "
+            "elsewhere."
+        )
+    if "malformed" in text or "disk image" in text:
         return (
             f"{path}: not a quizzer database, or damaged ({text}); nothing more is written to "
             "it. Run 'quizzer check', or move it aside and point --data-dir elsewhere."

@@ -744,11 +744,18 @@ def test_fsrs_parameters_are_shown_and_written_on_request(
 ) -> None:
     col = anki()
     add_note(col, "Basic", ["Front", "Back"], "Mine")
+    plain = export_package(col, tmp_path / "plain.apkg")  # FSRS still off: no parameters
+    assert run(str(plain), "--into", str(tmp_path / "d"), "--use-params") == 0
+    out = capsys.readouterr().out
+    assert "--use-params: no preset of the package has FSRS parameters" in out
+    assert not paths.config_path().exists()
     col.set_config("fsrs", True)
     conf = col.decks.get_config(1)
     conf["fsrsParams6"] = PARAMS
     col.decks.update_config(conf)
     package = export_package(col, tmp_path / "p.apkg")
+    assert run(str(package), "--into", str(tmp_path / "d"), "--use-params", "--dry-run") == 0
+    assert "(without --dry-run, --use-params writes them" in capsys.readouterr().out
     assert run(str(package), "--into", str(tmp_path / "d")) == 0
     out = capsys.readouterr().out
     assert "FSRS-6 parameters of Anki preset 'Default': [0.2000, 0.2500" in out
@@ -846,6 +853,7 @@ def test_corrupt_and_foreign_files_are_clean_errors(
         (corrupt, "Anki cannot read it"),
         (text, "not a zip file"),
         (tmp_path / "missing.apkg", "no such file"),
+        (tmp_path, "a folder; name the .apkg or .colpkg file to import"),
     ):
         assert run(str(path), "--into", str(tmp_path / "d")) == 2
         err = capsys.readouterr().err

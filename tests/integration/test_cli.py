@@ -12,6 +12,7 @@ import pytest
 from media_support import png_bytes
 
 from quizzer.cli import build_parser, main
+from tests.conftest import basic_deck
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKEN = ROOT / "tests" / "fixtures" / "broken"
@@ -215,6 +216,12 @@ def test_new_creates_a_lint_clean_deck_and_refuses_to_overwrite(decks_dir: Path,
     assert main(["new", "asr/my-topic"]) == 2
     assert "already exists" in capsys.readouterr().err
     assert main(["new", "Bad Name"]) == 2
+    capsys.readouterr()
+    assert main(["new", "asr/"]) == 2  # the deck's name forgotten: not a deck called `asr`
+    assert capsys.readouterr().err == (
+        "quizzer: error: 'asr/' names a folder: add the deck's name, like asr/my-topic\n"
+    )
+    assert sorted(p.name for p in decks_dir.iterdir()) == ["asr"]
 
 
 @pytest.mark.parametrize(
@@ -319,6 +326,24 @@ def test_due_text_shows_the_learning_cards_due_later_today(
     assert lines[-1].split() == ["total", "5", "0", "0", "1"]
 
 
+def test_next_as_text_ends_with_the_counts_left(
+    sample_tree: Path, isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The counts `next --json` gives are in its text too, as `due` shows them; when nothing is
+    due now, the line says how many learning cards fall due later today."""
+    assert main(["next"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "[demo/sample] demo/sample:basic-q (basic)"
+    assert lines[-1] == "left now: 6 new, 0 learning, 0 review (this card included)"
+    (isolated / "home" / "config.toml").write_text("learning_steps = [60, 120]\nnew_per_day = 1\n")
+    assert main(["answer", "demo/sample:basic-q", "good"]) == 0  # next step in 2 hours
+    capsys.readouterr()
+    assert main(["next"]) == 0
+    assert (
+        capsys.readouterr().out == "nothing is due; next card at 2026-03-02 10:40 (1 later today)\n"
+    )
+
+
 def test_an_unknown_time_zone_names_the_file_and_the_key(
     sample_tree: Path, isolated: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -341,6 +366,9 @@ def test_a_misspelt_deck_or_tag_is_named(sample_tree: Path, capsys) -> None:
     assert captured.err == "quizzer: warning: no deck or folder matches deck:demoo\n"
     assert main(["cards", "deck:demo"]) == 0
     assert "warning" not in capsys.readouterr().err
+    for command in (["stats", "--json"], ["due"], ["next"]):  # every command with --query
+        assert main([*command, "--query", "deck:demoo or tag:sample"]) == 0
+        assert capsys.readouterr().err == "quizzer: warning: no deck or folder matches deck:demoo\n"
     assert main(["next", "--tag", "nosuchtag"]) == 2
     assert capsys.readouterr().err == "quizzer: error: no card has the tag 'nosuchtag'\n"
 
@@ -467,13 +495,50 @@ def test_choice_response_uses_the_numbers_shown_by_next(
     assert result["verdict"] == "correct"
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        (
+            "demo/sample:cloze-q",
+            "demo/sample:cloze-q#c1 or demo/sample:cloze-q#c2 or demo/sample:cloze-q#c3",
+        ),
+        ("demo/sample:basic", "demo/sample:basic-q"),
+        ("demo/sampel:typed-q", "demo/sample:typed-q"),
+    ],
+)
+@pytest.mark.parametrize("command", ["answer", "suspend", "forget"])
+def test_a_card_id_typed_slightly_wrong_names_the_one_meant(
+    sample_tree: Path, capsys: pytest.CaptureFixture[str], command: str, typed: str, meant: str
+) -> None:
+    """A cloze or reversed question's id without its `#c1` or `#reverse`, a typo: the error
+    names the card ids meant, whichever command (and `answer` from the card index too)."""
+    for _ in range(2):  # the first run loads the decks, the second answers from the index
+        argv = [command, typed] + (["good"] if command == "answer" else [])
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err == (
+            f"quizzer: error: unknown card id {typed!r}; did you mean {meant}? "
+            "('quizzer cards' lists the ids)\n"
+        )
+
+
 def test_errors_are_one_line_and_exit_two(sample_tree: Path, capsys) -> None:
     assert main(["answer", "demo/sample:nope", "good"]) == 2
-    assert capsys.readouterr().err == "quizzer: error: unknown card id 'demo/sample:nope'\n"
+    assert capsys.readouterr().err == (
+        "quizzer: error: unknown card id 'demo/sample:nope' ('quizzer cards' lists the ids)\n"
+    )
     assert main(["answer", "demo/sample:basic-q", "great"]) == 2
     assert "unknown rating 'great'" in capsys.readouterr().err
     assert main(["answer", "demo/sample:choice-q", "--response", "9"]) == 2
     assert "between 1 and 3" in capsys.readouterr().err
+    for empty in (
+        "",
+        " , ",
+    ):  # a script that sent nothing says so, not that 0 numbers are out of range
+        assert main(["answer", "demo/sample:choice-q", "--response", empty]) == 2
+        assert capsys.readouterr().err == (
+            "quizzer: error: type the numbers of the options, 1 to 3, like '1,3'\n"
+        )
     assert main(["answer", "demo/sample:basic-q", "--response", "Paris"]) == 2
 
 
@@ -544,8 +609,33 @@ def test_due_counts_what_next_serves_on_the_cards_asked_for(write_deck, capsys) 
     assert out_json(capsys, "due", "--json")["total"]["learning"] == 1  # everything, as before
     assert main(["due", "--deck", "c"]) == 2
     assert capsys.readouterr().err == (
-        "quizzer: error: no deck or folder 'c'; 'quizzer decks' lists them\n"
+        "quizzer: error: no deck or folder 'c' ('quizzer decks' lists them)\n"
     )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["due", "--deck"],
+        ["next", "--deck"],
+        ["stats"],
+        ["export", "anki"],
+        ["options"],
+        ["extend", "--new", "1"],
+    ],
+)
+def test_a_misspelt_deck_or_folder_names_the_one_meant(
+    write_deck, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    write_deck("speech/recognition", basic_deck(2))
+    write_deck("speech/vits", basic_deck(2))
+    for typed, meant in (("speech/vit", "speech/vits"), ("speach", "speech")):
+        argv = [*command, typed] if command[-1] != "1" else [command[0], typed, *command[1:]]
+        assert main(argv) == 2
+        assert capsys.readouterr().err == (
+            f"quizzer: error: no deck or folder {typed!r}; did you mean {meant!r}? "
+            "('quizzer decks' lists them)\n"
+        )
 
 
 def test_suspend_unsuspend_and_orphans(sample_tree: Path, capsys) -> None:
@@ -623,3 +713,25 @@ def test_without_a_terminal_the_tui_refuses_at_once(sample_tree: Path, argv: lis
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and "quizzer next" in lines[0] and "quizzer answer" in lines[0]
     assert result.stdout == ""
+
+
+def test_decks_and_optimize_count_one_as_one(
+    write_deck, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`1 card`, `1 review of 1 card`; a title too long for its column ends in an ellipsis
+    rather than mid-word, and the columns after it stay in line."""
+    write_deck("a/one", "title: One\nquestions:\n  - {id: q, type: basic, prompt: P, answer: A}\n")
+    long = "Waveform versus spectral features for speech"
+    write_deck("a/two", f"title: {long}\n" + basic_deck(2).split("\n", 1)[1])
+    assert main(["decks"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "a/  2 decks, 3 questions, 3 cards"
+    one, two = lines[1], lines[2]
+    assert "   1 q    1 card   (1 basic)" in one
+    assert "Waveform versus spectral fe…    2 q    2 cards  (2 basic)" in two
+    assert one.index(" q ") == two.index(" q ")
+    assert lines[-1] == "total: 2 decks, 3 questions, 3 cards"
+    assert main(["answer", "a/one:q", "good"]) == 0
+    capsys.readouterr()
+    assert main(["optimize"]) == 0
+    assert capsys.readouterr().out.startswith("1 review of 1 card; 0 made a day or more")

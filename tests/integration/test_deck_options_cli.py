@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -158,3 +162,48 @@ def test_a_config_saved_by_a_windows_editor_is_read_and_kept_as_it_is(
     assert data.startswith(windows) and b"\n" not in data.replace(b"\r\n", b"")
     assert main(["next", "--deck", "lang/fr", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["counts"]["new"] == 6
+
+
+WAIT_THEN_SET = """\
+import sys, time
+from pathlib import Path
+from quizzer.cli import main
+import quizzer.config_edit, quizzer.collection  # loaded before the start, as a running command has
+go = Path(sys.argv[1])
+Path(f"{go}-{sys.argv[2].replace('/', '-')}").touch()  # ready
+while not go.exists():
+    time.sleep(0.005)
+sys.exit(main(["options", sys.argv[2], "--set", sys.argv[3]]))
+"""
+
+
+def test_options_set_by_several_commands_at_once_are_all_kept(write_deck, isolated: Path) -> None:
+    """Each command reads config.toml, edits it and replaces it: run together, none may replace
+    the file with an edit of a text that another has changed meanwhile."""
+    home = _home(isolated)
+    decks = [f"lang/d{i}" for i in range(10)]
+    for deck in decks:
+        write_deck(deck, basic_deck(2))
+    go = isolated / "go"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WAIT_THEN_SET, str(go), deck, f"new_per_day={i + 1}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i, deck in enumerate(decks)
+    ]
+    ready = [isolated / f"go-{deck.replace('/', '-')}" for deck in decks]
+    deadline = time.monotonic() + 120
+    while not all(r.exists() for r in ready) and time.monotonic() < deadline:
+        time.sleep(0.01)  # until each has imported what it needs and waits at the start
+    go.touch()
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    config = tomllib.loads((home / "config.toml").read_text(encoding="utf-8"))
+    assert {
+        deck: config["decks"][deck]["new_per_day"] for deck in decks if deck in config["decks"]
+    } == {deck: i + 1 for i, deck in enumerate(decks)}
+    assert config["decks"]["lang/*"] == {"desired_retention": 0.85} and config["new_per_day"] == 4

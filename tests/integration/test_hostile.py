@@ -494,6 +494,23 @@ def test_damaged_databases_give_one_line_and_are_not_written(
             assert (home / DB_NAME).read_bytes() == damaged
 
 
+def test_a_file_that_is_no_database_is_named_and_check_is_not_sent_to_itself(
+    isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SQLite cannot read the file at all: every command, `check` included, says so in one line
+    and what to do, and none sends the learner to `quizzer check`, which can say no more."""
+    home = isolated / "home"
+    home.mkdir()
+    garbage = b"not a database at all\n" * 50
+    (home / DB_NAME).write_bytes(garbage)
+    for command in (["due"], ["check"], ["check", "--json"], ["answer", card(0), "good"]):
+        assert main(command) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "damaged beyond reading" in err, err
+        assert "quizzer check" not in err and "move it aside" in err
+    assert (home / DB_NAME).read_bytes() == garbage
+
+
 def test_check_reports_drift_and_damage(device, isolated: Path, capsys) -> None:
     a = device("a")
     a.session().answer(card(0), Rating.GOOD, T0)

@@ -90,7 +90,7 @@ def test_reset_brings_back_the_inherited_value() -> None:
     [
         ("desired_retention", 1.5, "desired_retention: Input should be less than or equal"),
         ("leech_action", "delete", "leech_action: Input should be 'tag' or 'suspend'"),
-        ("learning_steps", [0], "learning_steps: Value error, steps must be positive"),
+        ("learning_steps", [0], "learning_steps: steps must be positive"),
         ("new_per_day", -1, "new_per_day: Input should be greater than or equal to 0"),
         ("fuzz", False, "fuzz: not a deck option"),
     ],

@@ -65,6 +65,64 @@ def test_an_unclosed_quote_or_bracket_is_located_where_it_opens() -> None:
     assert p.message == "YAML syntax error: the [ list that starts here is never closed"
 
 
+@pytest.mark.parametrize(
+    ("lines", "at", "cause"),
+    [
+        # a colon and a space inside unquoted text start a key
+        (["    prompt: Why: because?"], (4, 16), "; a text holding ': ' must be quoted ('...')"),
+        # one space too many: the line reads as the value above it continued
+        (["     prompt: P"], (4, 12), "; is this line indented more than the one above?"),
+        # the cloze the authoring guide says to quote
+        (
+            ["    text: {{c1::merges}} repeats"],
+            (4, 26),
+            "; a text that starts with '{' or '[' must be quoted ('{{c1::...}} ...')",
+        ),
+        (["    prompt: [x] or y?"], (4, 17), "; a text that starts with '{' or '[' must be quoted"),
+    ],
+)
+def test_a_yaml_error_says_what_the_author_most_likely_did(
+    lines: list[str], at: tuple[int, int], cause: str
+) -> None:
+    p = one(HEADER + "  - id: a\n" + "\n".join(lines) + "\n    answer: A\n")
+    assert (p.line, p.column) == at
+    assert p.message.startswith("YAML syntax error: ") and p.message.endswith(cause), p.message
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            "text: '{{c1::x}}'",
+            None,
+        ),
+        (
+            "text: {{c1::x}}",
+            "a text that starts with '{' must be quoted ('{{c1::...}} ...'): YAML reads it as a "
+            "mapping",
+        ),
+        (
+            "text: {x}",
+            "'text' must be text, not a mapping; a text that starts with '{' must be quoted",
+        ),
+        (
+            "text: [x]",
+            "'text' must be text, not a list; a text that starts with '[' must be quoted",
+        ),
+    ],
+)
+def test_text_that_yaml_reads_as_a_mapping_or_list_asks_for_quotes(
+    line: str, message: str | None
+) -> None:
+    text = f"{HEADER}  - id: a\n    type: cloze\n    {line}\n"
+    if message is None:
+        loaded = load_bytes(text.encode(), "d/deck", "d/deck.yaml")
+        assert isinstance(loaded, LoadedDeck)
+        return
+    p = one(text)
+    assert (p.line, p.message) == (5, message)
+
+
 def test_tab_indentation() -> None:
     p = one("title: T\nquestions:\n\t- id: a\n")
     assert (p.line, p.column) == (3, 1)
@@ -91,7 +149,9 @@ def test_duplicate_keys_are_reported_not_kept() -> None:
 def test_wrong_type() -> None:
     p = one(HEADER + "  - id: a\n    type: basic\n    prompt: [x, y]\n    answer: A\n")
     assert (p.line, p.column) == (5, 13)
-    assert p.message == "'prompt' must be text, not a list"
+    assert (
+        p.message == "'prompt' must be text, not a list; a text that starts with '[' must be quoted"
+    )
 
 
 def test_missing_key() -> None:

@@ -376,6 +376,33 @@ def test_bad_config_value_names_its_key(isolated: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("new_per_dy = 12", "new_per_dy: unknown key, did you mean 'new_per_day'?"),
+        (
+            '[decks."asr/*"]\ndesired_retnetion = 0.9',
+            "decks.\"asr/*\".desired_retnetion: unknown key, did you mean 'desired_retention'?",
+        ),
+        ("colour = 1", "colour: unknown key"),
+        (
+            'timezone = "Europe/paris"',
+            "timezone: unknown time zone: give an IANA name such as Europe/Paris (case matters)",
+        ),
+    ],
+)
+def test_a_misspelt_key_or_zone_reads_as_the_lint_of_a_deck_would(
+    isolated: Path, text: str, message: str
+) -> None:
+    """A typo in a key is named with the key it is close to, and no validator's jargon ("Extra
+    inputs are not permitted", "Value error,") reaches the learner."""
+    configure(isolated / "home", text + "\n")
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert str(caught.value).startswith(f"{isolated / 'home' / 'config.toml'}: {message}")
+    assert "Value error" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
     ("line", "message"),
     [
         ("new_per_day = true", "new_per_day: Input should be a valid integer (got True)"),

@@ -134,8 +134,8 @@ def tag_decks(tree: DeckTree) -> dict[str, set[str]]:
 
 def describe_when(ms: int, now_ms: int, zone: tzinfo) -> str:
     """A moment as the learner reads it: `today 09:10 (in 10m)`, `tomorrow 04:00 (in 19h)`,
-    `Thu 5 Mar 04:00 (in 3d)`."""
-    local = from_ms(ms).astimezone(zone)
+    `Thu 5 Mar 04:00 (in 3d)`. The time is rounded to the minute, as the interval is."""
+    local = from_ms(ms + 30_000).astimezone(zone)
     days = (local.date() - from_ms(now_ms).astimezone(zone).date()).days
     if days == 0:
         day = "today"

@@ -221,17 +221,20 @@ def interval_days(state: CardState) -> float:
 
 def describe_interval(ms: int) -> str:
     """A short label like `1m`, `10m`, `3h`, `4d`, `2.5mo`, `1.2y`, as on answer buttons."""
-    minutes = ms / 60_000
-    if minutes < 1:
+    if ms < 60_000:
         return "<1m"
+    # halves round up, as the clock times shown beside these labels do; a unit is used while
+    # the rounded figure stays below the next one (59.6 minutes is 1h, not 60m)
+    minutes = math.floor(ms / 60_000 + 0.5)
     if minutes < 60:
-        return f"{round(minutes)}m"
-    hours = minutes / 60
+        return f"{minutes}m"
+    hours = math.floor(ms / 3_600_000 + 0.5)
     if hours < 24:
-        return f"{round(hours)}h"
-    days = hours / 24
-    if days < 30:
-        return f"{round(days)}d"
+        return f"{hours}h"
+    days_whole = math.floor(ms / 86_400_000 + 0.5)
+    if days_whole < 30:
+        return f"{days_whole}d"
+    days = ms / 86_400_000
     if days < 365:
         return f"{days / 30:.1f}mo".replace(".0mo", "mo")
     return f"{days / 365:.1f}y".replace(".0y", "y")

@@ -35,10 +35,10 @@ def iso(ms: int | None) -> str | None:
 
 
 def local(ms: int, col: Collection | AnswerIndex) -> str:
-    """A moment in the learner's zone, to the minute."""
+    """A moment in the learner's zone, rounded to the minute (as intervals are)."""
     from quizzer.clock import from_ms
 
-    return from_ms(ms).astimezone(col.zone).strftime("%Y-%m-%d %H:%M")
+    return from_ms(ms + 30_000).astimezone(col.zone).strftime("%Y-%m-%d %H:%M")
 
 
 def print_json(data: Any) -> None:

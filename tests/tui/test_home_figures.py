@@ -91,6 +91,9 @@ def test_describe_when() -> None:
     assert describe_when(base + 10 * 60_000, base, zone) == "today 10:10 (in 10m)"
     assert describe_when(base + 18 * 3_600_000, base, zone) == "tomorrow 04:00 (in 18h)"
     assert describe_when(base + 3 * DAY, base, zone) == "Thu 5 Mar 10:00 (in 3d)"
+    # a step of 5.5 minutes: the time and the interval are rounded alike, not 10:05 (in 6m)
+    assert describe_when(base + 330_000, base, zone) == "today 10:06 (in 6m)"
+    assert describe_when(base + 270_000, base, zone) == "today 10:05 (in 5m)"
 
 
 def test_math_becomes_code_but_code_and_money_stay() -> None:

@@ -17,7 +17,7 @@ from quizzer.clock import day_bounds, from_ms, study_day, to_ms
 from quizzer.collection import Collection, open_collection
 from quizzer.config import DEFAULT_PARAMETERS, ConfigError, load_settings
 from quizzer.replay import rebuild
-from quizzer.scheduling import fsrs_card_id
+from quizzer.scheduling import describe_interval, fsrs_card_id
 from quizzer.session import SessionError
 from quizzer.state import CardPhase, EventKind, Rating, StateEncoder
 from quizzer.store.db import Store, StoreError
@@ -500,3 +500,21 @@ def test_state_encoder_encodes_each_state_as_to_json_and_once() -> None:
     assert encode(other) == other.to_json()
     assert encode(later) == later.to_json()
     assert encode(first) == first.to_json()  # no longer the card's last: encoded again
+
+
+@pytest.mark.parametrize(
+    ("ms", "label"),
+    [
+        (59_000, "<1m"),
+        (60_000, "1m"),
+        (270_000, "5m"),  # 4.5 minutes: halves round up, as the clock time beside it does
+        (330_000, "6m"),
+        (3_570_000, "1h"),  # 59.5 minutes is an hour, not 60m
+        (int(23.6 * 3_600_000), "1d"),
+        (10 * 86_400_000, "10d"),
+        (45 * 86_400_000, "1.5mo"),
+        (400 * 86_400_000, "1.1y"),
+    ],
+)
+def test_interval_labels_round_half_up_and_change_unit_at_the_next_one(ms: int, label: str) -> None:
+    assert describe_interval(ms) == label

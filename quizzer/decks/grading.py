@@ -403,7 +403,9 @@ def _typed_number(
 ) -> Graded | None:
     """Compare a response that reads as a number with the numeric answers; None when it does not
     read as a number of the answers' unit. A bare number is compared with the bare answers as
-    written, and with the others in their own unit (`24000` is `24000 Hz`, not `24000 kHz`)."""
+    written, and with the others in their own unit (`24000` is `24000 Hz`, not `24000 kHz`); a
+    number with a unit only with the answers written in a unit of its kind (`8000 kHz` is not
+    the answer `8000`)."""
     unit = numbers.unit
     try:
         got = read_quantity(response, unit, words)
@@ -413,6 +415,8 @@ def _typed_number(
         return None
     gaps = []
     for answer, want in numbers.values:
+        if not _comparable(got.unit, want.unit):
+            continue
         if got.unit is None and want.unit is None:
             gap, shown_in, scale = abs(got.value - want.value), None, 1.0
         else:
@@ -426,11 +430,24 @@ def _typed_number(
             )
         alike = (got.unit is None) == (want.unit is None)
         gaps.append((not alike, answer != expected, gap, shown_in))
+    if not gaps:
+        return None
     _, _, gap, shown_in = min(gaps, key=lambda g: (g[0], g[1]))
     off = _off_by(gap, shown_in, got)
     return Graded(
         Verdict.INCORRECT, expected, f"The answer is {expected!r} (yours is {off}).", as_number=True
     )
+
+
+def _comparable(written: Unit | None, answer: Unit | None) -> bool:
+    """May a response written in `written` be compared with an answer written in `answer`? A
+    bare number may be compared with any answer, a ratio sign may be added to a bare answer, and
+    otherwise the units must be of one kind."""
+    if written is None:
+        return True
+    if answer is None:
+        return written.dimension == "ratio"
+    return written.same(answer)
 
 
 def _rounding(target: float) -> float:

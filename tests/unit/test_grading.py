@@ -209,6 +209,22 @@ def test_typed_bare_number_is_read_in_each_answers_own_unit() -> None:
     assert wrong.message == "The answer is '24 kHz' (yours is off by 2376 kHz)."
 
 
+def test_typed_number_with_a_unit_is_compared_only_with_answers_in_a_unit_of_its_kind() -> None:
+    """The bare answer `8000` is not 8000 kHz, and `8 kHz sampling` is not 8 of anything."""
+    question = prompted(
+        "What sample rate does narrowband telephone speech (ITU-T G.711 PCM) use?",
+        *["8 kHz", "8000", "8000 Hz", "8khz", "8k", "8 kHz sampling"],
+    )
+    for wrong in ("8 Hz", "8 MHz", "8000 kHz"):
+        assert grade_typed(question, wrong).verdict == Verdict.INCORRECT, wrong
+    assert grade_typed(question, "8 Hz").message == (
+        "The answer is '8 kHz' (yours is off by 7.992 kHz, written in Hz)."
+    )
+    for right in ("8000 Hz", "8 kHz", "8000", "8", "8k", "8,000"):
+        assert grade_typed(question, right).verdict == Verdict.CORRECT, right
+    assert grade_typed(prompted("Speed-up?", "2.8"), "2.8x").verdict == Verdict.CORRECT
+
+
 def test_typed_small_numbers_are_compared_relative_to_their_size() -> None:
     assert grade_typed(typed("1e-10"), "1e-12").verdict == Verdict.INCORRECT
     assert grade_typed(typed("1e-10"), "0").verdict == Verdict.INCORRECT

@@ -22,15 +22,7 @@ import bisect
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from quizzer.decks.grading import (
-    TypedQuestion,
-    Verdict,
-    answer_key,
-    grade_typed,
-    has_accents,
-    typed_numbers,
-    unit_words,
-)
+from quizzer.decks.grading import TypedQuestion, Verdict, grade_typed, typed_numbers, unit_words
 from quizzer.decks.quantities import (
     Quantity,
     QuantityError,
@@ -41,6 +33,7 @@ from quizzer.decks.quantities import (
     read_quantity,
     rules,
 )
+from quizzer.decks.typed_keys import answer_key, has_accents
 
 
 def shared_answers(questions: Sequence[TypedQuestion]) -> list[tuple[int, int, int]]:

@@ -16,9 +16,10 @@ from textual.content import Content
 from quizzer.decks.cards import Card
 from quizzer.decks.cloze import BLANK, Deletion, blank, parse_cloze
 from quizzer.decks.faces import Faces, faces
-from quizzer.decks.grading import Graded, Verdict, diff, format_number, parse_number
+from quizzer.decks.grading import Graded, Verdict, format_number, parse_number
 from quizzer.decks.media import strip_references
 from quizzer.decks.models import Cloze, Numeric, Typed
+from quizzer.decks.typed_keys import diff
 from quizzer.mathtext import DISPLAY_MATH, INLINE_MATH, latex_to_text
 
 _FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)

@@ -7,7 +7,6 @@ import pytest
 from quizzer.decks.grading import (
     ResponseError,
     Verdict,
-    diff,
     grade_choice,
     grade_numeric,
     grade_order,
@@ -16,6 +15,7 @@ from quizzer.decks.grading import (
     parse_number,
 )
 from quizzer.decks.models import MultipleChoice, Numeric, Order, Typed
+from quizzer.decks.typed_keys import diff
 
 SINGLE = MultipleChoice(
     id="s",
@@ -108,6 +108,50 @@ def test_typed_near_miss_is_close_and_shows_expected() -> None:
 def test_typed_short_answers_have_no_near_miss() -> None:
     assert grade_typed(typed("CTC"), "CTX").verdict == Verdict.INCORRECT
     assert grade_typed(typed("10"), "11").verdict == Verdict.INCORRECT
+
+
+@pytest.mark.parametrize(
+    ("answers", "response"),
+    [
+        (["GE2E", "generalized end-to-end", "GE2E loss"], "GE2F"),
+        (["GE2E", "generalized end-to-end", "GE2E loss"], "TE2E"),
+        (["VITS"], "ViT"),
+        (["SNAC", "snac"], "SNAP"),
+        (["LSTM", "multi-layer LSTM", "LSTMs"], "BLSTM"),
+        (["H/ASP", "HASP", "H ASP"], "H/SAP"),
+        (["D-TDNN", "DTDNN", "densely connected TDNN"], "TDNN"),
+        (["D-TDNN", "DTDNN", "densely connected TDNN"], "E-TDNN"),
+        (["D-TDNN", "DTDNN", "densely connected TDNN"], "DTDN"),
+        (["x-vector", "x-vectors", "xvector"], "i-vector"),
+        (["x-vector", "x-vectors", "xvector"], "d-vector"),
+        (["r-vector", "r-vectors", "rvector"], "x-vector"),
+        (["Ctrl+B", "Ctrl B", "Ctrl-B", "Cmd+B"], "Ctrl+L"),
+        (["gain -n", "-n"], "gain -l"),
+    ],
+)
+def test_typed_one_letter_off_an_acronym_or_a_one_letter_part_is_another_answer(
+    answers: list[str], response: str
+) -> None:
+    """Capitals of up to five letters and digits, and a letter standing alone in a name, take
+    no typo: `GE2F`, `ViT` and `i-vector` name other things, or nothing."""
+    graded = grade_typed(typed(*answers), response)
+    assert graded.verdict == Verdict.INCORRECT
+    assert graded.message == f"The answer is {answers[0]!r}."
+
+
+@pytest.mark.parametrize(
+    ("answer", "response"),
+    [
+        ("Swish", "Swich"),
+        ("Griffin-Lim", "Grifin-Lim"),
+        ("mel spectrogram", "Mel spectogram"),
+        ("x-vector", "x-vektor"),
+        ("ECAPA-TDNN", "ECAPA-TDN"),
+        ("HiFi-GAN", "HiFi-GNA"),
+    ],
+)
+def test_typed_typos_elsewhere_stay_close(answer: str, response: str) -> None:
+    assert grade_typed(typed(answer), response).verdict == Verdict.CLOSE
 
 
 def test_typed_far_miss_is_incorrect() -> None:

@@ -33,7 +33,7 @@ from quizzer.decks.quantities import (
     question_unit,
     read_quantity,
 )
-from quizzer.decks.typed_keys import answer_key, has_accents, near_miss
+from quizzer.decks.typed_keys import answer_key, has_accents, near_miss, wrong_accents
 
 if TYPE_CHECKING:
     from quizzer.decks.models import QuestionBase
@@ -271,10 +271,11 @@ def grade_typed(question: TypedQuestion, response: str) -> Graded:
     if not response.strip():
         raise ResponseError("type an answer")
     words = prompt_words(question.prompt)
+    misaccented = wrong_accents(response, question.answers, words)
     for answer in question.answers:
         loose = not has_accents(answer)
         want = answer_key(answer, words, strip_accents=loose)
-        if answer_key(response, words, strip_accents=loose) == want:
+        if answer_key(response, words, strip_accents=loose) == want and not (loose and misaccented):
             return Graded(Verdict.CORRECT, answer, "Correct.")
     numbers = typed_numbers(question, words)
     if numbers.values:

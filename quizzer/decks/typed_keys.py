@@ -164,14 +164,33 @@ def near_miss_allowance(expected: str) -> int:
     return max(1, min(3, len(expected) // 6))
 
 
+def wrong_accents(response: str, answers: Sequence[str], words: frozenset[str]) -> bool:
+    """True when the response has the letters of an answer written with accents, but other
+    accents: an answer without accents then does not forgive them (`nàng` is not `nặng`, though
+    `nang` is)."""
+    if not has_accents(response):
+        return False
+    bare = answer_key(response, words, strip_accents=True)
+    return any(
+        has_accents(answer)
+        and answer_key(answer, words, strip_accents=True) == bare
+        and answer_key(answer, words, strip_accents=False)
+        != answer_key(response, words, strip_accents=False)
+        for answer in answers
+    )
+
+
 def near_miss(response: str, answers: Sequence[str], words: frozenset[str]) -> str | None:
     """The accepted answer of which the response is a near miss, if any: within
     `near_miss_allowance` edits of its key, with the same numbers, and none of the edits on a
     fixed position of an answer with that key (`xvector` shares the `x` of `x-vector`)."""
     fixed: dict[tuple[bool, str], set[int]] = {}
     keyed = []
+    misaccented = wrong_accents(response, answers, words)
     for answer in answers:
         loose = not has_accents(answer)
+        if loose and misaccented:
+            continue
         want = answer_key(answer, words, strip_accents=loose)
         fixed.setdefault((loose, want), set()).update(
             fixed_positions(answer, words, strip_accents=loose)

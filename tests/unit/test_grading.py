@@ -97,6 +97,20 @@ def test_typed_forgives_accents_only_where_answer_has_none() -> None:
     assert grade_typed(typed("tiếng"), "TIẾNG").verdict == Verdict.CORRECT
 
 
+def test_typed_answer_without_accents_does_not_forgive_other_accents() -> None:
+    """`nang` stands for `nặng` typed without a Vietnamese keyboard; `nàng` is another tone."""
+    question = prompted(
+        'Viphoneme outputs "dɯək6" for "được". Which tone does the final 6 encode?',
+        *["nặng", "nang", "nặng tone", "dot below"],
+    )
+    for right in ("nặng", "NẶNG", "nang", "Nang tone"):
+        assert grade_typed(question, right).verdict == Verdict.CORRECT, right
+    graded = grade_typed(question, "nàng")
+    assert graded.verdict == Verdict.CLOSE
+    assert graded.expected == "nặng"
+    assert grade_typed(typed("cafe"), "café").verdict == Verdict.CORRECT
+
+
 def test_typed_near_miss_is_close_and_shows_expected() -> None:
     result = grade_typed(typed("spectrogram"), "spectogram")
     assert result.verdict == Verdict.CLOSE

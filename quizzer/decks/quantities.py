@@ -31,6 +31,9 @@ class Rules:
     implied_nouns: frozenset[str]
     ratio_signs: frozenset[str]
     comparatives: frozenset[str]
+    hedges: frozenset[str]
+    bounds: tuple[frozenset[str], ...]
+    """Each side's bound words (`over`, `more than`, `+`; `up to`, `under`)."""
     scales: dict[str, float]
     units: dict[str, tuple[str, float]]
     """Unit name (case-folded, singular) to its dimension and its size in the base unit."""
@@ -50,6 +53,8 @@ def rules() -> Rules:
         implied_nouns=frozenset(data["implied_nouns"]),
         ratio_signs=frozenset(data["ratio_signs"]),
         comparatives=frozenset(data["comparatives"]),
+        hedges=frozenset(data["hedges"]),
+        bounds=tuple(frozenset(side) for side in data["bounds"].values()),
         scales={k.casefold(): float(v) for k, v in data["scales"].items()},
         units=units,
     )
@@ -100,12 +105,16 @@ def _singular(word: str) -> str:
 
 def prompt_words(prompt: str) -> frozenset[str]:
     """The words a learner may add around an answer to this prompt: the implied nouns and the
-    comparatives that the prompt itself uses."""
+    comparatives that the prompt itself uses, and the bound words of each side of which it uses
+    one (`over`, `more than` and `+` for "over how many?")."""
     used = word_set(prompt)
     r = rules()
-    return frozenset(
-        w for w in r.implied_nouns | r.comparatives if _singular(w) in used or w in used
-    )
+    words = {w for w in r.implied_nouns | r.comparatives if _singular(w) in used or w in used}
+    folded = " ".join(re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", prompt).casefold()))
+    for side in r.bounds:
+        if any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", folded) for w in side if w != "+"):
+            words |= side
+    return frozenset(words)
 
 
 def counted_words(prompt: str) -> frozenset[str]:
@@ -186,12 +195,14 @@ def read_quantity(
     """Read a number as people write it, with what follows it.
 
     `680000`, `680,000`, `680 000`, `680k`, `6.8e5`, `0.68 million`, `80ms`, `0.08 s`, `2.8x`,
-    `2.8 times`. `unit` is the unit the question asks in: a word that names it (`m` for metres)
-    is that unit rather than a scale. `words` may follow the number and are ignored (a unit's
-    descriptive words, nouns the prompt uses). With `any_name`, words after the number that name
-    no known unit are taken as a unit known by name (`512 samples`). Raise QuantityError when it
-    is no such number."""
+    `2.8 times`, `about 680k`, `~93 ms`. `unit` is the unit the question asks in: a word that
+    names it (`m` for metres) is that unit rather than a scale. `words` may follow the number and
+    are ignored (a unit's descriptive words, nouns the prompt uses); the bound words among them
+    may come before it (`over`, `up to`), or `+` after it. With `any_name`, words after the
+    number that name no known unit are taken as a unit known by name (`512 samples`). Raise
+    QuantityError when it is no such number."""
     text = unicodedata.normalize("NFKC", text).strip().rstrip(".,;!?").strip()
+    text = _unhedged(text, frozenset(w for side in rules().bounds for w in side if w in words))
     if _DECIMAL_COMMA.match(text):
         text = text.replace(",", ".", 1)
     match = _NUMBER.fullmatch(text)
@@ -222,6 +233,22 @@ def read_quantity(
                 f"could not read {text!r} as a number" + (f" of {unit.name}" if unit else "")
             )
     return Quantity(value, written, scaled)
+
+
+def _unhedged(text: str, bounds: frozenset[str]) -> str:
+    """The text without the hedges before its number (`about`, `~`), nor the `bounds` allowed
+    (`over`, `up to` before it, `+` after it)."""
+    text = _hedges(bounds).sub("", text)
+    if "+" in bounds:
+        text = re.sub(r"(?<=[^\s+])\+(?=\s|$)", "", text, count=1)
+    return text
+
+
+@functools.cache
+def _hedges(bounds: frozenset[str]) -> re.Pattern[str]:
+    words = sorted(rules().hedges | bounds - {"+"}, key=len, reverse=True)
+    either = "|".join(re.escape(w) + (r"(?!\w)" if w[-1].isalnum() else "") for w in words)
+    return re.compile(rf"^(?:(?:{either})\s*)+", re.IGNORECASE)
 
 
 def _names(unit: Unit | None, phrase: str) -> bool:

@@ -337,6 +337,79 @@ def test_numeric_accepts_common_writings(text: str) -> None:
     assert grade_numeric(numeric(680000, unit="hours"), text).verdict == Verdict.CORRECT
 
 
+def asked(prompt: str, answer: float, unit: str | None = None, tolerance: float = 0) -> Numeric:
+    return Numeric(
+        id="n", type="numeric", prompt=prompt, answer=answer, unit=unit, tolerance=tolerance
+    )
+
+
+WHISPER_HOURS = asked(
+    "How many hours of weakly supervised audio was the original Whisper trained on?",
+    680000,
+    "hours",
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "response"),
+    [
+        (WHISPER_HOURS, "approximately 680k"),
+        (WHISPER_HOURS, "~680k"),
+        (WHISPER_HOURS, "about 680,000 hours"),
+        (asked("About how many milliseconds apart are the frames?", 20, "ms"), "about 20 ms"),
+        (asked("About how many milliseconds apart are the frames?", 20, "ms"), "approx. 20 ms"),
+        (asked("About how many milliseconds apart are the frames?", 20, "ms"), "~20ms"),
+        (asked("How many milliseconds?", 93, "ms", 1), "≈93 ms"),
+        (asked("How many milliseconds?", 93, "ms", 1), "roughly 93 ms"),
+        (asked("About how many parameters?", 65, "million"), "~65M"),
+        (asked("By what factor does this cut it?", 4), "a factor of 4"),
+        (asked("By roughly what factor?", 3, "x"), "roughly 3x"),
+        (asked("How much?", -0.01), "about -0.01"),
+    ],
+)
+def test_numeric_a_hedge_before_the_number_leaves_it_as_it_is(
+    question: Numeric, response: str
+) -> None:
+    assert grade_numeric(question, response).verdict == Verdict.CORRECT
+
+
+def test_numeric_a_bound_is_read_when_the_prompt_asks_for_one_of_its_side() -> None:
+    speakers = asked(
+        "The VoxCeleb2 abstract describes the dataset as over a million utterances from over"
+        " how many speakers?",
+        6000,
+        "speakers",
+    )
+    for right in ("over 6,000", "more than 6000", "6,000+", "at least 6k"):
+        assert grade_numeric(speakers, right).verdict == Verdict.CORRECT, right
+    assert grade_numeric(speakers, "over 5,994").verdict == Verdict.INCORRECT
+    tasks = asked("Qwen-Audio's pre-training covers more than how many tasks?", 30, "tasks")
+    for right in ("over 30", "more than 30 tasks", "30+"):
+        assert grade_numeric(tasks, right).verdict == Verdict.CORRECT, right
+    hours = asked("Up to how many hours of audio can ChunkFormer transcribe?", 16, "hours")
+    assert grade_numeric(hours, "up to 16 hours").verdict == Verdict.CORRECT
+    for wrong_side in ("less than 30", "up to 30"):
+        with pytest.raises(ResponseError):
+            grade_numeric(tasks, wrong_side)
+    exact = asked("How many speakers does VoxCeleb1 contain in total?", 1251, "speakers")
+    for unasked in ("over 1251", "1251+"):
+        with pytest.raises(ResponseError):
+            grade_numeric(exact, unasked)
+
+
+def test_typed_number_takes_hedges_and_the_bounds_the_prompt_asks_for() -> None:
+    gain = prompted(
+        "Masked batching cuts execution time by more than what factor?",
+        *["3", "3x", "3 times", "more than 3x"],
+    )
+    for right in ("more than 3 times", "over 3x", "~3x"):
+        assert grade_typed(gain, right).verdict == Verdict.CORRECT, right
+    assert grade_typed(gain, "over 4x").verdict == Verdict.INCORRECT
+    rate = prompted("What sample rate does G.711 use?", "8 kHz", "8000")
+    assert grade_typed(rate, "~8 kHz").verdict == Verdict.CORRECT
+    assert grade_typed(rate, "over 8 kHz").verdict == Verdict.INCORRECT
+
+
 def test_numeric_unit_singular_other_unit_and_wrong_dimension() -> None:
     assert parse_number("1 hour", "hours") == 1
     assert parse_number("5 days", "hours") == 120

@@ -26,6 +26,7 @@ PROMPTS = [
     "Which codec's decoder?",
     "Name it.",
     "How many samples per hop?",
+    "Over how many samples per hop?",
 ]
 ANSWERS = [
     "HiFi-GAN",
@@ -73,6 +74,9 @@ ANSWERS = [
     "24000",
     "SNAC codec",
     "SNAC",
+    "~25 ms",
+    "over 512",
+    "512+",
 ]
 
 

@@ -177,9 +177,16 @@ def _tokens(text: str) -> list[str]:
 
 
 _NUMBER = re.compile(
-    r"\s*(?P<num>[-+−]?(?:\d{1,3}(?:[,  _']\d{3})+|\d+)?(?:\.\d+)?(?:e[-+]?\d+)?)(?P<rest>.*)",
+    r"\s*(?P<num>[-+−]?(?:\d{1,3}(?:[,  _']\d{3})+|\d+)?(?:\.\d+)?(?:e[-+]?\d+)?)"
+    r"(?:\s*/\s*(?P<over>\d+(?:\.\d+)?)(?![\d.,]))?(?P<rest>.*)",
     re.IGNORECASE | re.DOTALL,
 )
+_POWER_OF_TEN = re.compile(
+    r"(?:(?P<times>[-+−]?[\d.,  _']*\d)\s*[x×*·]\s*)?10\s*\^\s*(?P<power>[-+−]?\d+)(?P<rest>.*)",
+    re.IGNORECASE | re.DOTALL,
+)
+_SUPERSCRIPT = re.compile(r"(?<=\d)[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 
 
 _DECIMAL_COMMA = re.compile(r"[-+−]?\d+,(?!\d{3}(?!\d))\d+(?![\d,.])")
@@ -195,28 +202,33 @@ def read_quantity(
     """Read a number as people write it, with what follows it.
 
     `680000`, `680,000`, `680 000`, `680k`, `6.8e5`, `0.68 million`, `80ms`, `0.08 s`, `2.8x`,
-    `2.8 times`, `about 680k`, `~93 ms`. `unit` is the unit the question asks in: a word that
-    names it (`m` for metres) is that unit rather than a scale. `words` may follow the number and
-    are ignored (a unit's descriptive words, nouns the prompt uses); the bound words among them
-    may come before it (`over`, `up to`), or `+` after it. With `any_name`, words after the
-    number that name no known unit are taken as a unit known by name (`512 samples`). Raise
-    QuantityError when it is no such number."""
-    text = unicodedata.normalize("NFKC", text).strip().rstrip(".,;!?").strip()
+    `2.8 times`, `about 680k`, `~93 ms`, `6.8 × 10^5`, `10⁶`, `5/4`. `unit` is the unit the
+    question asks in: a word that names it (`m` for metres) is that unit rather than a scale.
+    `words` may follow the number and are ignored (a unit's descriptive words, nouns the prompt
+    uses); the bound words among them may come before it (`over`, `up to`), or `+` after it.
+    With `any_name`, words after the number that name no known unit are taken as a unit known by
+    name (`512 samples`). Raise QuantityError when it is no such number."""
+    text = _SUPERSCRIPT.sub(lambda m: "^" + m.group().translate(_SUPERSCRIPTS), text)
+    shown = unicodedata.normalize("NFKC", text).strip()
+    text = shown.rstrip(".,;!?").strip()
     text = _unhedged(text, frozenset(w for side in rules().bounds for w in side if w in words))
+    if power := _POWER_OF_TEN.fullmatch(text):
+        exponent = power["power"].replace("−", "-")
+        text = f"{power['times'] or '1'}e{exponent}{power['rest']}"
     if _DECIMAL_COMMA.match(text):
         text = text.replace(",", ".", 1)
     match = _NUMBER.fullmatch(text)
     if not match or not re.search(r"\d", match.group("num")):
-        raise QuantityError(f"{text!r} is not a number")
+        raise QuantityError(f"{shown!r} is not a number")
     number = match.group("num").replace("−", "-")
     number = re.sub(r"(?<=\d)[,  _'](?=\d{3})", "", number)
     try:
-        value = float(number)
-    except ValueError:
-        raise QuantityError(f"{text!r} is not a number") from None
+        value = float(number) / float(match.group("over") or 1)
+    except (ValueError, ZeroDivisionError):
+        raise QuantityError(f"{shown!r} is not a number") from None
     rest = _tokens(match.group("rest"))
     if number.endswith(".") or (rest and rest[0][:1].isdigit()):
-        raise QuantityError(f"{text!r} is not a number")
+        raise QuantityError(f"{shown!r} is not a number")
     ignored = {_singular(_key(w)) for w in words}
     written: Unit | None = None
     remaining = [t for t in rest if _singular(_key(t)) not in ignored]
@@ -230,7 +242,7 @@ def read_quantity(
             written = Unit(phrase, "")
         if written is None:
             raise QuantityError(
-                f"could not read {text!r} as a number" + (f" of {unit.name}" if unit else "")
+                f"could not read {shown!r} as a number" + (f" of {unit.name}" if unit else "")
             )
     return Quantity(value, written, scaled)
 

@@ -410,6 +410,35 @@ def test_typed_number_takes_hedges_and_the_bounds_the_prompt_asks_for() -> None:
     assert grade_typed(rate, "over 8 kHz").verdict == Verdict.INCORRECT
 
 
+@pytest.mark.parametrize(
+    ("question", "response"),
+    [
+        (WHISPER_HOURS, "6.8 × 10^5"),
+        (WHISPER_HOURS, "6.8*10^5 hours"),
+        (WHISPER_HOURS, "6.8·10⁵"),
+        (asked("How many hours of training data?", 1000000, "hours"), "10^6"),
+        (asked("How many hours of training data?", 1000000, "hours"), "10⁶ hours"),
+        (asked("At what sample rate?", 24000, "Hz"), "2.4 × 10^4 Hz"),
+        (asked("What is the default weight_decay?", 0.01), "10^-2"),
+        (asked("What is the default weight_decay?", 0.01), "10⁻²"),
+        (asked("By what factor are the activations multiplied?", 1.25, tolerance=0.001), "5/4"),
+        (asked("What is its RTF?", 0.5), "1/2"),
+    ],
+)
+def test_numeric_powers_of_ten_and_fractions(question: Numeric, response: str) -> None:
+    assert grade_numeric(question, response).verdict == Verdict.CORRECT
+
+
+def test_numeric_powers_of_ten_and_fractions_keep_their_value() -> None:
+    assert grade_numeric(WHISPER_HOURS, "6.8 × 10^4").verdict == Verdict.INCORRECT
+    assert grade_numeric(asked("Weight decay?", 0.01), "10^2").verdict == Verdict.INCORRECT
+    assert grade_numeric(asked("Factor?", 1.25), "4/5").verdict == Verdict.INCORRECT
+    with pytest.raises(ResponseError, match="'1/0' is not a number"):
+        grade_numeric(asked("Factor?", 1.25), "1/0")
+    with pytest.raises(ResponseError, match=r"'2\^15'"):
+        grade_numeric(asked("Largest sample?", 32767), "2¹⁵")  # not read as 215
+
+
 def test_numeric_unit_singular_other_unit_and_wrong_dimension() -> None:
     assert parse_number("1 hour", "hours") == 1
     assert parse_number("5 days", "hours") == 120

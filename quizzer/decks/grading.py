@@ -310,7 +310,8 @@ def _typed_number(
         if not _comparable(got.unit, want.unit):
             continue
         if got.unit is None and want.unit is None:
-            gap, shown_in, scale = abs(got.value - want.value), None, 1.0
+            gap = min(abs(reading.value - want.value) for reading in got.readings)
+            shown_in, scale = None, 1.0
         else:
             target = want.base(unit)
             gap = min(abs(v - target) for v in interpretations(got, want.unit or unit))

@@ -132,8 +132,9 @@ class _Numbers:
         """The questions one of whose numeric answers may equal the response `got`."""
         found: set[int] = set()
         if got.unit is None:
-            found.update(self.bare.containing(got.value))
-            found.update(self.united_as_written.containing(got.value))
+            for reading in got.readings:
+                found.update(self.bare.containing(reading.value))
+                found.update(self.united_as_written.containing(reading.value))
         for value in interpretations(got, self.unit):
             found.update(self.united.containing(value))
             if got.unit is not None:
@@ -184,4 +185,4 @@ def _read_answer(answer: str, unit: Unit | None, words: frozenset[str]) -> Quant
         return None
     if got.unit is not None and got.unit.dimension:
         return None
-    return Quantity(got.value, None, got.scaled)
+    return Quantity(got.value, None, got.scaled, got.also)

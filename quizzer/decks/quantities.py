@@ -13,7 +13,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 RULES_FILE = Path(__file__).with_name("forgiven.toml")
@@ -87,6 +87,14 @@ class Quantity:
     unit: Unit | None
     scaled: bool = False
     """Written with a scale word (`65M`, `680 thousand`): a plain count."""
+    also: float | None = None
+    """The value the digits mean when their dot groups thousands, as in much of Europe:
+    `680.000` is 680, or 680000."""
+
+    @property
+    def readings(self) -> tuple[Quantity, ...]:
+        """The quantity, and the other it may be (`680.000`: 680 or 680000)."""
+        return (self,) if self.also is None else (self, replace(self, value=self.also, also=None))
 
     def base(self, default: Unit | None) -> float:
         """The value in its dimension's base unit; a bare number is taken in `default`."""
@@ -185,6 +193,11 @@ _POWER_OF_TEN = re.compile(
     r"(?:(?P<times>[-+−]?[\d.,  _']*\d)\s*[x×*·]\s*)?10\s*\^\s*(?P<power>[-+−]?\d+)(?P<rest>.*)",
     re.IGNORECASE | re.DOTALL,
 )
+_DOT_GROUPS = re.compile(
+    r"(?P<whole>[-+−]?[1-9]\d{0,2}(?P<by>[.   '])\d{3}(?:(?P=by)\d{3})*)(?:,(?P<fraction>\d+))?"
+    r"(?![\d.,'e])",
+    re.IGNORECASE,
+)
 _SUPERSCRIPT = re.compile(r"(?<=\d)[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 
@@ -215,6 +228,7 @@ def read_quantity(
     if power := _POWER_OF_TEN.fullmatch(text):
         exponent = power["power"].replace("−", "-")
         text = f"{power['times'] or '1'}e{exponent}{power['rest']}"
+    text, dotted = _european(text)
     if _DECIMAL_COMMA.match(text):
         text = text.replace(",", ".", 1)
     match = _NUMBER.fullmatch(text)
@@ -223,7 +237,9 @@ def read_quantity(
     number = match.group("num").replace("−", "-")
     number = re.sub(r"(?<=\d)[,  _'](?=\d{3})", "", number)
     try:
-        value = float(number) / float(match.group("over") or 1)
+        over = float(match.group("over") or 1)
+        value = float(number) / over
+        also = float(number.replace(".", "")) / over if dotted else None
     except (ValueError, ZeroDivisionError):
         raise QuantityError(f"{shown!r} is not a number") from None
     rest = _tokens(match.group("rest"))
@@ -234,7 +250,9 @@ def read_quantity(
     remaining = [t for t in rest if _singular(_key(t)) not in ignored]
     scaled = bool(remaining) and _scale(remaining[0]) is not None and not _names(unit, remaining[0])
     if scaled:
-        value *= _scale(remaining.pop(0)) or 1.0
+        scale = _scale(remaining.pop(0)) or 1.0
+        value *= scale
+        also = None if also is None else also * scale
     if remaining:
         phrase = " ".join(remaining)
         written = unit if unit is not None and _names(unit, phrase) else known_unit(phrase)
@@ -244,7 +262,23 @@ def read_quantity(
             raise QuantityError(
                 f"could not read {shown!r} as a number" + (f" of {unit.name}" if unit else "")
             )
-    return Quantity(value, written, scaled)
+    return Quantity(value, written, scaled, also)
+
+
+def _european(text: str) -> tuple[str, bool]:
+    """The text with a number written with a decimal comma after digits grouped by dots, spaces
+    or apostrophes (`1.234,5`), or with two dot groups or more (`1.920.000`), written the English
+    way; and whether its one dot may group thousands (`680.000`)."""
+    grouped = _DOT_GROUPS.match(text)
+    if grouped is None:
+        return text, False
+    whole, fraction, rest = grouped["whole"], grouped["fraction"], text[grouped.end() :]
+    digits = re.sub(r"[.   ']", "", whole)
+    if fraction is not None:
+        return f"{digits}.{fraction}{rest}", False
+    if whole.count(".") > 1:
+        return digits + rest, False
+    return text, "." in whole
 
 
 def _unhedged(text: str, bounds: frozenset[str]) -> str:
@@ -273,14 +307,16 @@ def _names(unit: Unit | None, phrase: str) -> bool:
 
 def interpretations(quantity: Quantity, unit: Unit | None) -> Iterable[float]:
     """The base values a response can mean for a question in `unit`: a bare number is in that
-    unit, and also a plain count when the unit is a count scale (`65000000` for `65 million`)."""
+    unit, and also a plain count when the unit is a count scale (`65000000` for `65 million`);
+    `680.000` is read both ways."""
     counted = unit is not None and unit.dimension == "count"
-    if quantity.unit is None and counted and quantity.scaled:
-        yield quantity.value
-        return
-    yield quantity.base(unit)
-    if quantity.unit is None and counted:
-        yield quantity.value
+    for reading in quantity.readings:
+        if reading.unit is None and counted and reading.scaled:
+            yield reading.value
+            continue
+        yield reading.base(unit)
+        if reading.unit is None and counted:
+            yield reading.value
 
 
 def compatible(written: Unit | None, unit: Unit | None) -> bool:

@@ -513,6 +513,57 @@ def test_numeric_decimal_comma() -> None:
     assert parse_number("-3") == -3
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1.234,5", 1234.5),
+        ("-1.234,5", -1234.5),
+        ("1 234,5", 1234.5),
+        ("1'234,5", 1234.5),
+        ("1.920.000", 1920000),
+        ("65.000.000", 65000000),
+        ("12.345.678,9", 12345678.9),
+        ("1,234.5", 1234.5),
+        ("1,234", 1234),
+        ("0.098", 0.098),
+    ],
+)
+def test_numeric_digits_grouped_by_dots_with_a_decimal_comma(text: str, value: float) -> None:
+    assert parse_number(text) == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    ("question", "response"),
+    [
+        (WHISPER_HOURS, "680.000"),
+        (asked("At what sample rate?", 24000, "Hz"), "24.000"),
+        (asked("What sample rate does librosa.load use?", 22050, "Hz"), "22.050 Hz"),
+        (asked("How many hours of audio?", 53200, "hours", 532), "53.200"),
+        (asked("How many impostor utterances?", 20000, "utterances"), "20.000"),
+        (asked("How many speakers?", 1251, "speakers"), "1.251"),
+        (asked("How many parameters?", 65, "million"), "65.000.000"),
+        (asked("How many parameters (millions)?", 7.2, "M parameters", 0.05), "7.200.000"),
+        (asked("How many bytes?", 1920000, "bytes"), "1.920.000"),
+        (asked("What is the spacing?", 21.53, "Hz", 0.01), "21,53 Hz"),
+        (asked("What is its bitrate?", 1.04, "kbps"), "1.040"),
+    ],
+)
+def test_numeric_a_dot_grouping_thousands_is_read(question: Numeric, response: str) -> None:
+    """One dot before three digits is a decimal point or, as in much of Europe, groups
+    thousands: the reading that is right counts."""
+    assert grade_numeric(question, response).verdict == Verdict.CORRECT
+
+
+def test_numeric_a_dot_grouping_thousands_keeps_the_digits() -> None:
+    assert grade_numeric(WHISPER_HOURS, "68.000").verdict == Verdict.INCORRECT
+    assert grade_numeric(WHISPER_HOURS, "680.00").verdict == Verdict.INCORRECT
+    assert grade_numeric(asked("Factor?", 1.25), "1.250").verdict == Verdict.CORRECT
+    typed_rate = prompted("What sample rate are the LJ Speech files?", "22050", "22.05 kHz")
+    assert grade_typed(typed_rate, "22.050").verdict == Verdict.CORRECT
+    assert grade_typed(typed_rate, "22.050 kHz").verdict == Verdict.CORRECT
+    assert grade_typed(typed_rate, "24.000").verdict == Verdict.INCORRECT
+
+
 def test_numeric_tolerance_absolute_and_relative() -> None:
     assert grade_numeric(numeric(100, 5), "104").verdict == Verdict.CORRECT
     assert grade_numeric(numeric(100, 5), "109").verdict == Verdict.CLOSE

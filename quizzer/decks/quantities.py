@@ -34,6 +34,9 @@ class Rules:
     hedges: frozenset[str]
     bounds: tuple[frozenset[str], ...]
     """Each side's bound words (`over`, `more than`, `+`; `up to`, `under`)."""
+    short_forms: dict[str, str]
+    prefixed: frozenset[str]
+    """The dimensions whose units take the scale words as prefixes (`16k` for 16 kHz)."""
     scales: dict[str, float]
     units: dict[str, tuple[str, float]]
     """Unit name (case-folded, singular) to its dimension and its size in the base unit."""
@@ -55,6 +58,8 @@ def rules() -> Rules:
         comparatives=frozenset(data["comparatives"]),
         hedges=frozenset(data["hedges"]),
         bounds=tuple(frozenset(side) for side in data["bounds"].values()),
+        short_forms=dict(data["short_forms"]),
+        prefixed=frozenset(data["prefixed"]),
         scales={k.casefold(): float(v) for k, v in data["scales"].items()},
         units=units,
     )
@@ -97,8 +102,12 @@ class Quantity:
         return (self,) if self.also is None else (self, replace(self, value=self.also, also=None))
 
     def base(self, default: Unit | None) -> float:
-        """The value in its dimension's base unit; a bare number is taken in `default`."""
+        """The value in its dimension's base unit; a bare number is taken in `default`, but a
+        count with a scale word in the dimension's first unit where units take the scale words
+        as prefixes (`64k` is 64000 bit/s for a question in kbit/s)."""
         unit = self.unit or default
+        if self.unit is None and self.scaled and unit and unit.dimension in rules().prefixed:
+            return self.value
         return self.value * (unit.size if unit else 1.0)
 
 
@@ -142,8 +151,12 @@ def word_set(text: str) -> frozenset[str]:
     return frozenset(words) | frozenset(_singular(w) for w in words)
 
 
+_PER_SECOND = re.compile(r"[^\W\d_][\w-]*(?: [^\W\d_][\w-]*)?(?: ?/ ?| per )(?:s|sec|second)")
+
+
 def known_unit(text: str) -> Unit | None:
-    """The unit a word names, by the tables (`ms`, `kHz`, `hours`), or None."""
+    """The unit a word names, by the tables (`ms`, `kHz`, `hours`), or None. Something per
+    second (`tokens/s`, `frames per second`) is a frequency."""
     key = _key(text)
     table = rules().units
     for candidate in (key, _singular(key)):
@@ -152,6 +165,8 @@ def known_unit(text: str) -> Unit | None:
             return Unit(text.strip(), dimension, size)
     if key in rules().ratio_signs:
         return RATIO
+    if _PER_SECOND.fullmatch(" ".join(key.split())):
+        return Unit(text.strip(), "frequency", 1.0)
     return None
 
 
@@ -245,10 +260,12 @@ def read_quantity(
     rest = _tokens(match.group("rest"))
     if number.endswith(".") or (rest and rest[0][:1].isdigit()):
         raise QuantityError(f"{shown!r} is not a number")
-    ignored = {_singular(_key(w)) for w in words}
+    ignored = {_word(w) for w in words}
     written: Unit | None = None
-    remaining = [t for t in rest if _singular(_key(t)) not in ignored]
+    remaining = [t for t in rest if _word(t) not in ignored]
     scaled = bool(remaining) and _scale(remaining[0]) is not None and not _names(unit, remaining[0])
+    if scaled and unit is not None and unit.dimension:  # `B` is a byte for a size
+        scaled = getattr(known_unit(remaining[0]), "dimension", None) != unit.dimension
     if scaled:
         scale = _scale(remaining.pop(0)) or 1.0
         value *= scale
@@ -263,6 +280,13 @@ def read_quantity(
                 f"could not read {shown!r} as a number" + (f" of {unit.name}" if unit else "")
             )
     return Quantity(value, written, scaled, also)
+
+
+def _word(word: str) -> str:
+    """A word as compared with the words that may follow a number: case-folded, singular, and
+    written out (`params` is `parameter`)."""
+    singular = _singular(_key(word))
+    return rules().short_forms.get(singular, singular)
 
 
 def _european(text: str) -> tuple[str, bool]:

@@ -475,6 +475,51 @@ def test_numeric_units_attached_or_spaced_and_converted(unit: str, text: str, va
     assert parse_number(text, unit) == pytest.approx(value)
 
 
+@pytest.mark.parametrize(
+    ("question", "response"),
+    [
+        (asked("How many milliseconds apart are the frames?", 20, "ms"), "20 msec"),
+        (asked("How many dB does each bit add?", 6, "dB", 0.1), "6 decibels"),
+        (asked("At what level in dB is it?", -6, "dB", 0.1), "-6 decibels"),
+        (asked("About how many parameters?", 65, "million"), "65M params"),
+        (asked("About how many parameters?", 65, "million"), "65 mln"),
+        (asked("How many million parameters?", 82, "million parameters"), "82M params"),
+        (asked("How many bytes?", 1920000, "bytes"), "1920000 B"),
+        (asked("How many bytes?", 1920000, "bytes"), "15360000 bits"),
+        (asked("What is its bit rate?", 64, "kbit/s"), "64k"),
+        (asked("What is its bit rate?", 64, "kbit/s"), "64 kbits/s"),
+        (asked("What is its bit rate?", 64, "kbit/s"), "64 kilobits per second"),
+        (asked("What is its bitrate in bits per second?", 480, "bps"), "480 bits per second"),
+        (asked("What is its bitrate in bits per second?", 480, "bps"), "480 b/s"),
+        (asked("At what rate (tokens per second)?", 25, "Hz"), "25 tokens/s"),
+        (asked("At what rate (tokens per second)?", 25, "Hz"), "25 tokens per second"),
+        (asked("How many audio tokens per second?", 100, "tokens/s"), "100 tokens per second"),
+        (asked("What frame rate?", 75, "frames/s"), "75 Hz"),
+        (asked("What frame rate?", 75, "frames/s"), "75 frames per second"),
+        (asked("At what frequency does it appear?", 3, "kHz"), "3k"),
+    ],
+)
+def test_numeric_units_as_learners_write_them(question: Numeric, response: str) -> None:
+    assert grade_numeric(question, response).verdict == Verdict.CORRECT
+
+
+def test_numeric_units_as_learners_write_them_keep_their_size() -> None:
+    rate = asked("What is its bit rate?", 64, "kbit/s")
+    assert grade_numeric(rate, "64 Mbps").verdict == Verdict.INCORRECT
+    assert grade_numeric(rate, "64").verdict == Verdict.CORRECT
+    frames = asked("What frame rate?", 75, "frames/s")
+    assert grade_numeric(frames, "40 Hz").message == (
+        "The answer is 75 frames/s; yours is off by 35 frames/s."
+    )
+    params = asked("About how many parameters?", 65, "million")
+    assert grade_numeric(params, "65B").verdict == Verdict.INCORRECT  # B is a billion here
+    assert grade_numeric(asked("How many bytes?", 1920000, "bytes"), "1.92 GB").verdict == (
+        Verdict.INCORRECT
+    )
+    hours = asked("How many hours?", 680000, "hours")
+    assert grade_numeric(hours, "680k").verdict == Verdict.CORRECT  # not 680000 seconds
+
+
 def test_numeric_says_how_far_off_and_in_which_unit() -> None:
     graded = grade_numeric(numeric(80, unit="ms"), "0.08 s")
     assert graded.verdict == Verdict.CORRECT

@@ -538,6 +538,15 @@ def test_numeric_count_units_take_the_count_written_out() -> None:
     assert grade_numeric(question, "65k").verdict == Verdict.INCORRECT
 
 
+def test_numeric_count_units_say_how_far_off_in_their_scale() -> None:
+    assert grade_numeric(numeric(65, unit="million"), "65k").message == (
+        "The answer is 65 million; yours is off by 64.935 million."
+    )
+    assert grade_numeric(numeric(1, unit="M parameters"), "1000").message == (
+        "The answer is 1 M parameters; yours is off by 0.999 M."
+    )
+
+
 def test_numeric_metres_are_not_millions() -> None:
     assert parse_number("5 m", "m") == 5
     assert parse_number("5m") == 5_000_000

@@ -32,6 +32,7 @@ from quizzer.decks.quantities import (
     prompt_words,
     question_unit,
     read_quantity,
+    word_set,
 )
 from quizzer.decks.typed_keys import answer_key, has_accents, near_miss, wrong_accents
 
@@ -367,9 +368,18 @@ def unit_words(unit: Unit | None) -> frozenset[str]:
 
 def _written_in(got: Quantity, unit: Unit | None) -> str:
     """` Right value, written in s.` when the response used another unit than the answer."""
+    written = _written_as(got, unit)
+    return f" Right value, written {written}." if written else ""
+
+
+def _written_as(got: Quantity, unit: Unit | None) -> str:
+    """`in s` when the response used another unit than the answer, `as a percentage` for an
+    answer without unit; empty otherwise."""
+    if got.unit is not None and unit is None and got.unit.dimension == "percent":
+        return "as a percentage"
     if got.unit is None or unit is None or not got.unit.dimension or got.unit.size == unit.size:
         return ""
-    return f" Right value, written in {got.unit.name}."
+    return f"in {got.unit.name}"
 
 
 def _off_by(gap: float, unit: Unit | None, got: Quantity) -> str:
@@ -380,7 +390,7 @@ def _off_by(gap: float, unit: Unit | None, got: Quantity) -> str:
         named = "x"
     elif unit is not None and unit.dimension:
         named = f" {unit.name}"
-    written = f", written in {got.unit.name}" if got.unit and _written_in(got, unit) else ""
+    written = f", written {as_}" if (as_ := _written_as(got, unit)) else ""
     return f"off by {format_number(gap)}{named}{written}"
 
 
@@ -419,11 +429,12 @@ def format_number(value: float) -> str:
 
 def grade_numeric(question: NumericQuestion, response: str) -> Graded:
     """Grade a number: within the tolerance is correct, within twice a non-zero tolerance close.
-    A value written in another unit of the same dimension is converted first."""
+    A value written in another unit of the same dimension is converted first, and a percentage
+    for an answer without unit is a fraction, unless the prompt asks in percent."""
     unit, described = question_unit(question.unit)
-    words = described | prompt_words(question.prompt)
-    if unit is None:
-        words |= counted_words(question.prompt)
+    words = described | prompt_words(question.prompt) | counted_words(question.prompt)
+    if unit is None and ("%" in question.prompt or "percent" in word_set(question.prompt)):
+        words |= {"%", "percent"}  # the answer is a percentage written without its unit
     got = _read(response, unit, words)
     expected = format_number(question.answer) + (f" {question.unit}" if question.unit else "")
     target = question.answer * (unit.size if unit else 1.0)

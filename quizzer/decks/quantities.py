@@ -332,9 +332,12 @@ def _names(unit: Unit | None, phrase: str) -> bool:
 def interpretations(quantity: Quantity, unit: Unit | None) -> Iterable[float]:
     """The base values a response can mean for a question in `unit`: a bare number is in that
     unit, and also a plain count when the unit is a count scale (`65000000` for `65 million`);
-    `680.000` is read both ways."""
+    `680.000` is read both ways, and a percentage is a fraction for a question without unit."""
     counted = unit is not None and unit.dimension == "count"
     for reading in quantity.readings:
+        if unit is None and reading.unit is not None and reading.unit.dimension == "percent":
+            yield reading.base(None) / 100
+            continue
         if reading.unit is None and counted and reading.scaled:
             yield reading.value
             continue
@@ -348,5 +351,5 @@ def compatible(written: Unit | None, unit: Unit | None) -> bool:
     if written is None:
         return True
     if unit is None:
-        return written.dimension == "ratio"
+        return written.dimension in {"ratio", "percent"}
     return written.same(unit)

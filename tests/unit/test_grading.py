@@ -520,6 +520,36 @@ def test_numeric_units_as_learners_write_them_keep_their_size() -> None:
     assert grade_numeric(hours, "680k").verdict == Verdict.CORRECT  # not 680000 seconds
 
 
+@pytest.mark.parametrize(
+    ("question", "response"),
+    [
+        (asked("What WER (%) on LibriSpeech test-other?", 6.8, "%"), "6.8% WER"),
+        (asked("By how much (relative %) did it reduce WDER?", 55.5, "%", 0.1), "55.5% relative"),
+        (asked("By how much (relative %) did it reduce WDER?", 55.5, "%", 0.1), "55.5 % relative"),
+        (asked("By what relative EER reduction?", 18.5, "%"), "18.5 % relative"),
+        (asked("Up to how many absolute WER points?", 7.7, "% absolute"), "7.7 points"),
+    ],
+)
+def test_numeric_words_of_the_prompt_may_follow_a_unit(question: Numeric, response: str) -> None:
+    assert grade_numeric(question, response).verdict == Verdict.CORRECT
+
+
+def test_numeric_percentage_for_an_answer_without_unit_is_a_fraction() -> None:
+    """Unless the prompt asks in percent: then the answer is a percentage without its unit."""
+    target = asked("What is the default $P_{Target}$ in Kaldi's compute_min_dcf.py?", 0.01)
+    right = grade_numeric(target, "1%")
+    assert right.verdict == Verdict.CORRECT
+    assert right.message == "Correct. Right value, written as a percentage."
+    assert grade_numeric(target, "1 percent").verdict == Verdict.CORRECT
+    wrong = grade_numeric(target, "0.01%")
+    assert wrong.message == "The answer is 0.01; yours is off by 0.0099, written as a percentage."
+    labelled = asked("What is the WER in percent?", 33.3, tolerance=0.1)
+    assert grade_numeric(labelled, "33.3%").verdict == Verdict.CORRECT
+    assert grade_numeric(labelled, "0.333").verdict == Verdict.INCORRECT
+    asked_in_percent = asked("What WER (%) did it reach?", 6.8, "%")
+    assert grade_numeric(asked_in_percent, "0.068").verdict == Verdict.INCORRECT
+
+
 def test_numeric_says_how_far_off_and_in_which_unit() -> None:
     graded = grade_numeric(numeric(80, unit="ms"), "0.08 s")
     assert graded.verdict == Verdict.CORRECT

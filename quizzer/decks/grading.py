@@ -397,13 +397,16 @@ def _off_by(gap: float, unit: Unit | None, got: Quantity) -> str:
 # ---------------------------------------------------------------- numeric
 
 
-def parse_number(text: str, unit: str | None = None) -> float:
+def parse_number(text: str, unit: str | None = None, near: float | None = None) -> float:
     """Read a number as people write it (`680000`, `680,000`, `680 000`, `680k`, `6.8e5`), with
-    a unit after it if any, as a value in `unit`: `0.08 s` is 80 for unit `ms`. Raise
-    ResponseError when it is not a number (of that unit's dimension)."""
+    a unit after it if any, as a value in `unit`: `0.08 s` is 80 for unit `ms`. Of the values it
+    may mean (`680.000`: 680 or 680000), the nearest to `near`, as grading reads it, else the
+    first. Raise ResponseError when it is not a number (of that unit's dimension)."""
     wanted, words = question_unit(unit)
     got = _read(text, wanted, words)
-    return next(iter(interpretations(got, wanted))) / (wanted.size if wanted else 1.0)
+    size = wanted.size if wanted else 1.0
+    values = [value / size for value in interpretations(got, wanted)]
+    return values[0] if near is None else min(values, key=lambda v: abs(v - near))
 
 
 def _read(text: str, unit: Unit | None, words: frozenset[str]) -> Quantity:

@@ -243,7 +243,8 @@ def typed_feedback(card: Card, response: str, graded: Graded) -> Content:
     if isinstance(card.question, Numeric) and shown:
         unit = card.question.unit
         with contextlib.suppress(ValueError):
-            shown = format_number(parse_number(shown, unit)) + (f" {unit}" if unit else "")
+            number = parse_number(shown, unit, near=card.question.answer)
+            shown = format_number(number) + (f" {unit}" if unit else "")
     if graded.verdict != Verdict.CORRECT and shown:
         # a number is off by an amount (said in the verdict), not by its characters
         yours = shown if graded.as_number else diff_content(shown, graded.expected)

@@ -577,6 +577,13 @@ def test_numeric_count_units_say_how_far_off_in_their_scale() -> None:
     )
 
 
+def test_parse_number_gives_the_reading_nearest_the_answer() -> None:
+    """What the review screen shows as the learner's number is the value graded."""
+    assert parse_number("68.000", "hours", near=680000) == 68000
+    assert parse_number("68.000", "hours") == 68
+    assert parse_number("64000000", "million", near=65) == 64
+
+
 def test_numeric_metres_are_not_millions() -> None:
     assert parse_number("5 m", "m") == 5
     assert parse_number("5m") == 5_000_000

@@ -122,14 +122,14 @@ def _singular(word: str) -> str:
 
 def prompt_words(prompt: str) -> frozenset[str]:
     """The words a learner may add around an answer to this prompt: the implied nouns and the
-    comparatives that the prompt itself uses, and the bound words of each side of which it uses
-    one (`over`, `more than` and `+` for "over how many?")."""
+    comparatives that the prompt itself uses, and the bound words of each side of which it asks
+    with one (`over`, `more than` and `+` for "over how many?")."""
     used = word_set(prompt)
     r = rules()
     words = {w for w in r.implied_nouns | r.comparatives if _singular(w) in used or w in used}
     folded = " ".join(re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", prompt).casefold()))
     for side in r.bounds:
-        if any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", folded) for w in side if w != "+"):
+        if any(re.search(rf"(?<!\w){re.escape(w)} (?:how|what)\b", folded) for w in side):
             words |= side
     return frozenset(words)
 
@@ -239,7 +239,8 @@ def read_quantity(
     text = _SUPERSCRIPT.sub(lambda m: "^" + m.group().translate(_SUPERSCRIPTS), text)
     shown = unicodedata.normalize("NFKC", text).strip()
     text = shown.rstrip(".,;!?").strip()
-    text = _unhedged(text, frozenset(w for side in rules().bounds for w in side if w in words))
+    asked = [side for side in rules().bounds if all(w in words for w in side)]
+    text = _unhedged(text, frozenset().union(*asked))
     if power := _POWER_OF_TEN.fullmatch(text):
         exponent = power["power"].replace("−", "-")
         text = f"{power['times'] or '1'}e{exponent}{power['rest']}"

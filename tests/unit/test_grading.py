@@ -395,6 +395,9 @@ def test_numeric_a_bound_is_read_when_the_prompt_asks_for_one_of_its_side() -> N
     for unasked in ("over 1251", "1251+"):
         with pytest.raises(ResponseError):
             grade_numeric(exact, unasked)
+    over_a_million = asked("Over a million utterances from how many speakers?", 6000, "speakers")
+    with pytest.raises(ResponseError):
+        grade_numeric(over_a_million, "over 6000")  # the prompt's "over" asks no bound
 
 
 def test_typed_number_takes_hedges_and_the_bounds_the_prompt_asks_for() -> None:

@@ -31,6 +31,8 @@ class Rules:
     implied_nouns: frozenset[str]
     ratio_signs: frozenset[str]
     comparatives: frozenset[str]
+    spellings: dict[str, str]
+    """British word endings and their American spelling (`ise`: `ize`)."""
     hedges: frozenset[str]
     bounds: tuple[frozenset[str], ...]
     """Each side's bound words (`over`, `more than`, `+`; `up to`, `under`)."""
@@ -56,6 +58,7 @@ def rules() -> Rules:
         implied_nouns=frozenset(data["implied_nouns"]),
         ratio_signs=frozenset(data["ratio_signs"]),
         comparatives=frozenset(data["comparatives"]),
+        spellings=dict(data["spellings"]),
         hedges=frozenset(data["hedges"]),
         bounds=tuple(frozenset(side) for side in data["bounds"].values()),
         short_forms=dict(data["short_forms"]),
@@ -120,13 +123,29 @@ def _singular(word: str) -> str:
     return word[:-1] if len(word) > 2 and word.endswith("s") and not word.endswith("ss") else word
 
 
+def american(text: str) -> str:
+    """Case-folded text with British spellings written the American way (`spellings`), so that
+    both compare alike: `generalised` is `generalized`."""
+    return _british().sub(lambda m: rules().spellings[m["ending"]] + m["plural"], text.casefold())
+
+
+@functools.cache
+def _british() -> re.Pattern[str]:
+    endings = "|".join(sorted(rules().spellings, key=len, reverse=True))
+    return re.compile(rf"(?<=[^\W\d_]{{2}})(?P<ending>{endings})(?P<plural>s?)(?![^\W_])")
+
+
 def prompt_words(prompt: str) -> frozenset[str]:
     """The words a learner may add around an answer to this prompt: the implied nouns and the
     comparatives that the prompt itself uses, and the bound words of each side of which it asks
     with one (`over`, `more than` and `+` for "over how many?")."""
-    used = word_set(prompt)
+    used = {american(w) for w in word_set(prompt)}
     r = rules()
-    words = {w for w in r.implied_nouns | r.comparatives if _singular(w) in used or w in used}
+    words = {
+        w
+        for w in r.implied_nouns | r.comparatives
+        if american(_singular(w)) in used or american(w) in used
+    }
     folded = " ".join(re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", prompt).casefold()))
     for side in r.bounds:
         if any(re.search(rf"(?<!\w){re.escape(w)} (?:how|what)\b", folded) for w in side):

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from quizzer.decks.quantities import rules
+from quizzer.decks.quantities import american, rules
 
 _TRAILING = ".,;:!?。、"
 
@@ -71,20 +71,20 @@ def is_minus_sign(text: str, start: int, end: int) -> bool:
 
 
 def answer_key(text: str, words: frozenset[str], *, strip_accents: bool) -> str:
-    """The form in which typed answers are compared: folded (`normalize`), `×` read as `x`, a
-    leading article and the prompt's generic nouns around the answer dropped, and the separators
-    between the parts of a name removed."""
+    """The form in which typed answers are compared: folded (`normalize`), British spellings
+    written the American way, `×` read as `x`, a leading article and the prompt's generic nouns
+    around the answer dropped, and the separators between the parts of a name removed."""
     return _marked_key(text, words, strip_accents=strip_accents).replace(_MARK, "")
 
 
 def _marked_key(text: str, words: frozenset[str], *, strip_accents: bool) -> str:
     """`answer_key` with `_MARK` where a separator between the parts of a name was removed."""
-    folded = normalize(text, strip_accents=strip_accents).replace("×", "x").replace("−", "-")
-    parts = folded.split()
+    folded = american(normalize(text, strip_accents=strip_accents))
+    parts = folded.replace("×", "x").replace("−", "-").split()
     forgiven = rules()
     if len(parts) > 1 and parts[0] in forgiven.articles:
         parts = parts[1:]
-    nouns = sorted((w for w in words if w in forgiven.implied_nouns), key=len, reverse=True)
+    nouns = sorted({american(w) for w in words & forgiven.implied_nouns}, key=len, reverse=True)
     while len(parts) > 1 and _noun_at(parts[0], nouns, start=True) == len(parts[0]):
         parts.pop(0)
     marked = _SEPARATORS.sub(_join_parts, " ".join(parts))

@@ -224,6 +224,39 @@ def test_typed_number_may_be_followed_by_what_the_prompt_counts() -> None:
     assert grade_typed(timed, "512 ms").verdict == Verdict.INCORRECT  # a unit keeps its meaning
 
 
+@pytest.mark.parametrize(
+    ("question", "response"),
+    [
+        (
+            prompted(
+                "With what loss was AutoVC's pretrained speaker encoder trained (the loss name)?",
+                *["GE2E", "generalized end-to-end", "generalized end-to-end loss", "GE2E loss"],
+            ),
+            "generalised end-to-end",
+        ),
+        (
+            prompted("With what loss (the loss name)?", "GE2E", "generalized end-to-end loss"),
+            "Generalised End-to-End loss",
+        ),
+        (
+            prompted("Under which licence are Kokoro's weights released?", "Apache 2.0"),
+            "Apache 2.0 license",
+        ),
+        (prompted("Which colour?", "colour"), "color"),
+        (prompted("Which task?", "language modeling"), "language modelling"),
+        (prompted("Which module?", "variance adaptor"), "variance adaptor"),
+        (prompted("Which format?", "catalogue"), "catalog"),
+    ],
+)
+def test_typed_british_and_american_spellings_compare_alike(question: Typed, response: str) -> None:
+    assert grade_typed(question, response).verdict == Verdict.CORRECT
+
+
+def test_typed_spellings_fold_only_word_endings_after_two_letters() -> None:
+    for answer, other in (("four", "for"), ("hour", "hor"), ("rise", "rize")):
+        assert grade_typed(typed(answer), other).verdict != Verdict.CORRECT, other
+
+
 def test_typed_implied_nouns_need_the_prompt_to_use_them() -> None:
     assert grade_typed(
         prompted("Which algorithm?", "Griffin-Lim"), "Griffin-Lim vocoder"

@@ -43,6 +43,10 @@ def has_accents(text: str) -> bool:
 
 
 _SEPARATORS = re.compile(r"[\s\-_.,/:;'‘’\"“”()]+")
+_VERSION_WORD = re.compile(r"(?<![\w.])(?:version|ver\.?) (?=v?\d)")
+_VERSION = re.compile(r"(?<![\d.])v(?=\0?\d{1,2}(?:\.\d+)*(?![\d.]))|(?<=\d)\.0+(?!\d)")
+"""In a marked key, the `v` before a version number (`v2`, `large-v3`, `largev3`, not the `V` of
+`V100`) and the version's `.0` (`2.0` is `2`)."""
 _MARK = "\0"
 """Where a separator between the parts of a name was removed, in a marked key."""
 
@@ -72,14 +76,15 @@ def is_minus_sign(text: str, start: int, end: int) -> bool:
 
 def answer_key(text: str, words: frozenset[str], *, strip_accents: bool) -> str:
     """The form in which typed answers are compared: folded (`normalize`), British spellings
-    written the American way, `×` read as `x`, a leading article and the prompt's generic nouns
+    written the American way, a version written without `v` or `.0` (`v2.0` is `2`), `×` read
+    as `x`, a leading article and the prompt's generic nouns
     around the answer dropped, and the separators between the parts of a name removed."""
     return _marked_key(text, words, strip_accents=strip_accents).replace(_MARK, "")
 
 
 def _marked_key(text: str, words: frozenset[str], *, strip_accents: bool) -> str:
     """`answer_key` with `_MARK` where a separator between the parts of a name was removed."""
-    folded = american(normalize(text, strip_accents=strip_accents))
+    folded = _VERSION_WORD.sub("", american(normalize(text, strip_accents=strip_accents)))
     parts = folded.replace("×", "x").replace("−", "-").split()
     forgiven = rules()
     if len(parts) > 1 and parts[0] in forgiven.articles:
@@ -87,7 +92,7 @@ def _marked_key(text: str, words: frozenset[str], *, strip_accents: bool) -> str
     nouns = sorted({american(w) for w in words & forgiven.implied_nouns}, key=len, reverse=True)
     while len(parts) > 1 and _noun_at(parts[0], nouns, start=True) == len(parts[0]):
         parts.pop(0)
-    marked = _SEPARATORS.sub(_join_parts, " ".join(parts))
+    marked = _VERSION.sub("", _SEPARATORS.sub(_join_parts, " ".join(parts)))
     key = marked.replace(_MARK, "")
     while (cut := _noun_at(key, nouns, start=False)) and cut < len(key):
         key = key[:-cut]

@@ -257,6 +257,30 @@ def test_typed_spellings_fold_only_word_endings_after_two_letters() -> None:
         assert grade_typed(typed(answer), other).verdict != Verdict.CORRECT, other
 
 
+@pytest.mark.parametrize(
+    ("answers", "right", "wrong"),
+    [
+        (["Apache 2.0", "Apache-2.0", "Apache License 2.0", "Apache"], "Apache 2", "Apache 1.1"),
+        (["Apache 2.0", "Apache-2.0", "Apache License 2.0", "Apache"], "Apache v2", "Apache v1"),
+        (
+            ["Apache 2.0", "Apache-2.0", "Apache License 2.0", "Apache"],
+            "Apache License, Version 2.0",
+            "Apache License, Version 1.0",
+        ),
+        (["OpenVoice", "OpenVoice v2", "openvoice"], "OpenVoice 2", "OpenVoice 3"),
+        (["Whisper-large-v3"], "whisper-largev3", "whisper-large-v2"),
+        (["LV-60k"], "lv60k", "LV-6k"),
+        (["wav2vec 2.0"], "wav2vec2", "wav2vec 3"),
+        (["NVIDIA V100"], "NVIDIA V100", "NVIDIA 100"),
+    ],
+)
+def test_typed_a_version_may_be_written_with_or_without_v_and_point_zero(
+    answers: list[str], right: str, wrong: str
+) -> None:
+    assert grade_typed(typed(*answers), right).verdict == Verdict.CORRECT
+    assert grade_typed(typed(*answers), wrong).verdict == Verdict.INCORRECT
+
+
 def test_typed_implied_nouns_need_the_prompt_to_use_them() -> None:
     assert grade_typed(
         prompted("Which algorithm?", "Griffin-Lim"), "Griffin-Lim vocoder"

@@ -42,7 +42,11 @@ def has_accents(text: str) -> bool:
     return any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", text))
 
 
-_SEPARATORS = re.compile(r"[\s\-_.,/:;'‘’\"“”()]+")
+_SEPARATORS = re.compile(r"[\s\-_.,/:;'‘’\"“”()\[\]{}]+")
+_DASHES = str.maketrans("−–—", "---")
+"""The minus sign and the dashes, read as `-` (a range `3–7`, a minus sign `–5`)."""
+_LAST_OF_A_LIST = re.compile(r"(?<=\d),? and (?=-?\d)")
+"""The `and` before the last number of a list: `2, 3 and 4` is `2, 3, 4`."""
 _VERSION_WORD = re.compile(r"(?<![\w.])(?:version|ver\.?) (?=v?\d)")
 _VERSION = re.compile(r"(?<![\d.])v(?=\0?\d{1,2}(?:\.\d+)*(?![\d.]))|(?<=\d)\.0+(?!\d)")
 """In a marked key, the `v` before a version number (`v2`, `large-v3`, `largev3`, not the `V` of
@@ -76,16 +80,18 @@ def is_minus_sign(text: str, start: int, end: int) -> bool:
 
 def answer_key(text: str, words: frozenset[str], *, strip_accents: bool) -> str:
     """The form in which typed answers are compared: folded (`normalize`), British spellings
-    written the American way, a version written without `v` or `.0` (`v2.0` is `2`), `×` read
-    as `x`, a leading article and the prompt's generic nouns
-    around the answer dropped, and the separators between the parts of a name removed."""
+    written the American way, a version without `v` or `.0` (`v2.0` is `2`), `&`, `×` and
+    dashes read as `and`, `x` and `-`, no `and` before the last number of a list, a leading
+    article and the prompt's generic nouns around the answer dropped, and the separators between
+    the parts of a name removed."""
     return _marked_key(text, words, strip_accents=strip_accents).replace(_MARK, "")
 
 
 def _marked_key(text: str, words: frozenset[str], *, strip_accents: bool) -> str:
     """`answer_key` with `_MARK` where a separator between the parts of a name was removed."""
-    folded = _VERSION_WORD.sub("", american(normalize(text, strip_accents=strip_accents)))
-    parts = folded.replace("×", "x").replace("−", "-").split()
+    folded = american(normalize(text, strip_accents=strip_accents)).replace("&", " and ")
+    folded = _LAST_OF_A_LIST.sub(", ", _VERSION_WORD.sub("", " ".join(folded.split())))
+    parts = folded.replace("×", "x").translate(_DASHES).split()
     forgiven = rules()
     if len(parts) > 1 and parts[0] in forgiven.articles:
         parts = parts[1:]
@@ -242,7 +248,7 @@ def diff(response: str, expected: str) -> list[tuple[str, str]]:
 
 
 def _fold(ch: str) -> str:
-    if _SEPARATORS.fullmatch(ch):
+    if _SEPARATORS.fullmatch(ch.translate(_DASHES)):
         return " "
     return _without_accents(unicodedata.normalize("NFKC", ch).casefold())
 

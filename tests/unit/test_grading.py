@@ -281,6 +281,24 @@ def test_typed_a_version_may_be_written_with_or_without_v_and_point_zero(
     assert grade_typed(typed(*answers), wrong).verdict == Verdict.INCORRECT
 
 
+@pytest.mark.parametrize(
+    ("answers", "right", "wrong"),
+    [
+        (["2, 3, 4", "2 3 4", "2,3,4", "2-3-4"], "[2,3,4]", "[2,4,8]"),
+        (["2, 3, 4", "2 3 4", "2,3,4", "2-3-4"], "2, 3 and 4", "2, 3 and 5"),
+        (["2, 3, 5, 7, 11", "[2, 3, 5, 7, 11]"], "2, 3, 5, 7 and 11", "2, 3, 5, 7 and 13"),
+        (["2, 3, 5, 7, 11", "[2, 3, 5, 7, 11]"], "2, 3, 5, 7, and 11", "2, 3, 5, 7, and 1"),
+        (["3, 4, 6, 3", "3 4 6 3"], "[3, 4, 6, 3]", "{3, 4, 23, 3}"),
+        (["3-7", "3 to 7", "three to seven"], "3–7", "3–5"),
+        (["Listen, Attend and Spell", "LAS"], "Listen, Attend & Spell", "Listen & Spell"),
+        (["-5"], "–5", "5"),
+    ],
+)
+def test_typed_lists_ranges_and_ampersands(answers: list[str], right: str, wrong: str) -> None:
+    assert grade_typed(typed(*answers), right).verdict == Verdict.CORRECT
+    assert grade_typed(typed(*answers), wrong).verdict == Verdict.INCORRECT
+
+
 def test_typed_implied_nouns_need_the_prompt_to_use_them() -> None:
     assert grade_typed(
         prompted("Which algorithm?", "Griffin-Lim"), "Griffin-Lim vocoder"

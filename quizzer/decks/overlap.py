@@ -135,6 +135,8 @@ class _Numbers:
             for reading in got.readings:
                 found.update(self.bare.containing(reading.value))
                 found.update(self.united_as_written.containing(reading.value))
+                if reading.scaled:  # `16k` is 16000 Hz where units take scale words as prefixes
+                    found.update(self.united.containing(reading.value))
         for value in interpretations(got, self.unit):
             found.update(self.united.containing(value))
             if got.unit is not None:

@@ -125,6 +125,15 @@ def test_opposite_signs_are_not_shared() -> None:
     assert shared_answers(questions) == []
 
 
+def test_a_count_with_a_scale_word_is_shared_with_an_answer_in_a_prefixed_unit() -> None:
+    """`16k` is 16 kHz, also when the question's answers are in a unit of another dimension."""
+    questions = [
+        Typed(id="a", type="typed", prompt="Which model?", answers=["16k"]),
+        Typed(id="b", type="typed", prompt="Name it.", answers=["24 hours", "16 kHz"]),
+    ]
+    assert shared_answers(questions) == brute_force(questions) == [(0, 0, 1)]
+
+
 def test_a_number_followed_by_what_the_prompt_counts_is_shared() -> None:
     questions = [
         Typed(id="a", type="typed", prompt="How many samples per hop?", answers=["512"]),

@@ -34,7 +34,7 @@ from quizzer.decks.quantities import (
     read_quantity,
     word_set,
 )
-from quizzer.decks.typed_keys import answer_key, has_accents, near_miss, wrong_accents
+from quizzer.decks.typed_keys import accepted, near_miss
 
 if TYPE_CHECKING:
     from quizzer.decks.models import QuestionBase
@@ -272,12 +272,9 @@ def grade_typed(question: TypedQuestion, response: str) -> Graded:
     if not response.strip():
         raise ResponseError("type an answer")
     words = prompt_words(question.prompt)
-    misaccented = wrong_accents(response, question.answers, words)
-    for answer in question.answers:
-        loose = not has_accents(answer)
-        want = answer_key(answer, words, strip_accents=loose)
-        if answer_key(response, words, strip_accents=loose) == want and not (loose and misaccented):
-            return Graded(Verdict.CORRECT, answer, "Correct.")
+    answer = accepted(response, question.answers, words)
+    if answer is not None:
+        return Graded(Verdict.CORRECT, answer, "Correct.")
     numbers = typed_numbers(question, words)
     if numbers.values:
         verdict = _typed_number(

@@ -175,6 +175,35 @@ def near_miss_allowance(expected: str) -> int:
     return max(1, min(3, len(expected) // 6))
 
 
+def accepted(response: str, answers: Sequence[str], words: frozenset[str]) -> str | None:
+    """The accepted answer whose key the response has, if any; a response with a part in
+    brackets (`Montreal Forced Aligner (MFA)`) has one when both parts are accepted."""
+    found = _same_key(response, answers, words)
+    if found is None and (parts := glossed(response)):
+        found, gloss = (_same_key(part, answers, words) for part in parts)
+        return found if gloss else None
+    return found
+
+
+def _same_key(response: str, answers: Sequence[str], words: frozenset[str]) -> str | None:
+    misaccented = wrong_accents(response, answers, words)
+    for answer in answers:
+        loose = not has_accents(answer)
+        want = answer_key(answer, words, strip_accents=loose)
+        if answer_key(response, words, strip_accents=loose) == want and not (loose and misaccented):
+            return answer
+    return None
+
+
+_GLOSSED = re.compile(r"(?P<head>[^()]*[^()\s])\s*\((?P<gloss>[^()]*[^()\s][^()]*)\)")
+
+
+def glossed(text: str) -> tuple[str, str] | None:
+    """The two parts of `name (other name)`, or None."""
+    match = _GLOSSED.fullmatch(text.strip().rstrip(_TRAILING).strip())
+    return (match["head"], match["gloss"]) if match else None
+
+
 def wrong_accents(response: str, answers: Sequence[str], words: frozenset[str]) -> bool:
     """True when the response has the letters of an answer written with accents, but other
     accents: an answer without accents then does not forgive them (`nàng` is not `nặng`, though

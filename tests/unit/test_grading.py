@@ -299,6 +299,18 @@ def test_typed_lists_ranges_and_ampersands(answers: list[str], right: str, wrong
     assert grade_typed(typed(*answers), wrong).verdict == Verdict.INCORRECT
 
 
+def test_typed_a_name_with_its_abbreviation_in_brackets_is_right_when_both_are() -> None:
+    aligner = prompted(
+        "Which tool does FastSpeech 2 use to extract phoneme durations?",
+        *["Montreal Forced Aligner", "MFA", "Montreal forced alignment"],
+    )
+    for right in ("montreal forced aligner (MFA)", "MFA (Montreal Forced Aligner).", "MFA (MFA)"):
+        assert grade_typed(aligner, right).verdict == Verdict.CORRECT, right
+    assert grade_typed(aligner, "Montreal Forced Aligner (MAS)").verdict != Verdict.CORRECT
+    assert grade_typed(aligner, "(MFA)").verdict == Verdict.CORRECT  # quotes and brackets go
+    assert grade_typed(aligner, "Kaldi (MFA)").verdict == Verdict.INCORRECT
+
+
 def test_typed_implied_nouns_need_the_prompt_to_use_them() -> None:
     assert grade_typed(
         prompted("Which algorithm?", "Griffin-Lim"), "Griffin-Lim vocoder"

@@ -83,6 +83,9 @@ ANSWERS = [
     "16000 samples/s",
     "2 kB",
     "2000 B",
+    "HiFi-GAN (HiFiGAN)",
+    "SNAC (snac codec)",
+    "Café (CTC)",
 ]
 
 

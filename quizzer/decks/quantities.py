@@ -140,17 +140,31 @@ def prompt_words(prompt: str) -> frozenset[str]:
     comparatives that the prompt itself uses, and the bound words of each side of which it asks
     with one (`over`, `more than` and `+` for "over how many?")."""
     used = {american(w) for w in word_set(prompt)}
-    r = rules()
-    words = {
-        w
-        for w in r.implied_nouns | r.comparatives
-        if american(_singular(w)) in used or american(w) in used
-    }
+    words = {w for w, forms in _addable().items() if not forms.isdisjoint(used)}
     folded = " ".join(re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", prompt).casefold()))
-    for side in r.bounds:
-        if any(re.search(rf"(?<!\w){re.escape(w)} (?:how|what)\b", folded) for w in side):
+    for side, asking in zip(rules().bounds, _asking(), strict=True):
+        if asking.search(folded):
             words |= side
     return frozenset(words)
+
+
+@functools.cache
+def _addable() -> dict[str, frozenset[str]]:
+    """Each implied noun and comparative, with the forms in which a prompt uses it."""
+    r = rules()
+    return {
+        w: frozenset({american(w), american(_singular(w))})
+        for w in r.implied_nouns | r.comparatives
+    }
+
+
+@functools.cache
+def _asking() -> tuple[re.Pattern[str], ...]:
+    """For each side of the bounds, its words asking for a number (`over how`, `up to what`)."""
+    return tuple(
+        re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(w) for w in side)}) (?:how|what)\b")
+        for side in rules().bounds
+    )
 
 
 def counted_words(prompt: str) -> frozenset[str]:

@@ -99,9 +99,11 @@ def _marked_key(text: str, words: frozenset[str], *, strip_accents: bool) -> str
     while len(parts) > 1 and _noun_at(parts[0], nouns, start=True) == len(parts[0]):
         parts.pop(0)
     marked = _VERSION.sub("", _SEPARATORS.sub(_join_parts, " ".join(parts)))
-    key = marked.replace(_MARK, "")
+    key = whole = marked.replace(_MARK, "")
     while (cut := _noun_at(key, nouns, start=False)) and cut < len(key):
         key = key[:-cut]
+    if key == whole:
+        return marked
     kept = 0
     for end, ch in enumerate(marked):  # the marked key up to the characters of `key`
         kept += ch != _MARK

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import difflib
 import math
 import random
 import re
@@ -33,8 +32,9 @@ from quizzer.decks.quantities import (
     prompt_words,
     question_unit,
     read_quantity,
-    rules,
+    word_set,
 )
+from quizzer.decks.typed_keys import accepted, near_miss
 
 if TYPE_CHECKING:
     from quizzer.decks.models import QuestionBase
@@ -246,105 +246,6 @@ def grade_choice(question: ChoiceQuestion, chosen: Sequence[int]) -> Graded:
 
 # ---------------------------------------------------------------- typed
 
-_TRAILING = ".,;:!?。、"
-
-
-def normalize(text: str, *, strip_accents: bool = False) -> str:
-    """Fold a typed answer for comparison: NFKC, case, spacing, trailing punctuation, and accents
-    when `strip_accents`."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = " ".join(text.split()).strip().rstrip(_TRAILING).strip()
-    if strip_accents:
-        text = _without_accents(text)
-    return text
-
-
-def _without_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize(
-        "NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    )
-
-
-def has_accents(text: str) -> bool:
-    """True when the text holds a combining accent (it is then compared with its accents)."""
-    return any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", text))
-
-
-_SEPARATORS = re.compile(r"[\s\-_.,/:;'‘’\"“”()]+")
-
-
-def _join_parts(match: re.Match[str]) -> str:
-    """Between two digits a separator stays (one space, or the decimal point); elsewhere it goes,
-    so `Name-V2`, `Name V2` and `NameV2` read alike. A minus sign stays: `-5` is not `5`."""
-    text, start, end = match.string, match.start(), match.end()
-    between_digits = start > 0 and end < len(text) and text[start - 1].isdigit()
-    if is_minus_sign(text, start, end):
-        return (" " if between_digits else "") + "-"
-    if between_digits and text[end].isdigit():
-        return "." if match.group() == "." else " "
-    return ""
-
-
-def is_minus_sign(text: str, start: int, end: int) -> bool:
-    """True when the separators `text[start:end]` end with a minus sign: a `-` just before a
-    digit, at the start, after a space or a sign (`-5`, `x = -5`, `2, -3`), or in an exponent
-    (`1e-3`). Between the parts of a name (`GPT-2`) it is a hyphen."""
-    if not text[start:end].endswith("-") or end >= len(text) or not text[end].isdigit():
-        return False
-    if start == 0 or len(text[start:end]) > 1 or not text[start - 1].isalnum():
-        return True
-    return text[start - 1] in "eE" and start >= 2 and text[start - 2].isdigit()
-
-
-def answer_key(text: str, words: frozenset[str], *, strip_accents: bool) -> str:
-    """The form in which typed answers are compared: folded (`normalize`), `×` read as `x`, a
-    leading article and the prompt's generic nouns around the answer dropped, and the separators
-    between the parts of a name removed."""
-    folded = normalize(text, strip_accents=strip_accents).replace("×", "x").replace("−", "-")
-    parts = folded.split()
-    forgiven = rules()
-    if len(parts) > 1 and parts[0] in forgiven.articles:
-        parts = parts[1:]
-    nouns = sorted((w for w in words if w in forgiven.implied_nouns), key=len, reverse=True)
-    while len(parts) > 1 and _noun_at(parts[0], nouns, start=True) == len(parts[0]):
-        parts.pop(0)
-    key = _SEPARATORS.sub(_join_parts, " ".join(parts))
-    while (cut := _noun_at(key, nouns, start=False)) and cut < len(key):
-        key = key[:-cut]
-    return key
-
-
-def _noun_at(text: str, nouns: Sequence[str], *, start: bool) -> int:
-    """The length of a noun (or its plural) at the start or end of `text`; 0 when none is."""
-    for noun in nouns:
-        for form in (noun + "es", noun + "s", noun):
-            if text.startswith(form) if start else text.endswith(form):
-                return len(form)
-    return 0
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Edit distance where a swap of two neighbouring characters counts as one edit
-    (optimal string alignment), so `blnak` is one edit from `blank`."""
-    rows = [list(range(len(b) + 1))]
-    for i in range(1, len(a) + 1):
-        row = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = a[i - 1] != b[j - 1]
-            row[j] = min(rows[i - 1][j] + 1, row[j - 1] + 1, rows[i - 1][j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                row[j] = min(row[j], rows[i - 2][j - 2] + 1)
-        rows.append(row)
-    return rows[-1][-1]
-
-
-def near_miss_allowance(expected: str) -> int:
-    """How many edits still count as `close`: none below 4 characters, then about one in six."""
-    if len(expected) < 4 or expected.replace(".", "").replace(" ", "").isdigit():
-        return 0
-    return max(1, min(3, len(expected) // 6))
-
 
 @dataclass(frozen=True, slots=True)
 class TypedNumbers:
@@ -371,13 +272,9 @@ def grade_typed(question: TypedQuestion, response: str) -> Graded:
     if not response.strip():
         raise ResponseError("type an answer")
     words = prompt_words(question.prompt)
-    keys = []
-    for answer in question.answers:
-        loose = not has_accents(answer)
-        want = answer_key(answer, words, strip_accents=loose)
-        if answer_key(response, words, strip_accents=loose) == want:
-            return Graded(Verdict.CORRECT, answer, "Correct.")
-        keys.append((want, answer, loose))
+    answer = accepted(response, question.answers, words)
+    if answer is not None:
+        return Graded(Verdict.CORRECT, answer, "Correct.")
     numbers = typed_numbers(question, words)
     if numbers.values:
         verdict = _typed_number(
@@ -385,16 +282,9 @@ def grade_typed(question: TypedQuestion, response: str) -> Graded:
         )
         if verdict is not None:
             return verdict
-    best: tuple[int, str] | None = None
-    for want, answer, loose in keys:
-        got = answer_key(response, words, strip_accents=loose)
-        if re.findall(r"-?\d+", got) != re.findall(r"-?\d+", want):
-            continue  # another number or version is another answer, not a typo
-        distance = edit_distance(got, want)
-        if distance <= near_miss_allowance(want) and (best is None or distance < best[0]):
-            best = (distance, answer)
-    if best is not None:
-        return Graded(Verdict.CLOSE, best[1], f"Almost: the answer is {best[1]!r}.")
+    almost = near_miss(response, question.answers, words)
+    if almost is not None:
+        return Graded(Verdict.CLOSE, almost, f"Almost: the answer is {almost!r}.")
     return Graded(Verdict.INCORRECT, expected, f"The answer is {expected!r}.")
 
 
@@ -403,7 +293,9 @@ def _typed_number(
 ) -> Graded | None:
     """Compare a response that reads as a number with the numeric answers; None when it does not
     read as a number of the answers' unit. A bare number is compared with the bare answers as
-    written, and with the others in their own unit (`24000` is `24000 Hz`, not `24000 kHz`)."""
+    written, and with the others in their own unit (`24000` is `24000 Hz`, not `24000 kHz`); a
+    number with a unit only with the answers written in a unit of its kind (`8000 kHz` is not
+    the answer `8000`)."""
     unit = numbers.unit
     try:
         got = read_quantity(response, unit, words)
@@ -413,8 +305,11 @@ def _typed_number(
         return None
     gaps = []
     for answer, want in numbers.values:
+        if not _comparable(got.unit, want.unit):
+            continue
         if got.unit is None and want.unit is None:
-            gap, shown_in, scale = abs(got.value - want.value), None, 1.0
+            gap = min(abs(reading.value - want.value) for reading in got.readings)
+            shown_in, scale = None, 1.0
         else:
             target = want.base(unit)
             gap = min(abs(v - target) for v in interpretations(got, want.unit or unit))
@@ -426,11 +321,24 @@ def _typed_number(
             )
         alike = (got.unit is None) == (want.unit is None)
         gaps.append((not alike, answer != expected, gap, shown_in))
+    if not gaps:
+        return None
     _, _, gap, shown_in = min(gaps, key=lambda g: (g[0], g[1]))
     off = _off_by(gap, shown_in, got)
     return Graded(
         Verdict.INCORRECT, expected, f"The answer is {expected!r} (yours is {off}).", as_number=True
     )
+
+
+def _comparable(written: Unit | None, answer: Unit | None) -> bool:
+    """May a response written in `written` be compared with an answer written in `answer`? A
+    bare number may be compared with any answer, a ratio sign may be added to a bare answer, and
+    otherwise the units must be of one kind."""
+    if written is None:
+        return True
+    if answer is None:
+        return written.dimension == "ratio"
+    return written.same(answer)
 
 
 def _rounding(target: float) -> float:
@@ -457,71 +365,45 @@ def unit_words(unit: Unit | None) -> frozenset[str]:
 
 def _written_in(got: Quantity, unit: Unit | None) -> str:
     """` Right value, written in s.` when the response used another unit than the answer."""
+    written = _written_as(got, unit)
+    return f" Right value, written {written}." if written else ""
+
+
+def _written_as(got: Quantity, unit: Unit | None) -> str:
+    """`in s` when the response used another unit than the answer, `as a percentage` for an
+    answer without unit; empty otherwise."""
+    if got.unit is not None and unit is None and got.unit.dimension == "percent":
+        return "as a percentage"
     if got.unit is None or unit is None or not got.unit.dimension or got.unit.size == unit.size:
         return ""
-    return f" Right value, written in {got.unit.name}."
+    return f"in {got.unit.name}"
 
 
 def _off_by(gap: float, unit: Unit | None, got: Quantity) -> str:
-    """`off by 1`, `off by 20 ms, written in s`: the distance to the answer, in its unit."""
+    """`off by 1`, `off by 20 ms, written in s`, `off by 64.935 million`: the distance to the
+    answer, in its unit."""
     named = ""
     if unit is not None and unit.dimension == "ratio":
         named = "x"
-    elif unit is not None and unit.dimension not in {"", "count"}:
+    elif unit is not None and unit.dimension:
         named = f" {unit.name}"
-    written = f", written in {got.unit.name}" if got.unit and _written_in(got, unit) else ""
+    written = f", written {as_}" if (as_ := _written_as(got, unit)) else ""
     return f"off by {format_number(gap)}{named}{written}"
-
-
-def diff(response: str, expected: str) -> list[tuple[str, str]]:
-    """Character spans of the response against the expected answer, for display.
-
-    Each span is (`equal` | `wrong` | `missing`, text): `wrong` is typed but not expected,
-    `missing` is expected but not typed. What the grader forgives (case, accents, separators
-    between the parts of a name) is never marked."""
-    spans: list[tuple[str, str]] = []
-    matcher = difflib.SequenceMatcher(
-        None, [_fold(c) for c in response], [_fold(c) for c in expected], autojunk=False
-    )
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        typed, wanted = response[i1:i2], expected[j1:j2]
-        if op == "equal":
-            spans.append(("equal", typed))
-            continue
-        if typed:
-            forgiven = _forgivable(typed) and not is_minus_sign(response, i1, i2)
-            spans.append(("equal" if forgiven else "wrong", typed))
-        if wanted and (not _forgivable(wanted) or is_minus_sign(expected, j1, j2)):
-            spans.append(("missing", wanted))
-    merged: list[tuple[str, str]] = []
-    for kind, text in spans:
-        if merged and merged[-1][0] == kind:
-            merged[-1] = (kind, merged[-1][1] + text)
-        else:
-            merged.append((kind, text))
-    return merged
-
-
-def _fold(ch: str) -> str:
-    if _SEPARATORS.fullmatch(ch):
-        return " "
-    return _without_accents(unicodedata.normalize("NFKC", ch).casefold())
-
-
-def _forgivable(text: str) -> bool:
-    return bool(_SEPARATORS.fullmatch(text)) or all(ch in _TRAILING for ch in text)
 
 
 # ---------------------------------------------------------------- numeric
 
 
-def parse_number(text: str, unit: str | None = None) -> float:
+def parse_number(text: str, unit: str | None = None, near: float | None = None) -> float:
     """Read a number as people write it (`680000`, `680,000`, `680 000`, `680k`, `6.8e5`), with
-    a unit after it if any, as a value in `unit`: `0.08 s` is 80 for unit `ms`. Raise
-    ResponseError when it is not a number (of that unit's dimension)."""
+    a unit after it if any, as a value in `unit`: `0.08 s` is 80 for unit `ms`. Of the values it
+    may mean (`680.000`: 680 or 680000), the nearest to `near`, as grading reads it, else the
+    first. Raise ResponseError when it is not a number (of that unit's dimension)."""
     wanted, words = question_unit(unit)
     got = _read(text, wanted, words)
-    return next(iter(interpretations(got, wanted))) / (wanted.size if wanted else 1.0)
+    size = wanted.size if wanted else 1.0
+    values = [value / size for value in interpretations(got, wanted)]
+    return values[0] if near is None else min(values, key=lambda v: abs(v - near))
 
 
 def _read(text: str, unit: Unit | None, words: frozenset[str]) -> Quantity:
@@ -547,11 +429,12 @@ def format_number(value: float) -> str:
 
 def grade_numeric(question: NumericQuestion, response: str) -> Graded:
     """Grade a number: within the tolerance is correct, within twice a non-zero tolerance close.
-    A value written in another unit of the same dimension is converted first."""
+    A value written in another unit of the same dimension is converted first, and a percentage
+    for an answer without unit is a fraction, unless the prompt asks in percent."""
     unit, described = question_unit(question.unit)
-    words = described | prompt_words(question.prompt)
-    if unit is None:
-        words |= counted_words(question.prompt)
+    words = described | prompt_words(question.prompt) | counted_words(question.prompt)
+    if unit is None and ("%" in question.prompt or "percent" in word_set(question.prompt)):
+        words |= {"%", "percent"}  # the answer is a percentage written without its unit
     got = _read(response, unit, words)
     expected = format_number(question.answer) + (f" {question.unit}" if question.unit else "")
     target = question.answer * (unit.size if unit else 1.0)

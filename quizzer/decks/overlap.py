@@ -2,8 +2,9 @@
 
 Grading every answer against every other typed question made `quizzer lint` quadratic (two
 thousand typed questions took minutes). `grade_typed` accepts a response in two ways: its
-comparison key (`answer_key`) equals the key of one of the question's answers, or it reads as a
-number equal to one of the question's numeric answers. Both are looked up instead:
+comparison key (`answer_key`) equals the key of one of the question's answers (or, for `name
+(other name)`, both names' keys do), or it reads as a number equal to one of the question's
+numeric answers. Both are looked up instead:
 
 - a key depends on the prompt only through the generic nouns it uses, so the answers' keys are
   kept in a table per set of such nouns, and each answer's key is computed once per set;
@@ -22,15 +23,7 @@ import bisect
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from quizzer.decks.grading import (
-    TypedQuestion,
-    Verdict,
-    answer_key,
-    grade_typed,
-    has_accents,
-    typed_numbers,
-    unit_words,
-)
+from quizzer.decks.grading import TypedQuestion, Verdict, grade_typed, typed_numbers, unit_words
 from quizzer.decks.quantities import (
     Quantity,
     QuantityError,
@@ -41,6 +34,7 @@ from quizzer.decks.quantities import (
     read_quantity,
     rules,
 )
+from quizzer.decks.typed_keys import answer_key, glossed, has_accents
 
 
 def shared_answers(questions: Sequence[TypedQuestion]) -> list[tuple[int, int, int]]:
@@ -71,8 +65,10 @@ def _same_keys(
         flags = {loose for loose, _ in table}
         for i, question in enumerate(questions):
             for j, answer in enumerate(question.answers):
-                for loose in flags:
-                    key = answer_key(answer, used, strip_accents=loose)
+                # `name (other name)` is accepted where both names are: look up the first
+                texts = [answer, *(glossed(answer) or ())[:1]]
+                for loose, text in ((loose, text) for loose in flags for text in texts):
+                    key = answer_key(text, used, strip_accents=loose)
                     for o in table.get((loose, key), ()):
                         if o != i:
                             yield i, j, o
@@ -139,8 +135,11 @@ class _Numbers:
         """The questions one of whose numeric answers may equal the response `got`."""
         found: set[int] = set()
         if got.unit is None:
-            found.update(self.bare.containing(got.value))
-            found.update(self.united_as_written.containing(got.value))
+            for reading in got.readings:
+                found.update(self.bare.containing(reading.value))
+                found.update(self.united_as_written.containing(reading.value))
+                if reading.scaled:  # `16k` is 16000 Hz where units take scale words as prefixes
+                    found.update(self.united.containing(reading.value))
         for value in interpretations(got, self.unit):
             found.update(self.united.containing(value))
             if got.unit is not None:
@@ -191,4 +190,4 @@ def _read_answer(answer: str, unit: Unit | None, words: frozenset[str]) -> Quant
         return None
     if got.unit is not None and got.unit.dimension:
         return None
-    return Quantity(got.value, None, got.scaled)
+    return Quantity(got.value, None, got.scaled, got.also)

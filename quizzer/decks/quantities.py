@@ -13,7 +13,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 RULES_FILE = Path(__file__).with_name("forgiven.toml")
@@ -31,6 +31,14 @@ class Rules:
     implied_nouns: frozenset[str]
     ratio_signs: frozenset[str]
     comparatives: frozenset[str]
+    spellings: dict[str, str]
+    """British word endings and their American spelling (`ise`: `ize`)."""
+    hedges: frozenset[str]
+    bounds: tuple[frozenset[str], ...]
+    """Each side's bound words (`over`, `more than`, `+`; `up to`, `under`)."""
+    short_forms: dict[str, str]
+    prefixed: frozenset[str]
+    """The dimensions whose units take the scale words as prefixes (`16k` for 16 kHz)."""
     scales: dict[str, float]
     units: dict[str, tuple[str, float]]
     """Unit name (case-folded, singular) to its dimension and its size in the base unit."""
@@ -50,6 +58,11 @@ def rules() -> Rules:
         implied_nouns=frozenset(data["implied_nouns"]),
         ratio_signs=frozenset(data["ratio_signs"]),
         comparatives=frozenset(data["comparatives"]),
+        spellings=dict(data["spellings"]),
+        hedges=frozenset(data["hedges"]),
+        bounds=tuple(frozenset(side) for side in data["bounds"].values()),
+        short_forms=dict(data["short_forms"]),
+        prefixed=frozenset(data["prefixed"]),
         scales={k.casefold(): float(v) for k, v in data["scales"].items()},
         units=units,
     )
@@ -82,10 +95,22 @@ class Quantity:
     unit: Unit | None
     scaled: bool = False
     """Written with a scale word (`65M`, `680 thousand`): a plain count."""
+    also: float | None = None
+    """The value the digits mean when their dot groups thousands, as in much of Europe:
+    `680.000` is 680, or 680000."""
+
+    @property
+    def readings(self) -> tuple[Quantity, ...]:
+        """The quantity, and the other it may be (`680.000`: 680 or 680000)."""
+        return (self,) if self.also is None else (self, replace(self, value=self.also, also=None))
 
     def base(self, default: Unit | None) -> float:
-        """The value in its dimension's base unit; a bare number is taken in `default`."""
+        """The value in its dimension's base unit; a bare number is taken in `default`, but a
+        count with a scale word in the dimension's first unit where units take the scale words
+        as prefixes (`64k` is 64000 bit/s for a question in kbit/s)."""
         unit = self.unit or default
+        if self.unit is None and self.scaled and unit and unit.dimension in rules().prefixed:
+            return self.value
         return self.value * (unit.size if unit else 1.0)
 
 
@@ -98,13 +123,47 @@ def _singular(word: str) -> str:
     return word[:-1] if len(word) > 2 and word.endswith("s") and not word.endswith("ss") else word
 
 
+def american(text: str) -> str:
+    """Case-folded text with British spellings written the American way (`spellings`), so that
+    both compare alike: `generalised` is `generalized`."""
+    return _british().sub(lambda m: rules().spellings[m["ending"]] + m["plural"], text.casefold())
+
+
+@functools.cache
+def _british() -> re.Pattern[str]:
+    endings = "|".join(sorted(rules().spellings, key=len, reverse=True))
+    return re.compile(rf"(?<=[^\W\d_]{{2}})(?P<ending>{endings})(?P<plural>s?)(?![^\W_])")
+
+
 def prompt_words(prompt: str) -> frozenset[str]:
     """The words a learner may add around an answer to this prompt: the implied nouns and the
-    comparatives that the prompt itself uses."""
-    used = word_set(prompt)
+    comparatives that the prompt itself uses, and the bound words of each side of which it asks
+    with one (`over`, `more than` and `+` for "over how many?")."""
+    used = {american(w) for w in word_set(prompt)}
+    words = {w for w, forms in _addable().items() if not forms.isdisjoint(used)}
+    folded = " ".join(re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", prompt).casefold()))
+    for side, asking in zip(rules().bounds, _asking(), strict=True):
+        if asking.search(folded):
+            words |= side
+    return frozenset(words)
+
+
+@functools.cache
+def _addable() -> dict[str, frozenset[str]]:
+    """Each implied noun and comparative, with the forms in which a prompt uses it."""
     r = rules()
-    return frozenset(
-        w for w in r.implied_nouns | r.comparatives if _singular(w) in used or w in used
+    return {
+        w: frozenset({american(w), american(_singular(w))})
+        for w in r.implied_nouns | r.comparatives
+    }
+
+
+@functools.cache
+def _asking() -> tuple[re.Pattern[str], ...]:
+    """For each side of the bounds, its words asking for a number (`over how`, `up to what`)."""
+    return tuple(
+        re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(w) for w in side)}) (?:how|what)\b")
+        for side in rules().bounds
     )
 
 
@@ -125,8 +184,12 @@ def word_set(text: str) -> frozenset[str]:
     return frozenset(words) | frozenset(_singular(w) for w in words)
 
 
+_PER_SECOND = re.compile(r"[^\W\d_][\w-]*(?: [^\W\d_][\w-]*)?(?: ?/ ?| per )(?:s|sec|second)")
+
+
 def known_unit(text: str) -> Unit | None:
-    """The unit a word names, by the tables (`ms`, `kHz`, `hours`), or None."""
+    """The unit a word names, by the tables (`ms`, `kHz`, `hours`), or None. Something per
+    second (`tokens/s`, `frames per second`) is a frequency."""
     key = _key(text)
     table = rules().units
     for candidate in (key, _singular(key)):
@@ -135,6 +198,8 @@ def known_unit(text: str) -> Unit | None:
             return Unit(text.strip(), dimension, size)
     if key in rules().ratio_signs:
         return RATIO
+    if _PER_SECOND.fullmatch(" ".join(key.split())):
+        return Unit(text.strip(), "frequency", 1.0)
     return None
 
 
@@ -168,9 +233,21 @@ def _tokens(text: str) -> list[str]:
 
 
 _NUMBER = re.compile(
-    r"\s*(?P<num>[-+−]?(?:\d{1,3}(?:[,  _']\d{3})+|\d+)?(?:\.\d+)?(?:e[-+]?\d+)?)(?P<rest>.*)",
+    r"\s*(?P<num>[-+−]?(?:\d{1,3}(?:[,  _']\d{3})+|\d+)?(?:\.\d+)?(?:e[-+]?\d+)?)"
+    r"(?:\s*/\s*(?P<over>\d+(?:\.\d+)?)(?![\d.,]))?(?P<rest>.*)",
     re.IGNORECASE | re.DOTALL,
 )
+_POWER_OF_TEN = re.compile(
+    r"(?:(?P<times>[-+−]?[\d.,  _']*\d)\s*[x×*·]\s*)?10\s*\^\s*(?P<power>[-+−]?\d+)(?P<rest>.*)",
+    re.IGNORECASE | re.DOTALL,
+)
+_DOT_GROUPS = re.compile(
+    r"(?P<whole>[-+−]?[1-9]\d{0,2}(?P<by>[.   '])\d{3}(?:(?P=by)\d{3})*)(?:,(?P<fraction>\d+))?"
+    r"(?![\d.,'e])",
+    re.IGNORECASE,
+)
+_SUPERSCRIPT = re.compile(r"(?<=\d)[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 
 
 _DECIMAL_COMMA = re.compile(r"[-+−]?\d+,(?!\d{3}(?!\d))\d+(?![\d,.])")
@@ -186,32 +263,47 @@ def read_quantity(
     """Read a number as people write it, with what follows it.
 
     `680000`, `680,000`, `680 000`, `680k`, `6.8e5`, `0.68 million`, `80ms`, `0.08 s`, `2.8x`,
-    `2.8 times`. `unit` is the unit the question asks in: a word that names it (`m` for metres)
-    is that unit rather than a scale. `words` may follow the number and are ignored (a unit's
-    descriptive words, nouns the prompt uses). With `any_name`, words after the number that name
-    no known unit are taken as a unit known by name (`512 samples`). Raise QuantityError when it
-    is no such number."""
-    text = unicodedata.normalize("NFKC", text).strip().rstrip(".,;!?").strip()
+    `2.8 times`, `about 680k`, `~93 ms`, `6.8 × 10^5`, `10⁶`, `5/4`. `unit` is the unit the
+    question asks in: a word that names it (`m` for metres) is that unit rather than a scale.
+    `words` may follow the number and are ignored (a unit's descriptive words, nouns the prompt
+    uses); the bound words among them may come before it (`over`, `up to`), or `+` after it.
+    With `any_name`, words after the number that name no known unit are taken as a unit known by
+    name (`512 samples`). Raise QuantityError when it is no such number."""
+    text = _SUPERSCRIPT.sub(lambda m: "^" + m.group().translate(_SUPERSCRIPTS), text)
+    shown = unicodedata.normalize("NFKC", text).strip()
+    text = shown.rstrip(".,;!?").strip()
+    asked = [side for side in rules().bounds if all(w in words for w in side)]
+    text = _unhedged(text, frozenset().union(*asked))
+    if power := _POWER_OF_TEN.fullmatch(text):
+        exponent = power["power"].replace("−", "-")
+        text = f"{power['times'] or '1'}e{exponent}{power['rest']}"
+    text, dotted = _european(text)
     if _DECIMAL_COMMA.match(text):
         text = text.replace(",", ".", 1)
     match = _NUMBER.fullmatch(text)
     if not match or not re.search(r"\d", match.group("num")):
-        raise QuantityError(f"{text!r} is not a number")
+        raise QuantityError(f"{shown!r} is not a number")
     number = match.group("num").replace("−", "-")
     number = re.sub(r"(?<=\d)[,  _'](?=\d{3})", "", number)
     try:
-        value = float(number)
-    except ValueError:
-        raise QuantityError(f"{text!r} is not a number") from None
+        over = float(match.group("over") or 1)
+        value = float(number) / over
+        also = float(number.replace(".", "")) / over if dotted else None
+    except (ValueError, ZeroDivisionError):
+        raise QuantityError(f"{shown!r} is not a number") from None
     rest = _tokens(match.group("rest"))
     if number.endswith(".") or (rest and rest[0][:1].isdigit()):
-        raise QuantityError(f"{text!r} is not a number")
-    ignored = {_singular(_key(w)) for w in words}
+        raise QuantityError(f"{shown!r} is not a number")
+    ignored = {_word(w) for w in words}
     written: Unit | None = None
-    remaining = [t for t in rest if _singular(_key(t)) not in ignored]
+    remaining = [t for t in rest if _word(t) not in ignored]
     scaled = bool(remaining) and _scale(remaining[0]) is not None and not _names(unit, remaining[0])
+    if scaled and unit is not None and unit.dimension:  # `B` is a byte for a size
+        scaled = getattr(known_unit(remaining[0]), "dimension", None) != unit.dimension
     if scaled:
-        value *= _scale(remaining.pop(0)) or 1.0
+        scale = _scale(remaining.pop(0)) or 1.0
+        value *= scale
+        also = None if also is None else also * scale
     if remaining:
         phrase = " ".join(remaining)
         written = unit if unit is not None and _names(unit, phrase) else known_unit(phrase)
@@ -219,9 +311,48 @@ def read_quantity(
             written = Unit(phrase, "")
         if written is None:
             raise QuantityError(
-                f"could not read {text!r} as a number" + (f" of {unit.name}" if unit else "")
+                f"could not read {shown!r} as a number" + (f" of {unit.name}" if unit else "")
             )
-    return Quantity(value, written, scaled)
+    return Quantity(value, written, scaled, also)
+
+
+def _word(word: str) -> str:
+    """A word as compared with the words that may follow a number: case-folded, singular, and
+    written out (`params` is `parameter`)."""
+    singular = _singular(_key(word))
+    return rules().short_forms.get(singular, singular)
+
+
+def _european(text: str) -> tuple[str, bool]:
+    """The text with a number written with a decimal comma after digits grouped by dots, spaces
+    or apostrophes (`1.234,5`), or with two dot groups or more (`1.920.000`), written the English
+    way; and whether its one dot may group thousands (`680.000`)."""
+    grouped = _DOT_GROUPS.match(text)
+    if grouped is None:
+        return text, False
+    whole, fraction, rest = grouped["whole"], grouped["fraction"], text[grouped.end() :]
+    digits = re.sub(r"[.   ']", "", whole)
+    if fraction is not None:
+        return f"{digits}.{fraction}{rest}", False
+    if whole.count(".") > 1:
+        return digits + rest, False
+    return text, "." in whole
+
+
+def _unhedged(text: str, bounds: frozenset[str]) -> str:
+    """The text without the hedges before its number (`about`, `~`), nor the `bounds` allowed
+    (`over`, `up to` before it, `+` after it)."""
+    text = _hedges(bounds).sub("", text)
+    if "+" in bounds:
+        text = re.sub(r"(?<=[^\s+])\+(?=\s|$)", "", text, count=1)
+    return text
+
+
+@functools.cache
+def _hedges(bounds: frozenset[str]) -> re.Pattern[str]:
+    words = sorted(rules().hedges | bounds - {"+"}, key=len, reverse=True)
+    either = "|".join(re.escape(w) + (r"(?!\w)" if w[-1].isalnum() else "") for w in words)
+    return re.compile(rf"^(?:(?:{either})\s*)+", re.IGNORECASE)
 
 
 def _names(unit: Unit | None, phrase: str) -> bool:
@@ -234,14 +365,19 @@ def _names(unit: Unit | None, phrase: str) -> bool:
 
 def interpretations(quantity: Quantity, unit: Unit | None) -> Iterable[float]:
     """The base values a response can mean for a question in `unit`: a bare number is in that
-    unit, and also a plain count when the unit is a count scale (`65000000` for `65 million`)."""
+    unit, and also a plain count when the unit is a count scale (`65000000` for `65 million`);
+    `680.000` is read both ways, and a percentage is a fraction for a question without unit."""
     counted = unit is not None and unit.dimension == "count"
-    if quantity.unit is None and counted and quantity.scaled:
-        yield quantity.value
-        return
-    yield quantity.base(unit)
-    if quantity.unit is None and counted:
-        yield quantity.value
+    for reading in quantity.readings:
+        if unit is None and reading.unit is not None and reading.unit.dimension == "percent":
+            yield reading.base(None) / 100
+            continue
+        if reading.unit is None and counted and reading.scaled:
+            yield reading.value
+            continue
+        yield reading.base(unit)
+        if reading.unit is None and counted:
+            yield reading.value
 
 
 def compatible(written: Unit | None, unit: Unit | None) -> bool:
@@ -249,5 +385,5 @@ def compatible(written: Unit | None, unit: Unit | None) -> bool:
     if written is None:
         return True
     if unit is None:
-        return written.dimension == "ratio"
+        return written.dimension in {"ratio", "percent"}
     return written.same(unit)

@@ -16,9 +16,10 @@ from textual.content import Content
 from quizzer.decks.cards import Card
 from quizzer.decks.cloze import BLANK, Deletion, blank, parse_cloze
 from quizzer.decks.faces import Faces, faces
-from quizzer.decks.grading import Graded, Verdict, diff, format_number, parse_number
+from quizzer.decks.grading import Graded, Verdict, format_number, parse_number
 from quizzer.decks.media import strip_references
 from quizzer.decks.models import Cloze, Numeric, Typed
+from quizzer.decks.typed_keys import diff
 from quizzer.mathtext import DISPLAY_MATH, INLINE_MATH, latex_to_text
 
 _FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
@@ -242,7 +243,8 @@ def typed_feedback(card: Card, response: str, graded: Graded) -> Content:
     if isinstance(card.question, Numeric) and shown:
         unit = card.question.unit
         with contextlib.suppress(ValueError):
-            shown = format_number(parse_number(shown, unit)) + (f" {unit}" if unit else "")
+            number = parse_number(shown, unit, near=card.question.answer)
+            shown = format_number(number) + (f" {unit}" if unit else "")
     if graded.verdict != Verdict.CORRECT and shown:
         # a number is off by an amount (said in the verdict), not by its characters
         yours = shown if graded.as_number else diff_content(shown, graded.expected)

@@ -161,6 +161,12 @@ def test_typed_feedback_compares_numbers_as_numbers(collection: Collection) -> N
         "  answer   680,000 hours",
     ]
     assert not [s for s in content.spans if "strike" in str(s.style)]
+    dotted = grade_text(numeric.question, "68.000", [])  # 68, or 68000 as in much of Europe
+    assert typed_feedback(numeric, "68.000", dotted).plain.splitlines() == [
+        "✗ Wrong  The answer is 680,000 hours; yours is off by 612,000 hours.",
+        "  yours    68,000 hours",
+        "  answer   680,000 hours",
+    ]
 
 
 def test_today_and_the_streak_seek_the_log_by_time(collection: Collection) -> None:

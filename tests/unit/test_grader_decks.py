@@ -10,7 +10,6 @@ tolerance.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import re
 from collections.abc import Iterator
@@ -81,9 +80,7 @@ def _plain(value: float) -> str:
     return format_number(value).replace(",", "")
 
 
-def _number_variants(
-    quantity: Quantity, unit: Unit | None, prompt: frozenset[str]
-) -> Iterator[str]:
+def _number_variants(quantity: Quantity, prompt: frozenset[str]) -> Iterator[str]:
     """How else the same number could be written."""
     value = quantity.value
     written = quantity.unit
@@ -92,9 +89,6 @@ def _number_variants(
         if value >= 10_000 and value == int(value):
             yield f"{int(value):,}".replace(",", " ") + name
             yield f"{int(value):,}" + name
-        if unit is not None and unit.dimension and written is None:
-            yield f"{_plain(value)} {unit.name}"
-            yield f"{_plain(value)}{unit.name}"
         return
     if written.dimension == "ratio":
         for sign in ("×", " times", "-fold", "x"):
@@ -134,19 +128,8 @@ def typed_variants(question: Typed) -> Iterator[tuple[str, str]]:
             quantity = read_quantity(answer, None, words, any_name=True)
         except QuantityError:
             continue
-        units = [q.unit for q in _answer_quantities(question) if q.unit is not None]
-        unit = next((u for u in units if u.dimension), None)
-        for variant in _number_variants(quantity, unit, words):
+        for variant in _number_variants(quantity, words):
             yield variant, "number written otherwise"
-
-
-def _answer_quantities(question: Typed) -> list[Quantity]:
-    words = prompt_words(question.prompt)
-    found = []
-    for answer in question.answers:
-        with contextlib.suppress(QuantityError):
-            found.append(read_quantity(answer, None, words, any_name=True))
-    return found
 
 
 def numeric_variants(question: Numeric) -> Iterator[tuple[str, str]]:
@@ -172,7 +155,7 @@ def numeric_variants(question: Numeric) -> Iterator[tuple[str, str]]:
         yield f"{plain}×", "multiplication sign"
         yield f"{plain} times", "the word times"
     if unit is not None and unit.dimension not in {"", "ratio", "count"}:
-        for variant in _number_variants(Quantity(value, unit), unit, frozenset()):
+        for variant in _number_variants(Quantity(value, unit), frozenset()):
             yield variant, "another unit of the same dimension"
     if unit is not None and unit.dimension == "count":
         yield _plain(value * unit.size), "the count written out"

@@ -26,6 +26,7 @@ PROMPTS = [
     "Which codec's decoder?",
     "Name it.",
     "How many samples per hop?",
+    "Over how many samples per hop?",
 ]
 ANSWERS = [
     "HiFi-GAN",
@@ -73,6 +74,18 @@ ANSWERS = [
     "24000",
     "SNAC codec",
     "SNAC",
+    "~25 ms",
+    "over 512",
+    "512+",
+    "16.000",
+    "1.234,5 ms",
+    "16k",
+    "16000 samples/s",
+    "2 kB",
+    "2000 B",
+    "HiFi-GAN (HiFiGAN)",
+    "SNAC (snac codec)",
+    "Café (CTC)",
 ]
 
 
@@ -113,6 +126,15 @@ def test_opposite_signs_are_not_shared() -> None:
         Typed(id="d", type="typed", prompt="Size?", answers=["1e3"]),
     ]
     assert shared_answers(questions) == []
+
+
+def test_a_count_with_a_scale_word_is_shared_with_an_answer_in_a_prefixed_unit() -> None:
+    """`16k` is 16 kHz, also when the question's answers are in a unit of another dimension."""
+    questions = [
+        Typed(id="a", type="typed", prompt="Which model?", answers=["16k"]),
+        Typed(id="b", type="typed", prompt="Name it.", answers=["24 hours", "16 kHz"]),
+    ]
+    assert shared_answers(questions) == brute_force(questions) == [(0, 0, 1)]
 
 
 def test_a_number_followed_by_what_the_prompt_counts_is_shared() -> None:

@@ -113,3 +113,19 @@ async def test_the_tree_cursor_shows_without_colour(
         assert app.no_color
         tree = home.query_one(DeckTreeView)
         assert tree.get_component_rich_style("tree--cursor").reverse
+
+
+@pytest.mark.parametrize("size", [(60, 20), (120, 40)], ids=["60x20", "120x40"])
+async def test_help_wraps_a_description_under_itself(build: Build, size: tuple[int, int]) -> None:
+    """A description longer than its column went on under the keys, at the box's left edge."""
+    app = build()
+    async with app.run_test(size=size) as pilot:
+        await home_ready(pilot)
+        await pilot.press("question_mark")
+        await until(pilot, lambda: "deck options: limits" in screen_text(app))
+        lines = screen_text(app).splitlines()
+        row = next(i for i, line in enumerate(lines) if "deck options: limits" in line)
+        column = lines[row].index("deck options: limits")
+        assert "steps" not in lines[row]  # too long for its column at both sizes
+        assert lines[row + 1][column:].startswith("steps")
+        assert not lines[row + 1][:column].strip("│ ")

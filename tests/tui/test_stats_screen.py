@@ -330,3 +330,22 @@ async def test_period_keys_typed_during_a_computation_all_count(
         await pilot.press("2")
         await until(pilot, lambda: "Answers per day, last 365 days" in screen_text(app))
         assert "365 days" in screen_text(app).splitlines()[0]  # the period's menu
+
+
+async def test_every_tab_shows_at_60_columns(col: Collection) -> None:
+    """At 60 columns the tabs ran off the screen's edge: "Cards to watch" was cut to "C", and
+    choosing it scrolled "Overview" off instead. The two longest titles give way to short ones
+    below 74 columns, and come back when there is room."""
+    app = StatsApp(col)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        assert screen_text(app).splitlines()[1] == (
+            " Overview  Activity  Forecast  Memory  Decks  Calib.  Watch"
+        )
+        await pilot.press("7")
+        await pilot.pause()
+        assert screen_text(app).splitlines()[1].startswith(" Overview  Activity")
+        assert "No leech." in screen_text(app)
+        await pilot.resize_terminal(80, 24)
+        await until(pilot, lambda: "Cards to watch" in screen_text(app).splitlines()[1])
+        assert "Calibration" in screen_text(app).splitlines()[1]

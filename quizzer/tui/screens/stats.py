@@ -36,7 +36,20 @@ PERIODS = (7, 30, 90, 365)
 BAR_WIDTH = 0.6  # plotext's default (0.8) makes neighbouring bars touch on a character grid
 Request = tuple[str | None, int]
 """A scope (None: everything) and a period in days."""
-TABS = ("overview", "activity", "forecast", "memory", "decks", "calibration", "watch")
+TITLES = {
+    "overview": "Overview",
+    "activity": "Activity",
+    "forecast": "Forecast",
+    "memory": "Memory",
+    "decks": "Decks",
+    "calibration": "Calibration",
+    "watch": "Cards to watch",
+}
+"""Each tab's id and title, in the order of the keys 1 to 7."""
+TABS = tuple(TITLES)
+SHORT_TITLES = {"calibration": "Calib.", "watch": "Watch"}
+"""The titles that give way when the seven do not fit in full (below 74 columns), so that every
+tab shows on a 60-column screen instead of the last ones falling off its edge."""
 
 
 class StatsScreen(Screen[None]):
@@ -114,27 +127,27 @@ class StatsScreen(Screen[None]):
             )
         yield LoadingIndicator(id="stats-loading")
         with TabbedContent(id="stats-tabs", initial="overview"):
-            with TabPane("Overview", id="overview"), VerticalScroll():
+            with TabPane(TITLES["overview"], id="overview"), VerticalScroll():
                 yield Static(id="overview-today")
                 yield Static(id="overview-retention")
                 yield Static(id="overview-counts")
-            with TabPane("Activity", id="activity"), VerticalScroll():
+            with TabPane(TITLES["activity"], id="activity"), VerticalScroll():
                 yield Static(id="activity-heatmap")
                 yield Static(id="activity-days")
                 yield Static(id="activity-hours")
                 yield Static(id="activity-buttons")
-            with TabPane("Forecast", id="forecast"), VerticalScroll():
+            with TabPane(TITLES["forecast"], id="forecast"), VerticalScroll():
                 yield Static(id="forecast-plot")
-            with TabPane("Memory", id="memory"), VerticalScroll():
+            with TabPane(TITLES["memory"], id="memory"), VerticalScroll():
                 for name in ("stability", "difficulty", "retrievability"):
                     yield Static(id=f"memory-{name}-text", classes="caption")
                     yield PlotextPlot(id=f"memory-{name}", classes="chart")
-            with TabPane("Decks", id="decks"):
+            with TabPane(TITLES["decks"], id="decks"):
                 yield DataTable(id="decks-table", zebra_stripes=True, cursor_type="row")
-            with TabPane("Calibration", id="calibration"), VerticalScroll():
+            with TabPane(TITLES["calibration"], id="calibration"), VerticalScroll():
                 yield Static(id="calibration-summary")
                 yield PlotextPlot(id="calibration-plot", classes="chart tall")
-            with TabPane("Cards to watch", id="watch"), VerticalScroll():
+            with TabPane(TITLES["watch"], id="watch"), VerticalScroll():
                 yield Static(id="watch-text")
         yield KeyBar()
 
@@ -268,12 +281,24 @@ class StatsScreen(Screen[None]):
         )
 
     def on_resize(self) -> None:
-        """Redraw the title and the charts that are drawn to the screen's width."""
+        """Redraw the title, the tabs and the charts that are drawn to the screen's width."""
         self.call_after_refresh(self._fit_title)
+        self._fit_tabs()
         if self.result is not None:
             self._activity(self.result)
             self._forecast(self.result)
             self._decks(self.result)
+
+    def _fit_tabs(self) -> None:
+        """Full titles when the seven fit (each tab pads its title with a cell a side), else
+        the short ones."""
+        full = sum(cell_len(title) + 2 for title in TITLES.values()) <= self.size.width
+        tabs = self.query_one("#stats-tabs", TabbedContent)
+        for pane, title in TITLES.items():
+            label = title if full else SHORT_TITLES.get(pane, title)
+            tab = tabs.get_tab(pane)
+            if tab.label.plain != label:
+                tab.label = label
 
     def _memory(self, s: core.Stats) -> None:
         texts = view.memory_section(s).renderables

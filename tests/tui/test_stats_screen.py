@@ -18,7 +18,7 @@ import pytest
 from textual import events
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Select, TabbedContent
+from textual.widgets import DataTable, Select, TabbedContent
 from tui_support import screen_text, until
 
 from quizzer.clock import to_ms
@@ -349,3 +349,30 @@ async def test_every_tab_shows_at_60_columns(col: Collection) -> None:
         await pilot.resize_terminal(80, 24)
         await until(pilot, lambda: "Cards to watch" in screen_text(app).splitlines()[1])
         assert "Calibration" in screen_text(app).splitlines()[1]
+
+
+async def test_the_decks_tab_keeps_every_column_beside_its_scrollbar(
+    write_deck: Callable[[str, str], Path], isolated: Path
+) -> None:
+    """With more decks than rows (the bundled 67), the table's scrollbar pushed the R column off
+    its right edge, at every width: the deck titles were laid out for the whole screen, not for
+    the tab, which has a cell of padding each side."""
+    for i in range(30):
+        write_deck(f"many/d{i:02}", deck_yaml(f"Deck {i}", "many", [f"Question {i}?"]))
+    col = open_collection()
+    try:
+        app = StatsApp(col)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("5")
+            await settle(pilot)
+            table = app.screen.query_one("#decks-table", DataTable)
+            for width in (80, 60, 120):
+                await pilot.resize_terminal(width, 24)
+                await until(pilot, lambda w=width: app.screen.size.width == w)
+                await pilot.pause()
+                assert table.max_scroll_y > 0 and table.max_scroll_x == 0
+                header = next(line for line in screen_text(app).splitlines() if "Stab." in line)
+                assert header.rstrip().endswith("Stab.  R")
+    finally:
+        col.close()

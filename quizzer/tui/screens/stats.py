@@ -351,8 +351,8 @@ class StatsScreen(Screen[None]):
             for i, h in enumerate(headers)
         ]
         # the figures keep their width; the deck's title (its id is the row key) takes the rest:
-        # two cells of padding a column, two for the scrollbar
-        title_width = max(12, self.size.width - sum(widths) - 2 * (len(widths) + 1) - 2)
+        # two cells of padding a column, two for the scrollbar, two for the tab's own padding
+        title_width = max(12, self.size.width - sum(widths) - 2 * (len(widths) + 1) - 4)
         table.add_column("Deck", width=title_width)
         for header, width in zip(headers, widths, strict=True):
             table.add_column(header, width=width)

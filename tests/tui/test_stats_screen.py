@@ -376,3 +376,32 @@ async def test_the_decks_tab_keeps_every_column_beside_its_scrollbar(
                 assert header.rstrip().endswith("Stab.  R")
     finally:
         col.close()
+
+
+async def test_memory_says_once_that_nothing_was_reviewed(
+    write_deck: Callable[[str, str], Path], isolated: Path
+) -> None:
+    """Before the first review the Memory tab said "No card has been reviewed yet." three times,
+    once under each of its histograms' places."""
+    write_deck("lang/french", deck_yaml("French", "lang", ["Say 'one' in French."]))
+    col = open_collection()
+    try:
+        app = StatsApp(col)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("4")
+            await pilot.pause()
+            assert screen_text(app).count("No card has been reviewed yet.") == 1
+    finally:
+        col.close()
+
+
+async def test_memory_shows_each_distribution_under_its_caption(col: Collection) -> None:
+    app = StatsApp(col)
+    async with app.run_test(size=(80, 60)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await pilot.pause()
+        text = screen_text(app)
+        for caption in ("Stability (days until", "Difficulty: mean", "Retrievability now: mean"):
+            assert text.count(caption) == 1

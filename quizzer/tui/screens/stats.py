@@ -308,9 +308,11 @@ class StatsScreen(Screen[None]):
             ("retrievability", s.retrievability, "blue"),
         ):
             caption = {"stability": 0, "difficulty": 2, "retrievability": 4}[name]
-            self._static(
-                f"#memory-{name}-text", texts[caption] if len(texts) > caption else texts[0]
-            )
+            # before any review the section is one line, said once, not under every heading
+            text = self.query_one(f"#memory-{name}-text", Static)
+            text.display = len(texts) > caption
+            if text.display:
+                text.update(texts[caption])
             plot = self.query_one(f"#memory-{name}", PlotextPlot)
             plt = plot.plt
             plt.clear_data()

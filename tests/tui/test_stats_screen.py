@@ -405,3 +405,23 @@ async def test_memory_shows_each_distribution_under_its_caption(col: Collection)
         text = screen_text(app)
         for caption in ("Stability (days until", "Difficulty: mean", "Retrievability now: mean"):
             assert text.count(caption) == 1
+
+
+async def test_at_60_columns_the_title_keeps_the_card_count_whole(
+    write_deck: Callable[[str, str], Path], isolated: Path
+) -> None:
+    """At 60 columns the title had room for none of its forms and showed "1,351 cards · …"; and
+    one card was "1 cards"."""
+    write_deck("lang/french", deck_yaml("French", "lang", ["Say 'one' in French."]))
+    col = open_collection()
+    try:
+        app = StatsApp(col)
+        async with app.run_test(size=(60, 20)) as pilot:
+            await settle(pilot)
+            top = screen_text(app).splitlines()[0]
+            assert top.startswith(" 1 card ") and "…" not in top
+            await pilot.resize_terminal(100, 20)
+            await until(pilot, lambda: "study day" in screen_text(app).splitlines()[0])
+            assert screen_text(app).startswith(" Statistics · 1 card · study day 2026-03-02")
+    finally:
+        col.close()

@@ -215,9 +215,10 @@ class StatsScreen(Screen[None]):
         self.result = result
         self.query_one("#stats-loading").display = False
         self.query_one("#stats-tabs").display = True
-        cards, day = f"{view.num(result.scope.cards)} cards", result.meta.study_day
+        n, day = result.scope.cards, result.meta.study_day
+        cards = f"{view.num(n)} card{'s' if n != 1 else ''}"
         full = f"{cards} · study day {day}"
-        self._title(f"Statistics · {full}", full, f"{cards} · {day}")
+        self._title(f"Statistics · {full}", full, f"{cards} · {day}", cards)
         self._overview(result)
         self._activity(result)
         self._forecast(result)

@@ -36,6 +36,12 @@ LONG_CHOICE = """\
           - text: No normalization at all, only a residual connection around the module
     """
 
+LONG_TITLE = """\
+    title: Deck {i} under a title too long for the tree
+    questions:
+      - {{id: q, type: basic, prompt: Question {i}?, answer: A}}
+    """
+
 
 async def home_ready(pilot: Pilot[Any]) -> HomeScreen:
     """The home screen, once its decks are loaded and its tree drawn."""
@@ -129,3 +135,25 @@ async def test_help_wraps_a_description_under_itself(build: Build, size: tuple[i
         assert "steps" not in lines[row]  # too long for its column at both sizes
         assert lines[row + 1][column:].startswith("steps")
         assert not lines[row + 1][:column].strip("│ ")
+
+
+async def test_the_header_names_the_columns_over_them(
+    write_deck: Callable[[str, str], Path], build: Build, collection: Collection
+) -> None:
+    """At 60 columns, with deck titles too long for the tree, the header was laid out for the
+    tree's width before it had one (80) when the counts came first: too long for its line, it
+    showed "Deck" alone, and stayed so once the tree had its width."""
+    for i in range(3):
+        write_deck(f"lab/deck{i}", LONG_TITLE.format(i=i))
+    collection.tree = load_decks(collection.tree.root)
+    app = build()
+    async with app.run_test(size=(60, 20)) as pilot:
+        home = await home_ready(pilot)
+        tree = home.query_one(DeckTreeView)
+        await until(pilot, lambda: tree.counts and tree.size.width)
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        header = next(line for line in lines if line.startswith(" Deck"))
+        assert header.rstrip().endswith("New Learn   Due")
+        row = next(line for line in lines if "Deck 0 under" in line)
+        assert len(row.rstrip()) == len(header.rstrip())

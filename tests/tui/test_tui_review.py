@@ -91,6 +91,7 @@ async def test_an_unopenable_collection_is_reported_not_raised(
     async with app.run_test(size=(100, 24)) as pilot:
         await until(pilot, lambda: app.load_error is not None)
         assert "Cannot open the collection" in screen_text(app)
+        assert "Learn" not in screen_text(app)  # no tree, and no header over it
 
 
 async def test_the_garbage_collector_runs_again_once_the_first_card_is_shown(

@@ -189,9 +189,11 @@ class HomeScreen(Screen[None]):
             Content.styled("Deck".ljust(tree.column_start()) + columns, "bold dim")
         )
 
-    def on_resize(self) -> None:
-        """The name column follows the width."""
-        self.call_after_refresh(self._show_header)
+    def on_deck_tree_view_columns_moved(self) -> None:
+        """The header's column names stay over the tree's columns (once there are counts: a
+        collection that could not be opened shows no tree, and no header)."""
+        if self.counts:
+            self._show_header()
 
     def _show_problems(self) -> None:
         assert self.collection is not None

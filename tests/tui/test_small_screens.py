@@ -157,3 +157,29 @@ async def test_the_header_names_the_columns_over_them(
         assert header.rstrip().endswith("New Learn   Due")
         row = next(line for line in lines if "Deck 0 under" in line)
         assert len(row.rstrip()) == len(header.rstrip())
+
+
+async def test_unfolding_a_folder_keeps_the_due_column(
+    write_deck: Callable[[str, str], Path], build: Build, collection: Collection
+) -> None:
+    """At 60x20 unfolding a folder of many decks brought the tree's scrollbar, which covered the
+    Due column (and a sideways scrollbar came to reach it)."""
+    for i in range(14):
+        write_deck(f"lab/deck{i:02}", LONG_TITLE.format(i=i))
+    collection.tree = load_decks(collection.tree.root)
+    app = build()
+    async with app.run_test(size=(60, 20)) as pilot:
+        home = await home_ready(pilot)
+        tree = home.query_one(DeckTreeView)
+        await until(pilot, lambda: tree.counts and tree.size.width)
+        lab = next(n for n in tree.root.children if n.data and n.data.id == "lab")
+        tree.move_cursor(lab)
+        await pilot.press("right")
+        await until(pilot, lambda: tree.max_scroll_y > 0)
+        await pilot.pause()
+        assert tree.max_scroll_x == 0
+        lines = screen_text(app).splitlines()
+        due_end = next(line for line in lines if line.startswith(" Deck")).index("Due") + 3
+        rows = [line for line in lines if "under a title" in line]
+        assert len(rows) > 5
+        assert all(line[:due_end].rstrip().endswith(" 0") for line in rows)

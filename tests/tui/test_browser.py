@@ -384,3 +384,17 @@ async def test_below_80_columns_the_columns_that_do_not_fit_are_left_out(build: 
             # every column within the screen: their widths, two cells of padding each, the bar
             used = sum(c.get_render_width(table) for c in table.ordered_columns)
             assert used + 2 <= width
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+async def test_the_key_bar_shows_how_to_open_help(build: Build, width: int) -> None:
+    """The browser's bar never showed help, and at 60 columns its last keys were cut: help shows
+    last, as `? Help` on the table and `f1 Help` in the query box, where `?` is text."""
+    app = build()
+    async with app.run_test(size=(width, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash")
+        await until(pilot, lambda: screen_text(app).splitlines()[-1].endswith("f1 Help"))
+        await pilot.press("enter")
+        await until(pilot, lambda: screen_text(app).splitlines()[-1].endswith("? Help"))
+        assert screen_text(app).splitlines()[-1].startswith(" esc Back")

@@ -777,6 +777,20 @@ async def test_f1_opens_help_in_every_stage_and_the_bar_shows_it_while_typing(
         assert isinstance(app.screen, HelpScreen)
 
 
+async def test_f1_opens_help_on_the_summary_too(build: Build) -> None:
+    """Help lists `?` and `f1` as working everywhere; on the summary only `?` did."""
+    app = build(start_session=True, tag="basic")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await solve(pilot)
+        await pilot.press("4")
+        await until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+        await pilot.press("f1")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+
+
 async def test_a_click_on_a_rating_records_it(build: Build, collection: Collection) -> None:
     app = build(start_session=True, tag="basic")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -183,3 +183,17 @@ async def test_unfolding_a_folder_keeps_the_due_column(
         rows = [line for line in lines if "under a title" in line]
         assert len(rows) > 5
         assert all(line[:due_end].rstrip().endswith(" 0") for line in rows)
+
+
+async def test_a_deck_path_too_long_for_the_top_line_ends_in_an_ellipsis(
+    write_deck: Callable[[str, str], Path], build: Build, collection: Collection
+) -> None:
+    """At 60 columns a long deck title was cut at a word, with nothing to say it was cut."""
+    write_deck("lab/deck0", LONG_TITLE.format(i=0))
+    collection.tree = load_decks(collection.tree.root)
+    app = build(start_session=True, decks=["lab/deck0"])
+    async with app.run_test(size=(60, 20)) as pilot:
+        await card_shown(pilot)
+        top = screen_text(app).splitlines()[0]
+        assert top.startswith(" lab › Deck 0 under a title") and "…" in top
+        assert top.endswith("New 1  Learn 0  Due 0")

@@ -425,3 +425,18 @@ async def test_at_60_columns_the_title_keeps_the_card_count_whole(
             assert screen_text(app).startswith(" Statistics · 1 card · study day 2026-03-02")
     finally:
         col.close()
+
+
+async def test_page_keys_scroll_the_tab(col: Collection) -> None:
+    """At 80x24 the hours and answer buttons lie below the Activity tab's fold, and no key
+    reached them: the scope menu has the focus and takes the arrows."""
+    app = StatsApp(col)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await pilot.pause()
+        assert "Answer buttons" not in screen_text(app)
+        await pilot.press("pagedown", "pagedown")
+        await until(pilot, lambda: "Answer buttons" in screen_text(app))
+        await pilot.press("pageup", "pageup")
+        await until(pilot, lambda: "Answers per day, last 365 days" in screen_text(app))

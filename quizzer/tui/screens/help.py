@@ -30,6 +30,7 @@ KEYS: dict[str, list[tuple[str, str]]] = {
     "Statistics": [
         ("1-7", "overview, activity, forecast, memory, decks, calibration, cards to watch"),
         ("[ ]", "a shorter or longer period"),
+        ("pgup pgdn", "scroll the tab"),
         ("escape  q", "back"),
     ],
     "Everywhere": [

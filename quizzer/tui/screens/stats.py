@@ -64,6 +64,8 @@ class StatsScreen(Screen[None]):
             Binding(str(i + 1), f"tab('{tab}')", "Tabs", show=i == 0, key_display="1-7")
             for i, tab in enumerate(TABS)
         ),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("question_mark,f1", "help", "Help"),
     ]
 
@@ -442,6 +444,17 @@ class StatsScreen(Screen[None]):
     def action_tab(self, tab: str) -> None:
         """Show one tab."""
         self.query_one("#stats-tabs", TabbedContent).active = tab
+
+    def action_page(self, pages: int) -> None:
+        """Scroll the tab shown by a page, whichever widget has the focus (the scope menu, at
+        first, which takes the arrows)."""
+        tabs = self.query_one("#stats-tabs", TabbedContent)
+        pane = tabs.get_pane(tabs.active)
+        for scroller in pane.query("VerticalScroll, DataTable"):
+            if pages > 0:
+                scroller.scroll_page_down(animate=False)
+            else:
+                scroller.scroll_page_up(animate=False)
 
     def action_help(self) -> None:
         """Every key, this screen's included."""

@@ -197,3 +197,17 @@ async def test_a_deck_path_too_long_for_the_top_line_ends_in_an_ellipsis(
         top = screen_text(app).splitlines()[0]
         assert top.startswith(" lab › Deck 0 under a title") and "…" in top
         assert top.endswith("New 1  Learn 0  Due 0")
+
+
+async def test_todays_figures_break_between_them_not_inside_one(build: Build) -> None:
+    """At 60 columns the Today line wrapped inside its last figure: "· 0" ended the line and
+    "later today" began the next."""
+    app = build()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await home_ready(pilot)
+        await until(pilot, lambda: "later today" in screen_text(app))
+        lines = screen_text(app).splitlines()
+        assert lines[1] == " Today 0 answers  ·  left 6 new  0 learning  0 due"
+        assert lines[2] == " 0 later today"
+        await pilot.resize_terminal(80, 24)
+        await until(pilot, lambda: "due  ·  0 later today" in screen_text(app).splitlines()[1])

@@ -440,3 +440,21 @@ async def test_page_keys_scroll_the_tab(col: Collection) -> None:
         await until(pilot, lambda: "Answer buttons" in screen_text(app))
         await pilot.press("pageup", "pageup")
         await until(pilot, lambda: "Answers per day, last 365 days" in screen_text(app))
+
+
+async def test_at_60_columns_charts_and_legends_are_drawn_to_the_width(col: Collection) -> None:
+    """At 60 columns the cards bar (60 cells), the hours (79) and the legends were wider than
+    the tab and wrapped: a bar's last cells, or a legend's colour square, on a line of their
+    own, and the hours' labels broken."""
+    app = StatsApp(col)
+    async with app.run_test(size=(60, 70)) as pilot:
+        await settle(pilot)
+        lines = screen_text(app).splitlines()
+        bar = next(i for i, line in enumerate(lines) if line.strip().startswith("███"))
+        assert lines[bar + 1].strip().startswith("■ new")
+        assert not any(line.rstrip().endswith("■") for line in lines)
+        await pilot.press("2")
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        assert not any(line.rstrip().endswith("■") for line in lines)
+        assert any(line.strip() == "00 02 04 06 08 10 12 14 16 18 20 22" for line in lines)

@@ -241,10 +241,13 @@ class StatsScreen(Screen[None]):
                 view.retention_table(s),
             ),
         )
-        self._static("#overview-counts", Group(Text("Cards", style="bold"), view.counts_bar(s, 60)))
+        counts = view.counts_bar(s, min(60, self._chart_width()))
+        self._static("#overview-counts", Group(Text("Cards", style="bold"), counts))
 
     def _chart_width(self) -> int:
-        return max(60, min(self.size.width - 4, 200))
+        """The width charts are drawn to: the tab's, less its padding and scrollbar, and a
+        cell to spare."""
+        return max(40, min(self.size.width - 4, 200))
 
     def _activity(self, s: core.Stats) -> None:
         self._static(
@@ -263,7 +266,7 @@ class StatsScreen(Screen[None]):
             "#activity-hours",
             Group(
                 Text(f"Review answers by hour, last {s.meta.period_days} days", style="bold"),
-                view.hours_chart(s),
+                view.hours_chart(s, self._chart_width()),
             ),
         )
         self._static(
@@ -288,6 +291,7 @@ class StatsScreen(Screen[None]):
         self.call_after_refresh(self._fit_title)
         self._fit_tabs()
         if self.result is not None:
+            self._overview(self.result)
             self._activity(self.result)
             self._forecast(self.result)
             self._decks(self.result)

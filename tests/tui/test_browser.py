@@ -143,6 +143,34 @@ async def test_card_info_shows_every_review(build: Build, collection: Collection
         assert isinstance(app.screen, BrowserScreen)
 
 
+async def test_card_info_at_60_columns_keeps_each_history_row_on_one_line(
+    build: Build, collection: Collection
+) -> None:
+    """At 60 columns each row of the history wrapped: its interval after and time taken went
+    under its date. The table keeps its rows whole, and ← → bring its last columns into view."""
+    t = to_ms(now())
+    collection.session().answer(
+        "speech/ctc:blank-role", Rating.HARD, t - 60 * MINUTE, duration_ms=7000
+    )
+    app = build()
+    async with app.run_test(size=(60, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "cid:speech/ctc:blank-role")
+        await pilot.press("enter", "enter")
+        await until(pilot, lambda: isinstance(app.screen, CardInfoScreen))
+        await pilot.press("end")
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        header = next(i for i, line in enumerate(lines) if "when" in line and "event" in line)
+        assert "recall" in lines[header] and "2026-03-02 08:00" in lines[header + 1]
+        assert "7s" not in screen_text(app)
+        await pilot.press(*["right"] * 8)
+        await until(pilot, lambda: "7s" in screen_text(app))
+        lines = screen_text(app).splitlines()
+        assert "7s" in next(line for line in lines if "review" in line and "Hard" in line)
+
+
 async def test_review_the_selection_now_and_come_back(build: Build) -> None:
     app = build()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -408,6 +408,16 @@ async def test_basic_hint_and_math(build: Build) -> None:
         assert 'Hint: Think of "hello".' in screen_text(app)
 
 
+async def test_f2_shows_the_hint_of_a_card_answered_without_typing(build: Build) -> None:
+    """Help and the docs give `h f2` for the hint; f2 worked only in the answer box."""
+    app = build(start_session=True, tag="basic")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.card)
+        await pilot.press("f2")
+        await until(pilot, lambda: 'Hint: Think of "hello".' in screen_text(app))
+        assert "h Hint" not in screen_text(app).splitlines()[-1]  # shown, its key goes
+
+
 async def test_cram_logs_cram_events(build: Build, collection: Collection) -> None:
     app = build()
     async with app.run_test(size=(80, 24)) as pilot:

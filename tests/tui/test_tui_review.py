@@ -845,6 +845,33 @@ async def test_editing_a_bundled_deck_from_home_opens_a_copy(
     assert any(str(copy) in note and "replaces the bundled deck" in note for note in notes)
 
 
+async def test_after_editing_a_deck_from_home_the_cursor_stays_on_it(
+    build: Build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the tree was rebuilt from the edited decks its cursor went back to All decks, and
+    enter then reviewed every deck instead of the one just edited."""
+    script = tmp_path / "editor"
+    script.write_text(f"#!{sys.executable}\n")
+    script.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(script))
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.home.collection)
+        await pilot.pause()
+        tree = app.home.query_one(DeckTreeView)
+        await pilot.press("down", "down", "down", "down")  # root, audio, MFCC, speech, CTC
+        assert tree.cursor_node is not None and tree.cursor_node.data is not None
+        assert tree.cursor_node.data.id == "speech/ctc"
+        await pilot.press("e")
+        await until(pilot, lambda: any("reloaded" in str(n.message) for n in app._notifications))
+        await pilot.pause()
+        assert tree.cursor_node is not None and tree.cursor_node.data is not None
+        assert tree.cursor_node.data.id == "speech/ctc"
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        assert review_screen(app).session.selection.decks == ("speech/ctc",)
+
+
 async def test_a_card_suspended_elsewhere_meanwhile_is_refused_not_raised(
     build: Build, collection: Collection
 ) -> None:

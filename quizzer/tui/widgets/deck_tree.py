@@ -104,7 +104,9 @@ class DeckTreeView(Tree[DeckNode]):
                 node.collapse()
         self.relabel()
         target = next((n for n in self._all_nodes() if n.data and n.data.id == selected), None)
-        self.move_cursor(target or self.root)
+        # new nodes learn their line when the tree is next laid out: moved before, the cursor
+        # fell back to the root (and enter then reviewed every deck)
+        self.call_after_refresh(self.move_cursor, target or self.root)
 
     def _folder(self, folders: dict[str, TreeNode[DeckNode]], path: str) -> TreeNode[DeckNode]:
         if path in folders:

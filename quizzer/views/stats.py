@@ -198,13 +198,27 @@ def heatmap(hm: Heatmap, *, color: bool = True) -> Text:
     return text
 
 
-def legend(styles: dict[str, str], names: Sequence[str]) -> Text:
-    """A row of coloured squares and names."""
+def legend(styles: dict[str, str], names: Sequence[str], width: int = 0) -> Text:
+    """A row of coloured squares and names, broken between two of them when it is wider than
+    `width` (when that is not 0)."""
+    return packed([Text.assemble(("■ ", styles[name]), name) for name in names], width)
+
+
+def packed(items: Sequence[Text], width: int = 0) -> Text:
+    """Items two spaces apart, a line broken between two of them where the next does not fit
+    in `width` cells (any width when it is 0): a narrow screen wraps them whole, not a colour
+    square at one line's end and its name on the next."""
     text = Text()
-    for name in names:
-        text.append("■ ", style=styles[name])
-        text.append(f"{name}  ")
-    text.rstrip()
+    line = 0
+    for item in items:
+        if line and width and line + 2 + item.cell_len > width:
+            text.append("\n")
+            line = 0
+        elif line:
+            text.append("  ")
+            line += 2
+        text.append_text(item)
+        line += item.cell_len
     return text
 
 
@@ -335,13 +349,9 @@ def counts_bar(stats: Stats, width: int = 72) -> Group:
             cells = min(max(cells, 1 if n else 0), width - used)
             bar.append("█" * cells, style=style)
             used += cells
-    lines = [Text(), Text()]
-    for i, (name, n, style) in enumerate(parts):
-        line = lines[0 if i < 5 else 1]
-        line.append("■ ", style=style)
-        line.append(f"{name} {num(n)}  ")
-    lines[1].append(f"total {num(c.total)}", style="bold")
-    return Group(bar, *lines)
+    items = [Text.assemble(("■ ", style), f"{name} {num(n)}") for name, n, style in parts]
+    total = Text(f"total {num(c.total)}", style="bold")
+    return Group(bar, packed(items[:5], width), packed([*items[5:], total], width))
 
 
 def forecast_chart(stats: Stats, width: int = 80, height: int = 6) -> Group:
@@ -407,7 +417,7 @@ def reviews_chart(stats: Stats, width: int = 80, height: int = 8) -> Group:
         "/day",
         (f" ({r.average_per_studied_day:.1f} per day studied)", "dim"),
     )
-    return Group(chart, times, legend(CATEGORY_STYLES, CATEGORIES), summary)
+    return Group(chart, times, legend(CATEGORY_STYLES, CATEGORIES, width), summary)
 
 
 def buttons_table(stats: Stats) -> Table:
@@ -427,26 +437,29 @@ def buttons_table(stats: Stats) -> Table:
     return table
 
 
-def hours_chart(stats: Stats) -> Group:
-    """Review answers by local hour, with the share passed under each hour."""
-    hours = stats.hours
+def hours_chart(stats: Stats, width: int = 80) -> Group:
+    """Review answers by local hour, with the share passed under each hour; two hours to a
+    column when the 24 do not fit in `width`."""
+    per = 1 if width >= 7 + 24 * 3 else 2
+    groups = [stats.hours[start : start + per] for start in range(0, len(stats.hours), per)]
     chart = stacked_bars(
-        [[h.reviews] for h in hours],
+        [[sum(h.reviews for h in g)] for g in groups],
         ["cyan"],
         height=5,
-        width=80,
+        width=7 + 3 * len(groups),
         column_width=3,
-        labels=lambda i, size: f"{i:02d}" if i % 3 == 0 else "",
+        labels=lambda i, size: f"{i * per:02d}" if i * per % 3 == 0 or per > 1 else "",
     )
     rates = Text(f"{'pass%':>6} ", style="dim")
-    for h in hours:
-        r = h.passed.rate
+    for g in groups:
+        passed = Rate.of(sum(h.passed.passed for h in g), sum(h.passed.total for h in g))
+        r = passed.rate
         if r is None:
             rates.append("   ")
         else:
             style = "green" if r >= 0.9 else "yellow" if r >= 0.8 else "red"
             # two cells an hour: every answer passed is ✓, not a 99 it is not
-            whole = h.passed.passed == h.passed.total
+            whole = passed.passed == passed.total
             shown = " ✓" if whole else f"{min(99, round(r * 100)):>2}"
             rates.append(f"{shown} ", style=style)
     return Group(chart, rates)

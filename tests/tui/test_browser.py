@@ -143,6 +143,34 @@ async def test_card_info_shows_every_review(build: Build, collection: Collection
         assert isinstance(app.screen, BrowserScreen)
 
 
+async def test_card_info_at_60_columns_keeps_each_history_row_on_one_line(
+    build: Build, collection: Collection
+) -> None:
+    """At 60 columns each row of the history wrapped: its interval after and time taken went
+    under its date. The table keeps its rows whole, and ← → bring its last columns into view."""
+    t = to_ms(now())
+    collection.session().answer(
+        "speech/ctc:blank-role", Rating.HARD, t - 60 * MINUTE, duration_ms=7000
+    )
+    app = build()
+    async with app.run_test(size=(60, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "cid:speech/ctc:blank-role")
+        await pilot.press("enter", "enter")
+        await until(pilot, lambda: isinstance(app.screen, CardInfoScreen))
+        await pilot.press("end")
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        header = next(i for i, line in enumerate(lines) if "when" in line and "event" in line)
+        assert "recall" in lines[header] and "2026-03-02 08:00" in lines[header + 1]
+        assert "7s" not in screen_text(app)
+        await pilot.press(*["right"] * 8)
+        await until(pilot, lambda: "7s" in screen_text(app))
+        lines = screen_text(app).splitlines()
+        assert "7s" in next(line for line in lines if "review" in line and "Hard" in line)
+
+
 async def test_review_the_selection_now_and_come_back(build: Build) -> None:
     app = build()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -384,3 +412,17 @@ async def test_below_80_columns_the_columns_that_do_not_fit_are_left_out(build: 
             # every column within the screen: their widths, two cells of padding each, the bar
             used = sum(c.get_render_width(table) for c in table.ordered_columns)
             assert used + 2 <= width
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+async def test_the_key_bar_shows_how_to_open_help(build: Build, width: int) -> None:
+    """The browser's bar never showed help, and at 60 columns its last keys were cut: help shows
+    last, as `? Help` on the table and `f1 Help` in the query box, where `?` is text."""
+    app = build()
+    async with app.run_test(size=(width, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash")
+        await until(pilot, lambda: screen_text(app).splitlines()[-1].endswith("f1 Help"))
+        await pilot.press("enter")
+        await until(pilot, lambda: screen_text(app).splitlines()[-1].endswith("? Help"))
+        assert screen_text(app).splitlines()[-1].startswith(" esc Back")

@@ -36,6 +36,12 @@ LONG_CHOICE = """\
           - text: No normalization at all, only a residual connection around the module
     """
 
+LONG_TITLE = """\
+    title: Deck {i} under a title too long for the tree
+    questions:
+      - {{id: q, type: basic, prompt: Question {i}?, answer: A}}
+    """
+
 
 async def home_ready(pilot: Pilot[Any]) -> HomeScreen:
     """The home screen, once its decks are loaded and its tree drawn."""
@@ -113,3 +119,95 @@ async def test_the_tree_cursor_shows_without_colour(
         assert app.no_color
         tree = home.query_one(DeckTreeView)
         assert tree.get_component_rich_style("tree--cursor").reverse
+
+
+@pytest.mark.parametrize("size", [(60, 20), (120, 40)], ids=["60x20", "120x40"])
+async def test_help_wraps_a_description_under_itself(build: Build, size: tuple[int, int]) -> None:
+    """A description longer than its column went on under the keys, at the box's left edge."""
+    app = build()
+    async with app.run_test(size=size) as pilot:
+        await home_ready(pilot)
+        await pilot.press("question_mark")
+        await until(pilot, lambda: "deck options: limits" in screen_text(app))
+        lines = screen_text(app).splitlines()
+        row = next(i for i, line in enumerate(lines) if "deck options: limits" in line)
+        column = lines[row].index("deck options: limits")
+        assert "steps" not in lines[row]  # too long for its column at both sizes
+        assert lines[row + 1][column:].startswith("steps")
+        assert not lines[row + 1][:column].strip("│ ")
+
+
+async def test_the_header_names_the_columns_over_them(
+    write_deck: Callable[[str, str], Path], build: Build, collection: Collection
+) -> None:
+    """At 60 columns, with deck titles too long for the tree, the header was laid out for the
+    tree's width before it had one (80) when the counts came first: too long for its line, it
+    showed "Deck" alone, and stayed so once the tree had its width."""
+    for i in range(3):
+        write_deck(f"lab/deck{i}", LONG_TITLE.format(i=i))
+    collection.tree = load_decks(collection.tree.root)
+    app = build()
+    async with app.run_test(size=(60, 20)) as pilot:
+        home = await home_ready(pilot)
+        tree = home.query_one(DeckTreeView)
+        await until(pilot, lambda: tree.counts and tree.size.width)
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        header = next(line for line in lines if line.startswith(" Deck"))
+        assert header.rstrip().endswith("New Learn   Due")
+        row = next(line for line in lines if "Deck 0 under" in line)
+        assert len(row.rstrip()) == len(header.rstrip())
+
+
+async def test_unfolding_a_folder_keeps_the_due_column(
+    write_deck: Callable[[str, str], Path], build: Build, collection: Collection
+) -> None:
+    """At 60x20 unfolding a folder of many decks brought the tree's scrollbar, which covered the
+    Due column (and a sideways scrollbar came to reach it)."""
+    for i in range(14):
+        write_deck(f"lab/deck{i:02}", LONG_TITLE.format(i=i))
+    collection.tree = load_decks(collection.tree.root)
+    app = build()
+    async with app.run_test(size=(60, 20)) as pilot:
+        home = await home_ready(pilot)
+        tree = home.query_one(DeckTreeView)
+        await until(pilot, lambda: tree.counts and tree.size.width)
+        lab = next(n for n in tree.root.children if n.data and n.data.id == "lab")
+        tree.move_cursor(lab)
+        await pilot.press("right")
+        await until(pilot, lambda: tree.max_scroll_y > 0)
+        await pilot.pause()
+        assert tree.max_scroll_x == 0
+        lines = screen_text(app).splitlines()
+        due_end = next(line for line in lines if line.startswith(" Deck")).index("Due") + 3
+        rows = [line for line in lines if "under a title" in line]
+        assert len(rows) > 5
+        assert all(line[:due_end].rstrip().endswith(" 0") for line in rows)
+
+
+async def test_a_deck_path_too_long_for_the_top_line_ends_in_an_ellipsis(
+    write_deck: Callable[[str, str], Path], build: Build, collection: Collection
+) -> None:
+    """At 60 columns a long deck title was cut at a word, with nothing to say it was cut."""
+    write_deck("lab/deck0", LONG_TITLE.format(i=0))
+    collection.tree = load_decks(collection.tree.root)
+    app = build(start_session=True, decks=["lab/deck0"])
+    async with app.run_test(size=(60, 20)) as pilot:
+        await card_shown(pilot)
+        top = screen_text(app).splitlines()[0]
+        assert top.startswith(" lab › Deck 0 under a title") and "…" in top
+        assert top.endswith("New 1  Learn 0  Due 0")
+
+
+async def test_todays_figures_break_between_them_not_inside_one(build: Build) -> None:
+    """At 60 columns the Today line wrapped inside its last figure: "· 0" ended the line and
+    "later today" began the next."""
+    app = build()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await home_ready(pilot)
+        await until(pilot, lambda: "later today" in screen_text(app))
+        lines = screen_text(app).splitlines()
+        assert lines[1] == " Today 0 answers  ·  left 6 new  0 learning  0 due"
+        assert lines[2] == " 0 later today"
+        await pilot.resize_terminal(80, 24)
+        await until(pilot, lambda: "due  ·  0 later today" in screen_text(app).splitlines()[1])

@@ -18,7 +18,7 @@ import pytest
 from textual import events
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Select, TabbedContent
+from textual.widgets import DataTable, Select, TabbedContent
 from tui_support import screen_text, until
 
 from quizzer.clock import to_ms
@@ -330,3 +330,131 @@ async def test_period_keys_typed_during_a_computation_all_count(
         await pilot.press("2")
         await until(pilot, lambda: "Answers per day, last 365 days" in screen_text(app))
         assert "365 days" in screen_text(app).splitlines()[0]  # the period's menu
+
+
+async def test_every_tab_shows_at_60_columns(col: Collection) -> None:
+    """At 60 columns the tabs ran off the screen's edge: "Cards to watch" was cut to "C", and
+    choosing it scrolled "Overview" off instead. The two longest titles give way to short ones
+    below 74 columns, and come back when there is room."""
+    app = StatsApp(col)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        assert screen_text(app).splitlines()[1] == (
+            " Overview  Activity  Forecast  Memory  Decks  Calib.  Watch"
+        )
+        await pilot.press("7")
+        await pilot.pause()
+        assert screen_text(app).splitlines()[1].startswith(" Overview  Activity")
+        assert "No leech." in screen_text(app)
+        await pilot.resize_terminal(80, 24)
+        await until(pilot, lambda: "Cards to watch" in screen_text(app).splitlines()[1])
+        assert "Calibration" in screen_text(app).splitlines()[1]
+
+
+async def test_the_decks_tab_keeps_every_column_beside_its_scrollbar(
+    write_deck: Callable[[str, str], Path], isolated: Path
+) -> None:
+    """With more decks than rows (the bundled 67), the table's scrollbar pushed the R column off
+    its right edge, at every width: the deck titles were laid out for the whole screen, not for
+    the tab, which has a cell of padding each side."""
+    for i in range(30):
+        write_deck(f"many/d{i:02}", deck_yaml(f"Deck {i}", "many", [f"Question {i}?"]))
+    col = open_collection()
+    try:
+        app = StatsApp(col)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("5")
+            await settle(pilot)
+            table = app.screen.query_one("#decks-table", DataTable)
+            for width in (80, 60, 120):
+                await pilot.resize_terminal(width, 24)
+                await until(pilot, lambda w=width: app.screen.size.width == w)
+                await pilot.pause()
+                assert table.max_scroll_y > 0 and table.max_scroll_x == 0
+                header = next(line for line in screen_text(app).splitlines() if "Stab." in line)
+                assert header.rstrip().endswith("Stab.  R")
+    finally:
+        col.close()
+
+
+async def test_memory_says_once_that_nothing_was_reviewed(
+    write_deck: Callable[[str, str], Path], isolated: Path
+) -> None:
+    """Before the first review the Memory tab said "No card has been reviewed yet." three times,
+    once under each of its histograms' places."""
+    write_deck("lang/french", deck_yaml("French", "lang", ["Say 'one' in French."]))
+    col = open_collection()
+    try:
+        app = StatsApp(col)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("4")
+            await pilot.pause()
+            assert screen_text(app).count("No card has been reviewed yet.") == 1
+    finally:
+        col.close()
+
+
+async def test_memory_shows_each_distribution_under_its_caption(col: Collection) -> None:
+    app = StatsApp(col)
+    async with app.run_test(size=(80, 60)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await pilot.pause()
+        text = screen_text(app)
+        for caption in ("Stability (days until", "Difficulty: mean", "Retrievability now: mean"):
+            assert text.count(caption) == 1
+
+
+async def test_at_60_columns_the_title_keeps_the_card_count_whole(
+    write_deck: Callable[[str, str], Path], isolated: Path
+) -> None:
+    """At 60 columns the title had room for none of its forms and showed "1,351 cards · …"; and
+    one card was "1 cards"."""
+    write_deck("lang/french", deck_yaml("French", "lang", ["Say 'one' in French."]))
+    col = open_collection()
+    try:
+        app = StatsApp(col)
+        async with app.run_test(size=(60, 20)) as pilot:
+            await settle(pilot)
+            top = screen_text(app).splitlines()[0]
+            assert top.startswith(" 1 card ") and "…" not in top
+            await pilot.resize_terminal(100, 20)
+            await until(pilot, lambda: "study day" in screen_text(app).splitlines()[0])
+            assert screen_text(app).startswith(" Statistics · 1 card · study day 2026-03-02")
+    finally:
+        col.close()
+
+
+async def test_page_keys_scroll_the_tab(col: Collection) -> None:
+    """At 80x24 the hours and answer buttons lie below the Activity tab's fold, and no key
+    reached them: the scope menu has the focus and takes the arrows."""
+    app = StatsApp(col)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await pilot.pause()
+        assert "Answer buttons" not in screen_text(app)
+        await pilot.press("pagedown", "pagedown")
+        await until(pilot, lambda: "Answer buttons" in screen_text(app))
+        await pilot.press("pageup", "pageup")
+        await until(pilot, lambda: "Answers per day, last 365 days" in screen_text(app))
+
+
+async def test_at_60_columns_charts_and_legends_are_drawn_to_the_width(col: Collection) -> None:
+    """At 60 columns the cards bar (60 cells), the hours (79) and the legends were wider than
+    the tab and wrapped: a bar's last cells, or a legend's colour square, on a line of their
+    own, and the hours' labels broken."""
+    app = StatsApp(col)
+    async with app.run_test(size=(60, 70)) as pilot:
+        await settle(pilot)
+        lines = screen_text(app).splitlines()
+        bar = next(i for i, line in enumerate(lines) if line.strip().startswith("███"))
+        assert lines[bar + 1].strip().startswith("■ new")
+        assert not any(line.rstrip().endswith("■") for line in lines)
+        await pilot.press("2")
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        assert not any(line.rstrip().endswith("■") for line in lines)
+        assert any(line.strip() == "00 02 04 06 08 10 12 14 16 18 20 22" for line in lines)

@@ -91,6 +91,7 @@ async def test_an_unopenable_collection_is_reported_not_raised(
     async with app.run_test(size=(100, 24)) as pilot:
         await until(pilot, lambda: app.load_error is not None)
         assert "Cannot open the collection" in screen_text(app)
+        assert "Learn" not in screen_text(app)  # no tree, and no header over it
 
 
 async def test_the_garbage_collector_runs_again_once_the_first_card_is_shown(
@@ -405,6 +406,16 @@ async def test_basic_hint_and_math(build: Build) -> None:
         await pilot.press("h")
         await pilot.pause()
         assert 'Hint: Think of "hello".' in screen_text(app)
+
+
+async def test_f2_shows_the_hint_of_a_card_answered_without_typing(build: Build) -> None:
+    """Help and the docs give `h f2` for the hint; f2 worked only in the answer box."""
+    app = build(start_session=True, tag="basic")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.card)
+        await pilot.press("f2")
+        await until(pilot, lambda: 'Hint: Think of "hello".' in screen_text(app))
+        assert "h Hint" not in screen_text(app).splitlines()[-1]  # shown, its key goes
 
 
 async def test_cram_logs_cram_events(build: Build, collection: Collection) -> None:
@@ -776,6 +787,20 @@ async def test_f1_opens_help_in_every_stage_and_the_bar_shows_it_while_typing(
         assert isinstance(app.screen, HelpScreen)
 
 
+async def test_f1_opens_help_on_the_summary_too(build: Build) -> None:
+    """Help lists `?` and `f1` as working everywhere; on the summary only `?` did."""
+    app = build(start_session=True, tag="basic")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await solve(pilot)
+        await pilot.press("4")
+        await until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+        await pilot.press("f1")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+
+
 async def test_a_click_on_a_rating_records_it(build: Build, collection: Collection) -> None:
     app = build(start_session=True, tag="basic")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -818,6 +843,33 @@ async def test_editing_a_bundled_deck_from_home_opens_a_copy(
     assert called.read_text() == str(copy)
     assert copy.read_bytes() == bundled.read_bytes()
     assert any(str(copy) in note and "replaces the bundled deck" in note for note in notes)
+
+
+async def test_after_editing_a_deck_from_home_the_cursor_stays_on_it(
+    build: Build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the tree was rebuilt from the edited decks its cursor went back to All decks, and
+    enter then reviewed every deck instead of the one just edited."""
+    script = tmp_path / "editor"
+    script.write_text(f"#!{sys.executable}\n")
+    script.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(script))
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.home.collection)
+        await pilot.pause()
+        tree = app.home.query_one(DeckTreeView)
+        await pilot.press("down", "down", "down", "down")  # root, audio, MFCC, speech, CTC
+        assert tree.cursor_node is not None and tree.cursor_node.data is not None
+        assert tree.cursor_node.data.id == "speech/ctc"
+        await pilot.press("e")
+        await until(pilot, lambda: any("reloaded" in str(n.message) for n in app._notifications))
+        await pilot.pause()
+        assert tree.cursor_node is not None and tree.cursor_node.data is not None
+        assert tree.cursor_node.data.id == "speech/ctc"
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        assert review_screen(app).session.selection.decks == ("speech/ctc",)
 
 
 async def test_a_card_suspended_elsewhere_meanwhile_is_refused_not_raised(

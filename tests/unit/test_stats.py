@@ -860,3 +860,35 @@ def test_an_hour_whose_answers_all_passed_shows_a_tick_not_99(result: stats.Stat
     rates = next(line for line in console.export_text().splitlines() if "pass%" in line)
     cells = rates[len(" pass% ") :]
     assert [cells[3 * h : 3 * h + 2] for h in (3, 4, 5)] == [" ✓", "99", "80"]
+
+
+def test_hours_too_wide_for_the_width_are_merged_in_pairs(result: stats.Stats) -> None:
+    """At 60 columns the 24 three-cell hours (79 cells) wrapped; two hours to a column fit, the
+    share passed of each pair counted over both."""
+    from dataclasses import replace
+
+    from rich.console import Console
+
+    from quizzer.views.stats import hours_chart
+
+    passes = {3: (10, 10), 4: (199, 200), 10: (8, 10)}
+    hours = [
+        stats.Hour(h, passes.get(h, (0, 0))[1], stats.Rate.of(*passes.get(h, (0, 0))))
+        for h in range(24)
+    ]
+    console = Console(width=56, record=True, color_system=None, highlight=False)
+    console.print(hours_chart(replace(result, hours=hours), width=56))
+    lines = console.export_text().splitlines()
+    assert all(len(line) <= 56 for line in lines) and len(lines) == 7
+    assert lines[5].strip() == "00 02 04 06 08 10 12 14 16 18 20 22"
+    cells = lines[6][len(" pass% ") :]
+    # hours 2-3 passed 10 of 10, hours 4-5 199 of 200, hours 10-11 8 of 10
+    assert [cells[3 * c : 3 * c + 2] for c in (1, 2, 5)] == [" ✓", "99", "80"]
+
+
+def test_a_legend_breaks_between_its_items() -> None:
+    from quizzer.views.stats import CATEGORIES, CATEGORY_STYLES, legend
+
+    text = legend(CATEGORY_STYLES, CATEGORIES, 50).plain.splitlines()
+    assert text == ["■ new  ■ learning  ■ relearning  ■ young  ■ mature", "■ cram"]
+    assert legend(CATEGORY_STYLES, CATEGORIES).plain.count("\n") == 0

@@ -89,7 +89,9 @@ class BrowserScreen(Screen[None]):
         Binding("e", "edit", "Edit"),
         Binding("r", "review", "Review now"),
         Binding("u", "undo", "Undo", show=False),
-        Binding("question_mark,f1", "help", "Help", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("f1", "help_typing", "Help"),
+        Binding("f1", "help", "Help", show=False),
     ]
 
     def __init__(
@@ -282,8 +284,10 @@ class BrowserScreen(Screen[None]):
         typing = isinstance(self.focused, Input)
         if action in ("toggle_mark", "info", "suspend", "bury", "forget", "edit", "review"):
             return not typing and bool(self.rows)
-        if action in ("cycle_sort", "undo", "focus_query"):
+        if action in ("cycle_sort", "undo", "focus_query", "help"):
             return not typing
+        if action == "help_typing":  # `?` is text in the query box: help is f1 there
+            return typing
         return True
 
     def _targets(self) -> list[str]:
@@ -352,6 +356,10 @@ class BrowserScreen(Screen[None]):
         from quizzer.tui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen())
+
+    def action_help_typing(self) -> None:
+        """Every key, from the query box."""
+        self.action_help()
 
     def action_undo(self) -> None:
         """Undo the last answer, bury, suspension or forget; when it is part of a change this

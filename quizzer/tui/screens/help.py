@@ -6,8 +6,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import HorizontalGroup, VerticalScroll
-from textual.content import Content
+from textual.containers import HorizontalGroup, VerticalGroup, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -31,6 +30,7 @@ KEYS: dict[str, list[tuple[str, str]]] = {
     "Statistics": [
         ("1-7", "overview, activity, forecast, memory, decks, calibration, cards to watch"),
         ("[ ]", "a shorter or longer period"),
+        ("pgup pgdn", "scroll the tab"),
         ("escape  q", "back"),
     ],
     "Everywhere": [
@@ -79,16 +79,14 @@ COLUMNS = (
 """How the sections are split into two columns on a wide terminal."""
 
 
-def keys_content(sections: tuple[str, ...]) -> Content:
-    """Some sections of the key table as styled content."""
-    lines: list[Content] = []
-    for section in sections:
-        if lines:
-            lines.append(Content(""))
-        lines.append(Content.styled(section, "bold $text-primary"))
-        for key, what in KEYS[section]:
-            lines.append(Content.assemble((f" {key:<14}", "bold $text-accent"), what))
-    return Content("\n").join(lines)
+def help_section(section: str) -> ComposeResult:
+    """One section of the key table: its title, then a row per key, the description in a column
+    of its own so that a long one wraps under itself, not under the keys."""
+    yield Static(section, classes="help-title", markup=False)
+    for key, what in KEYS[section]:
+        with HorizontalGroup(classes="help-row"):
+            yield Static(key, classes="help-key", markup=False)
+            yield Static(what, classes="help-what", markup=False)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -105,7 +103,9 @@ class HelpScreen(ModalScreen[None]):
             box.border_subtitle = "esc closes · ↑↓ scroll"
             with HorizontalGroup(id="help-columns"):
                 for sections in COLUMNS:
-                    yield Static(keys_content(sections), classes="help-column")
+                    with VerticalGroup(classes="help-column"):
+                        for section in sections:
+                            yield from help_section(section)
 
     def action_close(self) -> None:
         """Back to where help was opened."""

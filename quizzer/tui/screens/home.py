@@ -31,6 +31,21 @@ if TYPE_CHECKING:
 MAX_PROBLEMS_SHOWN = 3
 
 
+def fit_parts(parts: tuple[Content, ...], width: int) -> Content:
+    """`parts` joined by a dimmed `  ·  `, a line broken between two of them where the next
+    does not fit in `width` cells (any width when it is 0)."""
+    gap = Content.styled("  ·  ", "dim")
+    lines: list[Content] = []
+    for part in parts:
+        if lines and (
+            not width or lines[-1].cell_length + gap.cell_length + part.cell_length <= width
+        ):
+            lines[-1] = lines[-1] + gap + part
+        else:
+            lines.append(part)
+    return Content("\n").join(lines)
+
+
 class HomeScreen(Screen[None]):
     """The deck tree; start a review or a cram of any part of it."""
 
@@ -77,6 +92,8 @@ class HomeScreen(Screen[None]):
         self.collection: Collection | None = None
         self.shown_tree: DeckTree | None = None
         self.counts: dict[str, Counts] = {}
+        self.today: tuple[Content, ...] = ()
+        """Today's figures: the answers, what is left, what comes later today."""
 
     def compose(self) -> ComposeResult:
         """Title and streak, today's figures, the tree and its header, problems, keys."""
@@ -164,23 +181,32 @@ class HomeScreen(Screen[None]):
             )
         )
         done = answers_done(totals.answers, totals.cram, totals.time_ms)
-        self.query_one("#today", Static).update(
+        self.today = (
+            Content.assemble(("Today ", "bold"), done),
             Content.assemble(
-                ("Today ", "bold"),
-                done,
-                ("  ·  left ", "dim"),
+                ("left ", "dim"),
                 (str(left.new), "bold $text-primary"),
                 " new  ",
                 (str(left.learning), "bold $text-error"),
                 " learning  ",
                 (str(left.review), "bold $text-success"),
                 " due",
-                ("  ·  ", "dim"),
-                (str(left.later_today), "bold"),
-                " later today",
-            )
+            ),
+            Content.assemble((str(left.later_today), "bold"), " later today"),
         )
+        self._show_today()
         self._show_header()
+
+    def _show_today(self) -> None:
+        """Today's figures on one line, or, when they do not fit, broken between them rather
+        than inside one ("0" at a line's end, "later today" on the next)."""
+        line = self.query_one("#today", Static)
+        if self.today:
+            line.update(fit_parts(self.today, line.content_region.width))
+
+    def on_resize(self) -> None:
+        """Today's figures follow the width."""
+        self.call_after_refresh(self._show_today)
 
     def _show_header(self) -> None:
         tree = self.query_one(DeckTreeView)
@@ -189,9 +215,11 @@ class HomeScreen(Screen[None]):
             Content.styled("Deck".ljust(tree.column_start()) + columns, "bold dim")
         )
 
-    def on_resize(self) -> None:
-        """The name column follows the width."""
-        self.call_after_refresh(self._show_header)
+    def on_deck_tree_view_columns_moved(self) -> None:
+        """The header's column names stay over the tree's columns (once there are counts: a
+        collection that could not be opened shows no tree, and no header)."""
+        if self.counts:
+            self._show_header()
 
     def _show_problems(self) -> None:
         assert self.collection is not None

@@ -129,6 +129,7 @@ class ReviewScreen(Screen[None]):
         Binding("h", "hint", "Hint"),
         Binding("p", "play", "Play"),
         Binding("f2", "hint_typing", "Hint"),
+        Binding("f2", "hint", "Hint", show=False),
         Binding("u", "undo", "Undo"),
         Binding("ctrl+z", "undo_typing", "Undo"),
         Binding("ctrl+z", "undo", "Undo", show=False),

@@ -36,7 +36,20 @@ PERIODS = (7, 30, 90, 365)
 BAR_WIDTH = 0.6  # plotext's default (0.8) makes neighbouring bars touch on a character grid
 Request = tuple[str | None, int]
 """A scope (None: everything) and a period in days."""
-TABS = ("overview", "activity", "forecast", "memory", "decks", "calibration", "watch")
+TITLES = {
+    "overview": "Overview",
+    "activity": "Activity",
+    "forecast": "Forecast",
+    "memory": "Memory",
+    "decks": "Decks",
+    "calibration": "Calibration",
+    "watch": "Cards to watch",
+}
+"""Each tab's id and title, in the order of the keys 1 to 7."""
+TABS = tuple(TITLES)
+SHORT_TITLES = {"calibration": "Calib.", "watch": "Watch"}
+"""The titles that give way when the seven do not fit in full (below 74 columns), so that every
+tab shows on a 60-column screen instead of the last ones falling off its edge."""
 
 
 class StatsScreen(Screen[None]):
@@ -51,6 +64,8 @@ class StatsScreen(Screen[None]):
             Binding(str(i + 1), f"tab('{tab}')", "Tabs", show=i == 0, key_display="1-7")
             for i, tab in enumerate(TABS)
         ),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("question_mark,f1", "help", "Help"),
     ]
 
@@ -114,27 +129,27 @@ class StatsScreen(Screen[None]):
             )
         yield LoadingIndicator(id="stats-loading")
         with TabbedContent(id="stats-tabs", initial="overview"):
-            with TabPane("Overview", id="overview"), VerticalScroll():
+            with TabPane(TITLES["overview"], id="overview"), VerticalScroll():
                 yield Static(id="overview-today")
                 yield Static(id="overview-retention")
                 yield Static(id="overview-counts")
-            with TabPane("Activity", id="activity"), VerticalScroll():
+            with TabPane(TITLES["activity"], id="activity"), VerticalScroll():
                 yield Static(id="activity-heatmap")
                 yield Static(id="activity-days")
                 yield Static(id="activity-hours")
                 yield Static(id="activity-buttons")
-            with TabPane("Forecast", id="forecast"), VerticalScroll():
+            with TabPane(TITLES["forecast"], id="forecast"), VerticalScroll():
                 yield Static(id="forecast-plot")
-            with TabPane("Memory", id="memory"), VerticalScroll():
+            with TabPane(TITLES["memory"], id="memory"), VerticalScroll():
                 for name in ("stability", "difficulty", "retrievability"):
                     yield Static(id=f"memory-{name}-text", classes="caption")
                     yield PlotextPlot(id=f"memory-{name}", classes="chart")
-            with TabPane("Decks", id="decks"):
+            with TabPane(TITLES["decks"], id="decks"):
                 yield DataTable(id="decks-table", zebra_stripes=True, cursor_type="row")
-            with TabPane("Calibration", id="calibration"), VerticalScroll():
+            with TabPane(TITLES["calibration"], id="calibration"), VerticalScroll():
                 yield Static(id="calibration-summary")
                 yield PlotextPlot(id="calibration-plot", classes="chart tall")
-            with TabPane("Cards to watch", id="watch"), VerticalScroll():
+            with TabPane(TITLES["watch"], id="watch"), VerticalScroll():
                 yield Static(id="watch-text")
         yield KeyBar()
 
@@ -202,9 +217,10 @@ class StatsScreen(Screen[None]):
         self.result = result
         self.query_one("#stats-loading").display = False
         self.query_one("#stats-tabs").display = True
-        cards, day = f"{view.num(result.scope.cards)} cards", result.meta.study_day
+        n, day = result.scope.cards, result.meta.study_day
+        cards = f"{view.num(n)} card{'s' if n != 1 else ''}"
         full = f"{cards} · study day {day}"
-        self._title(f"Statistics · {full}", full, f"{cards} · {day}")
+        self._title(f"Statistics · {full}", full, f"{cards} · {day}", cards)
         self._overview(result)
         self._activity(result)
         self._forecast(result)
@@ -225,10 +241,13 @@ class StatsScreen(Screen[None]):
                 view.retention_table(s),
             ),
         )
-        self._static("#overview-counts", Group(Text("Cards", style="bold"), view.counts_bar(s, 60)))
+        counts = view.counts_bar(s, min(60, self._chart_width()))
+        self._static("#overview-counts", Group(Text("Cards", style="bold"), counts))
 
     def _chart_width(self) -> int:
-        return max(60, min(self.size.width - 4, 200))
+        """The width charts are drawn to: the tab's, less its padding and scrollbar, and a
+        cell to spare."""
+        return max(40, min(self.size.width - 4, 200))
 
     def _activity(self, s: core.Stats) -> None:
         self._static(
@@ -247,7 +266,7 @@ class StatsScreen(Screen[None]):
             "#activity-hours",
             Group(
                 Text(f"Review answers by hour, last {s.meta.period_days} days", style="bold"),
-                view.hours_chart(s),
+                view.hours_chart(s, self._chart_width()),
             ),
         )
         self._static(
@@ -268,12 +287,25 @@ class StatsScreen(Screen[None]):
         )
 
     def on_resize(self) -> None:
-        """Redraw the title and the charts that are drawn to the screen's width."""
+        """Redraw the title, the tabs and the charts that are drawn to the screen's width."""
         self.call_after_refresh(self._fit_title)
+        self._fit_tabs()
         if self.result is not None:
+            self._overview(self.result)
             self._activity(self.result)
             self._forecast(self.result)
             self._decks(self.result)
+
+    def _fit_tabs(self) -> None:
+        """Full titles when the seven fit (each tab pads its title with a cell a side), else
+        the short ones."""
+        full = sum(cell_len(title) + 2 for title in TITLES.values()) <= self.size.width
+        tabs = self.query_one("#stats-tabs", TabbedContent)
+        for pane, title in TITLES.items():
+            label = title if full else SHORT_TITLES.get(pane, title)
+            tab = tabs.get_tab(pane)
+            if tab.label.plain != label:
+                tab.label = label
 
     def _memory(self, s: core.Stats) -> None:
         texts = view.memory_section(s).renderables
@@ -283,9 +315,11 @@ class StatsScreen(Screen[None]):
             ("retrievability", s.retrievability, "blue"),
         ):
             caption = {"stability": 0, "difficulty": 2, "retrievability": 4}[name]
-            self._static(
-                f"#memory-{name}-text", texts[caption] if len(texts) > caption else texts[0]
-            )
+            # before any review the section is one line, said once, not under every heading
+            text = self.query_one(f"#memory-{name}-text", Static)
+            text.display = len(texts) > caption
+            if text.display:
+                text.update(texts[caption])
             plot = self.query_one(f"#memory-{name}", PlotextPlot)
             plt = plot.plt
             plt.clear_data()
@@ -326,8 +360,8 @@ class StatsScreen(Screen[None]):
             for i, h in enumerate(headers)
         ]
         # the figures keep their width; the deck's title (its id is the row key) takes the rest:
-        # two cells of padding a column, two for the scrollbar
-        title_width = max(12, self.size.width - sum(widths) - 2 * (len(widths) + 1) - 2)
+        # two cells of padding a column, two for the scrollbar, two for the tab's own padding
+        title_width = max(12, self.size.width - sum(widths) - 2 * (len(widths) + 1) - 4)
         table.add_column("Deck", width=title_width)
         for header, width in zip(headers, widths, strict=True):
             table.add_column(header, width=width)
@@ -414,6 +448,17 @@ class StatsScreen(Screen[None]):
     def action_tab(self, tab: str) -> None:
         """Show one tab."""
         self.query_one("#stats-tabs", TabbedContent).active = tab
+
+    def action_page(self, pages: int) -> None:
+        """Scroll the tab shown by a page, whichever widget has the focus (the scope menu, at
+        first, which takes the arrows)."""
+        tabs = self.query_one("#stats-tabs", TabbedContent)
+        pane = tabs.get_pane(tabs.active)
+        for scroller in pane.query("VerticalScroll, DataTable"):
+            if pages > 0:
+                scroller.scroll_page_down(animate=False)
+            else:
+                scroller.scroll_page_up(animate=False)
 
     def action_help(self) -> None:
         """Every key, this screen's included."""

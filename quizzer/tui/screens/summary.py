@@ -59,7 +59,7 @@ class SummaryScreen(Screen[str]):
         Binding("u", "undo", "Undo last answer"),
         Binding("ctrl+z", "undo", "Undo last answer", show=False),
         Binding("u,ctrl+z", "nothing_to_undo", "Undo", show=False),
-        Binding("question_mark", "help", "Help"),
+        Binding("question_mark,f1", "help", "Help"),
     ]
 
     def __init__(

@@ -11,6 +11,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -63,6 +64,9 @@ class DeckTreeView(Tree[DeckNode]):
         "deck-tree--folder",
     }
 
+    class ColumnsMoved(Message):
+        """The count columns moved (the width of the names changed): the header follows."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("All decks", DeckNode("root", "", "All decks"), id=id)
         self.auto_expand = False
@@ -100,7 +104,9 @@ class DeckTreeView(Tree[DeckNode]):
                 node.collapse()
         self.relabel()
         target = next((n for n in self._all_nodes() if n.data and n.data.id == selected), None)
-        self.move_cursor(target or self.root)
+        # new nodes learn their line when the tree is next laid out: moved before, the cursor
+        # fell back to the root (and enter then reviewed every deck)
+        self.call_after_refresh(self.move_cursor, target or self.root)
 
     def _folder(self, folders: dict[str, TreeNode[DeckNode]], path: str) -> TreeNode[DeckNode]:
         if path in folders:
@@ -136,7 +142,10 @@ class DeckTreeView(Tree[DeckNode]):
         longest = max(
             (self._indent(n) + cell_len(n.data.name) for n in nodes if n.data), default=10
         )
-        self.name_width = max(16, min(max(28, longest + 4), width - COUNTS_WIDTH - 1))
+        name_width = max(16, min(max(28, longest + 4), width - COUNTS_WIDTH - 1))
+        if name_width != self.name_width:
+            self.name_width = name_width
+            self.post_message(self.ColumnsMoved())
         for node in nodes:
             node.set_label(self._label(node))
 

@@ -55,7 +55,8 @@ class Reader:
             (first, last),
         ).fetchall()
         for (day, cram, state, rating, cls), (n, ms) in self.delta["agg_answers"].items():
-            if first <= day <= last and n:
+            # an answer undone and another made in its place can leave a count of 0 with time
+            if first <= day <= last and (n or ms):
                 rows.append((day, cram, state, rating, int(cls == 2), n, ms))
         return rows
 
@@ -101,9 +102,10 @@ class Reader:
         for (day,), (_, young, young_passed, mature, mature_passed) in self._delta("agg_days"):
             back = today - day
             i = next((k for k, b in enumerate((0, 1, 6, 29, 364)) if back <= b), 5)
-            if young:
+            # a failed answer undone and a passed one made in its place: 0 reviews, 1 pass
+            if young or young_passed:
                 aggregates.add_signed(out, (i, 1), (young, young_passed))
-            if mature:
+            if mature or mature_passed:
                 aggregates.add_signed(out, (i, 2), (mature, mature_passed))
         return out
 

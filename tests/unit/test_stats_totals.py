@@ -124,6 +124,35 @@ def check(col: Collection, moments: list[int]) -> None:
     back=1,
     fold=2,
 )
+# an answer undone after the tail was folded, and the card answered again: the new answer's
+# state before is the one the undo restored
+@example(
+    steps=[
+        ("answer", 0, Rating.AGAIN),
+        ("undo",),
+        ("answer", 0, Rating.AGAIN),
+        ("undo",),
+        ("answer", 0, Rating.AGAIN),
+    ],
+    day_start=0,
+    back=1,
+    fold=3,
+)
+# the same with a review card: the failed review folded, undone, and passed in its place
+@example(
+    steps=[
+        ("answer", 0, Rating.GOOD),
+        ("later", 30),
+        ("answer", 0, Rating.GOOD),
+        ("later", 60),
+        ("answer", 0, Rating.AGAIN),
+        ("undo",),
+        ("answer", 0, Rating.GOOD),
+    ],
+    day_start=0,
+    back=1,
+    fold=3,
+)
 def test_totals_equal_a_recomputation(
     tmp_path_factory, steps: list[tuple[object, ...]], day_start: int, back: int, fold: int
 ) -> None:

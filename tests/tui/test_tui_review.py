@@ -579,7 +579,9 @@ async def test_a_session_undoes_only_what_it_did(build: Build, collection: Colle
     app = build(start_session=True, query="is:suspended")  # nothing is suspended
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, SummaryScreen))
-        await until(pilot, lambda: "Nothing due now" in screen_text(app))
+        # a search that finds no card says so, and names the search
+        await until(pilot, lambda: "No card matches" in screen_text(app))
+        assert "is:suspended" in screen_text(app)
         assert "undo" not in screen_text(app).lower()
         await pilot.press("u")
         await pilot.pause()
@@ -725,14 +727,17 @@ async def test_review_with_nothing_due_shows_when_the_next_card_is(
         session.answer(card.id, Rating.EASY, to_ms(now()))
     app = build(start_session=True)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        assert isinstance(app.screen, SummaryScreen)
+        await until(pilot, lambda: "Nothing due now" in screen_text(app))
         text = screen_text(app)
         assert "Nothing due now" in text and "Cards done          0" in text
         assert "Next card due" in text and "(in " in text
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+    app = build(start_session=True, query="is:review")  # cards found, none due
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "Nothing due now" in screen_text(app))
+        assert "No card matches" not in screen_text(app)
 
 
 async def test_e_on_home_opens_a_broken_deck_at_its_problem_and_reloads(

@@ -433,6 +433,7 @@ class ReviewScreen(Screen[None]):
             self.collection.zone,
             cram=self.session.cram,
             can_undo=self.session.can_undo(),
+            unmatched=self.session.selection.query if not self.session.cards else None,
         )
         self.app.push_screen(summary, callback=self._after_summary)
 

@@ -23,10 +23,21 @@ NOTHING_TO_UNDO = "Nothing to undo in this session."
 
 
 def summary_content(
-    tally: Tally, next_due: int | None, now_ms: int, zone: tzinfo, *, cram: bool = False
+    tally: Tally,
+    next_due: int | None,
+    now_ms: int,
+    zone: tzinfo,
+    *,
+    cram: bool = False,
+    unmatched: str | None = None,
 ) -> Content:
-    """The session's figures, one per line."""
+    """The session's figures, one per line; `unmatched`: the search that found no card."""
     rows: list[tuple[str, str]] = []
+    if unmatched is not None:
+        rows.append(("Search", unmatched))
+        rows.append(("Cards found", "0 (try it with 'quizzer cards' or / in the browser)"))
+        lines = [Content.assemble((f"{k:<20}", "dim"), (v, "bold")) for k, v in rows]
+        return Content("\n").join(lines)
     done = tally.answered
     rows.append(("Cards done", str(done)))
     if done:
@@ -71,8 +82,11 @@ class SummaryScreen(Screen[str]):
         *,
         cram: bool = False,
         can_undo: bool = True,
+        unmatched: str | None = None,
     ) -> None:
         super().__init__()
+        self.unmatched = unmatched
+        """The session's search, when it found no card at all."""
         self.tally = tally
         self.next_due = next_due
         self.now = now_ms
@@ -93,12 +107,21 @@ class SummaryScreen(Screen[str]):
         """The figures in a box, centred."""
         if self.tally.answered:
             title = "Cram session done" if self.cram else "Session complete"
+        elif self.unmatched is not None:
+            title = "No card matches"
         else:
             title = "Nothing to cram" if self.cram else "Nothing due now"
         with Center(), VerticalGroup(id="summary-box") as box:
             box.border_title = title
             yield Static(
-                summary_content(self.tally, self.next_due, self.now, self.zone, cram=self.cram),
+                summary_content(
+                    self.tally,
+                    self.next_due,
+                    self.now,
+                    self.zone,
+                    cram=self.cram,
+                    unmatched=self.unmatched,
+                ),
                 id="summary-text",
             )
             keys = "enter: home    u: undo the last answer" if self.can_undo else "enter: home"

@@ -72,7 +72,8 @@ class _Parser(argparse.ArgumentParser):
         if self.intermixed and not self._mixing:
             self._mixing = True  # parse_known_intermixed_args parses twice through here
             try:
-                return self.parse_known_intermixed_args(arg_strings, *rest)
+                # the namespace only: newer Pythons pass `_parse_known_args` more than that
+                return self.parse_known_intermixed_args(arg_strings, *rest[:1])
             finally:
                 self._mixing = False
         return super()._parse_known_args(arg_strings, *rest)

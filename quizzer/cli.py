@@ -29,6 +29,11 @@ class _Parser(argparse.ArgumentParser):
     search_terms = False
     """Whether this command's positionals are search terms."""
 
+    intermixed = False
+    """Whether options may come between this command's positionals (`answer ID --json good`):
+    plain argparse gives an optional positional no value once an option stands before it."""
+    _mixing = False
+
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
@@ -64,6 +69,13 @@ class _Parser(argparse.ArgumentParser):
                     elif value is not None:
                         joined.append(value)
             arg_strings = joined
+        if self.intermixed and not self._mixing:
+            self._mixing = True  # parse_known_intermixed_args parses twice through here
+            try:
+                # the namespace only: newer Pythons pass `_parse_known_args` more than that
+                return self.parse_known_intermixed_args(arg_strings, *rest[:1])
+            finally:
+                self._mixing = False
         return super()._parse_known_args(arg_strings, *rest)
 
     def _parse_optional(self, arg_string: str) -> Any:
@@ -117,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
     p = add("answer", "record an answer to a card")
+    p.intermixed = True
     p.add_argument("card_id", metavar="CARD_ID")
     p.add_argument("rating", nargs="?", metavar="RATING", help="again, hard, good, easy or 1-4")
     p.add_argument(
@@ -165,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
     p = add("extend", "study more new or review cards in a deck or folder today only")
+    p.intermixed = True
     p.add_argument(
         "deck", nargs="?", metavar="DECK", help="deck id or folder (none: studying everything)"
     )
@@ -196,6 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("decks", "list decks with question and card counts")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p = add("stats", "retention statistics")
+    p.intermixed = True
     p.add_argument("deck", nargs="?", metavar="DECK", help="deck id, folder, or tag:NAME")
     p.add_argument("--days", type=_days, default=30, metavar="N", help="period in days (30)")
     p.add_argument("--query", metavar="Q", help="only cards matching a search")

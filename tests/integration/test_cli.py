@@ -312,6 +312,18 @@ def test_due_next_answer_undo_for_scripts(sample_tree: Path, capsys) -> None:
     assert again["rating"] == "easy" and again["state"] == "review"
 
 
+def test_options_may_come_between_a_commands_words(sample_tree: Path, capsys) -> None:
+    # a script writes `answer ID --json good`; the rating after an option was refused
+    done = out_json(capsys, "answer", "demo/sample:basic-q", "--json", "good")
+    assert done["rating"] == "good" and done["state"] == "learning"
+    assert out_json(capsys, "undo", "--json")["state"] == "new"
+    done = out_json(capsys, "answer", "--json", "demo/sample:basic-q", "easy")
+    assert done["rating"] == "easy" and done["state"] == "review"
+    assert out_json(capsys, "stats", "--json", "demo")["scope"]["decks"] == ["demo/sample"]
+    assert main(["answer", "demo/sample:basic-q", "--json", "good", "extra"]) == 2
+    assert "unrecognized arguments: extra" in capsys.readouterr().err
+
+
 def test_due_text_shows_the_learning_cards_due_later_today(
     sample_tree: Path, isolated: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

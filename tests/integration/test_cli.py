@@ -561,6 +561,22 @@ def test_undo_with_nothing_to_undo_says_so_and_exits_one(sample_tree: Path, caps
     assert json.loads(capsys.readouterr().out) == {"undone": None, "message": "nothing to undo"}
 
 
+def test_undo_says_that_synced_answers_are_undone_where_they_were_made(
+    sample_tree: Path, tmp_path: Path, capsys
+) -> None:
+    here, other, folder = os.environ["QUIZZER_HOME"], tmp_path / "other", tmp_path / "sync"
+    folder.mkdir()
+    assert main(["--data-dir", str(other), "answer", "demo/sample:basic-q", "good"]) == 0
+    assert main(["--data-dir", str(other), "sync", str(folder)]) == 0
+    assert main(["--data-dir", here, "sync", str(folder)]) == 0
+    capsys.readouterr()
+    assert main(["--data-dir", here, "undo"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "nothing to undo\n"
+    assert "synced here from another device are undone there" in err
+    assert main(["--data-dir", str(other), "undo"]) == 0  # where it was made
+
+
 def test_quizzer_now_moves_time(sample_tree: Path, capsys, monkeypatch) -> None:
     out_json(capsys, "answer", "demo/sample:basic-q", "easy", "--json")
     monkeypatch.setenv("QUIZZER_NOW", "2026-03-02T09:00:01Z")

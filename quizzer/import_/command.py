@@ -54,6 +54,11 @@ class ImportReport:
             f"{_n(w.added, 'question')} added, {w.updated} updated, {w.unchanged} unchanged; "
             f"{_n(w.media, 'media file')}",
         ]
+        if w.bundled:
+            out.append(
+                f"left {_n(w.bundled, 'question')} to the bundled decks, which hold them as the "
+                "package does (no copy in your decks folder to hide their later changes)"
+            )
         if self.history is not None:
             h = self.history
             out.append(
@@ -174,12 +179,26 @@ def _import(
             report.converted[result.note_type] += 1
     report.notes = len(items)
     report.fsrs_params = package.fsrs_params
-    writer = DeckWriter(report.into, prefix=prefix, force=force)
+    writer = DeckWriter(
+        report.into, prefix=prefix, force=force, beside=_bundled_beside(report.into)
+    )
     report.written = writer.plan(items, package.media_dir, dry_run=report.dry_run)
     if not report.dry_run:
         _check_written(report.into, report.written)
     if with_history:
         report.history = _history(package, report, dict(items), now_ms)
+
+
+def _bundled_beside(into: Path) -> Path | None:
+    """The bundled decks when `into` is the learner's own decks folder, loaded with them (where a
+    deck replaces the bundled deck of its id); None for any other folder."""
+    from quizzer import paths
+
+    if paths.decks_override() is not None:
+        return None
+    if into.resolve() != paths.user_decks_dir().resolve():
+        return None
+    return paths.bundled_decks()
 
 
 def _check_written(into: Path, written: WriteResult) -> None:

@@ -85,6 +85,8 @@ class WriteResult:
     """Media files copied (or that would be)."""
     media_renamed: list[Placement] = field(default_factory=list)
     """Media files copied under another name than their own, which held a different file."""
+    bundled: int = 0
+    """Questions left to the bundled decks, which hold them as the package does."""
 
 
 def question_hash(question: dict[str, Any]) -> str:
@@ -135,8 +137,14 @@ def ordered(question: dict[str, Any]) -> dict[str, Any]:
 class DeckWriter:
     """Places questions into deck files under `into` (deck ids prefixed by `prefix`)."""
 
-    def __init__(self, into: Path, *, prefix: str = "", force: bool = False) -> None:
+    def __init__(
+        self, into: Path, *, prefix: str = "", force: bool = False, beside: Path | None = None
+    ) -> None:
         self.into = into
+        self.beside = beside
+        """The bundled decks, when `into` is the folder whose decks replace them: a deck the
+        package holds as it is bundled is not copied there (the copy would hide every later
+        change to the bundled deck); its history goes to the bundled deck's cards."""
         self.prefix = prefix.strip("/")
         self.force = force
         path = into / MANIFEST
@@ -191,6 +199,8 @@ class DeckWriter:
         path = self.into / f"{deck_id}.yaml"
         self._inside(path)
         before = self._read(path) if path.exists() else None
+        if before is None and self._as_bundled(deck_id, group, media, result):
+            return None
         data = before.data if before else {"title": group[0][1].deck_title}
         questions: list[Any] = list(before.questions) if before else []
         kept = len(questions)  # the questions past it are added by this import
@@ -265,6 +275,35 @@ class DeckWriter:
             shown = after.questions[at] if after else questions[at]
             self.notes[guid] = {"deck": deck_id, "id": qid, "hash": question_hash(shown)}
         return (path, after.text) if after is not None and after is not before else None
+
+    def _as_bundled(
+        self,
+        deck_id: str,
+        group: list[tuple[str, Mapped]],
+        media: MediaPlacer,
+        result: WriteResult,
+    ) -> bool:
+        """Place the deck's questions on the bundled deck of that id, writing nothing, when the
+        package holds every one of them as the bundled deck has it."""
+        bundled = self.beside / f"{deck_id}.yaml" if self.beside else None
+        if bundled is None or not bundled.is_file():
+            return False
+        try:
+            deck = DeckText.read(bundled.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, DeckTextError):
+            return False
+        deck_tags = tag_list(deck.data.get("tags")) or []
+        by_id = {str(q.get("id")): q for q in deck.questions if isinstance(q, dict)}
+        for _, mapped in group:
+            placements = media.choose(mapped.media, bundled.parent)
+            question = with_paths(mapped.question, {p.name: p.target.name for p in placements})
+            new = _with_tags(ordered(question), deck_tags)
+            if not same_question(by_id.get(str(new["id"])), new, deck_tags):
+                return False
+        for guid, mapped in group:
+            result.placed[guid] = Placed(deck_id, str(mapped.question["id"]), False)
+        result.bundled += len(group)
+        return True
 
     def _inside(self, path: Path) -> None:
         root = self.into.resolve()

@@ -802,6 +802,41 @@ def test_bundled_decks_survive_a_round_trip_through_anki(
     assert kinds == {"basic", "cloze", "choice", "typed", "numeric", "order"}
 
 
+def test_a_package_of_the_bundled_decks_as_they_ship_writes_no_copy_of_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Imported into the learner's own decks folder (on a new machine, say), the bundled decks
+    as they ship are left to the bundled decks: a copy there would replace them, and hide every
+    later change to them. A deck the package holds changed is written as before."""
+    monkeypatch.delenv("QUIZZER_DECKS")
+    shipped = tmp_path / "shipped.apkg"
+    export_anki(load_decks(), shipped, now_ms=NOW_MS, deck_ids=["asr/wav2vec2", "asr/chunkformer"])
+    changed_tree = tmp_path / "changed"
+    (changed_tree / "asr").mkdir(parents=True)
+    text = (paths.bundled_decks() / "asr" / "chunkformer.yaml").read_text(encoding="utf-8")
+    first_prompt = next(line for line in text.splitlines() if "prompt:" in line)
+    edited = text.replace(first_prompt, first_prompt.rstrip() + " (edited)", 1)
+    (changed_tree / "asr" / "chunkformer.yaml").write_text(edited, encoding="utf-8")
+    monkeypatch.setenv("QUIZZER_DECKS", str(changed_tree))
+    changed = tmp_path / "changed.apkg"
+    export_anki(load_decks(), changed, now_ms=NOW_MS)
+    monkeypatch.delenv("QUIZZER_DECKS")
+    capsys.readouterr()
+
+    assert run(str(shipped)) == 0
+    out = capsys.readouterr().out
+    shipped_questions = sum(
+        len(load_yaml(paths.bundled_decks() / "asr" / f"{d}.yaml")["questions"])
+        for d in ("wav2vec2", "chunkformer")
+    )
+    assert f"left {shipped_questions} questions to the bundled decks" in out
+    assert not list(paths.user_decks_dir().rglob("*.yaml"))
+
+    assert run(str(changed)) == 0
+    assert "(edited)" in (paths.user_decks_dir() / "asr" / "chunkformer.yaml").read_text()
+    assert not (paths.user_decks_dir() / "asr" / "wav2vec2.yaml").exists()
+
+
 # ---------------------------------------------------------------- hostile packages
 
 

@@ -210,11 +210,9 @@ class DeckWriter:
         replaced: dict[int, dict[str, Any]] = {}
         written_at: dict[str, tuple[str, int]] = {}  # by GUID: the id and index recorded
         for guid, mapped in group:
-            placements = media.choose(mapped.media, path.parent)
+            placements, new = _as_written(mapped, media, path.parent, deck_tags)
             for placement in placements:
                 self._inside(placement.target)
-            question = with_paths(mapped.question, {p.name: p.target.name for p in placements})
-            new = _with_tags(ordered(question), deck_tags)
             qid = new["id"]
             if owners.get(qid, guid) != guid:  # another note already has this id here
                 qid = new["id"] = (
@@ -295,9 +293,7 @@ class DeckWriter:
         deck_tags = tag_list(deck.data.get("tags")) or []
         by_id = {str(q.get("id")): q for q in deck.questions if isinstance(q, dict)}
         for _, mapped in group:
-            placements = media.choose(mapped.media, bundled.parent)
-            question = with_paths(mapped.question, {p.name: p.target.name for p in placements})
-            new = _with_tags(ordered(question), deck_tags)
+            _, new = _as_written(mapped, media, bundled.parent, deck_tags)
             if not same_question(by_id.get(str(new["id"])), new, deck_tags):
                 return False
         for guid, mapped in group:
@@ -323,6 +319,16 @@ class DeckWriter:
     def _save_manifest(self) -> None:
         text = json.dumps(self.manifest, indent=1, sort_keys=True, ensure_ascii=False)
         _write_text(self.into / MANIFEST, text + "\n")
+
+
+def _as_written(
+    mapped: Mapped, media: MediaPlacer, folder: Path, deck_tags: list[str]
+) -> tuple[list[Placement], dict[str, Any]]:
+    """Where the question's media would go in `folder`, and the question as a deck file there
+    holds it: media paths, key order, tags beside the deck's `deck_tags`."""
+    placements = media.choose(mapped.media, folder)
+    question = with_paths(mapped.question, {p.name: p.target.name for p in placements})
+    return placements, _with_tags(ordered(question), deck_tags)
 
 
 def _with_tags(

@@ -32,12 +32,21 @@ def summary_content(
     unmatched: str | None = None,
 ) -> Content:
     """The session's figures, one per line; `unmatched`: the search that found no card."""
-    rows: list[tuple[str, str]] = []
     if unmatched is not None:
-        rows.append(("Search", unmatched))
-        rows.append(("Cards found", "0 (try it with 'quizzer cards' or / in the browser)"))
-        lines = [Content.assemble((f"{k:<20}", "dim"), (v, "bold")) for k, v in rows]
-        return Content("\n").join(lines)
+        rows = [
+            ("Search", unmatched),
+            ("Cards found", "0 (try it with 'quizzer cards' or / in the browser)"),
+        ]
+    else:
+        rows = _rows(tally, next_due, now_ms, zone, cram)
+    lines = [Content.assemble((f"{label:<20}", "dim"), (value, "bold")) for label, value in rows]
+    return Content("\n").join(lines)
+
+
+def _rows(
+    tally: Tally, next_due: int | None, now_ms: int, zone: tzinfo, cram: bool
+) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
     done = tally.answered
     rows.append(("Cards done", str(done)))
     if done:
@@ -57,8 +66,7 @@ def summary_content(
                 else "nothing scheduled",
             )
         )
-    lines = [Content.assemble((f"{label:<20}", "dim"), (value, "bold")) for label, value in rows]
-    return Content("\n").join(lines)
+    return rows
 
 
 class SummaryScreen(Screen[str]):

@@ -170,11 +170,12 @@ class Settings(Scheduling):
 
     def for_deck(self, deck_id: str) -> Scheduling:
         """The scheduling settings of one deck (or a folder's, for its limits): the globals,
-        overridden by every matching table, the most specific last (`matching_tables`)."""
-        values = {k: getattr(self, k) for k in Scheduling.model_fields}
+        overridden by every matching table, the most specific last (`matching_tables`); these
+        settings themselves when no table matches."""
         overrides = self.matching_tables(deck_id)
         if not overrides:
-            return Scheduling.model_construct(**values)  # this model's values, already checked
+            return self  # the globals: a Scheduling with more fields
+        values = {k: getattr(self, k) for k in Scheduling.model_fields}
         for _, override in overrides:
             values.update(override)
         return Scheduling.model_validate(values)

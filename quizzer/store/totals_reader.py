@@ -12,6 +12,9 @@ from quizzer.clock import Calendar
 from quizzer.decks.files import in_deck
 from quizzer.store import aggregates
 
+_RANGES = ((None, 0), (1, 1), (2, 6), (7, 29), (30, 364), (365, None))
+"""The ranges of true retention, as (nearest, farthest) days back from today (None: open)."""
+
 
 class Reader:
     """The figures the statistics read from the totals and the tail, as of the moment before
@@ -86,13 +89,14 @@ class Reader:
         """Reviews and passes per (range, interval class 1 young or 2 mature): ranges are today,
         yesterday, 2-6, 7-29, 30-364 days ago and before."""
         table, params = self._scoped("agg_days")
-        rows = self.db.execute(
-            "SELECT CASE WHEN day >= :t THEN 0 WHEN day = :t - 1 THEN 1 WHEN day >= :t - 6 "
-            "THEN 2 WHEN day >= :t - 29 THEN 3 WHEN day >= :t - 364 THEN 4 ELSE 5 END AS i, "
-            f"sum(young), sum(young_passed), sum(mature), sum(mature_passed) FROM {table} "
-            "GROUP BY i",
-            {"t": today, **params},
-        )
+        sums = "sum(young), sum(young_passed), sum(mature), sum(mature_passed)"
+        # a sum over each range of days (seeking the key), where grouping by range sorts every row
+        parts = []
+        for i, (near, far) in enumerate(_RANGES):
+            bounds = "" if near is None else f" AND day <= :t - {near}"
+            bounds += "" if far is None else f" AND day >= :t - {far}"
+            parts.append(f"SELECT {i}, {sums} FROM {table}{bounds}")
+        rows = self.db.execute(" UNION ALL ".join(parts), {"t": today, **params})
         out: dict[tuple[Any, ...], list[float]] = {}
         for i, young, young_passed, mature, mature_passed in rows:
             if young:
@@ -101,7 +105,7 @@ class Reader:
                 out[(i, 2)] = [mature, mature_passed]
         for (day,), (_, young, young_passed, mature, mature_passed) in self._delta("agg_days"):
             back = today - day
-            i = next((k for k, b in enumerate((0, 1, 6, 29, 364)) if back <= b), 5)
+            i = next(k for k, (_, far) in enumerate(_RANGES) if far is None or back <= far)
             # a failed answer undone and a passed one made in its place: 0 reviews, 1 pass
             if young or young_passed:
                 aggregates.add_signed(out, (i, 1), (young, young_passed))

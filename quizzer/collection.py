@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from quizzer import paths
+from quizzer.wording import counted
 
 if TYPE_CHECKING:
     from quizzer.after_answer import AfterNotes
@@ -147,8 +148,8 @@ def open_collection(decks_dir: Path | None = None, tree: DeckTree | None = None)
         if replayed is not None:
             moved, total = replayed
             print(
-                f"quizzer: replayed the history of {total} cards with FSRS's elapsed time counted "
-                f"in study days, as Anki counts it: {moved} moved to another due date",
+                f"quizzer: replayed the history of {counted(total, 'card')} with FSRS's elapsed "
+                f"time counted in study days, as Anki counts it: {moved} moved to another due date",
                 file=sys.stderr,
             )
     return Collection(tree or load_decks(decks_dir), store, settings, zone)

@@ -46,6 +46,7 @@ from quizzer.state import EVENT_COLUMNS, IMPORTED_DEVICE, Event, EventKind
 from quizzer.store.db import Store
 from quizzer.store.in_list import rows_in
 from quizzer.sync_lines import BadLine, NewerLine, event_line, parse_line
+from quizzer.wording import counted
 
 DEVICE_FILE = re.compile(r"^([0-9a-f]{12})\.jsonl$")
 """A device's file, named by its id (12 hex digits, as `Store` makes them). Anything else is
@@ -373,7 +374,7 @@ def _report_held(store: Store, now_ms: int, report: SyncReport) -> None:
     newer = store.count("SELECT count(*) FROM sync_held WHERE at <= ?", (limit,))
     if newer:
         report.problems.append(
-            f"{newer} received event{'s' if newer != 1 else ''} written by a newer version of "
+            f"{counted(newer, 'received event')} written by a newer version of "
             "quizzer kept aside: update quizzer on this device, and the next sync takes "
             f"{'them' if newer != 1 else 'it'} in"
         )
@@ -382,7 +383,7 @@ def _report_held(store: Store, now_ms: int, report: SyncReport) -> None:
     ).fetchone()
     if waiting:
         report.problems.append(
-            f"{waiting} received event{'s' if waiting != 1 else ''} dated more than a day after "
+            f"{counted(waiting, 'received event')} dated more than a day after "
             f"this device's clock (the first at {from_ms(first):%Y-%m-%d %H:%M} UTC) held back "
             "until then: check the devices' clocks"
         )
@@ -447,7 +448,10 @@ class _Intake:
         on_top = _after_their_log(store, fresh) - disordered
         affected = ({e.card_id for e in fresh} | disordered) - on_top
         if affected:
-            self.say(f"replaying {len(affected):,} cards with {len(fresh):,} new events")
+            self.say(
+                f"replaying {counted(len(affected), 'card', grouped=True)} with "
+                f"{counted(len(fresh), 'new event', grouped=True)}"
+            )
         # the cards `on_top` replay their new events alone, from the states they hold (as
         # answering them here would); the others, all of their events
         existing = store.events(affected)
@@ -507,9 +511,9 @@ def _send(
             strangers += [e for e in in_file if e.uid not in mine]
         if strangers:
             report.problems.append(
-                f"{own}: holds {len(strangers)} event(s) this database never wrote; taking them "
-                "in (was the database restored from a backup, or copied to another device? each "
-                "device needs its own data directory)"
+                f"{own}: holds {counted(len(strangers), 'event')} this database never wrote; "
+                "taking them in (was the database restored from a backup, or copied to another "
+                "device? each device needs its own data directory)"
             )
             incoming.extend(strangers)
         store.db.execute(
@@ -617,11 +621,11 @@ def format_report(folder: Path, report: SyncReport) -> str:
     """The one-line summary of a sync."""
     n = len(report.devices)
     text = (
-        f"synced with {folder}: sent {report.sent} event{'s' if report.sent != 1 else ''}; "
-        f"received {report.received} new from {n} other device{'s' if n != 1 else ''}"
+        f"synced with {folder}: sent {counted(report.sent, 'event')}; "
+        f"received {report.received} new from {counted(n, 'other device')}"
     )
     if report.already:
         text += f" ({report.already} already here)"
     if report.replayed:
-        text += f"; {report.replayed} card{'s' if report.replayed != 1 else ''} updated"
+        text += f"; {counted(report.replayed, 'card')} updated"
     return text

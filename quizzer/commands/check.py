@@ -9,6 +9,7 @@ import sys
 
 from quizzer.check import check_store
 from quizzer.store.db import Store
+from quizzer.wording import counted
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     if report.drift:
         n = len(report.drift)
         print(
-            f"{report.path}: sound, but {n} card{'s' if n != 1 else ''} in the cache differ "
+            f"{report.path}: sound, but {counted(n, 'card')} in the cache differ "
             f"from a replay of the log (first: {report.drift[0]}); 'quizzer rebuild' "
             "recomputes them"
         )
@@ -59,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
             "the log; 'quizzer rebuild' recomputes them"
         )
         return 1
-    cards = f"{report.cards} card{'s' if report.cards != 1 else ''}"
+    cards = counted(report.cards, "card")
     totals = {
         "equal": "the statistics totals equal a recomputation",
         "stale": "the statistics totals are rebuilt by the next statistics",
@@ -71,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     n = len(report.rescheduled)
     print(
         f"{report.path}: sound; the card cache holds what the log recorded ({cards}); {totals}\n"
-        f"{n} card{'s' if n != 1 else ''} would move if the log were replayed with today's "
+        f"{counted(n, 'card')} would move if the log were replayed with today's "
         f"settings (first: {report.rescheduled[0]}): they were scheduled before a change of "
         "scheduling settings (parameters, desired retention, steps, maximum interval, leech "
         "threshold or action, time zone or day start), or their answers were changed outside "

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from quizzer.errors import CommandError
+from quizzer.wording import counted
 
 if TYPE_CHECKING:
     from quizzer.collection import AnswerIndex, Collection
@@ -54,7 +55,7 @@ def collection_for(args: Any) -> Collection:
     if col.tree.problems:
         n = len(col.tree.failed)
         print(
-            f"quizzer: warning: {n} deck{'s' if n != 1 else ''} with errors skipped "
+            f"quizzer: warning: {counted(n, 'deck')} with errors skipped "
             f"(first: {col.tree.problems[0]}); run 'quizzer lint' for all",
             file=sys.stderr,
         )

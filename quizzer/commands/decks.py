@@ -8,6 +8,7 @@ from typing import Any
 
 from quizzer import paths
 from quizzer.commands.common import EXIT_OK, print_json
+from quizzer.wording import counted
 
 
 def deck_summary(tree: Any) -> dict[str, Any]:
@@ -80,6 +81,6 @@ def run(args: argparse.Namespace) -> int:
 def _counts(sums: dict[str, int]) -> str:
     """'2 decks, 1 question, 3 cards'."""
     return ", ".join(
-        f"{n} {what}{'' if n == 1 else 's'}"
+        counted(n, what)
         for what, n in ((w, sums.get(f"{w}s", 0)) for w in ("deck", "question", "card"))
     )

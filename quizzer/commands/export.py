@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 
 from quizzer.commands.common import collection_for
 from quizzer.errors import CommandError
-from quizzer.export.anki import DEFAULT_OUTPUT, _plural, export_anki
+from quizzer.export.anki import DEFAULT_OUTPUT, export_anki
 from quizzer.export.anki_progress import progress_from
 from quizzer.export.reviews import _zone_name, review_rows, write_reviews
+from quizzer.wording import counted
 
 if TYPE_CHECKING:
     from quizzer.collection import Collection
@@ -31,7 +32,7 @@ def _anki(args: argparse.Namespace, col: Collection | None) -> int:
     if col is None and tree.problems:
         n = len(tree.failed)
         print(
-            f"quizzer: warning: {_plural(n, 'deck')} with errors skipped "
+            f"quizzer: warning: {counted(n, 'deck')} with errors skipped "
             f"(first: {tree.problems[0]}); run 'quizzer lint' for all",
             file=sys.stderr,
         )
@@ -90,7 +91,7 @@ def _reviews(args: argparse.Namespace, col: Collection) -> int:
             if isinstance(exc, OSError):
                 raise CommandError(f"{target}: cannot write ({exc.strerror or exc})") from None
             raise
-        print(f"exported {count} review{'s' if count != 1 else ''} to {target}", file=sys.stderr)
+        print(f"exported {counted(count, 'review')} to {target}", file=sys.stderr)
     print(
         f"for fsrs-optimizer: timezone {_zone_name(col)}, day_start {col.settings.day_starts_at}",
         file=sys.stderr,

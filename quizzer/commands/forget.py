@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from quizzer.wording import counted
+
 
 def run(args: argparse.Namespace) -> int:
     """Forget each card named, after checking that every id is a card of the decks."""
@@ -21,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
         before = session.state(card_id)
         changed = session.forget(card_id, now_ms) != before
         reviews = reviews_of(col.store.db, card_id)
-        kept = f"{reviews} review{'s' if reviews != 1 else ''} kept in the log"
+        kept = f"{counted(reviews, 'review')} kept in the log"
         if changed:
             print(f"forgot {card_id}: new again ({kept}; 'quizzer undo' restores it)")
         elif reviews:

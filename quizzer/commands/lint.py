@@ -8,6 +8,7 @@ from pathlib import Path
 
 from quizzer.commands.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from quizzer.terminal import printable
+from quizzer.wording import counted
 
 
 def run(args: argparse.Namespace) -> int:
@@ -63,17 +64,17 @@ def run(args: argparse.Namespace) -> int:
     for line in replaced:  # so that the counts below, of files checked, are not a surprise
         print(f"quizzer: note: {line}", file=sys.stderr)
     failing = len(problems) + (len(warnings) if args.strict else 0)
-    told = f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+    told = counted(len(warnings), "warning")
     if len(missing) < len(targets):
         if failing:
             print(
-                f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found, {told}; "
-                f"{decks} deck{'s' if decks != 1 else ''} loaded",
+                f"{counted(len(problems), 'problem')} found, {told}; "
+                f"{counted(decks, 'deck')} loaded",
                 file=sys.stderr,
             )
         else:
             print(
-                f"{decks} deck{'s' if decks != 1 else ''}, {questions} questions: "
+                f"{counted(decks, 'deck')}, {counted(questions, 'question')}: "
                 + (f"no problems, {told}" if warnings else "no problems"),
                 file=sys.stderr,
             )

@@ -21,6 +21,7 @@ from quizzer.optimize import (
 )
 from quizzer.store.log import review_answers
 from quizzer.training_set import training_set
+from quizzer.wording import counted
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,8 +47,8 @@ def run(args: argparse.Namespace) -> int:
                 )
             except (ValueError, RuntimeError, OverflowError) as exc:  # raised by fsrs-rs
                 raise CommandError(f"fsrs-rs could not fit your reviews: {exc}") from None
-    reviews = f"{data.reviews:,} review{'' if data.reviews == 1 else 's'}"
-    cards = f"{data.cards:,} card{'' if data.cards == 1 else 's'}"
+    reviews = counted(data.reviews, "review", grouped=True)
+    cards = counted(data.cards, "card", grouped=True)
     print(
         f"{reviews} of {cards}; {len(data.items):,} made a day or more after the card's "
         "previous review can be predicted"

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from quizzer.commands.common import EXIT_OK, collection_for, print_json
+from quizzer.wording import counted
 
 
 def run(args: argparse.Namespace) -> int:
@@ -18,8 +19,7 @@ def run(args: argparse.Namespace) -> int:
         for card_id in orphans:
             print(card_id)
         print(
-            f"{len(orphans)} orphan card{'s' if len(orphans) != 1 else ''}; their history "
-            "returns when the question does",
+            f"{counted(len(orphans), 'orphan card')}; their history returns when the question does",
             file=sys.stderr,
         )
     return EXIT_OK

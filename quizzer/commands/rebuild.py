@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from quizzer.commands.common import EXIT_OK, collection_for
+from quizzer.wording import counted
 
 
 def run(args: argparse.Namespace) -> int:
@@ -13,5 +14,5 @@ def run(args: argparse.Namespace) -> int:
 
     col = collection_for(args)
     changed, total = rebuild(col.store, col.settings, col.zone)
-    print(f"replayed the log: {total} cards, {changed} changed")
+    print(f"replayed the log: {counted(total, 'card')}, {changed} changed")
     return EXIT_OK

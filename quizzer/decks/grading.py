@@ -35,6 +35,7 @@ from quizzer.decks.quantities import (
     word_set,
 )
 from quizzer.decks.typed_keys import accepted, near_miss
+from quizzer.wording import counted
 
 if TYPE_CHECKING:
     from quizzer.decks.models import QuestionBase
@@ -239,7 +240,7 @@ def grade_choice(question: ChoiceQuestion, chosen: Sequence[int]) -> Graded:
         hits = len(picked & right)
         wrong = len(picked - right)
         message = f"{hits} of {len(right)} right options chosen"
-        message += f", and {wrong} wrong one{'s' if wrong != 1 else ''}." if wrong else "."
+        message += f", and {counted(wrong, 'wrong one')}." if wrong else "."
         return Graded(Verdict.INCORRECT, expected, message, marks)
     return Graded(Verdict.INCORRECT, expected, f"The answer is: {expected}", marks)
 

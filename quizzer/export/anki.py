@@ -35,6 +35,7 @@ from quizzer.decks.tree import DeckTree, folder_title
 from quizzer.errors import QuizzerError
 from quizzer.export.anki_progress import LearnerProgress, any_leech, write_progress
 from quizzer.export.markdown import Renderer, plain
+from quizzer.wording import counted
 
 BUNDLED_ROOT_DECK = "AI Speech"
 """The top Anki deck of the bundled decks; another tree is named after its folder."""
@@ -72,18 +73,14 @@ class ExportResult:
     def summary(self) -> str:
         """One line for the terminal."""
         line = (
-            f"wrote {self.path}: {_plural(self.decks, 'deck')}, {_plural(self.notes, 'note')}, "
-            f"{_plural(self.cards, 'card')}"
+            f"wrote {self.path}: {counted(self.decks, 'deck')}, {counted(self.notes, 'note')}, "
+            f"{counted(self.cards, 'card')}"
         )
         if self.media:
-            line += f", {_plural(self.media, 'media file')}"
+            line += f", {counted(self.media, 'media file')}"
         if self.reviews is not None:
-            line += f", {_plural(self.reviews, 'review')} of history"
+            line += f", {counted(self.reviews, 'review')} of history"
         return line
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 # ---------------------------------------------------------------- names and ids

@@ -14,6 +14,7 @@ from quizzer.import_.media import MediaError
 from quizzer.import_.notes import Mapped, Mapper, Skipped
 from quizzer.import_.package import Package, PackageError, open_package
 from quizzer.import_.write import DeckWriter, WriteError, WriteResult
+from quizzer.wording import counted
 
 
 class ImportError_(QuizzerError, ValueError):
@@ -48,45 +49,45 @@ class ImportReport:
         verb = "would write" if self.dry_run else "wrote"
         types = ", ".join(f"{name} {n}" for name, n in sorted(self.by_type.items()))
         out = [
-            f"read {self.package}: {_n(self.notes, 'note')} ({types or 'none imported'}), "
-            f"{_n(self.cards, 'card')}",
-            f"{verb} into {self.into}: {_n(len(w.deck_files), 'deck file')}; "
-            f"{_n(w.added, 'question')} added, {w.updated} updated, {w.unchanged} unchanged; "
-            f"{_n(w.media, 'media file')}",
+            f"read {self.package}: {counted(self.notes, 'note')} ({types or 'none imported'}), "
+            f"{counted(self.cards, 'card')}",
+            f"{verb} into {self.into}: {counted(len(w.deck_files), 'deck file')}; "
+            f"{counted(w.added, 'question')} added, {w.updated} updated, {w.unchanged} unchanged; "
+            f"{counted(w.media, 'media file')}",
         ]
         if w.bundled:
             out.append(
-                f"left {_n(w.bundled, 'question')} to the bundled decks, which hold them as the "
-                "package does (no copy in your decks folder to hide their later changes)"
+                f"left {counted(w.bundled, 'question')} to the bundled decks, which hold them as "
+                "the package does (no copy in your decks folder to hide their later changes)"
             )
         if self.history is not None:
             h = self.history
             out.append(
-                f"history: {_n(h.reviews, 'review')} {'to add' if self.dry_run else 'added'}"
+                f"history: {counted(h.reviews, 'review')} {'to add' if self.dry_run else 'added'}"
                 f" ({h.already} already there), {h.suspended} suspended, {h.buried} buried"
-                + ("" if self.dry_run else f"; {_n(h.cards, 'card')} replayed")
+                + ("" if self.dry_run else f"; {counted(h.cards, 'card')} replayed")
             )
             out += [f"history skipped {n}: {reason}" for reason, n in sorted(h.skipped.items())]
         if self.converted:
             kinds = ", ".join(f"{name} {n}" for name, n in sorted(self.converted.items()))
             out.append(
-                f"warning: {_n(sum(self.converted.values()), 'note')} of other note types "
+                f"warning: {counted(sum(self.converted.values()), 'note')} of other note types "
                 f"became basic questions from their first two fields ({kinds})"
             )
         if w.kept_edited:
             out.append(
-                f"kept {_n(len(w.kept_edited), 'question')} edited since the last import "
+                f"kept {counted(len(w.kept_edited), 'question')} edited since the last import "
                 f"(first: {w.kept_edited[0]}); --force overwrites them"
             )
         if w.kept_own:
             out.append(
-                f"kept {_n(len(w.kept_own), 'question')} already in the decks under the ids the "
-                f"package gives (first: {w.kept_own[0]}); --force overwrites them"
+                f"kept {counted(len(w.kept_own), 'question')} already in the decks under the ids "
+                f"the package gives (first: {w.kept_own[0]}); --force overwrites them"
             )
         if w.not_restored:
             out.append(
-                f"did not add back {_n(len(w.not_restored), 'question')} removed since the last "
-                f"import (first: {w.not_restored[0]}); --force adds them"
+                f"did not add back {counted(len(w.not_restored), 'question')} removed since the "
+                f"last import (first: {w.not_restored[0]}); --force adds them"
             )
         for placed in w.media_renamed:
             taken = placed.taken.name if placed.taken else ""
@@ -98,7 +99,7 @@ class ImportReport:
             out.append(f"{verb} media file {placed.name!r} as {placed.target}: {why}")
         if self.missing_media:
             out.append(
-                f"warning: {_n(len(self.missing_media), 'media reference')} to files the "
+                f"warning: {counted(len(self.missing_media), 'media reference')} to files the "
                 f"package lacks (first: {self.missing_media[0]}); the alt text stays"
             )
         for skip in self.skipped:
@@ -120,10 +121,6 @@ class ImportReport:
         if self.dry_run:
             out.append("dry run: nothing written")
         return out
-
-
-def _n(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def import_anki(

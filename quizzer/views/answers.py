@@ -5,12 +5,13 @@ every answer is counted, reviews and cram together, and the cram ones among them
 from __future__ import annotations
 
 from quizzer.scheduling import describe_duration
+from quizzer.wording import counted
 
 
 def answers_done(answers: int, cram: int, time_ms: int) -> str:
     """`19 answers (3 cram) in 4m 10s`: answers of every kind, the cram ones among them (they
     change no schedule), and the time they took; `0 answers` when there is none."""
-    text = f"{answers:,} answer{'s' if answers != 1 else ''}"
+    text = counted(answers, "answer", grouped=True)
     if cram:
         text += f" ({cram:,} cram)"
     if answers:

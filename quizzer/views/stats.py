@@ -31,6 +31,7 @@ from quizzer.stats import (
     Stats,
 )
 from quizzer.views.answers import answers_done
+from quizzer.wording import counted
 
 if TYPE_CHECKING:
     pass
@@ -275,7 +276,7 @@ def overview(stats: Stats) -> Group:
             Text.assemble(
                 "Again: ",
                 (num(t.again), "bold"),
-                f" of {num(t.reviews)} review{'s' if t.reviews != 1 else ''}",
+                f" of {counted(t.reviews, 'review', grouped=True)}",
                 f" ({pct(t.again / t.reviews if t.reviews else None)})",
                 "  New learned: ",
                 (num(t.new_learned), "bold"),
@@ -304,7 +305,7 @@ def overview(stats: Stats) -> Group:
     lines.append(
         Text.assemble(
             "Streak: ",
-            (f"{s.current} day{'s' if s.current != 1 else ''}", "bold"),
+            (counted(s.current, "day"), "bold"),
             "  longest: ",
             (f"{s.longest}", "bold"),
             (f" ({s.longest_start} to {s.longest_end})" if s.longest else "", "dim"),
@@ -489,7 +490,7 @@ def memory_section(stats: Stats) -> Group:
             (pct((r.mean or 0) / 100), "bold"),
             f", median {pct((r.median or 0) / 100)}; ",
             (f"~{r.sum:.0f}", "bold"),
-            f" of {num(r.cards)} cards known now",
+            f" of {counted(r.cards, 'card', grouped=True)} known now",
         )
     )
     parts.append(distribution_chart(r, unit="%", style="dodger_blue2", every=2))
@@ -586,8 +587,8 @@ def render(stats: Stats, width: int = 80) -> Group:
     scope = stats.scope.filter or "all decks"
     head = Text.assemble(
         ("Statistics", "bold"),
-        f" · {scope} · {num(stats.scope.cards)} cards · last ",
-        f"{m.period_days} day{'s' if m.period_days != 1 else ''}",
+        f" · {scope} · {counted(stats.scope.cards, 'card', grouped=True)} · last ",
+        counted(m.period_days, "day"),
         (f"\nstudy day {m.study_day} (days start at {m.day_starts_at:02d}:00 {m.timezone})", "dim"),
     )
     parts: list[RenderableType] = [

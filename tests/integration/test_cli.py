@@ -57,6 +57,13 @@ def test_lint_clean_decks_exit_zero(sample_tree: Path, decks_dir: Path) -> None:
     assert run("lint", str(sample_tree)).returncode == 0
 
 
+def test_lint_counts_agree_with_their_nouns(tmp_path: Path) -> None:
+    (tmp_path / "one.yaml").write_text(basic_deck(1), encoding="utf-8")
+    result = run("lint", str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 deck, 1 question: no problems" in result.stderr
+
+
 LETDOWNS = """\
 title: Letdowns
 questions:

@@ -25,6 +25,7 @@ from quizzer.search import MAX_QUERY
 from quizzer.session import Selection, Session
 from quizzer.tui.editor import open_for_editing, run_editor
 from quizzer.tui.widgets.keybar import KeyBar
+from quizzer.wording import counted
 
 DEBOUNCE_S = 0.25
 """How long typing must pause before the query runs."""
@@ -243,7 +244,7 @@ class BrowserScreen(Screen[None]):
             status.update(Content.styled(self.error, "$text-error"))
             return
         n = self.total
-        parts = [f"{n} card{'s' if n != 1 else ''}", f"sorted by {self.sort}"]
+        parts = [counted(n, "card"), f"sorted by {self.sort}"]
         if self.marked:
             parts.append(f"{len(self.marked)} selected")
         status.update(Content.styled("  ·  ".join(parts), "dim"))
@@ -330,7 +331,7 @@ class BrowserScreen(Screen[None]):
         for card_id in ids:
             act(card_id, now)
         self.marked.clear()
-        self.notify(f"{verb} {len(ids)} card{'s' if len(ids) != 1 else ''} (u undoes it).")
+        self.notify(f"{verb} {counted(len(ids), 'card')} (u undoes it).")
         self.search()
 
     def action_suspend(self) -> None:

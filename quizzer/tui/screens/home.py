@@ -23,6 +23,7 @@ from quizzer.session import Selection
 from quizzer.tui.widgets.deck_tree import COLUMN, DeckNode, DeckTreeView
 from quizzer.tui.widgets.keybar import KeyBar
 from quizzer.views.answers import answers_done
+from quizzer.wording import counted
 
 if TYPE_CHECKING:
     from quizzer.config import Settings
@@ -176,9 +177,7 @@ class HomeScreen(Screen[None]):
         left = self.counts.get("", Counts())
         days = figures.streak
         self.query_one("#streak", Static).update(
-            Content.assemble(
-                ("streak ", "dim"), (f"{days} day{'s' if days != 1 else ''}", "bold $text-accent")
-            )
+            Content.assemble(("streak ", "dim"), (counted(days, "day"), "bold $text-accent"))
         )
         done = answers_done(totals.answers, totals.cram, totals.time_ms)
         self.today = (
@@ -232,8 +231,7 @@ class HomeScreen(Screen[None]):
         n = len(tree.failed)
         lines = [
             Content.styled(
-                f"⚠ {n} deck{'s' if n != 1 else ''} with errors skipped; "
-                "select one and press e to fix it:",
+                f"⚠ {counted(n, 'deck')} with errors skipped; select one and press e to fix it:",
                 "bold $text-error",
             )
         ]
@@ -318,7 +316,7 @@ class HomeScreen(Screen[None]):
         if choice.kind in ("new", "reviews"):
             new = choice.amount if choice.kind == "new" else 0
             self.collection.session().extend(node.id, new, choice.amount - new, self.now_ms())
-            self.notify(f"{node.name}: {choice.amount} more {choice.kind} cards today.")
+            self.notify(f"{node.name}: {counted(choice.amount, f'more {choice.kind} card')} today.")
             self.refresh_figures()
             return
         from quizzer.custom_study import custom_selection

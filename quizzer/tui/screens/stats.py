@@ -27,6 +27,7 @@ from textual_plotext import PlotextPlot
 from quizzer import stats as core
 from quizzer.tui.widgets.keybar import KeyBar
 from quizzer.views import stats as view
+from quizzer.wording import counted
 
 if TYPE_CHECKING:
     from quizzer.collection import Collection
@@ -218,7 +219,7 @@ class StatsScreen(Screen[None]):
         self.query_one("#stats-loading").display = False
         self.query_one("#stats-tabs").display = True
         n, day = result.scope.cards, result.meta.study_day
-        cards = f"{view.num(n)} card{'s' if n != 1 else ''}"
+        cards = counted(n, "card", grouped=True)
         full = f"{cards} · study day {day}"
         self._title(f"Statistics · {full}", full, f"{cards} · {day}", cards)
         self._overview(result)

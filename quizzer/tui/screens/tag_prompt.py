@@ -10,6 +10,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from quizzer.wording import counted
+
 ALL = ""
 """The entry that clears the filter."""
 
@@ -30,8 +32,7 @@ class TagPrompt(ModalScreen[str | None]):
         """The tags, every deck first."""
         options = [Option("all decks (no tag filter)", id=ALL)]
         options += [
-            Option(f"{tag}  ({n} deck{'s' if n != 1 else ''})", id=tag)
-            for tag, n in self.tags.items()
+            Option(f"{tag}  ({counted(n, 'deck')})", id=tag) for tag, n in self.tags.items()
         ]
         box = OptionList(*options, id="tag-list")
         box.border_title = "Show decks with the tag"

@@ -30,6 +30,7 @@ from quizzer.clock import day_start, from_ms, study_day
 from quizzer.config import Settings
 from quizzer.export.anki_progress import CARRIED_KEY
 from quizzer.import_.package import Note, Review
+from quizzer.returned import ANSWERS, SAME_ANSWER_MS, returned
 from quizzer.state import IMPORTED_DEVICE, CardState, Event, EventKind, Rating
 from quizzer.store.db import Store
 from quizzer.store.in_list import rows_in
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
 
 _FILTERED, _MAX_KIND = 3, 3
 _TIME = re.compile(r"[0-9]{1,16}")
-_ANSWERS = (EventKind.REVIEW, EventKind.CRAM)
 
 
 @dataclass(slots=True)
@@ -151,11 +151,6 @@ def build_events(
     return events, result
 
 
-SAME_ANSWER_MS = 1_000
-"""An exported answer's revlog id is its time in ms, moved on by 1 ms while another answer holds
-that id: an imported answer this close after one of the log's is that answer coming back."""
-
-
 def carried_answer(custom_data: str) -> tuple[str, int] | None:
     """The uid and time in quizzer's log of the answer a card's custom data names, written by
     quizzer's export (`anki_progress.carried_answer`); None when it names none."""
@@ -179,27 +174,6 @@ def _carried_elsewhere(store: Store, events: list[Event], carried: dict[str, str
         for uid, card_id, rating in rows_in(store.db, sql, list(ours))
         if ours[uid] != (card_id, rating)
     }
-
-
-def _not_yet_answered(logged: list[Event], events: list[Event]) -> list[Event]:
-    """`events` without the answers the log already holds under another uid (`logged`: the
-    log's events of their cards): those of a package quizzer exported from this history (or one
-    synced from it), which come back with the same card, kind and rating, at their time or a
-    few ms after it."""
-    undone = {e.target for e in logged if e.kind == EventKind.UNDO}
-    held: dict[tuple[str, str, Rating | None], list[int]] = {}
-    for e in logged:
-        if e.kind in _ANSWERS and e.uid not in undone:
-            held.setdefault((e.card_id, e.kind, e.rating), []).append(e.at)
-    kept = []
-    for e in sorted(events, key=lambda e: (e.at, e.uid)):
-        times = held.get((e.card_id, e.kind, e.rating), []) if e.kind in _ANSWERS else []
-        match = next((t for t in times if t <= e.at <= t + SAME_ANSWER_MS), None)
-        if match is None:
-            kept.append(e)
-        else:
-            times.remove(match)
-    return kept
 
 
 def _changing(marks: list[Event], before: list[Event], settings: DeckSettings) -> list[Event]:
@@ -247,12 +221,13 @@ def add_history(
     # read once: matched, then replayed
     logged = [] if store is None else store.events({e.card_id for e in unknown})
     deck_settings = DeckSettings(settings, zone)
-    answers = [e for e in _not_yet_answered(logged, unknown) if e.kind in _ANSWERS]
+    back = returned(logged, unknown)
+    answers = [e for e in unknown if e.kind in ANSWERS and e.uid not in back]
     marks = _changing(
-        [e for e in unknown if e.kind not in _ANSWERS], [*logged, *answers], deck_settings
+        [e for e in unknown if e.kind not in ANSWERS], [*logged, *answers], deck_settings
     )
     fresh = answers + marks
-    result.already = sum(1 for e in events if e.kind in _ANSWERS) - len(answers)
+    result.already = sum(1 for e in events if e.kind in ANSWERS) - len(answers)
     result.reviews = len(answers)
     result.suspended = sum(1 for e in marks if e.kind == EventKind.SUSPEND)
     result.buried = sum(1 for e in marks if e.kind == EventKind.BURY)

@@ -517,6 +517,69 @@ def test_ones_own_history_exported_and_imported_back_adds_no_answer_twice(
     col.close()
 
 
+def test_a_history_brought_through_anki_and_then_synced_is_counted_once(
+    decks_dir: Path,
+    write_deck: Callable[[str, str], Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A learner moves to a second device with an Anki package and its history, then syncs the
+    two through a folder: each device keeps its own copy of every answer and takes the other's
+    as already held, so both end with the first device's answers once, and the same cards."""
+    from quizzer.collection import open_collection
+    from quizzer.state import EventKind, Rating
+
+    write_deck(
+        "d/deck",
+        "title: D\nquestions:\n"
+        + "".join(f"  - {{id: q{i}, type: basic, prompt: P{i}, answer: A{i}}}\n" for i in range(3)),
+    )
+    day = 86_400_000
+    col = open_collection()
+    session = col.session()
+    for offset in (-9 * day, -8 * day, -5 * day):
+        for i, rating in enumerate((Rating.GOOD, Rating.AGAIN, Rating.EASY)):
+            # the same millisecond: the package's revlog ids move on by 1 ms to stay unique
+            session.answer(f"d/deck:q{i}", rating, NOW_MS + offset, duration_ms=5_000)
+    session.answer("d/deck:q1", Rating.HARD, NOW_MS - 2 * day)
+    session.undo(NOW_MS - 2 * day + 60_000)
+    col.close()
+    package = tmp_path / "mine.apkg"
+    assert main(["export", "anki", "-o", str(package), "--with-progress"]) == 0
+    first_home, second_home = tmp_path / "home", tmp_path / "second"
+    monkeypatch.setenv("QUIZZER_HOME", str(second_home))
+    assert run(str(package), "--into", str(tmp_path / "decks2"), "--with-history") == 0
+    assert "history: 9 reviews added" in capsys.readouterr().out
+
+    def answers_and_cards(home: Path) -> tuple[int, dict[str, tuple[object, ...]]]:
+        monkeypatch.setenv("QUIZZER_HOME", str(home))
+        col = open_collection()
+        undone = {e.target for e in col.store.events() if e.kind == EventKind.UNDO}
+        answers = [e for e in col.store.events() if e.kind == EventKind.REVIEW]
+        cards = {
+            s.card_id: (s.due, s.reps, s.lapses, round(s.stability or 0, 6))
+            for s in col.store.states().values()
+        }
+        col.close()
+        return sum(1 for e in answers if e.uid not in undone), cards
+
+    before = answers_and_cards(first_home)
+    assert before[0] == 9
+    folder = tmp_path / "shared folder"
+    folder.mkdir()
+    for home in (first_home, second_home, first_home, second_home):
+        monkeypatch.setenv("QUIZZER_HOME", str(home))
+        assert main(["sync", str(folder)]) == 0
+    reports = capsys.readouterr().out.splitlines()
+    # the second device takes the undone answer and its undo, which no package carries; each
+    # device holds the other's copies of the 9 answers already
+    assert "received 2 new from 1 other device (9 already here)" in reports[1]
+    assert "received 0 new from 1 other device (9 already here)" in reports[2]
+    assert answers_and_cards(first_home) == before
+    assert answers_and_cards(second_home) == before
+
+
 def test_a_trip_through_anki_keeps_each_cards_due_date(
     decks_dir: Path,
     write_deck: Callable[[str, str], Path],
@@ -610,7 +673,7 @@ def test_an_answer_made_in_anki_is_not_taken_for_one_of_the_log(
     """Only an answer of the same card, kind and rating at most a second after one of the log's
     (and not undone) is that answer coming back; anything else is a new answer."""
     from quizzer.collection import open_collection
-    from quizzer.import_.history import _not_yet_answered
+    from quizzer.returned import returned
     from quizzer.state import IMPORTED_DEVICE as DEVICE
     from quizzer.state import Event, EventKind, Rating
 
@@ -629,14 +692,9 @@ def test_an_answer_made_in_anki_is_not_taken_for_one_of_the_log(
     other = answer(NOW_MS - 7_200_000, Rating.HARD)
     undone = answer(NOW_MS - 3_600_000, Rating.GOOD)
     twice = answer(NOW_MS - 7_200_000 + 3, Rating.AGAIN)  # one log answer matches one only
-    assert _not_yet_answered(
-        col.store.events(["d/deck:q"]), [back, later, other, undone, twice]
-    ) == [
-        other,
-        twice,
-        later,
-        undone,
-    ]
+    assert returned(col.store.events(["d/deck:q"]), [back, later, other, undone, twice]) == {
+        back.uid
+    }
     col.close()
 
 

@@ -1,0 +1,54 @@
+"""Answers that come back through Anki under another uid.
+
+An answer exported to Anki comes back, when its package is imported with its history, as an
+event of the device `anki` whose uid is made from its revlog id, so the log cannot tell it by its
+uid from the answer it was made from. It is that answer when both are of the same card, kind and
+rating and the import is dated 0 to `SAME_ANSWER_MS` after the other (a revlog id is the answer's
+time in ms, moved on by 1 ms while another answer holds it). Importing a package leaves out the
+answers the log holds this way, and so does a sync: a history brought to a second device through
+Anki, and then synced with the first, is counted once on both."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from quizzer.state import IMPORTED_DEVICE, Event, EventKind
+
+SAME_ANSWER_MS = 1_000
+"""How long after an answer its copy from Anki may be dated."""
+ANSWERS = (EventKind.REVIEW, EventKind.CRAM)
+
+
+def returned(held: Iterable[Event], incoming: Iterable[Event]) -> set[str]:
+    """The uids of the answers of `incoming` that are answers of `held` (not undone by an undo
+    among them) under another uid: of the same card, kind and rating, at least one of the two
+    imported from Anki, the import dated 0 to `SAME_ANSWER_MS` after the other (two imports:
+    either way). Each held answer stands for one incoming answer at most, in time order."""
+    held = list(held)
+    undone = {e.target for e in held if e.kind == EventKind.UNDO}
+    times: dict[tuple[str, str, int | None], list[tuple[int, bool]]] = {}
+    for e in sorted(held, key=lambda e: (e.at, e.uid)):
+        if e.kind in ANSWERS and e.uid not in undone:
+            key = (e.card_id, e.kind, e.rating)
+            times.setdefault(key, []).append((e.at, e.device == IMPORTED_DEVICE))
+    found = set()
+    for e in sorted(incoming, key=lambda e: (e.at, e.uid)):
+        candidates = times.get((e.card_id, e.kind, e.rating)) if e.kind in ANSWERS else None
+        if not candidates:
+            continue
+        imported = e.device == IMPORTED_DEVICE
+        match = next((c for c in candidates if _same(e.at, imported, *c)), None)
+        if match is not None:
+            candidates.remove(match)
+            found.add(e.uid)
+    return found
+
+
+def _same(at: int, imported: bool, held_at: int, held_imported: bool) -> bool:
+    if imported and held_imported:
+        return abs(at - held_at) <= SAME_ANSWER_MS
+    if imported:
+        return 0 <= at - held_at <= SAME_ANSWER_MS
+    if held_imported:
+        return 0 <= held_at - at <= SAME_ANSWER_MS
+    return False

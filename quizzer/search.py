@@ -325,6 +325,13 @@ class Query:
         terms = [n for n in _walk(self.root) if isinstance(n, DeckTerm)]
         return [t.pattern for t in terms if not any(map(t.names, ids))]
 
+    def unknown_tags(self, tags: Callable[[], Iterable[str]]) -> list[str]:
+        """The patterns of `tag:` terms that match none of the tags `tags()` gives (case folded;
+        asked for only when the query has such a term)."""
+        terms = [n for n in _walk(self.root) if isinstance(n, TagTerm)]
+        known = list(tags()) if terms else []
+        return [t.pattern for t in terms if not any(map(t.rx.match, known))]
+
     def matches(self, card: Card, state: CardState, ctx: Context) -> bool:
         """True when the card, in this state, matches the query."""
         return self.root.test(card, state, ctx)

@@ -58,3 +58,23 @@ def tag_in_use(tree: DeckTree, tag: str) -> bool:
     look like."""
     decks = tree.decks
     return any(carries_tag(card_tags(c, decks[c.deck_id].deck.tags), tag) for c in tree.cards())
+
+
+def tree_tags(tree: DeckTree) -> set[str]:
+    """Every tag a card of the tree carries (its deck's or its question's), case folded."""
+    decks = tree.decks
+    return {t.casefold() for c in tree.cards() for t in card_tags(c, decks[c.deck_id].deck.tags)}
+
+
+def closest_tag(tags: Iterable[str], tag: str) -> str | None:
+    """The tag of `tags` (case folded) that `tag` is spelt most like, if one is close."""
+    import difflib
+
+    close = difflib.get_close_matches(tag.casefold(), sorted(tags), n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def no_such_tag(tree: DeckTree, tag: str) -> str:
+    """The message for a tag no card of the tree carries, with the one it is spelt most like."""
+    close = closest_tag(tree_tags(tree), tag)
+    return f"no card has the tag {tag!r}" + (f"; did you mean {close!r}?" if close else "")

@@ -14,14 +14,14 @@ if TYPE_CHECKING:
 
 def run(args: argparse.Namespace) -> int:
     """List the cards matching the query."""
-    from quizzer.commands.common import collection_for, warn_unknown_decks
+    from quizzer.commands.common import collection_for, warn_unknown_terms
     from quizzer.commands.common import now_ms as clock_ms
     from quizzer.finding import card_rows
     from quizzer.search import parse
 
     col: Collection = collection_for(args)
     query = parse(" ".join(args.query))
-    warn_unknown_decks(query, col)
+    warn_unknown_terms(query, col)
     rows, total = card_rows(
         query,
         col.tree,

@@ -69,21 +69,31 @@ def selection_for(
     here, as one line)."""
     from quizzer.decks.files import names_deck, no_such_deck
     from quizzer.search import parse
-    from quizzer.selection import tag_in_use
+    from quizzer.selection import no_such_tag, tag_in_use
     from quizzer.session import Selection
 
     if query is not None:
-        warn_unknown_decks(parse(query), col)
+        warn_unknown_terms(parse(query), col)
     for d in decks or ():
         if not names_deck(col.tree.decks, d):
             raise CommandError(no_such_deck(col.tree.decks, d))
     if tag is not None and not tag_in_use(col.tree, tag):
-        raise CommandError(f"no card has the tag {tag!r}")
+        raise CommandError(no_such_tag(col.tree, tag))
     return Selection(tuple(d.rstrip("/") for d in decks or ()), tag, query)
 
 
-def warn_unknown_decks(query: Query, col: Collection) -> None:
-    """One warning line for each `deck:` term of the query that names no deck or folder (the
-    query then finds nothing there, which a typo should not look like)."""
+def warn_unknown_terms(query: Query, col: Collection) -> None:
+    """One warning line for each `deck:` term of the query that names no deck or folder, and
+    each `tag:` term that no card's tag matches, with what it is spelt most like (the query then
+    finds nothing there, which a typo should not look like)."""
+    from quizzer.decks.files import closest_deck
+    from quizzer.selection import closest_tag, tree_tags
+
     for pattern in query.unknown_decks(col.tree.decks):
-        print(f"quizzer: warning: no deck or folder matches deck:{pattern}", file=sys.stderr)
+        close = closest_deck(col.tree.decks, pattern)
+        meant = f"; did you mean deck:{close}?" if close else ""
+        print(f"quizzer: warning: no deck or folder matches deck:{pattern}{meant}", file=sys.stderr)
+    for pattern in query.unknown_tags(lambda: tree_tags(col.tree)):
+        close = closest_tag(tree_tags(col.tree), pattern)
+        meant = f"; did you mean tag:{close}?" if close else ""
+        print(f"quizzer: warning: no card has a tag matching tag:{pattern}{meant}", file=sys.stderr)

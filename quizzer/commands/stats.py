@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
-from quizzer.commands.common import collection_for, now_ms, warn_unknown_decks
+from quizzer.commands.common import collection_for, now_ms, warn_unknown_terms
 
 if TYPE_CHECKING:
     from quizzer.stats import Stats
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     if args.query is not None:
         from quizzer.search import parse
 
-        warn_unknown_decks(parse(args.query), collection)
+        warn_unknown_terms(parse(args.query), collection)
     stats = compute(collection, now, args.deck, args.days, args.query)
     if indexed:
         write_stats_index(collection)

@@ -33,15 +33,21 @@ def names_deck(deck_ids: Collection[str], name: str) -> bool:
 def no_such_deck(deck_ids: Collection[str], name: str) -> str:
     """The message for a deck or folder `name` that names none of these decks, with the deck
     or folder it is spelt most like (`asr/ctcc`: `asr/ctc`)."""
+    name = name.rstrip("/")
+    close = closest_deck(deck_ids, name)
+    meant = f"; did you mean {close!r}?" if close else ""
+    return f"no deck or folder {name!r}{meant} ('quizzer decks' lists them)"
+
+
+def closest_deck(deck_ids: Collection[str], name: str) -> str | None:
+    """The deck or folder (of these decks) that `name` is spelt most like, if one is close."""
     import difflib
 
-    name = name.rstrip("/")
     known = set(deck_ids) | {
         d.rsplit("/", i)[0] for d in deck_ids for i in range(1, d.count("/") + 1)
     }
-    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.75)
-    meant = f"; did you mean {close[0]!r}?" if close else ""
-    return f"no deck or folder {name!r}{meant} ('quizzer decks' lists them)"
+    close = difflib.get_close_matches(name.rstrip("/"), sorted(known), n=1, cutoff=0.75)
+    return close[0] if close else None
 
 
 ORDER_FILE = "_order.txt"

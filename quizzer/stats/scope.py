@@ -45,10 +45,10 @@ def resolve_scope(tree: DeckTree, spec: str | None) -> Scope:
         tag = text[4:].strip()
         if not tag:
             raise StatsError("tag: needs a name, e.g. tag:loss")
-        from quizzer.selection import tag_in_use
+        from quizzer.selection import no_such_tag, tag_in_use
 
         if not tag_in_use(tree, tag):
-            raise StatsError(f"no card is tagged {tag!r}")
+            raise StatsError(no_such_tag(tree, tag))
         return Scope(tag=tag, spec=text)
     name = text.rstrip("/")
     if not names_deck(tree.decks, name):

@@ -377,19 +377,29 @@ def test_an_unknown_time_zone_names_the_file_and_the_key(
 
 
 def test_a_misspelt_deck_or_tag_is_named(sample_tree: Path, capsys) -> None:
-    """A deck: term that names no deck warns (the search still runs: it finds nothing there);
-    a --tag no card carries is an error, as an unknown --deck is."""
+    """A deck: or tag: term that matches no deck or tag warns, naming what it is spelt most
+    like (the search still runs: it finds nothing there); a --tag no card carries is an error,
+    as an unknown --deck is."""
     assert main(["cards", "deck:demoo", "--json"]) == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out) == []
-    assert captured.err == "quizzer: warning: no deck or folder matches deck:demoo\n"
-    assert main(["cards", "deck:demo"]) == 0
+    demoo = "quizzer: warning: no deck or folder matches deck:demoo; did you mean deck:demo?\n"
+    assert captured.err == demoo
+    assert main(["cards", "deck:demo", "tag:SAMPLE", "tag:sam*"]) == 0
     assert "warning" not in capsys.readouterr().err
     for command in (["stats", "--json"], ["due"], ["next"]):  # every command with --query
         assert main([*command, "--query", "deck:demoo or tag:sample"]) == 0
-        assert capsys.readouterr().err == "quizzer: warning: no deck or folder matches deck:demoo\n"
+        assert capsys.readouterr().err == demoo
+    assert main(["cards", "tag:sampel", "or", "tag:zzz*", "--json"]) == 0
+    assert capsys.readouterr().err == (
+        "quizzer: warning: no card has a tag matching tag:sampel; did you mean tag:sample?\n"
+        "quizzer: warning: no card has a tag matching tag:zzz*\n"
+    )
     assert main(["next", "--tag", "nosuchtag"]) == 2
     assert capsys.readouterr().err == "quizzer: error: no card has the tag 'nosuchtag'\n"
+    assert main(["next", "--tag", "sampel"]) == 2
+    err = capsys.readouterr().err
+    assert err == "quizzer: error: no card has the tag 'sampel'; did you mean 'sample'?\n"
 
 
 def test_a_negated_term_can_be_its_own_argument(sample_tree: Path, capsys) -> None:

@@ -667,7 +667,7 @@ def test_tag_and_deck_scopes_agree(col: Collection) -> None:
 def test_unknown_scopes_are_errors(col: Collection) -> None:
     with pytest.raises(stats.StatsError, match="no deck or folder 'nope'"):
         stats.compute(col, NOW_MS, "nope", 30)
-    with pytest.raises(stats.StatsError, match="no card is tagged 'nope'"):
+    with pytest.raises(stats.StatsError, match="no card has the tag 'nope'"):
         stats.compute(col, NOW_MS, "tag:nope", 30)
     with pytest.raises(stats.StatsError, match="from 1 to 36500 days"):
         stats.compute(col, NOW_MS, None, 0)

@@ -18,7 +18,8 @@ around (Syncthing, Dropbox, a git checkout) and no lock is needed across devices
    derived columns of its rows, so that every device ends with the same log and the same card
    states. An answer that reached one device through Anki (a package imported with its history)
    holds another uid there than the answer it was made from: each device keeps the one it had,
-   and takes the other as already held (`quizzer.returned`), so both count it once.
+   and takes the other as already held (`quizzer.returned`), so both count it once; an undo
+   of the answer it took for the copy it holds (remembered in `sync_copies`) cancels the copy.
    A card whose new events all come after every event it has (the usual case: the other device
    studied it later) needs no more than those events applied to its state, as answers are.
 
@@ -36,7 +37,7 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from itertools import chain
 from pathlib import Path
@@ -47,7 +48,7 @@ from quizzer.errors import QuizzerError
 from quizzer.replay import DeckSettings, replay_rows
 from quizzer.returned import ANSWERS, SAME_ANSWER_MS, returned
 from quizzer.state import EVENT_COLUMNS, IMPORTED_DEVICE, Event, EventKind
-from quizzer.store.db import NOT_UNDONE, Store
+from quizzer.store.db import Store
 from quizzer.store.in_list import rows_in
 from quizzer.sync_lines import BadLine, NewerLine, event_line, parse_line
 from quizzer.wording import counted
@@ -331,18 +332,19 @@ def _after_their_log(store: Store, fresh: Sequence[Event]) -> set[str]:
     return {c for c in ids if (last := latest.get(c)) is None or last < first[c]}
 
 
-def _returned(store: Store, fresh: Sequence[Event]) -> set[str]:
+def _returned(store: Store, fresh: Sequence[Event]) -> dict[str, str]:
     """The answers of `fresh` the log holds under another uid, one side imported from Anki
-    (`quizzer.returned`): a history brought to this device through Anki and then synced from the
-    device it came from, or the other way round. Nothing is read unless an import is involved;
-    then only the log's answers of the same card and kind within `SAME_ANSWER_MS` of each."""
+    (`quizzer.returned`), each with the uid held: a history brought to this device through Anki
+    and then synced from the device it came from, or the other way round. Nothing is read unless
+    an import is involved; then only the log's answers of the same card and kind within
+    `SAME_ANSWER_MS` of each."""
     answers = [e for e in fresh if e.kind in ANSWERS]
     if not answers:
-        return set()
+        return {}
     if not any(e.device == IMPORTED_DEVICE for e in answers):
         sql = "SELECT 1 FROM log WHERE device = ? LIMIT 1"
         if store.db.execute(sql, (IMPORTED_DEVICE,)).fetchone() is None:
-            return set()
+            return {}
     columns = ", ".join(f"l.{c}" for c in EVENT_COLUMNS)
     held: dict[str, Event] = {}
     for i in range(0, len(answers), _NEAR_PART):
@@ -358,12 +360,25 @@ def _returned(store: Store, fresh: Sequence[Event]) -> set[str]:
             f"(VALUES {','.join(['(?, ?, ?, ?, ?)'] * len(part))}) "
             f"SELECT DISTINCT {columns} FROM f JOIN log AS l ON l.card_id = f.card_id "
             "AND l.at BETWEEN f.at - ? AND f.at + ? "
-            "WHERE l.kind = f.kind AND l.rating IS f.rating AND (l.device = ? OR f.imported) "
-            f"AND l.{NOT_UNDONE}",
+            "WHERE l.kind = f.kind AND l.rating IS f.rating AND (l.device = ? OR f.imported)",
             [*values, SAME_ANSWER_MS, SAME_ANSWER_MS, IMPORTED_DEVICE],
         )
         held.update((row[0], store.event(row)) for row in rows)
     return returned(held.values(), answers)
+
+
+def _at_copies(store: Store, fresh: list[Event], copies: dict[str, str]) -> list[Event]:
+    """Remember the answers taken as copies the log holds under another uid (`copies`: the uid
+    received, the uid held), and point each undo of `fresh` that cancels one of them, now or
+    at a later sync, at the copy held: undone on the device that made it, the answer is
+    undone here too."""
+    store.db.executemany(
+        "INSERT OR IGNORE INTO sync_copies (uid, held) VALUES (?, ?)", copies.items()
+    )
+    targets = [e.target for e in fresh if e.kind == EventKind.UNDO and e.target]
+    sql = "SELECT uid, held FROM sync_copies WHERE uid IN ({marks})"
+    held = dict(rows_in(store.db, sql, targets)) if targets else {}
+    return [replace(e, target=held[e.target]) if e.target in held else e for e in fresh]
 
 
 def _undone_already(store: Store, fresh: Sequence[Event]) -> set[str]:
@@ -485,7 +500,7 @@ class _Intake:
         known = _known_uids(store, [e.uid for e in unique])
         fresh = sorted((e for e in unique if e.uid not in known), key=lambda e: (e.at, e.uid))
         back = _returned(store, fresh)
-        fresh = [e for e in fresh if e.uid not in back]
+        fresh = _at_copies(store, [e for e in fresh if e.uid not in back], back)
         report.already += len(unique) - len(fresh)
         fresh = _hold_future(store, fresh, self.now_ms)
         fresh = _drop_bad_undos(store, fresh, report)

@@ -1,0 +1,116 @@
+"""Devices that meet both through an Anki package (exported with progress, imported with its
+history) and through a sync folder: whatever the learner does on one, every device ends with the
+same cards, and every answer counted once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from quizzer.cli import main
+from quizzer.clock import parse_instant, to_ms
+from quizzer.collection import open_collection
+from quizzer.state import CardState, EventKind, Rating
+
+pytest.importorskip("anki")
+
+NOW_MS = to_ms(parse_instant("2026-03-02T09:00:00Z"))
+DAY = 86_400_000
+
+
+class Devices:
+    """Data directories of one learner, each used in turn, sharing the decks and a folder."""
+
+    def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.root, self.monkeypatch = root, monkeypatch
+        self.folder = root / "shared"
+        self.folder.mkdir()
+
+    def use(self, name: str) -> None:
+        self.monkeypatch.setenv("QUIZZER_HOME", str(self.root / name))
+
+    def sync(self, *names: str) -> None:
+        for name in names:
+            self.use(name)
+            assert main(["sync", str(self.folder)]) == 0
+
+    def seen(self, name: str) -> tuple[int, dict[str, CardState]]:
+        """The answers the device counts (not undone), and its card states."""
+        self.use(name)
+        col = open_collection()
+        events = col.store.events()
+        undone = {e.target for e in events if e.kind == EventKind.UNDO}
+        answers = sum(1 for e in events if e.kind == EventKind.REVIEW and e.uid not in undone)
+        states = col.store.states()
+        col.close()
+        self.use(name)
+        assert main(["check"]) == 0
+        return answers, states
+
+
+@pytest.fixture
+def devices(
+    write_deck: Callable[[str, str], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Devices:
+    write_deck(
+        "d/deck",
+        "title: D\nquestions:\n"
+        + "".join(f"  - {{id: q{i}, type: basic, prompt: P{i}, answer: A{i}}}\n" for i in range(2)),
+    )
+    found = Devices(tmp_path, monkeypatch)
+    found.use("first")
+    col = open_collection()
+    session = col.session()
+    for i in range(2):
+        session.answer(f"d/deck:q{i}", Rating.GOOD, NOW_MS - 6 * DAY + i)
+        session.answer(f"d/deck:q{i}", Rating.GOOD, NOW_MS - 3 * DAY + i)
+    col.close()
+    return found
+
+
+def export_and_import(devices: Devices) -> None:
+    """The first device's package, with progress, imported with its history on the second."""
+    package = devices.root / "mine.apkg"
+    devices.use("first")
+    assert main(["export", "anki", "-o", str(package), "--with-progress"]) == 0
+    devices.use("second")
+    args = ["import", "anki", str(package), "--into", str(devices.root / "decks2")]
+    assert main([*args, "--with-history"]) == 0
+
+
+def undo_all(devices: Devices, count: int) -> None:
+    devices.use("first")
+    col = open_collection()
+    for step in range(count):
+        assert col.session().undo(NOW_MS - DAY + step) is not None
+    col.close()
+
+
+def test_answers_undone_after_the_devices_synced_are_undone_on_the_new_device(
+    devices: Devices, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only a card's last answer reaches the new device under its own uid; undone on the first
+    device, its earlier answers are undone on the new one too, and on a third that syncs later."""
+    export_and_import(devices)
+    devices.sync("first", "second", "first")
+    undo_all(devices, 4)
+    devices.sync("first", "second", "third")
+    first = devices.seen("first")
+    assert first[0] == 0
+    assert devices.seen("second") == first
+    assert devices.seen("third") == first
+    assert "ignored" not in capsys.readouterr().err
+
+
+def test_answers_undone_after_their_export_stay_undone_on_both_devices(devices: Devices) -> None:
+    """The package was made before the undo: its copies of the undone answers come back to the
+    first device as those answers, undone, and the undo reaches the second."""
+    export_and_import(devices)
+    undo_all(devices, 4)
+    devices.sync("second", "first", "second", "third")
+    first = devices.seen("first")
+    assert first[0] == 0
+    assert devices.seen("second") == first
+    assert devices.seen("third") == first

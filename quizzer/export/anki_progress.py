@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 _ANKI_EPOCH = date(2020, 1, 1)
 """The creation day written into a package with progress; review due days count from it."""
-_MAX_ANSWER_MS = 60_000  # Anki's cap on the time of one answer
 CARRIED_KEY = "qz"
 """The key of a card's custom data that names its last answer in quizzer, `<uid>@<time in ms>`
 (Anki allows keys of up to 8 bytes, and 100 bytes of custom data in all)."""
@@ -310,5 +309,6 @@ def _revlog_fields(a: Answer) -> tuple[int, int, int, int, int]:
     last = _revlog_interval(a.phase_before, a.due_before, a.last_review_before)
     # Anki keeps FSRS difficulty in the revlog's ease column, as (D - 1) / 9 + 0.1 in thousandths
     factor = round(((a.difficulty_after - 1) / 9 + 0.1) * 1000) if a.difficulty_after else 0
-    taken = min(max(a.duration_ms or 0, 0), _MAX_ANSWER_MS)
-    return ivl, last, factor, taken, _REVLOG_KIND[a.phase_before]
+    # as recorded (the review screen counts up to 60 s, as Anki does; a script may give more),
+    # so that the answer, brought back, took as long as the one it was made from
+    return ivl, last, factor, max(a.duration_ms or 0, 0), _REVLOG_KIND[a.phase_before]

@@ -4,6 +4,7 @@ same cards, and every answer counted once."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -114,3 +115,24 @@ def test_answers_undone_after_their_export_stay_undone_on_both_devices(devices: 
     assert first[0] == 0
     assert devices.seen("second") == first
     assert devices.seen("third") == first
+
+
+def total_time(devices: Devices, name: str, capsys: pytest.CaptureFixture[str]) -> object:
+    devices.use(name)
+    capsys.readouterr()
+    assert main(["stats", "--json"]) == 0
+    return json.loads(capsys.readouterr().out)["reviews"]["total_time_ms"]
+
+
+def test_an_answer_longer_than_a_minute_took_as_long_on_both_devices(
+    devices: Devices, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`quizzer answer --duration-ms` records up to a day: the package carries the time as
+    recorded, so the copy the second device keeps and the answer the first keeps agree."""
+    devices.use("first")
+    args = ["answer", "d/deck:q0", "good", "--early", "--duration-ms", "95000"]
+    assert main(args) == 0
+    export_and_import(devices)
+    devices.sync("first", "second", "first")
+    assert total_time(devices, "first", capsys) == 95_000
+    assert total_time(devices, "second", capsys) == 95_000

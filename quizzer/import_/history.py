@@ -31,7 +31,14 @@ from quizzer.config import Settings
 from quizzer.export.anki_progress import CARRIED_KEY
 from quizzer.import_.package import Note, Review
 from quizzer.returned import ANSWERS, SAME_ANSWER_MS, returned
-from quizzer.state import IMPORTED_DEVICE, CardState, Event, EventKind, Rating
+from quizzer.state import (
+    IMPORTED_DEVICE,
+    MAX_DURATION_MS,
+    CardState,
+    Event,
+    EventKind,
+    Rating,
+)
 from quizzer.store.db import Store
 from quizzer.store.in_list import rows_in
 from quizzer.sync_lines import UID
@@ -128,7 +135,8 @@ def build_events(
                 kind=kind,
                 rating=Rating(row.ease),
                 graded="self",
-                duration_ms=max(row.duration_ms, 0),
+                # within what quizzer records, which every device's sync takes in
+                duration_ms=min(max(row.duration_ms, 0), MAX_DURATION_MS),
             )
         )
         last[row.card_id] = max(last.get(row.card_id, 0), row.id)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -136,3 +137,28 @@ def test_an_answer_longer_than_a_minute_took_as_long_on_both_devices(
     devices.sync("first", "second", "first")
     assert total_time(devices, "first", capsys) == 95_000
     assert total_time(devices, "second", capsys) == 95_000
+
+
+def test_an_anki_answer_timed_over_a_day_reaches_every_device(
+    devices: Devices, anki: Callable[[], Any]
+) -> None:
+    """A review log edited by hand may time an answer at more than a day, which no device file
+    may carry: imported as a day, the answer reaches the other devices and counts on each."""
+    from anki.collection import ExportAnkiPackageOptions
+
+    col = anki()
+    note = col.new_note(col.models.by_name("Basic"))
+    note["Front"], note["Back"] = "hello", "world"
+    col.add_note(note, col.decks.id("Long"))
+    card = note.cards()[0].id
+    sql = "INSERT INTO revlog VALUES (?, ?, -1, 3, 1, 0, 2500, ?, 0)"
+    col.db.execute(sql, NOW_MS - DAY, card, 100_000_000)
+    package = devices.root / "long.apkg"
+    options = ExportAnkiPackageOptions(with_scheduling=True, with_media=False)
+    col.export_anki_package(out_path=str(package), options=options, limit=None)
+    devices.use("second")
+    assert main(["import", "anki", str(package), "--with-history"]) == 0
+    devices.sync("second", "first", "second")
+    first = devices.seen("first")
+    assert first[0] == 5  # its own 4, and this one
+    assert devices.seen("second") == first

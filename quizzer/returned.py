@@ -9,7 +9,10 @@ answers the log holds this way, and so does a sync: a history brought to a secon
 Anki, and then synced with the first, is counted once on both.
 
 An answer undone after its package was made is still that answer: its copy comes back undone
-(taken as held), and the sync points an undo of an answer it took as a copy's at the copy."""
+(taken as held), and the sync points an undo of an answer it took as a copy's at the copy.
+
+A suspension comes back the same way: the export carries its time, and the import dates the
+suspension it makes then (`quizzer.import_.history`)."""
 
 from __future__ import annotations
 
@@ -20,23 +23,26 @@ from quizzer.state import IMPORTED_DEVICE, Event, EventKind
 SAME_ANSWER_MS = 1_000
 """How long after an answer its copy from Anki may be dated."""
 ANSWERS = (EventKind.REVIEW, EventKind.CRAM)
+RETURNING = (*ANSWERS, EventKind.SUSPEND)
+"""The kinds of event that come back from Anki: answers, and suspensions."""
 
 
 def returned(held: Iterable[Event], incoming: Iterable[Event]) -> dict[str, str]:
-    """The answers of `incoming` that are answers of `held` under another uid, each uid with the
-    uid of the held answer it is: of the same card, kind and rating, at least one of the two
+    """The answers (and suspensions) of `incoming` that are answers of `held` under another uid,
+    each uid with the uid of the held answer it is: of the same card, kind and rating, at least one
+    of the two
     imported from Anki, the import dated 0 to `SAME_ANSWER_MS` after the other (two imports:
     either way). A held answer an undo cancelled counts too (the package was made before the
     undo: its copy is the undone answer). Each held answer stands for one incoming answer at
     most, in time order."""
     times: dict[tuple[str, str, int | None], list[tuple[int, bool, str]]] = {}
     for e in sorted(held, key=lambda e: (e.at, e.uid)):
-        if e.kind in ANSWERS:
+        if e.kind in RETURNING:
             key = (e.card_id, e.kind, e.rating)
             times.setdefault(key, []).append((e.at, e.device == IMPORTED_DEVICE, e.uid))
     found = {}
     for e in sorted(incoming, key=lambda e: (e.at, e.uid)):
-        candidates = times.get((e.card_id, e.kind, e.rating)) if e.kind in ANSWERS else None
+        candidates = times.get((e.card_id, e.kind, e.rating)) if e.kind in RETURNING else None
         if not candidates:
             continue
         imported = e.device == IMPORTED_DEVICE

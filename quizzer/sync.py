@@ -46,7 +46,7 @@ from quizzer.clock import DAY_MS, from_ms
 from quizzer.config import Settings
 from quizzer.errors import QuizzerError
 from quizzer.replay import DeckSettings, replay_rows
-from quizzer.returned import ANSWERS, SAME_ANSWER_MS, returned
+from quizzer.returned import RETURNING, SAME_ANSWER_MS, returned
 from quizzer.state import EVENT_COLUMNS, IMPORTED_DEVICE, Event, EventKind
 from quizzer.store.db import Store
 from quizzer.store.in_list import rows_in
@@ -338,7 +338,7 @@ def _returned(store: Store, fresh: Sequence[Event]) -> dict[str, str]:
     and then synced from the device it came from, or the other way round. Nothing is read unless
     an import is involved; then only the log's answers of the same card and kind within
     `SAME_ANSWER_MS` of each."""
-    answers = [e for e in fresh if e.kind in ANSWERS]
+    answers = [e for e in fresh if e.kind in RETURNING]
     if not answers:
         return {}
     if not any(e.device == IMPORTED_DEVICE for e in answers):

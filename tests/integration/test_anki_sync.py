@@ -162,3 +162,33 @@ def test_an_anki_answer_timed_over_a_day_reaches_every_device(
     first = devices.seen("first")
     assert first[0] == 5  # its own 4, and this one
     assert devices.seen("second") == first
+
+
+@pytest.mark.parametrize("undone", ["after the sync", "before the import"])
+def test_a_suspension_undone_on_the_first_device_is_undone_on_every_device(
+    devices: Devices, undone: str
+) -> None:
+    """The package carries when each card was suspended, and the import dates the suspension
+    it makes then: a sync knows it for the first device's, and the undo of that one leaves the
+    card unsuspended on every device (it stayed suspended, on the first device too)."""
+    devices.use("first")
+    col = open_collection()
+    for i in range(2):
+        col.session().suspend(f"d/deck:q{i}", NOW_MS - 2 * DAY + i)
+    col.close()
+    if undone == "after the sync":
+        export_and_import(devices)
+        devices.sync("first", "second", "first")
+        undo_all(devices, 2)
+    else:
+        package = devices.root / "mine.apkg"
+        assert main(["export", "anki", "-o", str(package), "--with-progress"]) == 0
+        undo_all(devices, 2)
+        devices.use("second")
+        args = ["import", "anki", str(package), "--into", str(devices.root / "decks2")]
+        assert main([*args, "--with-history"]) == 0
+    devices.sync("first", "second", "first", "third")
+    first = devices.seen("first")
+    assert first[0] == 4 and not any(s.suspended for s in first[1].values())
+    assert devices.seen("second") == first
+    assert devices.seen("third") == first

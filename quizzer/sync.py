@@ -17,9 +17,9 @@ around (Syncthing, Dropbox, a git checkout) and no lock is needed across devices
    and replays every card they touch from all of its events in time order, rewriting the
    derived columns of its rows, so that every device ends with the same log and the same card
    states. An answer that reached one device through Anki (a package imported with its history)
-   holds another uid there than the answer it was made from: each device keeps the one it had,
-   and takes the other as already held (`quizzer.returned`), so both count it once; an undo
-   of the answer it took for the copy it holds (remembered in `sync_copies`) cancels the copy.
+   holds another uid there than the answer it was made from (`quizzer.returned`): received
+   where its copy is held, the answer takes the copy's place, and a copy received where the
+   answer is held is already here (`quizzer.sync_copies`), so every device counts it once.
    A card whose new events all come after every event it has (the usual case: the other device
    studied it later) needs no more than those events applied to its state, as answers are.
 
@@ -37,7 +37,7 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import tzinfo
 from itertools import chain
 from pathlib import Path
@@ -46,10 +46,10 @@ from quizzer.clock import DAY_MS, from_ms
 from quizzer.config import Settings
 from quizzer.errors import QuizzerError
 from quizzer.replay import DeckSettings, replay_rows
-from quizzer.returned import RETURNING, SAME_ANSWER_MS, returned
 from quizzer.state import EVENT_COLUMNS, IMPORTED_DEVICE, Event, EventKind
 from quizzer.store.db import Store
 from quizzer.store.in_list import rows_in
+from quizzer.sync_copies import held_copies, replaced, take_originals
 from quizzer.sync_lines import BadLine, NewerLine, event_line, parse_line
 from quizzer.wording import counted
 
@@ -62,9 +62,6 @@ MAX_READ = 256 * 1024 * 1024
 READ_PIECE = 8 * 1024 * 1024
 """Bytes of a device file parsed and taken in at a time (about 40,000 events): the memory a sync
 needs, however much it receives."""
-_NEAR_PART = 100
-"""Received answers looked up at once for copies of theirs under another uid (5 parameters each,
-within SQLite's 999)."""
 SEND_BATCH = 10_000
 """This device's events read from the log and written to its file at a time."""
 SENT_SUFFIX = "#sent"
@@ -332,55 +329,6 @@ def _after_their_log(store: Store, fresh: Sequence[Event]) -> set[str]:
     return {c for c in ids if (last := latest.get(c)) is None or last < first[c]}
 
 
-def _returned(store: Store, fresh: Sequence[Event]) -> dict[str, str]:
-    """The answers of `fresh` the log holds under another uid, one side imported from Anki
-    (`quizzer.returned`), each with the uid held: a history brought to this device through Anki
-    and then synced from the device it came from, or the other way round. Nothing is read unless
-    an import is involved; then only the log's answers of the same card and kind within
-    `SAME_ANSWER_MS` of each."""
-    answers = [e for e in fresh if e.kind in RETURNING]
-    if not answers:
-        return {}
-    if not any(e.device == IMPORTED_DEVICE for e in answers):
-        sql = "SELECT 1 FROM log WHERE device = ? LIMIT 1"
-        if store.db.execute(sql, (IMPORTED_DEVICE,)).fetchone() is None:
-            return {}
-    columns = ", ".join(f"l.{c}" for c in EVENT_COLUMNS)
-    held: dict[str, Event] = {}
-    for i in range(0, len(answers), _NEAR_PART):
-        part = answers[i : i + _NEAR_PART]
-        values = [
-            value
-            for e in part
-            for value in (e.card_id, e.at, str(e.kind), e.rating, e.device == IMPORTED_DEVICE)
-        ]
-        rows = store.db.execute(
-            # each answer seeks the (card_id, at) index around its own time
-            "WITH f(card_id, at, kind, rating, imported) AS "
-            f"(VALUES {','.join(['(?, ?, ?, ?, ?)'] * len(part))}) "
-            f"SELECT DISTINCT {columns} FROM f JOIN log AS l ON l.card_id = f.card_id "
-            "AND l.at BETWEEN f.at - ? AND f.at + ? "
-            "WHERE l.kind = f.kind AND l.rating IS f.rating AND (l.device = ? OR f.imported)",
-            [*values, SAME_ANSWER_MS, SAME_ANSWER_MS, IMPORTED_DEVICE],
-        )
-        held.update((row[0], store.event(row)) for row in rows)
-    return returned(held.values(), answers)
-
-
-def _at_copies(store: Store, fresh: list[Event], copies: dict[str, str]) -> list[Event]:
-    """Remember the answers taken as copies the log holds under another uid (`copies`: the uid
-    received, the uid held), and point each undo of `fresh` that cancels one of them, now or
-    at a later sync, at the copy held: undone on the device that made it, the answer is
-    undone here too."""
-    store.db.executemany(
-        "INSERT OR IGNORE INTO sync_copies (uid, held) VALUES (?, ?)", copies.items()
-    )
-    targets = [e.target for e in fresh if e.kind == EventKind.UNDO and e.target]
-    sql = "SELECT uid, held FROM sync_copies WHERE uid IN ({marks})"
-    held = dict(rows_in(store.db, sql, targets)) if targets else {}
-    return [replace(e, target=held[e.target]) if e.target in held else e for e in fresh]
-
-
 def _undone_already(store: Store, fresh: Sequence[Event]) -> set[str]:
     """The cards of the events of `fresh` that an undo in the log cancels."""
     card_of = {e.uid: e.card_id for e in fresh}
@@ -499,13 +447,14 @@ class _Intake:
         unique = list({e.uid: e for e in incoming}.values())
         known = _known_uids(store, [e.uid for e in unique])
         fresh = sorted((e for e in unique if e.uid not in known), key=lambda e: (e.at, e.uid))
-        back = _returned(store, fresh)
-        fresh = _at_copies(store, [e for e in fresh if e.uid not in back], back)
+        copies = held_copies(store, fresh)
+        swapped = take_originals(store, fresh, copies)
+        fresh = [e for e in fresh if e.uid not in copies]
         report.already += len(unique) - len(fresh)
         fresh = _hold_future(store, fresh, self.now_ms)
         fresh = _drop_bad_undos(store, fresh, report)
         report.received += len(fresh)
-        disordered = disordered or set()
+        disordered = (disordered or set()) | swapped
         if not fresh and not disordered:
             return
         on_top = _after_their_log(store, fresh) - disordered
@@ -570,7 +519,8 @@ def _send(
         )
         for in_file, _ in pieces:
             written.update(e.uid for e in in_file)
-            mine = _known_uids(store, [e.uid for e in in_file], store.device)
+            uids = [e.uid for e in in_file]
+            mine = _known_uids(store, uids, store.device) | replaced(store, uids)
             strangers += [e for e in in_file if e.uid not in mine]
         if strangers:
             report.problems.append(

@@ -232,10 +232,10 @@ def m015_send_imported(db: sqlite3.Connection) -> None:
 
 
 def m016_sync_copies(db: sqlite3.Connection) -> None:
-    """The answers a sync took as answers the log holds under another uid (`quizzer.returned`),
-    each with that uid, so that an undo of one cancels the copy held here."""
+    """The copies from Anki a sync replaced by the events they were made from
+    (`quizzer.sync_copies`), each with that event's uid."""
     db.execute(
-        "CREATE TABLE IF NOT EXISTS sync_copies (uid TEXT PRIMARY KEY, held TEXT NOT NULL) "
+        "CREATE TABLE IF NOT EXISTS sync_copies (uid TEXT PRIMARY KEY, original TEXT NOT NULL) "
         "WITHOUT ROWID"
     )
 

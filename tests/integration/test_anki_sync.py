@@ -192,3 +192,56 @@ def test_a_suspension_undone_on_the_first_device_is_undone_on_every_device(
     assert first[0] == 4 and not any(s.suspended for s in first[1].values())
     assert devices.seen("second") == first
     assert devices.seen("third") == first
+
+
+def studied(devices: Devices, cards: int) -> None:
+    """The first device learns `cards` more cards over nine days: reviews, with fuzzed
+    intervals."""
+    devices.use("first")
+    col = open_collection()
+    session = col.session()
+    for offset in (9, 6, 3):
+        for i in range(cards):
+            session.answer(f"d/deck:q{i}", Rating.GOOD, NOW_MS - offset * DAY + i)
+    col.close()
+
+
+@pytest.fixture
+def eight(write_deck: Callable[[str, str], Path], devices: Devices) -> Devices:
+    write_deck(
+        "d/deck",
+        "title: D\nquestions:\n"
+        + "".join(f"  - {{id: q{i}, type: basic, prompt: P{i}, answer: A{i}}}\n" for i in range(8)),
+    )
+    devices.use("first")
+    col = open_collection()
+    for _ in range(4):
+        col.session().undo(NOW_MS - 2 * DAY)  # the fixture's answers
+    col.close()
+    studied(devices, 8)
+    return devices
+
+
+def test_undoing_each_cards_last_answer_brings_it_back_to_the_same_day_everywhere(
+    eight: Devices, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Undone on the first device, a card's last answer leaves the answer before it, which the
+    second device got from Anki under an id of Anki's, with another fuzz: the sync puts the
+    first device's answer in place of that copy, so the card is due on the same day on both."""
+    export_and_import(eight)
+    eight.sync("first", "second", "first")
+    undo_all(eight, 8)
+    eight.sync("first", "second", "third")
+    first = eight.seen("first")
+    assert first[0] == 16
+    assert eight.seen("second") == first
+    assert eight.seen("third") == first
+    # the second device's own file still holds the copies: read again, it is still its own
+    eight.use("second")
+    col = open_collection()
+    col.store.db.execute("DELETE FROM sync_marks WHERE file LIKE '%#sent'")
+    col.close()
+    capsys.readouterr()
+    eight.sync("second")
+    assert capsys.readouterr().err == ""
+    assert eight.seen("second") == first

@@ -11,8 +11,9 @@ Anki, and then synced with the first, is counted once on both.
 An answer undone after its package was made is still that answer: its copy comes back undone
 (taken as held), and the sync points an undo of an answer it took as a copy's at the copy.
 
-A suspension comes back the same way: the export carries its time, and the import dates the
-suspension it makes then (`quizzer.import_.history`)."""
+A suspension comes back the same way (the export carries its time, and the import dates the
+suspension it makes then: `quizzer.import_.history`), and so does a forget (a row of Anki's
+review log at its time, as Anki records its Forget)."""
 
 from __future__ import annotations
 
@@ -23,8 +24,8 @@ from quizzer.state import IMPORTED_DEVICE, Event, EventKind
 SAME_ANSWER_MS = 1_000
 """How long after an answer its copy from Anki may be dated."""
 ANSWERS = (EventKind.REVIEW, EventKind.CRAM)
-RETURNING = (*ANSWERS, EventKind.SUSPEND)
-"""The kinds of event that come back from Anki: answers, and suspensions."""
+RETURNING = (*ANSWERS, EventKind.SUSPEND, EventKind.FORGET)
+"""The kinds of event that come back from Anki: answers, suspensions and forgets."""
 
 
 def returned(held: Iterable[Event], incoming: Iterable[Event]) -> dict[str, str]:

@@ -1,11 +1,11 @@
 """The sync's side of `quizzer.returned`: received events the log holds under another uid.
 
-An answer (or a suspension) that reached this device through Anki is held under an id
+An answer (a suspension, a forget) that reached this device through Anki is held under an id
 made from Anki's review log, and its fuzz, drawn from that id, is not the fuzz of the answer it
 was made from. When that answer arrives from the device that made it, the sync takes it in
 place of the copy: the copy's row becomes the answer (its uid, device, time and what it
 recorded), and the card is replayed. Every device that syncs with the first then holds the
-same answer under the same uid, so a card whose later answers are undone
+same answer under the same uid, so a card whose later answers are undone (or a forget undone)
 comes back to the same due date everywhere, and an undo of the answer finds it. The copy's uid
 is remembered (`sync_copies`), so that this device's file, which still holds the copy, is not
 taken for a file another database wrote. Any other received event the log holds this way (a

@@ -15,7 +15,7 @@ from quizzer.clock import DAY_MS, day_start, from_ms, study_day
 from quizzer.decks.cards import card_ids
 from quizzer.decks.models import Cloze, QuestionBase
 from quizzer.state import CardPhase, CardState, Event, EventKind
-from quizzer.store.log import recorded_answers, suspended_since
+from quizzer.store.log import forgotten_at, recorded_answers, suspended_since
 
 if TYPE_CHECKING:
     from quizzer.collection import Collection
@@ -81,6 +81,8 @@ class LearnerProgress:
     zone: tzinfo
     suspended_at: dict[str, int]
     """The time of each suspended card's suspension, by card id."""
+    forgotten: list[tuple[str, int]]
+    """(card id, time) of each forget, oldest first."""
 
 
 def progress_from(col: Collection) -> LearnerProgress:
@@ -123,7 +125,12 @@ def progress_from(col: Collection) -> LearnerProgress:
         ) in rows
     ]
     return LearnerProgress(
-        col.store.states(), answers, col.settings, col.zone, suspended_since(col.store.db)
+        col.store.states(),
+        answers,
+        col.settings,
+        col.zone,
+        suspended_since(col.store.db),
+        forgotten_at(col.store.db),
     )
 
 
@@ -139,7 +146,12 @@ def _replayed(col: Collection) -> LearnerProgress:
         if by_uid[uid].kind == EventKind.REVIEW
     ]
     return LearnerProgress(
-        col.store.states(), answers, col.settings, col.zone, suspended_since(col.store.db)
+        col.store.states(),
+        answers,
+        col.settings,
+        col.zone,
+        suspended_since(col.store.db),
+        forgotten_at(col.store.db),
     )
 
 
@@ -162,7 +174,8 @@ def write_progress(
     progress: LearnerProgress,
     now_ms: int,
 ) -> int:
-    """Give the package's cards the learner's scheduling, and add the review log.
+    """Give the package's cards the learner's scheduling, and add the review log (the answers, and
+    a manual row for each forget, as Anki records its Forget); returns how many answers.
 
     Anki counts review due dates in days since the collection's creation, and when importing it
     shifts them by the difference between the two collections' day counts. So the package gets a
@@ -196,6 +209,17 @@ def write_progress(
         used.add(revlog_id)
         rows.append((revlog_id, reviewed, -1, answer.rating, *_revlog_fields(answer)))
         last[reviewed] = answer
+    answered = len(rows)
+    for card_id, at in progress.forgotten:
+        reviewed = anki_ids.get(card_id)
+        if reviewed is None:
+            continue
+        revlog_id = at
+        while revlog_id in used:
+            revlog_id += 1
+        used.add(revlog_id)
+        # as Anki records its Forget: a manual row (kind 4) with no rating, interval or ease
+        rows.append((revlog_id, reviewed, -1, 0, 0, 0, 0, 0, 4))
     conn.executemany("INSERT INTO revlog VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     now = from_ms(now_ms)
@@ -216,7 +240,7 @@ def write_progress(
             "lapses = ?, left = ?, data = ?, mod = ? WHERE id = ?",
             (*row, mod, anki_id),
         )
-    return len(rows)
+    return answered
 
 
 def _day_end(moment: datetime, zone: tzinfo, rollover: int) -> datetime:

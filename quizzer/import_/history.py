@@ -3,8 +3,9 @@
 Each revlog row with a rating becomes a review event on the matching quizzer card (the cloze
 ordinal or the reverse side), recorded by the device `anki`. Its uid is made from the revlog id
 and the card's note and ordinal, so a second import of the same package adds nothing. Reviews in
-a filtered deck become cram events (they practise without scheduling); rows Anki wrote for a
-change made by hand (set due date, reset, reschedule) carry no answer and are left out. A card
+a filtered deck become cram events (they practise without scheduling); a Forget (Reset card)
+becomes a forget event, and the other rows Anki wrote for a change made by hand (set due date,
+reschedule) carry no answer and are left out. A card
 suspended or buried in Anki gets a suspend or bury event, unless quizzer's log already leaves it
 so (a package exported from this history, brought back); a suspension quizzer's export
 carried the time of (`anki_progress.carried`) is dated then, so that a sync knows it for the
@@ -64,6 +65,8 @@ class HistoryResult:
     """Suspend events added: cards suspended in Anki and not yet in quizzer."""
     buried: int = 0
     """Bury events added: cards buried in Anki and not yet (as long) in quizzer."""
+    forgotten: int = 0
+    """Forget events added: cards reset in Anki (or forgotten in quizzer before its export)."""
     skipped: dict[str, int] = field(default_factory=dict)
     """Revlog rows left out, by reason."""
     cards: int = 0
@@ -112,10 +115,14 @@ def build_events(
         if target is None:
             _count(result, "reviews of cards whose note was not imported")
             continue
-        if not 1 <= row.ease <= 4 or row.kind > _MAX_KIND:
-            _count(result, "changes made by hand (set due date, reset, reschedule)")
-            continue
         card_id, stem = target
+        if row.reset:
+            uid = f"anki-{row.id}-{stem}"
+            events.append(Event(uid, IMPORTED_DEVICE, row.id, card_id, EventKind.FORGET))
+            continue
+        if not 1 <= row.ease <= 4 or row.kind > _MAX_KIND:
+            _count(result, "changes made by hand (set due date, reschedule)")
+            continue
         kind = EventKind.CRAM if row.kind == _FILTERED else EventKind.REVIEW
         uid, at = f"anki-{row.id}-{stem}", row.id
         mark = carried.get(row.card_id)
@@ -258,6 +265,7 @@ def add_history(
     result.reviews = len(answers)
     result.suspended = sum(1 for e in marks if e.kind == EventKind.SUSPEND)
     result.buried = sum(1 for e in marks if e.kind == EventKind.BURY)
+    result.forgotten = sum(1 for e in marks if e.kind == EventKind.FORGET)
     if not fresh or store is None or dry_run:
         return
     affected = {e.card_id for e in fresh}

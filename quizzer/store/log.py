@@ -112,6 +112,12 @@ def suspended_since(db: sqlite3.Connection) -> dict[str, int]:
     return dict(db.execute(sql).fetchall())
 
 
+def forgotten_at(db: sqlite3.Connection) -> list[tuple[str, int]]:
+    """(card id, time) of every forget not undone, oldest first."""
+    sql = f"SELECT card_id, at FROM log WHERE kind = 'forget' AND {NOT_UNDONE} ORDER BY at, uid"
+    return db.execute(sql).fetchall()
+
+
 def answered_since(
     db: sqlite3.Connection, since_ms: int, rating: int | None = None
 ) -> frozenset[str]:

@@ -14,7 +14,7 @@ import pytest
 from quizzer.cli import main
 from quizzer.clock import parse_instant, to_ms
 from quizzer.collection import open_collection
-from quizzer.state import CardState, EventKind, Rating
+from quizzer.state import CardPhase, CardState, EventKind, Rating
 
 pytest.importorskip("anki")
 
@@ -245,3 +245,58 @@ def test_undoing_each_cards_last_answer_brings_it_back_to_the_same_day_everywher
     eight.sync("second")
     assert capsys.readouterr().err == ""
     assert eight.seen("second") == first
+
+
+def test_a_forget_travels_through_anki_and_its_undo_through_the_sync(eight: Devices) -> None:
+    """Forgotten in quizzer, a card reaches Anki as Anki's Forget in its review log, and comes
+    back new; undone on the first device, the forget is undone on the second, and the card is
+    due on the same day on both."""
+    eight.use("first")
+    col = open_collection()
+    for i in range(8):
+        col.session().forget(f"d/deck:q{i}", NOW_MS - 2 * DAY + i)
+    col.close()
+    first = eight.seen("first")
+    export_and_import(eight)
+    assert eight.seen("second")[1] == first[1]
+    eight.sync("first", "second", "first")
+    undo_all(eight, 8)
+    eight.sync("first", "second", "third")
+    first = eight.seen("first")
+    assert first[0] == 24 and all(s.reps == 3 for s in first[1].values())
+    assert eight.seen("second") == first
+    assert eight.seen("third") == first
+
+
+def test_a_card_reset_in_anki_comes_back_new(
+    devices: Devices, anki: Callable[[], Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Anki's Forget leaves a card new with its reviews kept; so does the import."""
+    from anki.collection import ExportAnkiPackageOptions
+    from anki.scheduler.v3 import CardAnswer
+
+    col = anki()
+    note = col.new_note(col.models.by_name("Basic"))
+    note["Front"], note["Back"] = "hello", "world"
+    col.add_note(note, col.decks.id("Reset"))
+    card_id = note.cards()[0].id
+    for _ in range(3):
+        card = col.get_card(card_id)
+        card.start_timer()
+        states = col._backend.get_scheduling_states(card_id)
+        col.sched.answer_card(
+            col.sched.build_answer(card=card, states=states, rating=CardAnswer.GOOD)
+        )
+    col.sched.schedule_cards_as_new([card_id], restore_position=True, reset_counts=True)
+    package = devices.root / "reset.apkg"
+    options = ExportAnkiPackageOptions(with_scheduling=True, with_media=False)
+    col.export_anki_package(out_path=str(package), options=options, limit=None)
+    devices.use("second")
+    capsys.readouterr()
+    assert main(["import", "anki", str(package), "--with-history"]) == 0
+    assert "history: 3 reviews added (0 already there), 0 suspended, 0 buried, 1 forgotten" in (
+        capsys.readouterr().out
+    )
+    answers, states = devices.seen("second")
+    assert answers == 3
+    assert [(s.state, s.reps) for s in states.values()] == [(CardPhase.NEW, 0)]

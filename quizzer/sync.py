@@ -49,7 +49,7 @@ from quizzer.replay import DeckSettings, replay_rows
 from quizzer.state import EVENT_COLUMNS, IMPORTED_DEVICE, Event, EventKind
 from quizzer.store.db import Store
 from quizzer.store.in_list import rows_in
-from quizzer.sync_copies import held_copies, replaced, take_originals
+from quizzer.sync_copies import held_as_imported, held_copies, replaced, take_originals
 from quizzer.sync_lines import BadLine, NewerLine, event_line, parse_line
 from quizzer.wording import counted
 
@@ -448,7 +448,8 @@ class _Intake:
         known = _known_uids(store, [e.uid for e in unique])
         fresh = sorted((e for e in unique if e.uid not in known), key=lambda e: (e.at, e.uid))
         copies = held_copies(store, fresh)
-        swapped = take_originals(store, fresh, copies)
+        copies.update(held_as_imported(store, [e for e in unique if e.uid in known]))
+        swapped = take_originals(store, unique, copies)
         fresh = [e for e in fresh if e.uid not in copies]
         report.already += len(unique) - len(fresh)
         fresh = _hold_future(store, fresh, self.now_ms)

@@ -8,8 +8,10 @@ recorded), and the card is replayed. Every device that syncs with the first then
 same answer under the same uid, so a card whose later answers are undone (or a forget undone)
 comes back to the same due date everywhere, and an undo of the answer finds it. The copy's uid
 is remembered (`sync_copies`), so that this device's file, which still holds the copy, is not
-taken for a file another database wrote. Any other received event the log holds this way (a
-copy arriving where the answer is, or a copy of a copy) is simply already here.
+taken for a file another database wrote. The same goes for a card's last answer, which the
+copy holds under the answer's own uid (but not all it recorded). Any other received event the
+log holds this way (a copy arriving where the answer is, or a copy of a copy) is simply already
+here.
 """
 
 from __future__ import annotations
@@ -60,6 +62,17 @@ def held_copies(store: Store, fresh: Sequence[Event]) -> dict[str, Event]:
         )
         held.update((row[0], store.event(row)) for row in rows)
     return {uid: held[copy] for uid, copy in returned(held.values(), answers).items()}
+
+
+def held_as_imported(store: Store, known: Sequence[Event]) -> dict[str, Event]:
+    """The events of `known` (received, their uids in the log) made on a device that the log
+    holds as imported from Anki under the same uid (a card's last answer, which quizzer's export
+    carries with its uid), each uid with the event held: the import's copy may lack what the
+    answer recorded (its response, or its time taken when there was none)."""
+    made = [e.uid for e in known if e.device != IMPORTED_DEVICE]
+    sql = f"SELECT {', '.join(EVENT_COLUMNS)} FROM log WHERE uid IN ({{marks}}) AND device = ?"
+    rows = rows_in(store.db, sql, made, (IMPORTED_DEVICE,)) if made else []
+    return {row[0]: store.event(row) for row in rows}
 
 
 def take_originals(store: Store, fresh: Sequence[Event], copies: dict[str, Event]) -> set[str]:

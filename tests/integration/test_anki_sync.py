@@ -300,3 +300,21 @@ def test_a_card_reset_in_anki_comes_back_new(
     answers, states = devices.seen("second")
     assert answers == 3
     assert [(s.state, s.reps) for s in states.values()] == [(CardPhase.NEW, 0)]
+
+
+def test_both_devices_export_the_same_review_log(
+    devices: Devices, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A card's last answer comes back from Anki under its own uid, without what Anki has no
+    room for (no time taken when none was recorded, no response): synced, the answer made on
+    the first device takes the copy's place, and the two devices hold the same answers."""
+    export_and_import(devices)
+    devices.sync("second", "first", "second")
+    exported = []
+    for name in ("first", "second"):
+        devices.use(name)
+        out = devices.root / f"{name}.csv"
+        assert main(["export", "reviews", "-o", str(out)]) == 0
+        exported.append(out.read_text())
+    assert exported[0] == exported[1]
+    assert devices.seen("second") == devices.seen("first")

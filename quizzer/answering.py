@@ -14,7 +14,7 @@ from quizzer.clock import Calendar, from_ms
 from quizzer.errors import QuizzerError
 from quizzer.replay import RulesSource, derive, replay_rows
 from quizzer.serving import served_from
-from quizzer.state import MAX_DURATION_MS, CardState, Event, EventKind, Rating
+from quizzer.state import MAX_DURATION_MS, MAX_RESPONSE, CardState, Event, EventKind, Rating
 
 if TYPE_CHECKING:
     from quizzer.decks.grading import AnswerKey, Graded
@@ -98,7 +98,8 @@ def record_answer(
             kind=kind,
             rating=Rating(rating),
             graded="auto" if graded else "self",
-            response=response,
+            # graded whole, kept as long as every device's sync takes it
+            response=None if response is None else response[:MAX_RESPONSE],
             verdict=str(graded.verdict) if graded else None,
             duration_ms=duration_ms,
         )

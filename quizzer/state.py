@@ -10,6 +10,8 @@ from typing import Any
 
 MAX_DURATION_MS = 86_400_000
 """The longest answer time recorded (a day); longer is a mistake, not a review."""
+MAX_RESPONSE = 10_000
+"""The most characters of a typed response recorded (and that a device file may carry)."""
 
 
 def recall_curve(parameters: Sequence[float]) -> tuple[float, float]:

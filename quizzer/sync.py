@@ -17,8 +17,9 @@ around (Syncthing, Dropbox, a git checkout) and no lock is needed across devices
    and replays every card they touch from all of its events in time order, rewriting the
    derived columns of its rows, so that every device ends with the same log and the same card
    states. An answer that reached one device through Anki (a package imported with its history)
-   holds another uid there than the answer it was made from: each device keeps the one it had,
-   and takes the other as already held (`quizzer.returned`), so both count it once.
+   holds another uid there than the answer it was made from (`quizzer.returned`): received
+   where its copy is held, the answer takes the copy's place, and a copy received where the
+   answer is held is already here (`quizzer.sync_copies`), so every device counts it once.
    A card whose new events all come after every event it has (the usual case: the other device
    studied it later) needs no more than those events applied to its state, as answers are.
 
@@ -45,10 +46,10 @@ from quizzer.clock import DAY_MS, from_ms
 from quizzer.config import Settings
 from quizzer.errors import QuizzerError
 from quizzer.replay import DeckSettings, replay_rows
-from quizzer.returned import ANSWERS, SAME_ANSWER_MS, returned
 from quizzer.state import EVENT_COLUMNS, IMPORTED_DEVICE, Event, EventKind
-from quizzer.store.db import NOT_UNDONE, Store
+from quizzer.store.db import Store
 from quizzer.store.in_list import rows_in
+from quizzer.sync_copies import held_as_imported, held_copies, replaced, take_originals
 from quizzer.sync_lines import BadLine, NewerLine, event_line, parse_line
 from quizzer.wording import counted
 
@@ -61,9 +62,6 @@ MAX_READ = 256 * 1024 * 1024
 READ_PIECE = 8 * 1024 * 1024
 """Bytes of a device file parsed and taken in at a time (about 40,000 events): the memory a sync
 needs, however much it receives."""
-_NEAR_PART = 100
-"""Received answers looked up at once for copies of theirs under another uid (5 parameters each,
-within SQLite's 999)."""
 SEND_BATCH = 10_000
 """This device's events read from the log and written to its file at a time."""
 SENT_SUFFIX = "#sent"
@@ -331,41 +329,6 @@ def _after_their_log(store: Store, fresh: Sequence[Event]) -> set[str]:
     return {c for c in ids if (last := latest.get(c)) is None or last < first[c]}
 
 
-def _returned(store: Store, fresh: Sequence[Event]) -> set[str]:
-    """The answers of `fresh` the log holds under another uid, one side imported from Anki
-    (`quizzer.returned`): a history brought to this device through Anki and then synced from the
-    device it came from, or the other way round. Nothing is read unless an import is involved;
-    then only the log's answers of the same card and kind within `SAME_ANSWER_MS` of each."""
-    answers = [e for e in fresh if e.kind in ANSWERS]
-    if not answers:
-        return set()
-    if not any(e.device == IMPORTED_DEVICE for e in answers):
-        sql = "SELECT 1 FROM log WHERE device = ? LIMIT 1"
-        if store.db.execute(sql, (IMPORTED_DEVICE,)).fetchone() is None:
-            return set()
-    columns = ", ".join(f"l.{c}" for c in EVENT_COLUMNS)
-    held: dict[str, Event] = {}
-    for i in range(0, len(answers), _NEAR_PART):
-        part = answers[i : i + _NEAR_PART]
-        values = [
-            value
-            for e in part
-            for value in (e.card_id, e.at, str(e.kind), e.rating, e.device == IMPORTED_DEVICE)
-        ]
-        rows = store.db.execute(
-            # each answer seeks the (card_id, at) index around its own time
-            "WITH f(card_id, at, kind, rating, imported) AS "
-            f"(VALUES {','.join(['(?, ?, ?, ?, ?)'] * len(part))}) "
-            f"SELECT DISTINCT {columns} FROM f JOIN log AS l ON l.card_id = f.card_id "
-            "AND l.at BETWEEN f.at - ? AND f.at + ? "
-            "WHERE l.kind = f.kind AND l.rating IS f.rating AND (l.device = ? OR f.imported) "
-            f"AND l.{NOT_UNDONE}",
-            [*values, SAME_ANSWER_MS, SAME_ANSWER_MS, IMPORTED_DEVICE],
-        )
-        held.update((row[0], store.event(row)) for row in rows)
-    return returned(held.values(), answers)
-
-
 def _undone_already(store: Store, fresh: Sequence[Event]) -> set[str]:
     """The cards of the events of `fresh` that an undo in the log cancels."""
     card_of = {e.uid: e.card_id for e in fresh}
@@ -484,13 +447,15 @@ class _Intake:
         unique = list({e.uid: e for e in incoming}.values())
         known = _known_uids(store, [e.uid for e in unique])
         fresh = sorted((e for e in unique if e.uid not in known), key=lambda e: (e.at, e.uid))
-        back = _returned(store, fresh)
-        fresh = [e for e in fresh if e.uid not in back]
+        copies = held_copies(store, fresh)
+        copies.update(held_as_imported(store, [e for e in unique if e.uid in known]))
+        swapped = take_originals(store, unique, copies)
+        fresh = [e for e in fresh if e.uid not in copies]
         report.already += len(unique) - len(fresh)
         fresh = _hold_future(store, fresh, self.now_ms)
         fresh = _drop_bad_undos(store, fresh, report)
         report.received += len(fresh)
-        disordered = disordered or set()
+        disordered = (disordered or set()) | swapped
         if not fresh and not disordered:
             return
         on_top = _after_their_log(store, fresh) - disordered
@@ -555,7 +520,8 @@ def _send(
         )
         for in_file, _ in pieces:
             written.update(e.uid for e in in_file)
-            mine = _known_uids(store, [e.uid for e in in_file], store.device)
+            uids = [e.uid for e in in_file]
+            mine = _known_uids(store, uids, store.device) | replaced(store, uids)
             strangers += [e for e in in_file if e.uid not in mine]
         if strangers:
             report.problems.append(

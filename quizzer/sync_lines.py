@@ -17,12 +17,10 @@ from operator import attrgetter
 from typing import Any
 
 from quizzer.clock import in_range
-from quizzer.state import EVENT_COLUMNS, MAX_DURATION_MS, Event, EventKind, Rating
+from quizzer.state import EVENT_COLUMNS, MAX_DURATION_MS, MAX_RESPONSE, Event, EventKind, Rating
 
 MAX_LINE = 64 * 1024
 """The longest line read, in bytes (a real event takes a few hundred)."""
-MAX_RESPONSE = 10_000
-"""The longest typed response, in characters."""
 UID = re.compile(r"[A-Za-z0-9_-]{1,64}\Z")
 """An event uid or a device id."""
 CARD_ID = re.compile(

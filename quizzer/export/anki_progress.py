@@ -15,7 +15,7 @@ from quizzer.clock import DAY_MS, day_start, from_ms, study_day
 from quizzer.decks.cards import card_ids
 from quizzer.decks.models import Cloze, QuestionBase
 from quizzer.state import CardPhase, CardState, Event, EventKind
-from quizzer.store.log import recorded_answers
+from quizzer.store.log import forgotten_at, recorded_answers, suspended_since
 
 if TYPE_CHECKING:
     from quizzer.collection import Collection
@@ -25,10 +25,13 @@ if TYPE_CHECKING:
 
 _ANKI_EPOCH = date(2020, 1, 1)
 """The creation day written into a package with progress; review due days count from it."""
-_MAX_ANSWER_MS = 60_000  # Anki's cap on the time of one answer
 CARRIED_KEY = "qz"
 """The key of a card's custom data that names its last answer in quizzer, `<uid>@<time in ms>`
 (Anki allows keys of up to 8 bytes, and 100 bytes of custom data in all)."""
+SUSPENDED_KEY = "qs"
+"""The key of a suspended card's custom data that gives the time in ms of its suspension in
+quizzer, so that the suspension the import makes of it is known for that one
+(`quizzer.returned`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +79,10 @@ class LearnerProgress:
     """Review answers not undone (no cram), oldest first."""
     settings: Settings
     zone: tzinfo
+    suspended_at: dict[str, int]
+    """The time of each suspended card's suspension, by card id."""
+    forgotten: list[tuple[str, int]]
+    """(card id, time) of each forget, oldest first."""
 
 
 def progress_from(col: Collection) -> LearnerProgress:
@@ -117,7 +124,14 @@ def progress_from(col: Collection) -> LearnerProgress:
             difficulty,
         ) in rows
     ]
-    return LearnerProgress(col.store.states(), answers, col.settings, col.zone)
+    return LearnerProgress(
+        col.store.states(),
+        answers,
+        col.settings,
+        col.zone,
+        suspended_since(col.store.db),
+        forgotten_at(col.store.db),
+    )
 
 
 def _replayed(col: Collection) -> LearnerProgress:
@@ -131,7 +145,14 @@ def _replayed(col: Collection) -> LearnerProgress:
         for uid, d in derived
         if by_uid[uid].kind == EventKind.REVIEW
     ]
-    return LearnerProgress(col.store.states(), answers, col.settings, col.zone)
+    return LearnerProgress(
+        col.store.states(),
+        answers,
+        col.settings,
+        col.zone,
+        suspended_since(col.store.db),
+        forgotten_at(col.store.db),
+    )
 
 
 def any_leech(deck_id: str, question: QuestionBase, progress: LearnerProgress) -> bool:
@@ -153,7 +174,8 @@ def write_progress(
     progress: LearnerProgress,
     now_ms: int,
 ) -> int:
-    """Give the package's cards the learner's scheduling, and add the review log.
+    """Give the package's cards the learner's scheduling, and add the review log (the answers, and
+    a manual row for each forget, as Anki records its Forget); returns how many answers.
 
     Anki counts review due dates in days since the collection's creation, and when importing it
     shifts them by the difference between the two collections' day counts. So the package gets a
@@ -187,6 +209,17 @@ def write_progress(
         used.add(revlog_id)
         rows.append((revlog_id, reviewed, -1, answer.rating, *_revlog_fields(answer)))
         last[reviewed] = answer
+    answered = len(rows)
+    for card_id, at in progress.forgotten:
+        reviewed = anki_ids.get(card_id)
+        if reviewed is None:
+            continue
+        revlog_id = at
+        while revlog_id in used:
+            revlog_id += 1
+        used.add(revlog_id)
+        # as Anki records its Forget: a manual row (kind 4) with no rating, interval or ease
+        rows.append((revlog_id, reviewed, -1, 0, 0, 0, 0, 0, 4))
     conn.executemany("INSERT INTO revlog VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     now = from_ms(now_ms)
@@ -194,17 +227,20 @@ def write_progress(
     mod = now_ms // 1000
     for quizzer_id, anki_id in anki_ids.items():
         state = progress.states.get(quizzer_id)
+        suspended = progress.suspended_at.get(quizzer_id) if state and state.suspended else None
         if state is None or state.state == CardPhase.NEW:
             if state is not None and state.suspended:
-                conn.execute("UPDATE cards SET queue = -1, mod = ? WHERE id = ?", (mod, anki_id))
+                data = _data({}, carried(None, suspended))
+                sql = "UPDATE cards SET queue = -1, data = ?, mod = ? WHERE id = ?"
+                conn.execute(sql, (data, mod, anki_id))
             continue
-        row = _card_row(state, settings, zone, today_ends, last.get(anki_id))
+        row = _card_row(state, settings, zone, today_ends, last.get(anki_id), suspended)
         conn.execute(
             "UPDATE cards SET type = ?, queue = ?, due = ?, ivl = ?, factor = ?, reps = ?, "
             "lapses = ?, left = ?, data = ?, mod = ? WHERE id = ?",
             (*row, mod, anki_id),
         )
-    return len(rows)
+    return answered
 
 
 def _day_end(moment: datetime, zone: tzinfo, rollover: int) -> datetime:
@@ -216,12 +252,27 @@ def _anki_day(ms: int, zone: tzinfo, rollover: int) -> int:
     return (study_day(from_ms(ms), zone, rollover) - _ANKI_EPOCH).days
 
 
-def carried_answer(answer: Answer) -> str:
+def carried(answer: Answer | None, suspended: int | None = None) -> str:
     """The custom data (a JSON object, as Anki keeps it in a card's `data`) naming the card's
-    last answer: its uid and time. Replayed, an answer's interval is spread by fuzz drawn from
-    its uid, so the import gives that answer its uid back, and the card the same due date; the
-    review log has no room for the uids of all of them (see `quizzer.import_.history`)."""
-    return json.dumps({CARRIED_KEY: f"{answer.uid}@{answer.at}"}, separators=(",", ":"))
+    last answer, its uid and time, and the time of its suspension; `""` when there is neither.
+    Replayed, an answer's interval is spread by fuzz drawn from its uid, so the import gives that
+    answer its uid back, and the card the same due date; the review log has no room for the uids
+    of all of them (see `quizzer.import_.history`). The suspension the import makes is dated at
+    the time of the one it comes from, so that a sync knows the two for one (an undo of the
+    first cancels both). At most 76 bytes: Anki allows 100."""
+    data: dict[str, Any] = {}
+    if answer is not None:
+        data[CARRIED_KEY] = f"{answer.uid}@{answer.at}"
+    if suspended is not None:
+        data[SUSPENDED_KEY] = suspended
+    return json.dumps(data, separators=(",", ":")) if data else ""
+
+
+def _data(data: dict[str, Any], custom: str) -> str:
+    """A card's `data` column: `data`, with the custom data (JSON text, as Anki reads it)."""
+    if custom:
+        data = {**data, "cd": custom}
+    return json.dumps(data, separators=(",", ":")) if data else ""
 
 
 def _card_row(
@@ -230,9 +281,11 @@ def _card_row(
     zone: tzinfo,
     today_ends: datetime,
     last: Answer | None = None,
+    suspended: int | None = None,
 ) -> tuple[Any, ...]:
     """(type, queue, due, ivl, factor, reps, lapses, left, data) of a card that has been
-    reviewed (Anki's card types are numbered like quizzer's phases), `last` its last answer."""
+    reviewed (Anki's card types are numbered like quizzer's phases), `last` its last answer,
+    `suspended` the time of its suspension."""
     rollover = settings.day_starts_at
     ctype = int(state.state)
     due_ms = state.due if state.due is not None else int(today_ends.timestamp() * 1000)
@@ -265,8 +318,6 @@ def _card_row(
         }
         if state.last_review is not None:
             data["lrt"] = state.last_review // 1000
-    if last is not None:
-        data["cd"] = carried_answer(last)  # Anki reads custom data as a string of JSON
     return (
         ctype,
         queue,
@@ -276,7 +327,7 @@ def _card_row(
         state.reps,
         state.lapses,
         left,
-        json.dumps(data, separators=(",", ":")) if data else "",
+        _data(data, carried(last, suspended)),
     )
 
 
@@ -310,5 +361,6 @@ def _revlog_fields(a: Answer) -> tuple[int, int, int, int, int]:
     last = _revlog_interval(a.phase_before, a.due_before, a.last_review_before)
     # Anki keeps FSRS difficulty in the revlog's ease column, as (D - 1) / 9 + 0.1 in thousandths
     factor = round(((a.difficulty_after - 1) / 9 + 0.1) * 1000) if a.difficulty_after else 0
-    taken = min(max(a.duration_ms or 0, 0), _MAX_ANSWER_MS)
-    return ivl, last, factor, taken, _REVLOG_KIND[a.phase_before]
+    # as recorded (the review screen counts up to 60 s, as Anki does; a script may give more),
+    # so that the answer, brought back, took as long as the one it was made from
+    return ivl, last, factor, max(a.duration_ms or 0, 0), _REVLOG_KIND[a.phase_before]

@@ -65,6 +65,7 @@ class ImportReport:
             out.append(
                 f"history: {counted(h.reviews, 'review')} {'to add' if self.dry_run else 'added'}"
                 f" ({h.already} already there), {h.suspended} suspended, {h.buried} buried"
+                + (f", {h.forgotten} forgotten" if h.forgotten else "")
                 + ("" if self.dry_run else f"; {counted(h.cards, 'card')} replayed")
             )
             out += [f"history skipped {n}: {reason}" for reason, n in sorted(h.skipped.items())]

@@ -3,15 +3,18 @@
 Each revlog row with a rating becomes a review event on the matching quizzer card (the cloze
 ordinal or the reverse side), recorded by the device `anki`. Its uid is made from the revlog id
 and the card's note and ordinal, so a second import of the same package adds nothing. Reviews in
-a filtered deck become cram events (they practise without scheduling); rows Anki wrote for a
-change made by hand (set due date, reset, reschedule) carry no answer and are left out. A card
+a filtered deck become cram events (they practise without scheduling); a Forget (Reset card)
+becomes a forget event, and the other rows Anki wrote for a change made by hand (set due date,
+reschedule) carry no answer and are left out. A card
 suspended or buried in Anki gets a suspend or bury event, unless quizzer's log already leaves it
-so (a package exported from this history, brought back). Every card that received events is then
+so (a package exported from this history, brought back); a suspension quizzer's export
+carried the time of (`anki_progress.carried`) is dated then, so that a sync knows it for the
+suspension it comes from (`quizzer.returned`). Every card that received events is then
 replayed with quizzer's FSRS (`quizzer.sync.replay_rows`, as sync does), so its state follows from
 its whole history.
 
 The last answer quizzer's export gave a card keeps its uid and time: the card's custom data names
-them (`anki_progress.carried_answer`), so that the answer's interval is spread by the same fuzz
+them (`anki_progress.carried`), so that the answer's interval is spread by the same fuzz
 and the card is due on the same day as before the trip through Anki. The other answers cannot
 keep theirs: Anki's review log holds, for each answer, its time in ms as its id and fields that
 each mean something to Anki, and a card's custom data holds 100 bytes.
@@ -26,12 +29,19 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta, tzinfo
 from typing import TYPE_CHECKING
 
-from quizzer.clock import day_start, from_ms, study_day
+from quizzer.clock import day_start, from_ms, in_range, study_day
 from quizzer.config import Settings
-from quizzer.export.anki_progress import CARRIED_KEY
+from quizzer.export.anki_progress import CARRIED_KEY, SUSPENDED_KEY
 from quizzer.import_.package import Note, Review
 from quizzer.returned import ANSWERS, SAME_ANSWER_MS, returned
-from quizzer.state import IMPORTED_DEVICE, CardState, Event, EventKind, Rating
+from quizzer.state import (
+    IMPORTED_DEVICE,
+    MAX_DURATION_MS,
+    CardState,
+    Event,
+    EventKind,
+    Rating,
+)
 from quizzer.store.db import Store
 from quizzer.store.in_list import rows_in
 from quizzer.sync_lines import UID
@@ -55,6 +65,8 @@ class HistoryResult:
     """Suspend events added: cards suspended in Anki and not yet in quizzer."""
     buried: int = 0
     """Bury events added: cards buried in Anki and not yet (as long) in quizzer."""
+    forgotten: int = 0
+    """Forget events added: cards reset in Anki (or forgotten in quizzer before its export)."""
     skipped: dict[str, int] = field(default_factory=dict)
     """Revlog rows left out, by reason."""
     cards: int = 0
@@ -103,10 +115,14 @@ def build_events(
         if target is None:
             _count(result, "reviews of cards whose note was not imported")
             continue
-        if not 1 <= row.ease <= 4 or row.kind > _MAX_KIND:
-            _count(result, "changes made by hand (set due date, reset, reschedule)")
-            continue
         card_id, stem = target
+        if row.reset:
+            uid = f"anki-{row.id}-{stem}"
+            events.append(Event(uid, IMPORTED_DEVICE, row.id, card_id, EventKind.FORGET))
+            continue
+        if not 1 <= row.ease <= 4 or row.kind > _MAX_KIND:
+            _count(result, "changes made by hand (set due date, reschedule)")
+            continue
         kind = EventKind.CRAM if row.kind == _FILTERED else EventKind.REVIEW
         uid, at = f"anki-{row.id}-{stem}", row.id
         mark = carried.get(row.card_id)
@@ -128,7 +144,8 @@ def build_events(
                 kind=kind,
                 rating=Rating(row.ease),
                 graded="self",
-                duration_ms=max(row.duration_ms, 0),
+                # within what quizzer records, which every device's sync takes in
+                duration_ms=min(max(row.duration_ms, 0), MAX_DURATION_MS),
             )
         )
         last[row.card_id] = max(last.get(row.card_id, 0), row.id)
@@ -144,6 +161,11 @@ def build_events(
             at = max(card.mod * 1000, last.get(card.id, 0) + 1)
             if card.queue == -1:
                 kind, until = EventKind.SUSPEND, None
+                since = carried_suspension(card.custom_data)
+                # the suspension quizzer's export carried: after the card's last answer, and
+                # not after the card was last changed (in seconds)
+                if since is not None and last.get(card.id, 0) < since < (card.mod + 1) * 1000:
+                    at = since
             else:
                 kind, until = EventKind.BURY, int(tomorrow.timestamp() * 1000)
             uid = f"anki-{kind}-{card.mod}-{stem}"
@@ -153,7 +175,7 @@ def build_events(
 
 def carried_answer(custom_data: str) -> tuple[str, int] | None:
     """The uid and time in quizzer's log of the answer a card's custom data names, written by
-    quizzer's export (`anki_progress.carried_answer`); None when it names none."""
+    quizzer's export (`anki_progress.carried`); None when it names none."""
     try:
         value = json.loads(custom_data).get(CARRIED_KEY) if custom_data else None
     except (ValueError, AttributeError):
@@ -162,6 +184,16 @@ def carried_answer(custom_data: str) -> tuple[str, int] | None:
     if not UID.match(uid) or not _TIME.fullmatch(at):
         return None
     return uid, int(at)
+
+
+def carried_suspension(custom_data: str) -> int | None:
+    """The time of the suspension a card's custom data gives, written by quizzer's export
+    (`anki_progress.carried`); None when it gives none."""
+    try:
+        value = json.loads(custom_data).get(SUSPENDED_KEY) if custom_data else None
+    except (ValueError, AttributeError):
+        return None
+    return value if type(value) is int and in_range(value) else None
 
 
 def _carried_elsewhere(store: Store, events: list[Event], carried: dict[str, str]) -> set[str]:
@@ -224,13 +256,16 @@ def add_history(
     back = returned(logged, unknown)
     answers = [e for e in unknown if e.kind in ANSWERS and e.uid not in back]
     marks = _changing(
-        [e for e in unknown if e.kind not in ANSWERS], [*logged, *answers], deck_settings
+        [e for e in unknown if e.kind not in ANSWERS and e.uid not in back],
+        [*logged, *answers],
+        deck_settings,
     )
     fresh = answers + marks
     result.already = sum(1 for e in events if e.kind in ANSWERS) - len(answers)
     result.reviews = len(answers)
     result.suspended = sum(1 for e in marks if e.kind == EventKind.SUSPEND)
     result.buried = sum(1 for e in marks if e.kind == EventKind.BURY)
+    result.forgotten = sum(1 for e in marks if e.kind == EventKind.FORGET)
     if not fresh or store is None or dry_run:
         return
     affected = {e.card_id for e in fresh}

@@ -92,6 +92,9 @@ class Review:
     duration_ms: int
     kind: int
     """0 learn, 1 review, 2 relearn, 3 filtered deck, 4 manual, 5 rescheduled."""
+    reset: bool = False
+    """A manual row that left the card new, with no interval and no ease: Anki's Forget (Reset
+    card), as it records one and as quizzer's export writes a forget."""
 
 
 @dataclass(slots=True)
@@ -227,7 +230,10 @@ def _read(col: Any, path: Path) -> Package:
             notes[nid].cards.append(Card(cid, ord_, deck, queue, mod, _custom_data(data)))
     reviews = [
         Review(*row)
-        for row in col.db.execute("SELECT id, cid, ease, time, type FROM revlog ORDER BY id")
+        for row in col.db.execute(
+            "SELECT id, cid, ease, time, type, type = 4 AND ease = 0 AND ivl = 0 AND factor = 0 "
+            "FROM revlog ORDER BY id"
+        )
     ]
     params: dict[str, list[float]] = {}
     for conf in col.decks.all_config():

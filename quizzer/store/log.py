@@ -105,6 +105,19 @@ def recorded_answers(db: sqlite3.Connection) -> list[tuple[Any, ...]]:
     ).fetchall()
 
 
+def suspended_since(db: sqlite3.Connection) -> dict[str, int]:
+    """The time of each card's last suspension not undone, by card id (the one in force on a
+    suspended card: an unsuspension comes after the suspension it ends)."""
+    sql = f"SELECT card_id, max(at) FROM log WHERE kind = 'suspend' AND {NOT_UNDONE} GROUP BY 1"
+    return dict(db.execute(sql).fetchall())
+
+
+def forgotten_at(db: sqlite3.Connection) -> list[tuple[str, int]]:
+    """(card id, time) of every forget not undone, oldest first."""
+    sql = f"SELECT card_id, at FROM log WHERE kind = 'forget' AND {NOT_UNDONE} ORDER BY at, uid"
+    return db.execute(sql).fetchall()
+
+
 def answered_since(
     db: sqlite3.Connection, since_ms: int, rating: int | None = None
 ) -> frozenset[str]:

@@ -231,6 +231,15 @@ def m015_send_imported(db: sqlite3.Connection) -> None:
         db.execute("DELETE FROM sync_marks WHERE file LIKE '%#sent'")
 
 
+def m016_sync_copies(db: sqlite3.Connection) -> None:
+    """The copies from Anki a sync replaced by the events they were made from
+    (`quizzer.sync_copies`), each with that event's uid."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS sync_copies (uid TEXT PRIMARY KEY, original TEXT NOT NULL) "
+        "WITHOUT ROWID"
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_sync_marks,
@@ -247,6 +256,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m013_deck_totals,
     m014_own_events,
     m015_send_imported,
+    m016_sync_copies,
 ]
 """In order; the N-th function brings the schema to version N."""
 

@@ -16,7 +16,7 @@ from quizzer.cli import main
 from quizzer.collection import Collection
 from quizzer.import_.history import HistoryResult, add_history
 from quizzer.replay import DeckSettings, replay, replay_rows
-from quizzer.state import CARD_COLUMNS, IMPORTED_DEVICE, Event, EventKind, Rating
+from quizzer.state import CARD_COLUMNS, IMPORTED_DEVICE, MAX_RESPONSE, Event, EventKind, Rating
 from quizzer.store.db import DB_NAME
 from quizzer.store.migrations import m015_send_imported
 from quizzer.sync import READ_PIECE, SEND_BATCH, event_line, parse_line, sync
@@ -529,3 +529,19 @@ def test_receiving_later_answers_does_not_read_the_cards_histories(device, isola
         for name in ("a", "b"):
             shutil.rmtree(isolated / name)
     assert steps[1] < steps[0] * 1.5, steps
+
+
+def test_an_answer_with_a_long_response_reaches_the_other_device(device, isolated: Path) -> None:
+    """A response is graded whole and recorded up to `MAX_RESPONSE` characters, as much as a
+    device file may carry: the answer counts on every device, not only where it was made."""
+    a, b = device("a"), device("b")
+    shared = isolated / "shared"
+    shared.mkdir()
+    a.session().answer(card(0), Rating.AGAIN, T0, response="é" * (MAX_RESPONSE + 5))
+    run(a, shared)
+    report = run(b, shared)
+    assert (report.received, report.problems) == (1, [])
+    assert log_rows(b) == log_rows(a)
+    assert card_rows(b) == card_rows(a)
+    (event,) = b.store.events()
+    assert event.response == "é" * MAX_RESPONSE

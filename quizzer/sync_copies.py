@@ -38,10 +38,8 @@ def held_copies(store: Store, fresh: Sequence[Event]) -> dict[str, Event]:
     answers = [e for e in fresh if e.kind in RETURNING]
     if not answers:
         return {}
-    if not any(e.device == IMPORTED_DEVICE for e in answers):
-        sql = "SELECT 1 FROM log WHERE device = ? LIMIT 1"
-        if store.db.execute(sql, (IMPORTED_DEVICE,)).fetchone() is None:
-            return {}
+    if not any(e.device == IMPORTED_DEVICE for e in answers) and not _any_imported(store):
+        return {}
     columns = ", ".join(f"l.{c}" for c in EVENT_COLUMNS)
     held: dict[str, Event] = {}
     for i in range(0, len(answers), _NEAR_PART):
@@ -70,9 +68,17 @@ def held_as_imported(store: Store, known: Sequence[Event]) -> dict[str, Event]:
     carries with its uid), each uid with the event held: the import's copy may lack what the
     answer recorded (its response, or its time taken when there was none)."""
     made = [e.uid for e in known if e.device != IMPORTED_DEVICE]
+    if not made or not _any_imported(store):
+        return {}
     sql = f"SELECT {', '.join(EVENT_COLUMNS)} FROM log WHERE uid IN ({{marks}}) AND device = ?"
-    rows = rows_in(store.db, sql, made, (IMPORTED_DEVICE,)) if made else []
+    rows = rows_in(store.db, sql, made, (IMPORTED_DEVICE,))
     return {row[0]: store.event(row) for row in rows}
+
+
+def _any_imported(store: Store) -> bool:
+    """Whether the log holds any event imported from Anki (the device index answers it)."""
+    sql = "SELECT 1 FROM log WHERE device = ? LIMIT 1"
+    return store.db.execute(sql, (IMPORTED_DEVICE,)).fetchone() is not None
 
 
 def take_originals(store: Store, fresh: Sequence[Event], copies: dict[str, Event]) -> set[str]:

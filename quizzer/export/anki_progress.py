@@ -124,14 +124,7 @@ def progress_from(col: Collection) -> LearnerProgress:
             difficulty,
         ) in rows
     ]
-    return LearnerProgress(
-        col.store.states(),
-        answers,
-        col.settings,
-        col.zone,
-        suspended_since(col.store.db),
-        forgotten_at(col.store.db),
-    )
+    return _progress(col, answers)
 
 
 def _replayed(col: Collection) -> LearnerProgress:
@@ -145,13 +138,13 @@ def _replayed(col: Collection) -> LearnerProgress:
         for uid, d in derived
         if by_uid[uid].kind == EventKind.REVIEW
     ]
+    return _progress(col, answers)
+
+
+def _progress(col: Collection, answers: list[Answer]) -> LearnerProgress:
+    db = col.store.db
     return LearnerProgress(
-        col.store.states(),
-        answers,
-        col.settings,
-        col.zone,
-        suspended_since(col.store.db),
-        forgotten_at(col.store.db),
+        col.store.states(), answers, col.settings, col.zone, suspended_since(db), forgotten_at(db)
     )
 
 

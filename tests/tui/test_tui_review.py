@@ -7,6 +7,7 @@ import asyncio
 import sys
 import textwrap
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -175,6 +176,51 @@ async def test_nothing_due_stays_home_and_says_when(build: Build, collection: Co
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert any("Nothing due in MFCC" in n.message for n in app._notifications)
+
+
+def _line(app: QuizzerApp, name: str) -> list[str]:
+    """The New / Learn / Due counts on home's line of a deck or folder."""
+    return next(line for line in screen_text(app).splitlines() if name in line).split()[-3:]
+
+
+def _home_over_days(collection: Collection) -> tuple[QuizzerApp, list[datetime]]:
+    """An app whose clock the test moves, MFCC's one card answered Easy (due in days)."""
+    session = collection.session()
+    for card in list(collection.tree.decks["audio/mfcc"].cards):
+        session.answer(card.id, Rating.EASY, to_ms(now()))
+    moment = [now()]
+    return make_app(collection=collection, timer=FakeTimer(), clock=lambda: moment[0]), moment
+
+
+async def test_enter_on_a_deck_whose_card_came_due_since_home_counted_reviews_it(
+    collection: Collection,
+) -> None:
+    """Home decided from the counts it made when it opened: left open into the next days, enter
+    on MFCC said "Nothing due in MFCC now" while a session on it served its review."""
+    app, moment = _home_over_days(collection)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "Learn" in screen_text(app))
+        assert _line(app, "MFCC") == ["0", "0", "0"]
+        moment[0] += timedelta(days=30)  # the review is due
+        await pilot.press("down", "down", "r")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        card = review_screen(app).card
+        assert card is not None and card.deck_id == "audio/mfcc"
+
+
+async def test_home_left_open_counts_again_once_its_counts_no_longer_hold(
+    collection: Collection,
+) -> None:
+    """Left open into the next days, home kept showing MFCC with nothing due."""
+    app, moment = _home_over_days(collection)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "Learn" in screen_text(app))
+        assert _line(app, "MFCC") == ["0", "0", "0"]
+        app.home.recount_if_stale()  # what home's timer does: nothing has changed yet
+        assert app.home.until is not None
+        moment[0] += timedelta(days=30)
+        app.home.recount_if_stale()
+        await until(pilot, lambda: _line(app, "MFCC") == ["0", "0", "1"])
 
 
 async def test_help_opens_and_closes(build: Build) -> None:

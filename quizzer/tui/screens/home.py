@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from quizzer.tui.screens.custom_study import CustomStudy
 
 MAX_PROBLEMS_SHOWN = 3
+RECOUNT_CHECK_S = 10
+"""How often (seconds) home checks whether its counts still hold."""
 
 
 def fit_parts(parts: tuple[Content, ...], width: int) -> Content:
@@ -93,6 +95,8 @@ class HomeScreen(Screen[None]):
         self.collection: Collection | None = None
         self.shown_tree: DeckTree | None = None
         self.counts: dict[str, Counts] = {}
+        self.until: int | None = None
+        """Up to when `counts` hold (`HomeFigures.until`); None before they are first counted."""
         self.today: tuple[Content, ...] = ()
         """Today's figures: the answers, what is left, what comes later today."""
 
@@ -115,6 +119,19 @@ class HomeScreen(Screen[None]):
         tree = self.query_one(DeckTreeView)
         if self.collection is None and tree.display and not self.covered:
             tree.loading = True
+        self.set_interval(RECOUNT_CHECK_S, self.recount_if_stale)
+
+    def stale(self) -> bool:
+        """Whether the counts shown no longer hold: a learning card came due, a buried card came
+        back or a new study day began since they were counted."""
+        return self.until is not None and self.now_ms() >= self.until
+
+    def recount_if_stale(self) -> None:
+        """Count again when the counts shown no longer hold, while home is on screen (a home left
+        open over a learning step or the day's end kept showing what was left before)."""
+        if self.app.screen is self and self.stale():
+            self.until = None
+            self.refresh_figures()
 
     # ------------------------------------------------------------ data
 
@@ -168,6 +185,7 @@ class HomeScreen(Screen[None]):
     def show_figures(self, figures: HomeFigures) -> None:
         """Show counts per deck, today's totals and the streak."""
         self.counts = figures.counts
+        self.until = figures.until
         self.query_one(DeckTreeView).set_counts(self.counts)
         self._show_figures(figures)
         self.refresh_bindings()
@@ -274,7 +292,7 @@ class HomeScreen(Screen[None]):
             )
             return
         selection = Selection((node.id,) if node.id else ())
-        if not cram and not self.counts.get(node.id, Counts()).total:
+        if not cram and not self._has_cards(selection):
             now = self.now_ms()
             nxt = self.collection.session(selection).next_due(now)
             when = describe_when(nxt, now, self.collection.zone) if nxt else "nothing scheduled"
@@ -284,6 +302,17 @@ class HomeScreen(Screen[None]):
             )
             return
         self.post_message(self.Study(selection, cram))
+
+    def _has_cards(self, selection: Selection) -> bool:
+        """Whether a session on `selection` has a card now: as counted, or, when the counts no
+        longer hold, as a session finds it (and home counts again)."""
+        if not self.stale():
+            node = selection.decks[0] if selection.decks else ""
+            return bool(self.counts.get(node, Counts()).total)
+        self.recount_if_stale()
+        assert self.collection is not None
+        session = self.collection.session(Selection(selection.decks, self.app_tag()))
+        return session.next(self.now_ms()) is not None
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[DeckNode]) -> None:
         """Enter on a deck or folder reviews it."""

@@ -208,6 +208,17 @@ async def test_enter_on_a_deck_whose_card_came_due_since_home_counted_reviews_it
         assert card is not None and card.deck_id == "audio/mfcc"
 
 
+async def test_enter_before_home_has_counted_reviews_what_is_due(build: Build) -> None:
+    """Enter pressed while home's counts are still being made (a large collection, counted in a
+    worker) said "Nothing due" on a deck with new cards."""
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "Learn" in screen_text(app))
+        app.home.counts, app.home.until = {}, None  # as before the worker's counts arrive
+        await pilot.press("down", "down", "r")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+
+
 async def test_home_left_open_counts_again_once_its_counts_no_longer_hold(
     collection: Collection,
 ) -> None:

@@ -305,8 +305,8 @@ class HomeScreen(Screen[None]):
 
     def _has_cards(self, selection: Selection) -> bool:
         """Whether a session on `selection` has a card now: as counted, or, when the counts no
-        longer hold, as a session finds it (and home counts again)."""
-        if not self.stale():
+        longer hold or are still being made, as a session finds it (and home counts again)."""
+        if self.until is not None and not self.stale():
             node = selection.decks[0] if selection.decks else ""
             return bool(self.counts.get(node, Counts()).total)
         self.recount_if_stale()

@@ -234,6 +234,22 @@ async def test_home_left_open_counts_again_once_its_counts_no_longer_hold(
         await until(pilot, lambda: _line(app, "MFCC") == ["0", "0", "1"])
 
 
+async def test_home_left_open_counts_the_answers_given_elsewhere(
+    collection: Collection, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An answer given in a shell (`quizzer answer`) while home was open left home showing the
+    card still to study."""
+    from quizzer.cli import main
+
+    app = make_app(collection=collection, timer=FakeTimer())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "Learn" in screen_text(app))
+        assert _line(app, "MFCC") == ["1", "0", "0"]
+        assert main(["answer", "audio/mfcc:pipeline", "easy"]) == 0
+        app.home.recount_if_stale()  # what home's timer does
+        await until(pilot, lambda: _line(app, "MFCC") == ["0", "0", "0"])
+
+
 async def test_help_opens_and_closes(build: Build) -> None:
     app = build()
     async with app.run_test(size=(80, 24)) as pilot:

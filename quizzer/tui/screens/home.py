@@ -97,6 +97,8 @@ class HomeScreen(Screen[None]):
         self.counts: dict[str, Counts] = {}
         self.until: int | None = None
         """Up to when `counts` hold (`HomeFigures.until`); None before they are first counted."""
+        self.counted: tuple[int, int] | None = None
+        """The database's version (`Store.version`) when home last counted."""
         self.today: tuple[Content, ...] = ()
         """Today's figures: the answers, what is left, what comes later today."""
 
@@ -123,8 +125,11 @@ class HomeScreen(Screen[None]):
 
     def stale(self) -> bool:
         """Whether the counts shown no longer hold: a learning card came due, a buried card came
-        back or a new study day began since they were counted."""
-        return self.until is not None and self.now_ms() >= self.until
+        back or a new study day began since they were counted, or the database changed (an
+        answer given in a shell, a sync)."""
+        if self.until is None or self.collection is None:
+            return False
+        return self.now_ms() >= self.until or self.collection.store.version() != self.counted
 
     def recount_if_stale(self) -> None:
         """Count again when the counts shown no longer hold, while home is on screen (a home left
@@ -164,6 +169,7 @@ class HomeScreen(Screen[None]):
         if self.collection.tree is not self.shown_tree:  # decks were edited during a session
             self.show_collection(self.collection)
             return
+        self.counted = self.collection.store.version()
         self._compute_figures(self.collection)
 
     # a description: Textual would otherwise build one from repr(collection), which renders

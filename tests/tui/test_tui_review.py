@@ -18,6 +18,7 @@ from tui_support import FakeTimer, review_screen, screen_text, solve, type_text,
 
 from quizzer.clock import now, to_ms
 from quizzer.collection import Collection, load_decks
+from quizzer.home import describe_when
 from quizzer.state import CardPhase, EventKind, Rating
 from quizzer.tui.app import QuizzerApp, make_app
 from quizzer.tui.screens.help import HelpScreen
@@ -190,6 +191,27 @@ def _home_over_days(collection: Collection) -> tuple[QuizzerApp, list[datetime]]
         session.answer(card.id, Rating.EASY, to_ms(now()))
     moment = [now()]
     return make_app(collection=collection, timer=FakeTimer(), clock=lambda: moment[0]), moment
+
+
+async def test_nothing_due_with_a_tag_says_when_a_card_with_the_tag_is_next(
+    build: Build, collection: Collection
+) -> None:
+    """With a tag (home counts, and sessions study, the cards carrying it), enter on a deck with
+    nothing due said when its next card of any tag was due: "tomorrow 04:00" for CTC's new
+    cards, though its only card with the tag is due in days."""
+    answered = collection.session().answer("speech/ctc:blank-role", Rating.EASY, to_ms(now()))
+    assert answered.after.due is not None
+    app = build(tag="basic")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "CTC" in screen_text(app) and "Learn" in screen_text(app))
+        assert _line(app, "CTC") == ["0", "0", "0"]
+        await pilot.press("down", "down", "down", "down", "r")  # Audio, MFCC, Speech, CTC
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        served = collection.deck_settings().calendar.bounds(answered.after.due)[0]
+        when = describe_when(served, to_ms(now()), collection.zone)  # its study day's start
+        messages = [n.message for n in app._notifications]
+        assert any(f"Nothing due in CTC now. Next card: {when}." in m for m in messages), messages
 
 
 async def test_enter_on_a_deck_whose_card_came_due_since_home_counted_reviews_it(

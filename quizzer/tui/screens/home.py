@@ -300,7 +300,9 @@ class HomeScreen(Screen[None]):
         selection = Selection((node.id,) if node.id else ())
         if not cram and not self._has_cards(selection):
             now = self.now_ms()
-            nxt = self.collection.session(selection).next_due(now)
+            # of the cards the session would study: those with home's tag, when it has one
+            tagged = Selection(selection.decks, self.app_tag())
+            nxt = self.collection.session(tagged).next_due(now)
             when = describe_when(nxt, now, self.collection.zone) if nxt else "nothing scheduled"
             self.notify(
                 f"Nothing due in {node.name} now. Next card: {when}. c for custom study.",

@@ -272,6 +272,24 @@ async def test_home_left_open_counts_the_answers_given_elsewhere(
         await until(pilot, lambda: _line(app, "MFCC") == ["0", "0", "0"])
 
 
+async def test_the_session_counts_again_while_a_card_waits_for_its_answer(
+    collection: Collection,
+) -> None:
+    """A card left on screen into the next days kept the counts of the moment it was shown:
+    MFCC's review, due meanwhile, was missing from them."""
+    app, moment = _home_over_days(collection)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "Learn" in screen_text(app))
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        assert "New 5  Learn 0  Due 0" in screen_text(app)
+        moment[0] += timedelta(days=30)
+        review_screen(app).recount()  # what the screen's timer does
+        await pilot.pause()
+        assert "New 5  Learn 0  Due 1" in screen_text(app)
+        assert "0 done · 6 left" in screen_text(app)
+
+
 async def test_help_opens_and_closes(build: Build) -> None:
     app = build()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -10,7 +10,16 @@ from datetime import date, timedelta, tzinfo
 from quizzer.clock import calendar, current_run, day_start, from_ms, study_day, to_ms
 from quizzer.collection import Collection
 from quizzer.decks.tree import DeckTree
-from quizzer.queue import Candidates, Counts, assemble, card_tags, classify, node_ids, state_rows
+from quizzer.queue import (
+    Candidates,
+    Counts,
+    assemble,
+    card_tags,
+    classify,
+    counts_hold_until,
+    node_ids,
+    state_rows,
+)
 from quizzer.scheduling import describe_interval
 from quizzer.session import Selection, Session
 from quizzer.store import aggregates, totals_reader
@@ -20,6 +29,16 @@ from quizzer.store.log import answered_between, answers_between
 
 def deck_counts(session: Session, now_ms: int) -> dict[str, Counts]:
     """New, learning and review cards left today for every deck, every folder and the root (`""`).
+
+    Each node is counted on its own, as a session started on it would count: see
+    `counts_and_until`."""
+    return counts_and_until(session, now_ms)[0]
+
+
+def counts_and_until(session: Session, now_ms: int) -> tuple[dict[str, Counts], int]:
+    """`deck_counts`, and the moment up to which they hold while nothing is written
+    (`queue.counts_hold_until`: a learning card coming due, a buried card's return, the day's
+    end).
 
     Each node is counted on its own, as a session started on it would count, so a folder shows
     what reviewing that folder gives (daily limits included) rather than the sum of its decks.
@@ -37,9 +56,10 @@ def deck_counts(session: Session, now_ms: int) -> dict[str, Counts]:
         for entry in getattr(found, part):
             for node in nodes[entry[-1].deck_id]:
                 getattr(shares[node], part).append(entry)
-    return {
+    counts = {
         node: assemble(share, settings, day, today, node).counts for node, share in shares.items()
     }
+    return counts, counts_hold_until(found, day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,12 +118,16 @@ class HomeFigures:
     counts: dict[str, Counts]
     totals: TodayTotals
     streak: int
+    until: int
+    """The moment (UTC ms) up to which `counts` hold while nothing is written; home counts
+    again once it has passed."""
 
 
 def home_figures(session: Session, now_ms: int) -> HomeFigures:
     """Per-node counts, today's totals and the streak at `now_ms`."""
+    counts, until = counts_and_until(session, now_ms)
     return HomeFigures(
-        deck_counts(session, now_ms), today_totals(session, now_ms), current_streak(session, now_ms)
+        counts, today_totals(session, now_ms), current_streak(session, now_ms), until
     )
 
 

@@ -371,6 +371,20 @@ def deck_counts(
     return Counts(taken[1], ahead_end, taken[0], later_end - ahead_end)
 
 
+def counts_hold_until(found: Candidates, day: Day) -> int:
+    """The moment (UTC ms) up to which the counts of sorted candidates, taken at `day.now`, stay
+    true while nothing is written: the end of the study day, a buried card's return, or a
+    learning card entering the learn-ahead window or falling due (it moves between the counts,
+    or starts holding back its siblings)."""
+    until = min(day.end, found.wake)
+    for due, _, _ in found.learning:
+        if due - LEARN_AHEAD_MS >= until:
+            break
+        if due > day.now:
+            until = min(until, due - LEARN_AHEAD_MS if due - LEARN_AHEAD_MS > day.now else due)
+    return until
+
+
 def first_card(
     found: Candidates, settings: QueueSettings, day: Day, today: DoneToday, start: str = ""
 ) -> Any:

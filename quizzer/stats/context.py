@@ -194,10 +194,24 @@ class Context:
             lo = bisect.bisect_left(new, first, key=_first)
             first += size
             shares[deck_id].new = new[lo : bisect.bisect_left(new, first, key=_first)]
-        return whole, {
+        counts = {
             d: queue.deck_counts(share, settings, day, done, d) for d, share in shares.items()
         }
+        for deck_id in shares:
+            below = [d for d in shares if d.startswith(deck_id + "/")]
+            if below:  # a deck that is also a folder: a session on it serves the decks below too
+                node = queue.Candidates(wake=day.end)
+                for part in ("learning", "review", "new"):
+                    entries = [e for d in (deck_id, *below) for e in getattr(shares[d], part)]
+                    getattr(node, part).extend(sorted(entries, key=_sort_key))
+                counts[deck_id] = queue.assemble(node, settings, day, done, deck_id).counts
+        return whole, counts
 
 
 def _first(entry: tuple[Any, ...]) -> Any:
     return entry[0]
+
+
+def _sort_key(entry: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A candidate's place in its list: everything but the card (which does not compare)."""
+    return entry[:-1]

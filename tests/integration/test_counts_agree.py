@@ -148,3 +148,29 @@ def test_a_learning_step_into_the_next_study_day_waits_for_it(
     _at(monkeypatch, night + timedelta(minutes=10))
     assert _json(capsys, "due", "--json")["total"]["learning"] == 1
     assert _json(capsys, "next", "--json")["card_id"] == "demo/night:q"
+
+
+def test_a_deck_that_is_also_a_folder_is_counted_with_the_decks_below_it(
+    write_deck, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`lang.yaml` beside `lang/french.yaml`: a session on `lang` serves the cards of both, and
+    home shows that on the deck's line; the statistics' row of `lang` counted its own cards
+    alone (2 new where `due --deck lang` and the session said 3)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.toml").write_text('[decks."lang"]\nnew_per_day = 3\n')
+    two = "questions:\n  - {id: q1, type: basic, prompt: P?, answer: A}\n"
+    two += "  - {id: q2, type: basic, prompt: Q?, answer: B}\n"
+    write_deck("lang", "title: Languages\n" + two)
+    write_deck("lang/french", "title: French\n" + two)
+    _at(monkeypatch, START)
+    due = _json(capsys, "due", "--deck", "lang", "--json")["total"]
+    assert due["new"] == 3
+    rows = {row["deck"]: row["left"] for row in _json(capsys, "stats", "--json")["decks"]}
+    assert rows["lang"] == {k: due[k] for k in ("new", "learning", "review", "later_today")}
+    assert rows["lang/french"]["new"] == 2
+    served = 0
+    while (card := _json(capsys, "next", "--deck", "lang", "--json")["card_id"]) is not None:
+        _json(capsys, "answer", card, "easy", "--json")
+        served += 1
+    assert served == 3

@@ -15,7 +15,14 @@ from quizzer.cli import main
 from quizzer.clock import now, to_ms
 from quizzer.collection import Collection
 from quizzer.decks.grading import Graded, Verdict, grade_text
-from quizzer.home import TodayTotals, current_streak, deck_counts, describe_when, today_totals
+from quizzer.home import (
+    TodayTotals,
+    counts_and_until,
+    current_streak,
+    deck_counts,
+    describe_when,
+    today_totals,
+)
 from quizzer.queue import node_ids
 from quizzer.scheduling import describe_duration
 from quizzer.state import Rating
@@ -56,6 +63,21 @@ def test_deck_counts_cover_every_node(collection: Collection) -> None:
     # seven new cards; the two deletions of one cloze are siblings, so six are served today
     assert counts[""].new == 6 and counts["speech"].new == 5 and counts["speech/ctc"].new == 3
     assert node_ids("a/b/c") == ["", "a", "a/b", "a/b/c"]
+
+
+def test_home_counts_hold_until_a_learning_card_comes_due(collection: Collection) -> None:
+    """The moment home must count again: a learning card entering learn-ahead or falling due
+    (which may change what it holds back), else the end of the study day."""
+    session = collection.session()
+    start = to_ms(now())
+    counts, until = counts_and_until(session, start)
+    assert until == session.day(start).end  # only new cards: nothing changes before tomorrow
+    # the first deletion in its first step (1 minute)
+    session.answer("speech/ctc:collapse#c1", Rating.AGAIN, start)
+    counts, until = counts_and_until(session, start)
+    assert until == start + 60_000
+    assert counts_and_until(session, until - 1)[0] == counts
+    assert counts_and_until(session, until)[1] == session.day(start).end
 
 
 def test_today_totals(collection: Collection) -> None:

@@ -7,6 +7,7 @@ import asyncio
 import sys
 import textwrap
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from tui_support import FakeTimer, review_screen, screen_text, solve, type_text,
 
 from quizzer.clock import now, to_ms
 from quizzer.collection import Collection, load_decks
+from quizzer.home import describe_when
 from quizzer.state import CardPhase, EventKind, Rating
 from quizzer.tui.app import QuizzerApp, make_app
 from quizzer.tui.screens.help import HelpScreen
@@ -175,6 +177,117 @@ async def test_nothing_due_stays_home_and_says_when(build: Build, collection: Co
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert any("Nothing due in MFCC" in n.message for n in app._notifications)
+
+
+def _line(app: QuizzerApp, name: str) -> list[str]:
+    """The New / Learn / Due counts on home's line of a deck or folder."""
+    return next(line for line in screen_text(app).splitlines() if name in line).split()[-3:]
+
+
+def _home_over_days(collection: Collection) -> tuple[QuizzerApp, list[datetime]]:
+    """An app whose clock the test moves, MFCC's one card answered Easy (due in days)."""
+    session = collection.session()
+    for card in list(collection.tree.decks["audio/mfcc"].cards):
+        session.answer(card.id, Rating.EASY, to_ms(now()))
+    moment = [now()]
+    return make_app(collection=collection, timer=FakeTimer(), clock=lambda: moment[0]), moment
+
+
+async def test_nothing_due_with_a_tag_says_when_a_card_with_the_tag_is_next(
+    build: Build, collection: Collection
+) -> None:
+    """With a tag (home counts, and sessions study, the cards carrying it), enter on a deck with
+    nothing due said when its next card of any tag was due: "tomorrow 04:00" for CTC's new
+    cards, though its only card with the tag is due in days."""
+    answered = collection.session().answer("speech/ctc:blank-role", Rating.EASY, to_ms(now()))
+    assert answered.after.due is not None
+    app = build(tag="basic")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "CTC" in screen_text(app) and "Learn" in screen_text(app))
+        assert _line(app, "CTC") == ["0", "0", "0"]
+        await pilot.press("down", "down", "down", "down", "r")  # Audio, MFCC, Speech, CTC
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        served = collection.deck_settings().calendar.bounds(answered.after.due)[0]
+        when = describe_when(served, to_ms(now()), collection.zone)  # its study day's start
+        messages = [n.message for n in app._notifications]
+        assert any(f"Nothing due in CTC now. Next card: {when}." in m for m in messages), messages
+
+
+async def test_enter_on_a_deck_whose_card_came_due_since_home_counted_reviews_it(
+    collection: Collection,
+) -> None:
+    """Home decided from the counts it made when it opened: left open into the next days, enter
+    on MFCC said "Nothing due in MFCC now" while a session on it served its review."""
+    app, moment = _home_over_days(collection)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "Learn" in screen_text(app))
+        assert _line(app, "MFCC") == ["0", "0", "0"]
+        moment[0] += timedelta(days=30)  # the review is due
+        await pilot.press("down", "down", "r")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        card = review_screen(app).card
+        assert card is not None and card.deck_id == "audio/mfcc"
+
+
+async def test_enter_before_home_has_counted_reviews_what_is_due(build: Build) -> None:
+    """Enter pressed while home's counts are still being made (a large collection, counted in a
+    worker) said "Nothing due" on a deck with new cards."""
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "Learn" in screen_text(app))
+        app.home.counts, app.home.until = {}, None  # as before the worker's counts arrive
+        await pilot.press("down", "down", "r")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+
+
+async def test_home_left_open_counts_again_once_its_counts_no_longer_hold(
+    collection: Collection,
+) -> None:
+    """Left open into the next days, home kept showing MFCC with nothing due."""
+    app, moment = _home_over_days(collection)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "Learn" in screen_text(app))
+        assert _line(app, "MFCC") == ["0", "0", "0"]
+        app.home.recount_if_stale()  # what home's timer does: nothing has changed yet
+        assert app.home.until is not None
+        moment[0] += timedelta(days=30)
+        app.home.recount_if_stale()
+        await until(pilot, lambda: _line(app, "MFCC") == ["0", "0", "1"])
+
+
+async def test_home_left_open_counts_the_answers_given_elsewhere(
+    collection: Collection, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An answer given in a shell (`quizzer answer`) while home was open left home showing the
+    card still to study."""
+    from quizzer.cli import main
+
+    app = make_app(collection=collection, timer=FakeTimer())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "Learn" in screen_text(app))
+        assert _line(app, "MFCC") == ["1", "0", "0"]
+        assert main(["answer", "audio/mfcc:pipeline", "easy"]) == 0
+        app.home.recount_if_stale()  # what home's timer does
+        await until(pilot, lambda: _line(app, "MFCC") == ["0", "0", "0"])
+
+
+async def test_the_session_counts_again_while_a_card_waits_for_its_answer(
+    collection: Collection,
+) -> None:
+    """A card left on screen into the next days kept the counts of the moment it was shown:
+    MFCC's review, due meanwhile, was missing from them."""
+    app, moment = _home_over_days(collection)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "Learn" in screen_text(app))
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        assert "New 5  Learn 0  Due 0" in screen_text(app)
+        moment[0] += timedelta(days=30)
+        review_screen(app).recount()  # what the screen's timer does
+        await pilot.pause()
+        assert "New 5  Learn 0  Due 1" in screen_text(app)
+        assert "0 done · 6 left" in screen_text(app)
 
 
 async def test_help_opens_and_closes(build: Build) -> None:

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from quizzer.tui.screens.custom_study import CustomStudy
 
 MAX_PROBLEMS_SHOWN = 3
+RECOUNT_CHECK_S = 10
+"""How often (seconds) home checks whether its counts still hold."""
 
 
 def fit_parts(parts: tuple[Content, ...], width: int) -> Content:
@@ -93,6 +95,10 @@ class HomeScreen(Screen[None]):
         self.collection: Collection | None = None
         self.shown_tree: DeckTree | None = None
         self.counts: dict[str, Counts] = {}
+        self.until: int | None = None
+        """Up to when `counts` hold (`HomeFigures.until`); None before they are first counted."""
+        self.counted: tuple[int, int] | None = None
+        """The database's version (`Store.version`) when home last counted."""
         self.today: tuple[Content, ...] = ()
         """Today's figures: the answers, what is left, what comes later today."""
 
@@ -115,6 +121,22 @@ class HomeScreen(Screen[None]):
         tree = self.query_one(DeckTreeView)
         if self.collection is None and tree.display and not self.covered:
             tree.loading = True
+        self.set_interval(RECOUNT_CHECK_S, self.recount_if_stale)
+
+    def stale(self) -> bool:
+        """Whether the counts shown no longer hold: a learning card came due, a buried card came
+        back or a new study day began since they were counted, or the database changed (an
+        answer given in a shell, a sync)."""
+        if self.until is None or self.collection is None:
+            return False
+        return self.now_ms() >= self.until or self.collection.store.version() != self.counted
+
+    def recount_if_stale(self) -> None:
+        """Count again when the counts shown no longer hold, while home is on screen (a home left
+        open over a learning step or the day's end kept showing what was left before)."""
+        if self.app.screen is self and self.stale():
+            self.until = None
+            self.refresh_figures()
 
     # ------------------------------------------------------------ data
 
@@ -147,6 +169,7 @@ class HomeScreen(Screen[None]):
         if self.collection.tree is not self.shown_tree:  # decks were edited during a session
             self.show_collection(self.collection)
             return
+        self.counted = self.collection.store.version()
         self._compute_figures(self.collection)
 
     # a description: Textual would otherwise build one from repr(collection), which renders
@@ -168,6 +191,7 @@ class HomeScreen(Screen[None]):
     def show_figures(self, figures: HomeFigures) -> None:
         """Show counts per deck, today's totals and the streak."""
         self.counts = figures.counts
+        self.until = figures.until
         self.query_one(DeckTreeView).set_counts(self.counts)
         self._show_figures(figures)
         self.refresh_bindings()
@@ -274,9 +298,11 @@ class HomeScreen(Screen[None]):
             )
             return
         selection = Selection((node.id,) if node.id else ())
-        if not cram and not self.counts.get(node.id, Counts()).total:
+        if not cram and not self._has_cards(selection):
             now = self.now_ms()
-            nxt = self.collection.session(selection).next_due(now)
+            # of the cards the session would study: those with home's tag, when it has one
+            tagged = Selection(selection.decks, self.app_tag())
+            nxt = self.collection.session(tagged).next_due(now)
             when = describe_when(nxt, now, self.collection.zone) if nxt else "nothing scheduled"
             self.notify(
                 f"Nothing due in {node.name} now. Next card: {when}. c for custom study.",
@@ -284,6 +310,17 @@ class HomeScreen(Screen[None]):
             )
             return
         self.post_message(self.Study(selection, cram))
+
+    def _has_cards(self, selection: Selection) -> bool:
+        """Whether a session on `selection` has a card now: as counted, or, when the counts no
+        longer hold or are still being made, as a session finds it (and home counts again)."""
+        if self.until is not None and not self.stale():
+            node = selection.decks[0] if selection.decks else ""
+            return bool(self.counts.get(node, Counts()).total)
+        self.recount_if_stale()
+        assert self.collection is not None
+        session = self.collection.session(Selection(selection.decks, self.app_tag()))
+        return session.next(self.now_ms()) is not None
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[DeckNode]) -> None:
         """Enter on a deck or folder reviews it."""

@@ -46,6 +46,8 @@ from quizzer.tui.widgets.ratings import LABELS, RatingBar
 ANSWER_TIME_CAP_MS = 60_000
 """Longest time counted for one answer (as Anki does), so a card left open does not count as an
 hour of study."""
+RECOUNT_S = 10
+"""How often (seconds) the counts are brought up to date while a card waits for its answer."""
 
 
 ANSWER_MODES: tuple[type[AnswerMode], ...] = (
@@ -198,6 +200,14 @@ class ReviewScreen(Screen[None]):
     async def on_mount(self) -> None:
         """Show the first card (or the summary when nothing is due)."""
         await self.advance()
+        self.set_interval(RECOUNT_S, self.recount)
+
+    def recount(self) -> None:
+        """The counts as they are now, while a card waits for its answer: a learning card coming
+        due, a new study day or an answer given elsewhere changes them without one here."""
+        if self.card is not None and self.app.screen is self:
+            _, counts = self.session.up_next(self.now_ms())
+            self._show_progress(counts, self.session.state(self.card.id).state)
 
     # ------------------------------------------------------------ stages and keys
 

@@ -197,9 +197,11 @@ class Context:
         counts = {
             d: queue.deck_counts(share, settings, day, done, d) for d, share in shares.items()
         }
-        for deck_id in shares:
+        # a deck that is also a folder: a session on it serves the decks below too
+        folders = {d.rsplit("/", i)[0] for d in shares for i in range(1, d.count("/") + 1)}
+        for deck_id in folders.intersection(shares):
             below = [d for d in shares if d.startswith(deck_id + "/")]
-            if below:  # a deck that is also a folder: a session on it serves the decks below too
+            if below:
                 node = queue.Candidates(wake=day.end)
                 for part in ("learning", "review", "new"):
                     entries = [e for d in (deck_id, *below) for e in getattr(shares[d], part)]

@@ -92,8 +92,15 @@ def take_originals(store: Store, fresh: Sequence[Event], copies: dict[str, Event
         and e.device != IMPORTED_DEVICE
         and held.device == IMPORTED_DEVICE
     ]
+    if not swaps:
+        return set()
     sql = f"UPDATE log SET {', '.join(f'{c} = ?' for c in _TAKEN)} WHERE uid = ?"
-    store.db.executemany(sql, [(*(getattr(e, c) for c in _TAKEN), h.uid) for e, h in swaps])
+    store.rewrite_events(
+        sql,
+        [(*(getattr(e, c) for c in _TAKEN), h.uid) for e, h in swaps],
+        [h.uid for _, h in swaps],
+        [e.uid for e, _ in swaps],
+    )
     store.db.executemany(
         "INSERT OR REPLACE INTO sync_copies (uid, original) VALUES (?, ?)",
         [(h.uid, e.uid) for e, h in swaps],

@@ -124,6 +124,8 @@ class Store:
         self._remark = False
         """This transaction brought the totals in line with its rewrite of counted rows, which
         the log's triggers marked stale."""
+        self._kept_mark: int | None = None
+        """The totals' mark while `_remark` holds."""
         self._begun: tuple[int, int] = (-1, -1)
         self._known_mark: tuple[tuple[int, int], str, int] | None = None
         """(version, calendar key, mark) after this connection's last commit that left the
@@ -285,6 +287,7 @@ class Store:
         begun = self._begun = self.version()
         self._cache_live = self._cache is not None and self._cache_key == begun
         self._appended, self._rebuild_totals, self._remark = 0, False, False
+        self._kept_mark = None
         self.reordered = False
         try:
             yield self.db
@@ -618,26 +621,44 @@ class Store:
         encode = encode or StateEncoder()
         with self.transaction():
             rows = list(rows)
-            cal = self.calendar
-            # counted rows (at or before the totals' mark) leave the totals as they are
-            # rewritten; rows of the tail are counted as they are when read
-            upto = None
-            if cal is not None and rows and not self._rebuild_totals:
-                upto = aggregates.mark(self.db, cal)
-            if upto is not None and aggregates.worth_rebuilding(
-                len(rows), aggregates.last_seq(self.db)
-            ):
-                self._rebuild_totals, upto = True, None
-            if upto is not None and cal is not None:
-                uids = [uid for uid, _ in rows]
-                counted = aggregates.counted_rows(self.db, uids, upto)
-                totals = aggregates.accumulate(counted, cal, -1)
-            self._write_derived("uid", rows, encode)
-            if upto is not None and cal is not None:
-                if counted:
-                    counted = aggregates.counted_rows(self.db, uids, upto)
-                    aggregates.add(self.db, aggregates.accumulate(counted, cal, 1, totals))
-                self._remark = True  # the triggers saw counted rows change
+            uids = [uid for uid, _ in rows]
+            with self._counted_change(uids, uids):
+                self._write_derived("uid", rows, encode)
+
+    def rewrite_events(
+        self, sql: str, rows: Sequence[tuple[Any, ...]], before: list[str], after: list[str]
+    ) -> None:
+        """Run `sql` (an UPDATE of log rows) for each of `rows`, the statistics' totals kept
+        current: the events of uids `before` leave them, those of uids `after` come back."""
+        with self.transaction(), self._counted_change(before, after, always=True):
+            self.db.executemany(sql, rows)
+
+    @contextmanager
+    def _counted_change(
+        self, before: list[str], after: list[str], *, always: bool = False
+    ) -> Iterator[None]:
+        """Counted rows (at or before the totals' mark) that change inside leave the totals
+        before and come back after (when some left, or `always`); rows of the tail are counted
+        as they are when read, and a change of many rows rebuilds the totals instead."""
+        cal = self.calendar
+        upto = None
+        if cal is not None and before and not self._rebuild_totals:
+            # stale to the triggers after an earlier change of this transaction, kept current
+            upto = self._kept_mark if self._remark else aggregates.mark(self.db, cal)
+        if upto is not None and aggregates.worth_rebuilding(
+            len(before), aggregates.last_seq(self.db)
+        ):
+            self._rebuild_totals, upto = True, None
+        if upto is None or cal is None:
+            yield
+            return
+        counted = aggregates.counted_rows(self.db, before, upto)
+        totals = aggregates.accumulate(counted, cal, -1)
+        yield
+        if counted or always:
+            counted = aggregates.counted_rows(self.db, after, upto)
+            aggregates.add(self.db, aggregates.accumulate(counted, cal, 1, totals))
+        self._remark, self._kept_mark = True, upto  # the triggers saw counted rows change
 
     def rewrite_replayed(self, rows: Iterable[tuple[int, Derived]], encode: StateEncoder) -> None:
         """`rewrite_derived` for a replay of the whole log, its rows keyed by `seq` (a direct

@@ -247,6 +247,37 @@ def test_undoing_each_cards_last_answer_brings_it_back_to_the_same_day_everywher
     assert eight.seen("second") == first
 
 
+def test_the_statistics_totals_stay_current_where_answers_take_their_copies_places(
+    eight: Devices,
+) -> None:
+    """The sync that puts the first device's answers in place of their copies from Anki keeps
+    the statistics' running totals current and equal to a recomputation from the log, where the
+    changed rows used to leave them stale (a rebuild of every total at the next statistics)."""
+    import sqlite3
+
+    from quizzer.clock import calendar, local_zone
+    from quizzer.config import load_settings
+    from quizzer.store import aggregates
+    from quizzer.store.db import DB_NAME
+
+    export_and_import(eight)
+    db = sqlite3.connect(eight.root / "second" / DB_NAME, isolation_level=None)
+    cal = calendar(local_zone(None), load_settings().day_starts_at)
+    db.execute("BEGIN")
+    aggregates.rebuild(db, cal)  # every answer counted in the totals, none left in their tail
+    db.execute("COMMIT")
+    eight.sync("first", "second")
+    # read as the sync left it: opening a collection rebuilds the stale totals of a small log
+    assert db.execute("SELECT count(*) FROM sync_copies").fetchone()[0] > 0
+    assert aggregates.current(db, cal)
+    kept = aggregates.read(db, cal)
+    db.execute("BEGIN")
+    aggregates.rebuild(db, cal)
+    assert aggregates.read(db) == kept
+    db.execute("ROLLBACK")
+    db.close()
+
+
 def test_a_forget_travels_through_anki_and_its_undo_through_the_sync(eight: Devices) -> None:
     """Forgotten in quizzer, a card reaches Anki as Anki's Forget in its review log, and comes
     back new; undone on the first device, the forget is undone on the second, and the card is

@@ -604,3 +604,27 @@ def test_an_answer_out_of_order_replays_the_answers_after_it(device) -> None:
     long = late_answer_steps(device("b"), 200)
     assert long < short * 1.5, (short, long)
     late_answer_steps(device("c"), 20, undo=True)
+
+
+def test_two_rewrites_of_counted_rows_in_one_transaction_keep_the_totals(
+    device, monkeypatch
+) -> None:
+    """The first rewrite leaves the totals stale to the log's triggers though it kept them in
+    line; the second, in the same transaction, must still take its rows out and put them back
+    (a sync rewrites rows more than once: copies from Anki replaced, then cards replayed)."""
+    monkeypatch.setattr(aggregates, "FOLD", 1)  # every answer folds: every row is counted
+    col = device("a")
+    session = col.session()
+    for i in range(2):
+        session.answer(f"d/deck:q{i}", Rating.GOOD, T0 + i, duration_ms=4_000)
+    cal = col.store.calendar
+    assert cal is not None and aggregates.mark(col.store.db, cal) == 2
+    uids = [e.uid for e in col.store.events()]
+    sql = "UPDATE log SET duration_ms = ? WHERE uid = ?"
+    with col.store.transaction():
+        for uid, ms in zip(uids, (9_000, 30_000), strict=True):
+            col.store.rewrite_events(sql, [(ms, uid)], [uid], [uid])
+    assert aggregates.current(col.store.db, cal)
+    totals = aggregates.read(col.store.db)
+    assert totals == recomputed(col)
+    assert sum(v[1] for v in totals["agg_answers"].values()) == 39_000

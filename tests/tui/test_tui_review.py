@@ -214,6 +214,30 @@ async def test_nothing_due_with_a_tag_says_when_a_card_with_the_tag_is_next(
         assert any(f"Nothing due in CTC now. Next card: {when}." in m for m in messages), messages
 
 
+async def test_enter_right_after_a_tag_is_picked_decides_with_the_tag(
+    build: Build, collection: Collection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Home counts again in a worker once a tag is picked; enter before those counts arrived
+    decided with the counts of every card: a session on CTC with the tag "basic" (its one card
+    answered, due in days) started, where there is nothing to study."""
+    collection.session().answer("speech/ctc:blank-role", Rating.EASY, to_ms(now()))
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "Learn" in screen_text(app))
+        assert _line(app, "CTC") != ["0", "0", "0"]
+        # the counts with the tag never arrive: as on a collection too large to count at once
+        monkeypatch.setattr(HomeScreen, "_compute_figures", lambda self, collection: None)
+        await pilot.press("t")
+        await until(pilot, lambda: "basic  (1 deck)" in screen_text(app))
+        await pilot.press("down", "down", "down", "enter")  # all decks, asr, audio, basic
+        await until(pilot, lambda: "tag:basic" in screen_text(app))
+        await pilot.press("down", "down", "r")  # Speech, CTC
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        messages = [n.message for n in app._notifications]
+        assert any("Nothing due in CTC now." in m for m in messages), messages
+
+
 async def test_enter_on_a_deck_whose_card_came_due_since_home_counted_reviews_it(
     collection: Collection,
 ) -> None:

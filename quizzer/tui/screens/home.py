@@ -428,6 +428,7 @@ class HomeScreen(Screen[None]):
             if chosen:
                 title = Content.assemble(title, ("  tag:", "dim"), (tag, "bold $text-accent"))
             self.query_one("#home-title", Static).update(title)
+            self.until = None  # the counts shown are of the tag before, until the new ones come
             self.show_collection(self.collection)
 
         tags = {tag: len(ids) for tag, ids in decks.items()}

@@ -40,6 +40,10 @@ class Rules:
     prefixed: frozenset[str]
     """The dimensions whose units take the scale words as prefixes (`16k` for 16 kHz)."""
     scales: dict[str, float]
+    ones: tuple[str, ...]
+    """The numbers 0 to 19 in words, in order."""
+    tens: tuple[str, ...]
+    """20, 30 ... 90 in words, in order."""
     units: dict[str, tuple[str, float]]
     """Unit name (case-folded, singular) to its dimension and its size in the base unit."""
 
@@ -64,6 +68,8 @@ def rules() -> Rules:
         short_forms=dict(data["short_forms"]),
         prefixed=frozenset(data["prefixed"]),
         scales={k.casefold(): float(v) for k, v in data["scales"].items()},
+        ones=tuple(data["spelt_numbers"]["ones"]),
+        tens=tuple(data["spelt_numbers"]["tens"]),
         units=units,
     )
 
@@ -273,7 +279,7 @@ def read_quantity(
     shown = unicodedata.normalize("NFKC", text).strip()
     text = shown.rstrip(".,;!?").strip()
     asked = [side for side in rules().bounds if all(w in words for w in side)]
-    text = _unhedged(text, frozenset().union(*asked))
+    text = _digits(_unhedged(text, frozenset().union(*asked)))
     if power := _POWER_OF_TEN.fullmatch(text):
         exponent = power["power"].replace("−", "-")
         text = f"{power['times'] or '1'}e{exponent}{power['rest']}"
@@ -314,6 +320,50 @@ def read_quantity(
                 f"could not read {shown!r} as a number" + (f" of {unit.name}" if unit else "")
             )
     return Quantity(value, written, scaled, also)
+
+
+_SPELLED = re.compile(
+    r"(?:(?P<hundreds>[a-z]+)[\s-]+hundred(?:[\s-]+and)?(?:[\s-]+|$))?"
+    r"(?:(?P<tens>[a-z]+?)(?:[\s-]+(?P<ones>[a-z]+))?)?(?=\s|$)(?P<rest>.*)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _digits(text: str) -> str:
+    """The text with a number spelt out in words at its start written in digits: `eighty` is
+    `80`, `twenty-five ms` is `25 ms`, `three hundred and twelve` is `312` (a scale word after
+    it, as in `six hundred eighty thousand`, is read as it is after digits)."""
+    match = _SPELLED.match(text)
+    if match is None or not (match["hundreds"] or match["tens"]):
+        return text
+    value, tens, ones = 0, match["tens"], match["ones"]
+    if match["hundreds"]:
+        hundreds = _below(match["hundreds"], None)
+        if hundreds is None or not 0 < hundreds < 10:
+            return text
+        value = hundreds * 100
+    rest = match["rest"]
+    if tens:
+        below = _below(tens, ones)
+        if below is None:  # the second word is not part of the number: `eight bits`
+            below, rest = _below(tens, None), f" {ones}{rest}"
+        if below is None:
+            return text if not match["hundreds"] else f"{value} {tens} {ones or ''}{rest}"
+        value += below
+    return f"{value}{rest}"
+
+
+def _below(first: str, second: str | None) -> int | None:
+    """0 to 99 written in one or two words (`seven`, `forty`, `forty two`), else None."""
+    ones, tens = rules().ones, rules().tens
+    first, second = first.casefold(), second.casefold() if second else None
+    if second is None:
+        if first in ones:
+            return ones.index(first)
+        return 20 + 10 * tens.index(first) if first in tens else None
+    if first in tens and second in ones[1:10]:
+        return 20 + 10 * tens.index(first) + ones.index(second)
+    return None
 
 
 def _word(word: str) -> str:

@@ -424,6 +424,31 @@ def test_numeric_accepts_common_writings(text: str) -> None:
     assert grade_numeric(numeric(680000, unit="hours"), text).verdict == Verdict.CORRECT
 
 
+@pytest.mark.parametrize(
+    ("answer", "unit", "text"),
+    [
+        (80, None, "eighty"),
+        (80, None, "Eighty"),
+        (25, "ms", "twenty-five ms"),
+        (25, "ms", "twenty five milliseconds"),
+        (312, None, "three hundred and twelve"),
+        (680000, "hours", "six hundred eighty thousand hours"),
+        (8, "bits", "eight bits"),
+        (0, None, "zero"),
+        (19, None, "about nineteen"),
+    ],
+)
+def test_numeric_a_number_spelt_out_in_words_is_read(answer: int, unit: str, text: str) -> None:
+    assert grade_numeric(numeric(answer, unit=unit), text).verdict == Verdict.CORRECT
+
+
+def test_numeric_words_that_are_not_one_number_are_not_read_as_one() -> None:
+    assert grade_numeric(numeric(80), "eighty one").verdict == Verdict.INCORRECT
+    for text in ("eighty eighty", "one two", "hundred"):
+        with pytest.raises(ResponseError):
+            grade_numeric(numeric(80), text)
+
+
 def asked(prompt: str, answer: float, unit: str | None = None, tolerance: float = 0) -> Numeric:
     return Numeric(
         id="n", type="numeric", prompt=prompt, answer=answer, unit=unit, tolerance=tolerance

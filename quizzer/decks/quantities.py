@@ -322,48 +322,41 @@ def read_quantity(
     return Quantity(value, written, scaled, also)
 
 
-_SPELLED = re.compile(
-    r"(?:(?P<hundreds>[a-z]+)[\s-]+hundred(?:[\s-]+and)?(?:[\s-]+|$))?"
-    r"(?:(?P<tens>[a-z]+?)(?:[\s-]+(?P<ones>[a-z]+))?)?(?=\s|$)(?P<rest>.*)",
-    re.IGNORECASE | re.DOTALL,
-)
-
-
 def _digits(text: str) -> str:
     """The text with a number spelt out in words at its start written in digits: `eighty` is
     `80`, `twenty-five ms` is `25 ms`, `three hundred and twelve` is `312` (a scale word after
     it, as in `six hundred eighty thousand`, is read as it is after digits)."""
-    match = _SPELLED.match(text)
-    if match is None or not (match["hundreds"] or match["tens"]):
+    words = list(re.finditer(r"[^\s-]+", text))
+    first = _below(words, 0)
+    if first is None:
         return text
-    value, tens, ones = 0, match["tens"], match["ones"]
-    if match["hundreds"]:
-        hundreds = _below(match["hundreds"], None)
-        if hundreds is None or not 0 < hundreds < 10:
-            return text
-        value = hundreds * 100
-    rest = match["rest"]
-    if tens:
-        below = _below(tens, ones)
-        if below is None:  # the second word is not part of the number: `eight bits`
-            below, rest = _below(tens, None), f" {ones}{rest}"
-        if below is None:
-            return text if not match["hundreds"] else f"{value} {tens} {ones or ''}{rest}"
-        value += below
-    return f"{value}{rest}"
+    value, k = first
+    if 0 < value < 10 and _is(words, k, "hundred"):
+        value, k = value * 100, k + 1
+        k += _is(words, k, "and")
+        if (rest := _below(words, k)) is not None:
+            value, k = value + rest[0], rest[1]
+    return f"{value}{text[words[k - 1].end() :]}"
 
 
-def _below(first: str, second: str | None) -> int | None:
-    """0 to 99 written in one or two words (`seven`, `forty`, `forty two`), else None."""
+def _is(words: list[re.Match[str]], k: int, word: str) -> bool:
+    return k < len(words) and words[k].group().casefold() == word
+
+
+def _below(words: list[re.Match[str]], k: int) -> tuple[int, int] | None:
+    """0 to 99 written in one or two of `words` from the k-th (`seven`, `forty`, `forty two`),
+    and the index of the word after it; None when none is written there."""
     ones, tens = rules().ones, rules().tens
-    first, second = first.casefold(), second.casefold() if second else None
-    if second is None:
-        if first in ones:
-            return ones.index(first)
-        return 20 + 10 * tens.index(first) if first in tens else None
-    if first in tens and second in ones[1:10]:
-        return 20 + 10 * tens.index(first) + ones.index(second)
-    return None
+    first = words[k].group().casefold() if k < len(words) else ""
+    if first in ones:
+        return ones.index(first), k + 1
+    if first not in tens:
+        return None
+    value = 20 + 10 * tens.index(first)
+    second = words[k + 1].group().casefold() if k + 1 < len(words) else ""
+    if second in ones[1:10]:
+        return value + ones.index(second), k + 2
+    return value, k + 1
 
 
 def _word(word: str) -> str:

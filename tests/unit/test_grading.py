@@ -434,6 +434,7 @@ def test_numeric_accepts_common_writings(text: str) -> None:
         (312, None, "three hundred and twelve"),
         (680000, "hours", "six hundred eighty thousand hours"),
         (8, "bits", "eight bits"),
+        (300, "bits", "three hundred bits"),
         (0, None, "zero"),
         (19, None, "about nineteen"),
     ],

@@ -30,12 +30,11 @@ RETURNING = (*ANSWERS, EventKind.SUSPEND, EventKind.FORGET)
 
 def returned(held: Iterable[Event], incoming: Iterable[Event]) -> dict[str, str]:
     """The answers (and suspensions) of `incoming` that are answers of `held` under another uid,
-    each uid with the uid of the held answer it is: of the same card, kind and rating, at least one
-    of the two
-    imported from Anki, the import dated 0 to `SAME_ANSWER_MS` after the other (two imports:
-    either way). A held answer an undo cancelled counts too (the package was made before the
-    undo: its copy is the undone answer). Each held answer stands for one incoming answer at
-    most, in time order."""
+    each uid with the uid of the held answer it is: of the same card, kind and rating, at least
+    one of the two imported from Anki, the import dated 0 to `SAME_ANSWER_MS` after the other
+    (two imports: either way). A held answer an undo cancelled counts too (the package was made
+    before the undo: its copy is the undone answer). Each held answer stands for one incoming
+    answer at most, in time order."""
     times: dict[tuple[str, str, int | None], list[tuple[int, bool, str]]] = {}
     for e in sorted(held, key=lambda e: (e.at, e.uid)):
         if e.kind in RETURNING:

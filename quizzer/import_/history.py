@@ -176,10 +176,7 @@ def build_events(
 def carried_answer(custom_data: str) -> tuple[str, int] | None:
     """The uid and time in quizzer's log of the answer a card's custom data names, written by
     quizzer's export (`anki_progress.carried`); None when it names none."""
-    try:
-        value = json.loads(custom_data).get(CARRIED_KEY) if custom_data else None
-    except (ValueError, AttributeError):
-        return None
+    value = _custom(custom_data, CARRIED_KEY)
     uid, _, at = value.rpartition("@") if isinstance(value, str) else ("", "", "")
     if not UID.match(uid) or not _TIME.fullmatch(at):
         return None
@@ -189,11 +186,16 @@ def carried_answer(custom_data: str) -> tuple[str, int] | None:
 def carried_suspension(custom_data: str) -> int | None:
     """The time of the suspension a card's custom data gives, written by quizzer's export
     (`anki_progress.carried`); None when it gives none."""
+    value = _custom(custom_data, SUSPENDED_KEY)
+    return value if type(value) is int and in_range(value) else None
+
+
+def _custom(custom_data: str, key: str) -> object:
+    """The value under `key` of a card's custom data (a JSON object), None when there is none."""
     try:
-        value = json.loads(custom_data).get(SUSPENDED_KEY) if custom_data else None
+        return json.loads(custom_data).get(key) if custom_data else None
     except (ValueError, AttributeError):
         return None
-    return value if type(value) is int and in_range(value) else None
 
 
 def _carried_elsewhere(store: Store, events: list[Event], carried: dict[str, str]) -> set[str]:

@@ -3,6 +3,7 @@ and a checked deck selection."""
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections.abc import Sequence
@@ -93,7 +94,8 @@ def warn_unknown_terms(query: Query, col: Collection) -> None:
         close = closest_deck(col.tree.decks, pattern)
         meant = f"; did you mean deck:{close}?" if close else ""
         print(f"quizzer: warning: no deck or folder matches deck:{pattern}{meant}", file=sys.stderr)
-    for pattern in query.unknown_tags(lambda: tree_tags(col.tree)):
-        close = closest_tag(tree_tags(col.tree), pattern)
+    tags = functools.cache(lambda: tree_tags(col.tree))  # every card walked once, if at all
+    for pattern in query.unknown_tags(tags):
+        close = closest_tag(tags(), pattern)
         meant = f"; did you mean tag:{close}?" if close else ""
         print(f"quizzer: warning: no card has a tag matching tag:{pattern}{meant}", file=sys.stderr)

@@ -397,9 +397,10 @@ def _report_held(store: Store, now_ms: int, report: SyncReport) -> None:
 
 def _drop_bad_undos(store: Store, fresh: list[Event], report: SyncReport) -> list[Event]:
     """Refuse undo events whose target is an event of another card or another device, or another
-    undo: an undo only ever cancels its own device's answer, bury or suspension of the same card,
-    or that answer where it came through Anki under its uid (an unknown target is kept; it
-    cancels nothing until its event arrives, and then only if it matches)."""
+    undo: an undo only ever cancels its own device's answer, bury or suspension of the same card
+    (an unknown target is kept; it cancels nothing until its event arrives, and then only if it
+    matches). A copy from Anki of the answer it cancels has by then become that answer, its
+    device included (`quizzer.sync_copies`): the answer comes before its undo in the file."""
     undos = [e for e in fresh if e.kind == EventKind.UNDO and e.target]
     if not undos:
         return fresh
@@ -411,10 +412,7 @@ def _drop_bad_undos(store: Store, fresh: list[Event], report: SyncReport) -> lis
     bad = set()
     for undo in undos:
         found = by_uid.get(undo.target or "")
-        # an answer imported with the uid it had where it was made (the last of a card exported
-        # with progress) may be undone there
-        allowed = {(undo.card_id, undo.device, False), (undo.card_id, IMPORTED_DEVICE, False)}
-        if found is not None and found not in allowed:
+        if found is not None and found != (undo.card_id, undo.device, False):
             bad.add(undo.uid)
             report.problems.append(
                 f"undo {undo.uid} from device {undo.device}: its target is an event of another "

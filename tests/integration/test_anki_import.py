@@ -580,44 +580,6 @@ def test_a_history_brought_through_anki_and_then_synced_is_counted_once(
     assert answers_and_cards(second_home) == before
 
 
-def test_an_answer_undone_where_it_was_made_after_its_export_is_undone_on_the_new_device(
-    write_deck: Callable[[str, str], Path],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    """A card's last answer comes to the new device under its own uid; undone afterwards on the
-    device that made it, the undo, synced, cancels it on the new device too."""
-    from quizzer.collection import open_collection
-    from quizzer.state import Rating
-
-    write_deck("d/deck", "title: D\nquestions:\n  - {id: q, type: basic, prompt: P, answer: A}\n")
-    col = open_collection()
-    col.session().answer("d/deck:q", Rating.GOOD, NOW_MS - 5 * 86_400_000)
-    col.session().answer("d/deck:q", Rating.GOOD, NOW_MS - 86_400_000)
-    col.close()
-    package = tmp_path / "mine.apkg"
-    assert main(["export", "anki", "-o", str(package), "--with-progress"]) == 0
-    first, second = tmp_path / "home", tmp_path / "second"
-    monkeypatch.setenv("QUIZZER_HOME", str(second))
-    assert run(str(package), "--into", str(tmp_path / "decks2"), "--with-history") == 0
-    monkeypatch.setenv("QUIZZER_HOME", str(first))
-    col = open_collection()
-    assert col.session().undo(NOW_MS - 60_000) is not None
-    col.close()
-    folder = tmp_path / "shared"
-    folder.mkdir()
-    states = []
-    for home in (first, second, first, second):
-        monkeypatch.setenv("QUIZZER_HOME", str(home))
-        assert main(["sync", str(folder)]) == 0
-        col = open_collection()
-        states.append(col.store.state("d/deck:q"))
-        col.close()
-    assert "undo" not in capsys.readouterr().err
-    assert states[-1] == states[-2] and states[-1].reps == 1
-
-
 def test_a_trip_through_anki_keeps_each_cards_due_date(
     decks_dir: Path,
     write_deck: Callable[[str, str], Path],

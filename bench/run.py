@@ -165,6 +165,12 @@ def inproc_quizzer(runs: int, answers: int) -> dict[str, Any]:
     session = col.session()
     now_ms = to_ms(now())
     session.plan(now_ms)  # warm-up
+    try:  # as the TUI does once the collection is open: room in the write-ahead log
+        from quizzer.store.wal_room import make_room
+    except ImportError:
+        pass
+    else:
+        make_room(col.store.path)
     out["due"] = []
     for _ in range(runs):
         t0 = time.perf_counter()
@@ -245,6 +251,12 @@ def inproc_floor(directory: str, runs: int) -> dict[str, Any]:
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = FULL")
     db.execute("CREATE TABLE IF NOT EXISTS t (x INTEGER)")
+    try:  # the log's room made, as for the answers: a commit that grows the file costs more
+        from quizzer.store.wal_room import make_room
+    except ImportError:
+        pass
+    else:
+        make_room(path)
     times = []
     for i in range(max(20, runs * 10)):
         t0 = time.perf_counter()

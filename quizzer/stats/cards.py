@@ -17,7 +17,7 @@ from operator import not_
 from typing import TYPE_CHECKING, Any
 
 from quizzer import queue
-from quizzer.clock import DAY_MS, Calendar
+from quizzer.clock import DAY_MS, EARLIEST_MS, LATEST_MS, Calendar
 from quizzer.state import recall_curve
 from quizzer.stats.results import (
     FORECAST_DAYS,
@@ -81,7 +81,8 @@ class CardScan:
 
     counts: CardCounts
     dues: list[int]
-    """The due moment of every card with one that is reviewed and not suspended."""
+    """The due moment of every card with one that is reviewed and not suspended (before the
+    forecast's end, when `scan` is given it)."""
     stability: list[float]
     """Stability (days) of the reviewed cards."""
     difficulty: list[float]
@@ -97,6 +98,10 @@ class CardScan:
     """(r, -lapses, card id, row, r) of each card with a predicted recall, not suspended."""
     candidates: queue.Candidates
     """Today's queue candidates of the scope, as `queue.classify` sorts them (unsorted)."""
+    overdue: int = 0
+    """The cards due before the forecast's first day, counted but left out of `dues`."""
+    later: int = 0
+    """The cards due at or after the forecast's end, counted but left out of `dues`."""
 
 
 def scan(
@@ -108,12 +113,14 @@ def scan(
     day: queue.Day,
     queue_params: Sequence[float],
     position: Mapping[str, int] | None = None,
+    forecast: tuple[int, int] | None = None,
 ) -> CardScan:
     """One pass over the card-state `rows` (`scan.card_states`) of the scope's `cards` (in study
     order; rows of other cards are skipped) at `now_ms`: what every figure over cards needs, and
     the candidates `queue.classify` finds for today's queue on `day` (with the queue's
     `queue_params`; `position`: each card's place in `cards`, worked out when not given), so
-    that the rows are read and walked once.
+    that the rows are read and walked once. Due moments outside `forecast` (the start of its
+    first day and the end of its last) are only counted: the forecast sorts the others.
 
     The figures and the queue may differ on a card's predicted recall: the figures count
     elapsed days as the memory update and the log's r_before do (from the second before each
@@ -135,6 +142,8 @@ def scan(
     wake = q_end
     held: set[str] = set()  # stored states that are not new cards of today's queue
     new = learning_n = relearning = young = mature = suspended_n = buried_n = stated = 0
+    overdue = later = 0
+    dawn, horizon = (EARLIEST_MS, LATEST_MS) if forecast is None else forecast
     dues: list[int] = []
     stabilities: list[float] = []
     difficulties: list[float] = []
@@ -167,7 +176,12 @@ def scan(
                 sums.recalled += 1
         if state:
             if due is not None and not suspended:
-                dues.append(due)
+                if due < dawn:
+                    overdue += 1
+                elif due < horizon:
+                    dues.append(due)
+                else:
+                    later += 1
             if s is not None:
                 stabilities.append(s)
                 sums.stability += s
@@ -245,17 +259,22 @@ def scan(
         lapsed,
         weakest,
         found,
+        overdue,
+        later,
     )
 
 
-def forecast(dues: Sequence[int], today: date, starts: Sequence[int]) -> Forecast:
+def forecast(
+    dues: Sequence[int], today: date, starts: Sequence[int], before: int = 0, beyond: int = 0
+) -> Forecast:
     """Cards falling due on each day from `today` (`dues`: the due moments of the cards that
-    count; the days' bounds, UTC ms, begin `starts`: the start of today and of each of the next
-    days, one past the last day shown)."""
+    count, with `before` more due before today and `beyond` more after the last day shown; the
+    days' bounds, UTC ms, begin `starts`: the start of today and of each of the next days, one
+    past the last day shown)."""
     starts = starts[: FORECAST_DAYS + 2]
     ordered = sorted(dues)
     cuts = [bisect.bisect_left(ordered, start) for start in starts]
-    backlog, later = cuts[0], len(ordered) - cuts[-1]
+    backlog, later = cuts[0] + before, len(ordered) - cuts[-1] + beyond
     due = [cuts[i + 1] - cuts[i] for i in range(FORECAST_DAYS + 1)]
     days, running = [], backlog
     for i, n in enumerate(due):

@@ -20,6 +20,7 @@ import quizzer.stats.retention as retention
 from quizzer.clock import calendar, from_ms
 from quizzer.stats.context import Context, StatsSettings, Tree
 from quizzer.stats.results import (
+    FORECAST_DAYS,
     HEATMAP_DAYS,
     JSON_VERSION,
     MAX_DAYS,
@@ -214,6 +215,7 @@ def figures(
         ctx.day,
         ctx.rules.parameters,
         ctx.position,
+        (ctx.calendar.starts[0], ctx.calendar.starts[FORECAST_DAYS + 1]),
     )
     deck_retention = source.deck_reviews(t - 29, t)
     titles = {d: ctx.tree.decks[d].title for d in ctx.sizes}
@@ -231,7 +233,9 @@ def figures(
         scope=ScopeInfo(ctx.scope.spec, sorted(ctx.scope_decks), ctx.scope.tag, len(ctx.cards)),
         today=today,
         true_retention=retention.true_retention(source.retention(t)),
-        forecast=cards.forecast(found.dues, ctx.today, ctx.calendar.starts),
+        forecast=cards.forecast(
+            found.dues, ctx.today, ctx.calendar.starts, found.overdue, found.later
+        ),
         heatmap=activity.heatmap(source.answers_per_day(t - HEATMAP_DAYS + 1, t), ctx.today),
         streaks=_streaks(source, ctx.today),
         reviews=reviews,

@@ -188,3 +188,32 @@ def test_one_pass_over_the_card_states_gathers_every_figure_over_cards() -> None
         found.decks, {"c": 1, "a/b": 6}, {"a/b": "B", "c": "C"}, {"a/b": [4, 3]}, left
     )
     assert [row.deck for row in swapped] == ["c", "a/b"]
+
+
+def test_a_scan_given_the_forecast_days_keeps_only_their_dues_and_the_same_forecast() -> None:
+    from types import SimpleNamespace
+
+    from quizzer.clock import calendar
+
+    day_ms = 86_400_000
+    now = 1_000 * day_ms + 12 * 3_600_000
+    starts = [1_000 * day_ms + 4 * 3_600_000 + k * day_ms for k in range(33)]
+    # overdue, on today's first moment, inside the days shown, on the end, long after
+    end = starts[31]
+    dues = [starts[0] - 1, starts[0], starts[5] + 7, end - 1, end, end + day_ms]
+    scope = {f"d:q{i}": SimpleNamespace(id=f"d:q{i}", deck_id="d") for i in range(len(dues))}
+    rows = [
+        _row(f"d:q{i}", 2, due=due, last_review=now - day_ms, stability=5.0, difficulty=5.0)
+        for i, due in enumerate(dues)
+    ]
+    cal = calendar(UTC, 4)
+    params = Settings().parameters
+    day = queue.day_at(now, cal)
+    whole = cards.scan(rows, scope, params, cal, now, day, params)
+    window = cards.scan(rows, scope, params, cal, now, day, params, forecast=(starts[0], end))
+    assert sorted(window.dues) == [starts[0], starts[5] + 7, end - 1]
+    assert (window.overdue, window.later) == (1, 2)
+    full = cards.forecast(whole.dues, TODAY, starts)
+    kept = cards.forecast(window.dues, TODAY, starts, window.overdue, window.later)
+    assert kept == full
+    assert (kept.backlog, kept.later, kept.total) == (1, 2, 6)

@@ -24,9 +24,11 @@ from quizzer.decks.media import FORMATS
 from quizzer.errors import QuizzerError
 from quizzer.files import MEDIA_LIMIT, read_regular
 
-# Private-use characters frame placeholders: Markdown leaves them alone, deck text never has them.
+# Private-use characters frame placeholders: Markdown leaves them alone; a text's own are held
+# as pieces of their own (`_hold_own`), so that they come back as they were.
 _PH_OPEN, _PH_CLOSE = "\ue000", "\ue001"
 _PLACEHOLDER = re.compile(f"{_PH_OPEN}(\\d+){_PH_CLOSE}")
+_OWN = re.compile(f"[{_PH_OPEN}{_PH_CLOSE}]")
 _MATH = re.compile(
     r"(?P<code>`+).+?(?<!`)(?P=code)(?!`)"  # a code span: left as it is
     r"|\\\$"  # an escaped dollar
@@ -65,7 +67,7 @@ class Renderer:
         if not text:
             return ""
         saved: list[str] = []
-        return self._render(_protect_math(text, saved), saved, inline=inline)
+        return self._render(_protect_math(_hold_own(text, saved), saved), saved, inline=inline)
 
     def cloze_html(self, text: str) -> str:
         """HTML for a cloze text, its `{{cN::answer::hint}}` markers kept for Anki."""
@@ -73,13 +75,13 @@ class Renderer:
         parts: list[str] = []
         pos = 0
         for d in parse_cloze(text).deletions:
-            parts.append(text[pos : d.start])
-            parts.append(_hold(saved, f"{{{{c{d.number}::") + d.answer)
+            parts.append(_hold_own(text[pos : d.start], saved))
+            parts.append(_hold(saved, f"{{{{c{d.number}::") + _hold_own(d.answer, saved))
             if d.hint:
-                parts.append(_hold(saved, "::") + d.hint)
+                parts.append(_hold(saved, "::") + _hold_own(d.hint, saved))
             parts.append(_hold(saved, "}}"))
             pos = d.end
-        parts.append(text[pos:])
+        parts.append(_hold_own(text[pos:], saved))
         return self._render(_protect_math("".join(parts), saved), saved, inline=False)
 
     def _render(self, text: str, saved: list[str], *, inline: bool) -> str:
@@ -148,10 +150,24 @@ def _hold(saved: list[str], html_text: str) -> str:
     return f"{_PH_OPEN}{len(saved) - 1}{_PH_CLOSE}"
 
 
+def _hold_own(text: str, saved: list[str]) -> str:
+    """`text` with its own placeholder characters (private-use code points, rare but valid)
+    held as pieces of their own, so that none is taken for a placeholder."""
+    if _PH_OPEN not in text and _PH_CLOSE not in text:
+        return text
+    return _OWN.sub(lambda m: _hold(saved, m.group()), text)
+
+
 def _restore(rendered: str, saved: list[str]) -> str:
-    while _PH_OPEN in rendered:  # held math may itself hold cloze markers
-        rendered = _PLACEHOLDER.sub(lambda m: saved[int(m.group(1))], rendered)
-    return rendered
+    """`rendered` with every held piece back in one pass, each piece restored in turn (held
+    math may itself hold cloze markers); a character of the text held by `_hold_own` comes
+    back as it was."""
+
+    def put(match: re.Match[str]) -> str:
+        piece = saved[int(match.group(1))]
+        return piece if piece in (_PH_OPEN, _PH_CLOSE) else _restore(piece, saved)
+
+    return _PLACEHOLDER.sub(put, rendered)
 
 
 def _protect_math(text: str, saved: list[str]) -> str:

@@ -155,18 +155,23 @@ def _cut_code(match: re.Match[str]) -> str:
 def _fill(markdown: str, deletions: dict[int, Deletion], reveal: bool) -> str:
     """Put a cloze card's deletions back in bold. Markdown has no bold inside code: a code span
     holding a deletion is cut around it, and one in a fenced block is written plainly."""
-    markdown = _FENCE.sub(
-        lambda m: _SLOT.sub(lambda s: _plain(deletions[int(s.group(1))], reveal), m.group(0)),
-        markdown,
-    )
+
+    def plain(slot: re.Match[str]) -> str:
+        found = deletions.get(int(slot.group(1)))
+        return slot.group(0) if found is None else _plain(found, reveal)
+
+    markdown = _FENCE.sub(lambda m: _SLOT.sub(plain, m.group(0)), markdown)
     markdown = _CODE_SPAN.sub(_cut_code, markdown)
     out: list[str] = []
     pos = 0
     for m in _SLOT.finditer(markdown):
+        found = deletions.get(int(m.group(1)))
+        if found is None:  # the text's own characters in a slot's shape
+            continue
         out.append(markdown[pos : m.start()])
         before = markdown[m.start() - 1 : m.start()] if m.start() else ""
         after = markdown[m.end() : m.end() + 1]
-        out.append(_spell(deletions[int(m.group(1))], reveal, bool(m.group(2)), before, after))
+        out.append(_spell(found, reveal, bool(m.group(2)), before, after))
         pos = m.end()
     out.append(markdown[pos:])
     return "".join(out)

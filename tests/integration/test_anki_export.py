@@ -287,6 +287,17 @@ def test_markdown_renderer_edge_cases(tmp_path: Path) -> None:
     assert r.html(None) == ""
 
 
+def test_a_text_with_the_placeholder_characters_keeps_them(tmp_path: Path) -> None:
+    # the renderer frames held pieces (math, cloze markers) in private-use characters: a text
+    # holding them itself, even in a placeholder's shape, renders and keeps them
+    r = Renderer(tmp_path / "d.yaml", tmp_path, {})
+    own = "a \ue0000\ue001 b \ue000"
+    assert r.html(own) == f"<p>{own}</p>"
+    assert r.html(f"**x** ${own}$") == f"<p><strong>x</strong> \\({own}\\)</p>"
+    cloze = r.cloze_html("{{c1::\ue000::\ue001}} $m {{c2::z}}$ \ue0001\ue001")
+    assert cloze == "<p>{{c1::\ue000::\ue001}} \\(m {{c2::z}}\\) \ue0001\ue001</p>"
+
+
 def test_tags_are_anki_safe(two_decks: Path, tmp_path: Path, anki: Callable[[], Any]) -> None:
     out = tmp_path / "out.apkg"
     export(two_decks, out)

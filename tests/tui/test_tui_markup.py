@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from tui_support import FakeTimer, review_screen, screen_text, solve, until
 
-from quizzer.collection import Collection, open_collection
+from quizzer.collection import Collection, load_decks, open_collection
 from quizzer.tui.app import QuizzerApp, make_app
 from quizzer.tui.render import screen_faces
 from quizzer.tui.screens.review import ReviewScreen, Stage
@@ -117,6 +117,22 @@ def test_a_cloze_deletion_in_code_or_against_a_word_is_bold(
     assert word.back.startswith("It subsamples **8**x, then")
     # an answer that `**` cannot make bold where it stands is shown plainly
     assert screen_faces(index["tts/markup:against-a-word#c2"]).back.endswith("then (twice)more.")
+
+
+def test_a_cloze_holding_the_slot_characters_itself_shows_them(
+    write_deck: Callable[[str, str], Path],
+) -> None:
+    # deletions wait in private-use characters while the faces are built: a text's own, even in
+    # a slot's shape, are shown as they are
+    write_deck(
+        "d/own",
+        "title: Own\nquestions:\n  - id: q\n    type: cloze\n"
+        '    text: "a \\ue0003\\ue001 {{c1::b}} `\\ue0002\\ue001`"\n',
+    )
+    card = load_decks().card_index()["d/own:q#c1"]
+    faces = screen_faces(card)
+    assert faces.front.startswith("a \ue0003\ue001 **\\[…\\]**")
+    assert "**b**" in faces.back and "\ue0003\ue001" in faces.back
 
 
 async def test_cloze_deletions_in_code_show_no_markup(markup_collection: Collection) -> None:

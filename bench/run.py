@@ -165,12 +165,9 @@ def inproc_quizzer(runs: int, answers: int) -> dict[str, Any]:
     session = col.session()
     now_ms = to_ms(now())
     session.plan(now_ms)  # warm-up
-    try:  # as the TUI does once the collection is open: room in the write-ahead log
-        from quizzer.store.wal_room import make_room
-    except ImportError:
-        pass
-    else:
-        make_room(col.store.path)
+    room = getattr(col, "make_room_for_answers", None)
+    if room is not None:  # as the TUI does once the collection is open
+        room()
     out["due"] = []
     for _ in range(runs):
         t0 = time.perf_counter()

@@ -59,6 +59,14 @@ class Collection:
             self.store, self.tree, self.settings, self.zone, selection or Selection(), cram=cram
         )
 
+    def make_room_for_answers(self) -> bool:
+        """Ready the database for a session's commits (`store.wal_room.make_room`: a few
+        megabytes written once, so that answers do not wait for the log file to grow). Call it
+        off the interface's thread. Returns whether it wrote."""
+        from quizzer.store.wal_room import make_room
+
+        return make_room(self.store.path)
+
     def orphans(self) -> list[str]:
         """Ids of cards with history whose question is no longer in the decks."""
         from quizzer.store.log import cards_in_log

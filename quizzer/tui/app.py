@@ -22,7 +22,6 @@ from quizzer.decks.tree import DeckTree
 from quizzer.errors import QuizzerError
 from quizzer.selection import tag_in_use
 from quizzer.session import Selection
-from quizzer.store.wal_room import make_room
 from quizzer.tui import pause_collector, resume_collector
 from quizzer.tui.editor import open_for_editing, run_editor
 from quizzer.tui.graphics import renderer
@@ -117,11 +116,11 @@ class QuizzerApp(App[None]):
         self.collection = collection
         self._show_first(collection)
         self.call_after_refresh(resume_collector)  # paused since the start: see quizzer.tui
-        self.call_after_refresh(self._make_room, collection.store.path)
+        self.call_after_refresh(self._make_room, collection)
 
-    @work(thread=True, group="room", description="room in the write-ahead log")
-    def _make_room(self, path: Path) -> None:
-        make_room(path)
+    @work(thread=True, group="room", description="room for the answers' commits")
+    def _make_room(self, collection: Collection) -> None:
+        collection.make_room_for_answers()
 
     def _show_first(self, collection: Collection) -> None:
         if not self.start_session:

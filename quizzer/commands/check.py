@@ -8,6 +8,7 @@ import json
 import sys
 
 from quizzer.check import check_store
+from quizzer.commands.spinner import Spinner
 from quizzer.store.db import Store
 from quizzer.wording import counted
 
@@ -18,8 +19,13 @@ def run(args: argparse.Namespace) -> int:
     from quizzer.config import load_settings
 
     settings = load_settings()
+    zone = local_zone(settings.timezone)
     with Store(create=False) as store:
-        report = check_store(store, settings, local_zone(settings.timezone))
+        if sys.stderr.isatty():  # a spinner on a terminal only, as sync's
+            with Spinner() as progress:
+                report = check_store(store, settings, zone, progress.stage)
+        else:
+            report = check_store(store, settings, zone)
     if args.json:
         data = {
             "database": report.path,

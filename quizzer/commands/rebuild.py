@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from quizzer.commands.common import EXIT_OK, collection_for
+from quizzer.commands.spinner import Spinner
 from quizzer.wording import counted
 
 
@@ -13,6 +15,11 @@ def run(args: argparse.Namespace) -> int:
     from quizzer.replay import rebuild
 
     col = collection_for(args)
-    changed, total = rebuild(col.store, col.settings, col.zone)
+    if sys.stderr.isatty():  # a spinner on a terminal only: seconds at a million reviews
+        with Spinner() as progress:
+            progress.stage("replaying the log")
+            changed, total = rebuild(col.store, col.settings, col.zone)
+    else:
+        changed, total = rebuild(col.store, col.settings, col.zone)
     print(f"replayed the log: {counted(total, 'card')}, {changed} changed")
     return EXIT_OK

@@ -1,4 +1,4 @@
-"""A one-line progress indicator for long commands (optimize, retention, sync)."""
+"""A one-line progress indicator for long commands (optimize, retention, sync, check, rebuild)."""
 
 from __future__ import annotations
 

@@ -780,3 +780,55 @@ def test_decks_and_optimize_count_one_as_one(
     capsys.readouterr()
     assert main(["optimize"]) == 0
     assert capsys.readouterr().out.startswith("1 review of 1 card; 0 made a day or more")
+
+
+def test_check_and_rebuild_say_what_runs_on_a_terminal_only(
+    sample_tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pty
+
+    from quizzer.check import check_store
+    from quizzer.clock import local_zone
+    from quizzer.config import load_settings
+    from quizzer.store.db import Store
+
+    assert main(["answer", "demo/sample:basic-q", "good"]) == 0
+    settings = load_settings()
+    stages: list[str] = []
+    with Store(create=False) as store:
+        assert check_store(store, settings, local_zone(settings.timezone), stages.append).ok
+    assert stages == [
+        "checking the database's integrity",
+        "replaying the log",
+        "recomputing the statistics totals",
+    ]
+    assert main(["check"]) == 0 and main(["rebuild"]) == 0
+    assert capsys.readouterr().err == ""  # piped: the result lines alone
+    for command in ("check", "rebuild"):
+        leader, follower = pty.openpty()
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "quizzer", command],
+                stdout=subprocess.PIPE,
+                stderr=follower,
+                text=True,
+                env=dict(os.environ),
+                timeout=120,
+            )
+            os.close(follower)
+            seen = b""
+            while True:
+                try:
+                    chunk = os.read(leader, 4096)
+                except OSError:  # the terminal's other end is closed: all was read
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+        finally:
+            os.close(leader)
+        assert done.returncode == 0, done.stdout
+        # on a terminal, the spinner's line (its stage and the seconds, every tenth of a second
+        # while it runs) is cleared at the end, and the result line is printed as when piped
+        assert seen.decode().endswith("\r\x1b[K"), seen
+        assert done.stdout.startswith(("replayed the log", str(Path(os.environ["QUIZZER_HOME"]))))

@@ -72,11 +72,10 @@ async def test_the_app_makes_room_for_the_answers_commits_once_the_collection_is
     app = make_app(timer=FakeTimer())
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: app.collection is not None)
-        await app.workers.wait_for_complete()
         assert app.collection is not None
-        path = app.collection.store.path
+        log = Path(f"{app.collection.store.path}-wal")
         page = app.collection.store.db.execute("PRAGMA page_size").fetchone()[0]
-        assert Path(f"{path}-wal").stat().st_size >= FRAMES * page
+        await until(pilot, lambda: log.stat().st_size >= FRAMES * page)
 
 
 async def test_a_broken_deck_is_reported_on_home(

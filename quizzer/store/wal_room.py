@@ -32,7 +32,12 @@ def make_room(path: Path, frames: int = FRAMES) -> bool:
     it, so that commits do not wait for the file to grow. Returns whether it wrote. Run it off the
     interface's thread: it writes a few megabytes."""
     log = Path(f"{path}-wal")
-    db = sqlite3.connect(path, timeout=0.1, isolation_level=None)
+    try:  # mode=rw: a database that is not there is not created
+        db = sqlite3.connect(
+            f"{Path(path).absolute().as_uri()}?mode=rw", uri=True, timeout=0.1, isolation_level=None
+        )
+    except sqlite3.Error:
+        return False
     try:
         if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
             return False
@@ -46,8 +51,8 @@ def make_room(path: Path, frames: int = FRAMES) -> bool:
         db.execute("PRAGMA cache_size = 16")  # pages: the rest of the blob spills into the log
         db.execute("BEGIN IMMEDIATE")
         try:
-            db.execute("CREATE TABLE room (b BLOB)")
-            db.execute("INSERT INTO room VALUES (zeroblob(?))", (frames * page,))
+            db.execute("CREATE TABLE quizzer_log_room (b BLOB)")
+            db.execute("INSERT INTO quizzer_log_room VALUES (zeroblob(?))", (frames * page,))
         finally:
             db.execute("ROLLBACK")
     except sqlite3.Error:  # busy (another writer): the log grows as the answers commit

@@ -50,7 +50,7 @@ def test_commits_after_the_room_is_made_keep_the_log_length(
         logged = {r[0] for r in col.store.db.execute("SELECT uid FROM log")}
         assert logged == {*first, *later}
         tables = {r[0] for r in col.store.db.execute("SELECT name FROM sqlite_master")}
-        assert "room" not in tables
+        assert "quizzer_log_room" not in tables
         assert col.store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         col.close()
@@ -79,9 +79,14 @@ def test_answers_after_the_room_survive_a_crash(
         logged = {r[0] for r in db.execute("SELECT uid FROM log")}
         assert set(uids) <= logged and len(logged) == 7
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
-        assert "room" not in tables
+        assert "quizzer_log_room" not in tables
     finally:
         db.close()
+
+
+def test_a_missing_database_is_not_created(tmp_path: Path) -> None:
+    assert not make_room(tmp_path / "none.sqlite3")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_database_another_connection_writes_is_left_alone(

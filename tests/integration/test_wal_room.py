@@ -85,8 +85,10 @@ def test_answers_after_the_room_survive_a_crash(
 
 
 def test_a_missing_database_is_not_created(tmp_path: Path) -> None:
-    assert not make_room(tmp_path / "none.sqlite3")
-    assert list(tmp_path.iterdir()) == []
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    assert not make_room(folder / "none.sqlite3")
+    assert list(folder.iterdir()) == []
 
 
 def test_a_database_another_connection_writes_is_left_alone(

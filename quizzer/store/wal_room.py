@@ -4,7 +4,8 @@ SQLite deletes the log file when the last connection closes, so each process sta
 one that every commit lengthens until the first checkpoint (1,000 pages, a hundred answers or so:
 most sessions end before it). On a journalling file system a sync that finds the file longer also
 commits the file system's journal: on ext4, with `synchronous = FULL`, a commit of nine pages took
-about twice the time and twice the CPU while the log grew as once it had reached its size.
+about twice the time, and twice the CPU, while the log was growing as it did once the log had its
+length.
 
 `make_room` writes the log out to that size once, in a transaction that it rolls back: the pages
 of a blob that does not fit the connection's small cache spill into the log and stay there,

@@ -8,7 +8,7 @@ import json
 import sys
 
 from quizzer.check import check_store
-from quizzer.commands.spinner import Spinner
+from quizzer.commands.spinner import on_terminal
 from quizzer.store.db import Store
 from quizzer.wording import counted
 
@@ -20,12 +20,8 @@ def run(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     zone = local_zone(settings.timezone)
-    with Store(create=False) as store:
-        if sys.stderr.isatty():  # a spinner on a terminal only, as sync's
-            with Spinner() as progress:
-                report = check_store(store, settings, zone, progress.stage)
-        else:
-            report = check_store(store, settings, zone)
+    with Store(create=False) as store, on_terminal() as stage:
+        report = check_store(store, settings, zone, stage)
     if args.json:
         data = {
             "database": report.path,

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from quizzer.commands.common import EXIT_OK, collection_for
-from quizzer.commands.spinner import Spinner
+from quizzer.commands.spinner import on_terminal
 from quizzer.wording import counted
 
 
@@ -15,11 +14,9 @@ def run(args: argparse.Namespace) -> int:
     from quizzer.replay import rebuild
 
     col = collection_for(args)
-    if sys.stderr.isatty():  # a spinner on a terminal only: seconds at a million reviews
-        with Spinner() as progress:
-            progress.stage("replaying the log")
-            changed, total = rebuild(col.store, col.settings, col.zone)
-    else:
+    with on_terminal() as stage:  # seconds at a million reviews
+        if stage is not None:
+            stage("replaying the log")
         changed, total = rebuild(col.store, col.settings, col.zone)
     print(f"replayed the log: {counted(total, 'card')}, {changed} changed")
     return EXIT_OK

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import IO
 
 
@@ -62,3 +64,14 @@ class Spinner:
             )
             self.stream.flush()
             frame += 1
+
+
+@contextmanager
+def on_terminal() -> Iterator[Callable[[str], None] | None]:
+    """A spinner's `stage` while the block runs, when stderr is a terminal; None otherwise (a
+    script, or cron, wants the result line alone)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with Spinner() as progress:
+        yield progress.stage

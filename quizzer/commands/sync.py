@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from quizzer.commands.common import collection_for, now_ms
-from quizzer.commands.spinner import Spinner
+from quizzer.commands.spinner import on_terminal
 from quizzer.sync import format_report, sync
 
 
@@ -17,13 +17,8 @@ def run(args: argparse.Namespace) -> int:
 
     col, now = collection_for(args), now_ms()
     folder = Path(args.dir)
-    # a spinner on a terminal only: a script syncing from cron wants the summary line alone
-    progress = Spinner() if sys.stderr.isatty() else None
-    if progress is None:
-        report = sync(col.store, col.settings, col.zone, folder, now)
-    else:
-        with progress:
-            report = sync(col.store, col.settings, col.zone, folder, now, progress.stage)
+    with on_terminal() as stage:
+        report = sync(col.store, col.settings, col.zone, folder, now, stage)
     for problem in report.problems:
         print(printable(f"quizzer: warning: {problem}"), file=sys.stderr)
     print(printable(format_report(folder, report)))

@@ -196,10 +196,7 @@ def write_progress(
         reviewed = anki_ids.get(answer.card_id)
         if reviewed is None:
             continue
-        revlog_id = answer.at
-        while revlog_id in used:  # the revlog id is a time in ms and must be unique
-            revlog_id += 1
-        used.add(revlog_id)
+        revlog_id = _free_id(used, answer.at)
         rows.append((revlog_id, reviewed, -1, answer.rating, *_revlog_fields(answer)))
         last[reviewed] = answer
     answered = len(rows)
@@ -207,12 +204,8 @@ def write_progress(
         reviewed = anki_ids.get(card_id)
         if reviewed is None:
             continue
-        revlog_id = at
-        while revlog_id in used:
-            revlog_id += 1
-        used.add(revlog_id)
         # as Anki records its Forget: a manual row (kind 4) with no rating, interval or ease
-        rows.append((revlog_id, reviewed, -1, 0, 0, 0, 0, 0, 4))
+        rows.append((_free_id(used, at), reviewed, -1, 0, 0, 0, 0, 0, 4))
     conn.executemany("INSERT INTO revlog VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     now = from_ms(now_ms)
@@ -234,6 +227,15 @@ def write_progress(
             (*row, mod, anki_id),
         )
     return answered
+
+
+def _free_id(used: set[int], at: int) -> int:
+    """A revlog id for a row at `at` (UTC ms): a time in ms that must be unique, so the first
+    from `at` on that `used` lacks, which it then holds."""
+    while at in used:
+        at += 1
+    used.add(at)
+    return at
 
 
 def _day_end(moment: datetime, zone: tzinfo, rollover: int) -> datetime:

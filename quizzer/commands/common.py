@@ -14,6 +14,7 @@ from quizzer.wording import counted
 
 if TYPE_CHECKING:
     from quizzer.collection import AnswerIndex, Collection
+    from quizzer.decks.tree import DeckTree
     from quizzer.search import Query
     from quizzer.session import Selection
 
@@ -53,14 +54,18 @@ def collection_for(args: Any) -> Collection:
     from quizzer.collection import open_collection
 
     col = open_collection()
-    if col.tree.problems:
-        n = len(col.tree.failed)
+    warn_failed_decks(col.tree)
+    return col
+
+
+def warn_failed_decks(tree: DeckTree) -> None:
+    """One warning line when some decks of `tree` failed to load (none when all loaded)."""
+    if tree.problems:
         print(
-            f"quizzer: warning: {counted(n, 'deck')} with errors skipped "
-            f"(first: {col.tree.problems[0]}); run 'quizzer lint' for all",
+            f"quizzer: warning: {counted(len(tree.failed), 'deck')} with errors skipped "
+            f"(first: {tree.problems[0]}); run 'quizzer lint' for all",
             file=sys.stderr,
         )
-    return col
 
 
 def selection_for(

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from quizzer.commands.common import collection_for
+from quizzer.commands.common import collection_for, warn_failed_decks
 from quizzer.errors import CommandError
 from quizzer.export.anki import DEFAULT_OUTPUT, export_anki
 from quizzer.export.anki_progress import progress_from
@@ -29,13 +29,8 @@ def _anki(args: argparse.Namespace, col: Collection | None) -> int:
     if (args.with_progress or args.query is not None) and col is None:
         col = open_collection()
     tree = col.tree if col is not None else load_decks()
-    if col is None and tree.problems:
-        n = len(tree.failed)
-        print(
-            f"quizzer: warning: {counted(n, 'deck')} with errors skipped "
-            f"(first: {tree.problems[0]}); run 'quizzer lint' for all",
-            file=sys.stderr,
-        )
+    if col is None:  # collection_for warned of decks with errors already
+        warn_failed_decks(tree)
     output = Path(args.output or DEFAULT_OUTPUT).expanduser()
     if output.is_dir():
         output = output / DEFAULT_OUTPUT

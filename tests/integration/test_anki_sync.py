@@ -90,19 +90,31 @@ def undo_all(devices: Devices, count: int) -> None:
     col.close()
 
 
+def seen_alike(devices: Devices) -> tuple[int, dict[str, CardState]]:
+    """What the first device shows, which the second and the third show too."""
+    first = devices.seen("first")
+    assert devices.seen("second") == first
+    assert devices.seen("third") == first
+    return first
+
+
+def undone_after_sync(devices: Devices, count: int) -> tuple[int, dict[str, CardState]]:
+    """The first and the second device synced, `count` answers undone on the first, then the
+    first, the second and a third synced: what they show, alike (`seen_alike`)."""
+    devices.sync("first", "second", "first")
+    undo_all(devices, count)
+    devices.sync("first", "second", "third")
+    return seen_alike(devices)
+
+
 def test_answers_undone_after_the_devices_synced_are_undone_on_the_new_device(
     devices: Devices, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Only a card's last answer reaches the new device under its own uid; undone on the first
     device, its earlier answers are undone on the new one too, and on a third that syncs later."""
     export_and_import(devices)
-    devices.sync("first", "second", "first")
-    undo_all(devices, 4)
-    devices.sync("first", "second", "third")
-    first = devices.seen("first")
+    first = undone_after_sync(devices, 4)
     assert first[0] == 0
-    assert devices.seen("second") == first
-    assert devices.seen("third") == first
     assert "ignored" not in capsys.readouterr().err
 
 
@@ -112,10 +124,8 @@ def test_answers_undone_after_their_export_stay_undone_on_both_devices(devices: 
     export_and_import(devices)
     undo_all(devices, 4)
     devices.sync("second", "first", "second", "third")
-    first = devices.seen("first")
+    first = seen_alike(devices)
     assert first[0] == 0
-    assert devices.seen("second") == first
-    assert devices.seen("third") == first
 
 
 def total_time(devices: Devices, name: str, capsys: pytest.CaptureFixture[str]) -> object:
@@ -188,10 +198,8 @@ def test_a_suspension_undone_on_the_first_device_is_undone_on_every_device(
         args = ["import", "anki", str(package), "--into", str(devices.root / "decks2")]
         assert main([*args, "--with-history"]) == 0
     devices.sync("first", "second", "first", "third")
-    first = devices.seen("first")
+    first = seen_alike(devices)
     assert first[0] == 4 and not any(s.suspended for s in first[1].values())
-    assert devices.seen("second") == first
-    assert devices.seen("third") == first
 
 
 def studied(devices: Devices, cards: int) -> None:
@@ -229,13 +237,8 @@ def test_undoing_each_cards_last_answer_brings_it_back_to_the_same_day_everywher
     second device got from Anki under an id of Anki's, with another fuzz: the sync puts the
     first device's answer in place of that copy, so the card is due on the same day on both."""
     export_and_import(eight)
-    eight.sync("first", "second", "first")
-    undo_all(eight, 8)
-    eight.sync("first", "second", "third")
-    first = eight.seen("first")
+    first = undone_after_sync(eight, 8)
     assert first[0] == 16
-    assert eight.seen("second") == first
-    assert eight.seen("third") == first
     # the second device's own file still holds the copies: read again, it is still its own
     eight.use("second")
     col = open_collection()
@@ -290,13 +293,8 @@ def test_a_forget_travels_through_anki_and_its_undo_through_the_sync(eight: Devi
     first = eight.seen("first")
     export_and_import(eight)
     assert eight.seen("second")[1] == first[1]
-    eight.sync("first", "second", "first")
-    undo_all(eight, 8)
-    eight.sync("first", "second", "third")
-    first = eight.seen("first")
+    first = undone_after_sync(eight, 8)
     assert first[0] == 24 and all(s.reps == 3 for s in first[1].values())
-    assert eight.seen("second") == first
-    assert eight.seen("third") == first
 
 
 def test_a_card_reset_in_anki_comes_back_new(

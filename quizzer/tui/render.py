@@ -140,15 +140,18 @@ def _code_piece(text: str) -> str:
     return lead + _code(core) + text[len(text.rstrip(" ")) :]
 
 
-def _cut_code(match: re.Match[str]) -> str:
+def _cut_code(match: re.Match[str], deletions: dict[int, Deletion]) -> str:
     fence = match.group(1)
     body = match.group(0)[len(fence) : -len(fence)]
-    if not _SLOT.search(body):
+    # the text's own characters in a slot's shape are not deletions: the span stays whole there
+    cuts = [m for m in _SLOT.finditer(body) if int(m.group(1)) in deletions]
+    if not cuts:
         return match.group(0)
-    parts = _SLOT.split(body)  # text, start, flag, text, start, flag, text...
-    out = [_code_piece(parts[0])]
-    for k in range(1, len(parts), 3):
-        out += [f"\ue000{parts[k]}c\ue001", _code_piece(parts[k + 2])]
+    out, pos = [], 0
+    for m in cuts:
+        out += [_code_piece(body[pos : m.start()]), f"\ue000{m.group(1)}c\ue001"]
+        pos = m.end()
+    out.append(_code_piece(body[pos:]))
     return "".join(out)
 
 
@@ -161,7 +164,7 @@ def _fill(markdown: str, deletions: dict[int, Deletion], reveal: bool) -> str:
         return slot.group(0) if found is None else _plain(found, reveal)
 
     markdown = _FENCE.sub(lambda m: _SLOT.sub(plain, m.group(0)), markdown)
-    markdown = _CODE_SPAN.sub(_cut_code, markdown)
+    markdown = _CODE_SPAN.sub(lambda m: _cut_code(m, deletions), markdown)
     out: list[str] = []
     pos = 0
     for m in _SLOT.finditer(markdown):

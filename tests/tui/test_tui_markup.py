@@ -133,6 +133,8 @@ def test_a_cloze_holding_the_slot_characters_itself_shows_them(
     faces = screen_faces(card)
     assert faces.front.startswith("a \ue0003\ue001 **\\[…\\]**")
     assert "**b**" in faces.back and "\ue0003\ue001" in faces.back
+    # and a code span holding them is not cut as if a deletion were in it
+    assert faces.front.endswith("`\ue0002\ue001`") and faces.back.endswith("`\ue0002\ue001`")
 
 
 async def test_cloze_deletions_in_code_show_no_markup(markup_collection: Collection) -> None:

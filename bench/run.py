@@ -304,6 +304,30 @@ def inproc_anki(path: str, runs: int, answers: int) -> dict[str, Any]:
     return dict(in_process(Path(path), runs, answers))
 
 
+def fit_memory() -> dict[str, Any]:
+    """Run inside a child with QUIZZER_* set: the resident memory just before fsrs-rs fits the
+    whole log (the training set built, everything imported) and the process's peak after the
+    fit, which the fit sets: their difference is what fsrs-rs holds of the items."""
+    import resource
+
+    from quizzer import paths
+    from quizzer.collection import open_collection
+    from quizzer.decks.tree import DeckTree
+    from quizzer.optimize import fit_parameters
+    from quizzer.store.log import review_answers
+    from quizzer.training_set import training_set
+
+    col = open_collection(tree=DeckTree(paths.data_dir()))  # as `quizzer optimize`: no decks
+    settings = col.settings
+    data = training_set(review_answers(col.store.db), col.zone, settings.day_starts_at)
+    with open("/proc/self/status") as status:
+        before = next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+    fit_parameters(data, len(settings.relearning_steps), settings.parameters)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    col.close()
+    return {"before_kb": before, "peak_kb": peak}
+
+
 def _worker(kind: str, env: dict[str, str], *args: Any) -> dict[str, Any]:
     code = (
         f"import json, sys; from bench.run import {kind}; "
@@ -645,6 +669,13 @@ class Suite:
                     "< 400 MB" if big else "",
                     fit.peak_kb < 400 * 1024 if big else None,
                 )
+                if Path("/proc/self/status").exists():
+                    share = _worker("fit_memory", _env(gen, self.fresh_home("fit-memory")))
+                    before, peak = share["before_kb"] // 1024, share["peak_kb"] // 1024
+                    self.add(
+                        "memory before fsrs-rs's fit / peak after it (what the fit adds)",
+                        f"{before} MB / {peak} MB (+{peak - before} MB)",
+                    )
             except RuntimeError as exc:
                 self.add("optimize, cold process", f"error: {str(exc)[-60:]}")
         else:

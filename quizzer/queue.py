@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from quizzer.clock import Calendar
@@ -305,19 +306,18 @@ def assemble(
     due_now = bisect_right(learning, day.now, key=_first)
     ahead_end = bisect_right(learning, learn_ahead_until(day.now, day.end), key=_first)
     later_end = max(ahead_end, bisect_left(learning, day.end, key=_first))
-    per_deck: dict[str, Counts] = {}
     chosen: dict[str, list[Any]] = {LEARNING: [], REVIEW: [], NEW: []}
     for kind, card in serve(found, due_now, settings, today, start):
         chosen[kind].append(card)
-        counts = per_deck.get(card.deck_id)
-        if counts is None:
-            counts = per_deck[card.deck_id] = Counts()
-        if kind == REVIEW:
-            counts.review += 1
-        elif kind == NEW:
-            counts.new += 1
-        else:
-            counts.learning += 1
+    # each deck's share, counted kind by kind: `serve` gives every learning card, then every
+    # review, then every new card, so the decks come in the order they were first served
+    per_deck: dict[str, Counts] = {}
+    for kind in (LEARNING, REVIEW, NEW):
+        for deck_id, n in Counter(map(_deck_of, chosen[kind])).items():
+            counts = per_deck.get(deck_id)
+            if counts is None:
+                counts = per_deck[deck_id] = Counts()
+            setattr(counts, kind, n)
     ahead = [c for _, _, c in learning[due_now:ahead_end]]
     for card in ahead:
         per_deck.setdefault(card.deck_id, Counts()).learning += 1
@@ -405,6 +405,10 @@ def _first(entry: tuple[Any, ...]) -> Any:
     return entry[0]
 
 
+_deck_of = attrgetter("deck_id")
+_UNSEEN: Any = object()
+
+
 def serve(
     found: Candidates, due_now: int, settings: QueueSettings, today: DoneToday, start: str = ""
 ) -> Iterator[tuple[str, Any]]:
@@ -429,26 +433,30 @@ def serve(
         (NEW, found.new, today.introduced, today.extra_new, 0),
     ):
         limits = LimitTree(settings, done, which, start, from_top, extra)
-        blocked: set[str] = set()  # limits only go down during a pass: a full deck stays full
-        chains: dict[str, tuple[str, ...]] = {}
+        # each deck's chain of limits and whether it buries siblings; None once it is full
+        # (limits only go down during a pass: a full deck stays full)
+        decks: dict[str, tuple[tuple[str, ...], bool] | None] = {}
         left = limits.left
         # this loop visits every card served: the limit tree's walk, inlined
         for entry in entries:
             card = entry[-1]
             deck_id = card.deck_id
-            if deck_id in blocked:
+            known = decks.get(deck_id, _UNSEEN)
+            if known is None:
                 continue
-            chain = chains.get(deck_id)
-            if chain is None:
-                chain = chains[deck_id] = limits.chain(deck_id)
-            for node in chain:
-                n = left.get(node)
-                if (limits.node_left(node) if n is None else n) <= 0:
-                    break
-            else:
+            if known is _UNSEEN:
+                chain = limits.chain(deck_id)
+                for node in chain:
+                    limits.node_left(node)  # what is left of each node, in `left` from here
                 bury = burying.get(deck_id)
                 if bury is None:
                     bury = burying[deck_id] = bool(settings.for_card(card.id).bury_siblings)
+                known = decks[deck_id] = (chain, bury)
+            chain, bury = known
+            for node in chain:
+                if left[node] <= 0:
+                    break
+            else:
                 if bury:
                     cid = card.id
                     question = cid.partition("#")[0]
@@ -463,7 +471,7 @@ def serve(
                 continue
             if limits.exhausted():
                 break
-            blocked.add(deck_id)
+            decks[deck_id] = None
 
 
 @lru_cache(maxsize=4096)

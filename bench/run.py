@@ -33,6 +33,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.anki_compare import DUE_SAMPLES, STATS_SAMPLES
 from bench.generate import NOW_ISO, OUT, Generated, Spec, generate
 
 REPO = Path(__file__).resolve().parent.parent
@@ -169,7 +170,7 @@ def inproc_quizzer(runs: int, answers: int) -> dict[str, Any]:
     if room is not None:  # as the TUI does once the collection is open
         room()
     out["due"] = []
-    for _ in range(runs):
+    for _ in range(max(DUE_SAMPLES, runs)):
         t0 = time.perf_counter()
         session.plan(now_ms)
         out["due"].append(time.perf_counter() - t0)
@@ -224,7 +225,7 @@ def inproc_quizzer(runs: int, answers: int) -> dict[str, Any]:
         # answers above (and the earlier child's, a few minutes after it) would be dated in its
         # future, and taken away again one by one as a clock set back needs
         later = now_ms + 3_600_000
-        for _ in range(max(3, runs)):  # the median of three or more, as for Anki
+        for _ in range(max(STATS_SAMPLES, runs)):  # as many as Anki's side
             t0 = time.perf_counter()
             try:
                 fn(col, later, None, 365)

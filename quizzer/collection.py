@@ -75,7 +75,11 @@ class Collection:
         return [card_id for card_id in cards_in_log(self.store.db) if card_id not in known]
 
     def close(self) -> None:
-        """Close the store."""
+        """Close the store, and the connections the statistics keep open (`stats.kept`)."""
+        if "stats.kept" in self.tree.derived:  # statistics were computed (and imported)
+            from quizzer.stats.kept import release
+
+            release(self.tree)
         self.store.close()
 
 

@@ -114,20 +114,22 @@ def scan(
     queue_params: Sequence[float],
     position: Mapping[str, int] | None = None,
     forecast: tuple[int, int] | None = None,
+    first: int = 0,
 ) -> CardScan:
-    """One pass over the card-state `rows` (`scan.card_states`) of the scope's `cards` (in study
-    order; rows of other cards are skipped) at `now_ms`: what every figure over cards needs, and
-    the candidates `queue.classify` finds for today's queue on `day` (with the queue's
-    `queue_params`; `position`: each card's place in `cards`, worked out when not given), so
-    that the rows are read and walked once. Due moments outside `forecast` (the start of its
-    first day and the end of its last) are only counted: the forecast sorts the others.
+    """One pass over the card-state `rows` (`card_rows.CardStateRow`) of the scope's `cards` (in
+    study order; rows of other cards are skipped) at `now_ms`: what every figure over cards
+    needs, and the candidates `queue.classify` finds for today's queue on `day` (with the
+    queue's `queue_params`; `position`: each card's place in the selection, worked out when not
+    given from `first`, the place of the first of `cards`), so that the rows are read and
+    walked once. Due moments outside `forecast` (the start of its first day and the end of its
+    last) are only counted: the forecast sorts the others.
 
     The figures and the queue may differ on a card's predicted recall: the figures count
     elapsed days as the memory update and the log's r_before do (from the second before each
     moment), the queue as `queue.classify` orders reviews. A card's is worked out once when the
     two agree, as they nearly always do."""
     if position is None:
-        position = dict(zip(cards, range(len(cards)), strict=True))
+        position = dict(zip(cards, range(first, first + len(cards)), strict=True))
     get = cards.get
     decay, factor = recall_curve(params)
     q_decay, q_factor = recall_curve(queue_params)
@@ -236,7 +238,7 @@ def scan(
             review.append((recall, position[cid], card))
     # every card of the scope without a held state is new today, in study order
     keep = map(not_, map(held.__contains__, cards))
-    found.new = list(compress(enumerate(cards.values()), keep))
+    found.new = list(compress(enumerate(cards.values(), first), keep))
     found.wake = wake
     counts = CardCounts(
         new + len(cards) - stated,
@@ -380,7 +382,7 @@ def card_row(info: CardInfo, text: Callable[[Any], str] = card_text) -> CardRow:
 
 
 def info(card: Card, row: tuple[Any, ...], r: float | None) -> CardInfo:
-    """The `CardInfo` of a card from its card-state row (`scan.card_states`)."""
+    """The `CardInfo` of a card from its card-state row (`card_rows.CardStateRow`)."""
     _, state, _, suspended, _, s, _, d, reps, lapses, leech = row
     return CardInfo(card, state, s, d, reps, lapses, bool(suspended), bool(leech), r)
 

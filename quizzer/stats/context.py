@@ -3,18 +3,20 @@ queue; set up once per computation."""
 
 from __future__ import annotations
 
-import bisect
 import functools
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta, tzinfo
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from quizzer import queue
 from quizzer.clock import calendar, day_start, from_ms, study_day, to_ms
 from quizzer.stats.cards import tree_card_text
 from quizzer.stats.results import FORECAST_DAYS
 from quizzer.stats.scope import Scope
+
+if TYPE_CHECKING:
+    from quizzer.stats.kept import Kept
 
 
 class DeckRules(Protocol):
@@ -110,11 +112,14 @@ class Context:
         days: int,
         queue_settings: queue.QueueSettings | None = None,
         text: Callable[[Any], str] | None = None,
+        kept: Kept | None = None,
     ) -> None:
         """`queue_settings` are the limits today's queue applies (by default, `DeckSettings` of
         `settings`); `text` gives a card's question on one line (by default `card_text`, worked
-        out once per card of the tree: `tree_card_text`)."""
+        out once per card of the tree: `tree_card_text`); `kept`: what is kept of the database
+        between computations (`kept.kept`), when anything is."""
         self.db = db
+        self.kept = kept
         self.tree = tree
         self.settings = settings
         self.zone = zone
@@ -140,11 +145,15 @@ class Context:
         self.sizes: dict[str, int] = {}
         """The scope's decks, each with its number of cards in the scope, in study order (the
         cards of a deck are consecutive in `cards`)."""
+        self.parts: dict[str, tuple[int, Mapping[str, Any]]] = {}
+        """Each of those decks' first card's place in `cards`, and its cards in the scope by id,
+        in study order."""
+        self.every = every
+        """Whether the scope is every card of the tree."""
         if every:  # the tree's own index, made once per loaded tree
             self.cards, self.position = tree.card_index(), tree.card_positions()
-            for deck_id in tree.ordered():
-                if tree.decks[deck_id].cards:
-                    self.sizes[deck_id] = len(tree.decks[deck_id].cards)
+            self.parts = _deck_parts(tree)
+            self.sizes = {deck_id: len(cards) for deck_id, (_, cards) in self.parts.items()}
         else:
             cards: dict[str, Any] = {}
             for deck_id in tree.ordered():
@@ -158,7 +167,8 @@ class Context:
                 ]
                 if chosen:
                     self.sizes[deck_id] = len(chosen)
-                    cards.update({c.id: c for c in chosen})
+                    self.parts[deck_id] = (len(cards), {c.id: c for c in chosen})
+                    cards.update(self.parts[deck_id][1])
             self.cards, self.position = cards, dict(zip(cards, range(len(cards)), strict=True))
         self.scope_decks = set(self.sizes)
         self.day = queue.day_at(now_ms, calendar(zone, self.hour))
@@ -173,27 +183,15 @@ class Context:
 
         return DeckSettings(self.settings, self.zone)  # type: ignore[arg-type]
 
-    def left(self, found: queue.Candidates) -> tuple[queue.Counts, dict[str, queue.Counts]]:
+    def left(
+        self, found: queue.Candidates, shares: Mapping[str, queue.Candidates]
+    ) -> tuple[queue.Counts, dict[str, queue.Counts]]:
         """What is left today in a session on the scope, and in one on each of its decks, as
-        `queue.plan` counts it, from the scope's candidates (`cards.scan`): the scope's plan is
-        assembled from them, and each deck's counted from its share (in the same order: a
-        deck's cards keep their order within the scope's)."""
+        `queue.plan` counts it, from the scope's candidates and each deck's share of them
+        (`deck_scans.scan_decks`, sorted), which are not changed."""
         day, settings = self.day, self.rules
         done = queue.done_today(self.db, day)
-        found.learning.sort()
-        found.review.sort()
         whole = queue.assemble(found, settings, day, done, self.scope.selection().start).counts
-        shares = {d: queue.Candidates(wake=day.end) for d in self.sizes}
-        for entry in found.learning:
-            shares[entry[2].deck_id].learning.append(entry)
-        for review in found.review:
-            shares[review[2].deck_id].review.append(review)
-        # new cards are in selection order, and a deck's cards are consecutive in it
-        new, first = found.new, 0
-        for deck_id, size in self.sizes.items():
-            lo = bisect.bisect_left(new, first, key=_first)
-            first += size
-            shares[deck_id].new = new[lo : bisect.bisect_left(new, first, key=_first)]
         counts = {
             d: queue.deck_counts(share, settings, day, done, d) for d, share in shares.items()
         }
@@ -210,8 +208,23 @@ class Context:
         return whole, counts
 
 
-def _first(entry: tuple[Any, ...]) -> Any:
-    return entry[0]
+def _deck_parts(tree: Tree) -> dict[str, tuple[int, Mapping[str, Any]]]:
+    """`Context.parts` of every card of the tree (made once per loaded tree, where it keeps
+    what it works out)."""
+    derived: dict[str, Any] | None = getattr(tree, "derived", None)
+    if derived is not None and "stats.deck_parts" in derived:
+        known: dict[str, tuple[int, Mapping[str, Any]]] = derived["stats.deck_parts"]
+        return known
+    parts: dict[str, tuple[int, Mapping[str, Any]]] = {}
+    first = 0
+    for deck_id in tree.ordered():
+        cards = tree.decks[deck_id].cards
+        if cards:
+            parts[deck_id] = (first, {c.id: c for c in cards})
+            first += len(cards)
+    if derived is not None:
+        derived["stats.deck_parts"] = parts
+    return parts
 
 
 def _sort_key(entry: tuple[Any, ...]) -> tuple[Any, ...]:

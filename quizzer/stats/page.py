@@ -4,9 +4,9 @@ the log for a scope), and runs calibration's scan beside the rest."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
-import sqlite3
 import threading
 from collections.abc import Callable
 from datetime import date, tzinfo
@@ -15,9 +15,12 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import quizzer.stats.activity as activity
 import quizzer.stats.cards as cards
+import quizzer.stats.deck_scans as deck_scans
 import quizzer.stats.decks as decks
+import quizzer.stats.kept as keeping
 import quizzer.stats.retention as retention
 from quizzer.clock import calendar, from_ms
+from quizzer.stats.card_rows import CardRows
 from quizzer.stats.context import Context, StatsSettings, Tree
 from quizzer.stats.results import (
     FORECAST_DAYS,
@@ -30,7 +33,7 @@ from quizzer.stats.results import (
     Stats,
     Streaks,
 )
-from quizzer.stats.scan import LogScan, card_states
+from quizzer.stats.scan import LogScan
 from quizzer.stats.scope import Scope, StatsError, resolve_scope
 from quizzer.store import aggregates, totals_reader
 
@@ -132,40 +135,34 @@ def compute_at(
     if not 1 <= days <= MAX_DAYS:
         raise StatsError(f"the period must be from 1 to {MAX_DAYS} days")
 
-    extra: dict[str, Any] = {"queue_settings": queue_settings}
+    kept = keeping.kept(tree, db_path)
+    extra: dict[str, Any] = {"queue_settings": queue_settings, "kept": kept}
     if text is not None:
         extra["text"] = text
-
-    def connect() -> sqlite3.Connection:
-        db = sqlite3.connect(db_path, timeout=30, isolation_level=None, check_same_thread=False)
-        db.execute("BEGIN")  # one snapshot for every query of this connection
-        return db
 
     cal = calendar(zone, settings.day_starts_at)
     # the totals hold the whole collection and each deck; a tag or a search is a set of cards
     counted = totals and scope.tag is None and scope.card_ids is None
     decks = scope.decks or None
     cut = now_ms + 1  # the moment asked about is counted, later answers are not
-    main = connect()
-    try:
-        reader = totals_reader.reader(main, cal, cut, short=True, decks=decks) if counted else None
+    with contextlib.ExitStack() as stack:
+        main = stack.enter_context(kept.connections.snapshot())
+        reader = None
+        if counted:
+            reader = totals_reader.reader(main, cal, cut, short=True, decks=decks, kept=kept.totals)
         if counted and reader is None:
             # stale totals are rebuilt (a long tail folded) on a connection of their own, then
             # read from a new snapshot
-            main.close()
+            main.execute("ROLLBACK")
             aggregates.ensure(db_path, cal)
-            main = connect()
-            reader = totals_reader.reader(main, cal, cut, decks=decks)
+            main.execute("BEGIN")
+            reader = totals_reader.reader(main, cal, cut, decks=decks, kept=kept.totals)
         if reader is not None:
             ctx = Context(main, tree, settings, zone, now_ms, scope, days, **extra)
             if decks is None:
                 return figures(ctx, reader)
             return figures(ctx, DeckSource(reader, LogScan(ctx, history=False)))
-    except BaseException:
-        main.close()
-        raise
-    side = connect()
-    try:
+        side = stack.enter_context(kept.connections.snapshot())
         # calibration scans the whole log on its own: a second connection runs it in a thread
         # (sqlite3 releases the GIL while a query runs) while this one does the rest
         done: dict[str, Any] = {}
@@ -194,9 +191,7 @@ def compute_at(
             return figures(ctx, LogScan(ctx), calibration)
         finally:
             worker.join()
-    finally:
-        main.close()
-        side.close()
+    raise AssertionError("unreachable")  # for type checkers: the block returns or raises
 
 
 def figures(
@@ -205,22 +200,26 @@ def figures(
     """Every figure of `ctx`, the log's read from `source`; `calibration`, when given, supplies
     that one (computed elsewhere)."""
     t = ctx.today.toordinal()
-    per_day = source.per_day(t - ctx.days + 1, t)
-    found = cards.scan(
-        card_states(ctx.db),
-        ctx.cards,
+    tally = _tally(source, ctx.today, ctx.days)
+    kept = ctx.kept
+    rows = (CardRows() if kept is None else kept.rows).read(ctx.db, kept.path if kept else None)
+    found, by_deck = deck_scans.scan_decks(
+        kept,
+        rows,
+        ctx.parts,
         ctx.params,
         calendar(ctx.zone, ctx.hour),
         ctx.now,
         ctx.day,
         ctx.rules.parameters,
-        ctx.position,
         (ctx.calendar.starts[0], ctx.calendar.starts[FORECAST_DAYS + 1]),
+        keep=ctx.every and kept is not None,
     )
     deck_retention = source.deck_reviews(t - 29, t)
     titles = {d: ctx.tree.decks[d].title for d in ctx.sizes}
-    left, deck_left = ctx.left(found.candidates)
-    today, reviews, buttons = activity.period(per_day, ctx.today, ctx.days, left)
+    shares = {deck_id: one.candidates for deck_id, one in by_deck.items()}
+    left, deck_left = ctx.left(found.candidates, shares)
+    today, reviews, buttons = activity.period(tally, ctx.today, ctx.days, left)
     return Stats(
         meta=Meta(
             JSON_VERSION,
@@ -254,6 +253,18 @@ def figures(
     )
 
 
+def _tally(source: Source, today: date, days: int) -> activity.Tally:
+    """The answers of the `days` study days ending `today`, added up; the running totals'
+    share is added up once while they are the same (`totals_reader.Reader.keep`)."""
+    last = today.toordinal()
+    first = last - days + 1
+    if isinstance(source, totals_reader.Reader):
+        rows = source.counted_days(first, last)
+        counted = source.keep(("tally", first, last), lambda: activity.Tally(today, days).add(rows))
+        return counted.copy().add(source.delta_days(first, last))
+    return activity.Tally(today, days).add(source.per_day(first, last))
+
+
 def leech_threshold(ctx: Context) -> int | None:
     """The leech threshold of the scope: that of its decks when they all have the same one
     (the global one for a scope without cards), None when they differ."""
@@ -267,7 +278,10 @@ def _streaks(source: Source, today: date) -> Streaks:
     t = today.toordinal()
     if isinstance(source, LogScan):
         active, first = source.active_days()
-    else:
-        active = source.active_days(t)
-        first = min(active, default=t)
-    return activity.streaks(active, first, today)
+        return activity.streaks(active, first, today)
+    active = source.active_days(t)
+    if not isinstance(source, totals_reader.Reader):
+        return activity.streaks(active, min(active, default=t), today)
+    # worked out once per set of days the tail adds to or takes from the tables'
+    key = ("streaks", t, frozenset(active.symmetric_difference(source.counted_active(t))))
+    return source.keep(key, lambda: activity.streaks(active, min(active, default=t), today))

@@ -21,7 +21,6 @@ log:
 from __future__ import annotations
 
 import bisect
-import sqlite3
 from datetime import date, timedelta
 from typing import Any
 
@@ -40,19 +39,6 @@ BY_AT = "log_at"
 _CLASSES = "l.rating IN (1, 2, 3, 4) AND l.state_before IN (0, 1, 2, 3)"
 """Equality lists on the index's leading columns: SQLite turns them into range seeks on `at`
 and keeps rows in index order, so GROUP BY kind/rating/state needs no sort."""
-
-CardStateRow = tuple[Any, ...]
-"""card_id, then the queue's `StateRow` (state, due, suspended, buried_until, stability,
-last_review), then difficulty, reps, lapses, leech."""
-
-
-def card_states(db: sqlite3.Connection) -> list[CardStateRow]:
-    """Every row of the card-state cache, with the columns the statistics read, by card id (the
-    order sums over cards add in)."""
-    return db.execute(
-        "SELECT card_id, state, due, suspended, buried_until, stability, last_review, "
-        "difficulty, reps, lapses, leech FROM cards ORDER BY card_id"
-    ).fetchall()
 
 
 class LogScan:

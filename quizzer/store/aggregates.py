@@ -51,6 +51,8 @@ CALENDAR_KEY = "stats_calendar"
 """The `meta` key holding the `Calendar.key` the totals were computed with (absent: stale)."""
 SEQ_KEY = "stats_seq"
 """The `meta` key holding the last log `seq` the totals count (absent: stale)."""
+CHANGES_KEY = "stats_changes"
+"""The `meta` key counting the writes that changed the tables (`changes`)."""
 BULK = 5_000
 """Past this many events to count one by one in Python (a tail, rows rewritten by a replay), and
 past a fifth of the log, the totals are recomputed in one pass in SQLite instead: a row counted
@@ -220,6 +222,8 @@ _ADD = {table: _add_sql(table) for table in TABLES}
 
 def add(db: sqlite3.Connection, totals: Totals) -> None:
     """Add per-table sums to the tables (rows whose count falls to 0 are removed)."""
+    if any(totals.values()):
+        _changed(db)
     for table, rows in totals.items():
         if not rows:
             continue
@@ -277,6 +281,7 @@ def rebuild(db: sqlite3.Connection, cal: Calendar) -> int:
     The sums run in SQLite, with the zone's UTC offset as a CASE over its transitions, so the
     study day and local hour are computed exactly as `contributions` computes them; events more
     than a century from the first one (or in the first two days of 1970) are summed in Python."""
+    _changed(db)
     for table in TABLES:
         db.execute(f"DELETE FROM {table}")
     # '+kind', here and below: seek the time index, not every answer by the index led by kind
@@ -301,6 +306,21 @@ def rebuild(db: sqlite3.Connection, cal: Calendar) -> int:
     last = last_seq(db)
     mark_current(db, cal, last)
     return last
+
+
+def _changed(db: sqlite3.Connection) -> None:
+    db.execute(
+        "INSERT INTO meta VALUES (?, '1') "
+        "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+        (CHANGES_KEY,),
+    )
+
+
+def changes(db: sqlite3.Connection) -> int:
+    """How many times the tables were changed: with their mark, a version of what they hold
+    (a change of counted rows leaves the mark as it was)."""
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (CHANGES_KEY,)).fetchone()
+    return int(row[0]) if row else 0
 
 
 def last_seq(db: sqlite3.Connection) -> int:
@@ -427,19 +447,33 @@ def counted_rows(db: sqlite3.Connection, uids: Iterable[str], upto: int) -> list
     return list(rows_in(db, sql, list(uids), (upto,)))
 
 
-def tail(db: sqlite3.Connection, cal: Calendar, upto: int) -> Totals:
+def tail(
+    db: sqlite3.Connection, cal: Calendar, upto: int, kept: dict[Any, Any] | None = None
+) -> Totals:
     """What the events after the mark `upto` change in the tables: the answers among them that
     no undo cancelled, less the counted answers that an undo among them cancels. Every read
-    is bounded by the tail: its rows by seq, each undo looked up by its target."""
+    is bounded by the tail: its rows by seq, each undo looked up by its target.
+
+    With `kept` (kept by the caller for these tables and calendar), the sums of the rows read
+    last time are kept there: when those rows begin the tail again, as they do after answers
+    were appended, only the rows after them are counted."""
     columns = ", ".join(f"l.{c}" for c in ROW_COLUMNS.split(", "))
-    totals = accumulate(
-        db.execute(  # '+': by seq, the table's own order, never an index led by kind or target
-            f"SELECT {columns} FROM log AS l WHERE l.seq > ? AND +l.kind IN ('review', 'cram') "
-            "AND NOT EXISTS (SELECT 1 FROM log AS u WHERE u.target = l.uid)",
-            (upto,),
-        ),
-        cal,
-    )
+    rows = db.execute(  # '+': by seq, the table's own order, never an index led by kind or target
+        f"SELECT {columns} FROM log AS l WHERE l.seq > ? AND +l.kind IN ('review', 'cram') "
+        "AND NOT EXISTS (SELECT 1 FROM log AS u WHERE u.target = l.uid)",
+        (upto,),
+    ).fetchall()
+    if kept is None:
+        totals = accumulate(rows, cal)
+    else:
+        counted, sums = kept.get(("tail", upto), ([], None))
+        n = len(counted)
+        if sums is not None and rows[:n] == counted:
+            totals = accumulate(rows[n:], cal, 1, _copied(sums))
+        else:
+            totals = accumulate(rows, cal)
+        kept[("tail", upto)] = (rows, totals)
+        totals = _copied(totals)
     cancelled = db.execute(
         f"SELECT {columns} FROM (SELECT DISTINCT target FROM log WHERE seq > :m "
         "AND +target IS NOT NULL) AS t CROSS JOIN log AS l ON l.uid = t.target "
@@ -448,6 +482,10 @@ def tail(db: sqlite3.Connection, cal: Calendar, upto: int) -> Totals:
         {"m": upto},
     )
     return accumulate(cancelled, cal, -1, totals)
+
+
+def _copied(totals: Totals) -> Totals:
+    return {table: {k: list(v) for k, v in rows.items()} for table, rows in totals.items()}
 
 
 def worth_rebuilding(events: int, last: int) -> bool:

@@ -240,6 +240,15 @@ def m016_sync_copies(db: sqlite3.Connection) -> None:
     )
 
 
+def m017_card_changes(db: sqlite3.Connection) -> None:
+    """A journal of the cards whose stored state was written (`card_changes`), which triggers on
+    `cards` fill whoever writes: a reader that keeps the card states in memory (the statistics)
+    reads again only the cards written since it last looked. It keeps its newest rows only."""
+    from quizzer.store.card_changes import create
+
+    create(db)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_sync_marks,
@@ -257,6 +266,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m014_own_events,
     m015_send_imported,
     m016_sync_copies,
+    m017_card_changes,
 ]
 """In order; the N-th function brings the schema to version N."""
 

@@ -4,16 +4,25 @@ collection, of a deck or of a folder, without scanning the log."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
 
 from quizzer.clock import Calendar
 from quizzer.decks.files import in_deck
 from quizzer.store import aggregates
 
+T = TypeVar("T")
+
 _RANGES = ((None, 0), (1, 1), (2, 6), (7, 29), (30, 364), (365, None))
 """The ranges of true retention, as (nearest, farthest) days back from today (None: open)."""
+
+
+_PER_DAY = (
+    "SELECT day, cram, state, rating, class = 2, n, ms FROM agg_answers WHERE day BETWEEN ? AND ?"
+)
 
 
 class Reader:
@@ -34,11 +43,15 @@ class Reader:
         cut: int,
         upto: int,
         decks: Sequence[str] | None = None,
+        kept: dict[Any, Any] | None = None,
     ) -> None:
-        """`upto`: the totals' `mark`, read in the same transaction."""
+        """`upto`: the totals' `mark`, read in the same transaction. `kept`: what earlier
+        readers of the same tables (same file, calendar, mark and `aggregates.changes`) read of
+        them, which this one adds to."""
         self.db = db
+        self.kept: dict[Any, Any] = {} if kept is None else kept
         self.decks = None if decks is None else [d.rstrip("/") for d in decks]
-        self.delta = aggregates.tail(db, cal, upto)
+        self.delta = aggregates.tail(db, cal, upto, self.kept)
         """What the tail adds and the answers from `cut` on take away, per table."""
         later = db.execute(  # '+kind': seek the time index, usually to nothing
             f"SELECT {aggregates.ROW_COLUMNS} FROM log WHERE at >= ? "
@@ -47,21 +60,42 @@ class Reader:
         )
         aggregates.accumulate(later, cal, -1, self.delta)
 
+    def _rows(self, sql: str, params: Sequence[Any] | dict[str, Any]) -> list[tuple[Any, ...]]:
+        """The rows of a query of the tables, read once for all the readers that share `kept`
+        (the caller must not change them)."""
+        key = (sql, tuple(params.items()) if isinstance(params, dict) else tuple(params))
+        rows = self.kept.get(key)
+        if rows is None:
+            rows = self.kept[key] = self.db.execute(sql, params).fetchall()
+        return rows
+
     def per_day(self, first: int, last: int) -> list[tuple[Any, ...]]:
         """Answers over days `first` to `last`, as rows of (day, cram, state before, rating,
         mature: an interval of 21 days or more, count, time); a key may come more than once
         (its rows add up): the tail's and the later answers' come as rows of their own
         (negative for those taken away)."""
-        rows = self.db.execute(
-            "SELECT day, cram, state, rating, class = 2, n, ms FROM agg_answers "
-            "WHERE day BETWEEN ? AND ?",
-            (first, last),
-        ).fetchall()
+        return [*self._rows(_PER_DAY, (first, last)), *self.delta_days(first, last)]
+
+    def delta_days(self, first: int, last: int) -> list[tuple[Any, ...]]:
+        """`per_day`'s rows of the tail and of the answers taken away."""
+        rows = []
         for (day, cram, state, rating, cls), (n, ms) in self.delta["agg_answers"].items():
             # an answer undone and another made in its place can leave a count of 0 with time
             if first <= day <= last and (n or ms):
                 rows.append((day, cram, state, rating, int(cls == 2), n, ms))
         return rows
+
+    def keep(self, key: Any, make: Callable[[], T]) -> T:
+        """What `make` makes of the tables' rows, made once for all the readers that share
+        `kept` (the caller must not change it)."""
+        if key not in self.kept:
+            self.kept[key] = make()
+        found: T = self.kept[key]
+        return found
+
+    def counted_days(self, first: int, last: int) -> list[tuple[Any, ...]]:
+        """`per_day`'s rows from the tables alone (shared: not to be changed)."""
+        return self._rows(_PER_DAY, (first, last))
 
     def _scoped(self, table: str) -> tuple[str, dict[str, Any]]:
         """The table to read for the scope (`agg_X` or `agg_deck_X`) with a WHERE clause that
@@ -96,7 +130,7 @@ class Reader:
             bounds = "" if near is None else f" AND day <= :t - {near}"
             bounds += "" if far is None else f" AND day >= :t - {far}"
             parts.append(f"SELECT {i}, {sums} FROM {table}{bounds}")
-        rows = self.db.execute(" UNION ALL ".join(parts), {"t": today, **params})
+        rows = self._rows(" UNION ALL ".join(parts), {"t": today, **params})
         out: dict[tuple[Any, ...], list[float]] = {}
         for i, young, young_passed, mature, mature_passed in rows:
             if young:
@@ -117,7 +151,7 @@ class Reader:
         """Answers (reviews and cram) per day from `first` to `last` (days without are left
         out)."""
         table, params = self._scoped("agg_days")
-        rows = self.db.execute(
+        rows = self._rows(
             f"SELECT day, sum(n) FROM {table} AND day BETWEEN :first AND :last GROUP BY day",
             {"first": first, "last": last, **params},
         )
@@ -130,9 +164,7 @@ class Reader:
     def active_days(self, last: int) -> set[int]:
         """The days up to `last` with at least one answer (rows whose count fell to 0 are
         deleted, so a row is an answer)."""
-        table, params = self._scoped("agg_days")
-        sql = f"SELECT DISTINCT day FROM {table} AND day <= :last"
-        days = {day for (day,) in self.db.execute(sql, {"last": last, **params})}
+        days = set(self.counted_active(last))
         for (day,), _ in self._delta("agg_days"):
             if day <= last:
                 if self.answers_per_day(day, day):
@@ -140,6 +172,14 @@ class Reader:
                 else:
                     days.discard(day)
         return days
+
+    def counted_active(self, last: int) -> frozenset[int]:
+        """`active_days` of the tables alone."""
+        table, params = self._scoped("agg_days")
+        sql = f"SELECT DISTINCT day FROM {table} AND day <= :last"
+        rows = self._rows(sql, {"last": last, **params})
+        key = ("active", sql, last, *params.items())
+        return self.keep(key, lambda: frozenset(day for (day,) in rows))
 
     def hours(self, first: int, last: int) -> dict[int, list[float]]:
         """Reviews and passes per local hour over days `first` to `last`."""
@@ -152,7 +192,7 @@ class Reader:
     def _by(self, table: str, column: str, first: int, last: int) -> dict[Any, list[float]]:
         """Reviews and passes of a (day, `column`) table over days `first` to `last`, by
         `column`."""
-        rows = self.db.execute(
+        rows = self._rows(
             f"SELECT {column}, sum(n), sum(passed) FROM {table} WHERE day BETWEEN ? AND ? "
             f"GROUP BY {column}",
             (first, last),
@@ -166,7 +206,7 @@ class Reader:
     def recall_bins(self) -> dict[int, tuple[float, float, float, float]]:
         """Per calibration bin: reviews, sum of predictions, passes, sum of log-likelihoods."""
         table, params = self._scoped("agg_recall")
-        rows = self.db.execute(
+        rows = self._rows(
             f"SELECT bin, sum(n), sum(p), sum(passed), sum(ll) FROM {table} GROUP BY bin", params
         )
         out = {(k,): [n, p, passed, ll] for k, n, p, passed, ll in rows}
@@ -183,11 +223,34 @@ def reader(
     *,
     short: bool = False,
     decks: Sequence[str] | None = None,
+    kept: Kept | None = None,
 ) -> Reader | None:
     """A `Reader` of the totals as of `cut` (of these `decks` only, when given), or None when
     they are stale or, when `short`, their tail is `FOLD` events or longer (call inside a read
-    transaction)."""
+    transaction). With `kept`, what it reads of the tables is kept there for later readers of
+    the same tables."""
     upto = aggregates.mark(db, cal)
     if upto is None or (short and aggregates.last_seq(db) - upto >= aggregates.FOLD):
         return None
-    return Reader(db, cal, cut, upto, decks)
+    rows = None
+    if kept is not None:
+        rows = kept.rows((cal.key, upto, aggregates.changes(db)))
+    return Reader(db, cal, cut, upto, decks, rows)
+
+
+class Kept:
+    """What readers of one database's totals read of them, while the totals are the same."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._key: tuple[Any, ...] | None = None
+        self._rows: dict[Any, list[tuple[Any, ...]]] = {}
+
+    def rows(self, version: tuple[Any, ...]) -> dict[Any, list[tuple[Any, ...]]]:
+        """The rows kept for the totals at `version` (the calendar, the mark and the number of
+        changes) of the file now at `path` (another file there keeps nothing of this one's)."""
+        stat = os.stat(self.path)
+        key = (stat.st_dev, stat.st_ino, *version)
+        if key != self._key:
+            self._key, self._rows = key, {}
+        return self._rows

@@ -6,44 +6,19 @@ moves back."""
 from __future__ import annotations
 
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 
+from history_support import DECK_A, DECK_B, OPS, START, play
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from quizzer.clock import to_ms
 from quizzer.collection import load_decks
 from quizzer.config import Settings
 from quizzer.queue import done_today, next_card, plan
-from quizzer.session import Session, SessionError
+from quizzer.session import Session
 from quizzer.state import Rating
 from quizzer.store.db import Store
-
-DECK_A = """\
-title: A
-questions:
-  - {id: capital, type: basic, prompt: Capital of France?, answer: Paris, reverse: true}
-  - {id: ctc, type: cloze, text: 'CTC {{c1::merges}} {{c2::repeats}} then {{c3::drops}}.'}
-  - {id: q1, type: basic, prompt: One?, answer: '1', reverse: true}
-  - {id: q2, type: basic, prompt: Two?, answer: '2'}
-  - {id: q3, type: basic, prompt: Three?, answer: '3'}
-"""
-DECK_B = "title: B\nquestions:\n" + "".join(
-    f"  - {{id: b{i}, type: basic, prompt: B{i}?, answer: '{i}'}}\n" for i in range(6)
-)
-START = to_ms(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
-MINUTE = 60_000
-
-OPS = st.one_of(
-    st.tuples(st.just("next"), st.sampled_from(list(Rating))),
-    st.tuples(st.just("answer"), st.sampled_from(list(Rating)), st.integers(0, 30)),
-    st.tuples(st.sampled_from(["bury", "suspend", "unsuspend"]), st.integers(0, 30)),
-    st.tuples(st.just("undo")),
-    st.tuples(st.just("other"), st.sampled_from(list(Rating)), st.integers(0, 30)),
-    st.tuples(st.just("wait"), st.sampled_from([1, 5, 15, 25, 45, 120, 600, 1440, 4000])),
-    st.tuples(st.just("back"), st.sampled_from([1, 30, 600])),
-)
 
 
 def _check(session: Session, now: int) -> None:
@@ -92,30 +67,8 @@ def test_live_queue_equals_a_full_plan_at_every_step(write_deck, decks_dir: Path
         with Store(path) as store, Store(path) as elsewhere:
             session = Session(store, tree, config, UTC)
             other = Session(elsewhere, tree, config, UTC)
-            ids = [c.id for c in session.cards]
             now = START
             _check(session, now)
             for op in ops:
-                name = op[0]
-                try:
-                    if name == "next":
-                        card = session.next(now)
-                        if card is not None:
-                            session.answer(card.id, op[1], now, duration_ms=3000)
-                    elif name == "answer":
-                        session.answer(ids[op[2] % len(ids)], op[1], now)
-                    elif name in ("bury", "suspend", "unsuspend"):
-                        getattr(session, name)(ids[op[1] % len(ids)], now)
-                    elif name == "undo":
-                        session.undo(now)
-                    elif name == "other":
-                        other.answer(ids[op[2] % len(ids)], op[1], now)
-                except SessionError:
-                    pass  # a suspended or buried card refuses an answer
-                if name == "wait":
-                    now += op[1] * MINUTE
-                elif name == "back":
-                    now -= op[1] * MINUTE
-                else:
-                    now += 7_000
+                now = play(op, session, other, now)
                 _check(session, now)

@@ -107,7 +107,7 @@ def test_distribution_bins_are_half_open_and_the_median_averages_the_middle_pair
 
 
 def _row(card_id: str, state: int, **values: object) -> tuple[object, ...]:
-    """A card-state row as `scan.card_states` reads it."""
+    """A card-state row as `card_rows.CardRows` reads it."""
     columns = ("due", "suspended", "buried_until", "stability", "last_review", "difficulty")
     rest = ("reps", "lapses", "leech")
     return (

@@ -4,6 +4,7 @@ them) and of the day asked about."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
@@ -121,7 +122,7 @@ def period(
     per_day = ReviewsPerDay(
         first,
         today,
-        [first + timedelta(days=i) for i in range(days)],
+        _dates(first, days),
         count,
         {c: list(map(round, v)) for c, v in spent.items()},
         total,
@@ -141,9 +142,20 @@ def period(
 def heatmap(answers: Mapping[int, int], today: date) -> Heatmap:
     """The last year of `answers` per day (ordinal: count)."""
     first = today - timedelta(days=HEATMAP_DAYS - 1)
-    dates = [first + timedelta(days=i) for i in range(HEATMAP_DAYS)]
+    dates = _dates(first, HEATMAP_DAYS)
     counts = [answers.get(d.toordinal(), 0) for d in dates]
     return Heatmap(first, today, dates, counts, max(counts, default=0), sum(1 for c in counts if c))
+
+
+def _dates(first: date, count: int) -> list[date]:
+    """`count` consecutive dates from `first` (the same few runs are asked for again and again:
+    made once each)."""
+    return list(_date_run(first, count))
+
+
+@functools.lru_cache(maxsize=16)
+def _date_run(first: date, count: int) -> tuple[date, ...]:
+    return tuple(first + timedelta(days=i) for i in range(count))
 
 
 def streaks(active: set[int], first: int, today: date) -> Streaks:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from quizzer import queue
@@ -115,12 +116,18 @@ def _together(parts: list[CardScan], end: int) -> CardScan:
     counts = CardCounts(*totals)
 
     def joined(name: str) -> list[Any]:
-        return [v for p in parts for v in getattr(p, name)]
+        return list(chain.from_iterable(getattr(p, name) for p in parts))
 
-    candidates = queue.Candidates(
-        sorted(e for p in parts for e in p.candidates.learning),
-        sorted(e for p in parts for e in p.candidates.review),
-        [e for p in parts for e in p.candidates.new],
+    def candidates(name: str) -> list[Any]:
+        return list(chain.from_iterable(getattr(p.candidates, name) for p in parts))
+
+    learning, review = candidates("learning"), candidates("review")
+    learning.sort()
+    review.sort()  # each deck's are sorted already: a merge of runs
+    together = queue.Candidates(
+        learning,
+        review,
+        candidates("new"),
         min((p.candidates.wake for p in parts), default=end),
     )
     return CardScan(
@@ -133,7 +140,7 @@ def _together(parts: list[CardScan], end: int) -> CardScan:
         joined("leeches"),
         joined("lapsed"),
         joined("weakest"),
-        candidates,
+        together,
         sum(p.overdue for p in parts),
         sum(p.later for p in parts),
     )

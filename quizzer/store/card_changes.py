@@ -38,8 +38,12 @@ def create(db: sqlite3.Connection) -> None:
 
 def since(db: sqlite3.Connection, seen: int | None) -> tuple[int, set[str] | None]:
     """The journal's last `n`, and the cards written after `seen` (None: `seen` is unknown,
-    trimmed away, or from another journal; every card must be read again)."""
-    latest, oldest = db.execute("SELECT max(n), min(n) FROM card_changes").fetchone()
+    trimmed away, or from another journal, or the database has no journal yet; every card must
+    be read again)."""
+    try:
+        latest, oldest = db.execute("SELECT max(n), min(n) FROM card_changes").fetchone()
+    except sqlite3.OperationalError:  # a database not migrated yet (read where it cannot be)
+        return 0, None
     latest = latest or 0
     if seen is None or latest < seen or (oldest is not None and oldest > seen + 1):
         return latest, None

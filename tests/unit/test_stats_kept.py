@@ -139,3 +139,5 @@ def test_the_journal_names_the_cards_written_and_keeps_its_newest_rows(tmp_path:
         {f"d:{(3 * card_changes.KEEP - k) % 50}" for k in (1, 2, 3)},
     )
     db.close()
+    # a database without the journal (not migrated yet): every card is read, every time
+    assert card_changes.since(sqlite3.connect(":memory:"), newest) == (0, None)

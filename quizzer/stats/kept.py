@@ -9,8 +9,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,35 +34,31 @@ class Connections:
         self._open: list[tuple[sqlite3.Connection, tuple[int, int]]] = []
         self._lock = threading.Lock()
 
-    @contextmanager
-    def snapshot(self) -> Iterator[sqlite3.Connection]:
-        """A connection in a read transaction of its own, for the caller's block."""
+    def snapshot(self) -> Snapshot:
+        """A connection in a read transaction of its own, for the caller's `with` block."""
+        return Snapshot(self)
+
+    def take(self) -> tuple[sqlite3.Connection, tuple[int, int]]:
+        """A connection to the file now at `path` (one kept open, or a new one), with the
+        file's identity."""
         stat = os.stat(self.path)
         file = (stat.st_dev, stat.st_ino)
-        db = None
         with self._lock:
-            while self._open and db is None:
+            while self._open:
                 db, known = self._open.pop()
-                if known != file:
-                    db.close()
-                    db = None
-        if db is None:
-            db = sqlite3.connect(
-                self.path, timeout=30, isolation_level=None, check_same_thread=False
-            )
-        kept = False
-        try:
-            db.execute("BEGIN")
-            yield db
-            db.execute("ROLLBACK")  # read only; temporary tables made inside go with it
-            with self._lock:
-                if len(self._open) < self.idle:
-                    self._open.append((db, file))
-                    kept = True
-        finally:
-            if not kept:
-                with suppress(sqlite3.Error):
-                    db.close()
+                if known == file:
+                    return db, file
+                db.close()
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        return db, file
+
+    def give_back(self, db: sqlite3.Connection, file: tuple[int, int]) -> None:
+        """Keep `db` open for the next computation, or close it when enough are kept."""
+        with self._lock:
+            if len(self._open) < self.idle:
+                self._open.append((db, file))
+                return
+        db.close()
 
     def close(self) -> None:
         """Close the connections kept open."""
@@ -71,6 +66,42 @@ class Connections:
             for db, _ in self._open:
                 db.close()
             self._open.clear()
+
+
+class Snapshot:
+    """`Connections.snapshot`: a connection inside a read transaction while the block runs,
+    rolled back after it (nothing is written; temporary tables made inside go with it) and
+    handed back; closed instead when the block raised."""
+
+    def __init__(self, connections: Connections) -> None:
+        self._connections = connections
+        self._db: sqlite3.Connection | None = None
+        self._file = (0, 0)
+
+    def __enter__(self) -> sqlite3.Connection:
+        db, self._file = self._connections.take()
+        try:
+            db.execute("BEGIN")
+        except BaseException:
+            db.close()
+            raise
+        self._db = db
+        return db
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        db, self._db = self._db, None
+        if db is None:
+            return
+        if kind is None:
+            try:
+                db.execute("ROLLBACK")
+            except sqlite3.Error:
+                db.close()
+                raise
+            self._connections.give_back(db, self._file)
+        else:
+            with suppress(sqlite3.Error):
+                db.close()
 
 
 @dataclass

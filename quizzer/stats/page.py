@@ -4,7 +4,6 @@ the log for a scope), and runs calibration's scan beside the rest."""
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import gc
 import threading
@@ -145,8 +144,7 @@ def compute_at(
     counted = totals and scope.tag is None and scope.card_ids is None
     decks = scope.decks or None
     cut = now_ms + 1  # the moment asked about is counted, later answers are not
-    with contextlib.ExitStack() as stack:
-        main = stack.enter_context(kept.connections.snapshot())
+    with kept.connections.snapshot() as main:
         reader = None
         if counted:
             reader = totals_reader.reader(main, cal, cut, short=True, decks=decks, kept=kept.totals)
@@ -162,36 +160,35 @@ def compute_at(
             if decks is None:
                 return figures(ctx, reader)
             return figures(ctx, DeckSource(reader, LogScan(ctx, history=False)))
-        side = stack.enter_context(kept.connections.snapshot())
-        # calibration scans the whole log on its own: a second connection runs it in a thread
-        # (sqlite3 releases the GIL while a query runs) while this one does the rest
-        done: dict[str, Any] = {}
+        with kept.connections.snapshot() as side:
+            # calibration scans the whole log on its own: a second connection runs it in a thread
+            # (sqlite3 releases the GIL while a query runs) while this one does the rest
+            done: dict[str, Any] = {}
 
-        def calibrate() -> None:
+            def calibrate() -> None:
+                try:
+                    ctx = Context(side, tree, settings, zone, now_ms, scope, days, **extra)
+                    done["value"] = retention.calibration_from_bins(
+                        LogScan(ctx, days=False).recall_bins()
+                    )
+                except BaseException as exc:  # re-raised in the caller's thread
+                    done["error"] = exc
+
+            worker = threading.Thread(target=calibrate, name="quizzer-stats", daemon=True)
+            worker.start()
+
+            def calibration() -> Calibration:
+                worker.join()
+                if "error" in done:
+                    raise done["error"]
+                result: Calibration = done["value"]
+                return result
+
             try:
-                ctx = Context(side, tree, settings, zone, now_ms, scope, days, **extra)
-                done["value"] = retention.calibration_from_bins(
-                    LogScan(ctx, days=False).recall_bins()
-                )
-            except BaseException as exc:  # re-raised in the caller's thread
-                done["error"] = exc
-
-        worker = threading.Thread(target=calibrate, name="quizzer-stats", daemon=True)
-        worker.start()
-
-        def calibration() -> Calibration:
-            worker.join()
-            if "error" in done:
-                raise done["error"]
-            result: Calibration = done["value"]
-            return result
-
-        try:
-            ctx = Context(main, tree, settings, zone, now_ms, scope, days, **extra)
-            return figures(ctx, LogScan(ctx), calibration)
-        finally:
-            worker.join()
-    raise AssertionError("unreachable")  # for type checkers: the block returns or raises
+                ctx = Context(main, tree, settings, zone, now_ms, scope, days, **extra)
+                return figures(ctx, LogScan(ctx), calibration)
+            finally:
+                worker.join()
 
 
 def figures(

@@ -24,6 +24,7 @@ from quizzer.decks.tree import DeckTree
 from quizzer.session import Session, SessionError
 from quizzer.state import Rating
 from quizzer.stats import Stats, compute_at, resolve_scope
+from quizzer.stats.kept import Connections
 from quizzer.store import aggregates, card_changes
 from quizzer.store.db import Store
 
@@ -141,3 +142,33 @@ def test_the_journal_names_the_cards_written_and_keeps_its_newest_rows(tmp_path:
     db.close()
     # a database without the journal (not migrated yet): every card is read, every time
     assert card_changes.since(sqlite3.connect(":memory:"), newest) == (0, None)
+
+
+def test_read_connections_are_kept_open_for_the_same_file_only(tmp_path: Path) -> None:
+    def make(path: Path, table: str) -> None:
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            db.execute(f"CREATE TABLE {table} (x)")
+            db.commit()
+
+    path = tmp_path / "quizzer.sqlite3"
+    make(path, "first")
+    pool = Connections(path)
+    with pool.snapshot() as db:
+        assert db.in_transaction  # one snapshot for the block
+        opened = db
+    with pool.snapshot() as db:
+        assert db is opened and db.in_transaction
+    # the file replaced by another at the same path (a restored copy): read the new one
+    make(tmp_path / "restored.sqlite3", "restored")
+    (tmp_path / "restored.sqlite3").replace(path)
+    with pool.snapshot() as db:
+        assert db is not opened
+        assert db.execute("SELECT name FROM sqlite_master").fetchall() == [("restored",)]
+        reopened = db
+    # a block that raises does not hand its connection back
+    with pytest.raises(ZeroDivisionError), pool.snapshot() as db:
+        assert db is reopened
+        _ = 1 / 0
+    with pool.snapshot() as db:
+        assert db is not reopened
+    pool.close()

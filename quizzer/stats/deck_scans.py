@@ -4,9 +4,9 @@ together from its decks'.
 A deck's result depends on its cards, its rows of card states, the study day, the settings and
 which of its buried cards have come back. It is kept (`kept.Kept`) while all of those are the
 same, so statistics asked for again after a few answers scan again only the decks those answers
-touched. Every result is made the same way
-whether it was kept or not, so the figures cannot tell the difference (a property test compares
-them with results made afresh after random histories)."""
+touched. Every result is made the same way whether it was kept or not, so the figures cannot
+tell the difference (a property test compares them with results made afresh after random
+histories)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ in study order."""
 
 
 @dataclass
-class _Kept:
+class _DeckPass:
     """One deck's result, and what it holds for."""
 
     key: tuple[Any, ...]
@@ -56,9 +56,8 @@ def scan_decks(
 ) -> tuple[CardScan, dict[str, CardScan]]:
     """`cards.scan` of each deck of `parts` over its `rows`, and the scope's, put together from
     them. A deck's result is taken from `store` (when given) when it still holds, and kept there
-    when `keep`.
-    Each deck's candidates come sorted, as `queue.assemble` takes them; its `lapsed` and
-    `weakest` are only its first `TOP_CARDS`, and its lists of values are sorted."""
+    when `keep`. Each deck's candidates come sorted, as `queue.assemble` takes them; its
+    `lapsed` and `weakest` are only its first `TOP_CARDS`, and its lists of values are sorted."""
     now_day = cal.day_number(now_ms // 1000 * 1000 - 1)
     context = (
         tuple(params),
@@ -94,7 +93,7 @@ def scan_decks(
             # the first moment after now at which one of the deck's buried cards comes back
             until = min((r[4] for r in deck_rows if r[4] and r[4] > now_ms), default=LATEST_MS)
             with store.lock:
-                store.decks[deck_id] = _Kept(key, cards, deck_rows, now_ms, until, one)
+                store.decks[deck_id] = _DeckPass(key, cards, deck_rows, now_ms, until, one)
     return _together(list(found.values()), day.end), found
 
 

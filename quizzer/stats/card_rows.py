@@ -4,11 +4,9 @@ transaction, so the rows are always those of its snapshot."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 from quizzer.store import card_changes
@@ -37,28 +35,21 @@ class CardRows:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._file: tuple[int, int] | None = None
         self._seen: int | None = None
         self._rows: dict[str, dict[str, CardStateRow]] = {}
         self._ordered: dict[str, list[CardStateRow]] = {}
 
-    def read(self, db: sqlite3.Connection, path: Path | None) -> Mapping[str, list[CardStateRow]]:
+    def read(self, db: sqlite3.Connection) -> Mapping[str, list[CardStateRow]]:
         """Each deck's rows in card id order, as of the read transaction `db` is in (a
-        connection to the database at `path`; None: one not to be recognised again, read
-        whole). A deck's list is a new one when its rows changed: the lists are the reader's to
-        read, not to change."""
+        connection to the database these rows are kept for). A deck's list is a new one when
+        its rows changed: the lists are the reader's to read, not to change."""
         with self._lock:
-            file = None
-            if path is not None:
-                stat = os.stat(path)
-                file = (stat.st_dev, stat.st_ino)
-            same = file is not None and file == self._file
-            latest, written = card_changes.since(db, self._seen if same else None)
+            latest, written = card_changes.since(db, self._seen)
             if written is None or len(written) > _IN_ONE_QUERY * 8:
                 self._read_all(db)
             elif written:
                 self._read_again(db, written)
-            self._file, self._seen = file, latest
+            self._seen = latest
             return dict(self._ordered)
 
     def _read_all(self, db: sqlite3.Connection) -> None:

@@ -52,12 +52,11 @@ def scan_decks(
     day: queue.Day,
     queue_params: Sequence[float],
     forecast: tuple[int, int],
-    keep: bool,
 ) -> tuple[CardScan, dict[str, CardScan]]:
     """`cards.scan` of each deck of `parts` over its `rows`, and the scope's, put together from
-    them. A deck's result is taken from `store` (when given) when it still holds, and kept there
-    when `keep`. Each deck's candidates come sorted, as `queue.assemble` takes them; its
-    `lapsed` and `weakest` are only its first `TOP_CARDS`, and its lists of values are sorted."""
+    them. A deck's result is taken from `store` (when given) when it still holds, and kept there.
+    Each deck's candidates come sorted, as `queue.assemble` takes them; its `lapsed` and
+    `weakest` are only its first `TOP_CARDS`, and its lists of values are sorted."""
     now_day = cal.day_number(now_ms // 1000 * 1000 - 1)
     context = (
         tuple(params),
@@ -89,7 +88,7 @@ def scan_decks(
         one = scan(deck_rows, cards, params, cal, now_ms, day, queue_params, None, forecast, first)
         _settle(one)
         found[deck_id] = one
-        if keep and store is not None:
+        if store is not None:
             # the first moment after now at which one of the deck's buried cards comes back
             until = min((r[4] for r in deck_rows if r[4] and r[4] > now_ms), default=LATEST_MS)
             with store.lock:

@@ -2,7 +2,8 @@
 lives: read connections, the card states (`card_rows`), each deck's pass over them
 (`deck_scans`) and what was read of the running totals (`totals_reader.Kept`). Each part
 checks that what it keeps still holds before it uses it, so a computation shows the same
-figures whether it found something kept or not."""
+figures whether it found something kept or not; another file at the database's path (a
+restored copy) drops all of it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import os
 import sqlite3
 import threading
 from contextlib import suppress
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,17 +22,22 @@ IDLE = 2
 when it scans the log beside it)."""
 
 
-class Connections:
-    """Read connections to one database file, each handed out inside a read transaction (one
-    snapshot for every query) and taken back when it ends. Opening one costs more than many a
-    computation (SQLite reads the schema again), so up to `idle` are kept open for the next; one
-    opened on a file since replaced (another inode at the path) is closed."""
+class Kept:
+    """What the statistics keep of the database at `path` between computations. Its read
+    connections are handed out by `snapshot`: opening one costs more than many a computation
+    (SQLite reads the schema again), so up to `idle` are kept open for the next."""
 
     def __init__(self, path: Path, idle: int = IDLE) -> None:
         self.path = path
         self.idle = idle
-        self._open: list[tuple[sqlite3.Connection, tuple[int, int]]] = []
-        self._lock = threading.Lock()
+        self.lock = threading.Lock()
+        """Held while `decks` is read or changed, and the connections handed out or back."""
+        self._file: tuple[int, int] | None = None
+        self._open: list[sqlite3.Connection] = []
+        self.rows = CardRows()
+        self.totals = totals_reader.Kept()
+        self.decks: dict[str, Any] = {}
+        """Each deck's last pass over its card states (`deck_scans`)."""
 
     def snapshot(self) -> Snapshot:
         """A connection in a read transaction of its own, for the caller's `with` block."""
@@ -40,46 +45,51 @@ class Connections:
 
     def take(self) -> tuple[sqlite3.Connection, tuple[int, int]]:
         """A connection to the file now at `path` (one kept open, or a new one), with the
-        file's identity."""
+        file's identity. Another file there than before drops everything kept."""
         stat = os.stat(self.path)
         file = (stat.st_dev, stat.st_ino)
-        with self._lock:
-            while self._open:
-                db, known = self._open.pop()
-                if known == file:
-                    return db, file
-                db.close()
+        with self.lock:
+            if file != self._file:
+                self._close_open()
+                self._file = file
+                self.rows, self.totals, self.decks = CardRows(), totals_reader.Kept(), {}
+            if self._open:
+                return self._open.pop(), file
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         return db, file
 
     def give_back(self, db: sqlite3.Connection, file: tuple[int, int]) -> None:
-        """Keep `db` open for the next computation, or close it when enough are kept."""
-        with self._lock:
-            if len(self._open) < self.idle:
-                self._open.append((db, file))
+        """Keep `db`, a connection to `file`, open for the next computation, or close it when
+        enough are kept or the file at `path` is another one now."""
+        with self.lock:
+            if file == self._file and len(self._open) < self.idle:
+                self._open.append(db)
                 return
         db.close()
 
     def close(self) -> None:
         """Close the connections kept open."""
-        with self._lock:
-            for db, _ in self._open:
-                db.close()
-            self._open.clear()
+        with self.lock:
+            self._close_open()
+
+    def _close_open(self) -> None:
+        for db in self._open:
+            db.close()
+        self._open.clear()
 
 
 class Snapshot:
-    """`Connections.snapshot`: a connection inside a read transaction while the block runs,
-    rolled back after it (nothing is written; temporary tables made inside go with it) and
-    handed back; closed instead when the block raised."""
+    """`Kept.snapshot`: a connection inside a read transaction while the block runs, rolled
+    back after it (nothing is written; temporary tables made inside go with it) and handed
+    back; closed instead when the block raised."""
 
-    def __init__(self, connections: Connections) -> None:
-        self._connections = connections
+    def __init__(self, kept: Kept) -> None:
+        self._kept = kept
         self._db: sqlite3.Connection | None = None
         self._file = (0, 0)
 
     def __enter__(self) -> sqlite3.Connection:
-        db, self._file = self._connections.take()
+        db, self._file = self._kept.take()
         try:
             db.execute("BEGIN")
         except BaseException:
@@ -98,23 +108,10 @@ class Snapshot:
             except sqlite3.Error:
                 db.close()
                 raise
-            self._connections.give_back(db, self._file)
+            self._kept.give_back(db, self._file)
         else:
             with suppress(sqlite3.Error):
                 db.close()
-
-
-@dataclass
-class Kept:
-    """What the statistics keep of the database at `path` between computations."""
-
-    path: Path
-    connections: Connections
-    totals: totals_reader.Kept | None = None
-    rows: CardRows = field(default_factory=CardRows)
-    decks: dict[str, Any] = field(default_factory=dict)
-    """Each deck's last pass over its card states (`deck_scans`)."""
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def kept(tree: object, path: Path) -> Kept:
@@ -122,11 +119,11 @@ def kept(tree: object, path: Path) -> Kept:
     place for it, such as the statistics index's copy, keeps nothing between computations)."""
     derived: dict[str, Any] | None = getattr(tree, "derived", None)
     if derived is None:
-        return Kept(path, Connections(path, idle=0))
+        return Kept(path, idle=0)
     by_file: dict[str, Kept] = derived.setdefault("stats.kept", {})
     found = by_file.get(str(path))
     if found is None:
-        found = by_file[str(path)] = Kept(path, Connections(path), totals_reader.Kept(path))
+        found = by_file[str(path)] = Kept(path)
     return found
 
 
@@ -135,4 +132,4 @@ def release(tree: object) -> None:
     with the tree)."""
     derived: dict[str, Any] | None = getattr(tree, "derived", None)
     for found in (derived or {}).get("stats.kept", {}).values():
-        found.connections.close()
+        found.close()

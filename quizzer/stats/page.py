@@ -144,7 +144,7 @@ def compute_at(
     counted = totals and scope.tag is None and scope.card_ids is None
     decks = scope.decks or None
     cut = now_ms + 1  # the moment asked about is counted, later answers are not
-    with kept.connections.snapshot() as main:
+    with kept.snapshot() as main:
         reader = None
         if counted:
             reader = totals_reader.reader(main, cal, cut, short=True, decks=decks, kept=kept.totals)
@@ -160,7 +160,7 @@ def compute_at(
             if decks is None:
                 return figures(ctx, reader)
             return figures(ctx, DeckSource(reader, LogScan(ctx, history=False)))
-        with kept.connections.snapshot() as side:
+        with kept.snapshot() as side:
             # calibration scans the whole log on its own: a second connection runs it in a thread
             # (sqlite3 releases the GIL while a query runs) while this one does the rest
             done: dict[str, Any] = {}
@@ -199,9 +199,9 @@ def figures(
     t = ctx.today.toordinal()
     tally = _tally(source, ctx.today, ctx.days)
     kept = ctx.kept
-    rows = (CardRows() if kept is None else kept.rows).read(ctx.db, kept.path if kept else None)
+    rows = (CardRows() if kept is None else kept.rows).read(ctx.db)
     found, by_deck = deck_scans.scan_decks(
-        kept,
+        kept if ctx.every else None,  # a scope's cards are its own each time: nothing to reuse
         rows,
         ctx.parts,
         ctx.params,
@@ -210,7 +210,6 @@ def figures(
         ctx.day,
         ctx.rules.parameters,
         (ctx.calendar.starts[0], ctx.calendar.starts[FORECAST_DAYS + 1]),
-        keep=ctx.every and kept is not None,
     )
     deck_retention = source.deck_reviews(t - 29, t)
     titles = {d: ctx.tree.decks[d].title for d in ctx.sizes}

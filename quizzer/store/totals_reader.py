@@ -4,10 +4,8 @@ collection, of a deck or of a folder, without scanning the log."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
 from typing import Any, TypeVar
 
 from quizzer.clock import Calendar
@@ -64,10 +62,7 @@ class Reader:
         """The rows of a query of the tables, read once for all the readers that share `kept`
         (the caller must not change them)."""
         key = (sql, tuple(params.items()) if isinstance(params, dict) else tuple(params))
-        rows = self.kept.get(key)
-        if rows is None:
-            rows = self.kept[key] = self.db.execute(sql, params).fetchall()
-        return rows
+        return self.keep(key, lambda: self.db.execute(sql, params).fetchall())
 
     def per_day(self, first: int, last: int) -> list[tuple[Any, ...]]:
         """Answers over days `first` to `last`, as rows of (day, cram, state before, rating,
@@ -239,18 +234,16 @@ def reader(
 
 
 class Kept:
-    """What readers of one database's totals read of them, while the totals are the same."""
+    """What readers of one database's totals read of them, while the totals are the same (its
+    keeper keeps it for one file)."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._key: tuple[Any, ...] | None = None
-        self._rows: dict[Any, list[tuple[Any, ...]]] = {}
+    def __init__(self) -> None:
+        self._version: tuple[Any, ...] | None = None
+        self._rows: dict[Any, Any] = {}
 
-    def rows(self, version: tuple[Any, ...]) -> dict[Any, list[tuple[Any, ...]]]:
-        """The rows kept for the totals at `version` (the calendar, the mark and the number of
-        changes) of the file now at `path` (another file there keeps nothing of this one's)."""
-        stat = os.stat(self.path)
-        key = (stat.st_dev, stat.st_ino, *version)
-        if key != self._key:
-            self._key, self._rows = key, {}
+    def rows(self, version: tuple[Any, ...]) -> dict[Any, Any]:
+        """What is kept for the totals at `version` (the calendar, the mark and the number of
+        changes): nothing, when they are at another."""
+        if version != self._version:
+            self._version, self._rows = version, {}
         return self._rows

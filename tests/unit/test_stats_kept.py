@@ -24,7 +24,7 @@ from quizzer.decks.tree import DeckTree
 from quizzer.session import Session, SessionError
 from quizzer.state import Rating
 from quizzer.stats import Stats, compute_at, resolve_scope
-from quizzer.stats.kept import Connections
+from quizzer.stats.kept import Kept
 from quizzer.store import aggregates, card_changes
 from quizzer.store.db import Store
 
@@ -152,19 +152,22 @@ def test_read_connections_are_kept_open_for_the_same_file_only(tmp_path: Path) -
 
     path = tmp_path / "quizzer.sqlite3"
     make(path, "first")
-    pool = Connections(path)
+    pool = Kept(path)
     with pool.snapshot() as db:
         assert db.in_transaction  # one snapshot for the block
         opened = db
     with pool.snapshot() as db:
         assert db is opened and db.in_transaction
-    # the file replaced by another at the same path (a restored copy): read the new one
+    rows, totals = pool.rows, pool.totals
+    # the file replaced by another at the same path (a restored copy): read the new one, and
+    # keep nothing of the old one's
     make(tmp_path / "restored.sqlite3", "restored")
     (tmp_path / "restored.sqlite3").replace(path)
     with pool.snapshot() as db:
         assert db is not opened
         assert db.execute("SELECT name FROM sqlite_master").fetchall() == [("restored",)]
         reopened = db
+    assert pool.rows is not rows and pool.totals is not totals
     # a block that raises does not hand its connection back
     with pytest.raises(ZeroDivisionError), pool.snapshot() as db:
         assert db is reopened
